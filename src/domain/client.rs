@@ -1,0 +1,325 @@
+//! A client of the service and what the key worker must know at a glance.
+
+use super::{DomainError, Name};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+code_enum! {
+    pub enum ClientStatus {
+        Active = ("active", "Active"),
+        OnHold = ("on_hold", "On hold"),
+        Discharged = ("discharged", "Discharged"),
+        Transferred = ("transferred", "Transferred"),
+    }
+}
+
+code_enum! {
+    /// The main treatment the client receives.
+    pub enum Modality {
+        OstMethadone = ("ost_methadone", "OST methadone"),
+        OstBuprenorphine = ("ost_buprenorphine", "OST buprenorphine"),
+        LaiBuprenorphine = ("lai_buprenorphine", "Long-acting injectable buprenorphine"),
+        HeroinAssisted = ("heroin_assisted", "Heroin-assisted treatment (diamorphine)"),
+        Psychosocial = ("psychosocial", "Psychosocial only"),
+        Detox = ("detox", "Detox"),
+        Alcohol = ("alcohol", "Alcohol treatment"),
+    }
+}
+
+impl Modality {
+    /// Opioid substitution treatment, which must be reviewed by a prescriber regularly.
+    pub fn is_ost(self) -> bool {
+        matches!(
+            self,
+            Self::OstMethadone | Self::OstBuprenorphine | Self::LaiBuprenorphine | Self::HeroinAssisted
+        )
+    }
+
+    /// A short form for narrow table columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::OstMethadone => "Methadone",
+            Self::OstBuprenorphine => "Bupe",
+            Self::LaiBuprenorphine => "LAI bupe",
+            Self::HeroinAssisted => "HAT",
+            Self::Psychosocial => "Psychosoc",
+            Self::Detox => "Detox",
+            Self::Alcohol => "Alcohol",
+        }
+    }
+}
+
+code_enum! {
+    pub enum Substance {
+        Heroin = ("heroin", "Heroin / illicit opiates"),
+        Crack = ("crack", "Crack cocaine"),
+        Cocaine = ("cocaine", "Cocaine powder"),
+        Alcohol = ("alcohol", "Alcohol"),
+        Cannabis = ("cannabis", "Cannabis"),
+        Benzodiazepines = ("benzodiazepines", "Benzodiazepines"),
+        Amphetamines = ("amphetamines", "Amphetamines"),
+        Ketamine = ("ketamine", "Ketamine"),
+        SyntheticCannabinoids = ("synthetic_cannabinoids", "Synthetic cannabinoids"),
+        Gabapentinoids = ("gabapentinoids", "Gabapentinoids"),
+        PrescribedOpioids = ("prescribed_opioids", "Non-prescribed opioid medicines"),
+        Other = ("other", "Other"),
+    }
+}
+
+code_enum! {
+    pub enum InjectingStatus {
+        Never = ("never", "Never injected"),
+        Previously = ("previously", "Previously injected"),
+        Currently = ("currently", "Currently injecting"),
+        Declined = ("declined", "Declined to say"),
+    }
+}
+
+code_enum! {
+    pub enum HepBStatus {
+        NotStarted = ("not_started", "Not started"),
+        InProgress = ("in_progress", "Course in progress"),
+        Completed = ("completed", "Course completed"),
+        Immune = ("immune", "Immune"),
+        Declined = ("declined", "Declined"),
+    }
+}
+
+/// A 10-digit NHS number whose last digit passes the Modulus 11 check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NhsNumber(String);
+
+impl NhsNumber {
+    /// Accepts the number with or without the usual spaces (`943 476 5919`).
+    pub fn new(text: &str) -> Result<Self, DomainError> {
+        let digits: String = text.chars().filter(|c| *c != ' ').collect();
+        if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DomainError::NhsNumberFormat(text.to_owned()));
+        }
+        let values: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+        if Self::check_digit(&values[..9]) != Some(values[9]) {
+            return Err(DomainError::NhsNumberCheckDigit(digits));
+        }
+        Ok(Self(digits))
+    }
+
+    /// The Modulus 11 check digit of the first nine digits; `None` when the remainder makes 10,
+    /// which no valid NHS number has.
+    pub fn check_digit(first_nine: &[u32]) -> Option<u32> {
+        let sum: u32 = first_nine.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+        match 11 - sum % 11 {
+            11 => Some(0),
+            10 => None,
+            digit => Some(digit),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for NhsNumber {
+    type Error = DomainError;
+    fn try_from(text: String) -> Result<Self, DomainError> {
+        Self::new(&text)
+    }
+}
+impl From<NhsNumber> for String {
+    fn from(n: NhsNumber) -> String {
+        n.0
+    }
+}
+impl std::fmt::Display for NhsNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", &self.0[..3], &self.0[3..6], &self.0[6..])
+    }
+}
+
+/// The service's own reference for a client, `KW-` and at least five digits (`KW-00042`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ServiceRef(String);
+
+impl ServiceRef {
+    pub fn new(text: &str) -> Result<Self, DomainError> {
+        let text = text.trim().to_ascii_uppercase();
+        let digits = text.strip_prefix("KW-").unwrap_or("");
+        if digits.len() >= 5 && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(text))
+        } else {
+            Err(DomainError::ServiceRef(text))
+        }
+    }
+
+    pub fn from_number(number: u32) -> Self {
+        Self(format!("KW-{number:05}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ServiceRef {
+    type Error = DomainError;
+    fn try_from(text: String) -> Result<Self, DomainError> {
+        Self::new(&text)
+    }
+}
+impl From<ServiceRef> for String {
+    fn from(r: ServiceRef) -> String {
+        r.0
+    }
+}
+impl std::fmt::Display for ServiceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The safety flags a worker must see before anything else.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RiskFlags {
+    pub overdose_risk: bool,
+    pub naloxone_held: bool,
+    pub naloxone_supplied_on: Option<NaiveDate>,
+    pub safeguarding_children: bool,
+    /// Date of the latest release from prison; recent releases carry the highest overdose risk.
+    pub prison_release_on: Option<NaiveDate>,
+    pub hep_b: Option<HepBStatus>,
+    pub hep_c_tested_on: Option<NaiveDate>,
+    pub hiv_tested_on: Option<NaiveDate>,
+}
+
+/// How long after release from prison a client counts as recently released: the risk of
+/// drug-related death is highest in the first weeks.
+pub const RECENT_PRISON_RELEASE_DAYS: i64 = 28;
+
+impl RiskFlags {
+    pub fn recently_released(&self, today: NaiveDate) -> bool {
+        self.prison_release_on
+            .is_some_and(|d| d <= today && (today - d).num_days() <= RECENT_PRISON_RELEASE_DAYS)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    pub reference: ServiceRef,
+    pub given_name: Name,
+    pub family_name: Name,
+    pub preferred_name: Option<Name>,
+    pub date_of_birth: NaiveDate,
+    pub nhs_number: Option<NhsNumber>,
+    pub key_worker_id: i64,
+    pub status: ClientStatus,
+    pub referral_date: NaiveDate,
+    pub treatment_start: Option<NaiveDate>,
+    pub primary_substance: Substance,
+    pub other_substances: BTreeSet<Substance>,
+    pub injecting: InjectingStatus,
+    pub modality: Modality,
+    /// The GP or prescriber sharing care, by name.
+    pub shared_care: Option<Name>,
+    pub risk: RiskFlags,
+}
+
+/// The earliest date of birth accepted: anything before is a typing slip.
+pub fn earliest_date_of_birth() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
+}
+
+impl Client {
+    /// The name to greet the client by.
+    pub fn known_as(&self) -> &Name {
+        self.preferred_name.as_ref().unwrap_or(&self.given_name)
+    }
+
+    /// Days since treatment started, if it has.
+    pub fn days_in_treatment(&self, today: NaiveDate) -> Option<i64> {
+        self.treatment_start.map(|start| (today - start).num_days().max(0))
+    }
+
+    pub fn age(&self, today: NaiveDate) -> i32 {
+        let mut age = today.year() - self.date_of_birth.year();
+        if today.ordinal() < self.date_of_birth.with_year(today.year()).map_or(0, |d| d.ordinal()) {
+            age -= 1;
+        }
+        age
+    }
+
+    /// Rules across fields, and those that need today's date.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), DomainError> {
+        let rule = |msg: &str| Err(DomainError::Rule(msg.to_owned()));
+        if self.date_of_birth > today {
+            return rule("date of birth is in the future");
+        }
+        if self.date_of_birth < earliest_date_of_birth() {
+            return rule("date of birth is before 1900");
+        }
+        if self.referral_date < self.date_of_birth {
+            return rule("referral date is before the date of birth");
+        }
+        if self.treatment_start.is_some_and(|start| start < self.referral_date) {
+            return rule("treatment start is before the referral date");
+        }
+        if self.other_substances.contains(&self.primary_substance) {
+            return rule("the primary substance is also listed among the other substances");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_nhs_number_is_accepted_with_or_without_spaces() {
+        assert_eq!(NhsNumber::new("943 476 5919").unwrap().as_str(), "9434765919");
+        assert_eq!(NhsNumber::new("9434765919").unwrap().to_string(), "943 476 5919");
+    }
+
+    #[test]
+    fn nhs_number_with_wrong_check_digit_is_refused() {
+        assert_eq!(
+            NhsNumber::new("9434765918"),
+            Err(DomainError::NhsNumberCheckDigit("9434765918".into()))
+        );
+    }
+
+    #[test]
+    fn nhs_number_whose_check_would_be_ten_is_refused() {
+        // Weighted sum 6 x 2 = 12 leaves remainder 1, so the check value is 10: no valid number.
+        assert_eq!(NhsNumber::check_digit(&[0, 0, 0, 0, 0, 0, 0, 0, 6]), None);
+        assert!(NhsNumber::new("0000000060").is_err());
+    }
+
+    #[test]
+    fn nhs_number_must_be_ten_digits() {
+        assert!(matches!(NhsNumber::new("12345"), Err(DomainError::NhsNumberFormat(_))));
+        assert!(matches!(NhsNumber::new("94347659a9"), Err(DomainError::NhsNumberFormat(_))));
+    }
+
+    #[test]
+    fn service_reference_is_normalised_and_checked() {
+        assert_eq!(ServiceRef::new(" kw-00042 ").unwrap().as_str(), "KW-00042");
+        assert!(ServiceRef::new("KW-42").is_err());
+        assert!(ServiceRef::new("XX-00042").is_err());
+        assert_eq!(ServiceRef::from_number(42).as_str(), "KW-00042");
+    }
+
+    #[test]
+    fn prison_release_counts_as_recent_for_four_weeks() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let flags = |days: i64| RiskFlags {
+            prison_release_on: Some(today - chrono::Duration::days(days)),
+            ..RiskFlags::default()
+        };
+        assert!(flags(3).recently_released(today));
+        assert!(flags(28).recently_released(today));
+        assert!(!flags(29).recently_released(today));
+    }
+}

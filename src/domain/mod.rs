@@ -1,0 +1,35 @@
+//! Pure types and rules of key-working: no I/O, no SQL, no terminal.
+//!
+//! Every value that reaches the store is built from these types, so an invalid value (an NHS number
+//! with a wrong check digit, a ruler score of 11, a substance-use goal without a hierarchy level)
+//! is refused here before any SQL runs. The schema repeats each rule as a `CHECK` so no other path
+//! can write a bad row either.
+
+#[macro_use]
+mod code;
+pub mod audit;
+pub mod client;
+mod error;
+pub mod goal;
+pub mod prescription;
+pub mod readiness;
+pub mod record;
+pub mod review;
+pub mod session;
+pub mod text;
+pub mod worker;
+
+pub use audit::{AuditAction, AuditEntry, RecordType};
+pub use client::{
+    Client, ClientStatus, HepBStatus, InjectingStatus, Modality, NhsNumber, RiskFlags, ServiceRef,
+    Substance,
+};
+pub use error::DomainError;
+pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
+pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};
+pub use readiness::{ReadinessNote, Score, Stage};
+pub use record::Stored;
+pub use review::{Review, ReviewCompletion, ReviewKind};
+pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
+pub use text::{Name, NoteText, ShortText};
+pub use worker::{Login, Role, Worker};

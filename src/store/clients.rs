@@ -1,0 +1,120 @@
+use super::sql::get_code_set;
+use super::{Result, Table, Writer, invalid};
+use crate::domain::{Client, RecordType, RiskFlags};
+use rusqlite::{named_params, params};
+
+const COLUMNS: &str = "reference = :reference, given_name = :given_name, family_name = :family_name,
+    preferred_name = :preferred_name, date_of_birth = :date_of_birth, nhs_number = :nhs_number,
+    key_worker_id = :key_worker_id, status = :status, referral_date = :referral_date,
+    treatment_start = :treatment_start, primary_substance = :primary_substance, injecting = :injecting,
+    modality = :modality, shared_care = :shared_care, overdose_risk = :overdose_risk,
+    naloxone_held = :naloxone_held, naloxone_supplied_on = :naloxone_supplied_on,
+    safeguarding_children = :safeguarding_children, prison_release_on = :prison_release_on,
+    hep_b = :hep_b, hep_c_tested_on = :hep_c_tested_on, hiv_tested_on = :hiv_tested_on";
+
+/// Binds every client column by name, so insert and update cannot disagree on the order.
+macro_rules! client_params {
+    ($c:expr, $($extra:tt)*) => {
+        named_params! {
+            ":reference": $c.reference, ":given_name": $c.given_name, ":family_name": $c.family_name,
+            ":preferred_name": $c.preferred_name, ":date_of_birth": $c.date_of_birth,
+            ":nhs_number": $c.nhs_number, ":key_worker_id": $c.key_worker_id, ":status": $c.status,
+            ":referral_date": $c.referral_date, ":treatment_start": $c.treatment_start,
+            ":primary_substance": $c.primary_substance, ":injecting": $c.injecting,
+            ":modality": $c.modality, ":shared_care": $c.shared_care,
+            ":overdose_risk": $c.risk.overdose_risk, ":naloxone_held": $c.risk.naloxone_held,
+            ":naloxone_supplied_on": $c.risk.naloxone_supplied_on,
+            ":safeguarding_children": $c.risk.safeguarding_children,
+            ":prison_release_on": $c.risk.prison_release_on, ":hep_b": $c.risk.hep_b,
+            ":hep_c_tested_on": $c.risk.hep_c_tested_on, ":hiv_tested_on": $c.risk.hiv_tested_on,
+            $($extra)*
+        }
+    };
+}
+
+impl Table for Client {
+    const RECORD: RecordType = RecordType::Client;
+    const SELECT: &'static str = "SELECT t.*,
+        (SELECT group_concat(substance, ',') FROM client_substances s WHERE s.client_id = t.id) AS other_substances
+        FROM clients t";
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Client {
+            reference: row.get("reference")?,
+            given_name: row.get("given_name")?,
+            family_name: row.get("family_name")?,
+            preferred_name: row.get("preferred_name")?,
+            date_of_birth: row.get("date_of_birth")?,
+            nhs_number: row.get("nhs_number")?,
+            key_worker_id: row.get("key_worker_id")?,
+            status: row.get("status")?,
+            referral_date: row.get("referral_date")?,
+            treatment_start: row.get("treatment_start")?,
+            primary_substance: row.get("primary_substance")?,
+            other_substances: get_code_set(row, "other_substances")?,
+            injecting: row.get("injecting")?,
+            modality: row.get("modality")?,
+            shared_care: row.get("shared_care")?,
+            risk: RiskFlags {
+                overdose_risk: row.get("overdose_risk")?,
+                naloxone_held: row.get("naloxone_held")?,
+                naloxone_supplied_on: row.get("naloxone_supplied_on")?,
+                safeguarding_children: row.get("safeguarding_children")?,
+                prison_release_on: row.get("prison_release_on")?,
+                hep_b: row.get("hep_b")?,
+                hep_c_tested_on: row.get("hep_c_tested_on")?,
+                hiv_tested_on: row.get("hiv_tested_on")?,
+            },
+        })
+    }
+
+    fn insert(w: &Writer<'_>, client: &Self) -> Result<i64> {
+        client.validate(w.today).map_err(invalid(RecordType::Client))?;
+        let sql = format!(
+            "INSERT INTO clients (reference, given_name, family_name, preferred_name, date_of_birth, nhs_number,
+                key_worker_id, status, referral_date, treatment_start, primary_substance, injecting, modality,
+                shared_care, overdose_risk, naloxone_held, naloxone_supplied_on, safeguarding_children,
+                prison_release_on, hep_b, hep_c_tested_on, hiv_tested_on, created_at, updated_at)
+             VALUES ({}, :stamp, :stamp)",
+            placeholders(COLUMNS)
+        );
+        w.tx.prepare_cached(&sql)?.execute(client_params!(client, ":stamp": w.stamp))?;
+        let id = w.tx.last_insert_rowid();
+        insert_substances(w, id, client)?;
+        Ok(id)
+    }
+}
+
+/// The `:name` placeholders of a `column = :name, ...` list, in order.
+fn placeholders(columns: &str) -> String {
+    columns
+        .split(',')
+        .map(|pair| pair.split('=').nth(1).unwrap_or_default().trim())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn insert_substances(w: &Writer<'_>, client_id: i64, client: &Client) -> Result<()> {
+    let mut stmt = w.tx.prepare_cached("INSERT INTO client_substances (client_id, substance) VALUES (?1, ?2)")?;
+    for substance in &client.other_substances {
+        stmt.execute(params![client_id, substance])?;
+    }
+    Ok(())
+}
+
+impl Writer<'_> {
+    /// Saves a changed client if nobody else has saved it since `read_version`.
+    pub fn update_client(&self, id: i64, read_version: i64, client: &Client) -> Result<()> {
+        client.validate(self.today).map_err(invalid(RecordType::Client))?;
+        let sql = format!(
+            "UPDATE clients SET {COLUMNS}, updated_at = :stamp, row_version = row_version + 1
+             WHERE id = :id AND row_version = :version"
+        );
+        let changed = self.tx.prepare_cached(&sql)?.execute(client_params!(
+            client, ":stamp": self.stamp, ":id": id, ":version": read_version
+        ))?;
+        self.expect_updated(RecordType::Client, "clients", id, changed)?;
+        self.tx.execute("DELETE FROM client_substances WHERE client_id = ?1", [id])?;
+        insert_substances(self, id, client)
+    }
+}

@@ -1,0 +1,109 @@
+//! The whole record out as JSON, and the row counts `check` reports.
+
+use super::{Result, Store, StoreError, Table, audit, migrate, sql};
+use crate::domain::{
+    AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType, Review, Session, Worker,
+};
+use serde::Serialize;
+use std::io::Write;
+
+/// Tables in the order `check` lists them and `export` writes them.
+pub const TABLES: &[&str] = &[
+    "workers",
+    "clients",
+    "client_substances",
+    "prescriptions",
+    "sessions",
+    "session_interventions",
+    "readiness_notes",
+    "goals",
+    "goal_actions",
+    "reviews",
+    "audit",
+];
+
+/// Rows per table, in [`TABLES`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts(pub Vec<(&'static str, i64)>);
+
+impl Counts {
+    pub fn total(&self) -> i64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl Store {
+    pub fn counts(&self) -> Result<Counts> {
+        let mut counts = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            counts.push((*table, n));
+        }
+        Ok(Counts(counts))
+    }
+
+    /// SQLite's own `integrity_check` and `foreign_key_check`; empty when all is well.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in stmt.query_map([], |r| Ok(format!("{} row {} breaks a foreign key", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// Writes every record as one JSON object with an array per record type, one record per line,
+    /// streaming so a service-sized file never sits in memory. The export is itself audited.
+    pub fn export_json(&mut self, out: &mut dyn Write) -> Result<()> {
+        let header = serde_json::json!({
+            "format": "keywork-export",
+            "schema_version": migrate::LATEST,
+            "exported_on": self.today(),
+        });
+        let header = header.to_string();
+        write!(out, "{}", &header[..header.len() - 1]).map_err(StoreError::Export)?;
+        self.export_table::<Worker>(out, "workers")?;
+        self.export_table::<Client>(out, "clients")?;
+        self.export_table::<Prescription>(out, "prescriptions")?;
+        self.export_table::<Session>(out, "sessions")?;
+        self.export_table::<ReadinessNote>(out, "readiness_notes")?;
+        self.export_table::<Goal>(out, "goals")?;
+        self.export_table::<GoalAction>(out, "goal_actions")?;
+        self.export_table::<Review>(out, "reviews")?;
+        let mut stmt = self.conn.prepare(audit::SELECT)?;
+        let rows = stmt.query_map([], audit::from_row)?;
+        write_array(out, "audit", rows)?;
+        drop(stmt);
+        writeln!(out, "\n}}").map_err(StoreError::Export)?;
+        out.flush().map_err(StoreError::Export)?;
+        let stamp = self.clock.timestamp();
+        self.write_stamped(stamp, false, |w| w.audit(AuditAction::Export, RecordType::Service, None))
+    }
+
+    fn export_table<T: Table + Serialize>(&self, out: &mut dyn Write, name: &str) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!("{} ORDER BY t.id", T::SELECT))?;
+        let rows = stmt.query_map([], |row| sql::get_stored(row, T::from_row(row)?))?;
+        write_array(out, name, rows)
+    }
+}
+
+fn write_array<T: Serialize>(
+    out: &mut dyn Write,
+    name: &str,
+    rows: impl Iterator<Item = rusqlite::Result<T>>,
+) -> Result<()> {
+    write!(out, ",\n\"{name}\": [").map_err(StoreError::Export)?;
+    for (index, row) in rows.enumerate() {
+        let separator = if index == 0 { "\n" } else { ",\n" };
+        out.write_all(separator.as_bytes()).map_err(StoreError::Export)?;
+        serde_json::to_writer(&mut *out, &row?).map_err(|e| StoreError::Export(e.into()))?;
+    }
+    write!(out, "\n]").map_err(StoreError::Export)
+}

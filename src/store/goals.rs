@@ -1,0 +1,78 @@
+use super::{Result, Table, Writer, invalid};
+use crate::domain::{Goal, GoalAction, GoalArea, HierarchyLevel, RecordType};
+use rusqlite::params;
+use rusqlite::types::FromSqlError;
+
+impl Table for Goal {
+    const RECORD: RecordType = RecordType::Goal;
+    const SELECT: &'static str = "SELECT t.* FROM goals t";
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let level: Option<u8> = row.get("hierarchy_level")?;
+        let level = level.map(|n| HierarchyLevel::from_number(n).ok_or(FromSqlError::OutOfRange(n.into())));
+        let level = level.transpose().map_err(|e| bad_column(row, "hierarchy_level", e))?;
+        let area = GoalArea::new(row.get("domain")?, level)
+            .map_err(|e| bad_column(row, "domain", FromSqlError::Other(Box::new(e))))?;
+        Ok(Goal {
+            client_id: row.get("client_id")?,
+            area,
+            in_own_words: row.get("in_own_words")?,
+            why_it_matters: row.get("why_it_matters")?,
+            set_on: row.get("set_on")?,
+            target_date: row.get("target_date")?,
+            status: row.get("status")?,
+            progress: row.get("progress")?,
+        })
+    }
+
+    fn insert(w: &Writer<'_>, g: &Self) -> Result<i64> {
+        g.validate().map_err(invalid(RecordType::Goal))?;
+        w.tx.prepare_cached(
+            "INSERT INTO goals (client_id, domain, hierarchy_level, in_own_words, why_it_matters, set_on, target_date,
+                status, progress, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        )?
+        .execute(params![
+            g.client_id,
+            g.area.domain(),
+            g.area.level().map(HierarchyLevel::number),
+            g.in_own_words,
+            g.why_it_matters,
+            g.set_on,
+            g.target_date,
+            g.status,
+            g.progress,
+            w.stamp
+        ])?;
+        Ok(w.tx.last_insert_rowid())
+    }
+}
+
+impl Table for GoalAction {
+    const RECORD: RecordType = RecordType::GoalAction;
+    const SELECT: &'static str = "SELECT t.* FROM goal_actions t";
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(GoalAction {
+            goal_id: row.get("goal_id")?,
+            step: row.get("step")?,
+            owner: row.get("owner")?,
+            due_on: row.get("due_on")?,
+            done_on: row.get("done_on")?,
+        })
+    }
+
+    fn insert(w: &Writer<'_>, a: &Self) -> Result<i64> {
+        w.tx.prepare_cached(
+            "INSERT INTO goal_actions (goal_id, step, owner, due_on, done_on, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        )?
+        .execute(params![a.goal_id, a.step, a.owner, a.due_on, a.done_on, w.stamp])?;
+        Ok(w.tx.last_insert_rowid())
+    }
+}
+
+fn bad_column(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> rusqlite::Error {
+    let index = row.as_ref().column_index(column).unwrap_or(0);
+    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Integer, Box::new(e))
+}

@@ -1,0 +1,132 @@
+//! Opening a database file: refusing what is not ours before anything is written.
+
+use super::{StoreError, migrate};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+/// What the caller will do with the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read only: the file must exist and is never changed.
+    Read,
+    /// Read and write an existing database.
+    Write,
+    /// Read and write, creating the file (owner-only) if it does not exist.
+    Create,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
+    let io = |source| StoreError::Io { path: path.to_owned(), source };
+    if path.is_dir() {
+        return Err(StoreError::IsDirectory(path.to_owned()));
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(StoreError::MissingDirectory { path: path.to_owned(), dir: dir.to_owned() });
+    }
+    if !path.exists() {
+        if access != Access::Create {
+            return Err(StoreError::NoDatabase(path.to_owned()));
+        }
+        create_owner_only(path).map_err(io)?;
+    }
+    check_header(path).map_err(|e| match e {
+        HeaderError::Io(source) => StoreError::Io { path: path.to_owned(), source },
+        HeaderError::NotSqlite => StoreError::NotSqlite(path.to_owned()),
+    })?;
+    let writable = access != Access::Read;
+    if writable && is_read_only(path).map_err(io)? {
+        return Err(StoreError::ReadOnly(path.to_owned()));
+    }
+
+    let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY }
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    check_schema(&conn, path, writable)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")?;
+    if writable {
+        // WAL lets readers work while one writer saves; FULL keeps a committed note through a
+        // power cut. Both are set only now, once the file is known to be ours.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate::run(&mut conn)?;
+    }
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn create_owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_owner_only(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+}
+
+/// A file whose permission bits allow no writing at all. Checked by mode rather than by trying,
+/// so that even root (who could write anyway) respects a file someone made read-only.
+fn is_read_only(path: &Path) -> std::io::Result<bool> {
+    Ok(std::fs::metadata(path)?.permissions().readonly())
+}
+
+enum HeaderError {
+    Io(std::io::Error),
+    NotSqlite,
+}
+
+/// An empty file is a new database; anything else must start with SQLite's magic header.
+fn check_header(path: &Path) -> Result<(), HeaderError> {
+    let mut file = std::fs::File::open(path).map_err(HeaderError::Io)?;
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]).map_err(HeaderError::Io)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    match read {
+        0 => Ok(()),
+        16 if &header == SQLITE_HEADER => Ok(()),
+        _ => Err(HeaderError::NotSqlite),
+    }
+}
+
+fn check_schema(conn: &Connection, path: &Path, writable: bool) -> Result<(), StoreError> {
+    let found = migrate::schema_version(conn).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite(path.to_owned()),
+        _ => StoreError::Sqlite(e),
+    })?;
+    let supported = migrate::LATEST;
+    if found > supported {
+        return Err(StoreError::NewerSchema { path: path.to_owned(), found, supported });
+    }
+    if found == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables > 0 {
+            return Err(StoreError::NotKeywork(path.to_owned()));
+        }
+    }
+    if found < supported && !writable {
+        return Err(if found == 0 {
+            StoreError::NoDatabase(path.to_owned())
+        } else {
+            StoreError::NeedsUpgrade { path: path.to_owned(), found, supported }
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! Conversions between domain values and SQL values.
+//!
+//! Codes and checked text go in as their text and come back through the same constructors the
+//! rest of the program uses, so a row that somehow broke a rule fails loudly on reading.
+
+use crate::domain::*;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+macro_rules! sql_as_code {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+        impl FromSql for $ty {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$ty>::from_code(text).ok_or_else(|| FromSqlError::Other(text.to_owned().into()))
+            }
+        }
+    )+};
+}
+
+sql_as_code!(
+    Role,
+    ClientStatus,
+    Modality,
+    Substance,
+    InjectingStatus,
+    HepBStatus,
+    Medicine,
+    DoseInterval,
+    Supervision,
+    SessionKind,
+    Attendance,
+    Intervention,
+    Stage,
+    GoalDomain,
+    GoalStatus,
+    ActionOwner,
+    ReviewKind,
+    AuditAction,
+    RecordType,
+);
+
+macro_rules! sql_as_text {
+    ($($ty:ty => $make:expr),+ $(,)?) => {$(
+        impl ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl FromSql for $ty {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let make: fn(&str) -> Result<$ty, DomainError> = $make;
+                make(value.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )+};
+}
+
+sql_as_text!(
+    Name => |s| Name::new(s),
+    ShortText => |s| ShortText::new(s),
+    NoteText => |s| NoteText::new(s),
+    Login => |s| Login::new(s),
+    NhsNumber => NhsNumber::new,
+    ServiceRef => ServiceRef::new,
+);
+
+impl ToSql for Score {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(i64::from(self.get())))
+    }
+}
+impl FromSql for Score {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = value.as_i64()?;
+        let n = u8::try_from(n).map_err(|_| FromSqlError::OutOfRange(n))?;
+        Score::new(n).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl ToSql for Minutes {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(i64::from(self.get())))
+    }
+}
+impl FromSql for Minutes {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let n = value.as_i64()?;
+        let n = u16::try_from(n).map_err(|_| FromSqlError::OutOfRange(n))?;
+        Minutes::new(n).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// Bookkeeping timestamps: UTC to the second, with a `Z`, as the schema checks.
+pub fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_timestamp(text: &str) -> FromSqlResult<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
+        .map(|dt| dt.and_utc())
+        .map_err(|e| FromSqlError::Other(Box::new(e)))
+}
+
+/// Local date-times (sessions, appointments) are kept to the minute.
+pub fn minute(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn parse_minute(text: &str) -> FromSqlResult<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").map_err(|e| FromSqlError::Other(Box::new(e)))
+}
+
+/// Reads a column holding a local date-time to the minute.
+pub fn get_minute(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<NaiveDateTime> {
+    let text: String = row.get(column)?;
+    parse_minute(&text).map_err(|e| conversion_error(row, column, e))
+}
+
+pub fn get_opt_minute(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Option<NaiveDateTime>> {
+    let text: Option<String> = row.get(column)?;
+    text.map(|t| parse_minute(&t).map_err(|e| conversion_error(row, column, e))).transpose()
+}
+
+/// Reads a comma-separated list of codes made by `group_concat` into a set.
+pub fn get_code_set<T: FromSqlCode + Ord>(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+) -> rusqlite::Result<std::collections::BTreeSet<T>> {
+    let text: Option<String> = row.get(column)?;
+    text.unwrap_or_default()
+        .split(',')
+        .filter(|code| !code.is_empty())
+        .map(|code| {
+            T::parse_code(code).ok_or_else(|| {
+                conversion_error(row, column, FromSqlError::Other(code.to_owned().into()))
+            })
+        })
+        .collect()
+}
+
+/// The codes of a set can be parsed back one by one.
+pub trait FromSqlCode: Sized {
+    fn parse_code(code: &str) -> Option<Self>;
+}
+impl FromSqlCode for Substance {
+    fn parse_code(code: &str) -> Option<Self> {
+        Self::from_code(code)
+    }
+}
+impl FromSqlCode for Intervention {
+    fn parse_code(code: &str) -> Option<Self> {
+        Self::from_code(code)
+    }
+}
+
+pub fn get_stored<T>(row: &rusqlite::Row<'_>, record: T) -> rusqlite::Result<Stored<T>> {
+    let created: String = row.get("created_at")?;
+    let updated: String = row.get("updated_at")?;
+    Ok(Stored {
+        id: row.get("id")?,
+        record,
+        created_at: parse_timestamp(&created).map_err(|e| conversion_error(row, "created_at", e))?,
+        updated_at: parse_timestamp(&updated).map_err(|e| conversion_error(row, "updated_at", e))?,
+        row_version: row.get("row_version")?,
+    })
+}
+
+fn conversion_error(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> rusqlite::Error {
+    let index = row.as_ref().column_index(column).unwrap_or(0);
+    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+}
+
