@@ -1,3 +1,254 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The command line: parses arguments, opens the store, and runs the chosen command.
+
+use crate::clock::Clock;
+use crate::demo::{self, Plan};
+use crate::domain::Login;
+use crate::store::{Access, Store, StoreError};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keywork",
+    version,
+    about = "Caseload, reviews, readiness and recovery plans for key workers in drug and alcohol services",
+    after_help = after_help()
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    /// Explore a freshly generated, fictional service (nothing touches your own database).
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database file [default: the platform data directory, e.g. ~/.local/share/keywork/keywork.db].
+    #[arg(long, env = "KEYWORK_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Act as if today were this date (YYYY-MM-DD): for tests and training scripts.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", hide_short_help = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a fictional demo service into a new database file.
+    Generate(GenerateArgs),
+    /// Write every record out (JSON: one object, an array per record type).
+    Export(ExportArgs),
+    /// Report schema version, integrity and row counts.
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many clients.
+    #[arg(long, default_value_t = Plan::default().clients, value_parser = clap::value_parser!(u32).range(1..=99_999))]
+    pub clients: u32,
+    /// How many years of history.
+    #[arg(long, default_value_t = Plan::default().years, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub years: u32,
+    /// Random seed: the same seed on the same day gives the same service.
+    #[arg(long, default_value_t = Plan::default().seed)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Write to this new file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date like 2026-11-23"))
+}
+
+fn after_help() -> String {
+    let data = default_db_path().map_or_else(|| "(no home directory)".to_owned(), |p| p.display().to_string());
+    format!("Default database: {data}")
+}
+
+/// What went wrong, for one line on standard error.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("keywork: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let clock = cli.global.today.map_or_else(Clock::system, Clock::fixed);
+    let actor = current_login()?;
+    match cli.command {
+        Some(Command::Generate(args)) => {
+            let path = cli.global.db.ok_or_else(|| CliError::Usage("generate needs --db PATH for the new file".into()))?;
+            generate(&path, clock, actor, Plan { clients: args.clients, years: args.years, seed: args.seed })
+        }
+        Some(Command::Export(args)) => {
+            let mut store = Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?;
+            export(&mut store, args)
+        }
+        Some(Command::Check) => check(&Store::open(&db_path(cli.global.db)?, Access::Read, clock, actor)?),
+        None if cli.demo => {
+            let file = tempfile::Builder::new().prefix("keywork-demo-").suffix(".db").tempfile().map_err(|source| {
+                CliError::Io { path: std::env::temp_dir(), source }
+            })?;
+            let mut store = Store::open(file.path(), Access::Create, clock, actor)?;
+            demo::generate(&mut store, Plan::default())?;
+            summary(&store)
+        }
+        None => {
+            let path = db_path(cli.global.db)?;
+            summary(&Store::open(&path, Access::Create, clock, actor)?)
+        }
+    }
+}
+
+/// The worker is whoever the operating system says is running us: over SSH, the account that SSH
+/// authenticated.
+fn current_login() -> Result<Login, CliError> {
+    let uid = nix::unistd::Uid::current();
+    let name = nix::unistd::User::from_uid(uid)
+        .ok()
+        .flatten()
+        .map(|user| user.name)
+        .ok_or_else(|| CliError::Usage(format!("user id {uid} has no login name")))?;
+    Login::new(name).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "keywork").map(|dirs| dirs.data_dir().join("keywork.db"))
+}
+
+/// The database named on the command line, or the default one, whose directory is created
+/// (owner-only) on first run.
+fn db_path(explicit: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    if let Some(path) = explicit {
+        return Ok(path);
+    }
+    let path = default_db_path().ok_or_else(|| CliError::Usage("no home directory; pass --db PATH".into()))?;
+    if let Some(dir) = path.parent().filter(|dir| !dir.exists()) {
+        create_private_dir(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+    }
+    Ok(path)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), CliError> {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return Err(StoreError::NotEmpty(path.to_owned()).into());
+    }
+    let started = Instant::now();
+    let mut store = Store::open(path, Access::Create, clock, actor)?;
+    demo::generate(&mut store, plan)?;
+    let counts = store.counts()?;
+    println!(
+        "Generated a fictional service in {}: {} clients over {} years (seed {}), {} rows in {:.1} s",
+        path.display(),
+        plan.clients,
+        plan.years,
+        plan.seed,
+        counts.total(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
+    let Format::Json = args.format;
+    match args.out {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            store.export_json(&mut out)?;
+        }
+        Some(path) => {
+            let io = |source| CliError::Io { path: path.clone(), source };
+            let file = create_private_file(&path).map_err(io)?;
+            let mut out = std::io::BufWriter::new(file);
+            store.export_json(&mut out)?;
+            out.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// A new file only the owner can read: exports are health records.
+fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+fn check(store: &Store) -> Result<(), CliError> {
+    let problems = store.integrity_problems()?;
+    let mut out = std::io::stdout().lock();
+    let counts = store.counts()?;
+    let lines = [
+        format!("database: {}", store.path().display()),
+        format!("schema version: {} (this keywork writes {})", store.schema_version()?, crate::store::migrate::LATEST),
+        format!("integrity: {}", if problems.is_empty() { "ok".to_owned() } else { problems.join("; ") }),
+        format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),
+        "rows:".to_owned(),
+    ];
+    let write = |out: &mut dyn Write, line: &str| writeln!(out, "{line}");
+    let io = |source| CliError::Io { path: PathBuf::from("stdout"), source };
+    for line in lines {
+        write(&mut out, &line).map_err(io)?;
+    }
+    for (table, n) in &counts.0 {
+        writeln!(out, "  {table:<22} {n:>9}").map_err(io)?;
+    }
+    writeln!(out, "  {:<22} {:>9}", "total", counts.total()).map_err(io)?;
+    if problems.is_empty() { Ok(()) } else { Err(CliError::Usage("integrity check failed".into())) }
+}
+
+/// Until the TUI lands: a few lines about what the database holds.
+fn summary(store: &Store) -> Result<(), CliError> {
+    let counts = store.counts()?;
+    let banner = if store.is_demo()? { "DEMO (fictional data) " } else { "" };
+    println!("{banner}{}: {} clients, {} rows", store.path().display(), counts.0[1].1, counts.total());
+    Ok(())
 }

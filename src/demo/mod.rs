@@ -1,1 +1,165 @@
-//! Demo data.
+//! A fictional service to explore, train with and measure against.
+//!
+//! Everything is derived from one seed and today's date, so the same seed on the same day gives
+//! the same service. Names are drawn from lists of birds and plants, NHS numbers from the range the
+//! NHS keeps for testing (999 000 0000 to 999 999 9999), and the database is marked as demo so the
+//! program says DEMO wherever it shows it.
+
+mod history;
+mod text;
+
+use crate::domain::{Login, Name, Role, Worker};
+use crate::store::{META_DEMO, META_SERVICE_NAME, Result, Store, Writer};
+use chrono::{Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub clients: u32,
+    pub years: u32,
+    pub seed: u64,
+}
+
+impl Default for Plan {
+    /// A trainer's service: about 40 clients over two years.
+    fn default() -> Self {
+        Self { clients: 40, years: 2, seed: 42 }
+    }
+}
+
+/// The demo service's name, shown in the header.
+pub const SERVICE_NAME: &str = "Riverside Recovery (fictional demo)";
+
+/// The login a demo session acts as: the team's first key worker.
+pub const FIRST_KEY_WORKER: &str = "alex.demo";
+
+/// Clients per key worker in the generated team: a typical caseload.
+const CASELOAD_SIZE: u32 = 50;
+
+const NAMED_TEAM: &[(&str, &str, Role)] = &[
+    (FIRST_KEY_WORKER, "Alex Morgan", Role::KeyWorker),
+    ("jo.demo", "Jo Patel", Role::KeyWorker),
+    ("sam.demo", "Sam Okoro", Role::KeyWorker),
+    ("dr.demo", "Dr Ravi Shah", Role::Prescriber),
+    ("lead.demo", "Morgan Reid", Role::TeamLead),
+    ("trainer.demo", "Pat Quinn", Role::ReadOnly),
+];
+
+/// Fills an empty store with a generated service, in one transaction.
+pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
+    let today = store.today();
+    let stamp = store.clock().timestamp();
+    store.import(stamp, |w| {
+        w.set_meta(META_DEMO, "1")?;
+        w.set_meta(META_SERVICE_NAME, SERVICE_NAME)?;
+        let team = insert_team(w, plan)?;
+        let mut dice = Dice::new(plan.seed, today);
+        for number in 1..=plan.clients {
+            let key_worker = team.key_workers[(number as usize - 1) % team.key_workers.len()];
+            history::client(w, &mut dice, &team, key_worker, number, plan.years)?;
+        }
+        Ok(())
+    })
+}
+
+/// Ids of the generated team by what they do.
+pub(crate) struct Team {
+    key_workers: Vec<i64>,
+    prescriber: i64,
+}
+
+fn insert_team(w: &Writer<'_>, plan: Plan) -> Result<Team> {
+    let mut key_workers = Vec::new();
+    let mut prescriber = 0;
+    for (login, name, role) in NAMED_TEAM {
+        let id = w.insert(&worker(login, name, *role))?;
+        match role {
+            Role::KeyWorker => key_workers.push(id),
+            Role::Prescriber => prescriber = id,
+            _ => {}
+        }
+    }
+    // A service-sized file needs a service-sized team.
+    let needed = plan.clients.div_ceil(CASELOAD_SIZE) as usize;
+    for n in key_workers.len()..needed {
+        let login = format!("kw{n:03}.demo");
+        let name = format!("Key Worker {n:03}");
+        key_workers.push(w.insert(&worker(&login, &name, Role::KeyWorker))?);
+    }
+    Ok(Team { key_workers, prescriber })
+}
+
+fn worker(login: &str, name: &str, role: Role) -> Worker {
+    Worker {
+        login: Login::new(login).expect("demo logins are valid"),
+        display_name: Name::new(name).expect("demo names are valid"),
+        role,
+    }
+}
+
+/// The seeded random source and the date everything is relative to.
+pub(crate) struct Dice {
+    rng: ChaCha8Rng,
+    today: NaiveDate,
+}
+
+impl Dice {
+    fn new(seed: u64, today: NaiveDate) -> Self {
+        Self { rng: ChaCha8Rng::seed_from_u64(seed), today }
+    }
+
+    fn chance(&mut self, probability: f64) -> bool {
+        self.rng.random_bool(probability.clamp(0.0, 1.0))
+    }
+
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        if low >= high { low } else { self.rng.random_range(low..=high) }
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.random_range(0..items.len())]
+    }
+
+    /// Picks by weight: `(weight, value)` pairs.
+    fn weighted<T: Copy>(&mut self, items: &[(u32, T)]) -> T {
+        let total: u32 = items.iter().map(|(w, _)| w).sum();
+        let mut roll = self.rng.random_range(0..total);
+        for (weight, item) in items {
+            if roll < *weight {
+                return *item;
+            }
+            roll -= weight;
+        }
+        items[items.len() - 1].1
+    }
+
+    fn days_ago(&mut self, min: i64, max: i64) -> NaiveDate {
+        self.today - Duration::days(self.between(min, max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_gives_same_draws() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let draws = |seed| {
+            let mut g = Dice::new(seed, today);
+            (0..20).map(|_| g.between(0, 1000)).collect::<Vec<_>>()
+        };
+        assert_eq!(draws(7), draws(7));
+        assert_ne!(draws(7), draws(8));
+    }
+
+    #[test]
+    fn weighted_choice_never_picks_zero_weight() {
+        let mut g = Dice::new(1, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        for _ in 0..200 {
+            assert_eq!(g.weighted(&[(0, 'a'), (5, 'b'), (0, 'c')]), 'b');
+        }
+    }
+}

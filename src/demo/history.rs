@@ -1,0 +1,492 @@
+//! One demo client's whole history: referral, prescription, sessions, readiness, plan, reviews.
+
+use super::text::{self, change_talk, goal_words, session_opening};
+use super::{Dice, Team};
+use crate::domain::*;
+use crate::store::{Result, Writer};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use std::collections::BTreeSet;
+
+/// The dates that bound a client's time with the service.
+struct Span {
+    start: NaiveDate,
+    /// Discharge or transfer; `None` while the client is still with the service.
+    end: Option<NaiveDate>,
+}
+
+impl Span {
+    fn last_day(&self, today: NaiveDate) -> NaiveDate {
+        self.end.unwrap_or(today)
+    }
+}
+
+pub(super) fn client(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    team: &Team,
+    key_worker: i64,
+    number: u32,
+    years: u32,
+) -> Result<()> {
+    let today = dice.today;
+    let referral = dice.days_ago(14, i64::from(years.max(1)) * 365);
+    let start = referral + Duration::days(dice.between(0, 14));
+    let mut status = dice.weighted(&[
+        (80, ClientStatus::Active),
+        (5, ClientStatus::OnHold),
+        (11, ClientStatus::Discharged),
+        (4, ClientStatus::Transferred),
+    ]);
+    let long_enough_to_leave = (today - start).num_days() > 120;
+    if !long_enough_to_leave {
+        status = ClientStatus::Active;
+    }
+    let end = matches!(status, ClientStatus::Discharged | ClientStatus::Transferred)
+        .then(|| start + Duration::days(dice.between(90, (today - start).num_days() - 7)));
+    let span = Span { start, end };
+
+    let modality = dice.weighted(&[
+        (34, Modality::OstMethadone),
+        (20, Modality::OstBuprenorphine),
+        (7, Modality::LaiBuprenorphine),
+        (2, Modality::HeroinAssisted),
+        (15, Modality::Psychosocial),
+        (4, Modality::Detox),
+        (18, Modality::Alcohol),
+    ]);
+    let client = build_client(dice, number, key_worker, status, referral, &span, modality);
+    let client_id = w.insert(&client)?;
+
+    if modality.is_ost() {
+        prescriptions(w, dice, client_id, modality, &span)?;
+    }
+    let final_stage = timeline(w, dice, client_id, key_worker, &span, status == ClientStatus::Active)?;
+    plan(w, dice, client_id, &span, final_stage)?;
+    reviews(w, dice, team, client_id, key_worker, modality, &span)?;
+    Ok(())
+}
+
+fn build_client(
+    dice: &mut Dice,
+    number: u32,
+    key_worker: i64,
+    status: ClientStatus,
+    referral: NaiveDate,
+    span: &Span,
+    modality: Modality,
+) -> Client {
+    let today = dice.today;
+    let given = dice.pick(text::GIVEN_NAMES);
+    let family = dice.pick(text::FAMILY_NAMES);
+    let preferred = text::preferred_form(given).filter(|_| dice.chance(0.6));
+    let date_of_birth = today - Duration::days(dice.between(20 * 365, 64 * 365));
+    let primary_substance = match modality {
+        m if m.is_ost() => Substance::Heroin,
+        Modality::Alcohol => Substance::Alcohol,
+        Modality::Detox => dice.pick(&[Substance::Heroin, Substance::Alcohol, Substance::Benzodiazepines]),
+        _ => dice.weighted(&[
+            (30, Substance::Crack),
+            (25, Substance::Cocaine),
+            (20, Substance::Cannabis),
+            (8, Substance::Ketamine),
+            (7, Substance::Amphetamines),
+            (5, Substance::SyntheticCannabinoids),
+            (5, Substance::PrescribedOpioids),
+        ]),
+    };
+    let mut other_substances = BTreeSet::new();
+    for _ in 0..dice.between(0, 2) {
+        let other = dice.pick(&[
+            Substance::Crack,
+            Substance::Alcohol,
+            Substance::Cannabis,
+            Substance::Benzodiazepines,
+            Substance::Gabapentinoids,
+            Substance::Cocaine,
+        ]);
+        if other != primary_substance {
+            other_substances.insert(other);
+        }
+    }
+    let opioid = primary_substance == Substance::Heroin;
+    let injecting = if opioid {
+        dice.weighted(&[(25, InjectingStatus::Currently), (45, InjectingStatus::Previously), (30, InjectingStatus::Never)])
+    } else {
+        dice.weighted(&[(90, InjectingStatus::Never), (8, InjectingStatus::Previously), (2, InjectingStatus::Declined)])
+    };
+    let prison_release_on = dice.chance(0.06).then(|| dice.days_ago(2, 90)).filter(|d| *d >= referral);
+    let benzos = other_substances.contains(&Substance::Benzodiazepines);
+    let recently_released = prison_release_on.is_some_and(|d| (today - d).num_days() <= 28);
+    let naloxone_held = opioid && dice.chance(0.65);
+    let injected = injecting != InjectingStatus::Never;
+    Client {
+        reference: ServiceRef::from_number(number),
+        given_name: Name::new(given).expect("listed names are valid"),
+        family_name: Name::new(family).expect("listed names are valid"),
+        preferred_name: preferred.map(|p| Name::new(p).expect("listed names are valid")),
+        date_of_birth,
+        nhs_number: test_range_nhs_number(number).filter(|_| dice.chance(0.8)),
+        key_worker_id: key_worker,
+        status,
+        referral_date: referral,
+        treatment_start: Some(span.start),
+        primary_substance,
+        other_substances,
+        injecting,
+        modality,
+        shared_care: (modality.is_ost() && dice.chance(0.4))
+            .then(|| Name::new(dice.pick(text::GP_PRACTICES)).expect("listed names are valid")),
+        risk: RiskFlags {
+            overdose_risk: opioid && (injecting == InjectingStatus::Currently || benzos || recently_released),
+            naloxone_held,
+            naloxone_supplied_on: naloxone_held.then(|| dice.days_ago(0, 700).max(referral)),
+            safeguarding_children: dice.chance(0.15),
+            prison_release_on,
+            hep_b: injected.then(|| {
+                dice.pick(&[HepBStatus::NotStarted, HepBStatus::InProgress, HepBStatus::Completed, HepBStatus::Immune])
+            }),
+            hep_c_tested_on: (injected && dice.chance(0.8)).then(|| dice.days_ago(10, 500).max(referral)),
+            hiv_tested_on: (injected && dice.chance(0.7)).then(|| dice.days_ago(10, 500).max(referral)),
+        },
+    }
+}
+
+/// An NHS number in the range reserved for testing (999 000 0000 to 999 999 9999), distinct for
+/// each client number; `None` for the one in eleven whose check digit would be 10.
+fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
+    // 7919 is coprime to a million, so distinct client numbers give distinct middles.
+    let middle = (u64::from(number) * 7919) % 1_000_000;
+    let first_nine = format!("999{middle:06}");
+    let digits: Vec<u32> = first_nine.bytes().map(|b| u32::from(b - b'0')).collect();
+    let check = NhsNumber::check_digit(&digits)?;
+    NhsNumber::new(&format!("{first_nine}{check}")).ok()
+}
+
+fn prescriptions(w: &Writer<'_>, dice: &mut Dice, client_id: i64, modality: Modality, span: &Span) -> Result<()> {
+    let (medicine, interval, dose, supervision) = match modality {
+        Modality::OstMethadone => (Medicine::Methadone, DoseInterval::Daily, dice.between(6, 24) as f64 * 5.0, None),
+        Modality::OstBuprenorphine => (Medicine::Buprenorphine, DoseInterval::Daily, dice.between(2, 12) as f64 * 2.0, None),
+        Modality::LaiBuprenorphine => {
+            let monthly = dice.chance(0.5);
+            let interval = if monthly { DoseInterval::Monthly } else { DoseInterval::Weekly };
+            let dose = if monthly { dice.pick(&[96.0, 128.0, 160.0]) } else { dice.pick(&[16.0, 24.0, 32.0]) };
+            (Medicine::BuprenorphineDepot, interval, dose, Some(Supervision::ClinicAdministered))
+        }
+        _ => (Medicine::Diamorphine, DoseInterval::Daily, dice.between(20, 60) as f64 * 10.0, Some(Supervision::ClinicAdministered)),
+    };
+    // NICE TA114: supervised daily for at least the first three months.
+    let titration_end = span.start + Duration::days(90);
+    let last_day = span.last_day(dice.today);
+    let first_ends = (titration_end < last_day).then_some(titration_end);
+    w.insert(&Prescription {
+        client_id,
+        medicine,
+        dose_mg: dose,
+        interval,
+        started_on: span.start,
+        ended_on: first_ends.or(span.end),
+        supervision: supervision.unwrap_or(Supervision::DailySupervised),
+    })?;
+    if let Some(changed) = first_ends {
+        let relaxed = dice.pick(&[Supervision::PartlySupervised, Supervision::TakeHome, Supervision::DailySupervised]);
+        let step = if medicine == Medicine::Methadone { 5.0 } else { 2.0 };
+        w.insert(&Prescription {
+            client_id,
+            medicine,
+            dose_mg: (dose + step * dice.between(-2, 2) as f64).max(step),
+            interval,
+            started_on: changed,
+            ended_on: span.end,
+            supervision: supervision.unwrap_or(relaxed),
+        })?;
+    }
+    Ok(())
+}
+
+/// Sessions and readiness notes from the start until discharge or today; returns the stage the
+/// client has reached.
+fn timeline(w: &Writer<'_>, dice: &mut Dice, client_id: i64, worker_id: i64, span: &Span, active: bool) -> Result<Stage> {
+    let today = dice.today;
+    let cadence = dice.between(14, 28);
+    let mut stage = dice.weighted(&[
+        (20, Stage::Precontemplation),
+        (40, Stage::Contemplation),
+        (25, Stage::Preparation),
+        (15, Stage::Action),
+    ]);
+    // A few active clients have missed their last three appointments: a concern to follow up.
+    let dna_streak = active && dice.chance(0.05);
+    let mut dates = Vec::new();
+    let mut day = span.start;
+    while day <= span.last_day(today) {
+        dates.push(day);
+        day += Duration::days(cadence + dice.between(-3, 3));
+    }
+    for (index, date) in dates.iter().enumerate() {
+        let at = at_time(dice, *date);
+        let next = dates.get(index + 1).copied().or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))));
+        let in_final_three = index + 3 >= dates.len();
+        let attendance = if dna_streak && in_final_three {
+            Attendance::DidNotAttend
+        } else {
+            dice.weighted(&[
+                (84, Attendance::Attended),
+                (11, Attendance::DidNotAttend),
+                (3, Attendance::CancelledByClient),
+                (2, Attendance::CancelledByService),
+            ])
+        };
+        let previous = stage;
+        if attendance == Attendance::Attended {
+            stage = next_stage(dice, stage);
+        }
+        let next_at = next.map(|d| at_time(dice, d));
+        let session_id = w.insert(&session(dice, client_id, worker_id, at, next_at, attendance, stage))?;
+        let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
+        if noted {
+            w.insert(&readiness_note(dice, client_id, worker_id, *date, stage, session_id))?;
+        }
+    }
+    Ok(stage)
+}
+
+fn at_time(dice: &mut Dice, date: NaiveDate) -> NaiveDateTime {
+    let hour = dice.between(9, 16) as u32;
+    let minute = dice.pick(&[0, 15, 30, 45]);
+    date.and_hms_opt(hour, minute, 0).expect("valid time")
+}
+
+/// Forward through the stages of change, with the occasional relapse and recovery from it.
+fn next_stage(dice: &mut Dice, stage: Stage) -> Stage {
+    match stage {
+        Stage::Action | Stage::Maintenance if dice.chance(0.05) => Stage::Relapse,
+        Stage::Relapse => dice.pick(&[Stage::Relapse, Stage::Contemplation, Stage::Preparation]),
+        Stage::Precontemplation if dice.chance(0.12) => Stage::Contemplation,
+        Stage::Contemplation if dice.chance(0.12) => Stage::Preparation,
+        Stage::Preparation if dice.chance(0.15) => Stage::Action,
+        Stage::Action if dice.chance(0.08) => Stage::Maintenance,
+        unchanged => unchanged,
+    }
+}
+
+fn session(
+    dice: &mut Dice,
+    client_id: i64,
+    worker_id: i64,
+    started_at: NaiveDateTime,
+    next_appointment: Option<NaiveDateTime>,
+    attendance: Attendance,
+    stage: Stage,
+) -> Session {
+    let kind = dice.weighted(&[
+        (60, SessionKind::KeyWork),
+        (15, SessionKind::Phone),
+        (8, SessionKind::Group),
+        (5, SessionKind::Video),
+        (7, SessionKind::HomeVisit),
+        (5, SessionKind::Outreach),
+    ]);
+    let attended = attendance == Attendance::Attended;
+    let minutes = match kind {
+        _ if !attended => 0,
+        SessionKind::KeyWork | SessionKind::HomeVisit => dice.pick(&[45, 50, 60]),
+        SessionKind::Phone => dice.pick(&[10, 15, 20]),
+        SessionKind::Group => 90,
+        SessionKind::Video | SessionKind::Outreach => 30,
+    };
+    let mut interventions = BTreeSet::new();
+    if attended {
+        for _ in 0..dice.between(0, 3) {
+            interventions.insert(dice.pick(Intervention::ALL));
+        }
+    }
+    let note = if attended {
+        let mut note = dice.pick(session_opening(stage)).to_owned();
+        if dice.chance(0.6) {
+            note.push('\n');
+            note.push_str(dice.pick(text::SESSION_FOLLOW_UPS));
+        }
+        if dice.chance(0.3) {
+            note.push_str("\nClient said: \"");
+            note.push_str(dice.pick(change_talk(stage)));
+            note.push('"');
+        }
+        note
+    } else {
+        dice.pick(text::DNA_NOTES).to_owned()
+    };
+    Session {
+        client_id,
+        worker_id,
+        started_at,
+        duration: Minutes::new(minutes).expect("demo durations are short"),
+        kind,
+        attendance,
+        note: NoteText::new(note).expect("demo notes are short"),
+        interventions,
+        next_appointment: next_appointment.filter(|next| *next > started_at),
+    }
+}
+
+fn readiness_note(dice: &mut Dice, client_id: i64, worker_id: i64, noted_on: NaiveDate, stage: Stage, session_id: i64) -> ReadinessNote {
+    // Importance, confidence and readiness ranges typical of each stage.
+    let ranges: [(i64, i64); 3] = match stage {
+        Stage::Precontemplation => [(1, 4), (2, 5), (0, 3)],
+        Stage::Contemplation => [(4, 7), (2, 5), (3, 5)],
+        Stage::Preparation => [(6, 8), (4, 7), (6, 8)],
+        Stage::Action => [(7, 10), (6, 9), (7, 10)],
+        Stage::Maintenance => [(8, 10), (7, 10), (8, 10)],
+        Stage::Relapse => [(6, 9), (2, 5), (4, 7)],
+    };
+    let mut score = |(low, high): (i64, i64)| {
+        dice.chance(0.9).then(|| Score::new(dice.between(low, high) as u8).expect("ranges stay within 0-10"))
+    };
+    let [importance, confidence, readiness] = ranges.map(&mut score);
+    ReadinessNote {
+        client_id,
+        worker_id,
+        noted_on,
+        stage,
+        importance,
+        confidence,
+        readiness,
+        note: NoteText::new(dice.pick(change_talk(stage))).expect("short"),
+        session_id: Some(session_id),
+    }
+}
+
+/// The recovery plan: an exit goal from day one, a substance-use goal that may have moved up the
+/// hierarchy, and goals in other life domains, each with actions.
+fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Stage) -> Result<()> {
+    let last_day = span.last_day(dice.today);
+    let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
+    let first_level = dice.pick(&[HierarchyLevel::DirectHarms, HierarchyLevel::RiskyBehaviour, HierarchyLevel::IndirectHarms]);
+    let first_status = if progressed { GoalStatus::Achieved } else { GoalStatus::Active };
+    goal(w, dice, client_id, GoalArea::substance_use(first_level), span.start, last_day, first_status)?;
+    if progressed {
+        let higher = dice.pick(&[HierarchyLevel::ControlledUse, HierarchyLevel::AbstinenceMain, HierarchyLevel::AbstinenceAll]);
+        let set_on = span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        goal(w, dice, client_id, GoalArea::substance_use(higher), set_on, last_day, GoalStatus::Active)?;
+    }
+    if dice.chance(0.9) {
+        let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
+        let status = if span.end.is_some() { GoalStatus::Achieved } else { GoalStatus::Active };
+        goal(w, dice, client_id, exit, span.start, last_day, status)?;
+    }
+    let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
+    for _ in 0..dice.between(1, 4) {
+        let area = GoalArea::new(dice.pick(life_domains), None).expect("no level");
+        let set_on = span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        let status = dice.weighted(&[
+            (15, GoalStatus::Proposed),
+            (45, GoalStatus::Active),
+            (25, GoalStatus::Achieved),
+            (10, GoalStatus::Paused),
+            (5, GoalStatus::Dropped),
+        ]);
+        goal(w, dice, client_id, area, set_on, last_day, status)?;
+    }
+    Ok(())
+}
+
+fn goal(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    area: GoalArea,
+    set_on: NaiveDate,
+    last_day: NaiveDate,
+    status: GoalStatus,
+) -> Result<()> {
+    let progress = match status {
+        GoalStatus::Proposed => 0,
+        GoalStatus::Active => dice.between(1, 8),
+        GoalStatus::Achieved => 10,
+        GoalStatus::Paused => dice.between(1, 5),
+        GoalStatus::Dropped => dice.between(0, 3),
+    };
+    let goal_id = w.insert(&Goal {
+        client_id,
+        area,
+        in_own_words: ShortText::new(dice.pick(goal_words(area.domain(), area.level()))).expect("short"),
+        why_it_matters: dice.chance(0.5).then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
+        set_on,
+        target_date: Some(set_on + Duration::weeks(dice.between(8, 26))),
+        status,
+        progress: Score::new(progress as u8).expect("0-10"),
+    })?;
+    for _ in 0..dice.between(1, 3) {
+        let due = set_on + Duration::days(dice.between(7, 56));
+        let done = (due <= last_day && (status == GoalStatus::Achieved || dice.chance(0.6)))
+            .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, last_day));
+        w.insert(&GoalAction {
+            goal_id,
+            step: ShortText::new(dice.pick(text::ACTION_STEPS)).expect("short"),
+            owner: dice.weighted(&[(50, ActionOwner::Client), (35, ActionOwner::KeyWorker), (15, ActionOwner::OtherAgency)]),
+            due_on: Some(due),
+            done_on: done,
+        })?;
+    }
+    Ok(())
+}
+
+fn reviews(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    team: &Team,
+    client_id: i64,
+    key_worker: i64,
+    modality: Modality,
+    span: &Span,
+) -> Result<()> {
+    let days_in = (span.last_day(dice.today) - span.start).num_days();
+    // Some long-term OST clients have gone without a prescribing review for months: exactly the
+    // "parked" care the reports warn about, so the demo shows what the software makes visible.
+    let parked = modality.is_ost() && span.end.is_none() && days_in > 730 && dice.chance(0.3);
+    for kind in ReviewKind::ALL {
+        let (first_due, by) = match kind {
+            ReviewKind::Prescribing if !modality.is_ost() => continue,
+            ReviewKind::Prescribing => (span.start + Duration::weeks(4), team.prescriber),
+            ReviewKind::Outcomes => (span.start, key_worker),
+            _ => (span.start + Duration::weeks(kind.default_interval_weeks()), key_worker),
+        };
+        let stop_completing = (parked && *kind == ReviewKind::Prescribing)
+            .then(|| span.start + Duration::days(dice.between(200, days_in - 240)));
+        review_series(w, dice, client_id, *kind, first_due, by, span, stop_completing)?;
+    }
+    Ok(())
+}
+
+/// Reviews of one kind, each due an interval after the last was done. While the client is with
+/// the service the series ends with one open review, sometimes already overdue.
+#[allow(clippy::too_many_arguments)]
+fn review_series(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    kind: ReviewKind,
+    first_due: NaiveDate,
+    by: i64,
+    span: &Span,
+    stop_completing: Option<NaiveDate>,
+) -> Result<()> {
+    let last_day = span.last_day(dice.today);
+    let interval = Duration::weeks(kind.default_interval_weeks());
+    let mut due = first_due;
+    loop {
+        let done_on = due + Duration::days(dice.between(-7, 14));
+        let stopped = stop_completing.is_some_and(|stop| due >= stop);
+        let overdue_now = span.end.is_none() && dice.chance(0.04);
+        if done_on > last_day || stopped || overdue_now {
+            break;
+        }
+        let outcome = NoteText::new(dice.pick(text::REVIEW_OUTCOMES)).expect("short");
+        let completion = ReviewCompletion { completed_on: done_on.max(span.start), completed_by: by, outcome };
+        w.insert(&Review { client_id, kind, due_on: due, completion: Some(completion) })?;
+        due = done_on.max(span.start) + interval;
+    }
+    if span.end.is_none() {
+        w.insert(&Review { client_id, kind, due_on: due, completion: None })?;
+    }
+    Ok(())
+}
