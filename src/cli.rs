@@ -76,11 +76,15 @@ pub struct ExportArgs {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date like 2026-11-23"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date like 2026-11-23"))
 }
 
 fn after_help() -> String {
-    let data = default_db_path().map_or_else(|| "(no home directory)".to_owned(), |p| p.display().to_string());
+    let data = default_db_path().map_or_else(
+        || "(no home directory)".to_owned(),
+        |p| p.display().to_string(),
+    );
     format!("Default database: {data}")
 }
 
@@ -92,7 +96,10 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error("{}: {source}", .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -111,18 +118,39 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let actor = current_login()?;
     match cli.command {
         Some(Command::Generate(args)) => {
-            let path = cli.global.db.ok_or_else(|| CliError::Usage("generate needs --db PATH for the new file".into()))?;
-            generate(&path, clock, actor, Plan { clients: args.clients, years: args.years, seed: args.seed })
+            let path = cli.global.db.ok_or_else(|| {
+                CliError::Usage("generate needs --db PATH for the new file".into())
+            })?;
+            generate(
+                &path,
+                clock,
+                actor,
+                Plan {
+                    clients: args.clients,
+                    years: args.years,
+                    seed: args.seed,
+                },
+            )
         }
         Some(Command::Export(args)) => {
             let mut store = Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?;
             export(&mut store, args)
         }
-        Some(Command::Check) => check(&Store::open(&db_path(cli.global.db)?, Access::Read, clock, actor)?),
+        Some(Command::Check) => check(&Store::open(
+            &db_path(cli.global.db)?,
+            Access::Read,
+            clock,
+            actor,
+        )?),
         None if cli.demo => {
-            let file = tempfile::Builder::new().prefix("keywork-demo-").suffix(".db").tempfile().map_err(|source| {
-                CliError::Io { path: std::env::temp_dir(), source }
-            })?;
+            let file = tempfile::Builder::new()
+                .prefix("keywork-demo-")
+                .suffix(".db")
+                .tempfile()
+                .map_err(|source| CliError::Io {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
             let mut store = Store::open(file.path(), Access::Create, clock, actor)?;
             demo::generate(&mut store, Plan::default())?;
             summary(&store)
@@ -156,9 +184,13 @@ fn db_path(explicit: Option<PathBuf>) -> Result<PathBuf, CliError> {
     if let Some(path) = explicit {
         return Ok(path);
     }
-    let path = default_db_path().ok_or_else(|| CliError::Usage("no home directory; pass --db PATH".into()))?;
+    let path = default_db_path()
+        .ok_or_else(|| CliError::Usage("no home directory; pass --db PATH".into()))?;
     if let Some(dir) = path.parent().filter(|dir| !dir.exists()) {
-        create_private_dir(dir).map_err(|source| CliError::Io { path: dir.to_owned(), source })?;
+        create_private_dir(dir).map_err(|source| CliError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
     }
     Ok(path)
 }
@@ -166,7 +198,10 @@ fn db_path(explicit: Option<PathBuf>) -> Result<PathBuf, CliError> {
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 #[cfg(not(unix))]
@@ -203,11 +238,17 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
             store.export_json(&mut out)?;
         }
         Some(path) => {
-            let io = |source| CliError::Io { path: path.clone(), source };
+            let io = |source| CliError::Io {
+                path: path.clone(),
+                source,
+            };
             let file = create_private_file(&path).map_err(io)?;
             let mut out = std::io::BufWriter::new(file);
             store.export_json(&mut out)?;
-            out.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+            out.into_inner()
+                .map_err(|e| io(e.into_error()))?
+                .sync_all()
+                .map_err(io)?;
         }
     }
     Ok(())
@@ -228,13 +269,27 @@ fn check(store: &Store) -> Result<(), CliError> {
     let counts = store.counts()?;
     let lines = [
         format!("database: {}", store.path().display()),
-        format!("schema version: {} (this keywork writes {})", store.schema_version()?, crate::store::migrate::LATEST),
-        format!("integrity: {}", if problems.is_empty() { "ok".to_owned() } else { problems.join("; ") }),
+        format!(
+            "schema version: {} (this keywork writes {})",
+            store.schema_version()?,
+            crate::store::migrate::LATEST
+        ),
+        format!(
+            "integrity: {}",
+            if problems.is_empty() {
+                "ok".to_owned()
+            } else {
+                problems.join("; ")
+            }
+        ),
         format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),
         "rows:".to_owned(),
     ];
     let write = |out: &mut dyn Write, line: &str| writeln!(out, "{line}");
-    let io = |source| CliError::Io { path: PathBuf::from("stdout"), source };
+    let io = |source| CliError::Io {
+        path: PathBuf::from("stdout"),
+        source,
+    };
     for line in lines {
         write(&mut out, &line).map_err(io)?;
     }
@@ -242,13 +297,26 @@ fn check(store: &Store) -> Result<(), CliError> {
         writeln!(out, "  {table:<22} {n:>9}").map_err(io)?;
     }
     writeln!(out, "  {:<22} {:>9}", "total", counts.total()).map_err(io)?;
-    if problems.is_empty() { Ok(()) } else { Err(CliError::Usage("integrity check failed".into())) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Usage("integrity check failed".into()))
+    }
 }
 
 /// Until the TUI lands: a few lines about what the database holds.
 fn summary(store: &Store) -> Result<(), CliError> {
     let counts = store.counts()?;
-    let banner = if store.is_demo()? { "DEMO (fictional data) " } else { "" };
-    println!("{banner}{}: {} clients, {} rows", store.path().display(), counts.0[1].1, counts.total());
+    let banner = if store.is_demo()? {
+        "DEMO (fictional data) "
+    } else {
+        ""
+    };
+    println!(
+        "{banner}{}: {} clients, {} rows",
+        store.path().display(),
+        counts.0[1].1,
+        counts.total()
+    );
     Ok(())
 }

@@ -17,11 +17,14 @@ impl Clock {
 
     /// A clock stopped at noon on `today`: every timestamp it gives is the same, so runs repeat.
     pub fn fixed(today: NaiveDate) -> Self {
-        Self { fixed_today: Some(today) }
+        Self {
+            fixed_today: Some(today),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| Local::now().date_naive())
+        self.fixed_today
+            .unwrap_or_else(|| Local::now().date_naive())
     }
 
     /// Local date and time at the service, to the minute.
@@ -30,7 +33,9 @@ impl Clock {
             Some(day) => day.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")),
             None => Local::now().naive_local(),
         };
-        now.date().and_hms_opt(now.time().hour(), now.time().minute(), 0).expect("valid")
+        now.date()
+            .and_hms_opt(now.time().hour(), now.time().minute(), 0)
+            .expect("valid")
     }
 
     /// The UTC instant recorded in bookkeeping columns, to the second.

@@ -19,7 +19,15 @@ fn stderr(output: &Output) -> String {
 }
 
 fn generate(path: &Path, seed: &str) {
-    let out = keywork(&["generate", "--db", path.to_str().unwrap(), "--clients", "12", "--seed", seed]);
+    let out = keywork(&[
+        "generate",
+        "--db",
+        path.to_str().unwrap(),
+        "--clients",
+        "12",
+        "--seed",
+        seed,
+    ]);
     assert!(out.status.success(), "generate failed: {}", stderr(&out));
 }
 
@@ -33,21 +41,36 @@ fn export(path: &Path) -> Vec<u8> {
 fn assert_refused(out: &Output, expected: &str) {
     let message = stderr(out);
     assert!(!out.status.success(), "expected failure, got success");
-    assert!(message.contains(expected), "expected {expected:?} in {message:?}");
-    assert_eq!(message.trim_end().lines().count(), 1, "one line only: {message:?}");
+    assert!(
+        message.contains(expected),
+        "expected {expected:?} in {message:?}"
+    );
+    assert_eq!(
+        message.trim_end().lines().count(),
+        1,
+        "one line only: {message:?}"
+    );
     assert!(!message.contains("backtrace") && !message.contains("panicked"));
 }
 
 #[test]
 fn generate_with_one_seed_twice_gives_identical_exports() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b, c) = (dir.path().join("a.db"), dir.path().join("b.db"), dir.path().join("c.db"));
+    let (a, b, c) = (
+        dir.path().join("a.db"),
+        dir.path().join("b.db"),
+        dir.path().join("c.db"),
+    );
     generate(&a, "7");
     generate(&b, "7");
     generate(&c, "8");
     let export_a = export(&a);
     assert_eq!(export_a, export(&b));
-    assert_ne!(export_a, export(&c), "a different seed gives a different service");
+    assert_ne!(
+        export_a,
+        export(&c),
+        "a different seed gives a different service"
+    );
     let json: serde_json::Value = serde_json::from_slice(&export_a).unwrap();
     assert_eq!(json["clients"].as_array().unwrap().len(), 12);
     assert!(!json["sessions"].as_array().unwrap().is_empty());
@@ -61,11 +84,24 @@ fn demo_service_covers_every_goal_domain_hierarchy_level_and_some_overdue_review
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&export(&db)).unwrap();
     let values = |array: &str, field: &str| -> std::collections::BTreeSet<String> {
-        json[array].as_array().unwrap().iter().map(|r| r[field].to_string()).collect()
+        json[array]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[field].to_string())
+            .collect()
     };
-    assert_eq!(json["clients"].as_array().unwrap().len(), 40, "a trainer's 40 clients by default");
+    assert_eq!(
+        json["clients"].as_array().unwrap().len(),
+        40,
+        "a trainer's 40 clients by default"
+    );
     assert_eq!(values("goals", "domain").len(), 10, "every domain");
-    assert_eq!(values("goals", "hierarchy_level").len(), 7, "six levels plus null");
+    assert_eq!(
+        values("goals", "hierarchy_level").len(),
+        7,
+        "six levels plus null"
+    );
     assert!(values("sessions", "attendance").contains("\"dna\""));
     assert!(values("readiness_notes", "stage").contains("\"relapse\""));
     let overdue = json["reviews"]
@@ -89,7 +125,11 @@ fn check_reports_schema_integrity_and_row_counts() {
     assert!(text.contains("schema version: 1"), "{text}");
     assert!(text.contains("integrity: ok"), "{text}");
     assert!(text.contains("demo data: yes"), "{text}");
-    assert!(text.lines().any(|l| l.trim_start().starts_with("clients") && l.trim_end().ends_with(" 12")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("clients") && l.trim_end().ends_with(" 12")),
+        "{text}"
+    );
 }
 
 #[cfg(unix)]
@@ -100,7 +140,15 @@ fn new_database_and_export_files_are_owner_only() {
     let db = dir.path().join("k.db");
     generate(&db, "1");
     let out_file = dir.path().join("export.json");
-    let out = keywork(&["export", "--db", db.to_str().unwrap(), "--format", "json", "--out", out_file.to_str().unwrap()]);
+    let out = keywork(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     for path in [&db, &out_file] {
         let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
@@ -112,15 +160,24 @@ fn new_database_and_export_files_are_owner_only() {
 fn missing_directory_is_refused_and_nothing_is_created() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("absent").join("k.db");
-    assert_refused(&keywork(&["check", "--db", db.to_str().unwrap()]), "does not exist");
-    assert_refused(&keywork(&["generate", "--db", db.to_str().unwrap()]), "does not exist");
+    assert_refused(
+        &keywork(&["check", "--db", db.to_str().unwrap()]),
+        "does not exist",
+    );
+    assert_refused(
+        &keywork(&["generate", "--db", db.to_str().unwrap()]),
+        "does not exist",
+    );
     assert!(!dir.path().join("absent").exists());
 }
 
 #[test]
 fn directory_given_as_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    assert_refused(&keywork(&["check", "--db", dir.path().to_str().unwrap()]), "is a directory");
+    assert_refused(
+        &keywork(&["check", "--db", dir.path().to_str().unwrap()]),
+        "is a directory",
+    );
 }
 
 #[test]
@@ -128,15 +185,25 @@ fn file_that_is_not_sqlite_is_refused_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "shopping list, not a database\n").unwrap();
-    for args in [vec!["check"], vec!["export", "--format", "json"], vec!["generate"]] {
+    for args in [
+        vec!["check"],
+        vec!["export", "--format", "json"],
+        vec!["generate"],
+    ] {
         let mut args = args.clone();
         args.extend(["--db", path.to_str().unwrap()]);
         let out = keywork(&args);
         assert!(!out.status.success());
         assert!(stderr(&out).lines().count() == 1, "{}", stderr(&out));
     }
-    assert_refused(&keywork(&["check", "--db", path.to_str().unwrap()]), "not a SQLite database");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "shopping list, not a database\n");
+    assert_refused(
+        &keywork(&["check", "--db", path.to_str().unwrap()]),
+        "not a SQLite database",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "shopping list, not a database\n"
+    );
     assert!(!dir.path().join("notes.txt-wal").exists());
 }
 
@@ -149,10 +216,17 @@ fn read_only_file_is_refused_for_writing_and_left_as_it_was() {
     generate(&db, "1");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
     let before = std::fs::read(&db).unwrap();
-    assert_refused(&keywork(&["export", "--db", db.to_str().unwrap(), "--format", "json"]), "read-only");
+    assert_refused(
+        &keywork(&["export", "--db", db.to_str().unwrap(), "--format", "json"]),
+        "read-only",
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
     // Reading is still allowed.
-    assert!(keywork(&["check", "--db", db.to_str().unwrap()]).status.success());
+    assert!(
+        keywork(&["check", "--db", db.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -167,7 +241,10 @@ fn newer_schema_is_refused_and_left_as_it_was() {
     }
     let before = std::fs::read(&db).unwrap();
     let out = keywork(&["export", "--db", db.to_str().unwrap(), "--format", "json"]);
-    assert_refused(&out, "schema version 99, newer than this keywork understands");
+    assert_refused(
+        &out,
+        "schema version 99, newer than this keywork understands",
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
@@ -177,7 +254,10 @@ fn generate_refuses_an_existing_database() {
     let db = dir.path().join("k.db");
     generate(&db, "1");
     let before = std::fs::read(&db).unwrap();
-    assert_refused(&keywork(&["generate", "--db", db.to_str().unwrap()]), "already exists");
+    assert_refused(
+        &keywork(&["generate", "--db", db.to_str().unwrap()]),
+        "already exists",
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
@@ -186,7 +266,10 @@ fn unknown_option_is_a_usage_error_without_backtrace() {
     let out = keywork(&["--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     let message = stderr(&out);
-    assert!(message.starts_with("error: unexpected argument '--frobnicate'"), "{message}");
+    assert!(
+        message.starts_with("error: unexpected argument '--frobnicate'"),
+        "{message}"
+    );
     assert!(!message.contains("panicked"));
 }
 
@@ -197,7 +280,15 @@ fn export_to_an_existing_file_is_refused_and_the_file_kept() {
     generate(&db, "1");
     let target = dir.path().join("keep.json");
     std::fs::write(&target, "precious").unwrap();
-    let out = keywork(&["export", "--db", db.to_str().unwrap(), "--format", "json", "--out", target.to_str().unwrap()]);
+    let out = keywork(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
     assert_refused(&out, "File exists");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
 }

@@ -1580,7 +1580,20 @@ fn reading_a_missing_file_is_no_database_and_creates_nothing() {
 #[test]
 fn new_database_file_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let (_dir, path, store) = new_store();
+    let (_dir, path, mut store) = new_store();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // While open after a write, SQLite's side files carry the same owner-only mode.
+    insert(&mut store, &sample_worker("sam.okoro"));
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let mode = std::fs::metadata(&side).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", side.display());
+        }
+    }
     drop(store);
     assert_eq!(
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
@@ -1864,4 +1877,286 @@ fn export_round_trips_record_fields_and_is_itself_audited() {
         audit_before + 1,
         "each export is audited"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boundaries where the Rust rules and the schema's rules must meet exactly
+// ---------------------------------------------------------------------------------------------
+
+/// Nine-digit prefixes spread over the whole range, deterministic.
+fn nhs_prefixes() -> impl Iterator<Item = String> {
+    (0..300u64).map(|i| format!("{:09}", (i * 3_331_333 + 12_345) % 1_000_000_000))
+}
+
+#[test]
+fn rust_and_sql_agree_on_every_nhs_check_digit() {
+    let (_dir, conn) = raw_fixture();
+    conn.execute_batch("BEGIN").unwrap();
+    let (mut accepted, mut refused) = (0, 0);
+    for (i, prefix) in nhs_prefixes().enumerate() {
+        for last in 0..=9 {
+            let number = format!("{prefix}{last}");
+            let rust_ok = NhsNumber::new(&number).is_ok();
+            let reference = format!("'KW-{:06}'", i * 10 + last + 100);
+            let nhs = format!("'{number}'");
+            let sql = insert_sql(
+                "clients",
+                CLIENT_ROW,
+                &[("reference", &reference), ("nhs_number", &nhs)],
+            );
+            let sql_ok = conn.execute(&sql, []).is_ok();
+            assert_eq!(
+                rust_ok, sql_ok,
+                "NHS number {number}: Rust says {rust_ok}, SQL says {sql_ok}"
+            );
+            if rust_ok { accepted += 1 } else { refused += 1 }
+        }
+    }
+    conn.execute_batch("ROLLBACK").unwrap();
+    // At most one check digit per prefix is valid, and some prefixes (remainder 10) have none.
+    assert!(accepted > 250 && accepted < 300, "accepted {accepted}");
+    assert!(refused > 2700, "refused {refused}");
+}
+
+#[test]
+fn nhs_number_with_check_digit_zero_round_trips() {
+    let mut f = fixture();
+    // 1*10 + 2*9 + 3*8 + 4*7 + 5*6 + 6*5 + 7*4 + 8*3 + 3*2 = 198 = 18 * 11: check digit 0.
+    let client = Client {
+        nhs_number: Some(NhsNumber::new("123 456 7830").expect("valid NHS number")),
+        ..sample_client(f.worker_id, 2)
+    };
+    assert_round_trips(&mut f.store, &client);
+}
+
+#[test]
+fn longest_reference_name_and_login_round_trip() {
+    let (_dir, _path, mut store) = new_store();
+    let login = "a.b_c-d".to_owned() + &"x".repeat(25);
+    assert_eq!(login.len(), 32);
+    let long_name = Name::new("é".repeat(100)).expect("100 characters is allowed");
+    let worker = Worker {
+        login: Login::new(login).unwrap(),
+        display_name: long_name.clone(),
+        role: Role::TeamLead,
+    };
+    let worker_id = assert_round_trips(&mut store, &worker);
+    let client = Client {
+        reference: ServiceRef::new("KW-123456789").expect("nine digits is allowed"),
+        given_name: long_name.clone(),
+        family_name: long_name.clone(),
+        preferred_name: Some(long_name.clone()),
+        shared_care: Some(long_name),
+        ..sample_client(worker_id, 1)
+    };
+    assert_round_trips(&mut store, &client);
+}
+
+#[test]
+fn note_at_the_length_limit_round_trips_and_one_more_character_is_refused_by_sql() {
+    let mut f = fixture();
+    let longest =
+        NoteText::new("é".repeat(keywork::domain::text::NOTE_MAX_CHARS)).expect("at the limit");
+    let session = Session {
+        note: longest,
+        ..sample_session(f.client_id, f.worker_id)
+    };
+    assert_round_trips(&mut f.store, &session);
+    drop(f.store);
+    let conn = raw(&f.path);
+    let too_long = format!(
+        "'{}'",
+        "é".repeat(keywork::domain::text::NOTE_MAX_CHARS + 1)
+    );
+    assert_check_refused(
+        &conn,
+        &insert_sql("sessions", SESSION_ROW, &[("note", &too_long)]),
+        "note",
+    );
+}
+
+#[test]
+fn hierarchy_level_is_stored_as_its_number_highest_first() {
+    let mut f = fixture();
+    let top = insert(
+        &mut f.store,
+        &sample_goal(
+            f.client_id,
+            GoalArea::substance_use(HierarchyLevel::AbstinenceAll),
+        ),
+    );
+    let bottom = insert(
+        &mut f.store,
+        &sample_goal(
+            f.client_id,
+            GoalArea::substance_use(HierarchyLevel::DirectHarms),
+        ),
+    );
+    drop(f.store);
+    let conn = raw(&f.path);
+    let level = |id: i64| -> i64 {
+        conn.query_row(
+            "SELECT hierarchy_level FROM goals WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(level(top), 1);
+    assert_eq!(level(bottom), 6);
+}
+
+#[test]
+fn interventions_for_a_missed_session_are_refused() {
+    let mut f = fixture();
+    let session = Session {
+        attendance: Attendance::DidNotAttend,
+        ..sample_session(f.client_id, f.worker_id)
+    };
+    let err = f.store.write(|w| w.insert(&session)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                what: RecordType::Session,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(count(&f.store, "sessions"), 0);
+    assert_eq!(count(&f.store, "session_interventions"), 0);
+}
+
+#[test]
+fn empty_file_opened_for_reading_is_no_database_and_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    let err = Store::open(&path, Access::Read, clock(), login())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, StoreError::NoDatabase(_)), "{err:?}");
+    assert_eq!(read_bytes(&path), b"");
+}
+
+#[test]
+fn session_whose_next_appointment_falls_in_the_same_minute_is_refused_as_invalid() {
+    // Sessions are stored to the minute; a next appointment 30 seconds after the start passes
+    // `Session::validate` yet both times become the same minute on disk.
+    let mut f = fixture();
+    let session = Session {
+        started_at: at(2026, 11, 20, 10, 30),
+        next_appointment: Some(date(2026, 11, 20).and_hms_opt(10, 30, 30).unwrap()),
+        ..sample_session(f.client_id, f.worker_id)
+    };
+    let err = f.store.write(|w| w.insert(&session)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                what: RecordType::Session,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn session_start_with_seconds_is_refused_or_kept_exactly() {
+    let mut f = fixture();
+    let session = Session {
+        started_at: date(2026, 11, 20).and_hms_opt(10, 30, 45).unwrap(),
+        ..sample_session(f.client_id, f.worker_id)
+    };
+    match f.store.write(|w| w.insert(&session)) {
+        Err(StoreError::Invalid {
+            what: RecordType::Session,
+            ..
+        }) => {}
+        Ok(id) => assert_eq!(
+            f.store.get::<Session>(id).unwrap().record,
+            session,
+            "silently changed"
+        ),
+        Err(other) => panic!("expected Invalid or an exact round trip, got {other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_reference_or_nhs_number_is_refused_and_nothing_is_written() {
+    let mut f = fixture();
+    let first = Client {
+        nhs_number: Some(NhsNumber::new("9434765919").unwrap()),
+        ..sample_client(f.worker_id, 2)
+    };
+    insert(&mut f.store, &first);
+    let clients_before = count(&f.store, "clients");
+    let same_reference = Client {
+        nhs_number: None,
+        ..first.clone()
+    };
+    let same_nhs_number = Client {
+        reference: ServiceRef::from_number(3),
+        ..first.clone()
+    };
+    for duplicate in [same_reference, same_nhs_number] {
+        let err = f.store.write(|w| w.insert(&duplicate)).unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("another client already has this"),
+            "{err}"
+        );
+        assert_eq!(count(&f.store, "clients"), clients_before);
+    }
+}
+
+#[test]
+fn two_connections_saving_the_same_client_conflict() {
+    let f = fixture();
+    drop(f.store);
+    let mut alice = Store::open(
+        &f.path,
+        Access::Write,
+        clock(),
+        Login::new("alice").unwrap(),
+    )
+    .unwrap();
+    let mut bob = Store::open(&f.path, Access::Write, clock(), Login::new("bob").unwrap()).unwrap();
+    let alice_read = alice.get::<Client>(f.client_id).unwrap();
+    let bob_read = bob.get::<Client>(f.client_id).unwrap();
+    let alice_version = Client {
+        preferred_name: Some(name("Joanne")),
+        ..alice_read.record.clone()
+    };
+    let bob_version = Client {
+        status: ClientStatus::OnHold,
+        ..bob_read.record.clone()
+    };
+    alice
+        .write(|w| w.update_client(f.client_id, alice_read.row_version, &alice_version))
+        .unwrap();
+    let err = bob
+        .write(|w| w.update_client(f.client_id, bob_read.row_version, &bob_version))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { current: 2, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        bob.get::<Client>(f.client_id).unwrap().record,
+        alice_version
+    );
+}
+
+#[test]
+fn store_opened_for_reading_refuses_to_write() {
+    let f = fixture();
+    drop(f.store);
+    let mut reader = Store::open(&f.path, Access::Read, clock(), login()).unwrap();
+    let result = reader.write(|w| w.insert(&sample_client(f.worker_id, 2)));
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(count(&reader, "clients"), 1);
 }

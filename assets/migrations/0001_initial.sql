@@ -113,8 +113,9 @@ CREATE TABLE sessions (
     row_version      INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1)
 ) STRICT;
 
--- A client's timeline, newest first; also "last seen" for the caseload.
-CREATE INDEX sessions_by_client ON sessions (client_id, started_at DESC);
+-- A client's timeline, newest first; with attendance it also answers "last seen" and "three DNAs
+-- in a row" for the caseload without touching the table.
+CREATE INDEX sessions_by_client ON sessions (client_id, started_at DESC, attendance);
 
 CREATE TABLE session_interventions (
     session_id   INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -142,7 +143,7 @@ CREATE TABLE readiness_notes (
     row_version INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1)
 ) STRICT;
 
-CREATE INDEX readiness_by_client ON readiness_notes (client_id, noted_on DESC);
+CREATE INDEX readiness_by_client ON readiness_notes (client_id, noted_on DESC, id DESC, stage);
 
 CREATE TABLE goals (
     id              INTEGER PRIMARY KEY,
@@ -199,6 +200,8 @@ CREATE TABLE reviews (
 -- Reviews still open, by due date: the "next reviews" pane.
 CREATE INDEX reviews_open_by_due ON reviews (due_on, client_id) WHERE completed_on IS NULL;
 CREATE INDEX reviews_by_client ON reviews (client_id, due_on DESC);
+-- A client's next open review: one seek per caseload row.
+CREATE INDEX reviews_open_by_client ON reviews (client_id, due_on) WHERE completed_on IS NULL;
 
 -- Who did what to which record, when. Never the text of a note.
 CREATE TABLE audit (

@@ -60,7 +60,14 @@ pub(super) fn client(
     if modality.is_ost() {
         prescriptions(w, dice, client_id, modality, &span)?;
     }
-    let final_stage = timeline(w, dice, client_id, key_worker, &span, status == ClientStatus::Active)?;
+    let final_stage = timeline(
+        w,
+        dice,
+        client_id,
+        key_worker,
+        &span,
+        status == ClientStatus::Active,
+    )?;
     plan(w, dice, client_id, &span, final_stage)?;
     reviews(w, dice, team, client_id, key_worker, modality, &span)?;
     Ok(())
@@ -83,7 +90,11 @@ fn build_client(
     let primary_substance = match modality {
         m if m.is_ost() => Substance::Heroin,
         Modality::Alcohol => Substance::Alcohol,
-        Modality::Detox => dice.pick(&[Substance::Heroin, Substance::Alcohol, Substance::Benzodiazepines]),
+        Modality::Detox => dice.pick(&[
+            Substance::Heroin,
+            Substance::Alcohol,
+            Substance::Benzodiazepines,
+        ]),
         _ => dice.weighted(&[
             (30, Substance::Crack),
             (25, Substance::Cocaine),
@@ -110,11 +121,22 @@ fn build_client(
     }
     let opioid = primary_substance == Substance::Heroin;
     let injecting = if opioid {
-        dice.weighted(&[(25, InjectingStatus::Currently), (45, InjectingStatus::Previously), (30, InjectingStatus::Never)])
+        dice.weighted(&[
+            (25, InjectingStatus::Currently),
+            (45, InjectingStatus::Previously),
+            (30, InjectingStatus::Never),
+        ])
     } else {
-        dice.weighted(&[(90, InjectingStatus::Never), (8, InjectingStatus::Previously), (2, InjectingStatus::Declined)])
+        dice.weighted(&[
+            (90, InjectingStatus::Never),
+            (8, InjectingStatus::Previously),
+            (2, InjectingStatus::Declined),
+        ])
     };
-    let prison_release_on = dice.chance(0.06).then(|| dice.days_ago(2, 90)).filter(|d| *d >= referral);
+    let prison_release_on = dice
+        .chance(0.06)
+        .then(|| dice.days_ago(2, 90))
+        .filter(|d| *d >= referral);
     let benzos = other_substances.contains(&Substance::Benzodiazepines);
     let recently_released = prison_release_on.is_some_and(|d| (today - d).num_days() <= 28);
     let naloxone_held = opioid && dice.chance(0.65);
@@ -137,16 +159,24 @@ fn build_client(
         shared_care: (modality.is_ost() && dice.chance(0.4))
             .then(|| Name::new(dice.pick(text::GP_PRACTICES)).expect("listed names are valid")),
         risk: RiskFlags {
-            overdose_risk: opioid && (injecting == InjectingStatus::Currently || benzos || recently_released),
+            overdose_risk: opioid
+                && (injecting == InjectingStatus::Currently || benzos || recently_released),
             naloxone_held,
             naloxone_supplied_on: naloxone_held.then(|| dice.days_ago(0, 700).max(referral)),
             safeguarding_children: dice.chance(0.15),
             prison_release_on,
             hep_b: injected.then(|| {
-                dice.pick(&[HepBStatus::NotStarted, HepBStatus::InProgress, HepBStatus::Completed, HepBStatus::Immune])
+                dice.pick(&[
+                    HepBStatus::NotStarted,
+                    HepBStatus::InProgress,
+                    HepBStatus::Completed,
+                    HepBStatus::Immune,
+                ])
             }),
-            hep_c_tested_on: (injected && dice.chance(0.8)).then(|| dice.days_ago(10, 500).max(referral)),
-            hiv_tested_on: (injected && dice.chance(0.7)).then(|| dice.days_ago(10, 500).max(referral)),
+            hep_c_tested_on: (injected && dice.chance(0.8))
+                .then(|| dice.days_ago(10, 500).max(referral)),
+            hiv_tested_on: (injected && dice.chance(0.7))
+                .then(|| dice.days_ago(10, 500).max(referral)),
         },
     }
 }
@@ -162,17 +192,51 @@ fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
     NhsNumber::new(&format!("{first_nine}{check}")).ok()
 }
 
-fn prescriptions(w: &Writer<'_>, dice: &mut Dice, client_id: i64, modality: Modality, span: &Span) -> Result<()> {
+fn prescriptions(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    modality: Modality,
+    span: &Span,
+) -> Result<()> {
     let (medicine, interval, dose, supervision) = match modality {
-        Modality::OstMethadone => (Medicine::Methadone, DoseInterval::Daily, dice.between(6, 24) as f64 * 5.0, None),
-        Modality::OstBuprenorphine => (Medicine::Buprenorphine, DoseInterval::Daily, dice.between(2, 12) as f64 * 2.0, None),
+        Modality::OstMethadone => (
+            Medicine::Methadone,
+            DoseInterval::Daily,
+            dice.between(6, 24) as f64 * 5.0,
+            None,
+        ),
+        Modality::OstBuprenorphine => (
+            Medicine::Buprenorphine,
+            DoseInterval::Daily,
+            dice.between(2, 12) as f64 * 2.0,
+            None,
+        ),
         Modality::LaiBuprenorphine => {
             let monthly = dice.chance(0.5);
-            let interval = if monthly { DoseInterval::Monthly } else { DoseInterval::Weekly };
-            let dose = if monthly { dice.pick(&[96.0, 128.0, 160.0]) } else { dice.pick(&[16.0, 24.0, 32.0]) };
-            (Medicine::BuprenorphineDepot, interval, dose, Some(Supervision::ClinicAdministered))
+            let interval = if monthly {
+                DoseInterval::Monthly
+            } else {
+                DoseInterval::Weekly
+            };
+            let dose = if monthly {
+                dice.pick(&[96.0, 128.0, 160.0])
+            } else {
+                dice.pick(&[16.0, 24.0, 32.0])
+            };
+            (
+                Medicine::BuprenorphineDepot,
+                interval,
+                dose,
+                Some(Supervision::ClinicAdministered),
+            )
         }
-        _ => (Medicine::Diamorphine, DoseInterval::Daily, dice.between(20, 60) as f64 * 10.0, Some(Supervision::ClinicAdministered)),
+        _ => (
+            Medicine::Diamorphine,
+            DoseInterval::Daily,
+            dice.between(20, 60) as f64 * 10.0,
+            Some(Supervision::ClinicAdministered),
+        ),
     };
     // NICE TA114: supervised daily for at least the first three months.
     let titration_end = span.start + Duration::days(90);
@@ -188,8 +252,16 @@ fn prescriptions(w: &Writer<'_>, dice: &mut Dice, client_id: i64, modality: Moda
         supervision: supervision.unwrap_or(Supervision::DailySupervised),
     })?;
     if let Some(changed) = first_ends {
-        let relaxed = dice.pick(&[Supervision::PartlySupervised, Supervision::TakeHome, Supervision::DailySupervised]);
-        let step = if medicine == Medicine::Methadone { 5.0 } else { 2.0 };
+        let relaxed = dice.pick(&[
+            Supervision::PartlySupervised,
+            Supervision::TakeHome,
+            Supervision::DailySupervised,
+        ]);
+        let step = if medicine == Medicine::Methadone {
+            5.0
+        } else {
+            2.0
+        };
         w.insert(&Prescription {
             client_id,
             medicine,
@@ -205,7 +277,14 @@ fn prescriptions(w: &Writer<'_>, dice: &mut Dice, client_id: i64, modality: Moda
 
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
 /// client has reached.
-fn timeline(w: &Writer<'_>, dice: &mut Dice, client_id: i64, worker_id: i64, span: &Span, active: bool) -> Result<Stage> {
+fn timeline(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    worker_id: i64,
+    span: &Span,
+    active: bool,
+) -> Result<Stage> {
     let today = dice.today;
     let cadence = dice.between(14, 28);
     let mut stage = dice.weighted(&[
@@ -224,7 +303,10 @@ fn timeline(w: &Writer<'_>, dice: &mut Dice, client_id: i64, worker_id: i64, spa
     }
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
-        let next = dates.get(index + 1).copied().or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))));
+        let next = dates
+            .get(index + 1)
+            .copied()
+            .or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))));
         let in_final_three = index + 3 >= dates.len();
         let attendance = if dna_streak && in_final_three {
             Attendance::DidNotAttend
@@ -241,10 +323,14 @@ fn timeline(w: &Writer<'_>, dice: &mut Dice, client_id: i64, worker_id: i64, spa
             stage = next_stage(dice, stage);
         }
         let next_at = next.map(|d| at_time(dice, d));
-        let session_id = w.insert(&session(dice, client_id, worker_id, at, next_at, attendance, stage))?;
+        let session_id = w.insert(&session(
+            dice, client_id, worker_id, at, next_at, attendance, stage,
+        ))?;
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
-            w.insert(&readiness_note(dice, client_id, worker_id, *date, stage, session_id))?;
+            w.insert(&readiness_note(
+                dice, client_id, worker_id, *date, stage, session_id,
+            ))?;
         }
     }
     Ok(stage)
@@ -328,7 +414,14 @@ fn session(
     }
 }
 
-fn readiness_note(dice: &mut Dice, client_id: i64, worker_id: i64, noted_on: NaiveDate, stage: Stage, session_id: i64) -> ReadinessNote {
+fn readiness_note(
+    dice: &mut Dice,
+    client_id: i64,
+    worker_id: i64,
+    noted_on: NaiveDate,
+    stage: Stage,
+    session_id: i64,
+) -> ReadinessNote {
     // Importance, confidence and readiness ranges typical of each stage.
     let ranges: [(i64, i64); 3] = match stage {
         Stage::Precontemplation => [(1, 4), (2, 5), (0, 3)],
@@ -339,7 +432,8 @@ fn readiness_note(dice: &mut Dice, client_id: i64, worker_id: i64, noted_on: Nai
         Stage::Relapse => [(6, 9), (2, 5), (4, 7)],
     };
     let mut score = |(low, high): (i64, i64)| {
-        dice.chance(0.9).then(|| Score::new(dice.between(low, high) as u8).expect("ranges stay within 0-10"))
+        dice.chance(0.9)
+            .then(|| Score::new(dice.between(low, high) as u8).expect("ranges stay within 0-10"))
     };
     let [importance, confidence, readiness] = ranges.map(&mut score);
     ReadinessNote {
@@ -360,23 +454,57 @@ fn readiness_note(dice: &mut Dice, client_id: i64, worker_id: i64, noted_on: Nai
 fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Stage) -> Result<()> {
     let last_day = span.last_day(dice.today);
     let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
-    let first_level = dice.pick(&[HierarchyLevel::DirectHarms, HierarchyLevel::RiskyBehaviour, HierarchyLevel::IndirectHarms]);
-    let first_status = if progressed { GoalStatus::Achieved } else { GoalStatus::Active };
-    goal(w, dice, client_id, GoalArea::substance_use(first_level), span.start, last_day, first_status)?;
+    let first_level = dice.pick(&[
+        HierarchyLevel::DirectHarms,
+        HierarchyLevel::RiskyBehaviour,
+        HierarchyLevel::IndirectHarms,
+    ]);
+    let first_status = if progressed {
+        GoalStatus::Achieved
+    } else {
+        GoalStatus::Active
+    };
+    goal(
+        w,
+        dice,
+        client_id,
+        GoalArea::substance_use(first_level),
+        span.start,
+        last_day,
+        first_status,
+    )?;
     if progressed {
-        let higher = dice.pick(&[HierarchyLevel::ControlledUse, HierarchyLevel::AbstinenceMain, HierarchyLevel::AbstinenceAll]);
-        let set_on = span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
-        goal(w, dice, client_id, GoalArea::substance_use(higher), set_on, last_day, GoalStatus::Active)?;
+        let higher = dice.pick(&[
+            HierarchyLevel::ControlledUse,
+            HierarchyLevel::AbstinenceMain,
+            HierarchyLevel::AbstinenceAll,
+        ]);
+        let set_on =
+            span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        goal(
+            w,
+            dice,
+            client_id,
+            GoalArea::substance_use(higher),
+            set_on,
+            last_day,
+            GoalStatus::Active,
+        )?;
     }
     if dice.chance(0.9) {
         let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
-        let status = if span.end.is_some() { GoalStatus::Achieved } else { GoalStatus::Active };
+        let status = if span.end.is_some() {
+            GoalStatus::Achieved
+        } else {
+            GoalStatus::Active
+        };
         goal(w, dice, client_id, exit, span.start, last_day, status)?;
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
         let area = GoalArea::new(dice.pick(life_domains), None).expect("no level");
-        let set_on = span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        let set_on =
+            span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
         let status = dice.weighted(&[
             (15, GoalStatus::Proposed),
             (45, GoalStatus::Active),
@@ -408,8 +536,11 @@ fn goal(
     let goal_id = w.insert(&Goal {
         client_id,
         area,
-        in_own_words: ShortText::new(dice.pick(goal_words(area.domain(), area.level()))).expect("short"),
-        why_it_matters: dice.chance(0.5).then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
+        in_own_words: ShortText::new(dice.pick(goal_words(area.domain(), area.level())))
+            .expect("short"),
+        why_it_matters: dice
+            .chance(0.5)
+            .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
         set_on,
         target_date: Some(set_on + Duration::weeks(dice.between(8, 26))),
         status,
@@ -422,7 +553,11 @@ fn goal(
         w.insert(&GoalAction {
             goal_id,
             step: ShortText::new(dice.pick(text::ACTION_STEPS)).expect("short"),
-            owner: dice.weighted(&[(50, ActionOwner::Client), (35, ActionOwner::KeyWorker), (15, ActionOwner::OtherAgency)]),
+            owner: dice.weighted(&[
+                (50, ActionOwner::Client),
+                (35, ActionOwner::KeyWorker),
+                (15, ActionOwner::OtherAgency),
+            ]),
             due_on: Some(due),
             done_on: done,
         })?;
@@ -448,11 +583,23 @@ fn reviews(
             ReviewKind::Prescribing if !modality.is_ost() => continue,
             ReviewKind::Prescribing => (span.start + Duration::weeks(4), team.prescriber),
             ReviewKind::Outcomes => (span.start, key_worker),
-            _ => (span.start + Duration::weeks(kind.default_interval_weeks()), key_worker),
+            _ => (
+                span.start + Duration::weeks(kind.default_interval_weeks()),
+                key_worker,
+            ),
         };
         let stop_completing = (parked && *kind == ReviewKind::Prescribing)
             .then(|| span.start + Duration::days(dice.between(200, days_in - 240)));
-        review_series(w, dice, client_id, *kind, first_due, by, span, stop_completing)?;
+        review_series(
+            w,
+            dice,
+            client_id,
+            *kind,
+            first_due,
+            by,
+            span,
+            stop_completing,
+        )?;
     }
     Ok(())
 }
@@ -481,12 +628,26 @@ fn review_series(
             break;
         }
         let outcome = NoteText::new(dice.pick(text::REVIEW_OUTCOMES)).expect("short");
-        let completion = ReviewCompletion { completed_on: done_on.max(span.start), completed_by: by, outcome };
-        w.insert(&Review { client_id, kind, due_on: due, completion: Some(completion) })?;
+        let completion = ReviewCompletion {
+            completed_on: done_on.max(span.start),
+            completed_by: by,
+            outcome,
+        };
+        w.insert(&Review {
+            client_id,
+            kind,
+            due_on: due,
+            completion: Some(completion),
+        })?;
         due = done_on.max(span.start) + interval;
     }
     if span.end.is_none() {
-        w.insert(&Review { client_id, kind, due_on: due, completion: None })?;
+        w.insert(&Review {
+            client_id,
+            kind,
+            due_on: due,
+            completion: None,
+        })?;
     }
     Ok(())
 }

@@ -25,7 +25,11 @@ pub struct Plan {
 impl Default for Plan {
     /// A trainer's service: about 40 clients over two years.
     fn default() -> Self {
-        Self { clients: 40, years: 2, seed: 42 }
+        Self {
+            clients: 40,
+            years: 2,
+            seed: 42,
+        }
     }
 }
 
@@ -88,7 +92,10 @@ fn insert_team(w: &Writer<'_>, plan: Plan) -> Result<Team> {
         let name = format!("Key Worker {n:03}");
         key_workers.push(w.insert(&worker(&login, &name, Role::KeyWorker))?);
     }
-    Ok(Team { key_workers, prescriber })
+    Ok(Team {
+        key_workers,
+        prescriber,
+    })
 }
 
 fn worker(login: &str, name: &str, role: Role) -> Worker {
@@ -107,7 +114,10 @@ pub(crate) struct Dice {
 
 impl Dice {
     fn new(seed: u64, today: NaiveDate) -> Self {
-        Self { rng: ChaCha8Rng::seed_from_u64(seed), today }
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            today,
+        }
     }
 
     fn chance(&mut self, probability: f64) -> bool {
@@ -115,7 +125,11 @@ impl Dice {
     }
 
     fn between(&mut self, low: i64, high: i64) -> i64 {
-        if low >= high { low } else { self.rng.random_range(low..=high) }
+        if low >= high {
+            low
+        } else {
+            self.rng.random_range(low..=high)
+        }
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {

@@ -4,17 +4,52 @@
 use crate::domain::{GoalDomain, HierarchyLevel, Stage};
 
 pub const GIVEN_NAMES: &[&str] = &[
-    "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean", "Ellie",
-    "Gemma", "Grace", "Hannah", "Imran", "Jade", "Jamie", "Jason", "Kayleigh", "Kieran", "Kirsty", "Lee",
-    "Leanne", "Liam", "Marcus", "Maria", "Mohammed", "Nadia", "Natalie", "Niamh", "Owen", "Paul", "Priya",
-    "Reece", "Rhiannon", "Ryan", "Sean", "Shannon", "Stacey", "Tariq", "Tom", "Tyler", "Wayne", "Zoe",
+    "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean",
+    "Ellie", "Gemma", "Grace", "Hannah", "Imran", "Jade", "Jamie", "Jason", "Kayleigh", "Kieran",
+    "Kirsty", "Lee", "Leanne", "Liam", "Marcus", "Maria", "Mohammed", "Nadia", "Natalie", "Niamh",
+    "Owen", "Paul", "Priya", "Reece", "Rhiannon", "Ryan", "Sean", "Shannon", "Stacey", "Tariq",
+    "Tom", "Tyler", "Wayne", "Zoe",
 ];
 
 pub const FAMILY_NAMES: &[&str] = &[
-    "Alder", "Bramble", "Bunting", "Burdock", "Chaffinch", "Clover", "Corncrake", "Dunnock", "Fieldfare",
-    "Foxglove", "Gorse", "Hawthorn", "Hazel", "Heron", "Kestrel", "Lapwing", "Linnet", "Mallow", "Merlin",
-    "Nettle", "Nightjar", "Oriole", "Plover", "Redstart", "Rowan", "Sedge", "Siskin", "Sorrel", "Starling",
-    "Tansy", "Teasel", "Thistle", "Twite", "Wagtail", "Whinchat", "Willow", "Woodlark", "Yarrow",
+    "Alder",
+    "Bramble",
+    "Bunting",
+    "Burdock",
+    "Chaffinch",
+    "Clover",
+    "Corncrake",
+    "Dunnock",
+    "Fieldfare",
+    "Foxglove",
+    "Gorse",
+    "Hawthorn",
+    "Hazel",
+    "Heron",
+    "Kestrel",
+    "Lapwing",
+    "Linnet",
+    "Mallow",
+    "Merlin",
+    "Nettle",
+    "Nightjar",
+    "Oriole",
+    "Plover",
+    "Redstart",
+    "Rowan",
+    "Sedge",
+    "Siskin",
+    "Sorrel",
+    "Starling",
+    "Tansy",
+    "Teasel",
+    "Thistle",
+    "Twite",
+    "Wagtail",
+    "Whinchat",
+    "Willow",
+    "Woodlark",
+    "Yarrow",
 ];
 
 /// Short forms some clients prefer.
@@ -129,29 +164,60 @@ pub fn goal_words(domain: GoalDomain, level: Option<HierarchyLevel>) -> &'static
         (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceAll)) => {
             &["Be completely drug free, including my script, by next summer."]
         }
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceMain)) => {
-            &["Stop using heroin on top of my script.", "No crack at all, not even at weekends."]
-        }
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::ControlledUse)) => {
-            &["Only drink at weekends and no more than four cans.", "Keep cannabis to evenings only."]
-        }
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::IndirectHarms)) => {
-            &["Stop getting into trouble when I've been using.", "Keep my flat even when things are bad."]
-        }
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::RiskyBehaviour)) => {
-            &["Never share works again.", "Always carry naloxone and never use alone."]
-        }
-        (GoalDomain::SubstanceUse, _) => {
-            &["Get my veins looked after so I stop getting abscesses.", "Sort out my teeth."]
-        }
-        (GoalDomain::PhysicalHealth, _) => &["Get my hep C treated.", "Register with a dentist.", "Walk to the shops every day."],
-        (GoalDomain::MentalHealth, _) => &["Sleep through the night more often.", "Talk to someone about my anxiety."],
-        (GoalDomain::Housing, _) => &["Move out of the hostel into my own place.", "Keep up with my rent this year."],
-        (GoalDomain::Ete, _) => &["Get my forklift licence.", "Start the English course at the college.", "Find part-time work."],
-        (GoalDomain::Family, _) => &["See my daughter every weekend.", "Get back in touch with my brother."],
-        (GoalDomain::MoneyDebt, _) => &["Sort out my Universal Credit.", "Pay off the catalogue debt."],
-        (GoalDomain::OffendingLegal, _) => &["Finish my probation order without breaching.", "Stay out of trouble."],
-        (GoalDomain::MutualAid, _) => &["Go to an SMART Recovery meeting each week.", "Help out at the recovery cafe."],
+        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceMain)) => &[
+            "Stop using heroin on top of my script.",
+            "No crack at all, not even at weekends.",
+        ],
+        (GoalDomain::SubstanceUse, Some(HierarchyLevel::ControlledUse)) => &[
+            "Only drink at weekends and no more than four cans.",
+            "Keep cannabis to evenings only.",
+        ],
+        (GoalDomain::SubstanceUse, Some(HierarchyLevel::IndirectHarms)) => &[
+            "Stop getting into trouble when I've been using.",
+            "Keep my flat even when things are bad.",
+        ],
+        (GoalDomain::SubstanceUse, Some(HierarchyLevel::RiskyBehaviour)) => &[
+            "Never share works again.",
+            "Always carry naloxone and never use alone.",
+        ],
+        (GoalDomain::SubstanceUse, _) => &[
+            "Get my veins looked after so I stop getting abscesses.",
+            "Sort out my teeth.",
+        ],
+        (GoalDomain::PhysicalHealth, _) => &[
+            "Get my hep C treated.",
+            "Register with a dentist.",
+            "Walk to the shops every day.",
+        ],
+        (GoalDomain::MentalHealth, _) => &[
+            "Sleep through the night more often.",
+            "Talk to someone about my anxiety.",
+        ],
+        (GoalDomain::Housing, _) => &[
+            "Move out of the hostel into my own place.",
+            "Keep up with my rent this year.",
+        ],
+        (GoalDomain::Ete, _) => &[
+            "Get my forklift licence.",
+            "Start the English course at the college.",
+            "Find part-time work.",
+        ],
+        (GoalDomain::Family, _) => &[
+            "See my daughter every weekend.",
+            "Get back in touch with my brother.",
+        ],
+        (GoalDomain::MoneyDebt, _) => &[
+            "Sort out my Universal Credit.",
+            "Pay off the catalogue debt.",
+        ],
+        (GoalDomain::OffendingLegal, _) => &[
+            "Finish my probation order without breaching.",
+            "Stay out of trouble.",
+        ],
+        (GoalDomain::MutualAid, _) => &[
+            "Go to an SMART Recovery meeting each week.",
+            "Help out at the recovery cafe.",
+        ],
         (GoalDomain::Exit, _) => &[
             "Finish treatment and have a plan for after.",
             "Reduce my script to nothing at my own pace.",

@@ -32,7 +32,10 @@ impl Modality {
     pub fn is_ost(self) -> bool {
         matches!(
             self,
-            Self::OstMethadone | Self::OstBuprenorphine | Self::LaiBuprenorphine | Self::HeroinAssisted
+            Self::OstMethadone
+                | Self::OstBuprenorphine
+                | Self::LaiBuprenorphine
+                | Self::HeroinAssisted
         )
     }
 
@@ -108,7 +111,11 @@ impl NhsNumber {
     /// The Modulus 11 check digit of the first nine digits; `None` when the remainder makes 10,
     /// which no valid NHS number has.
     pub fn check_digit(first_nine: &[u32]) -> Option<u32> {
-        let sum: u32 = first_nine.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+        let sum: u32 = first_nine
+            .iter()
+            .zip((2..=10).rev())
+            .map(|(d, w)| d * w)
+            .sum();
         match 11 - sum % 11 {
             11 => Some(0),
             10 => None,
@@ -239,12 +246,18 @@ impl Client {
 
     /// Days since treatment started, if it has.
     pub fn days_in_treatment(&self, today: NaiveDate) -> Option<i64> {
-        self.treatment_start.map(|start| (today - start).num_days().max(0))
+        self.treatment_start
+            .map(|start| (today - start).num_days().max(0))
     }
 
     pub fn age(&self, today: NaiveDate) -> i32 {
         let mut age = today.year() - self.date_of_birth.year();
-        if today.ordinal() < self.date_of_birth.with_year(today.year()).map_or(0, |d| d.ordinal()) {
+        if today.ordinal()
+            < self
+                .date_of_birth
+                .with_year(today.year())
+                .map_or(0, |d| d.ordinal())
+        {
             age -= 1;
         }
         age
@@ -262,7 +275,10 @@ impl Client {
         if self.referral_date < self.date_of_birth {
             return rule("referral date is before the date of birth");
         }
-        if self.treatment_start.is_some_and(|start| start < self.referral_date) {
+        if self
+            .treatment_start
+            .is_some_and(|start| start < self.referral_date)
+        {
             return rule("treatment start is before the referral date");
         }
         if self.other_substances.contains(&self.primary_substance) {
@@ -278,8 +294,14 @@ mod tests {
 
     #[test]
     fn valid_nhs_number_is_accepted_with_or_without_spaces() {
-        assert_eq!(NhsNumber::new("943 476 5919").unwrap().as_str(), "9434765919");
-        assert_eq!(NhsNumber::new("9434765919").unwrap().to_string(), "943 476 5919");
+        assert_eq!(
+            NhsNumber::new("943 476 5919").unwrap().as_str(),
+            "9434765919"
+        );
+        assert_eq!(
+            NhsNumber::new("9434765919").unwrap().to_string(),
+            "943 476 5919"
+        );
     }
 
     #[test]
@@ -299,8 +321,14 @@ mod tests {
 
     #[test]
     fn nhs_number_must_be_ten_digits() {
-        assert!(matches!(NhsNumber::new("12345"), Err(DomainError::NhsNumberFormat(_))));
-        assert!(matches!(NhsNumber::new("94347659a9"), Err(DomainError::NhsNumberFormat(_))));
+        assert!(matches!(
+            NhsNumber::new("12345"),
+            Err(DomainError::NhsNumberFormat(_))
+        ));
+        assert!(matches!(
+            NhsNumber::new("94347659a9"),
+            Err(DomainError::NhsNumberFormat(_))
+        ));
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub struct GoalArea {
 
 impl GoalArea {
     pub fn substance_use(level: HierarchyLevel) -> Self {
-        Self { domain: GoalDomain::SubstanceUse, level: Some(level) }
+        Self {
+            domain: GoalDomain::SubstanceUse,
+            level: Some(level),
+        }
     }
 
     pub fn new(domain: GoalDomain, level: Option<HierarchyLevel>) -> Result<Self, DomainError> {
@@ -118,7 +121,9 @@ pub struct Goal {
 impl Goal {
     pub fn validate(&self) -> Result<(), DomainError> {
         if self.target_date.is_some_and(|target| target < self.set_on) {
-            return Err(DomainError::Rule("target date is before the goal was set".into()));
+            return Err(DomainError::Rule(
+                "target date is before the goal was set".into(),
+            ));
         }
         Ok(())
     }
@@ -149,7 +154,10 @@ mod tests {
     #[test]
     fn substance_use_goal_requires_a_hierarchy_level() {
         assert!(GoalArea::new(GoalDomain::SubstanceUse, None).is_err());
-        let area = GoalArea::new(GoalDomain::SubstanceUse, Some(HierarchyLevel::RiskyBehaviour));
+        let area = GoalArea::new(
+            GoalDomain::SubstanceUse,
+            Some(HierarchyLevel::RiskyBehaviour),
+        );
         assert_eq!(area.unwrap().level().map(HierarchyLevel::number), Some(5));
     }
 

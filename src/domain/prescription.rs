@@ -57,7 +57,9 @@ impl Prescription {
             )));
         }
         if self.ended_on.is_some_and(|end| end < self.started_on) {
-            return Err(DomainError::Rule("prescription ends before it starts".into()));
+            return Err(DomainError::Rule(
+                "prescription ends before it starts".into(),
+            ));
         }
         Ok(())
     }

@@ -41,7 +41,12 @@ impl Score {
         if value <= Self::MAX {
             Ok(Self(value))
         } else {
-            Err(DomainError::OutOfRange { what: "score", min: 0, max: 10, value: value.into() })
+            Err(DomainError::OutOfRange {
+                what: "score",
+                min: 0,
+                max: 10,
+                value: value.into(),
+            })
         }
     }
     pub fn get(self) -> u8 {

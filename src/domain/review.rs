@@ -52,7 +52,9 @@ pub struct Review {
 impl Review {
     /// Days past the due date (positive), or days to go (negative); `None` once done.
     pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
-        self.completion.is_none().then(|| (today - self.due_on).num_days())
+        self.completion
+            .is_none()
+            .then(|| (today - self.due_on).num_days())
     }
 }
 

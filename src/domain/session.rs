@@ -1,7 +1,7 @@
 //! Sessions (contacts) with a client and what was delivered in them.
 
 use super::{DomainError, NoteText};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -93,8 +93,19 @@ pub struct Session {
 
 impl Session {
     pub fn validate(&self) -> Result<(), DomainError> {
-        if self.next_appointment.is_some_and(|next| next <= self.started_at) {
-            return Err(DomainError::Rule("next appointment is not after this session".into()));
+        let to_the_minute = |t: NaiveDateTime| t.second() == 0 && t.nanosecond() == 0;
+        if !to_the_minute(self.started_at) || !self.next_appointment.is_none_or(to_the_minute) {
+            return Err(DomainError::Rule(
+                "session times are kept to the minute; seconds must be 0".into(),
+            ));
+        }
+        if self
+            .next_appointment
+            .is_some_and(|next| next <= self.started_at)
+        {
+            return Err(DomainError::Rule(
+                "next appointment is not after this session".into(),
+            ));
         }
         if self.attendance != Attendance::Attended && !self.interventions.is_empty() {
             return Err(DomainError::Rule(

@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn overlong_note_reports_its_length() {
         let err = NoteText::new("x".repeat(NOTE_MAX_CHARS + 1)).unwrap_err();
-        assert_eq!(err.to_string(), "note is too long: 20001 characters, the limit is 20000");
+        assert_eq!(
+            err.to_string(),
+            "note is too long: 20001 characters, the limit is 20000"
+        );
     }
 
     #[test]

@@ -24,7 +24,11 @@ impl Login {
         let valid = (1..=32).contains(&login.len())
             && !login.starts_with('-')
             && login.chars().all(valid_char);
-        if valid { Ok(Self(login)) } else { Err(DomainError::Login(login)) }
+        if valid {
+            Ok(Self(login))
+        } else {
+            Err(DomainError::Login(login))
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0

@@ -1,5 +1,5 @@
 use super::sql::get_code_set;
-use super::{Result, Table, Writer, invalid};
+use super::{Result, StoreError, Table, Writer, invalid};
 use crate::domain::{Client, RecordType, RiskFlags};
 use rusqlite::{named_params, params};
 
@@ -69,7 +69,9 @@ impl Table for Client {
     }
 
     fn insert(w: &Writer<'_>, client: &Self) -> Result<i64> {
-        client.validate(w.today).map_err(invalid(RecordType::Client))?;
+        client
+            .validate(w.today)
+            .map_err(invalid(RecordType::Client))?;
         let sql = format!(
             "INSERT INTO clients (reference, given_name, family_name, preferred_name, date_of_birth, nhs_number,
                 key_worker_id, status, referral_date, treatment_start, primary_substance, injecting, modality,
@@ -78,10 +80,24 @@ impl Table for Client {
              VALUES ({}, :stamp, :stamp)",
             placeholders(COLUMNS)
         );
-        w.tx.prepare_cached(&sql)?.execute(client_params!(client, ":stamp": w.stamp))?;
+        w.tx.prepare_cached(&sql)?
+            .execute(client_params!(client, ":stamp": w.stamp))
+            .map_err(name_duplicate)?;
         let id = w.tx.last_insert_rowid();
         insert_substances(w, id, client)?;
         Ok(id)
+    }
+}
+
+/// Turns a broken uniqueness rule into words; other errors pass through.
+fn name_duplicate(error: rusqlite::Error) -> StoreError {
+    let message = error.to_string();
+    if message.contains("UNIQUE constraint failed: clients.reference") {
+        StoreError::Duplicate("service reference")
+    } else if message.contains("UNIQUE constraint failed: clients.nhs_number") {
+        StoreError::Duplicate("NHS number")
+    } else {
+        StoreError::Sqlite(error)
     }
 }
 
@@ -95,7 +111,9 @@ fn placeholders(columns: &str) -> String {
 }
 
 fn insert_substances(w: &Writer<'_>, client_id: i64, client: &Client) -> Result<()> {
-    let mut stmt = w.tx.prepare_cached("INSERT INTO client_substances (client_id, substance) VALUES (?1, ?2)")?;
+    let mut stmt = w
+        .tx
+        .prepare_cached("INSERT INTO client_substances (client_id, substance) VALUES (?1, ?2)")?;
     for substance in &client.other_substances {
         stmt.execute(params![client_id, substance])?;
     }
@@ -105,16 +123,23 @@ fn insert_substances(w: &Writer<'_>, client_id: i64, client: &Client) -> Result<
 impl Writer<'_> {
     /// Saves a changed client if nobody else has saved it since `read_version`.
     pub fn update_client(&self, id: i64, read_version: i64, client: &Client) -> Result<()> {
-        client.validate(self.today).map_err(invalid(RecordType::Client))?;
+        client
+            .validate(self.today)
+            .map_err(invalid(RecordType::Client))?;
         let sql = format!(
             "UPDATE clients SET {COLUMNS}, updated_at = :stamp, row_version = row_version + 1
              WHERE id = :id AND row_version = :version"
         );
-        let changed = self.tx.prepare_cached(&sql)?.execute(client_params!(
-            client, ":stamp": self.stamp, ":id": id, ":version": read_version
-        ))?;
+        let changed = self
+            .tx
+            .prepare_cached(&sql)?
+            .execute(
+                client_params!(client, ":stamp": self.stamp, ":id": id, ":version": read_version),
+            )
+            .map_err(name_duplicate)?;
         self.expect_updated(RecordType::Client, "clients", id, changed)?;
-        self.tx.execute("DELETE FROM client_substances WHERE client_id = ?1", [id])?;
+        self.tx
+            .execute("DELETE FROM client_substances WHERE client_id = ?1", [id])?;
         insert_substances(self, id, client)
     }
 }

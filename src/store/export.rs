@@ -2,7 +2,8 @@
 
 use super::{Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
-    AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType, Review, Session, Worker,
+    AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType, Review,
+    Session, Worker,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -36,7 +37,9 @@ impl Store {
     pub fn counts(&self) -> Result<Counts> {
         let mut counts = Vec::with_capacity(TABLES.len());
         for table in TABLES {
-            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             counts.push((*table, n));
         }
         Ok(Counts(counts))
@@ -53,7 +56,13 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in stmt.query_map([], |r| Ok(format!("{} row {} breaks a foreign key", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} breaks a foreign key",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })? {
             problems.push(row?);
         }
         Ok(problems)
@@ -84,7 +93,9 @@ impl Store {
         writeln!(out, "\n}}").map_err(StoreError::Export)?;
         out.flush().map_err(StoreError::Export)?;
         let stamp = self.clock.timestamp();
-        self.write_stamped(stamp, false, |w| w.audit(AuditAction::Export, RecordType::Service, None))
+        self.write_stamped(stamp, false, |w| {
+            w.audit(AuditAction::Export, RecordType::Service, None)
+        })
     }
 
     fn export_table<T: Table + Serialize>(&self, out: &mut dyn Write, name: &str) -> Result<()> {
@@ -102,7 +113,8 @@ fn write_array<T: Serialize>(
     write!(out, ",\n\"{name}\": [").map_err(StoreError::Export)?;
     for (index, row) in rows.enumerate() {
         let separator = if index == 0 { "\n" } else { ",\n" };
-        out.write_all(separator.as_bytes()).map_err(StoreError::Export)?;
+        out.write_all(separator.as_bytes())
+            .map_err(StoreError::Export)?;
         serde_json::to_writer(&mut *out, &row?).map_err(|e| StoreError::Export(e.into()))?;
     }
     write!(out, "\n]").map_err(StoreError::Export)

@@ -9,8 +9,11 @@ impl Table for Goal {
 
     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         let level: Option<u8> = row.get("hierarchy_level")?;
-        let level = level.map(|n| HierarchyLevel::from_number(n).ok_or(FromSqlError::OutOfRange(n.into())));
-        let level = level.transpose().map_err(|e| bad_column(row, "hierarchy_level", e))?;
+        let level =
+            level.map(|n| HierarchyLevel::from_number(n).ok_or(FromSqlError::OutOfRange(n.into())));
+        let level = level
+            .transpose()
+            .map_err(|e| bad_column(row, "hierarchy_level", e))?;
         let area = GoalArea::new(row.get("domain")?, level)
             .map_err(|e| bad_column(row, "domain", FromSqlError::Other(Box::new(e))))?;
         Ok(Goal {

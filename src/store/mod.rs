@@ -11,6 +11,7 @@ mod readiness;
 mod reviews;
 mod sessions;
 mod sql;
+mod views;
 mod workers;
 
 use crate::clock::Clock;
@@ -22,6 +23,7 @@ use thiserror::Error;
 
 pub use export::Counts;
 pub use open::Access;
+pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope};
 
 /// Why the store refused. Each message names the file and says what to do; none carries the
 /// content of a record.
@@ -42,21 +44,43 @@ pub enum StoreError {
          use a newer keywork. The file was left untouched",
         .path.display()
     )]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{} has schema version {found} and needs upgrading to {supported}, which needs write access", .path.display())]
-    NeedsUpgrade { path: PathBuf, found: i64, supported: i64 },
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{} is read-only; keywork needs to write to it", .0.display())]
     ReadOnly(PathBuf),
     #[error("{} already exists; generate writes demo data only into a new file, never beside real records", .0.display())]
     NotEmpty(PathBuf),
     #[error("invalid {what}: {source}")]
-    Invalid { what: RecordType, source: DomainError },
-    #[error("this {what} was changed by someone else since you opened it (now version {current}); nothing was overwritten")]
-    Conflict { what: RecordType, id: i64, current: i64 },
+    Invalid {
+        what: RecordType,
+        source: DomainError,
+    },
+    #[error(
+        "this {what} was changed by someone else since you opened it (now version {current}); nothing was overwritten"
+    )]
+    Conflict {
+        what: RecordType,
+        id: i64,
+        current: i64,
+    },
+    #[error("another client already has this {0}; nothing was saved")]
+    Duplicate(&'static str),
     #[error("no {what} with id {id}")]
     NotFound { what: RecordType, id: i64 },
     #[error("{}: {source}", .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("could not write the export: {0}")]
@@ -78,7 +102,12 @@ impl Store {
     /// is refused and why.
     pub fn open(path: &Path, access: Access, clock: Clock, actor: Login) -> Result<Self> {
         let conn = open::connect(path, access)?;
-        Ok(Self { conn, path: path.to_owned(), clock, actor })
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+            clock,
+            actor,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -110,7 +139,11 @@ impl Store {
 
     /// Loads a bulk of generated records in one transaction stamped `at`, audited as a single
     /// `generate` entry rather than one per row.
-    pub fn import<T>(&mut self, at: DateTime<Utc>, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+    pub fn import<T>(
+        &mut self,
+        at: DateTime<Utc>,
+        f: impl FnOnce(&Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         self.write_stamped(at, false, |w| {
             let out = f(w)?;
             w.audit(AuditAction::Generate, RecordType::Service, None)?;
@@ -143,7 +176,10 @@ impl Store {
         let mut rows = stmt.query_map([id], |row| sql::get_stored(row, T::from_row(row)?))?;
         match rows.next() {
             Some(row) => Ok(row?),
-            None => Err(StoreError::NotFound { what: T::RECORD, id }),
+            None => Err(StoreError::NotFound {
+                what: T::RECORD,
+                id,
+            }),
         }
     }
 
@@ -152,7 +188,9 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
             .optional()?)
     }
 
@@ -226,7 +264,11 @@ impl Writer<'_> {
         use rusqlite::OptionalExtension;
         let current: Option<i64> = self
             .tx
-            .query_row(&format!("SELECT row_version FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+            .query_row(
+                &format!("SELECT row_version FROM {table} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
             .optional()?;
         Err(match current {
             Some(current) => StoreError::Conflict { what, id, current },

@@ -23,7 +23,10 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
-    let io = |source| StoreError::Io { path: path.to_owned(), source };
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
     if path.is_dir() {
         return Err(StoreError::IsDirectory(path.to_owned()));
     }
@@ -32,7 +35,10 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(StoreError::MissingDirectory { path: path.to_owned(), dir: dir.to_owned() });
+        return Err(StoreError::MissingDirectory {
+            path: path.to_owned(),
+            dir: dir.to_owned(),
+        });
     }
     if !path.exists() {
         if access != Access::Create {
@@ -41,7 +47,10 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
         create_owner_only(path).map_err(io)?;
     }
     check_header(path).map_err(|e| match e {
-        HeaderError::Io(source) => StoreError::Io { path: path.to_owned(), source },
+        HeaderError::Io(source) => StoreError::Io {
+            path: path.to_owned(),
+            source,
+        },
         HeaderError::NotSqlite => StoreError::NotSqlite(path.to_owned()),
     })?;
     let writable = access != Access::Read;
@@ -49,8 +58,11 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
         return Err(StoreError::ReadOnly(path.to_owned()));
     }
 
-    let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY }
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = if writable {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     check_schema(&conn, path, writable)?;
@@ -69,12 +81,21 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
 #[cfg(unix)]
 fn create_owner_only(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
 }
 
 #[cfg(not(unix))]
 fn create_owner_only(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
 }
 
 /// A file whose permission bits allow no writing at all. Checked by mode rather than by trying,
@@ -113,7 +134,11 @@ fn check_schema(conn: &Connection, path: &Path, writable: bool) -> Result<(), St
     })?;
     let supported = migrate::LATEST;
     if found > supported {
-        return Err(StoreError::NewerSchema { path: path.to_owned(), found, supported });
+        return Err(StoreError::NewerSchema {
+            path: path.to_owned(),
+            found,
+            supported,
+        });
     }
     if found == 0 {
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
@@ -125,7 +150,11 @@ fn check_schema(conn: &Connection, path: &Path, writable: bool) -> Result<(), St
         return Err(if found == 0 {
             StoreError::NoDatabase(path.to_owned())
         } else {
-            StoreError::NeedsUpgrade { path: path.to_owned(), found, supported }
+            StoreError::NeedsUpgrade {
+                path: path.to_owned(),
+                found,
+                supported,
+            }
         });
     }
     Ok(())

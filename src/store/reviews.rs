@@ -11,12 +11,19 @@ impl Table for Review {
         let completed_by = row.get("completed_by")?;
         let outcome = row.get("outcome")?;
         let completion = match (completed_on, completed_by, outcome) {
-            (Some(completed_on), Some(completed_by), Some(outcome)) => {
-                Some(ReviewCompletion { completed_on, completed_by, outcome })
-            }
+            (Some(completed_on), Some(completed_by), Some(outcome)) => Some(ReviewCompletion {
+                completed_on,
+                completed_by,
+                outcome,
+            }),
             _ => None,
         };
-        Ok(Review { client_id: row.get("client_id")?, kind: row.get("kind")?, due_on: row.get("due_on")?, completion })
+        Ok(Review {
+            client_id: row.get("client_id")?,
+            kind: row.get("kind")?,
+            due_on: row.get("due_on")?,
+            completion,
+        })
     }
 
     fn insert(w: &Writer<'_>, r: &Self) -> Result<i64> {

@@ -43,8 +43,9 @@ impl Table for Session {
             w.stamp
         ])?;
         let id = w.tx.last_insert_rowid();
-        let mut stmt =
-            w.tx.prepare_cached("INSERT INTO session_interventions (session_id, intervention) VALUES (?1, ?2)")?;
+        let mut stmt = w.tx.prepare_cached(
+            "INSERT INTO session_interventions (session_id, intervention) VALUES (?1, ?2)",
+        )?;
         for intervention in &s.interventions {
             stmt.execute(params![id, intervention])?;
         }

@@ -113,7 +113,8 @@ pub fn minute(at: NaiveDateTime) -> String {
 }
 
 pub fn parse_minute(text: &str) -> FromSqlResult<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").map_err(|e| FromSqlError::Other(Box::new(e)))
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .map_err(|e| FromSqlError::Other(Box::new(e)))
 }
 
 /// Reads a column holding a local date-time to the minute.
@@ -122,9 +123,13 @@ pub fn get_minute(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Nai
     parse_minute(&text).map_err(|e| conversion_error(row, column, e))
 }
 
-pub fn get_opt_minute(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Option<NaiveDateTime>> {
+pub fn get_opt_minute(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Option<NaiveDateTime>> {
     let text: Option<String> = row.get(column)?;
-    text.map(|t| parse_minute(&t).map_err(|e| conversion_error(row, column, e))).transpose()
+    text.map(|t| parse_minute(&t).map_err(|e| conversion_error(row, column, e)))
+        .transpose()
 }
 
 /// Reads a comma-separated list of codes made by `group_concat` into a set.
@@ -165,8 +170,10 @@ pub fn get_stored<T>(row: &rusqlite::Row<'_>, record: T) -> rusqlite::Result<Sto
     Ok(Stored {
         id: row.get("id")?,
         record,
-        created_at: parse_timestamp(&created).map_err(|e| conversion_error(row, "created_at", e))?,
-        updated_at: parse_timestamp(&updated).map_err(|e| conversion_error(row, "updated_at", e))?,
+        created_at: parse_timestamp(&created)
+            .map_err(|e| conversion_error(row, "created_at", e))?,
+        updated_at: parse_timestamp(&updated)
+            .map_err(|e| conversion_error(row, "updated_at", e))?,
         row_version: row.get("row_version")?,
     })
 }
@@ -175,4 +182,3 @@ fn conversion_error(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> r
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
 }
-

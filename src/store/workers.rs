@@ -4,11 +4,14 @@ use rusqlite::params;
 
 impl Table for Worker {
     const RECORD: RecordType = RecordType::Worker;
-    const SELECT: &'static str =
-        "SELECT t.id, t.login, t.display_name, t.role, t.created_at, t.updated_at, t.row_version FROM workers t";
+    const SELECT: &'static str = "SELECT t.id, t.login, t.display_name, t.role, t.created_at, t.updated_at, t.row_version FROM workers t";
 
     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Worker { login: row.get("login")?, display_name: row.get("display_name")?, role: row.get("role")? })
+        Ok(Worker {
+            login: row.get("login")?,
+            display_name: row.get("display_name")?,
+            role: row.get("role")?,
+        })
     }
 
     fn insert(w: &Writer<'_>, worker: &Self) -> Result<i64> {
