@@ -1,6 +1,9 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
+use crate::config::{self, Settings, ThemeName};
+use crate::tui;
 use crate::demo::{self, Plan};
 use crate::domain::Login;
 use crate::store::{Access, Store, StoreError};
@@ -24,6 +27,8 @@ pub struct Cli {
     /// Explore a freshly generated, fictional service (nothing touches your own database).
     #[arg(long, conflicts_with = "db")]
     pub demo: bool,
+    #[command(flatten)]
+    pub look: LookArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -36,6 +41,23 @@ pub struct Global {
     /// Act as if today were this date (YYYY-MM-DD): for tests and training scripts.
     #[arg(long, global = true, value_name = "YYYY-MM-DD", hide_short_help = true, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+}
+
+/// Settings for the screen; each overrides the config file.
+#[derive(Debug, Args)]
+pub struct LookArgs {
+    /// Colour theme (NO_COLOR in the environment always means monochrome).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeName>,
+    /// Draw borders and symbols with plain ASCII.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Capture the mouse so the wheel scrolls (stops select-to-copy).
+    #[arg(long)]
+    pub mouse: bool,
+    /// Settings file [default: the platform config directory, e.g. ~/.config/keywork/config.toml].
+    #[arg(long, env = "KEYWORK_CONFIG", value_name = "FILE", hide_short_help = true)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,9 +122,14 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Tui(#[from] tui::TuiError),
 }
 
 pub fn main() -> ExitCode {
+    tui::install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,24 +169,48 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             clock,
             actor,
         )?),
-        None if cli.demo => {
-            let file = tempfile::Builder::new()
-                .prefix("keywork-demo-")
-                .suffix(".db")
-                .tempfile()
-                .map_err(|source| CliError::Io {
-                    path: std::env::temp_dir(),
-                    source,
-                })?;
-            let mut store = Store::open(file.path(), Access::Create, clock, actor)?;
-            demo::generate(&mut store, Plan::default())?;
-            summary(&store)
-        }
         None => {
-            let path = db_path(cli.global.db)?;
-            summary(&Store::open(&path, Access::Create, clock, actor)?)
+            let settings = settings(&cli.look)?;
+            tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
+            if cli.demo {
+                // A private directory that disappears on exit, with the database's -wal and -shm.
+                let dir = tempfile::Builder::new()
+                    .prefix("keywork-demo-")
+                    .tempdir()
+                    .map_err(|source| CliError::Io { path: std::env::temp_dir(), source })?;
+                let mut store = Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
+                demo::generate(&mut store, Plan::default())?;
+                let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
+                open_screen(&store, settings, &persona, true)
+            } else {
+                let store = Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?;
+                let login = store.actor().clone();
+                open_screen(&store, settings, &login, false)
+            }
         }
     }
+}
+
+/// The config file, then the command line, then NO_COLOR, each overriding the one before.
+fn settings(look: &LookArgs) -> Result<Settings, CliError> {
+    let mut settings = match look.config.clone().or_else(config::default_path) {
+        Some(path) => Settings::load(&path)?,
+        None => Settings::default(),
+    };
+    if let Some(theme) = look.theme {
+        settings.theme = theme;
+    }
+    settings.ascii |= look.ascii;
+    settings.mouse |= look.mouse;
+    Ok(settings.honour_no_color(std::env::var_os("NO_COLOR")))
+}
+
+fn open_screen(store: &Store, settings: Settings, login: &Login, demo_persona: bool) -> Result<(), CliError> {
+    let identity = Identity { login: login.to_string(), worker: store.worker_by_login(login)?, demo_persona };
+    let mouse = settings.mouse;
+    let app = App::new(store, settings, identity, Viewport::default())?;
+    tui::run(store, app, mouse)?;
+    Ok(())
 }
 
 /// The worker is whoever the operating system says is running us: over SSH, the account that SSH
@@ -302,21 +353,4 @@ fn check(store: &Store) -> Result<(), CliError> {
     } else {
         Err(CliError::Usage("integrity check failed".into()))
     }
-}
-
-/// Until the TUI lands: a few lines about what the database holds.
-fn summary(store: &Store) -> Result<(), CliError> {
-    let counts = store.counts()?;
-    let banner = if store.is_demo()? {
-        "DEMO (fictional data) "
-    } else {
-        ""
-    };
-    println!(
-        "{banner}{}: {} clients, {} rows",
-        store.path().display(),
-        counts.0[1].1,
-        counts.total()
-    );
-    Ok(())
 }

@@ -7,8 +7,13 @@
 //! - [`demo`]: the fictional demo service;
 //! - [`cli`]: the command line.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod demo;
+pub mod display;
 pub mod domain;
 pub mod store;
+pub mod tui;
+pub mod ui;

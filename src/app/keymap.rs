@@ -1,0 +1,313 @@
+//! The one table of key bindings. Key handling, the footer hints and the help screen all read it,
+//! so what the help says is what the keys do.
+//!
+//! Nothing here uses Ctrl-A or Ctrl-B (screen's and tmux's prefixes), Ctrl-H/I/M (indistinguishable
+//! from Backspace/Tab/Enter over many terminals) or Ctrl-L (often taken).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    NextPane,
+    PreviousPane,
+    FocusPane(Pane),
+    Up,
+    Down,
+    First,
+    Last,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    ToggleScope,
+    CycleSort,
+    /// A key kept for a feature that is not built yet; it says so in the footer.
+    Reserved(&'static str),
+}
+
+/// The four panes of the main screen, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Caseload,
+    Reviews,
+    Readiness,
+    Plan,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Caseload, Pane::Reviews, Pane::Readiness, Pane::Plan];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Caseload => "Caseload",
+            Pane::Reviews => "Next reviews",
+            Pane::Readiness => "Readiness for change",
+            Pane::Plan => "Recovery plan",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).expect("listed") + 1
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[self.number() % 4]
+    }
+
+    pub fn previous(self) -> Pane {
+        Pane::ALL[(self.number() + 2) % 4]
+    }
+}
+
+/// Where the worker is, which decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Any screen.
+    Anywhere,
+    /// The four panes, whichever has focus.
+    Panes,
+    /// One pane of the four.
+    Pane(Pane),
+    /// Scrolling a full-screen view: the client record or help.
+    Reader,
+}
+
+/// A key as the table names it: a code and whether Ctrl is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: false }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+impl Key {
+    /// How the help and footer write the key.
+    pub fn name(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "Up".to_owned(),
+            KeyCode::Down => "Down".to_owned(),
+            KeyCode::Home => "Home".to_owned(),
+            KeyCode::End => "End".to_owned(),
+            KeyCode::PageUp => "PgUp".to_owned(),
+            KeyCode::PageDown => "PgDn".to_owned(),
+            KeyCode::Enter => "Enter".to_owned(),
+            KeyCode::Esc => "Esc".to_owned(),
+            KeyCode::Tab => "Tab".to_owned(),
+            KeyCode::BackTab => "Shift-Tab".to_owned(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+    }
+
+    fn matches(self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let same_code = match (self.code, event.code) {
+            // Terminals differ on whether Ctrl-letter arrives upper or lower case.
+            (KeyCode::Char(a), KeyCode::Char(b)) if self.ctrl => a.eq_ignore_ascii_case(&b),
+            (a, b) => a == b,
+        };
+        same_code && ctrl == self.ctrl
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub contexts: &'static [Context],
+    /// Short words for the footer; `None` keeps the binding out of the footer.
+    pub hint: Option<&'static str>,
+    /// What the help screen says.
+    pub help: &'static str,
+}
+
+use Context::{Anywhere, Panes, Reader};
+
+const MOVING: &[Context] = &[Panes, Reader];
+
+/// Every key binding. Order is the order of the help screen and the footer.
+pub const KEYMAP: &[Binding] = &[
+    Binding { keys: &[key('j'), code(KeyCode::Down)], action: Action::Down, contexts: MOVING, hint: Some("move"), help: "Move down" },
+    Binding { keys: &[key('k'), code(KeyCode::Up)], action: Action::Up, contexts: MOVING, hint: None, help: "Move up" },
+    Binding { keys: &[key('g'), code(KeyCode::Home)], action: Action::First, contexts: MOVING, hint: None, help: "Go to the first line" },
+    Binding { keys: &[key('G'), code(KeyCode::End)], action: Action::Last, contexts: MOVING, hint: None, help: "Go to the last line" },
+    Binding { keys: &[code(KeyCode::PageUp)], action: Action::PageUp, contexts: MOVING, hint: None, help: "Page up" },
+    Binding { keys: &[code(KeyCode::PageDown)], action: Action::PageDown, contexts: MOVING, hint: None, help: "Page down" },
+    Binding { keys: &[code(KeyCode::Enter)], action: Action::Open, contexts: &[Panes], hint: Some("open record"), help: "Open the selected client's record" },
+    Binding { keys: &[code(KeyCode::Esc)], action: Action::Back, contexts: &[Reader], hint: Some("back"), help: "Close and go back to where you were" },
+    Binding { keys: &[code(KeyCode::Tab)], action: Action::NextPane, contexts: &[Panes], hint: Some("next pane"), help: "Next pane" },
+    Binding { keys: &[code(KeyCode::BackTab)], action: Action::PreviousPane, contexts: &[Panes], hint: None, help: "Previous pane" },
+    Binding { keys: &[key('1')], action: Action::FocusPane(Pane::Caseload), contexts: &[Panes], hint: None, help: "Caseload pane" },
+    Binding { keys: &[key('2')], action: Action::FocusPane(Pane::Reviews), contexts: &[Panes], hint: None, help: "Next reviews pane" },
+    Binding { keys: &[key('3')], action: Action::FocusPane(Pane::Readiness), contexts: &[Panes], hint: None, help: "Readiness for change pane" },
+    Binding { keys: &[key('4')], action: Action::FocusPane(Pane::Plan), contexts: &[Panes], hint: None, help: "Recovery plan pane" },
+    Binding { keys: &[key('o')], action: Action::CycleSort, contexts: &[Context::Pane(Pane::Caseload)], hint: Some("sort"), help: "Sort the caseload: next due, name, days in treatment, last seen" },
+    Binding { keys: &[key('T')], action: Action::ToggleScope, contexts: &[Panes], hint: Some("my/team"), help: "Switch between my caseload and the whole team's" },
+    Binding { keys: &[key('s')], action: Action::Reserved("record a session"), contexts: &[Panes], hint: None, help: "Record a session (coming soon)" },
+    Binding { keys: &[key('r')], action: Action::Reserved("add a readiness note"), contexts: &[Panes], hint: None, help: "Add a readiness note (coming soon)" },
+    Binding { keys: &[key('a')], action: Action::Reserved("add a goal"), contexts: &[Panes], hint: None, help: "Add a goal (coming soon)" },
+    Binding { keys: &[key('n')], action: Action::Reserved("add a new client"), contexts: &[Panes], hint: None, help: "New client (coming soon)" },
+    Binding { keys: &[key('e')], action: Action::Reserved("edit"), contexts: &[Panes], hint: None, help: "Edit the selected item (coming soon)" },
+    Binding { keys: &[key('c')], action: Action::Reserved("complete a review"), contexts: &[Panes], hint: None, help: "Complete the selected review (coming soon)" },
+    Binding { keys: &[key('d')], action: Action::Reserved("record a DNA"), contexts: &[Panes], hint: None, help: "Record a did-not-attend (coming soon)" },
+    Binding { keys: &[key('/')], action: Action::Reserved("search"), contexts: &[Panes], hint: None, help: "Search clients (coming soon)" },
+    Binding { keys: &[key('?')], action: Action::ToggleHelp, contexts: &[Anywhere], hint: Some("help"), help: "Show or hide this help" },
+    Binding { keys: &[key('q')], action: Action::Quit, contexts: &[Anywhere], hint: Some("quit"), help: "Quit" },
+    Binding { keys: &[ctrl('c')], action: Action::Quit, contexts: &[Anywhere], hint: None, help: "Quit from anywhere" },
+];
+
+/// The situation a key arrives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Situation {
+    Panes(Pane),
+    Reader,
+}
+
+impl Binding {
+    pub fn applies(&self, situation: Situation) -> bool {
+        self.contexts.iter().any(|context| match (context, situation) {
+            (Context::Anywhere, _) => true,
+            (Context::Panes, Situation::Panes(_)) => true,
+            (Context::Pane(pane), Situation::Panes(focus)) => *pane == focus,
+            (Context::Reader, Situation::Reader) => true,
+            _ => false,
+        })
+    }
+
+    /// The keys joined for display: `j/Down`.
+    pub fn key_names(&self) -> String {
+        self.keys.iter().map(|k| k.name()).collect::<Vec<_>>().join("/")
+    }
+}
+
+/// The action a key press asks for here, if any. Key releases and repeats of other kinds are
+/// ignored, so terminals that report releases do not act twice.
+pub fn action_for(event: &KeyEvent, situation: Situation) -> Option<Action> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    KEYMAP
+        .iter()
+        .filter(|b| b.applies(situation))
+        .find(|b| b.keys.iter().any(|k| k.matches(event)))
+        .map(|b| b.action)
+}
+
+/// Bindings to hint at in the footer, in table order.
+pub fn hints(situation: Situation) -> impl Iterator<Item = (String, &'static str)> {
+    KEYMAP.iter().filter(move |b| b.applies(situation)).filter_map(|b| b.hint.map(|hint| (b.key_names(), hint)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn j_and_down_move_down_in_panes_and_reader() {
+        for situation in [Situation::Panes(Pane::Caseload), Situation::Reader] {
+            assert_eq!(action_for(&press(KeyCode::Char('j')), situation), Some(Action::Down));
+            assert_eq!(action_for(&press(KeyCode::Down), situation), Some(Action::Down));
+        }
+    }
+
+    #[test]
+    fn sort_key_only_works_in_the_caseload() {
+        let o = press(KeyCode::Char('o'));
+        assert_eq!(action_for(&o, Situation::Panes(Pane::Caseload)), Some(Action::CycleSort));
+        assert_eq!(action_for(&o, Situation::Panes(Pane::Plan)), None);
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere_in_either_case() {
+        for c in ['c', 'C'] {
+            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+            assert_eq!(action_for(&event, Situation::Reader), Some(Action::Quit));
+            assert_eq!(action_for(&event, Situation::Panes(Pane::Reviews)), Some(Action::Quit));
+        }
+    }
+
+    #[test]
+    fn plain_c_is_reserved_not_quit() {
+        let action = action_for(&press(KeyCode::Char('c')), Situation::Panes(Pane::Reviews));
+        assert_eq!(action, Some(Action::Reserved("complete a review")));
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut event = press(KeyCode::Char('q'));
+        event.kind = KeyEventKind::Release;
+        assert_eq!(action_for(&event, Situation::Reader), None);
+    }
+
+    #[test]
+    fn no_binding_takes_a_multiplexer_prefix_or_ambiguous_control_key() {
+        for binding in KEYMAP {
+            for key in binding.keys {
+                if key.ctrl {
+                    assert!(!matches!(key.code, KeyCode::Char('a' | 'b' | 'h' | 'i' | 'm' | 'l')), "{binding:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_two_bindings_share_a_key_in_the_same_situation() {
+        let situations = Pane::ALL.map(Situation::Panes).into_iter().chain([Situation::Reader]);
+        for situation in situations {
+            let mut seen = Vec::new();
+            for binding in KEYMAP.iter().filter(|b| b.applies(situation)) {
+                for key in binding.keys {
+                    assert!(!seen.contains(key), "{key:?} bound twice in {situation:?}");
+                    seen.push(*key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_reserved_key_of_the_next_issues_is_bound() {
+        for c in ['s', 'r', 'a', 'n', 'e', 'c', 'd', '/'] {
+            let action = action_for(&press(KeyCode::Char(c)), Situation::Panes(Pane::Caseload));
+            assert!(matches!(action, Some(Action::Reserved(_))), "{c}");
+        }
+    }
+
+    #[test]
+    fn footer_hints_follow_the_focused_pane() {
+        let caseload: Vec<_> = hints(Situation::Panes(Pane::Caseload)).map(|(_, h)| h).collect();
+        assert!(caseload.contains(&"sort"));
+        let plan: Vec<_> = hints(Situation::Panes(Pane::Plan)).map(|(_, h)| h).collect();
+        assert!(!plan.contains(&"sort"));
+        let reader: Vec<_> = hints(Situation::Reader).map(|(_, h)| h).collect();
+        assert!(reader.contains(&"back") && !reader.contains(&"next pane"));
+    }
+
+    #[test]
+    fn tab_order_cycles_through_all_four_panes() {
+        let mut pane = Pane::Caseload;
+        for expected in [Pane::Reviews, Pane::Readiness, Pane::Plan, Pane::Caseload] {
+            pane = pane.next();
+            assert_eq!(pane, expected);
+        }
+        assert_eq!(Pane::Caseload.previous(), Pane::Plan);
+    }
+}

@@ -1,0 +1,466 @@
+//! The application's state and how it changes: key actions come in, `update` changes the state
+//! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
+
+pub mod keymap;
+pub mod record;
+mod scroll;
+
+use crate::config::Settings;
+use crate::domain::{Name, ReadinessNote, Stored, Worker};
+use crate::store::{CaseloadRow, DueReview, PlanGoal, Result, Scope, Store};
+use chrono::{Duration, NaiveDate};
+pub use keymap::{Action, Pane, Situation};
+pub use record::{DocLine, LineKind};
+pub use scroll::Cursor;
+
+/// How the caseload is ordered; `o` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Next review due first: what needs doing soonest.
+    Due,
+    Name,
+    /// Longest in treatment first: who may be parked.
+    DaysInTreatment,
+    /// Longest since last seen first: who has gone quiet.
+    LastSeen,
+}
+
+impl Sort {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Due => "next due",
+            Sort::Name => "name",
+            Sort::DaysInTreatment => "days in treatment",
+            Sort::LastSeen => "last seen",
+        }
+    }
+
+    fn next(self) -> Sort {
+        match self {
+            Sort::Due => Sort::Name,
+            Sort::Name => Sort::DaysInTreatment,
+            Sort::DaysInTreatment => Sort::LastSeen,
+            Sort::LastSeen => Sort::Due,
+        }
+    }
+}
+
+/// Who is using the program, as the header shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub login: String,
+    pub worker: Option<Stored<Worker>>,
+    /// Acting as the demo team's first key worker (`--demo`).
+    pub demo_persona: bool,
+}
+
+/// What the header says about the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Masthead {
+    pub service: String,
+    pub demo: bool,
+}
+
+/// Rows each scrolling area can show, worked out from the terminal size by the layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Viewport {
+    pub caseload: usize,
+    pub reviews: usize,
+    pub readiness: usize,
+    pub plan: usize,
+    pub reader: usize,
+    /// Columns for wrapped text in the client record.
+    pub reader_width: usize,
+}
+
+/// A full-screen view over the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// The client record, as lines, and how far down it is scrolled.
+    Record { client_id: i64, lines: Vec<DocLine>, scroll: usize },
+}
+
+/// One line of the "Next reviews" pane: a group heading or a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewLine {
+    Group(ReviewGroup),
+    Review(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewGroup {
+    Overdue,
+    ThisWeek,
+    Later,
+}
+
+impl ReviewGroup {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewGroup::Overdue => "Overdue",
+            ReviewGroup::ThisWeek => "This week",
+            ReviewGroup::Later => "Later",
+        }
+    }
+
+    pub fn of_review(due_on: NaiveDate, today: NaiveDate) -> ReviewGroup {
+        match (due_on - today).num_days() {
+            ..0 => ReviewGroup::Overdue,
+            0..7 => ReviewGroup::ThisWeek,
+            _ => ReviewGroup::Later,
+        }
+    }
+}
+
+/// One line of the "Recovery plan" pane: a domain heading or one of a goal's two lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanLine {
+    Domain(crate::domain::GoalDomain),
+    Words(usize),
+    Progress(usize),
+}
+
+pub struct App {
+    pub today: NaiveDate,
+    pub settings: Settings,
+    pub identity: Identity,
+    pub masthead: Masthead,
+    pub scope: Scope,
+    pub focus: Pane,
+    pub sort: Sort,
+    pub caseload: Vec<CaseloadRow>,
+    pub caseload_cursor: Cursor,
+    pub reviews: Vec<DueReview>,
+    pub review_lines: Vec<ReviewLine>,
+    pub reviews_cursor: Cursor,
+    pub selected_client: Option<i64>,
+    pub readiness: Vec<Stored<ReadinessNote>>,
+    pub readiness_cursor: Cursor,
+    pub plan: Vec<PlanGoal>,
+    pub plan_lines: Vec<PlanLine>,
+    pub plan_cursor: Cursor,
+    pub overlay: Option<Overlay>,
+    pub help: Option<usize>,
+    pub message: Option<String>,
+    pub viewport: Viewport,
+    pub quit: bool,
+}
+
+impl App {
+    /// Opens on the worker's own caseload, or on the team's when they have no clients of their
+    /// own (a team lead, a new worker, someone not on the team).
+    pub fn new(store: &Store, settings: Settings, identity: Identity, viewport: Viewport) -> Result<Self> {
+        let own = match &identity.worker {
+            Some(worker) if store.active_client_count(Scope::Worker(worker.id))? > 0 => Some(worker.id),
+            _ => None,
+        };
+        let masthead = Masthead {
+            service: store.meta(crate::store::META_SERVICE_NAME)?.unwrap_or_else(|| file_name(store)),
+            demo: store.is_demo()?,
+        };
+        let mut app = App {
+            today: store.today(),
+            settings,
+            identity,
+            masthead,
+            scope: own.map_or(Scope::Team, Scope::Worker),
+            focus: Pane::Caseload,
+            sort: Sort::Due,
+            caseload: Vec::new(),
+            caseload_cursor: Cursor::default(),
+            reviews: Vec::new(),
+            review_lines: Vec::new(),
+            reviews_cursor: Cursor::default(),
+            selected_client: None,
+            readiness: Vec::new(),
+            readiness_cursor: Cursor::default(),
+            plan: Vec::new(),
+            plan_lines: Vec::new(),
+            plan_cursor: Cursor::default(),
+            overlay: None,
+            help: None,
+            message: None,
+            viewport,
+            quit: false,
+        };
+        app.reload(store)?;
+        Ok(app)
+    }
+
+    /// Which bindings apply now.
+    pub fn situation(&self) -> Situation {
+        if self.help.is_some() || self.overlay.is_some() { Situation::Reader } else { Situation::Panes(self.focus) }
+    }
+
+    pub fn worker_name(&self) -> Option<&Name> {
+        self.identity.worker.as_ref().map(|w| &w.record.display_name)
+    }
+
+    pub fn has_own_caseload(&self) -> bool {
+        matches!(self.scope, Scope::Worker(_))
+            || self.identity.worker.as_ref().is_some_and(|w| w.record.role == crate::domain::Role::KeyWorker)
+    }
+
+    /// Applies one action. Store errors come back to the caller, which shows them in the footer.
+    pub fn update(&mut self, action: Action, store: &Store) -> Result<()> {
+        self.message = None;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
+            Action::Back => self.back(),
+            Action::Reserved(what) => self.message = Some(format!("Not built yet: {what} arrives in the next release.")),
+            _ if self.situation() == Situation::Reader => self.scroll_reader(action),
+            Action::NextPane => self.focus_pane(self.focus.next(), store)?,
+            Action::PreviousPane => self.focus_pane(self.focus.previous(), store)?,
+            Action::FocusPane(pane) => self.focus_pane(pane, store)?,
+            Action::ToggleScope => self.toggle_scope(store)?,
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.sort_caseload();
+                self.message = Some(format!("Caseload sorted by {}.", self.sort.label()));
+            }
+            Action::Open => self.open_record(store)?,
+            Action::Up | Action::Down | Action::First | Action::Last | Action::PageUp | Action::PageDown => {
+                self.move_in_pane(action, store)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reloads everything the panes show, keeping the selection on the same client where it can.
+    pub fn reload(&mut self, store: &Store) -> Result<()> {
+        let keep = self.selected_client;
+        self.caseload = store.caseload(self.scope)?;
+        self.sort_caseload_keeping(keep);
+        let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
+        self.reviews = store.reviews_due(self.scope, until)?;
+        self.review_lines = review_lines(&self.reviews, self.today);
+        self.reviews_cursor.clamp(self.reviews.len());
+        self.follow_reviews();
+        self.selected_client = None;
+        self.select_from_focus(store)?;
+        if let Some(Overlay::Record { client_id, scroll, .. }) = &self.overlay {
+            let (client_id, scroll) = (*client_id, *scroll);
+            self.show_record(store, client_id, scroll)?;
+        }
+        Ok(())
+    }
+
+    /// The terminal changed size: keep selections in view and re-wrap the record.
+    pub fn resize(&mut self, viewport: Viewport, store: &Store) -> Result<()> {
+        self.viewport = viewport;
+        self.caseload_cursor.follow(self.caseload_cursor.selected, 1, viewport.caseload);
+        self.follow_reviews();
+        self.readiness_cursor.follow(self.readiness_cursor.selected, 1, viewport.readiness);
+        self.follow_plan();
+        if let Some(Overlay::Record { client_id, scroll, .. }) = &self.overlay {
+            let (client_id, scroll) = (*client_id, *scroll);
+            self.show_record(store, client_id, scroll)?;
+        }
+        Ok(())
+    }
+
+    fn back(&mut self) {
+        if self.help.is_some() {
+            self.help = None;
+        } else {
+            self.overlay = None;
+        }
+    }
+
+    fn scroll_reader(&mut self, action: Action) {
+        let page = self.viewport.reader.max(1);
+        let (scroll, len) = match (&mut self.help, &mut self.overlay) {
+            (Some(scroll), _) => (scroll, keymap::KEYMAP.len() + 12),
+            (None, Some(Overlay::Record { scroll, lines, .. })) => (scroll, lines.len()),
+            (None, None) => return,
+        };
+        let max = len.saturating_sub(page);
+        *scroll = match action {
+            Action::Up => scroll.saturating_sub(1),
+            Action::Down => (*scroll + 1).min(max),
+            Action::PageUp => scroll.saturating_sub(page),
+            Action::PageDown => (*scroll + page).min(max),
+            Action::First => 0,
+            Action::Last => max,
+            _ => *scroll,
+        };
+    }
+
+    fn focus_pane(&mut self, pane: Pane, store: &Store) -> Result<()> {
+        self.focus = pane;
+        self.select_from_focus(store)?;
+        if pane == Pane::Reviews {
+            self.point_caseload_at_selected();
+        }
+        Ok(())
+    }
+
+    fn toggle_scope(&mut self, store: &Store) -> Result<()> {
+        match (self.scope, &self.identity.worker) {
+            (Scope::Team, Some(worker)) => {
+                self.scope = Scope::Worker(worker.id);
+                self.message = Some("Showing my caseload.".into());
+            }
+            (Scope::Team, None) => {
+                self.message = Some("You are not on the team list, so there is no caseload of your own.".into());
+                return Ok(());
+            }
+            (Scope::Worker(_), _) => {
+                self.scope = Scope::Team;
+                self.message = Some("Showing the whole team's caseload.".into());
+            }
+        }
+        self.caseload_cursor = Cursor::default();
+        self.reviews_cursor = Cursor::default();
+        self.reload(store)
+    }
+
+    fn sort_caseload(&mut self) {
+        let keep = self.caseload.get(self.caseload_cursor.selected).map(|r| r.client_id);
+        self.sort_caseload_keeping(keep);
+    }
+
+    fn sort_caseload_keeping(&mut self, keep: Option<i64>) {
+        let today = self.today;
+        match self.sort {
+            Sort::Due => self.caseload.sort_by_key(|r| (r.next_review_due.is_none(), r.next_review_due)),
+            Sort::Name => self.caseload.sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
+            Sort::DaysInTreatment => {
+                self.caseload.sort_by_key(|r| std::cmp::Reverse(r.treatment_start.map(|s| (today - s).num_days())))
+            }
+            Sort::LastSeen => self.caseload.sort_by_key(|r| r.last_seen),
+        }
+        let index = keep.and_then(|id| self.caseload.iter().position(|r| r.client_id == id));
+        self.caseload_cursor.selected = index.unwrap_or(self.caseload_cursor.selected);
+        self.caseload_cursor.clamp(self.caseload.len());
+        self.caseload_cursor.follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
+    }
+
+    fn move_in_pane(&mut self, action: Action, store: &Store) -> Result<()> {
+        match self.focus {
+            Pane::Caseload => {
+                self.caseload_cursor.apply(action, self.caseload.len(), self.viewport.caseload);
+                self.caseload_cursor.follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
+                self.select_from_focus(store)?;
+            }
+            Pane::Reviews => {
+                self.reviews_cursor.apply(action, self.reviews.len(), self.viewport.reviews);
+                self.follow_reviews();
+                self.select_from_focus(store)?;
+                self.point_caseload_at_selected();
+            }
+            Pane::Readiness => {
+                self.readiness_cursor.apply(action, self.readiness.len(), self.viewport.readiness);
+                self.readiness_cursor.follow(self.readiness_cursor.selected, 1, self.viewport.readiness);
+            }
+            Pane::Plan => {
+                self.plan_cursor.apply(action, self.plan.len(), self.viewport.plan / 2);
+                self.follow_plan();
+            }
+        }
+        Ok(())
+    }
+
+    /// The client whose notes and plan the lower panes show: the one selected in the caseload,
+    /// or in the reviews pane while that has focus.
+    fn select_from_focus(&mut self, store: &Store) -> Result<()> {
+        let client = match self.focus {
+            Pane::Reviews => self.reviews.get(self.reviews_cursor.selected).map(|r| r.client_id),
+            Pane::Caseload => self.caseload.get(self.caseload_cursor.selected).map(|r| r.client_id),
+            Pane::Readiness | Pane::Plan => self.selected_client.or_else(|| self.caseload.first().map(|r| r.client_id)),
+        };
+        if client != self.selected_client {
+            self.load_client(store, client)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the caseload's selection on the client chosen elsewhere, so going back finds them.
+    fn point_caseload_at_selected(&mut self) {
+        if let Some(index) = self.caseload.iter().position(|r| Some(r.client_id) == self.selected_client) {
+            self.caseload_cursor.selected = index;
+            self.caseload_cursor.follow(index, 1, self.viewport.caseload);
+        }
+    }
+
+    fn load_client(&mut self, store: &Store, client: Option<i64>) -> Result<()> {
+        self.selected_client = client;
+        self.readiness = client.map(|id| store.readiness_notes(id)).transpose()?.unwrap_or_default();
+        self.plan = client.map(|id| store.plan(id)).transpose()?.unwrap_or_default();
+        self.plan_lines = plan_lines(&self.plan);
+        self.readiness_cursor = Cursor::default();
+        self.plan_cursor = Cursor::default();
+        Ok(())
+    }
+
+    fn open_record(&mut self, store: &Store) -> Result<()> {
+        match self.selected_client {
+            Some(client_id) => self.show_record(store, client_id, 0),
+            None => {
+                self.message = Some("No client selected.".into());
+                Ok(())
+            }
+        }
+    }
+
+    fn show_record(&mut self, store: &Store, client_id: i64, scroll: usize) -> Result<()> {
+        let record = store.client_record(client_id)?;
+        let lines = record::document(&record, self.today, self.viewport.reader_width);
+        let scroll = scroll.min(lines.len().saturating_sub(self.viewport.reader.max(1)));
+        self.overlay = Some(Overlay::Record { client_id, lines, scroll });
+        Ok(())
+    }
+
+    fn follow_reviews(&mut self) {
+        let line = self.review_lines.iter().position(|l| *l == ReviewLine::Review(self.reviews_cursor.selected));
+        // Show the group heading above the first review of a group too.
+        let line = line.unwrap_or(0);
+        let heading_above = line > 0 && matches!(self.review_lines[line - 1], ReviewLine::Group(_));
+        let start = if heading_above { line - 1 } else { line };
+        self.reviews_cursor.follow(start, line - start + 1, self.viewport.reviews);
+    }
+
+    fn follow_plan(&mut self) {
+        let selected = self.plan_cursor.selected;
+        let line = self.plan_lines.iter().position(|l| *l == PlanLine::Words(selected)).unwrap_or(0);
+        let heading_above = line > 0 && matches!(self.plan_lines[line - 1], PlanLine::Domain(_));
+        let start = if heading_above { line - 1 } else { line };
+        self.plan_cursor.follow(start, line - start + 2, self.viewport.plan);
+    }
+}
+
+fn file_name(store: &Store) -> String {
+    store.path().file_name().map_or_else(|| "keywork".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Reviews grouped Overdue / This week / Later, in due order, each group under its heading.
+pub fn review_lines(reviews: &[DueReview], today: NaiveDate) -> Vec<ReviewLine> {
+    let mut lines = Vec::with_capacity(reviews.len() + 3);
+    let mut group = None;
+    for (index, review) in reviews.iter().enumerate() {
+        let this = ReviewGroup::of_review(review.due_on, today);
+        if group != Some(this) {
+            lines.push(ReviewLine::Group(this));
+            group = Some(this);
+        }
+        lines.push(ReviewLine::Review(index));
+    }
+    lines
+}
+
+/// Goals under their domain headings, two lines each.
+pub fn plan_lines(plan: &[PlanGoal]) -> Vec<PlanLine> {
+    let mut lines = Vec::with_capacity(plan.len() * 3);
+    let mut domain = None;
+    for (index, goal) in plan.iter().enumerate() {
+        let this = goal.goal.record.area.domain();
+        if domain != Some(this) {
+            lines.push(PlanLine::Domain(this));
+            domain = Some(this);
+        }
+        lines.push(PlanLine::Words(index));
+        lines.push(PlanLine::Progress(index));
+    }
+    lines
+}

@@ -1,0 +1,251 @@
+//! The client record as a scrollable document: details and flags, prescription, reviews, the
+//! recovery plan, readiness notes and the sessions timeline with full notes.
+//!
+//! It is laid out here, once per opening or resize, so scrolling knows how long it is; the view
+//! only styles and draws the lines.
+
+use crate::display::{clean, wrap};
+use crate::domain::*;
+use crate::store::ClientRecord;
+use chrono::NaiveDate;
+
+/// What a line is, which decides how it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Title,
+    Heading,
+    Text,
+    Muted,
+    Alert,
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// UK style, as workers write dates.
+pub fn uk_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+struct Doc {
+    lines: Vec<DocLine>,
+    width: usize,
+}
+
+impl Doc {
+    fn push(&mut self, kind: LineKind, text: impl Into<String>) {
+        self.lines.push(DocLine { kind, text: text.into() });
+    }
+
+    fn heading(&mut self, text: &str) {
+        if !self.lines.is_empty() {
+            self.push(LineKind::Blank, "");
+        }
+        self.push(LineKind::Heading, text);
+    }
+
+    /// Text wrapped to the width, each line indented.
+    fn wrapped(&mut self, kind: LineKind, text: &str, indent: usize) {
+        for line in wrap(text, self.width.saturating_sub(indent)) {
+            self.push(kind, format!("{:indent$}{line}", ""));
+        }
+    }
+
+    fn field(&mut self, label: &str, value: impl AsRef<str>) {
+        self.wrapped(LineKind::Text, &format!("{label:<18} {}", value.as_ref()), 2);
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+fn optional_date(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "not recorded".into(), uk_date)
+}
+
+fn scores(note: &ReadinessNote) -> String {
+    let s = |score: Option<Score>| score.map_or_else(|| "-".into(), |s| s.get().to_string());
+    format!("importance {}  confidence {}  readiness {}", s(note.importance), s(note.confidence), s(note.readiness))
+}
+
+pub fn document(record: &ClientRecord, today: NaiveDate, width: usize) -> Vec<DocLine> {
+    let mut doc = Doc { lines: Vec::new(), width: width.max(20) };
+    details(&mut doc, record, today);
+    risks(&mut doc, &record.client.record, today);
+    prescriptions(&mut doc, record, today);
+    reviews(&mut doc, record, today);
+    plan(&mut doc, record);
+    readiness(&mut doc, record);
+    sessions(&mut doc, record);
+    doc.lines
+}
+
+fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+    let c = &record.client.record;
+    let known = c.preferred_name.as_ref().map(|p| format!(" (known as {})", clean(p.as_str()))).unwrap_or_default();
+    doc.wrapped(
+        LineKind::Title,
+        &format!("{}  {} {}{known}, age {}", c.reference, clean(c.given_name.as_str()), clean(c.family_name.as_str()), c.age(today)),
+        0,
+    );
+    doc.heading("Details");
+    doc.field("Status", c.status.label());
+    doc.field("Key worker", clean(record.key_worker.as_str()));
+    doc.field("Treatment", c.modality.label());
+    let days = c.days_in_treatment(today).map(|d| format!(" ({d} days in treatment)")).unwrap_or_default();
+    doc.field("Referred", uk_date(c.referral_date));
+    doc.field("Treatment start", format!("{}{days}", optional_date(c.treatment_start)));
+    let others: Vec<_> = c.other_substances.iter().map(|s| s.label()).collect();
+    let substances = if others.is_empty() {
+        c.primary_substance.label().to_owned()
+    } else {
+        format!("{}; also {}", c.primary_substance.label(), others.join(", "))
+    };
+    doc.field("Substances", substances);
+    doc.field("Injecting", c.injecting.label());
+    doc.field("Date of birth", uk_date(c.date_of_birth));
+    doc.field("NHS number", c.nhs_number.as_ref().map_or_else(|| "not recorded".into(), |n| n.to_string()));
+    doc.field("Shared care", c.shared_care.as_ref().map_or_else(|| "none".into(), |n| clean(n.as_str()).into_owned()));
+}
+
+fn risks(doc: &mut Doc, c: &Client, today: NaiveDate) {
+    doc.heading("Risk and safety");
+    let r = &c.risk;
+    if r.overdose_risk {
+        doc.push(LineKind::Alert, "  ! Overdose risk");
+    }
+    if r.recently_released(today) {
+        doc.push(LineKind::Alert, "  ! Released from prison recently: highest overdose risk in the first weeks");
+    }
+    if r.safeguarding_children {
+        doc.push(LineKind::Alert, "  ! Safeguarding: children in the household");
+    }
+    doc.field("Overdose risk", yes_no(r.overdose_risk));
+    let naloxone = match (r.naloxone_held, r.naloxone_supplied_on) {
+        (true, Some(d)) => format!("held, supplied {}", uk_date(d)),
+        (true, None) => "held".into(),
+        (false, Some(d)) => format!("not held (last supplied {})", uk_date(d)),
+        (false, None) => "not held".into(),
+    };
+    doc.field("Naloxone", naloxone);
+    doc.field("Safeguarding", yes_no(r.safeguarding_children));
+    doc.field("Prison release", optional_date(r.prison_release_on));
+    doc.field("Hep B vaccination", r.hep_b.map_or("not recorded", |h| h.label()));
+    doc.field("Hep C test", optional_date(r.hep_c_tested_on));
+    doc.field("HIV test", optional_date(r.hiv_tested_on));
+}
+
+fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+    doc.heading("Prescription");
+    if record.prescriptions.is_empty() {
+        doc.push(LineKind::Muted, "  No prescription recorded.");
+    }
+    for p in &record.prescriptions {
+        let p = &p.record;
+        let when = match p.ended_on {
+            Some(end) => format!("{} to {}", uk_date(p.started_on), uk_date(end)),
+            None => format!("since {}", uk_date(p.started_on)),
+        };
+        let kind = if p.is_current(today) { LineKind::Text } else { LineKind::Muted };
+        let text = format!("{} {} mg {}, {}, {when}", p.medicine.label(), p.dose_mg, p.interval.label(), p.supervision.label().to_lowercase());
+        doc.wrapped(kind, &text, 2);
+    }
+}
+
+fn reviews(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+    doc.heading("Reviews");
+    for review in record.reviews.iter().filter(|r| r.record.completion.is_none()) {
+        let r = &review.record;
+        let days = (r.due_on - today).num_days();
+        let (kind, when) = if days < 0 {
+            (LineKind::Alert, format!("! overdue by {} days (due {})", -days, uk_date(r.due_on)))
+        } else {
+            (LineKind::Text, format!("due {} (in {days} days)", uk_date(r.due_on)))
+        };
+        doc.wrapped(kind, &format!("{:<22} {when}", r.kind.label()), 2);
+    }
+    for review in record.reviews.iter().filter(|r| r.record.completion.is_some()) {
+        let r = &review.record;
+        let done = r.completion.as_ref().expect("filtered to completed");
+        doc.wrapped(LineKind::Muted, &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)), 2);
+        if !done.outcome.as_str().is_empty() {
+            doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
+        }
+    }
+}
+
+fn plan(doc: &mut Doc, record: &ClientRecord) {
+    doc.heading("Recovery plan");
+    if record.goals.is_empty() {
+        doc.push(LineKind::Muted, "  No goals yet.");
+    }
+    for (goal, actions) in &record.goals {
+        let g = &goal.record;
+        let level = g.area.level().map(|l| format!(" (level {}: {})", l.number(), l.label())).unwrap_or_default();
+        doc.wrapped(LineKind::Text, &format!("{}{level}", g.area.domain().label()), 2);
+        doc.wrapped(LineKind::Title, &format!("\"{}\"", g.in_own_words.as_str()), 4);
+        if let Some(why) = &g.why_it_matters {
+            doc.wrapped(LineKind::Text, &format!("Why: {}", why.as_str()), 4);
+        }
+        let target = g.target_date.map(|d| format!(", target {}", uk_date(d))).unwrap_or_default();
+        doc.wrapped(
+            LineKind::Muted,
+            &format!("{}, progress {}/10, set {}{target}", g.status.label(), g.progress.get(), uk_date(g.set_on)),
+            4,
+        );
+        for action in actions {
+            let a = &action.record;
+            let mark = if a.done_on.is_some() { "[x]" } else { "[ ]" };
+            let due = a.due_on.map(|d| format!(", due {}", uk_date(d))).unwrap_or_default();
+            doc.wrapped(LineKind::Text, &format!("{mark} {} ({}{due})", a.step.as_str(), a.owner.label().to_lowercase()), 6);
+        }
+    }
+}
+
+fn readiness(doc: &mut Doc, record: &ClientRecord) {
+    doc.heading("Readiness for change");
+    if record.readiness.is_empty() {
+        doc.push(LineKind::Muted, "  No readiness notes yet.");
+    }
+    for note in &record.readiness {
+        let n = &note.record;
+        doc.wrapped(LineKind::Text, &format!("{}  {:<16} {}", uk_date(n.noted_on), n.stage.label(), scores(n)), 2);
+        if !n.note.as_str().is_empty() {
+            doc.wrapped(LineKind::Muted, n.note.as_str(), 6);
+        }
+    }
+}
+
+fn sessions(doc: &mut Doc, record: &ClientRecord) {
+    doc.heading("Sessions");
+    if record.sessions.is_empty() {
+        doc.push(LineKind::Muted, "  No sessions recorded.");
+    }
+    for session in &record.sessions {
+        let s = &session.record;
+        let kind = if s.attendance == Attendance::Attended { LineKind::Text } else { LineKind::Alert };
+        let header = format!(
+            "{}  {}, {} min, {}",
+            s.started_at.format("%a %d/%m/%Y %H:%M"),
+            s.kind.label(),
+            s.duration.get(),
+            s.attendance.label()
+        );
+        doc.wrapped(kind, &header, 2);
+        if !s.interventions.is_empty() {
+            let list: Vec<_> = s.interventions.iter().map(|i| i.label()).collect();
+            doc.wrapped(LineKind::Muted, &format!("Delivered: {}", list.join(", ")), 6);
+        }
+        if !s.note.as_str().is_empty() {
+            doc.wrapped(LineKind::Text, s.note.as_str(), 6);
+        }
+        if let Some(next) = s.next_appointment {
+            doc.wrapped(LineKind::Muted, &format!("Next appointment {}", next.format("%a %d/%m/%Y %H:%M")), 6);
+        }
+    }
+}

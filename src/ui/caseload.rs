@@ -1,0 +1,200 @@
+//! Pane 1: the worker's active clients as a table.
+
+use super::{Paint, empty_state, pane_title};
+use crate::app::{App, Pane};
+use crate::display::{clean, truncate};
+use crate::domain::{Modality, Stage};
+use crate::store::{CaseloadRow, RiskSummary, Scope};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+
+/// The risk letters, in the order they are shown, with the legend's words.
+pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
+    ('O', "overdose risk", "od"),
+    ('P', "prison release in the last 4 weeks", "prison"),
+    ('S', "safeguarding children", "sfg"),
+    ('I', "injecting now", "inj"),
+    ('N', "no naloxone kit", "no nalox"),
+    ('D', "last 3 appointments missed", "3DNA"),
+];
+
+pub fn flags(risk: &RiskSummary, today: NaiveDate) -> String {
+    let recent_release = risk.prison_release_on.is_some_and(|d| d <= today && (today - d).num_days() <= 28);
+    let set = [risk.overdose_risk, recent_release, risk.safeguarding_children, risk.injecting, risk.no_naloxone, risk.three_dnas];
+    FLAG_LEGEND.iter().zip(set).filter(|(_, on)| *on).map(|((letter, ..), _)| *letter).collect()
+}
+
+fn modality_abbrev(m: Modality) -> &'static str {
+    match m {
+        Modality::OstMethadone => "Meth",
+        Modality::OstBuprenorphine => "Bupe",
+        Modality::LaiBuprenorphine => "LAI",
+        Modality::HeroinAssisted => "HAT",
+        Modality::Psychosocial => "Psych",
+        Modality::Detox => "Detox",
+        Modality::Alcohol => "Alc",
+    }
+}
+
+pub fn stage_abbrev(s: Stage) -> &'static str {
+    match s {
+        Stage::Precontemplation => "Pre",
+        Stage::Contemplation => "Cont",
+        Stage::Preparation => "Prep",
+        Stage::Action => "Act",
+        Stage::Maintenance => "Maint",
+        Stage::Relapse => "Relap",
+    }
+}
+
+/// Days to the next review: `!12d` when 12 days overdue (`12d over` when there is room).
+fn due_text(due: Option<NaiveDate>, today: NaiveDate, wide: bool) -> (String, bool) {
+    match due {
+        None => ("-".into(), false),
+        Some(due) => {
+            let days = (due - today).num_days();
+            match (days < 0, wide) {
+                (true, true) => (format!("! {}d over", -days), true),
+                (true, false) => (format!("!{}d", -days), true),
+                (false, true) if days == 0 => ("today".into(), false),
+                (false, true) => (format!("in {days}d"), false),
+                (false, false) => (format!("{days}d"), false),
+            }
+        }
+    }
+}
+
+fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
+    row.last_seen.map_or_else(|| "never".into(), |at| format!("{}d ago", (today - at.date()).num_days()))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
+    let t = &paint.theme;
+    let whose = match app.scope {
+        Scope::Worker(_) => "mine",
+        Scope::Team => "team",
+    };
+    let extra = format!("{} {whose}, by {}", app.caseload.len(), app.sort.label());
+    let legend: String = {
+        let wide = area.width >= 100;
+        let parts: Vec<String> = FLAG_LEGEND
+            .iter()
+            .map(|(letter, long, short)| format!("{letter} {}", if wide { long } else { short }))
+            .collect();
+        let separator = match (wide, paint.glyphs.ascii) {
+            (true, false) => " · ",
+            (true, true) => ", ",
+            (false, false) => "·",
+            (false, true) => ",",
+        };
+        format!(" {} ", parts.join(separator))
+    };
+    let block = paint.block(pane_title(Pane::Caseload, &extra), app.focus == Pane::Caseload).title_bottom(Line::styled(
+        truncate(&legend, usize::from(area.width.saturating_sub(2)), paint.glyphs.ascii),
+        t.muted,
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.caseload.is_empty() {
+        let lines: &[&str] = match app.scope {
+            Scope::Team => &[
+                "No clients yet.",
+                "Press n to add the first client.",
+                "",
+                "To explore with fictional data instead, run: keywork --demo",
+            ],
+            Scope::Worker(_) => &["You have no active clients.", "Press T to see the whole team's caseload."],
+        };
+        empty_state(frame, inner, lines, paint);
+        return;
+    }
+    let wide = inner.width >= 70;
+    let team = app.scope == Scope::Team && inner.width >= 100;
+    let today = app.today;
+    let mut widths = vec![Constraint::Length(8), Constraint::Length(if wide { 14 } else { 8 })];
+    let mut headings = vec!["Ref", "Name"];
+    if team {
+        widths.push(Constraint::Length(14));
+        headings.push("Key worker");
+    }
+    widths.extend([
+        Constraint::Length(if wide { 10 } else { 5 }),
+        Constraint::Length(if wide { 10 } else { 5 }),
+        Constraint::Length(5),
+        Constraint::Length(if wide { 11 } else { 5 }),
+    ]);
+    headings.extend(["Tx", "Stage", "Days", "Due"]);
+    if wide {
+        widths.push(Constraint::Length(9));
+        headings.push("Seen");
+    }
+    widths.push(Constraint::Min(5));
+    headings.push("Flags");
+
+    let visible = app.viewport.caseload.max(1);
+    let first = app.caseload_cursor.offset.min(app.caseload.len().saturating_sub(1));
+    let rows = app.caseload.iter().skip(first).take(visible).map(|row| {
+        let (due, overdue) = due_text(row.next_review_due, today, wide);
+        let name = truncate(&clean(row.known_as.as_str()), if wide { 14 } else { 8 }, paint.glyphs.ascii);
+        let mut cells = vec![Cell::from(row.reference.as_str().to_owned()), Cell::from(name)];
+        if team {
+            cells.push(Cell::from(truncate(&clean(row.key_worker.as_str()), 14, paint.glyphs.ascii)));
+        }
+        let modality = if wide { row.modality.short() } else { modality_abbrev(row.modality) };
+        let stage = row.stage.map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
+        let days = row.treatment_start.map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
+        cells.extend([
+            Cell::from(modality),
+            Cell::from(stage),
+            Cell::from(Line::from(days).right_aligned()),
+            Cell::from(Span::styled(due, if overdue { t.alert } else { t.base })),
+        ]);
+        if wide {
+            cells.push(Cell::from(last_seen_text(row, today)));
+        }
+        cells.push(Cell::from(Span::styled(flags(&row.flags, today), t.alert)));
+        Row::new(cells)
+    });
+    let header = Row::new(headings).style(t.heading);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .style(t.base)
+        .row_highlight_style(t.selected)
+        .highlight_symbol(paint.glyphs.pointer)
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected(Some(app.caseload_cursor.selected - first));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overdue_review_is_flagged_with_days_over() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 11, 11);
+        assert_eq!(due_text(due, today, false), ("!12d".into(), true));
+        assert_eq!(due_text(due, today, true), ("! 12d over".into(), true));
+        assert_eq!(due_text(Some(today), today, true), ("today".into(), false));
+    }
+
+    #[test]
+    fn flags_spell_the_risks_in_legend_order() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let risk = RiskSummary {
+            overdose_risk: true,
+            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()),
+            no_naloxone: true,
+            three_dnas: true,
+            ..RiskSummary::default()
+        };
+        assert_eq!(flags(&risk, today), "OPND");
+        let old_release = RiskSummary { prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), ..risk };
+        assert_eq!(flags(&old_release, today), "OND");
+    }
+}
