@@ -1,0 +1,486 @@
+//! One form engine for every form. A form is a declaration (its fields, their kinds and rules)
+//! turned into editable state; `forms` holds the declarations, this module the behaviour they
+//! share: typing, moving between fields, toggling choices, validating, and turning the content
+//! into a draft that survives a dropped connection.
+
+pub mod dates;
+pub mod forms;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::{TextArea, WrapMode};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+/// One choice offered by a choice or checklist field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    pub code: String,
+    pub label: String,
+}
+
+impl Opt {
+    pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { code: code.into(), label: label.into() }
+    }
+}
+
+/// What a field holds and how it is edited.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// One line of text, at most `max` characters.
+    Line { max: usize },
+    /// Paragraphs of text (a note), word-wrapped, at most `max` characters.
+    Note { max: usize, rows: u16 },
+    Date,
+    DateTime,
+    /// One of the options; Space or Right moves to the next.
+    Choice(Vec<Opt>),
+    /// Any number of the options, as a checklist.
+    Multi(Vec<Opt>),
+    Integer { min: i64, max: i64 },
+    YesNo,
+}
+
+/// A field as a form declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub key: String,
+    pub label: String,
+    pub kind: Kind,
+    pub required: bool,
+    /// Shown only while another choice field holds this code (e.g. the hierarchy level only for
+    /// substance-use goals).
+    pub shown_when: Option<(String, String)>,
+}
+
+impl Spec {
+    pub fn new(key: impl Into<String>, label: impl Into<String>, kind: Kind) -> Self {
+        Self { key: key.into(), label: label.into(), kind, required: false, shown_when: None }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn shown_when(mut self, key: &str, code: &str) -> Self {
+        self.shown_when = Some((key.into(), code.into()));
+        self
+    }
+}
+
+/// The editable content of a field.
+#[derive(Debug, Clone)]
+enum Input {
+    Text(Box<TextArea<'static>>),
+    Pick(Option<usize>),
+    Picks { chosen: BTreeSet<usize>, cursor: usize },
+    Flag(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub spec: Spec,
+    input: Input,
+    pub error: Option<String>,
+}
+
+/// What a key did to the form, for the caller to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing the caller needs to know; the content may have changed (see [`Form::dirty`]).
+    Edited,
+    Ignored,
+}
+
+/// The dates relative words are read against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub today: NaiveDate,
+    pub now: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Changed since opened (or since the last draft was written, see [`Form::take_changed`]).
+    pub dirty: bool,
+    changed: bool,
+    pub now: Now,
+}
+
+fn text_area(text: &str, kind: &Kind) -> TextArea<'static> {
+    let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
+    area.set_cursor_line_style(Style::default());
+    area.set_cursor_style(Style::default());
+    if matches!(kind, Kind::Note { .. }) {
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+    }
+    area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
+    area
+}
+
+impl Field {
+    fn new(spec: Spec, initial: &str) -> Field {
+        let input = match &spec.kind {
+            Kind::Choice(options) => Input::Pick(options.iter().position(|o| o.code == initial)),
+            Kind::Multi(options) => Input::Picks {
+                chosen: initial
+                    .split(',')
+                    .filter_map(|code| options.iter().position(|o| o.code == code))
+                    .collect(),
+                cursor: 0,
+            },
+            Kind::YesNo => Input::Flag(initial == "yes"),
+            kind => Input::Text(Box::new(text_area(initial, kind))),
+        };
+        Field { spec, input, error: None }
+    }
+
+    /// The field's text (for text-like kinds), as typed.
+    pub fn text(&self) -> String {
+        match &self.input {
+            Input::Text(area) => area.lines().join("\n"),
+            Input::Pick(index) => index.and_then(|i| self.options().get(i)).map(|o| o.code.clone()).unwrap_or_default(),
+            Input::Picks { chosen, .. } => {
+                chosen.iter().filter_map(|i| self.options().get(*i)).map(|o| o.code.as_str()).collect::<Vec<_>>().join(",")
+            }
+            Input::Flag(on) => if *on { "yes" } else { "no" }.to_owned(),
+        }
+    }
+
+    pub fn options(&self) -> &[Opt] {
+        match &self.spec.kind {
+            Kind::Choice(options) | Kind::Multi(options) => options,
+            _ => &[],
+        }
+    }
+
+    /// The text area of a text-like field, for drawing.
+    pub fn text_area(&self) -> Option<&TextArea<'static>> {
+        match &self.input {
+            Input::Text(area) => Some(area),
+            _ => None,
+        }
+    }
+
+    pub fn picked(&self) -> Option<usize> {
+        match &self.input {
+            Input::Pick(index) => *index,
+            _ => None,
+        }
+    }
+
+    /// For a checklist: which options are ticked and where the cursor is.
+    pub fn checklist(&self) -> Option<(&BTreeSet<usize>, usize)> {
+        match &self.input {
+            Input::Picks { chosen, cursor } => Some((chosen, *cursor)),
+            _ => None,
+        }
+    }
+
+    pub fn flag(&self) -> Option<bool> {
+        match &self.input {
+            Input::Flag(on) => Some(*on),
+            _ => None,
+        }
+    }
+
+    fn set_focused(&mut self, focused: bool) {
+        if let Input::Text(area) = &mut self.input {
+            let style = if focused { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+            area.set_cursor_style(style);
+        }
+    }
+
+    /// Checks the field on its own: required, parses as its kind, within its limits.
+    fn check(&self, now: Now) -> Result<(), String> {
+        let text = self.text();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return if self.spec.required { Err("required".into()) } else { Ok(()) };
+        }
+        match &self.spec.kind {
+            Kind::Line { max } | Kind::Note { max, .. } => {
+                let count = text.chars().count();
+                if count > *max {
+                    return Err(format!("too long: {count} characters, the limit is {max}; nothing was cut"));
+                }
+                Ok(())
+            }
+            Kind::Date => dates::parse_date(trimmed, now.today).map(drop),
+            Kind::DateTime => dates::parse_date_time(trimmed, now.now, NaiveTime::MIN).map(drop),
+            Kind::Integer { min, max } => match trimmed.parse::<i64>() {
+                Ok(n) if (*min..=*max).contains(&n) => Ok(()),
+                _ => Err(format!("a whole number from {min} to {max}")),
+            },
+            Kind::Choice(_) | Kind::Multi(_) | Kind::YesNo => Ok(()),
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Outcome {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let kind = self.spec.kind.clone();
+        match (&mut self.input, &kind) {
+            (Input::Text(area), _) => {
+                if !matches!(kind, Kind::Note { .. }) && is_newline(&key) {
+                    return Outcome::Ignored;
+                }
+                area.input(key);
+                Outcome::Edited
+            }
+            (Input::Pick(index), Kind::Choice(options)) => {
+                let len = options.len();
+                *index = match key.code {
+                    KeyCode::Char(' ') | KeyCode::Right => Some(index.map_or(0, |i| (i + 1) % len)),
+                    KeyCode::Left => Some(index.map_or(len - 1, |i| (i + len - 1) % len)),
+                    KeyCode::Backspace | KeyCode::Delete if !self.spec.required => None,
+                    // A letter jumps to the next option starting with it.
+                    KeyCode::Char(c) if plain && c.is_alphanumeric() => {
+                        let start = index.map_or(0, |i| i + 1);
+                        let found = (0..len)
+                            .map(|n| (start + n) % len)
+                            .find(|i| options[*i].label.to_lowercase().starts_with(c.to_ascii_lowercase()));
+                        match found {
+                            Some(i) => Some(i),
+                            None => return Outcome::Ignored,
+                        }
+                    }
+                    _ => return Outcome::Ignored,
+                };
+                Outcome::Edited
+            }
+            (Input::Picks { chosen, cursor }, Kind::Multi(options)) => {
+                match key.code {
+                    KeyCode::Char(' ') => {
+                        if !chosen.remove(cursor) {
+                            chosen.insert(*cursor);
+                        }
+                    }
+                    KeyCode::Down | KeyCode::Right if *cursor + 1 < options.len() => *cursor += 1,
+                    KeyCode::Up | KeyCode::Left if *cursor > 0 => *cursor -= 1,
+                    _ => return Outcome::Ignored,
+                }
+                Outcome::Edited
+            }
+            (Input::Flag(on), _) => {
+                *on = match key.code {
+                    KeyCode::Char(' ') => !*on,
+                    KeyCode::Char('y' | 'Y') => true,
+                    KeyCode::Char('n' | 'N') => false,
+                    _ => return Outcome::Ignored,
+                };
+                Outcome::Edited
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+fn is_newline(key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    matches!(key.code, KeyCode::Enter) || (ctrl && matches!(key.code, KeyCode::Char('m' | 'j')))
+}
+
+impl Form {
+    /// Builds a form from its fields and their starting values (by key; text for text fields,
+    /// codes for choices, comma-separated codes for checklists, `yes` for a ticked yes/no).
+    pub fn new(title: impl Into<String>, specs: Vec<Spec>, initial: &[(&str, String)], now: Now) -> Form {
+        let fields = specs
+            .into_iter()
+            .map(|spec| {
+                let value = initial.iter().find(|(k, _)| *k == spec.key).map_or("", |(_, v)| v.as_str());
+                Field::new(spec, value)
+            })
+            .collect();
+        let mut form = Form { title: title.into(), fields, focus: 0, dirty: false, changed: false, now };
+        form.focus_on(0);
+        form
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.spec.key == key)
+    }
+
+    /// A field's content as text (codes for choices); empty when absent.
+    pub fn text(&self, key: &str) -> String {
+        self.field(key).map(Field::text).unwrap_or_default()
+    }
+
+    /// Trimmed text, `None` when blank.
+    pub fn optional(&self, key: &str) -> Option<String> {
+        let text = self.text(key);
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    pub fn date(&self, key: &str) -> Option<NaiveDate> {
+        self.optional(key).and_then(|t| dates::parse_date(&t, self.now.today).ok())
+    }
+
+    pub fn date_time(&self, key: &str) -> Option<NaiveDateTime> {
+        self.optional(key).and_then(|t| dates::parse_date_time(&t, self.now.now, NaiveTime::MIN).ok())
+    }
+
+    pub fn integer(&self, key: &str) -> Option<i64> {
+        self.optional(key).and_then(|t| t.parse().ok())
+    }
+
+    pub fn codes(&self, key: &str) -> Vec<String> {
+        self.text(key).split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
+    }
+
+    pub fn yes(&self, key: &str) -> bool {
+        self.text(key) == "yes"
+    }
+
+    pub fn is_shown(&self, index: usize) -> bool {
+        match &self.fields[index].spec.shown_when {
+            Some((key, code)) => self.text(key) == *code,
+            None => true,
+        }
+    }
+
+    pub fn focused(&self) -> &Field {
+        &self.fields[self.focus]
+    }
+
+    /// Puts the cursor in the field with this key.
+    pub fn focus_key(&mut self, key: &str) {
+        if let Some(index) = self.fields.iter().position(|f| f.spec.key == key) {
+            self.focus_on(index);
+        }
+    }
+
+    fn focus_on(&mut self, index: usize) {
+        if let Some(old) = self.fields.get_mut(self.focus) {
+            old.set_focused(false);
+        }
+        self.focus = index.min(self.fields.len().saturating_sub(1));
+        if let Some(new) = self.fields.get_mut(self.focus) {
+            new.set_focused(true);
+        }
+    }
+
+    /// Moves to the next (or previous) field that is shown, wrapping round.
+    pub fn step(&mut self, forward: bool) {
+        let len = self.fields.len();
+        let mut index = self.focus;
+        for _ in 0..len {
+            index = if forward { (index + 1) % len } else { (index + len - 1) % len };
+            if self.is_shown(index) {
+                break;
+            }
+        }
+        self.focus_on(index);
+    }
+
+    /// A key typed into the focused field. Enter in a one-line field moves on.
+    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+        let is_text = self.focused().text_area().is_some();
+        let one_line = !matches!(self.focused().spec.kind, Kind::Note { .. });
+        if is_newline(&key) && (one_line || !is_text) {
+            self.step(true);
+            return Outcome::Edited;
+        }
+        // Up and Down leave a one-line field, as in most forms.
+        if is_text && one_line && matches!(key.code, KeyCode::Up | KeyCode::Down) {
+            self.step(key.code == KeyCode::Down);
+            return Outcome::Edited;
+        }
+        let focus = self.focus;
+        let outcome = self.fields[focus].key(key);
+        if outcome == Outcome::Edited {
+            self.mark_changed();
+        }
+        outcome
+    }
+
+    /// Pasted text arrives whole: into a note as it is, into a one-line field with line breaks
+    /// turned into spaces.
+    pub fn paste(&mut self, text: &str) -> Outcome {
+        let kind = self.focused().spec.kind.clone();
+        let focus = self.focus;
+        let Input::Text(area) = &mut self.fields[focus].input else { return Outcome::Ignored };
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if matches!(kind, Kind::Note { .. }) {
+            area.insert_str(&text);
+        } else {
+            area.insert_str(text.replace('\n', " "));
+        }
+        self.mark_changed();
+        Outcome::Edited
+    }
+
+    fn mark_changed(&mut self) {
+        self.dirty = true;
+        self.changed = true;
+    }
+
+    /// Whether the content changed since last asked: the draft needs writing.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// Checks every shown field on its own; marks each with its error and puts the cursor on the
+    /// first. True when all are valid.
+    pub fn validate(&mut self) -> bool {
+        for index in 0..self.fields.len() {
+            let shown = self.is_shown(index);
+            let now = self.now;
+            let field = &mut self.fields[index];
+            field.error = if shown { field.check(now).err() } else { None };
+        }
+        self.focus_first_error()
+    }
+
+    /// Marks fields with errors found by the form's own rules, then focuses the first.
+    pub fn set_errors(&mut self, errors: Vec<(String, String)>) -> bool {
+        for (key, message) in errors {
+            if let Some(field) = self.fields.iter_mut().find(|f| f.spec.key == key) {
+                field.error = Some(message);
+            }
+        }
+        self.focus_first_error()
+    }
+
+    fn focus_first_error(&mut self) -> bool {
+        match self.fields.iter().position(|f| f.error.is_some()) {
+            Some(index) => {
+                self.focus_on(index);
+                false
+            }
+            None => true,
+        }
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.fields.iter().filter(|f| f.error.is_some()).count()
+    }
+
+    /// The content as JSON, field key to text, for the draft.
+    pub fn snapshot(&self) -> Value {
+        let map: Map<String, Value> = self.fields.iter().map(|f| (f.spec.key.clone(), Value::String(f.text()))).collect();
+        Value::Object(map)
+    }
+
+    /// Puts a draft's content back; fields the draft does not name keep their values.
+    pub fn restore(&mut self, snapshot: &Value) {
+        for index in 0..self.fields.len() {
+            if let Some(Value::String(text)) = snapshot.get(&self.fields[index].spec.key) {
+                let spec = self.fields[index].spec.clone();
+                self.fields[index] = Field::new(spec, text);
+            }
+        }
+        self.focus_on(self.focus);
+        self.dirty = true;
+    }
+}
+
+#[cfg(test)]
+mod tests;

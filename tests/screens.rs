@@ -1,0 +1,1064 @@
+//! What a key worker sees: snapshots of every screen at the smallest supported terminal (80x24) and
+//! a roomy one (120x40), the styles that carry meaning without colour in the monochrome theme, an
+//! empty database's first screen, hostile text from the database, and how keys move the selection.
+//!
+//! Everything is deterministic: the clock is fixed at 2026-11-23 and the demo service uses seed 42.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keywork::app::keymap::{self, KEYMAP, Situation};
+use keywork::app::{Action, App, Cursor, Identity, Overlay, Pane, Sort};
+use keywork::clock::Clock;
+use keywork::config::{Settings, ThemeName};
+use keywork::demo::{self, Plan};
+use keywork::domain::{
+    Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
+    ReadinessNote, Review, ReviewKind, RiskFlags, Role, Score, ServiceRef, Session, SessionKind,
+    Stage, Substance, Worker,
+};
+use keywork::store::{Access, CaseloadRow, Scope, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Size;
+use ratatui::style::{Color, Modifier};
+use std::collections::BTreeSet;
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+const SMALL: (u16, u16) = (80, 24);
+const LARGE: (u16, u16) = (120, 40);
+const SIZES: [(u16, u16); 2] = [SMALL, LARGE];
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn at(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> NaiveDateTime {
+    date(y, m, d)
+        .and_hms_opt(hour, minute, 0)
+        .expect("valid time")
+}
+
+fn today() -> NaiveDate {
+    date(2026, 11, 23)
+}
+
+fn name(text: &str) -> Name {
+    Name::new(text).expect("valid name")
+}
+
+fn score(value: u8) -> Score {
+    Score::new(value).expect("valid score")
+}
+
+fn size_name((width, height): (u16, u16)) -> String {
+    format!("{width}x{height}")
+}
+
+fn settings(theme: ThemeName) -> Settings {
+    Settings {
+        theme,
+        ..Settings::default()
+    }
+}
+
+/// A new, empty database in its own temporary directory.
+fn empty_store(file: &str) -> (TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(
+        &dir.path().join(file),
+        Access::Create,
+        Clock::fixed(today()),
+        Login::new("tester").expect("valid login"),
+    )
+    .expect("create store");
+    (dir, store)
+}
+
+/// The generated demo service (seed 42, 40 clients), seen by its first key worker.
+struct Demo {
+    _dir: TempDir,
+    store: Store,
+}
+
+impl Demo {
+    fn new() -> Self {
+        let (dir, mut store) = empty_store("demo.db");
+        demo::generate(&mut store, Plan::default()).expect("generate demo");
+        Self { _dir: dir, store }
+    }
+
+    fn identity(&self) -> Identity {
+        let login = Login::new(demo::FIRST_KEY_WORKER).expect("valid login");
+        Identity {
+            login: demo::FIRST_KEY_WORKER.into(),
+            worker: self.store.worker_by_login(&login).expect("look up worker"),
+            demo_persona: true,
+        }
+    }
+
+    fn app(&self, theme: ThemeName, size: (u16, u16)) -> App {
+        new_app(&self.store, theme, self.identity(), size)
+    }
+
+    /// The default-theme app at 80x24, with `actions` applied.
+    fn small_app(&self, actions: &[Action]) -> App {
+        let mut app = self.app(ThemeName::Default, SMALL);
+        act(&mut app, &self.store, actions);
+        app
+    }
+}
+
+fn new_app(store: &Store, theme: ThemeName, identity: Identity, (w, h): (u16, u16)) -> App {
+    let viewport = keywork::ui::viewport(Size::new(w, h));
+    App::new(store, settings(theme), identity, viewport).expect("app")
+}
+
+fn act(app: &mut App, store: &Store, actions: &[Action]) {
+    for action in actions {
+        app.update(*action, store).expect("update");
+    }
+}
+
+fn render(app: &App, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal
+        .draw(|frame| keywork::ui::view(frame, app))
+        .expect("draw");
+    terminal
+}
+
+/// The screen as a worker reads it, one string per row. Cells covered by the right half of a wide
+/// character are skipped, as the terminal shows them.
+fn rows(buffer: &Buffer) -> Vec<String> {
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in area.left()..area.right() {
+                let symbol = buffer[(x, y)].symbol();
+                if skip == 0 {
+                    line.push_str(symbol);
+                }
+                skip = skip.max(keywork::display::width(symbol)).saturating_sub(1);
+            }
+            line
+        })
+        .collect()
+}
+
+fn screen_text(buffer: &Buffer) -> String {
+    rows(buffer).join("\n")
+}
+
+/// The first x at which the cells of row `y` spell `needle` (one character per cell).
+fn find_in_row(buffer: &Buffer, y: u16, needle: &str) -> Option<u16> {
+    let area = buffer.area;
+    let wanted: Vec<String> = needle.chars().map(String::from).collect();
+    let len = u16::try_from(wanted.len()).expect("short needle");
+    (area.left()..area.right().saturating_sub(len)).find(|&x| {
+        wanted
+            .iter()
+            .zip(x..)
+            .all(|(c, x)| buffer[(x, y)].symbol() == c)
+    })
+}
+
+/// The first row, from the top, holding `needle`, and the x where it starts.
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    (area.top()..area.bottom()).find_map(|y| find_in_row(buffer, y, needle).map(|x| (x, y)))
+}
+
+fn is_blank(buffer: &Buffer, x: u16, y: u16) -> bool {
+    buffer[(x, y)].symbol().trim().is_empty()
+}
+
+/// Monochrome means no colour anywhere: every cell's foreground and background are the
+/// terminal's own.
+fn assert_no_colour(buffer: &Buffer, what: &str) {
+    let area = buffer.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &buffer[(x, y)];
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "{what}: cell ({x}, {y}) {:?} has a colour",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+fn has_colour(buffer: &Buffer) -> bool {
+    buffer
+        .content()
+        .iter()
+        .any(|cell| cell.fg != Color::Reset || cell.bg != Color::Reset)
+}
+
+/// The caseload pane's selected row: the row whose first inner cell holds the pointer.
+fn selected_caseload_row(buffer: &Buffer) -> u16 {
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .find(|&y| buffer[(1, y)].symbol() == "▶")
+        .expect("a selected caseload row")
+}
+
+/// Everything an action might change, to check that an action changed nothing.
+#[derive(Debug, PartialEq)]
+struct State {
+    focus: Pane,
+    scope: Scope,
+    sort: Sort,
+    caseload: Vec<CaseloadRow>,
+    caseload_cursor: Cursor,
+    reviews_cursor: Cursor,
+    readiness_cursor: Cursor,
+    plan_cursor: Cursor,
+    selected_client: Option<i64>,
+    overlay: Option<Overlay>,
+    help: Option<usize>,
+    quit: bool,
+}
+
+fn state(app: &App) -> State {
+    State {
+        focus: app.focus,
+        scope: app.scope,
+        sort: app.sort,
+        caseload: app.caseload.clone(),
+        caseload_cursor: app.caseload_cursor,
+        reviews_cursor: app.reviews_cursor,
+        readiness_cursor: app.readiness_cursor,
+        plan_cursor: app.plan_cursor,
+        selected_client: app.selected_client,
+        overlay: app.overlay.clone(),
+        help: app.help,
+        quit: app.quit,
+    }
+}
+
+fn selected_row(app: &App) -> &CaseloadRow {
+    &app.caseload[app.caseload_cursor.selected]
+}
+
+/// The action a plain key press asks for on the main screen with `pane` focused.
+fn key(c: char, pane: Pane) -> Action {
+    let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    keymap::action_for(&event, Situation::Panes(pane)).expect("key is bound")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots of the demo service
+// ---------------------------------------------------------------------------------------------
+
+/// The main screen with each pane focused in turn, as `(name, actions)`.
+fn main_screens() -> Vec<(&'static str, Vec<Action>)> {
+    vec![
+        ("main_caseload_focused", vec![]),
+        (
+            "main_reviews_focused_two_down",
+            vec![Action::FocusPane(Pane::Reviews), Action::Down, Action::Down],
+        ),
+        (
+            "main_readiness_focused",
+            vec![Action::FocusPane(Pane::Readiness)],
+        ),
+        ("main_plan_focused", vec![Action::FocusPane(Pane::Plan)]),
+    ]
+}
+
+#[test]
+fn main_screen_with_each_pane_focused_matches_snapshots() {
+    let demo = Demo::new();
+    for size in SIZES {
+        for (screen, actions) in main_screens() {
+            let mut app = demo.app(ThemeName::Default, size);
+            act(&mut app, &demo.store, &actions);
+            let terminal = render(&app, size);
+            insta::assert_snapshot!(format!("{screen}_{}", size_name(size)), terminal.backend());
+            assert!(
+                has_colour(terminal.backend().buffer()),
+                "{screen} at {size:?}: the default theme uses colour"
+            );
+        }
+    }
+}
+
+#[test]
+fn main_screen_in_monochrome_has_the_same_text_and_no_colour() {
+    let demo = Demo::new();
+    for size in SIZES {
+        for (screen, actions) in main_screens() {
+            let mut mono = demo.app(ThemeName::Monochrome, size);
+            act(&mut mono, &demo.store, &actions);
+            let mono_terminal = render(&mono, size);
+            let buffer = mono_terminal.backend().buffer();
+            insta::assert_snapshot!(
+                format!("{screen}_{}_monochrome", size_name(size)),
+                mono_terminal.backend()
+            );
+
+            let mut colour = demo.app(ThemeName::Default, size);
+            act(&mut colour, &demo.store, &actions);
+            let colour_terminal = render(&colour, size);
+            assert_eq!(
+                screen_text(buffer),
+                screen_text(colour_terminal.backend().buffer()),
+                "{screen} at {size:?}: the theme changes styles only, never the text"
+            );
+            assert_no_colour(buffer, screen);
+        }
+    }
+}
+
+#[test]
+fn monochrome_selected_caseload_row_is_reverse_video() {
+    let demo = Demo::new();
+    for size in SIZES {
+        let mut app = demo.app(ThemeName::Monochrome, size);
+        act(&mut app, &demo.store, &[Action::Down, Action::Down]);
+        let terminal = render(&app, size);
+        let buffer = terminal.backend().buffer();
+        let y = selected_caseload_row(buffer);
+        let reference = selected_row(&app).reference.as_str().to_owned();
+        assert!(
+            find_in_row(buffer, y, &reference).is_some(),
+            "the pointer is on the selected client's row"
+        );
+        // From the pointer to the pane's right border.
+        let right = (2..buffer.area.right())
+            .find(|&x| buffer[(x, y)].symbol() == "│")
+            .expect("pane border");
+        for x in 1..right {
+            let cell = &buffer[(x, y)];
+            assert!(
+                cell.modifier.contains(Modifier::REVERSED),
+                "cell ({x}, {y}) {:?} of the selected row is not reversed at {size:?}",
+                cell.symbol()
+            );
+        }
+        // The rows either side are not reversed.
+        for other in [y - 1, y + 1] {
+            assert!(
+                !buffer[(3, other)].modifier.contains(Modifier::REVERSED),
+                "row {other} is not selected"
+            );
+        }
+    }
+}
+
+#[test]
+fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
+    let demo = Demo::new();
+    for size in SIZES {
+        for theme in [ThemeName::Default, ThemeName::Monochrome] {
+            let suffix = match theme {
+                ThemeName::Monochrome => "_monochrome",
+                _ => "",
+            };
+            let mut app = demo.app(theme, size);
+            act(&mut app, &demo.store, &[Action::Open]);
+            let Some(Overlay::Record { client_id, .. }) = &app.overlay else {
+                panic!("Open shows the record");
+            };
+            assert_eq!(Some(*client_id), app.selected_client);
+            let top = render(&app, size);
+            insta::assert_snapshot!(
+                format!("client_record_top_{}{suffix}", size_name(size)),
+                top.backend()
+            );
+
+            act(&mut app, &demo.store, &[Action::PageDown]);
+            let Some(Overlay::Record { scroll, .. }) = &app.overlay else {
+                panic!("still in the record");
+            };
+            assert_eq!(*scroll, app.viewport.reader, "PageDown scrolls one page");
+            let paged = render(&app, size);
+            insta::assert_snapshot!(
+                format!("client_record_page_down_{}{suffix}", size_name(size)),
+                paged.backend()
+            );
+
+            for (what, terminal) in [("top", &top), ("page down", &paged)] {
+                let buffer = terminal.backend().buffer();
+                match theme {
+                    ThemeName::Monochrome => assert_no_colour(buffer, what),
+                    _ => assert!(has_colour(buffer), "{what}: the default theme uses colour"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn help_overlay_matches_snapshots() {
+    let demo = Demo::new();
+    for size in SIZES {
+        let mut app = demo.app(ThemeName::Default, size);
+        act(&mut app, &demo.store, &[Action::ToggleHelp]);
+        let terminal = render(&app, size);
+        insta::assert_snapshot!(format!("help_{}", size_name(size)), terminal.backend());
+        let text = screen_text(terminal.backend().buffer());
+        assert!(text.contains("Help (Esc to close)"), "{text}");
+        assert!(text.contains("Move down"), "{text}");
+    }
+}
+
+#[test]
+fn team_view_matches_snapshots() {
+    let demo = Demo::new();
+    for size in SIZES {
+        let mut app = demo.app(ThemeName::Default, size);
+        act(&mut app, &demo.store, &[Action::ToggleScope]);
+        let terminal = render(&app, size);
+        insta::assert_snapshot!(format!("team_view_{}", size_name(size)), terminal.backend());
+        let text = screen_text(terminal.backend().buffer());
+        assert!(text.contains("team caseload"), "{text}");
+        let active = demo.store.active_client_count(Scope::Team).expect("count");
+        assert!(text.contains(&format!("{active} team")), "{text}");
+    }
+}
+
+#[test]
+fn caseload_sorted_by_name_matches_snapshots() {
+    let demo = Demo::new();
+    for size in SIZES {
+        let mut app = demo.app(ThemeName::Default, size);
+        act(&mut app, &demo.store, &[Action::CycleSort]);
+        let terminal = render(&app, size);
+        insta::assert_snapshot!(
+            format!("caseload_sorted_by_name_{}", size_name(size)),
+            terminal.backend()
+        );
+        let text = screen_text(terminal.backend().buffer());
+        assert!(text.contains("by name"), "{text}");
+        assert!(text.contains("Caseload sorted by name."), "{text}");
+    }
+}
+
+#[test]
+fn terminal_too_small_says_so_and_what_is_needed() {
+    let demo = Demo::new();
+    let size = (60, 20);
+    let app = demo.app(ThemeName::Default, size);
+    let terminal = render(&app, size);
+    insta::assert_snapshot!("terminal_too_small_60x20", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    assert!(
+        text.contains("terminal too small: need 80x24, have 60x20"),
+        "{text}"
+    );
+    assert!(text.contains("press q to quit"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// An empty database
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn empty_database_explains_how_to_start() {
+    let (_dir, store) = empty_store("empty.db");
+    let identity = Identity {
+        login: "tester".into(),
+        worker: None,
+        demo_persona: false,
+    };
+    for size in SIZES {
+        let app = new_app(&store, ThemeName::Default, identity.clone(), size);
+        assert_eq!(app.scope, Scope::Team, "no caseload of their own");
+        assert!(app.caseload.is_empty());
+        assert_eq!(app.selected_client, None);
+        let terminal = render(&app, size);
+        insta::assert_snapshot!(
+            format!("empty_database_{}", size_name(size)),
+            terminal.backend()
+        );
+        let text = screen_text(terminal.backend().buffer());
+        for phrase in [
+            "No clients yet.",
+            "Press n to add the first client.",
+            "keywork --demo",
+            "tester (not on the team)",
+            "Select a client to see their readiness for change.",
+            "Select a client to see their recovery plan.",
+        ] {
+            assert!(
+                text.contains(phrase),
+                "{phrase:?} missing at {size:?}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn empty_database_keys_do_not_panic_and_open_says_no_client() {
+    let (_dir, store) = empty_store("empty.db");
+    let identity = Identity {
+        login: "tester".into(),
+        worker: None,
+        demo_persona: false,
+    };
+    let mut app = new_app(&store, ThemeName::Default, identity, SMALL);
+    for pane in Pane::ALL {
+        act(
+            &mut app,
+            &store,
+            &[
+                Action::FocusPane(pane),
+                Action::Down,
+                Action::Last,
+                Action::PageDown,
+                Action::Up,
+                Action::First,
+                Action::PageUp,
+            ],
+        );
+        render(&app, SMALL);
+    }
+    act(&mut app, &store, &[Action::Open]);
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.message.as_deref(), Some("No client selected."));
+    act(&mut app, &store, &[Action::ToggleScope]);
+    assert_eq!(app.scope, Scope::Team);
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.contains("not on the team list")),
+        "{:?}",
+        app.message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text from the database
+// ---------------------------------------------------------------------------------------------
+
+const CLEAR_SCREEN: &str = "\u{1b}[2J";
+const SET_TITLE: &str = "\u{1b}]0;pwned\u{7}";
+const RED: &str = "\u{1b}[31m";
+const WIDE_NAME: &str = "王小明";
+
+fn client(
+    key_worker_id: i64,
+    number: u32,
+    given: &str,
+    preferred: Option<&str>,
+    start: NaiveDate,
+) -> Client {
+    Client {
+        reference: ServiceRef::from_number(number),
+        given_name: name(given),
+        family_name: name("Testcase"),
+        preferred_name: preferred.map(name),
+        date_of_birth: date(1985, 6, 15),
+        nhs_number: None,
+        key_worker_id,
+        status: ClientStatus::Active,
+        referral_date: date(2025, 1, 10),
+        treatment_start: Some(start),
+        primary_substance: Substance::Heroin,
+        other_substances: BTreeSet::new(),
+        injecting: InjectingStatus::Never,
+        modality: Modality::OstMethadone,
+        shared_care: None,
+        risk: RiskFlags {
+            naloxone_held: true,
+            ..RiskFlags::default()
+        },
+    }
+}
+
+/// A caseload of three: an escape sequence in one preferred name, a wide CJK name whose session
+/// and readiness notes carry escape sequences, and a plain name. The CJK client's review is the
+/// most overdue, so they come first and are selected.
+struct Hostile {
+    _dir: TempDir,
+    store: Store,
+    identity: Identity,
+    wide_client: i64,
+}
+
+fn hostile() -> Hostile {
+    let (dir, mut store) = empty_store("hostile.db");
+    let worker = Worker {
+        login: Login::new("sam.okoro").expect("valid login"),
+        display_name: name("Sam Okoro"),
+        role: Role::KeyWorker,
+    };
+    let wide_client = store
+        .write(|w| {
+            let worker_id = w.insert(&worker)?;
+            let escape = w.insert(&client(
+                worker_id,
+                1,
+                "Eve",
+                Some(&format!("Eve{CLEAR_SCREEN}")),
+                date(2026, 3, 1),
+            ))?;
+            let wide = w.insert(&client(worker_id, 2, WIDE_NAME, None, date(2025, 6, 1)))?;
+            let plain = w.insert(&client(worker_id, 3, "Jo", None, date(2026, 10, 1)))?;
+            for (client_id, due_on) in [
+                (wide, date(2026, 11, 20)),
+                (escape, date(2026, 11, 30)),
+                (plain, date(2026, 12, 10)),
+            ] {
+                w.insert(&Review {
+                    client_id,
+                    kind: ReviewKind::CarePlan,
+                    due_on,
+                    completion: None,
+                })?;
+            }
+            let session_id = w.insert(&Session {
+                client_id: wide,
+                worker_id,
+                started_at: at(2026, 11, 16, 10, 30),
+                duration: keywork::domain::Minutes::new(45).expect("valid minutes"),
+                kind: SessionKind::KeyWork,
+                attendance: Attendance::Attended,
+                note: NoteText::new(format!("Talked about housing.{SET_TITLE} Next week."))
+                    .expect("valid note"),
+                interventions: BTreeSet::new(),
+                next_appointment: None,
+            })?;
+            w.insert(&ReadinessNote {
+                client_id: wide,
+                worker_id,
+                noted_on: date(2026, 11, 16),
+                stage: Stage::Contemplation,
+                importance: Some(score(7)),
+                confidence: Some(score(4)),
+                readiness: Some(score(5)),
+                note: NoteText::new(format!("Wants to cut down{RED} red")).expect("valid note"),
+                session_id: Some(session_id),
+            })?;
+            Ok(wide)
+        })
+        .expect("insert hostile records");
+    let identity = Identity {
+        login: "sam.okoro".into(),
+        worker: store
+            .worker_by_login(&Login::new("sam.okoro").expect("valid login"))
+            .expect("look up worker"),
+        demo_persona: false,
+    };
+    Hostile {
+        _dir: dir,
+        store,
+        identity,
+        wide_client,
+    }
+}
+
+/// No escape or bell character reaches any cell, in any form.
+fn assert_no_control_characters(buffer: &Buffer, what: &str) {
+    for (index, cell) in buffer.content().iter().enumerate() {
+        assert!(
+            !cell.symbol().contains(['\u{1b}', '\u{7}']),
+            "{what}: cell {index} holds {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn hostile_names_and_notes_are_shown_as_placeholders_never_sent() {
+    let h = hostile();
+    for size in SIZES {
+        let app = new_app(&h.store, ThemeName::Default, h.identity.clone(), size);
+        assert_eq!(app.selected_client, Some(h.wide_client));
+        let terminal = render(&app, size);
+        let buffer = terminal.backend().buffer();
+        insta::assert_snapshot!(
+            format!("hostile_main_{}", size_name(size)),
+            terminal.backend()
+        );
+        assert_no_control_characters(buffer, "main screen");
+        let text = screen_text(buffer);
+        assert!(
+            text.contains("Eve^[[2J"),
+            "escape in a name is shown as ^[:\n{text}"
+        );
+        assert!(
+            text.contains("^[[31m"),
+            "escape in a readiness note:\n{text}"
+        );
+        assert!(
+            text.contains(WIDE_NAME),
+            "wide name is shown whole:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn hostile_session_note_in_the_record_is_shown_as_placeholders() {
+    let h = hostile();
+    for size in SIZES {
+        let mut app = new_app(&h.store, ThemeName::Default, h.identity.clone(), size);
+        act(&mut app, &h.store, &[Action::Open]);
+        let mut pages = Vec::new();
+        loop {
+            let terminal = render(&app, size);
+            let buffer = terminal.backend().buffer();
+            assert_no_control_characters(buffer, "client record");
+            pages.push(screen_text(buffer));
+            let before = app.overlay.clone();
+            act(&mut app, &h.store, &[Action::PageDown]);
+            if app.overlay == before {
+                break;
+            }
+        }
+        let record = pages.join("\n");
+        assert!(record.contains(WIDE_NAME), "{record}");
+        assert!(
+            record.contains("Talked about housing.^[]0;pwned^G Next week."),
+            "{record}"
+        );
+        assert!(record.contains("Wants to cut down^[[31m red"), "{record}");
+    }
+}
+
+#[test]
+fn wide_names_keep_the_caseload_columns_aligned() {
+    let h = hostile();
+    for size in SIZES {
+        let app = new_app(&h.store, ThemeName::Default, h.identity.clone(), size);
+        let terminal = render(&app, size);
+        let buffer = terminal.backend().buffer();
+        let (days_x, header_y) = find(buffer, "Days").expect("Days heading");
+        let due_x = find_in_row(buffer, header_y, "Due").expect("Due heading");
+        let tx_x = find_in_row(buffer, header_y, "Tx").expect("Tx heading");
+        let name_x = find_in_row(buffer, header_y, "Name").expect("Name heading");
+        let data_rows: Vec<u16> = (header_y + 1..header_y + 4).collect();
+        let wide_row = *data_rows
+            .iter()
+            .find(|&&y| buffer[(name_x, y)].symbol() == "王")
+            .expect("the wide name starts under the Name heading");
+        assert_eq!(buffer[(name_x + 2, wide_row)].symbol(), "小");
+        assert_eq!(buffer[(name_x + 4, wide_row)].symbol(), "明");
+        for y in data_rows {
+            // Tx and Due are left aligned: each starts right under its heading.
+            for (column, x) in [("Tx", tx_x), ("Due", due_x)] {
+                assert!(
+                    !is_blank(buffer, x, y) && is_blank(buffer, x - 1, y),
+                    "{column} on row {y} does not start at x {x} at {size:?}:\n{}",
+                    screen_text(buffer)
+                );
+            }
+            // Days is right aligned: its last digit is just left of the gap before Due.
+            let last = due_x - 2;
+            assert!(
+                buffer[(last, y)]
+                    .symbol()
+                    .chars()
+                    .all(|c| c.is_ascii_digit()),
+                "Days on row {y} does not end at x {last} at {size:?}:\n{}",
+                screen_text(buffer)
+            );
+            assert!(days_x <= last);
+        }
+        // As the worker reads it, the text at the Due heading's column is each row's Due text.
+        let text = rows(buffer);
+        let heading = text_from_column(&text[usize::from(header_y)], usize::from(due_x));
+        assert!(heading.starts_with("Due"), "{heading:?}");
+        for (row, y) in app.caseload.iter().zip(header_y + 1..) {
+            let days = (row.next_review_due.expect("has a review") - today()).num_days();
+            let due = text_from_column(&text[usize::from(y)], usize::from(due_x));
+            assert!(
+                due.starts_with('!') == (days < 0) && due.contains(&days.abs().to_string()),
+                "row {y} reads {due:?} under Due, for {days} days at {size:?}"
+            );
+        }
+    }
+}
+
+/// The rest of a screen row from display column `column`.
+fn text_from_column(row: &str, column: usize) -> &str {
+    let mut used = 0;
+    for (index, c) in row.char_indices() {
+        if used >= column {
+            return &row[index..];
+        }
+        used += keywork::display::width(c.encode_utf8(&mut [0; 4]));
+    }
+    ""
+}
+
+// ---------------------------------------------------------------------------------------------
+// Navigation through App::update
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn caseload_movement_stops_at_both_ends() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[]);
+    let len = app.caseload.len();
+    let page = app.viewport.caseload;
+    assert!(len > page, "the demo caseload is longer than one page");
+    assert_eq!(app.caseload_cursor.selected, 0);
+
+    act(&mut app, &demo.store, &[Action::Up]);
+    assert_eq!(app.caseload_cursor.selected, 0, "k at the top stays");
+    act(&mut app, &demo.store, &[Action::Down]);
+    assert_eq!(app.caseload_cursor.selected, 1, "j moves down one");
+    act(&mut app, &demo.store, &[Action::First]);
+    assert_eq!(app.caseload_cursor.selected, 0, "g goes to the first");
+    act(&mut app, &demo.store, &[Action::PageDown]);
+    assert_eq!(app.caseload_cursor.selected, page, "PageDown moves a page");
+    act(&mut app, &demo.store, &[Action::PageDown, Action::PageDown]);
+    assert_eq!(
+        app.caseload_cursor.selected,
+        len - 1,
+        "PageDown stops at the end"
+    );
+    act(&mut app, &demo.store, &[Action::First, Action::Last]);
+    assert_eq!(app.caseload_cursor.selected, len - 1, "G goes to the last");
+    act(&mut app, &demo.store, &[Action::Down]);
+    assert_eq!(app.caseload_cursor.selected, len - 1, "j at the end stays");
+    act(&mut app, &demo.store, &[Action::PageUp]);
+    assert_eq!(app.caseload_cursor.selected, len - 1 - page);
+    assert_eq!(
+        app.selected_client,
+        Some(selected_row(&app).client_id),
+        "the lower panes follow the caseload selection"
+    );
+}
+
+#[test]
+fn selection_stays_visible_after_g_at_80x24() {
+    let demo = Demo::new();
+    for scope_actions in [vec![], vec![Action::ToggleScope]] {
+        let mut app = demo.small_app(&scope_actions);
+        act(&mut app, &demo.store, &[Action::Last]);
+        let cursor = app.caseload_cursor;
+        let rows = app.viewport.caseload;
+        assert_eq!(cursor.selected, app.caseload.len() - 1);
+        assert!(
+            cursor.offset <= cursor.selected && cursor.selected < cursor.offset + rows,
+            "{cursor:?} with {rows} rows"
+        );
+        // And on screen: the pointer is on the last client's row.
+        let terminal = render(&app, SMALL);
+        let buffer = terminal.backend().buffer();
+        let y = selected_caseload_row(buffer);
+        let reference = selected_row(&app).reference.as_str().to_owned();
+        assert!(
+            find_in_row(buffer, y, &reference).is_some(),
+            "last client {reference} is shown selected:\n{}",
+            screen_text(buffer)
+        );
+        // Back to the top scrolls back.
+        act(&mut app, &demo.store, &[Action::First]);
+        assert_eq!(app.caseload_cursor, Cursor::default());
+    }
+}
+
+#[test]
+fn moving_in_next_reviews_selects_that_client_and_the_caseload_follows() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews)]);
+    assert!(app.reviews.len() >= 3, "the demo has reviews due");
+    assert_eq!(app.selected_client, Some(app.reviews[0].client_id));
+    for index in 1..3 {
+        act(&mut app, &demo.store, &[Action::Down]);
+        assert_eq!(app.reviews_cursor.selected, index);
+        let client = app.reviews[index].client_id;
+        assert_eq!(app.selected_client, Some(client));
+        assert_eq!(selected_row(&app).client_id, client, "caseload follows");
+        assert!(
+            app.readiness.iter().all(|n| n.record.client_id == client),
+            "readiness notes are the review's client's"
+        );
+        assert!(app.plan.iter().all(|g| g.goal.record.client_id == client));
+    }
+    let client = app.selected_client;
+    act(&mut app, &demo.store, &[Action::FocusPane(Pane::Caseload)]);
+    assert_eq!(
+        app.selected_client, client,
+        "going back to the caseload keeps the client"
+    );
+}
+
+#[test]
+fn tab_cycles_focus_through_the_four_panes_and_shift_tab_goes_back() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[]);
+    assert_eq!(app.focus, Pane::Caseload);
+    for expected in [Pane::Reviews, Pane::Readiness, Pane::Plan, Pane::Caseload] {
+        act(&mut app, &demo.store, &[Action::NextPane]);
+        assert_eq!(app.focus, expected);
+    }
+    for expected in [Pane::Plan, Pane::Readiness, Pane::Reviews, Pane::Caseload] {
+        act(&mut app, &demo.store, &[Action::PreviousPane]);
+        assert_eq!(app.focus, expected);
+    }
+}
+
+#[test]
+fn number_keys_focus_their_panes() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[]);
+    for (c, pane) in [
+        ('3', Pane::Readiness),
+        ('1', Pane::Caseload),
+        ('4', Pane::Plan),
+        ('2', Pane::Reviews),
+    ] {
+        let action = key(c, app.focus);
+        assert_eq!(action, Action::FocusPane(pane));
+        act(&mut app, &demo.store, &[action]);
+        assert_eq!(app.focus, pane, "key {c}");
+    }
+}
+
+#[test]
+fn readiness_and_plan_panes_keep_the_caseload_client() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::Down, Action::Down, Action::Down]);
+    let client = app.selected_client;
+    for pane in [Pane::Readiness, Pane::Plan] {
+        act(
+            &mut app,
+            &demo.store,
+            &[Action::FocusPane(pane), Action::Down],
+        );
+        assert_eq!(app.selected_client, client, "{pane:?}");
+    }
+}
+
+#[test]
+fn open_then_back_returns_to_the_same_focus_and_client() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews), Action::Down]);
+    let before = state(&app);
+    let client = app.selected_client.expect("a client is selected");
+
+    act(&mut app, &demo.store, &[Action::Open]);
+    match &app.overlay {
+        Some(Overlay::Record {
+            client_id, scroll, ..
+        }) => {
+            assert_eq!(*client_id, client);
+            assert_eq!(*scroll, 0);
+        }
+        None => panic!("Open shows the record"),
+    }
+    // Keys scroll the record, not the pane underneath.
+    act(&mut app, &demo.store, &[Action::Down, Action::Down]);
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Record { scroll: 2, .. })
+    ));
+    assert_eq!(app.reviews_cursor, before.reviews_cursor);
+
+    act(&mut app, &demo.store, &[Action::Back]);
+    assert_eq!(app.overlay, None);
+    assert_eq!(state(&app), before, "back where the worker was");
+}
+
+#[test]
+fn help_opens_and_back_closes_it() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::Down]);
+    let before = state(&app);
+    act(&mut app, &demo.store, &[Action::ToggleHelp]);
+    assert_eq!(app.help, Some(0));
+    act(&mut app, &demo.store, &[Action::Down]);
+    assert_eq!(app.help, Some(1), "keys scroll the help");
+    assert_eq!(app.caseload_cursor, before.caseload_cursor);
+    act(&mut app, &demo.store, &[Action::Back]);
+    assert_eq!(app.help, None);
+    assert_eq!(state(&app), before);
+
+    act(
+        &mut app,
+        &demo.store,
+        &[Action::ToggleHelp, Action::ToggleHelp],
+    );
+    assert_eq!(app.help, None, "? closes it too");
+}
+
+#[test]
+fn reserved_keys_say_not_built_yet_and_change_nothing_else() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews), Action::Down]);
+    let reserved: Vec<Action> = KEYMAP
+        .iter()
+        .map(|b| b.action)
+        .filter(|a| matches!(a, Action::Reserved(_)))
+        .collect();
+    assert!(reserved.len() >= 8);
+    for action in reserved {
+        let before = state(&app);
+        act(&mut app, &demo.store, &[action]);
+        let message = app.message.clone().unwrap_or_default();
+        assert!(message.contains("Not built yet"), "{action:?}: {message:?}");
+        assert_eq!(state(&app), before, "{action:?} changed something");
+    }
+    let terminal = render(&app, SMALL);
+    let text = screen_text(terminal.backend().buffer());
+    assert!(
+        text.contains("Not built yet"),
+        "the footer says so:\n{text}"
+    );
+}
+
+#[test]
+fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[Action::Down, Action::Down]);
+    let client = app.selected_client;
+    act(&mut app, &demo.store, &[Action::CycleSort]);
+    assert_eq!(app.sort, Sort::Name);
+    let names: Vec<String> = app
+        .caseload
+        .iter()
+        .map(|r| r.known_as.as_str().to_lowercase())
+        .collect();
+    assert!(names.is_sorted(), "{names:?}");
+    assert_eq!(app.selected_client, client);
+    assert_eq!(selected_row(&app).client_id, client.expect("selected"));
+
+    // Round the other orders and back.
+    for expected in [Sort::DaysInTreatment, Sort::LastSeen, Sort::Due] {
+        act(&mut app, &demo.store, &[Action::CycleSort]);
+        assert_eq!(app.sort, expected);
+        assert_eq!(app.selected_client, client);
+    }
+}
+
+#[test]
+fn team_scope_shows_every_key_workers_clients() {
+    let demo = Demo::new();
+    let mut app = demo.small_app(&[]);
+    let own = app.caseload.len();
+    let Scope::Worker(me) = app.scope else {
+        panic!("opens on the worker's own caseload");
+    };
+    let mine = demo
+        .store
+        .caseload(Scope::Worker(me))
+        .expect("own caseload");
+    assert_eq!(own, mine.len());
+
+    act(&mut app, &demo.store, &[Action::ToggleScope]);
+    assert_eq!(app.scope, Scope::Team);
+    let workers: BTreeSet<&str> = app.caseload.iter().map(|r| r.key_worker.as_str()).collect();
+    assert!(workers.len() > 1, "{workers:?}");
+    assert!(app.caseload.len() > own);
+    let active = demo.store.active_client_count(Scope::Team).expect("count");
+    assert_eq!(app.caseload.len() as i64, active, "every active client");
+    assert_eq!(app.caseload_cursor.selected, 0);
+
+    act(&mut app, &demo.store, &[Action::ToggleScope]);
+    assert_eq!(app.scope, Scope::Worker(me));
+    assert_eq!(app.caseload.len(), own);
+}
