@@ -26,26 +26,63 @@ pub struct Settings {
     pub mouse: bool,
     /// How many days ahead the "Next reviews" pane looks.
     pub review_window_days: u16,
+    /// Weeks from one review to the next, by kind.
+    pub review_weeks: ReviewWeeks,
+}
+
+/// The service's review intervals in weeks (defaults from common practice; services set their own).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewWeeks {
+    pub care_plan: u16,
+    pub prescribing: u16,
+    pub outcomes: u16,
+    pub risk: u16,
+}
+
+impl Default for ReviewWeeks {
+    fn default() -> Self {
+        Self {
+            care_plan: 12,
+            prescribing: 12,
+            outcomes: 26,
+            risk: 12,
+        }
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { theme: ThemeName::Default, ascii: false, mouse: false, review_window_days: 28 }
+        Self {
+            theme: ThemeName::Default,
+            ascii: false,
+            mouse: false,
+            review_window_days: 28,
+            review_weeks: ReviewWeeks::default(),
+        }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{}: {source}", .path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}, line {line}: {message}", .path.display())]
-    Parse { path: PathBuf, line: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Where the settings file lives: the platform config directory, e.g.
 /// `~/.config/keywork/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "keywork").map(|dirs| dirs.config_dir().join("config.toml"))
+    directories::ProjectDirs::from("", "", "keywork")
+        .map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
 impl Settings {
@@ -54,21 +91,36 @@ impl Settings {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Read { path: path.to_owned(), source }),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            }),
         }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
         let settings: Settings = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |span| text[..span.start].matches('\n').count() + 1);
-            ConfigError::Parse { path: path.to_owned(), line, message: e.message().trim().to_owned() }
+            let line = e
+                .span()
+                .map_or(1, |span| text[..span.start].matches('\n').count() + 1);
+            ConfigError::Parse {
+                path: path.to_owned(),
+                line,
+                message: e.message().trim().to_owned(),
+            }
         })?;
         if !(1..=365).contains(&settings.review_window_days) {
-            let line = text.lines().position(|l| l.trim_start().starts_with("review_window_days")).map_or(1, |n| n + 1);
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("review_window_days"))
+                .map_or(1, |n| n + 1);
             return Err(ConfigError::Parse {
                 path: path.to_owned(),
                 line,
-                message: format!("review_window_days must be 1 to 365, got {}", settings.review_window_days),
+                message: format!(
+                    "review_window_days must be 1 to 365, got {}",
+                    settings.review_window_days
+                ),
             });
         }
         Ok(settings)
@@ -89,41 +141,83 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() {
-        assert_eq!(Settings::parse(Path::new("c.toml"), "").unwrap(), Settings::default());
+        assert_eq!(
+            Settings::parse(Path::new("c.toml"), "").unwrap(),
+            Settings::default()
+        );
     }
 
     #[test]
     fn settings_are_read_by_name() {
-        let text = "theme = \"high-contrast\"\nascii = true\nmouse = true\nreview_window_days = 14\n";
+        let text =
+            "theme = \"high-contrast\"\nascii = true\nmouse = true\nreview_window_days = 14\n";
         let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
-        assert_eq!(settings, Settings { theme: ThemeName::HighContrast, ascii: true, mouse: true, review_window_days: 14 });
+        let expected = Settings {
+            theme: ThemeName::HighContrast,
+            ascii: true,
+            mouse: true,
+            review_window_days: 14,
+            ..Settings::default()
+        };
+        assert_eq!(settings, expected);
+    }
+
+    #[test]
+    fn review_intervals_are_configurable_by_kind() {
+        let settings =
+            Settings::parse(Path::new("c.toml"), "[review_weeks]\nprescribing = 8\n").unwrap();
+        assert_eq!(
+            settings.review_weeks,
+            ReviewWeeks {
+                prescribing: 8,
+                ..ReviewWeeks::default()
+            }
+        );
     }
 
     #[test]
     fn broken_config_names_the_file_and_line() {
-        let err = Settings::parse(Path::new("/home/w/.config/keywork/config.toml"), "ascii = true\ntheme = \"pink\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("/home/w/.config/keywork/config.toml, line 2: "), "{err}");
+        let err = Settings::parse(
+            Path::new("/home/w/.config/keywork/config.toml"),
+            "ascii = true\ntheme = \"pink\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("/home/w/.config/keywork/config.toml, line 2: "),
+            "{err}"
+        );
         assert!(err.contains("pink") || err.contains("variant"), "{err}");
     }
 
     #[test]
     fn unknown_setting_is_an_error_not_ignored() {
-        let err = Settings::parse(Path::new("c.toml"), "colour = 1\n").unwrap_err().to_string();
+        let err = Settings::parse(Path::new("c.toml"), "colour = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 1") && err.contains("colour"), "{err}");
     }
 
     #[test]
     fn review_window_out_of_range_is_refused_with_its_line() {
-        let err = Settings::parse(Path::new("c.toml"), "ascii = false\nreview_window_days = 0\n").unwrap_err();
-        assert_eq!(err.to_string(), "c.toml, line 2: review_window_days must be 1 to 365, got 0");
+        let err = Settings::parse(
+            Path::new("c.toml"),
+            "ascii = false\nreview_window_days = 0\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml, line 2: review_window_days must be 1 to 365, got 0"
+        );
     }
 
     #[test]
     fn any_no_color_value_means_monochrome() {
         let s = Settings::default().honour_no_color(Some("1".into()));
         assert_eq!(s.theme, ThemeName::Monochrome);
-        assert_eq!(Settings::default().honour_no_color(None).theme, ThemeName::Default);
+        assert_eq!(
+            Settings::default().honour_no_color(None).theme,
+            ThemeName::Default
+        );
     }
 }

@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_spaces_and_keeps_paragraphs() {
-        assert_eq!(wrap("one two three\nfour", 8), vec!["one two", "three", "four"]);
+        assert_eq!(
+            wrap("one two three\nfour", 8),
+            vec!["one two", "three", "four"]
+        );
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), vec![""]);
     }

@@ -27,7 +27,9 @@ const CHECK_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
-    #[error("keywork needs an interactive terminal: {0}. For scripts use `keywork export` or `keywork check`")]
+    #[error(
+        "keywork needs an interactive terminal: {0}. For scripts use `keywork export` or `keywork check`"
+    )]
     NotATerminal(&'static str),
     #[error("terminal: {0}")]
     Io(#[from] std::io::Error),
@@ -44,7 +46,9 @@ pub fn check_terminal(term: Option<&str>) -> Result<(), TuiError> {
         return Err(TuiError::NotATerminal("standard input is not a terminal"));
     }
     if term == Some("dumb") {
-        return Err(TuiError::NotATerminal("TERM=dumb cannot draw a full screen"));
+        return Err(TuiError::NotATerminal(
+            "TERM=dumb cannot draw a full screen",
+        ));
     }
     Ok(())
 }
@@ -84,7 +88,11 @@ fn enter(mouse: bool) -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGua
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
     let mut out = std::io::stdout();
-    execute!(out, crossterm::terminal::EnterAlternateScreen, crossterm::event::EnableBracketedPaste)?;
+    execute!(
+        out,
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
     if mouse {
         execute!(out, crossterm::event::EnableMouseCapture)?;
         MOUSE.store(true, Ordering::SeqCst);
@@ -97,35 +105,67 @@ fn enter(mouse: bool) -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGua
 /// or an interrupt from outside the terminal (SIGINT; Ctrl-C inside arrives as a key).
 fn watch_signals() -> Result<Arc<AtomicBool>, TuiError> {
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+    for signal in [
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+    ] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
     Ok(stop)
 }
 
-/// Runs the screen until the worker quits or a signal ends the session.
-pub fn run(store: &Store, mut app: App, mouse: bool) -> Result<(), TuiError> {
+/// How long typing must pause before the open form's draft is written: often enough that a
+/// dropped connection loses at most a moment's typing, rarely enough not to write per key.
+const DRAFT_AFTER: Duration = Duration::from_millis(400);
+
+/// Runs the screen until the worker quits or a signal ends the session. Whatever ends it, an
+/// open form is written as a draft first.
+pub fn run(store: &mut Store, mut app: App, mouse: bool) -> Result<(), TuiError> {
     let stop = watch_signals()?;
     let (mut terminal, _guard) = enter(mouse)?;
+    let result = event_loop(store, &mut app, &mut terminal, &stop);
+    // A signal, an error or a quit: keep what was typed.
+    let kept = app.write_draft(store);
+    result.and(kept.map_err(TuiError::from))
+}
+
+fn event_loop(
+    store: &mut Store,
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    stop: &AtomicBool,
+) -> Result<(), TuiError> {
     let mut size = terminal.size()?;
     app.resize(ui::viewport(size), store)?;
     let mut data_version = store.data_version()?;
     let mut last_check = Instant::now();
+    let mut draft_due: Option<Instant> = None;
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::SeqCst) {
         if dirty {
-            draw(&mut terminal, &app)?;
+            draw(terminal, app)?;
             dirty = false;
         }
         if event::poll(TICK)? {
-            dirty |= handle(event::read()?, &mut app, store, &mut terminal, &mut size)?;
+            let event = event::read()?;
+            dirty |= guarded(app, store, |app, store| {
+                handle(event, app, store, terminal, &mut size)
+            })?;
+            if app.form_changed() {
+                draft_due = Some(Instant::now() + DRAFT_AFTER);
+            }
+        }
+        if draft_due.is_some_and(|due| Instant::now() >= due) {
+            draft_due = None;
+            app.write_draft(store)?;
         }
         if last_check.elapsed() >= CHECK_EVERY {
             last_check = Instant::now();
             // tmux can change the size without sending an event.
             let now = terminal.size()?;
             if now != size {
-                dirty |= resized(now, &mut app, store, &mut terminal, &mut size)?;
+                dirty |= resized(now, app, store, terminal, &mut size)?;
             }
             let version = store.data_version()?;
             if version != data_version {
@@ -138,27 +178,50 @@ pub fn run(store: &Store, mut app: App, mouse: bool) -> Result<(), TuiError> {
     Ok(())
 }
 
+/// Runs one step; if it panics, writes the open form's draft before letting the panic go on.
+fn guarded<T>(
+    app: &mut App,
+    store: &mut Store,
+    step: impl FnOnce(&mut App, &mut Store) -> Result<T, TuiError>,
+) -> Result<T, TuiError> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        step(&mut *app, &mut *store)
+    }));
+    match outcome {
+        Ok(result) => result,
+        Err(panic) => {
+            let _ = app.write_draft(store);
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
 /// Applies one terminal event; returns whether the screen must be redrawn.
 fn handle(
     event: Event,
     app: &mut App,
-    store: &Store,
+    store: &mut Store,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     size: &mut Size,
 ) -> Result<bool, TuiError> {
-    let action = match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => crate::app::keymap::action_for(&key, app.situation()),
+    let result = match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => app.key(key, store),
+        Event::Paste(text) => {
+            app.paste(&text);
+            Ok(())
+        }
         Event::Mouse(mouse) => match mouse.kind {
-            MouseEventKind::ScrollDown => Some(Action::Down),
-            MouseEventKind::ScrollUp => Some(Action::Up),
-            _ => None,
+            MouseEventKind::ScrollDown => app.update(Action::Down, store),
+            MouseEventKind::ScrollUp => app.update(Action::Up, store),
+            _ => return Ok(false),
         },
-        Event::Resize(width, height) => return resized(Size { width, height }, app, store, terminal, size),
-        _ => None,
+        Event::Resize(width, height) => {
+            return resized(Size { width, height }, app, store, terminal, size);
+        }
+        _ => return Ok(false),
     };
-    let Some(action) = action else { return Ok(false) };
-    if let Err(error) = app.update(action, store) {
-        app.message = Some(format!("Could not load that: {error}"));
+    if let Err(error) = result {
+        app.message = Some(format!("That did not work: {error}"));
     }
     Ok(true)
 }
@@ -189,11 +252,24 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<
 pub fn install_panic_hook() {
     struct Withheld;
     impl color_eyre::section::PanicMessage for Withheld {
-        fn display(&self, info: &std::panic::PanicHookInfo<'_>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        fn display(
+            &self,
+            info: &std::panic::PanicHookInfo<'_>,
+            f: &mut std::fmt::Formatter<'_>,
+        ) -> std::fmt::Result {
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             writeln!(f, "keywork stopped on an internal error{place}.")?;
-            writeln!(f, "Its message is withheld because it may contain client details.")?;
-            write!(f, "The terminal has been restored; please report the place above.")
+            writeln!(
+                f,
+                "Its message is withheld because it may contain client details."
+            )?;
+            write!(
+                f,
+                "The terminal has been restored; please report the place above."
+            )
         }
     }
     let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default()

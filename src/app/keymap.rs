@@ -24,6 +24,24 @@ pub enum Action {
     Back,
     ToggleScope,
     CycleSort,
+    RecordSession,
+    RecordDna,
+    AddReadiness,
+    AddGoal,
+    NewClient,
+    Edit,
+    CompleteReview,
+    /// In a form: move to the next or previous field.
+    NextField,
+    PreviousField,
+    Save,
+    Cancel,
+    /// In a form: the key goes to the field being edited (listed so the help can name it).
+    Type,
+    /// In a question: yes, no, or discard the draft.
+    Yes,
+    No,
+    Discard,
     /// A key kept for a feature that is not built yet; it says so in the footer.
     Reserved(&'static str),
 }
@@ -73,6 +91,10 @@ pub enum Context {
     Pane(Pane),
     /// Scrolling a full-screen view: the client record or help.
     Reader,
+    /// Editing a form.
+    Form,
+    /// Answering a question (discard this? resume that?).
+    Question,
 }
 
 /// A key as the table names it: a code and whether Ctrl is held.
@@ -83,13 +105,19 @@ pub struct Key {
 }
 
 const fn key(c: char) -> Key {
-    Key { code: KeyCode::Char(c), ctrl: false }
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
 }
 const fn code(code: KeyCode) -> Key {
     Key { code, ctrl: false }
 }
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), ctrl: true }
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
 }
 
 impl Key {
@@ -110,7 +138,11 @@ impl Key {
             KeyCode::BackTab => "Shift-Tab".to_owned(),
             other => format!("{other:?}"),
         };
-        if self.ctrl { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
     }
 
     fn matches(self, event: &KeyEvent) -> bool {
@@ -136,39 +168,264 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-use Context::{Anywhere, Panes, Reader};
+use Context::{Anywhere, Form, Panes, Question, Reader};
 
 const MOVING: &[Context] = &[Panes, Reader];
 
 /// Every key binding. Order is the order of the help screen and the footer.
 pub const KEYMAP: &[Binding] = &[
-    Binding { keys: &[key('j'), code(KeyCode::Down)], action: Action::Down, contexts: MOVING, hint: Some("move"), help: "Move down" },
-    Binding { keys: &[key('k'), code(KeyCode::Up)], action: Action::Up, contexts: MOVING, hint: None, help: "Move up" },
-    Binding { keys: &[key('g'), code(KeyCode::Home)], action: Action::First, contexts: MOVING, hint: None, help: "Go to the first line" },
-    Binding { keys: &[key('G'), code(KeyCode::End)], action: Action::Last, contexts: MOVING, hint: None, help: "Go to the last line" },
-    Binding { keys: &[code(KeyCode::PageUp)], action: Action::PageUp, contexts: MOVING, hint: None, help: "Page up" },
-    Binding { keys: &[code(KeyCode::PageDown)], action: Action::PageDown, contexts: MOVING, hint: None, help: "Page down" },
-    Binding { keys: &[code(KeyCode::Enter)], action: Action::Open, contexts: &[Panes], hint: Some("open record"), help: "Open the selected client's record" },
-    Binding { keys: &[code(KeyCode::Esc)], action: Action::Back, contexts: &[Reader], hint: Some("back"), help: "Close and go back to where you were" },
-    Binding { keys: &[code(KeyCode::Tab)], action: Action::NextPane, contexts: &[Panes], hint: Some("next pane"), help: "Next pane" },
-    Binding { keys: &[code(KeyCode::BackTab)], action: Action::PreviousPane, contexts: &[Panes], hint: None, help: "Previous pane" },
-    Binding { keys: &[key('1')], action: Action::FocusPane(Pane::Caseload), contexts: &[Panes], hint: None, help: "Caseload pane" },
-    Binding { keys: &[key('2')], action: Action::FocusPane(Pane::Reviews), contexts: &[Panes], hint: None, help: "Next reviews pane" },
-    Binding { keys: &[key('3')], action: Action::FocusPane(Pane::Readiness), contexts: &[Panes], hint: None, help: "Readiness for change pane" },
-    Binding { keys: &[key('4')], action: Action::FocusPane(Pane::Plan), contexts: &[Panes], hint: None, help: "Recovery plan pane" },
-    Binding { keys: &[key('o')], action: Action::CycleSort, contexts: &[Context::Pane(Pane::Caseload)], hint: Some("sort"), help: "Sort the caseload: next due, name, days in treatment, last seen" },
-    Binding { keys: &[key('T')], action: Action::ToggleScope, contexts: &[Panes], hint: Some("my/team"), help: "Switch between my caseload and the whole team's" },
-    Binding { keys: &[key('s')], action: Action::Reserved("record a session"), contexts: &[Panes], hint: None, help: "Record a session (coming soon)" },
-    Binding { keys: &[key('r')], action: Action::Reserved("add a readiness note"), contexts: &[Panes], hint: None, help: "Add a readiness note (coming soon)" },
-    Binding { keys: &[key('a')], action: Action::Reserved("add a goal"), contexts: &[Panes], hint: None, help: "Add a goal (coming soon)" },
-    Binding { keys: &[key('n')], action: Action::Reserved("add a new client"), contexts: &[Panes], hint: None, help: "New client (coming soon)" },
-    Binding { keys: &[key('e')], action: Action::Reserved("edit"), contexts: &[Panes], hint: None, help: "Edit the selected item (coming soon)" },
-    Binding { keys: &[key('c')], action: Action::Reserved("complete a review"), contexts: &[Panes], hint: None, help: "Complete the selected review (coming soon)" },
-    Binding { keys: &[key('d')], action: Action::Reserved("record a DNA"), contexts: &[Panes], hint: None, help: "Record a did-not-attend (coming soon)" },
-    Binding { keys: &[key('/')], action: Action::Reserved("search"), contexts: &[Panes], hint: None, help: "Search clients (coming soon)" },
-    Binding { keys: &[key('?')], action: Action::ToggleHelp, contexts: &[Anywhere], hint: Some("help"), help: "Show or hide this help" },
-    Binding { keys: &[key('q')], action: Action::Quit, contexts: &[Anywhere], hint: Some("quit"), help: "Quit" },
-    Binding { keys: &[ctrl('c')], action: Action::Quit, contexts: &[Anywhere], hint: None, help: "Quit from anywhere" },
+    Binding {
+        keys: &[key('j'), code(KeyCode::Down)],
+        action: Action::Down,
+        contexts: MOVING,
+        hint: Some("move"),
+        help: "Move down",
+    },
+    Binding {
+        keys: &[key('k'), code(KeyCode::Up)],
+        action: Action::Up,
+        contexts: MOVING,
+        hint: None,
+        help: "Move up",
+    },
+    Binding {
+        keys: &[key('g'), code(KeyCode::Home)],
+        action: Action::First,
+        contexts: MOVING,
+        hint: None,
+        help: "Go to the first line",
+    },
+    Binding {
+        keys: &[key('G'), code(KeyCode::End)],
+        action: Action::Last,
+        contexts: MOVING,
+        hint: None,
+        help: "Go to the last line",
+    },
+    Binding {
+        keys: &[code(KeyCode::PageUp)],
+        action: Action::PageUp,
+        contexts: MOVING,
+        hint: None,
+        help: "Page up",
+    },
+    Binding {
+        keys: &[code(KeyCode::PageDown)],
+        action: Action::PageDown,
+        contexts: MOVING,
+        hint: None,
+        help: "Page down",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        action: Action::Open,
+        contexts: &[Panes],
+        hint: Some("open record"),
+        help: "Open the selected client's record",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Back,
+        contexts: &[Reader],
+        hint: Some("back"),
+        help: "Close and go back to where you were",
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        action: Action::NextPane,
+        contexts: &[Panes],
+        hint: Some("next pane"),
+        help: "Next pane",
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab)],
+        action: Action::PreviousPane,
+        contexts: &[Panes],
+        hint: None,
+        help: "Previous pane",
+    },
+    Binding {
+        keys: &[key('1')],
+        action: Action::FocusPane(Pane::Caseload),
+        contexts: &[Panes],
+        hint: None,
+        help: "Caseload pane",
+    },
+    Binding {
+        keys: &[key('2')],
+        action: Action::FocusPane(Pane::Reviews),
+        contexts: &[Panes],
+        hint: None,
+        help: "Next reviews pane",
+    },
+    Binding {
+        keys: &[key('3')],
+        action: Action::FocusPane(Pane::Readiness),
+        contexts: &[Panes],
+        hint: None,
+        help: "Readiness for change pane",
+    },
+    Binding {
+        keys: &[key('4')],
+        action: Action::FocusPane(Pane::Plan),
+        contexts: &[Panes],
+        hint: None,
+        help: "Recovery plan pane",
+    },
+    Binding {
+        keys: &[key('o')],
+        action: Action::CycleSort,
+        contexts: &[Context::Pane(Pane::Caseload)],
+        hint: Some("sort"),
+        help: "Sort the caseload: next due, name, days in treatment, last seen",
+    },
+    Binding {
+        keys: &[key('T')],
+        action: Action::ToggleScope,
+        contexts: &[Panes],
+        hint: Some("my/team"),
+        help: "Switch between my caseload and the whole team's",
+    },
+    Binding {
+        keys: &[key('s')],
+        action: Action::RecordSession,
+        contexts: &[Panes],
+        hint: Some("session"),
+        help: "Record a session with the selected client",
+    },
+    Binding {
+        keys: &[key('d')],
+        action: Action::RecordDna,
+        contexts: &[Panes],
+        hint: Some("DNA"),
+        help: "Record that the selected client did not attend today",
+    },
+    Binding {
+        keys: &[key('r')],
+        action: Action::AddReadiness,
+        contexts: &[Panes],
+        hint: None,
+        help: "Add a readiness note for the selected client",
+    },
+    Binding {
+        keys: &[key('a')],
+        action: Action::AddGoal,
+        contexts: &[Panes],
+        hint: None,
+        help: "Add a goal to the selected client's plan",
+    },
+    Binding {
+        keys: &[key('e')],
+        action: Action::Edit,
+        contexts: &[Panes],
+        hint: None,
+        help: "Edit: the client (in the caseload) or the goal and its actions (in the plan)",
+    },
+    Binding {
+        keys: &[key('c')],
+        action: Action::CompleteReview,
+        contexts: &[Context::Pane(Pane::Reviews)],
+        hint: Some("complete"),
+        help: "Complete the selected review and schedule the next",
+    },
+    Binding {
+        keys: &[key('n')],
+        action: Action::NewClient,
+        contexts: &[Panes],
+        hint: None,
+        help: "Add a new client",
+    },
+    Binding {
+        keys: &[key('/')],
+        action: Action::Reserved("search"),
+        contexts: &[Panes],
+        hint: None,
+        help: "Search clients (coming soon)",
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        action: Action::NextField,
+        contexts: &[Form],
+        hint: Some("next field"),
+        help: "Next field",
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab)],
+        action: Action::PreviousField,
+        contexts: &[Form],
+        hint: None,
+        help: "Previous field",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        action: Action::Type,
+        contexts: &[Form],
+        hint: None,
+        help: "Next field (a new line inside a note)",
+    },
+    Binding {
+        keys: &[key(' ')],
+        action: Action::Type,
+        contexts: &[Form],
+        hint: Some("toggle"),
+        help: "Toggle a choice or a tick box",
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        action: Action::Save,
+        contexts: &[Form],
+        hint: Some("save"),
+        help: "Save the form, from any field",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Form],
+        hint: Some("cancel"),
+        help: "Cancel the form (asks first if anything was typed)",
+    },
+    Binding {
+        keys: &[key('y'), code(KeyCode::Enter)],
+        action: Action::Yes,
+        contexts: &[Question],
+        hint: Some("yes"),
+        help: "Yes",
+    },
+    Binding {
+        keys: &[key('n'), code(KeyCode::Esc)],
+        action: Action::No,
+        contexts: &[Question],
+        hint: Some("no"),
+        help: "No (keep as it is)",
+    },
+    Binding {
+        keys: &[key('d')],
+        action: Action::Discard,
+        contexts: &[Question],
+        hint: Some("discard"),
+        help: "Discard the unsaved draft",
+    },
+    Binding {
+        keys: &[key('?')],
+        action: Action::ToggleHelp,
+        contexts: &[Panes, Reader],
+        hint: Some("help"),
+        help: "Show or hide this help",
+    },
+    Binding {
+        keys: &[key('q')],
+        action: Action::Quit,
+        contexts: &[Panes, Reader],
+        hint: Some("quit"),
+        help: "Quit",
+    },
+    Binding {
+        keys: &[ctrl('c')],
+        action: Action::Quit,
+        contexts: &[Anywhere],
+        hint: None,
+        help: "Quit from anywhere (an open form is kept as a draft)",
+    },
 ];
 
 /// The situation a key arrives in.
@@ -176,22 +433,32 @@ pub const KEYMAP: &[Binding] = &[
 pub enum Situation {
     Panes(Pane),
     Reader,
+    Form,
+    Question,
 }
 
 impl Binding {
     pub fn applies(&self, situation: Situation) -> bool {
-        self.contexts.iter().any(|context| match (context, situation) {
-            (Context::Anywhere, _) => true,
-            (Context::Panes, Situation::Panes(_)) => true,
-            (Context::Pane(pane), Situation::Panes(focus)) => *pane == focus,
-            (Context::Reader, Situation::Reader) => true,
-            _ => false,
-        })
+        self.contexts
+            .iter()
+            .any(|context| match (context, situation) {
+                (Context::Anywhere, _) => true,
+                (Context::Panes, Situation::Panes(_)) => true,
+                (Context::Pane(pane), Situation::Panes(focus)) => *pane == focus,
+                (Context::Reader, Situation::Reader) => true,
+                (Context::Form, Situation::Form) => true,
+                (Context::Question, Situation::Question) => true,
+                _ => false,
+            })
     }
 
     /// The keys joined for display: `j/Down`.
     pub fn key_names(&self) -> String {
-        self.keys.iter().map(|k| k.name()).collect::<Vec<_>>().join("/")
+        self.keys
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -210,7 +477,10 @@ pub fn action_for(event: &KeyEvent, situation: Situation) -> Option<Action> {
 
 /// Bindings to hint at in the footer, in table order.
 pub fn hints(situation: Situation) -> impl Iterator<Item = (String, &'static str)> {
-    KEYMAP.iter().filter(move |b| b.applies(situation)).filter_map(|b| b.hint.map(|hint| (b.key_names(), hint)))
+    KEYMAP
+        .iter()
+        .filter(move |b| b.applies(situation))
+        .filter_map(|b| b.hint.map(|hint| (b.key_names(), hint)))
 }
 
 #[cfg(test)]
@@ -224,15 +494,24 @@ mod tests {
     #[test]
     fn j_and_down_move_down_in_panes_and_reader() {
         for situation in [Situation::Panes(Pane::Caseload), Situation::Reader] {
-            assert_eq!(action_for(&press(KeyCode::Char('j')), situation), Some(Action::Down));
-            assert_eq!(action_for(&press(KeyCode::Down), situation), Some(Action::Down));
+            assert_eq!(
+                action_for(&press(KeyCode::Char('j')), situation),
+                Some(Action::Down)
+            );
+            assert_eq!(
+                action_for(&press(KeyCode::Down), situation),
+                Some(Action::Down)
+            );
         }
     }
 
     #[test]
     fn sort_key_only_works_in_the_caseload() {
         let o = press(KeyCode::Char('o'));
-        assert_eq!(action_for(&o, Situation::Panes(Pane::Caseload)), Some(Action::CycleSort));
+        assert_eq!(
+            action_for(&o, Situation::Panes(Pane::Caseload)),
+            Some(Action::CycleSort)
+        );
         assert_eq!(action_for(&o, Situation::Panes(Pane::Plan)), None);
     }
 
@@ -241,14 +520,39 @@ mod tests {
         for c in ['c', 'C'] {
             let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
             assert_eq!(action_for(&event, Situation::Reader), Some(Action::Quit));
-            assert_eq!(action_for(&event, Situation::Panes(Pane::Reviews)), Some(Action::Quit));
+            assert_eq!(
+                action_for(&event, Situation::Panes(Pane::Reviews)),
+                Some(Action::Quit)
+            );
         }
     }
 
     #[test]
-    fn plain_c_is_reserved_not_quit() {
+    fn plain_c_completes_a_review_not_quit() {
         let action = action_for(&press(KeyCode::Char('c')), Situation::Panes(Pane::Reviews));
-        assert_eq!(action, Some(Action::Reserved("complete a review")));
+        assert_eq!(action, Some(Action::CompleteReview));
+    }
+
+    #[test]
+    fn typing_q_or_question_mark_in_a_form_types_them() {
+        for c in ['q', '?', 's', 'j'] {
+            assert_eq!(
+                action_for(&press(KeyCode::Char(c)), Situation::Form),
+                None,
+                "{c}"
+            );
+        }
+        assert_eq!(
+            action_for(
+                &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
+                Situation::Form
+            ),
+            Some(Action::Save)
+        );
+        assert_eq!(
+            action_for(&press(KeyCode::Esc), Situation::Form),
+            Some(Action::Cancel)
+        );
     }
 
     #[test]
@@ -263,7 +567,10 @@ mod tests {
         for binding in KEYMAP {
             for key in binding.keys {
                 if key.ctrl {
-                    assert!(!matches!(key.code, KeyCode::Char('a' | 'b' | 'h' | 'i' | 'm' | 'l')), "{binding:?}");
+                    assert!(
+                        !matches!(key.code, KeyCode::Char('a' | 'b' | 'h' | 'i' | 'm' | 'l')),
+                        "{binding:?}"
+                    );
                 }
             }
         }
@@ -271,7 +578,11 @@ mod tests {
 
     #[test]
     fn no_two_bindings_share_a_key_in_the_same_situation() {
-        let situations = Pane::ALL.map(Situation::Panes).into_iter().chain([Situation::Reader]);
+        let situations = Pane::ALL.map(Situation::Panes).into_iter().chain([
+            Situation::Reader,
+            Situation::Form,
+            Situation::Question,
+        ]);
         for situation in situations {
             let mut seen = Vec::new();
             for binding in KEYMAP.iter().filter(|b| b.applies(situation)) {
@@ -284,18 +595,38 @@ mod tests {
     }
 
     #[test]
-    fn every_reserved_key_of_the_next_issues_is_bound() {
-        for c in ['s', 'r', 'a', 'n', 'e', 'c', 'd', '/'] {
-            let action = action_for(&press(KeyCode::Char(c)), Situation::Panes(Pane::Caseload));
-            assert!(matches!(action, Some(Action::Reserved(_))), "{c}");
+    fn recording_keys_work_from_any_pane() {
+        for (c, expected) in [
+            ('s', Action::RecordSession),
+            ('d', Action::RecordDna),
+            ('r', Action::AddReadiness),
+            ('a', Action::AddGoal),
+            ('n', Action::NewClient),
+            ('e', Action::Edit),
+        ] {
+            for pane in Pane::ALL {
+                assert_eq!(
+                    action_for(&press(KeyCode::Char(c)), Situation::Panes(pane)),
+                    Some(expected),
+                    "{c} in {pane:?}"
+                );
+            }
         }
+        assert_eq!(
+            action_for(&press(KeyCode::Char('/')), Situation::Panes(Pane::Plan)),
+            Some(Action::Reserved("search"))
+        );
     }
 
     #[test]
     fn footer_hints_follow_the_focused_pane() {
-        let caseload: Vec<_> = hints(Situation::Panes(Pane::Caseload)).map(|(_, h)| h).collect();
+        let caseload: Vec<_> = hints(Situation::Panes(Pane::Caseload))
+            .map(|(_, h)| h)
+            .collect();
         assert!(caseload.contains(&"sort"));
-        let plan: Vec<_> = hints(Situation::Panes(Pane::Plan)).map(|(_, h)| h).collect();
+        let plan: Vec<_> = hints(Situation::Panes(Pane::Plan))
+            .map(|(_, h)| h)
+            .collect();
         assert!(!plan.contains(&"sort"));
         let reader: Vec<_> = hints(Situation::Reader).map(|(_, h)| h).collect();
         assert!(reader.contains(&"back") && !reader.contains(&"next pane"));

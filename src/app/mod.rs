@@ -1,14 +1,18 @@
 //! The application's state and how it changes: key actions come in, `update` changes the state
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
+mod editor;
 pub mod keymap;
 pub mod record;
 mod scroll;
 
 use crate::config::Settings;
 use crate::domain::{Name, ReadinessNote, Stored, Worker};
-use crate::store::{CaseloadRow, DueReview, PlanGoal, Result, Scope, Store};
+use crate::form::forms::FormKind;
+use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store};
 use chrono::{Duration, NaiveDate};
+use crossterm::event::KeyEvent;
+pub use editor::{Context as EditorContext, Editor};
 pub use keymap::{Action, Pane, Situation};
 pub use record::{DocLine, LineKind};
 pub use scroll::Cursor;
@@ -77,7 +81,29 @@ pub struct Viewport {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     /// The client record, as lines, and how far down it is scrolled.
-    Record { client_id: i64, lines: Vec<DocLine>, scroll: usize },
+    Record {
+        client_id: i64,
+        lines: Vec<DocLine>,
+        scroll: usize,
+    },
+}
+
+/// A question waiting for an answer before anything else.
+#[derive(Debug, Clone)]
+pub enum Question {
+    /// Esc on a form with typing in it.
+    DiscardForm,
+    /// A draft left by a dropped connection, a crash or Ctrl-C.
+    Resume { draft: Stored<Draft>, text: String },
+}
+
+impl Question {
+    pub fn text(&self) -> &str {
+        match self {
+            Question::DiscardForm => "Discard what you typed? Nothing will be saved.",
+            Question::Resume { text, .. } => text,
+        }
+    }
 }
 
 /// One line of the "Next reviews" pane: a group heading or a review.
@@ -141,6 +167,8 @@ pub struct App {
     pub plan_cursor: Cursor,
     pub overlay: Option<Overlay>,
     pub help: Option<usize>,
+    pub editor: Option<Editor>,
+    pub question: Option<Question>,
     pub message: Option<String>,
     pub viewport: Viewport,
     pub quit: bool,
@@ -149,13 +177,22 @@ pub struct App {
 impl App {
     /// Opens on the worker's own caseload, or on the team's when they have no clients of their
     /// own (a team lead, a new worker, someone not on the team).
-    pub fn new(store: &Store, settings: Settings, identity: Identity, viewport: Viewport) -> Result<Self> {
+    pub fn new(
+        store: &Store,
+        settings: Settings,
+        identity: Identity,
+        viewport: Viewport,
+    ) -> Result<Self> {
         let own = match &identity.worker {
-            Some(worker) if store.active_client_count(Scope::Worker(worker.id))? > 0 => Some(worker.id),
+            Some(worker) if store.active_client_count(Scope::Worker(worker.id))? > 0 => {
+                Some(worker.id)
+            }
             _ => None,
         };
         let masthead = Masthead {
-            service: store.meta(crate::store::META_SERVICE_NAME)?.unwrap_or_else(|| file_name(store)),
+            service: store
+                .meta(crate::store::META_SERVICE_NAME)?
+                .unwrap_or_else(|| file_name(store)),
             demo: store.is_demo()?,
         };
         let mut app = App {
@@ -179,36 +216,91 @@ impl App {
             plan_cursor: Cursor::default(),
             overlay: None,
             help: None,
+            editor: None,
+            question: None,
             message: None,
             viewport,
             quit: false,
         };
         app.reload(store)?;
+        app.offer_next_draft(store)?;
         Ok(app)
     }
 
     /// Which bindings apply now.
     pub fn situation(&self) -> Situation {
-        if self.help.is_some() || self.overlay.is_some() { Situation::Reader } else { Situation::Panes(self.focus) }
+        if self.question.is_some() {
+            Situation::Question
+        } else if self.editor.is_some() {
+            Situation::Form
+        } else if self.help.is_some() || self.overlay.is_some() {
+            Situation::Reader
+        } else {
+            Situation::Panes(self.focus)
+        }
+    }
+
+    /// A key press: the keymap's action for it here, or typing into the open form.
+    pub fn key(&mut self, key: KeyEvent, store: &mut Store) -> Result<()> {
+        let situation = self.situation();
+        match keymap::action_for(&key, situation) {
+            Some(Action::Type) | None if situation == Situation::Form => self.type_key(key, store),
+            Some(action) => self.update(action, store),
+            None => Ok(()),
+        }
     }
 
     pub fn worker_name(&self) -> Option<&Name> {
-        self.identity.worker.as_ref().map(|w| &w.record.display_name)
+        self.identity
+            .worker
+            .as_ref()
+            .map(|w| &w.record.display_name)
     }
 
     pub fn has_own_caseload(&self) -> bool {
         matches!(self.scope, Scope::Worker(_))
-            || self.identity.worker.as_ref().is_some_and(|w| w.record.role == crate::domain::Role::KeyWorker)
+            || self
+                .identity
+                .worker
+                .as_ref()
+                .is_some_and(|w| w.record.role == crate::domain::Role::KeyWorker)
     }
 
     /// Applies one action. Store errors come back to the caller, which shows them in the footer.
-    pub fn update(&mut self, action: Action, store: &Store) -> Result<()> {
+    pub fn update(&mut self, action: Action, store: &mut Store) -> Result<()> {
         self.message = None;
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                // An open form is kept as a draft and offered back next time.
+                self.write_draft(store)?;
+                self.quit = true;
+            }
+            Action::Yes | Action::No | Action::Discard => self.answer(action, store)?,
+            Action::NextField | Action::PreviousField => {
+                if let Some(editor) = &mut self.editor {
+                    editor.form.step(action == Action::NextField);
+                }
+            }
+            Action::Save => self.save_form(store)?,
+            Action::Cancel => self.cancel_form(store)?,
+            Action::Type => {}
+            Action::RecordSession => self.open_form(FormKind::Session, false, store)?,
+            Action::RecordDna => self.open_form(FormKind::Dna, false, store)?,
+            Action::AddReadiness => self.open_form(FormKind::Readiness, false, store)?,
+            Action::AddGoal => self.open_form(FormKind::Goal, false, store)?,
+            Action::NewClient => self.open_form(FormKind::Client, false, store)?,
+            Action::Edit if self.focus == Pane::Plan => {
+                self.open_form(FormKind::Goal, true, store)?
+            }
+            Action::Edit => self.open_form(FormKind::Client, true, store)?,
+            Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
             Action::Back => self.back(),
-            Action::Reserved(what) => self.message = Some(format!("Not built yet: {what} arrives in the next release.")),
+            Action::Reserved(what) => {
+                self.message = Some(format!(
+                    "Not built yet: {what} arrives in the next release."
+                ))
+            }
             _ if self.situation() == Situation::Reader => self.scroll_reader(action),
             Action::NextPane => self.focus_pane(self.focus.next(), store)?,
             Action::PreviousPane => self.focus_pane(self.focus.previous(), store)?,
@@ -220,7 +312,12 @@ impl App {
                 self.message = Some(format!("Caseload sorted by {}.", self.sort.label()));
             }
             Action::Open => self.open_record(store)?,
-            Action::Up | Action::Down | Action::First | Action::Last | Action::PageUp | Action::PageDown => {
+            Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown => {
                 self.move_in_pane(action, store)?;
             }
         }
@@ -239,7 +336,10 @@ impl App {
         self.follow_reviews();
         self.selected_client = None;
         self.select_from_focus(store)?;
-        if let Some(Overlay::Record { client_id, scroll, .. }) = &self.overlay {
+        if let Some(Overlay::Record {
+            client_id, scroll, ..
+        }) = &self.overlay
+        {
             let (client_id, scroll) = (*client_id, *scroll);
             self.show_record(store, client_id, scroll)?;
         }
@@ -249,11 +349,16 @@ impl App {
     /// The terminal changed size: keep selections in view and re-wrap the record.
     pub fn resize(&mut self, viewport: Viewport, store: &Store) -> Result<()> {
         self.viewport = viewport;
-        self.caseload_cursor.follow(self.caseload_cursor.selected, 1, viewport.caseload);
+        self.caseload_cursor
+            .follow(self.caseload_cursor.selected, 1, viewport.caseload);
         self.follow_reviews();
-        self.readiness_cursor.follow(self.readiness_cursor.selected, 1, viewport.readiness);
+        self.readiness_cursor
+            .follow(self.readiness_cursor.selected, 1, viewport.readiness);
         self.follow_plan();
-        if let Some(Overlay::Record { client_id, scroll, .. }) = &self.overlay {
+        if let Some(Overlay::Record {
+            client_id, scroll, ..
+        }) = &self.overlay
+        {
             let (client_id, scroll) = (*client_id, *scroll);
             self.show_record(store, client_id, scroll)?;
         }
@@ -303,7 +408,9 @@ impl App {
                 self.message = Some("Showing my caseload.".into());
             }
             (Scope::Team, None) => {
-                self.message = Some("You are not on the team list, so there is no caseload of your own.".into());
+                self.message = Some(
+                    "You are not on the team list, so there is no caseload of your own.".into(),
+                );
                 return Ok(());
             }
             (Scope::Worker(_), _) => {
@@ -317,45 +424,65 @@ impl App {
     }
 
     fn sort_caseload(&mut self) {
-        let keep = self.caseload.get(self.caseload_cursor.selected).map(|r| r.client_id);
+        let keep = self
+            .caseload
+            .get(self.caseload_cursor.selected)
+            .map(|r| r.client_id);
         self.sort_caseload_keeping(keep);
     }
 
     fn sort_caseload_keeping(&mut self, keep: Option<i64>) {
         let today = self.today;
         match self.sort {
-            Sort::Due => self.caseload.sort_by_key(|r| (r.next_review_due.is_none(), r.next_review_due)),
-            Sort::Name => self.caseload.sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
-            Sort::DaysInTreatment => {
-                self.caseload.sort_by_key(|r| std::cmp::Reverse(r.treatment_start.map(|s| (today - s).num_days())))
-            }
+            Sort::Due => self
+                .caseload
+                .sort_by_key(|r| (r.next_review_due.is_none(), r.next_review_due)),
+            Sort::Name => self
+                .caseload
+                .sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
+            Sort::DaysInTreatment => self.caseload.sort_by_key(|r| {
+                std::cmp::Reverse(r.treatment_start.map(|s| (today - s).num_days()))
+            }),
             Sort::LastSeen => self.caseload.sort_by_key(|r| r.last_seen),
         }
         let index = keep.and_then(|id| self.caseload.iter().position(|r| r.client_id == id));
         self.caseload_cursor.selected = index.unwrap_or(self.caseload_cursor.selected);
         self.caseload_cursor.clamp(self.caseload.len());
-        self.caseload_cursor.follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
+        self.caseload_cursor
+            .follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
     }
 
     fn move_in_pane(&mut self, action: Action, store: &Store) -> Result<()> {
         match self.focus {
             Pane::Caseload => {
-                self.caseload_cursor.apply(action, self.caseload.len(), self.viewport.caseload);
-                self.caseload_cursor.follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
+                self.caseload_cursor
+                    .apply(action, self.caseload.len(), self.viewport.caseload);
+                self.caseload_cursor.follow(
+                    self.caseload_cursor.selected,
+                    1,
+                    self.viewport.caseload,
+                );
                 self.select_from_focus(store)?;
             }
             Pane::Reviews => {
-                self.reviews_cursor.apply(action, self.reviews.len(), self.viewport.reviews);
+                self.reviews_cursor
+                    .apply(action, self.reviews.len(), self.viewport.reviews);
                 self.follow_reviews();
                 self.select_from_focus(store)?;
                 self.point_caseload_at_selected();
             }
             Pane::Readiness => {
-                self.readiness_cursor.apply(action, self.readiness.len(), self.viewport.readiness);
-                self.readiness_cursor.follow(self.readiness_cursor.selected, 1, self.viewport.readiness);
+                self.readiness_cursor
+                    .apply(action, self.readiness.len(), self.viewport.readiness);
+                self.readiness_cursor.follow(
+                    self.readiness_cursor.selected,
+                    1,
+                    self.viewport.readiness,
+                );
             }
             Pane::Plan => {
-                self.plan_cursor.apply(action, self.plan.len(), self.viewport.plan / 2);
+                self.plan_cursor
+                    .apply(action, self.plan.len(), self.viewport.plan / 2);
                 self.follow_plan();
             }
         }
@@ -366,9 +493,17 @@ impl App {
     /// or in the reviews pane while that has focus.
     fn select_from_focus(&mut self, store: &Store) -> Result<()> {
         let client = match self.focus {
-            Pane::Reviews => self.reviews.get(self.reviews_cursor.selected).map(|r| r.client_id),
-            Pane::Caseload => self.caseload.get(self.caseload_cursor.selected).map(|r| r.client_id),
-            Pane::Readiness | Pane::Plan => self.selected_client.or_else(|| self.caseload.first().map(|r| r.client_id)),
+            Pane::Reviews => self
+                .reviews
+                .get(self.reviews_cursor.selected)
+                .map(|r| r.client_id),
+            Pane::Caseload => self
+                .caseload
+                .get(self.caseload_cursor.selected)
+                .map(|r| r.client_id),
+            Pane::Readiness | Pane::Plan => self
+                .selected_client
+                .or_else(|| self.caseload.first().map(|r| r.client_id)),
         };
         if client != self.selected_client {
             self.load_client(store, client)?;
@@ -378,16 +513,27 @@ impl App {
 
     /// Keeps the caseload's selection on the client chosen elsewhere, so going back finds them.
     fn point_caseload_at_selected(&mut self) {
-        if let Some(index) = self.caseload.iter().position(|r| Some(r.client_id) == self.selected_client) {
+        if let Some(index) = self
+            .caseload
+            .iter()
+            .position(|r| Some(r.client_id) == self.selected_client)
+        {
             self.caseload_cursor.selected = index;
-            self.caseload_cursor.follow(index, 1, self.viewport.caseload);
+            self.caseload_cursor
+                .follow(index, 1, self.viewport.caseload);
         }
     }
 
     fn load_client(&mut self, store: &Store, client: Option<i64>) -> Result<()> {
         self.selected_client = client;
-        self.readiness = client.map(|id| store.readiness_notes(id)).transpose()?.unwrap_or_default();
-        self.plan = client.map(|id| store.plan(id)).transpose()?.unwrap_or_default();
+        self.readiness = client
+            .map(|id| store.readiness_notes(id))
+            .transpose()?
+            .unwrap_or_default();
+        self.plan = client
+            .map(|id| store.plan(id))
+            .transpose()?
+            .unwrap_or_default();
         self.plan_lines = plan_lines(&self.plan);
         self.readiness_cursor = Cursor::default();
         self.plan_cursor = Cursor::default();
@@ -408,30 +554,46 @@ impl App {
         let record = store.client_record(client_id)?;
         let lines = record::document(&record, self.today, self.viewport.reader_width);
         let scroll = scroll.min(lines.len().saturating_sub(self.viewport.reader.max(1)));
-        self.overlay = Some(Overlay::Record { client_id, lines, scroll });
+        self.overlay = Some(Overlay::Record {
+            client_id,
+            lines,
+            scroll,
+        });
         Ok(())
     }
 
     fn follow_reviews(&mut self) {
-        let line = self.review_lines.iter().position(|l| *l == ReviewLine::Review(self.reviews_cursor.selected));
+        let line = self
+            .review_lines
+            .iter()
+            .position(|l| *l == ReviewLine::Review(self.reviews_cursor.selected));
         // Show the group heading above the first review of a group too.
         let line = line.unwrap_or(0);
         let heading_above = line > 0 && matches!(self.review_lines[line - 1], ReviewLine::Group(_));
         let start = if heading_above { line - 1 } else { line };
-        self.reviews_cursor.follow(start, line - start + 1, self.viewport.reviews);
+        self.reviews_cursor
+            .follow(start, line - start + 1, self.viewport.reviews);
     }
 
     fn follow_plan(&mut self) {
         let selected = self.plan_cursor.selected;
-        let line = self.plan_lines.iter().position(|l| *l == PlanLine::Words(selected)).unwrap_or(0);
+        let line = self
+            .plan_lines
+            .iter()
+            .position(|l| *l == PlanLine::Words(selected))
+            .unwrap_or(0);
         let heading_above = line > 0 && matches!(self.plan_lines[line - 1], PlanLine::Domain(_));
         let start = if heading_above { line - 1 } else { line };
-        self.plan_cursor.follow(start, line - start + 2, self.viewport.plan);
+        self.plan_cursor
+            .follow(start, line - start + 2, self.viewport.plan);
     }
 }
 
 fn file_name(store: &Store) -> String {
-    store.path().file_name().map_or_else(|| "keywork".into(), |n| n.to_string_lossy().into_owned())
+    store
+        .path()
+        .file_name()
+        .map_or_else(|| "keywork".into(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Reviews grouped Overdue / This week / Later, in due order, each group under its heading.

@@ -38,7 +38,10 @@ struct Doc {
 
 impl Doc {
     fn push(&mut self, kind: LineKind, text: impl Into<String>) {
-        self.lines.push(DocLine { kind, text: text.into() });
+        self.lines.push(DocLine {
+            kind,
+            text: text.into(),
+        });
     }
 
     fn heading(&mut self, text: &str) {
@@ -56,7 +59,11 @@ impl Doc {
     }
 
     fn field(&mut self, label: &str, value: impl AsRef<str>) {
-        self.wrapped(LineKind::Text, &format!("{label:<18} {}", value.as_ref()), 2);
+        self.wrapped(
+            LineKind::Text,
+            &format!("{label:<18} {}", value.as_ref()),
+            2,
+        );
     }
 }
 
@@ -70,11 +77,19 @@ fn optional_date(date: Option<NaiveDate>) -> String {
 
 fn scores(note: &ReadinessNote) -> String {
     let s = |score: Option<Score>| score.map_or_else(|| "-".into(), |s| s.get().to_string());
-    format!("importance {}  confidence {}  readiness {}", s(note.importance), s(note.confidence), s(note.readiness))
+    format!(
+        "importance {}  confidence {}  readiness {}",
+        s(note.importance),
+        s(note.confidence),
+        s(note.readiness)
+    )
 }
 
 pub fn document(record: &ClientRecord, today: NaiveDate, width: usize) -> Vec<DocLine> {
-    let mut doc = Doc { lines: Vec::new(), width: width.max(20) };
+    let mut doc = Doc {
+        lines: Vec::new(),
+        width: width.max(20),
+    };
     details(&mut doc, record, today);
     risks(&mut doc, &record.client.record, today);
     prescriptions(&mut doc, record, today);
@@ -87,30 +102,60 @@ pub fn document(record: &ClientRecord, today: NaiveDate, width: usize) -> Vec<Do
 
 fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     let c = &record.client.record;
-    let known = c.preferred_name.as_ref().map(|p| format!(" (known as {})", clean(p.as_str()))).unwrap_or_default();
+    let known = c
+        .preferred_name
+        .as_ref()
+        .map(|p| format!(" (known as {})", clean(p.as_str())))
+        .unwrap_or_default();
     doc.wrapped(
         LineKind::Title,
-        &format!("{}  {} {}{known}, age {}", c.reference, clean(c.given_name.as_str()), clean(c.family_name.as_str()), c.age(today)),
+        &format!(
+            "{}  {} {}{known}, age {}",
+            c.reference,
+            clean(c.given_name.as_str()),
+            clean(c.family_name.as_str()),
+            c.age(today)
+        ),
         0,
     );
     doc.heading("Details");
     doc.field("Status", c.status.label());
     doc.field("Key worker", clean(record.key_worker.as_str()));
     doc.field("Treatment", c.modality.label());
-    let days = c.days_in_treatment(today).map(|d| format!(" ({d} days in treatment)")).unwrap_or_default();
+    let days = c
+        .days_in_treatment(today)
+        .map(|d| format!(" ({d} days in treatment)"))
+        .unwrap_or_default();
     doc.field("Referred", uk_date(c.referral_date));
-    doc.field("Treatment start", format!("{}{days}", optional_date(c.treatment_start)));
+    doc.field(
+        "Treatment start",
+        format!("{}{days}", optional_date(c.treatment_start)),
+    );
     let others: Vec<_> = c.other_substances.iter().map(|s| s.label()).collect();
     let substances = if others.is_empty() {
         c.primary_substance.label().to_owned()
     } else {
-        format!("{}; also {}", c.primary_substance.label(), others.join(", "))
+        format!(
+            "{}; also {}",
+            c.primary_substance.label(),
+            others.join(", ")
+        )
     };
     doc.field("Substances", substances);
     doc.field("Injecting", c.injecting.label());
     doc.field("Date of birth", uk_date(c.date_of_birth));
-    doc.field("NHS number", c.nhs_number.as_ref().map_or_else(|| "not recorded".into(), |n| n.to_string()));
-    doc.field("Shared care", c.shared_care.as_ref().map_or_else(|| "none".into(), |n| clean(n.as_str()).into_owned()));
+    doc.field(
+        "NHS number",
+        c.nhs_number
+            .as_ref()
+            .map_or_else(|| "not recorded".into(), |n| n.to_string()),
+    );
+    doc.field(
+        "Shared care",
+        c.shared_care
+            .as_ref()
+            .map_or_else(|| "none".into(), |n| clean(n.as_str()).into_owned()),
+    );
 }
 
 fn risks(doc: &mut Doc, c: &Client, today: NaiveDate) {
@@ -120,10 +165,16 @@ fn risks(doc: &mut Doc, c: &Client, today: NaiveDate) {
         doc.push(LineKind::Alert, "  ! Overdose risk");
     }
     if r.recently_released(today) {
-        doc.push(LineKind::Alert, "  ! Released from prison recently: highest overdose risk in the first weeks");
+        doc.push(
+            LineKind::Alert,
+            "  ! Released from prison recently: highest overdose risk in the first weeks",
+        );
     }
     if r.safeguarding_children {
-        doc.push(LineKind::Alert, "  ! Safeguarding: children in the household");
+        doc.push(
+            LineKind::Alert,
+            "  ! Safeguarding: children in the household",
+        );
     }
     doc.field("Overdose risk", yes_no(r.overdose_risk));
     let naloxone = match (r.naloxone_held, r.naloxone_supplied_on) {
@@ -135,7 +186,10 @@ fn risks(doc: &mut Doc, c: &Client, today: NaiveDate) {
     doc.field("Naloxone", naloxone);
     doc.field("Safeguarding", yes_no(r.safeguarding_children));
     doc.field("Prison release", optional_date(r.prison_release_on));
-    doc.field("Hep B vaccination", r.hep_b.map_or("not recorded", |h| h.label()));
+    doc.field(
+        "Hep B vaccination",
+        r.hep_b.map_or("not recorded", |h| h.label()),
+    );
     doc.field("Hep C test", optional_date(r.hep_c_tested_on));
     doc.field("HIV test", optional_date(r.hiv_tested_on));
 }
@@ -151,28 +205,56 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
             Some(end) => format!("{} to {}", uk_date(p.started_on), uk_date(end)),
             None => format!("since {}", uk_date(p.started_on)),
         };
-        let kind = if p.is_current(today) { LineKind::Text } else { LineKind::Muted };
-        let text = format!("{} {} mg {}, {}, {when}", p.medicine.label(), p.dose_mg, p.interval.label(), p.supervision.label().to_lowercase());
+        let kind = if p.is_current(today) {
+            LineKind::Text
+        } else {
+            LineKind::Muted
+        };
+        let text = format!(
+            "{} {} mg {}, {}, {when}",
+            p.medicine.label(),
+            p.dose_mg,
+            p.interval.label(),
+            p.supervision.label().to_lowercase()
+        );
         doc.wrapped(kind, &text, 2);
     }
 }
 
 fn reviews(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     doc.heading("Reviews");
-    for review in record.reviews.iter().filter(|r| r.record.completion.is_none()) {
+    for review in record
+        .reviews
+        .iter()
+        .filter(|r| r.record.completion.is_none())
+    {
         let r = &review.record;
         let days = (r.due_on - today).num_days();
         let (kind, when) = if days < 0 {
-            (LineKind::Alert, format!("! overdue by {} days (due {})", -days, uk_date(r.due_on)))
+            (
+                LineKind::Alert,
+                format!("! overdue by {} days (due {})", -days, uk_date(r.due_on)),
+            )
         } else {
-            (LineKind::Text, format!("due {} (in {days} days)", uk_date(r.due_on)))
+            (
+                LineKind::Text,
+                format!("due {} (in {days} days)", uk_date(r.due_on)),
+            )
         };
         doc.wrapped(kind, &format!("{:<22} {when}", r.kind.label()), 2);
     }
-    for review in record.reviews.iter().filter(|r| r.record.completion.is_some()) {
+    for review in record
+        .reviews
+        .iter()
+        .filter(|r| r.record.completion.is_some())
+    {
         let r = &review.record;
         let done = r.completion.as_ref().expect("filtered to completed");
-        doc.wrapped(LineKind::Muted, &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)), 2);
+        doc.wrapped(
+            LineKind::Muted,
+            &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)),
+            2,
+        );
         if !done.outcome.as_str().is_empty() {
             doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
         }
@@ -186,23 +268,54 @@ fn plan(doc: &mut Doc, record: &ClientRecord) {
     }
     for (goal, actions) in &record.goals {
         let g = &goal.record;
-        let level = g.area.level().map(|l| format!(" (level {}: {})", l.number(), l.label())).unwrap_or_default();
-        doc.wrapped(LineKind::Text, &format!("{}{level}", g.area.domain().label()), 2);
-        doc.wrapped(LineKind::Title, &format!("\"{}\"", g.in_own_words.as_str()), 4);
+        let level = g
+            .area
+            .level()
+            .map(|l| format!(" (level {}: {})", l.number(), l.label()))
+            .unwrap_or_default();
+        doc.wrapped(
+            LineKind::Text,
+            &format!("{}{level}", g.area.domain().label()),
+            2,
+        );
+        doc.wrapped(
+            LineKind::Title,
+            &format!("\"{}\"", g.in_own_words.as_str()),
+            4,
+        );
         if let Some(why) = &g.why_it_matters {
             doc.wrapped(LineKind::Text, &format!("Why: {}", why.as_str()), 4);
         }
-        let target = g.target_date.map(|d| format!(", target {}", uk_date(d))).unwrap_or_default();
+        let target = g
+            .target_date
+            .map(|d| format!(", target {}", uk_date(d)))
+            .unwrap_or_default();
         doc.wrapped(
             LineKind::Muted,
-            &format!("{}, progress {}/10, set {}{target}", g.status.label(), g.progress.get(), uk_date(g.set_on)),
+            &format!(
+                "{}, progress {}/10, set {}{target}",
+                g.status.label(),
+                g.progress.get(),
+                uk_date(g.set_on)
+            ),
             4,
         );
         for action in actions {
             let a = &action.record;
             let mark = if a.done_on.is_some() { "[x]" } else { "[ ]" };
-            let due = a.due_on.map(|d| format!(", due {}", uk_date(d))).unwrap_or_default();
-            doc.wrapped(LineKind::Text, &format!("{mark} {} ({}{due})", a.step.as_str(), a.owner.label().to_lowercase()), 6);
+            let due = a
+                .due_on
+                .map(|d| format!(", due {}", uk_date(d)))
+                .unwrap_or_default();
+            doc.wrapped(
+                LineKind::Text,
+                &format!(
+                    "{mark} {} ({}{due})",
+                    a.step.as_str(),
+                    a.owner.label().to_lowercase()
+                ),
+                6,
+            );
         }
     }
 }
@@ -214,7 +327,16 @@ fn readiness(doc: &mut Doc, record: &ClientRecord) {
     }
     for note in &record.readiness {
         let n = &note.record;
-        doc.wrapped(LineKind::Text, &format!("{}  {:<16} {}", uk_date(n.noted_on), n.stage.label(), scores(n)), 2);
+        doc.wrapped(
+            LineKind::Text,
+            &format!(
+                "{}  {:<16} {}",
+                uk_date(n.noted_on),
+                n.stage.label(),
+                scores(n)
+            ),
+            2,
+        );
         if !n.note.as_str().is_empty() {
             doc.wrapped(LineKind::Muted, n.note.as_str(), 6);
         }
@@ -228,7 +350,11 @@ fn sessions(doc: &mut Doc, record: &ClientRecord) {
     }
     for session in &record.sessions {
         let s = &session.record;
-        let kind = if s.attendance == Attendance::Attended { LineKind::Text } else { LineKind::Alert };
+        let kind = if s.attendance == Attendance::Attended {
+            LineKind::Text
+        } else {
+            LineKind::Alert
+        };
         let header = format!(
             "{}  {}, {} min, {}",
             s.started_at.format("%a %d/%m/%Y %H:%M"),
@@ -239,13 +365,21 @@ fn sessions(doc: &mut Doc, record: &ClientRecord) {
         doc.wrapped(kind, &header, 2);
         if !s.interventions.is_empty() {
             let list: Vec<_> = s.interventions.iter().map(|i| i.label()).collect();
-            doc.wrapped(LineKind::Muted, &format!("Delivered: {}", list.join(", ")), 6);
+            doc.wrapped(
+                LineKind::Muted,
+                &format!("Delivered: {}", list.join(", ")),
+                6,
+            );
         }
         if !s.note.as_str().is_empty() {
             doc.wrapped(LineKind::Text, s.note.as_str(), 6);
         }
         if let Some(next) = s.next_appointment {
-            doc.wrapped(LineKind::Muted, &format!("Next appointment {}", next.format("%a %d/%m/%Y %H:%M")), 6);
+            doc.wrapped(
+                LineKind::Muted,
+                &format!("Next appointment {}", next.format("%a %d/%m/%Y %H:%M")),
+                6,
+            );
         }
     }
 }

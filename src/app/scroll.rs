@@ -73,12 +73,19 @@ mod tests {
         assert_eq!((c.selected, c.offset), (3, 1));
         c.apply(Action::Up, 10, 3);
         c.follow(c.selected, 1, 3);
-        assert_eq!((c.selected, c.offset), (2, 1), "moving up inside the window does not scroll");
+        assert_eq!(
+            (c.selected, c.offset),
+            (2, 1),
+            "moving up inside the window does not scroll"
+        );
     }
 
     #[test]
     fn empty_list_resets() {
-        let mut c = Cursor { selected: 3, offset: 2 };
+        let mut c = Cursor {
+            selected: 3,
+            offset: 2,
+        };
         c.apply(Action::Down, 0, 5);
         assert_eq!(c, Cursor::default());
     }

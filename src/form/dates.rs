@@ -6,7 +6,12 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 /// Reads a date relative to `today`. The error says what was expected.
 pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let t = text.trim().to_lowercase();
-    let expected = || format!("'{}' is not a date: try 23/11/2026, 2026-11-23, today, yesterday, +2w or +3d", text.trim());
+    let expected = || {
+        format!(
+            "'{}' is not a date: try 23/11/2026, 2026-11-23, today, yesterday, +2w or +3d",
+            text.trim()
+        )
+    };
     match t.as_str() {
         "today" | "t" => return Ok(today),
         "yesterday" | "y" => return Ok(today - Duration::days(1)),
@@ -34,7 +39,11 @@ fn relative(t: &str) -> Option<Option<Duration>> {
         _ => return None,
     };
     let unit = t.chars().last()?;
-    let number: i64 = t.get(1..t.len().checked_sub(unit.len_utf8())?)?.trim().parse().ok()?;
+    let number: i64 = t
+        .get(1..t.len().checked_sub(unit.len_utf8())?)?
+        .trim()
+        .parse()
+        .ok()?;
     let days = match unit {
         'd' => number,
         'w' => number.checked_mul(7)?,
@@ -46,12 +55,17 @@ fn relative(t: &str) -> Option<Option<Duration>> {
 
 /// Reads a date and time: a date as above followed by `HH:MM`, or `now`. A date alone means
 /// `default_time` on that day.
-pub fn parse_date_time(text: &str, now: NaiveDateTime, default_time: NaiveTime) -> Result<NaiveDateTime, String> {
+pub fn parse_date_time(
+    text: &str,
+    now: NaiveDateTime,
+    default_time: NaiveTime,
+) -> Result<NaiveDateTime, String> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
-    let expected = || format!("'{t}' is not a date and time: try 23/11/2026 14:30, today 09:15 or now");
+    let expected =
+        || format!("'{t}' is not a date and time: try 23/11/2026 14:30, today 09:15 or now");
     let (date_part, time_part) = match t.rsplit_once(' ') {
         Some((d, time)) if time.contains(':') => (d, Some(time)),
         _ => (t, None),
@@ -97,7 +111,15 @@ mod tests {
     #[test]
     fn impossible_dates_are_refused_with_the_accepted_forms() {
         let today = d(2026, 11, 23);
-        for bad in ["31/02/2026", "2026-13-01", "soon", "+2x", "+", "23/11/26", "+99999999999w"] {
+        for bad in [
+            "31/02/2026",
+            "2026-13-01",
+            "soon",
+            "+2x",
+            "+",
+            "23/11/26",
+            "+99999999999w",
+        ] {
             let err = parse_date(bad, today).unwrap_err();
             assert!(err.contains("try 23/11/2026"), "{bad}: {err}");
         }
@@ -108,15 +130,27 @@ mod tests {
         let now = d(2026, 11, 23).and_hms_opt(14, 32, 0).unwrap();
         let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
         assert_eq!(parse_date_time("now", now, nine), Ok(now));
-        assert_eq!(parse_date_time("today 09:15", now, nine), Ok(d(2026, 11, 23).and_hms_opt(9, 15, 0).unwrap()));
-        assert_eq!(parse_date_time("+1w", now, nine), Ok(d(2026, 11, 30).and_time(nine)));
-        assert_eq!(parse_date_time("30/11/2026 16:00", now, nine), Ok(d(2026, 11, 30).and_hms_opt(16, 0, 0).unwrap()));
+        assert_eq!(
+            parse_date_time("today 09:15", now, nine),
+            Ok(d(2026, 11, 23).and_hms_opt(9, 15, 0).unwrap())
+        );
+        assert_eq!(
+            parse_date_time("+1w", now, nine),
+            Ok(d(2026, 11, 30).and_time(nine))
+        );
+        assert_eq!(
+            parse_date_time("30/11/2026 16:00", now, nine),
+            Ok(d(2026, 11, 30).and_hms_opt(16, 0, 0).unwrap())
+        );
         assert!(parse_date_time("today 25:00", now, nine).is_err());
     }
 
     #[test]
     fn dates_display_uk_style() {
         assert_eq!(show_date(d(2026, 11, 3)), "03/11/2026");
-        assert_eq!(show_date_time(d(2026, 11, 3).and_hms_opt(9, 5, 0).unwrap()), "03/11/2026 09:05");
+        assert_eq!(
+            show_date_time(d(2026, 11, 3).and_hms_opt(9, 5, 0).unwrap()),
+            "03/11/2026 09:05"
+        );
     }
 }

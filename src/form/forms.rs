@@ -31,9 +31,16 @@ impl FormKind {
     }
 
     pub fn from_code(code: &str) -> Option<FormKind> {
-        [FormKind::Session, FormKind::Dna, FormKind::Readiness, FormKind::Goal, FormKind::Client, FormKind::Review]
-            .into_iter()
-            .find(|k| k.code() == code)
+        [
+            FormKind::Session,
+            FormKind::Dna,
+            FormKind::Readiness,
+            FormKind::Goal,
+            FormKind::Client,
+            FormKind::Review,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 
     /// What the worker was writing, for "Resume unsaved session note for KW-00042?".
@@ -52,7 +59,11 @@ impl FormKind {
 /// Field errors a declaration found: field key and message.
 pub type Errors = Vec<(String, String)>;
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Opt> {
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Opt> {
     all.iter().map(|v| Opt::new(code(*v), label(*v))).collect()
 }
 
@@ -72,7 +83,9 @@ fn err(key: &str, message: impl Into<String>) -> (String, String) {
 }
 
 fn score(form: &Form, key: &str) -> Option<Score> {
-    form.integer(key).and_then(|n| u8::try_from(n).ok()).and_then(|n| Score::new(n).ok())
+    form.integer(key)
+        .and_then(|n| u8::try_from(n).ok())
+        .and_then(|n| Score::new(n).ok())
 }
 
 fn note(form: &Form, key: &str, errors: &mut Errors) -> NoteText {
@@ -87,7 +100,9 @@ fn parse_code<T: std::str::FromStr>(form: &Form, key: &str, errors: &mut Errors)
     if text.is_empty() {
         return None;
     }
-    text.parse().map_err(|_| errors.push(err(key, "choose one of the options"))).ok()
+    text.parse()
+        .map_err(|_| errors.push(err(key, "choose one of the options")))
+        .ok()
 }
 
 /// An active goal offered for a progress change in the session form.
@@ -129,20 +144,64 @@ fn goal_key(goal_id: i64) -> String {
 
 pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
     let mut specs = vec![
-        Spec::new("note", "Note", Kind::Note { max: text::NOTE_MAX_CHARS, rows: 6 }),
+        Spec::new(
+            "note",
+            "Note",
+            Kind::Note {
+                max: text::NOTE_MAX_CHARS,
+                rows: 6,
+            },
+        ),
         Spec::new("at", "When", Kind::DateTime).required(),
         Spec::new("kind", "Kind", Kind::Choice(coded_options!(SessionKind))).required(),
-        Spec::new("minutes", "Minutes", Kind::Integer { min: 0, max: i64::from(Minutes::MAX) }).required(),
-        Spec::new("attendance", "Attendance", Kind::Choice(coded_options!(Attendance))).required(),
-        Spec::new("interventions", "Delivered", Kind::Multi(coded_options!(Intervention))),
-        Spec::new("stage", "Stage of change", Kind::Choice(with_none("(no readiness note)", coded_options!(Stage)))),
-        Spec::new("importance", "Importance 0-10", Kind::Integer { min: 0, max: 10 }),
-        Spec::new("confidence", "Confidence 0-10", Kind::Integer { min: 0, max: 10 }),
-        Spec::new("readiness", "Readiness 0-10", Kind::Integer { min: 0, max: 10 }),
+        Spec::new(
+            "minutes",
+            "Minutes",
+            Kind::Integer {
+                min: 0,
+                max: i64::from(Minutes::MAX),
+            },
+        )
+        .required(),
+        Spec::new(
+            "attendance",
+            "Attendance",
+            Kind::Choice(coded_options!(Attendance)),
+        )
+        .required(),
+        Spec::new(
+            "interventions",
+            "Delivered",
+            Kind::Multi(coded_options!(Intervention)),
+        ),
+        Spec::new(
+            "stage",
+            "Stage of change",
+            Kind::Choice(with_none("(no readiness note)", coded_options!(Stage))),
+        ),
+        Spec::new(
+            "importance",
+            "Importance 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
+        Spec::new(
+            "confidence",
+            "Confidence 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
+        Spec::new(
+            "readiness",
+            "Readiness 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
     ];
     for plan_goal in ctx.goals {
         let g = &plan_goal.goal;
-        let label = format!("Goal now {}/10: {}", g.record.progress.get(), crate::display::clean(g.record.in_own_words.as_str()));
+        let label = format!(
+            "Goal now {}/10: {}",
+            g.record.progress.get(),
+            crate::display::clean(g.record.in_own_words.as_str())
+        );
         specs.push(Spec::new(goal_key(g.id), label, Kind::Line { max: 8 }));
     }
     specs.push(Spec::new("next", "Next appointment", Kind::DateTime));
@@ -159,8 +218,11 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
     let mut errors = Errors::new();
     let started_at = form.date_time("at").unwrap_or(ctx.now.now);
     let attendance = parse_code(form, "attendance", &mut errors).unwrap_or(Attendance::Attended);
-    let interventions: BTreeSet<Intervention> =
-        form.codes("interventions").iter().filter_map(|c| Intervention::from_code(c)).collect();
+    let interventions: BTreeSet<Intervention> = form
+        .codes("interventions")
+        .iter()
+        .filter_map(|c| Intervention::from_code(c))
+        .collect();
     let session = Session {
         client_id: ctx.client_id,
         worker_id: ctx.worker_id,
@@ -176,11 +238,19 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         next_appointment: form.date_time("next"),
     };
     if let Err(e) = session.validate() {
-        let key = if session.next_appointment.is_some_and(|n| n <= started_at) { "next" } else { "interventions" };
+        let key = if session.next_appointment.is_some_and(|n| n <= started_at) {
+            "next"
+        } else {
+            "interventions"
+        };
         errors.push(err(key, e.to_string()));
     }
     let stage: Option<Stage> = parse_code(form, "stage", &mut errors);
-    let scores = [score(form, "importance"), score(form, "confidence"), score(form, "readiness")];
+    let scores = [
+        score(form, "importance"),
+        score(form, "confidence"),
+        score(form, "readiness"),
+    ];
     let readiness = match stage {
         Some(stage) => Some(ReadinessNote {
             client_id: ctx.client_id,
@@ -195,7 +265,10 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         }),
         None => {
             if scores.iter().any(Option::is_some) {
-                errors.push(err("stage", "choose a stage of change to record ruler scores with it"));
+                errors.push(err(
+                    "stage",
+                    "choose a stage of change to record ruler scores with it",
+                ));
             }
             None
         }
@@ -203,7 +276,9 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
     let mut goal_changes = Vec::new();
     for plan_goal in ctx.goals {
         let key = goal_key(plan_goal.goal.id);
-        let Some(text) = form.optional(&key) else { continue };
+        let Some(text) = form.optional(&key) else {
+            continue;
+        };
         let mut goal = plan_goal.goal.record.clone();
         match text.to_lowercase().as_str() {
             "a" | "achieved" => {
@@ -218,15 +293,36 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
                 }
             },
         }
-        goal_changes.push(GoalChange { goal_id: plan_goal.goal.id, read_version: plan_goal.goal.row_version, goal });
+        goal_changes.push(GoalChange {
+            goal_id: plan_goal.goal.id,
+            read_version: plan_goal.goal.row_version,
+            goal,
+        });
     }
-    if errors.is_empty() { Ok(SessionRecord { session, readiness, goal_changes }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(SessionRecord {
+            session,
+            readiness,
+            goal_changes,
+        })
+    } else {
+        Err(errors)
+    }
 }
 
 // ---------------------------------------------------------------- did not attend
 
 pub fn dna_form(title: String, now: Now) -> Form {
-    Form::new(title, vec![Spec::new("note", "Note (optional)", Kind::Line { max: 500 })], &[], now)
+    Form::new(
+        title,
+        vec![Spec::new(
+            "note",
+            "Note (optional)",
+            Kind::Line { max: 500 },
+        )],
+        &[],
+        now,
+    )
 }
 
 pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session, Errors> {
@@ -242,7 +338,11 @@ pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session,
         interventions: BTreeSet::new(),
         next_appointment: None,
     };
-    if errors.is_empty() { Ok(session) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(session)
+    } else {
+        Err(errors)
+    }
 }
 
 // ---------------------------------------------------------------- readiness note
@@ -250,19 +350,57 @@ pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session,
 pub fn readiness_form(title: String, now: Now, latest: Option<Stage>) -> Form {
     let specs = vec![
         Spec::new("on", "Date", Kind::Date).required(),
-        Spec::new("stage", "Stage of change", Kind::Choice(coded_options!(Stage))).required(),
-        Spec::new("importance", "Importance 0-10", Kind::Integer { min: 0, max: 10 }),
-        Spec::new("confidence", "Confidence 0-10", Kind::Integer { min: 0, max: 10 }),
-        Spec::new("readiness", "Readiness 0-10", Kind::Integer { min: 0, max: 10 }),
-        Spec::new("note", "Client's words", Kind::Note { max: text::NOTE_MAX_CHARS, rows: 4 }),
+        Spec::new(
+            "stage",
+            "Stage of change",
+            Kind::Choice(coded_options!(Stage)),
+        )
+        .required(),
+        Spec::new(
+            "importance",
+            "Importance 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
+        Spec::new(
+            "confidence",
+            "Confidence 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
+        Spec::new(
+            "readiness",
+            "Readiness 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        ),
+        Spec::new(
+            "note",
+            "Client's words",
+            Kind::Note {
+                max: text::NOTE_MAX_CHARS,
+                rows: 4,
+            },
+        ),
     ];
-    let initial = [("on", show_date(now.today)), ("stage", latest.map(|s| s.code().to_owned()).unwrap_or_default())];
+    let initial = [
+        ("on", show_date(now.today)),
+        (
+            "stage",
+            latest.map(|s| s.code().to_owned()).unwrap_or_default(),
+        ),
+    ];
     let mut form = Form::new(title, specs, &initial, now);
-    form.focus_key(if latest.is_some() { "importance" } else { "stage" });
+    form.focus_key(if latest.is_some() {
+        "importance"
+    } else {
+        "stage"
+    });
     form
 }
 
-pub fn build_readiness(form: &Form, client_id: i64, worker_id: i64) -> Result<ReadinessNote, Errors> {
+pub fn build_readiness(
+    form: &Form,
+    client_id: i64,
+    worker_id: i64,
+) -> Result<ReadinessNote, Errors> {
     let mut errors = Errors::new();
     let stage = parse_code(form, "stage", &mut errors);
     let note = note(form, "note", &mut errors);
@@ -304,36 +442,78 @@ fn action_key(id: i64, part: &str) -> String {
 }
 
 pub fn goal_form(title: String, now: Now, ctx: &GoalContext<'_>) -> Form {
-    let levels: Vec<Opt> = HierarchyLevel::ALL.iter().map(|l| Opt::new(l.code(), format!("{}. {}", l.number(), l.label()))).collect();
+    let levels: Vec<Opt> = HierarchyLevel::ALL
+        .iter()
+        .map(|l| Opt::new(l.code(), format!("{}. {}", l.number(), l.label())))
+        .collect();
     let mut specs = vec![
         Spec::new("domain", "Domain", Kind::Choice(coded_options!(GoalDomain))).required(),
-        Spec::new("level", "Hierarchy level", Kind::Choice(levels)).shown_when("domain", GoalDomain::SubstanceUse.code()),
+        Spec::new("level", "Hierarchy level", Kind::Choice(levels))
+            .shown_when("domain", GoalDomain::SubstanceUse.code()),
         Spec::new("words", "In their words", Kind::Line { max: 500 }).required(),
         Spec::new("why", "Why it matters", Kind::Line { max: 500 }),
         Spec::new("target", "Target date", Kind::Date),
         Spec::new("status", "Status", Kind::Choice(coded_options!(GoalStatus))).required(),
-        Spec::new("progress", "Progress 0-10", Kind::Integer { min: 0, max: 10 }).required(),
+        Spec::new(
+            "progress",
+            "Progress 0-10",
+            Kind::Integer { min: 0, max: 10 },
+        )
+        .required(),
     ];
     let mut initial: Vec<(String, String)> = Vec::new();
     for action in ctx.actions {
         let a = &action.record;
-        specs.push(Spec::new(action_key(action.id, "step"), "Action", Kind::Line { max: 500 }).required());
-        specs.push(Spec::new(action_key(action.id, "done"), "  done", Kind::YesNo));
+        specs.push(
+            Spec::new(
+                action_key(action.id, "step"),
+                "Action",
+                Kind::Line { max: 500 },
+            )
+            .required(),
+        );
+        specs.push(Spec::new(
+            action_key(action.id, "done"),
+            "  done",
+            Kind::YesNo,
+        ));
         initial.push((action_key(action.id, "step"), a.step.as_str().to_owned()));
-        initial.push((action_key(action.id, "done"), if a.done_on.is_some() { "yes" } else { "no" }.to_owned()));
+        initial.push((
+            action_key(action.id, "done"),
+            if a.done_on.is_some() { "yes" } else { "no" }.to_owned(),
+        ));
     }
     specs.push(Spec::new("new_step", "New action", Kind::Line { max: 500 }));
-    specs.push(Spec::new("new_owner", "  who does it", Kind::Choice(coded_options!(ActionOwner))));
+    specs.push(Spec::new(
+        "new_owner",
+        "  who does it",
+        Kind::Choice(coded_options!(ActionOwner)),
+    ));
     specs.push(Spec::new("new_due", "  due", Kind::Date));
     match ctx.existing {
         Some(goal) => {
             let g = &goal.record;
             initial.extend([
                 ("domain".into(), g.area.domain().code().into()),
-                ("level".into(), g.area.level().map(|l| l.code().to_owned()).unwrap_or_default()),
+                (
+                    "level".into(),
+                    g.area
+                        .level()
+                        .map(|l| l.code().to_owned())
+                        .unwrap_or_default(),
+                ),
                 ("words".into(), g.in_own_words.as_str().into()),
-                ("why".into(), g.why_it_matters.as_ref().map(|w| w.as_str().to_owned()).unwrap_or_default()),
-                ("target".into(), g.target_date.map(show_date).unwrap_or_default()),
+                (
+                    "why".into(),
+                    g.why_it_matters
+                        .as_ref()
+                        .map(|w| w.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "target".into(),
+                    g.target_date.map(show_date).unwrap_or_default(),
+                ),
                 ("status".into(), g.status.code().into()),
                 ("progress".into(), g.progress.get().to_string()),
             ]);
@@ -344,17 +524,34 @@ pub fn goal_form(title: String, now: Now, ctx: &GoalContext<'_>) -> Form {
             ("new_owner".into(), ActionOwner::Client.code().into()),
         ]),
     }
-    let initial: Vec<(&str, String)> = initial.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let initial: Vec<(&str, String)> = initial
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     Form::new(title, specs, &initial, now)
 }
 
 pub fn build_goal(form: &Form, ctx: &GoalContext<'_>) -> Result<GoalRecord, Errors> {
     let mut errors = Errors::new();
     let domain: Option<GoalDomain> = parse_code(form, "domain", &mut errors);
-    let level = if domain == Some(GoalDomain::SubstanceUse) { parse_code(form, "level", &mut errors) } else { None };
-    let area = domain.and_then(|d| GoalArea::new(d, level).map_err(|e| errors.push(err("level", e.to_string()))).ok());
-    let words = ShortText::new(form.text("words").trim()).map_err(|e| errors.push(err("words", e.to_string()))).ok();
-    let why = form.optional("why").and_then(|w| ShortText::new(w).map_err(|e| errors.push(err("why", e.to_string()))).ok());
+    let level = if domain == Some(GoalDomain::SubstanceUse) {
+        parse_code(form, "level", &mut errors)
+    } else {
+        None
+    };
+    let area = domain.and_then(|d| {
+        GoalArea::new(d, level)
+            .map_err(|e| errors.push(err("level", e.to_string())))
+            .ok()
+    });
+    let words = ShortText::new(form.text("words").trim())
+        .map_err(|e| errors.push(err("words", e.to_string())))
+        .ok();
+    let why = form.optional("why").and_then(|w| {
+        ShortText::new(w)
+            .map_err(|e| errors.push(err("why", e.to_string())))
+            .ok()
+    });
     let set_on = ctx.existing.map_or(form.now.today, |g| g.record.set_on);
     let goal = match (area, words) {
         (Some(area), Some(in_own_words)) => Some(Goal {
@@ -390,24 +587,38 @@ pub fn build_goal(form: &Form, ctx: &GoalContext<'_>) -> Result<GoalRecord, Erro
             (false, _) => None,
         };
         if step != a.step || done_on != a.done_on {
-            changed_actions.push((action.id, action.row_version, GoalAction { step, done_on, ..a.clone() }));
+            changed_actions.push((
+                action.id,
+                action.row_version,
+                GoalAction {
+                    step,
+                    done_on,
+                    ..a.clone()
+                },
+            ));
         }
     }
-    let new_action = form.optional("new_step").and_then(|step| match ShortText::new(step) {
-        Ok(step) => Some(GoalAction {
-            goal_id,
-            step,
-            owner: parse_code(form, "new_owner", &mut errors).unwrap_or(ActionOwner::Client),
-            due_on: form.date("new_due"),
-            done_on: None,
-        }),
-        Err(e) => {
-            errors.push(err("new_step", e.to_string()));
-            None
-        }
-    });
+    let new_action = form
+        .optional("new_step")
+        .and_then(|step| match ShortText::new(step) {
+            Ok(step) => Some(GoalAction {
+                goal_id,
+                step,
+                owner: parse_code(form, "new_owner", &mut errors).unwrap_or(ActionOwner::Client),
+                due_on: form.date("new_due"),
+                done_on: None,
+            }),
+            Err(e) => {
+                errors.push(err("new_step", e.to_string()));
+                None
+            }
+        });
     match goal {
-        Some(goal) if errors.is_empty() => Ok(GoalRecord { goal, changed_actions, new_action }),
+        Some(goal) if errors.is_empty() => Ok(GoalRecord {
+            goal,
+            changed_actions,
+            new_action,
+        }),
         _ => Err(errors),
     }
 }
@@ -423,7 +634,11 @@ pub struct ClientContext<'a> {
 }
 
 pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
-    let workers: Vec<Opt> = ctx.workers.iter().map(|(id, name)| Opt::new(id.to_string(), name.clone())).collect();
+    let workers: Vec<Opt> = ctx
+        .workers
+        .iter()
+        .map(|(id, name)| Opt::new(id.to_string(), name.clone()))
+        .collect();
     let substances = coded_options!(Substance);
     let specs = vec![
         Spec::new("reference", "Reference", Kind::Line { max: 12 }).required(),
@@ -433,20 +648,44 @@ pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
         Spec::new("dob", "Date of birth", Kind::Date).required(),
         Spec::new("nhs", "NHS number", Kind::Line { max: 12 }),
         Spec::new("worker", "Key worker", Kind::Choice(workers)).required(),
-        Spec::new("status", "Status", Kind::Choice(coded_options!(ClientStatus))).required(),
+        Spec::new(
+            "status",
+            "Status",
+            Kind::Choice(coded_options!(ClientStatus)),
+        )
+        .required(),
         Spec::new("referral", "Referral date", Kind::Date).required(),
         Spec::new("start", "Treatment start", Kind::Date),
-        Spec::new("modality", "Treatment", Kind::Choice(coded_options!(Modality))).required(),
-        Spec::new("primary", "Primary substance", Kind::Choice(substances.clone())).required(),
+        Spec::new(
+            "modality",
+            "Treatment",
+            Kind::Choice(coded_options!(Modality)),
+        )
+        .required(),
+        Spec::new(
+            "primary",
+            "Primary substance",
+            Kind::Choice(substances.clone()),
+        )
+        .required(),
         Spec::new("others", "Other substances", Kind::Multi(substances)),
-        Spec::new("injecting", "Injecting", Kind::Choice(coded_options!(InjectingStatus))).required(),
+        Spec::new(
+            "injecting",
+            "Injecting",
+            Kind::Choice(coded_options!(InjectingStatus)),
+        )
+        .required(),
         Spec::new("shared_care", "Shared-care GP", Kind::Line { max: 100 }),
         Spec::new("overdose", "Overdose risk", Kind::YesNo),
         Spec::new("naloxone", "Naloxone held", Kind::YesNo),
         Spec::new("naloxone_on", "Naloxone supplied", Kind::Date),
         Spec::new("safeguarding", "Safeguarding", Kind::YesNo),
         Spec::new("prison", "Prison release", Kind::Date),
-        Spec::new("hep_b", "Hep B vaccination", Kind::Choice(with_none("not recorded", coded_options!(HepBStatus)))),
+        Spec::new(
+            "hep_b",
+            "Hep B vaccination",
+            Kind::Choice(with_none("not recorded", coded_options!(HepBStatus))),
+        ),
         Spec::new("hep_c", "Hep C tested", Kind::Date),
         Spec::new("hiv", "HIV tested", Kind::Date),
     ];
@@ -460,86 +699,150 @@ pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
                 ("reference", c.reference.to_string()),
                 ("given", c.given_name.to_string()),
                 ("family", c.family_name.to_string()),
-                ("preferred", c.preferred_name.as_ref().map(Name::to_string).unwrap_or_default()),
+                (
+                    "preferred",
+                    c.preferred_name
+                        .as_ref()
+                        .map(Name::to_string)
+                        .unwrap_or_default(),
+                ),
                 ("dob", show_date(c.date_of_birth)),
-                ("nhs", c.nhs_number.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default()),
+                (
+                    "nhs",
+                    c.nhs_number
+                        .as_ref()
+                        .map(|n| n.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
                 ("worker", c.key_worker_id.to_string()),
                 ("status", c.status.code().into()),
                 ("referral", show_date(c.referral_date)),
                 ("start", date(c.treatment_start)),
                 ("modality", c.modality.code().into()),
                 ("primary", c.primary_substance.code().into()),
-                ("others", c.other_substances.iter().map(|s| s.code()).collect::<Vec<_>>().join(",")),
+                (
+                    "others",
+                    c.other_substances
+                        .iter()
+                        .map(|s| s.code())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 ("injecting", c.injecting.code().into()),
-                ("shared_care", c.shared_care.as_ref().map(Name::to_string).unwrap_or_default()),
+                (
+                    "shared_care",
+                    c.shared_care
+                        .as_ref()
+                        .map(Name::to_string)
+                        .unwrap_or_default(),
+                ),
                 ("overdose", yes(r.overdose_risk)),
                 ("naloxone", yes(r.naloxone_held)),
                 ("naloxone_on", date(r.naloxone_supplied_on)),
                 ("safeguarding", yes(r.safeguarding_children)),
                 ("prison", date(r.prison_release_on)),
-                ("hep_b", r.hep_b.map(|h| h.code().to_owned()).unwrap_or_default()),
+                (
+                    "hep_b",
+                    r.hep_b.map(|h| h.code().to_owned()).unwrap_or_default(),
+                ),
                 ("hep_c", date(r.hep_c_tested_on)),
                 ("hiv", date(r.hiv_tested_on)),
             ]
         }
         None => vec![
             ("reference", ctx.suggested_reference.to_string()),
-            ("worker", ctx.default_worker.map(|id| id.to_string()).unwrap_or_default()),
+            (
+                "worker",
+                ctx.default_worker
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            ),
             ("status", ClientStatus::Active.code().into()),
             ("referral", show_date(now.today)),
             ("injecting", InjectingStatus::Never.code().into()),
         ],
     };
     let mut form = Form::new(title, specs, &initial, now);
-    form.focus_key(if ctx.existing.is_some() { "preferred" } else { "given" });
+    form.focus_key(if ctx.existing.is_some() {
+        "preferred"
+    } else {
+        "given"
+    });
     form
 }
 
 pub fn build_client(form: &Form) -> Result<Client, Errors> {
     let mut errors = Errors::new();
     let mut name = |key: &str| -> Option<Name> {
-        form.optional(key).and_then(|n| Name::new(n).map_err(|e| errors.push(err(key, e.to_string()))).ok())
+        form.optional(key).and_then(|n| {
+            Name::new(n)
+                .map_err(|e| errors.push(err(key, e.to_string())))
+                .ok()
+        })
     };
     let given = name("given");
     let family = name("family");
     let preferred = name("preferred");
     let shared_care = name("shared_care");
-    let reference = ServiceRef::new(&form.text("reference")).map_err(|e| errors.push(err("reference", e.to_string()))).ok();
-    let nhs_number =
-        form.optional("nhs").and_then(|n| NhsNumber::new(&n).map_err(|e| errors.push(err("nhs", e.to_string()))).ok());
+    let reference = ServiceRef::new(&form.text("reference"))
+        .map_err(|e| errors.push(err("reference", e.to_string())))
+        .ok();
+    let nhs_number = form.optional("nhs").and_then(|n| {
+        NhsNumber::new(&n)
+            .map_err(|e| errors.push(err("nhs", e.to_string())))
+            .ok()
+    });
     let key_worker_id = form.text("worker").parse::<i64>().ok();
     let primary: Option<Substance> = parse_code(form, "primary", &mut errors);
-    let others: BTreeSet<Substance> = form.codes("others").iter().filter_map(|c| Substance::from_code(c)).collect();
-    let client = match (reference, given, family, form.date("dob"), key_worker_id, form.date("referral"), primary) {
-        (Some(reference), Some(given_name), Some(family_name), Some(date_of_birth), Some(key_worker_id), Some(referral_date), Some(primary_substance)) => {
-            Some(Client {
-                reference,
-                given_name,
-                family_name,
-                preferred_name: preferred,
-                date_of_birth,
-                nhs_number,
-                key_worker_id,
-                status: parse_code(form, "status", &mut errors).unwrap_or(ClientStatus::Active),
-                referral_date,
-                treatment_start: form.date("start"),
-                primary_substance,
-                other_substances: others,
-                injecting: parse_code(form, "injecting", &mut errors).unwrap_or(InjectingStatus::Never),
-                modality: parse_code(form, "modality", &mut errors).unwrap_or(Modality::Psychosocial),
-                shared_care,
-                risk: RiskFlags {
-                    overdose_risk: form.yes("overdose"),
-                    naloxone_held: form.yes("naloxone"),
-                    naloxone_supplied_on: form.date("naloxone_on"),
-                    safeguarding_children: form.yes("safeguarding"),
-                    prison_release_on: form.date("prison"),
-                    hep_b: parse_code(form, "hep_b", &mut errors),
-                    hep_c_tested_on: form.date("hep_c"),
-                    hiv_tested_on: form.date("hiv"),
-                },
-            })
-        }
+    let others: BTreeSet<Substance> = form
+        .codes("others")
+        .iter()
+        .filter_map(|c| Substance::from_code(c))
+        .collect();
+    let client = match (
+        reference,
+        given,
+        family,
+        form.date("dob"),
+        key_worker_id,
+        form.date("referral"),
+        primary,
+    ) {
+        (
+            Some(reference),
+            Some(given_name),
+            Some(family_name),
+            Some(date_of_birth),
+            Some(key_worker_id),
+            Some(referral_date),
+            Some(primary_substance),
+        ) => Some(Client {
+            reference,
+            given_name,
+            family_name,
+            preferred_name: preferred,
+            date_of_birth,
+            nhs_number,
+            key_worker_id,
+            status: parse_code(form, "status", &mut errors).unwrap_or(ClientStatus::Active),
+            referral_date,
+            treatment_start: form.date("start"),
+            primary_substance,
+            other_substances: others,
+            injecting: parse_code(form, "injecting", &mut errors).unwrap_or(InjectingStatus::Never),
+            modality: parse_code(form, "modality", &mut errors).unwrap_or(Modality::Psychosocial),
+            shared_care,
+            risk: RiskFlags {
+                overdose_risk: form.yes("overdose"),
+                naloxone_held: form.yes("naloxone"),
+                naloxone_supplied_on: form.date("naloxone_on"),
+                safeguarding_children: form.yes("safeguarding"),
+                prison_release_on: form.date("prison"),
+                hep_b: parse_code(form, "hep_b", &mut errors),
+                hep_c_tested_on: form.date("hep_c"),
+                hiv_tested_on: form.date("hiv"),
+            },
+        }),
         _ => None,
     };
     if let Some(client) = &client
@@ -567,7 +870,14 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
 
 pub fn review_form(title: String, now: Now) -> Form {
     let specs = vec![
-        Spec::new("outcome", "Outcome", Kind::Note { max: text::NOTE_MAX_CHARS, rows: 5 }),
+        Spec::new(
+            "outcome",
+            "Outcome",
+            Kind::Note {
+                max: text::NOTE_MAX_CHARS,
+                rows: 5,
+            },
+        ),
         Spec::new("done", "Date done", Kind::Date).required(),
     ];
     Form::new(title, specs, &[("done", show_date(now.today))], now)
@@ -577,8 +887,14 @@ pub fn build_review(form: &Form, worker_id: i64) -> Result<ReviewCompletion, Err
     let mut errors = Errors::new();
     let outcome = note(form, "outcome", &mut errors);
     match form.date("done") {
-        Some(day) if day > form.now.today => Err(vec![err("done", "a review cannot be done in the future")]),
-        Some(completed_on) if errors.is_empty() => Ok(ReviewCompletion { completed_on, completed_by: worker_id, outcome }),
+        Some(day) if day > form.now.today => {
+            Err(vec![err("done", "a review cannot be done in the future")])
+        }
+        Some(completed_on) if errors.is_empty() => Ok(ReviewCompletion {
+            completed_on,
+            completed_by: worker_id,
+            outcome,
+        }),
         _ => Err(errors),
     }
 }

@@ -22,7 +22,10 @@ pub struct Opt {
 
 impl Opt {
     pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { code: code.into(), label: label.into() }
+        Self {
+            code: code.into(),
+            label: label.into(),
+        }
     }
 }
 
@@ -30,16 +33,24 @@ impl Opt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// One line of text, at most `max` characters.
-    Line { max: usize },
+    Line {
+        max: usize,
+    },
     /// Paragraphs of text (a note), word-wrapped, at most `max` characters.
-    Note { max: usize, rows: u16 },
+    Note {
+        max: usize,
+        rows: u16,
+    },
     Date,
     DateTime,
     /// One of the options; Space or Right moves to the next.
     Choice(Vec<Opt>),
     /// Any number of the options, as a checklist.
     Multi(Vec<Opt>),
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     YesNo,
 }
 
@@ -57,7 +68,13 @@ pub struct Spec {
 
 impl Spec {
     pub fn new(key: impl Into<String>, label: impl Into<String>, kind: Kind) -> Self {
-        Self { key: key.into(), label: label.into(), kind, required: false, shown_when: None }
+        Self {
+            key: key.into(),
+            label: label.into(),
+            kind,
+            required: false,
+            shown_when: None,
+        }
     }
 
     pub fn required(mut self) -> Self {
@@ -76,7 +93,10 @@ impl Spec {
 enum Input {
     Text(Box<TextArea<'static>>),
     Pick(Option<usize>),
-    Picks { chosen: BTreeSet<usize>, cursor: usize },
+    Picks {
+        chosen: BTreeSet<usize>,
+        cursor: usize,
+    },
     Flag(bool),
 }
 
@@ -113,7 +133,21 @@ pub struct Form {
     pub now: Now,
 }
 
+/// Text as it may go into an editor: no control characters (which the text area would send to
+/// the terminal as they are), tabs as spaces, line breaks kept.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 fn text_area(text: &str, kind: &Kind) -> TextArea<'static> {
+    let text = printable(text);
     let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
     area.set_cursor_line_style(Style::default());
     area.set_cursor_style(Style::default());
@@ -139,17 +173,27 @@ impl Field {
             Kind::YesNo => Input::Flag(initial == "yes"),
             kind => Input::Text(Box::new(text_area(initial, kind))),
         };
-        Field { spec, input, error: None }
+        Field {
+            spec,
+            input,
+            error: None,
+        }
     }
 
     /// The field's text (for text-like kinds), as typed.
     pub fn text(&self) -> String {
         match &self.input {
             Input::Text(area) => area.lines().join("\n"),
-            Input::Pick(index) => index.and_then(|i| self.options().get(i)).map(|o| o.code.clone()).unwrap_or_default(),
-            Input::Picks { chosen, .. } => {
-                chosen.iter().filter_map(|i| self.options().get(*i)).map(|o| o.code.as_str()).collect::<Vec<_>>().join(",")
-            }
+            Input::Pick(index) => index
+                .and_then(|i| self.options().get(i))
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+            Input::Picks { chosen, .. } => chosen
+                .iter()
+                .filter_map(|i| self.options().get(*i))
+                .map(|o| o.code.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             Input::Flag(on) => if *on { "yes" } else { "no" }.to_owned(),
         }
     }
@@ -193,7 +237,11 @@ impl Field {
 
     fn set_focused(&mut self, focused: bool) {
         if let Input::Text(area) = &mut self.input {
-            let style = if focused { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+            let style = if focused {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
             area.set_cursor_style(style);
         }
     }
@@ -203,13 +251,19 @@ impl Field {
         let text = self.text();
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return if self.spec.required { Err("required".into()) } else { Ok(()) };
+            return if self.spec.required {
+                Err("required".into())
+            } else {
+                Ok(())
+            };
         }
         match &self.spec.kind {
             Kind::Line { max } | Kind::Note { max, .. } => {
                 let count = text.chars().count();
                 if count > *max {
-                    return Err(format!("too long: {count} characters, the limit is {max}; nothing was cut"));
+                    return Err(format!(
+                        "too long: {count} characters, the limit is {max}; nothing was cut"
+                    ));
                 }
                 Ok(())
             }
@@ -224,7 +278,9 @@ impl Field {
     }
 
     fn key(&mut self, key: KeyEvent) -> Outcome {
-        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         let kind = self.spec.kind.clone();
         match (&mut self.input, &kind) {
             (Input::Text(area), _) => {
@@ -243,9 +299,12 @@ impl Field {
                     // A letter jumps to the next option starting with it.
                     KeyCode::Char(c) if plain && c.is_alphanumeric() => {
                         let start = index.map_or(0, |i| i + 1);
-                        let found = (0..len)
-                            .map(|n| (start + n) % len)
-                            .find(|i| options[*i].label.to_lowercase().starts_with(c.to_ascii_lowercase()));
+                        let found = (0..len).map(|n| (start + n) % len).find(|i| {
+                            options[*i]
+                                .label
+                                .to_lowercase()
+                                .starts_with(c.to_ascii_lowercase())
+                        });
                         match found {
                             Some(i) => Some(i),
                             None => return Outcome::Ignored,
@@ -290,15 +349,30 @@ fn is_newline(key: &KeyEvent) -> bool {
 impl Form {
     /// Builds a form from its fields and their starting values (by key; text for text fields,
     /// codes for choices, comma-separated codes for checklists, `yes` for a ticked yes/no).
-    pub fn new(title: impl Into<String>, specs: Vec<Spec>, initial: &[(&str, String)], now: Now) -> Form {
+    pub fn new(
+        title: impl Into<String>,
+        specs: Vec<Spec>,
+        initial: &[(&str, String)],
+        now: Now,
+    ) -> Form {
         let fields = specs
             .into_iter()
             .map(|spec| {
-                let value = initial.iter().find(|(k, _)| *k == spec.key).map_or("", |(_, v)| v.as_str());
+                let value = initial
+                    .iter()
+                    .find(|(k, _)| *k == spec.key)
+                    .map_or("", |(_, v)| v.as_str());
                 Field::new(spec, value)
             })
             .collect();
-        let mut form = Form { title: title.into(), fields, focus: 0, dirty: false, changed: false, now };
+        let mut form = Form {
+            title: title.into(),
+            fields,
+            focus: 0,
+            dirty: false,
+            changed: false,
+            now,
+        };
         form.focus_on(0);
         form
     }
@@ -320,11 +394,13 @@ impl Form {
     }
 
     pub fn date(&self, key: &str) -> Option<NaiveDate> {
-        self.optional(key).and_then(|t| dates::parse_date(&t, self.now.today).ok())
+        self.optional(key)
+            .and_then(|t| dates::parse_date(&t, self.now.today).ok())
     }
 
     pub fn date_time(&self, key: &str) -> Option<NaiveDateTime> {
-        self.optional(key).and_then(|t| dates::parse_date_time(&t, self.now.now, NaiveTime::MIN).ok())
+        self.optional(key)
+            .and_then(|t| dates::parse_date_time(&t, self.now.now, NaiveTime::MIN).ok())
     }
 
     pub fn integer(&self, key: &str) -> Option<i64> {
@@ -332,7 +408,11 @@ impl Form {
     }
 
     pub fn codes(&self, key: &str) -> Vec<String> {
-        self.text(key).split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
+        self.text(key)
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     pub fn yes(&self, key: &str) -> bool {
@@ -372,7 +452,11 @@ impl Form {
         let len = self.fields.len();
         let mut index = self.focus;
         for _ in 0..len {
-            index = if forward { (index + 1) % len } else { (index + len - 1) % len };
+            index = if forward {
+                (index + 1) % len
+            } else {
+                (index + len - 1) % len
+            };
             if self.is_shown(index) {
                 break;
             }
@@ -406,8 +490,10 @@ impl Form {
     pub fn paste(&mut self, text: &str) -> Outcome {
         let kind = self.focused().spec.kind.clone();
         let focus = self.focus;
-        let Input::Text(area) = &mut self.fields[focus].input else { return Outcome::Ignored };
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let Input::Text(area) = &mut self.fields[focus].input else {
+            return Outcome::Ignored;
+        };
+        let text = printable(&text.replace("\r\n", "\n").replace('\r', "\n"));
         if matches!(kind, Kind::Note { .. }) {
             area.insert_str(&text);
         } else {
@@ -465,8 +551,35 @@ impl Form {
 
     /// The content as JSON, field key to text, for the draft.
     pub fn snapshot(&self) -> Value {
-        let map: Map<String, Value> = self.fields.iter().map(|f| (f.spec.key.clone(), Value::String(f.text()))).collect();
+        let map: Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|f| (f.spec.key.clone(), Value::String(f.text())))
+            .collect();
         Value::Object(map)
+    }
+
+    /// Sets a field from text, as the command line does: a choice must name one of its codes.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+        let Some(index) = self.fields.iter().position(|f| f.spec.key == key) else {
+            return Err(format!("no field {key}"));
+        };
+        let spec = self.fields[index].spec.clone();
+        if let Kind::Choice(options) | Kind::Multi(options) = &spec.kind {
+            let codes: Vec<&str> = options
+                .iter()
+                .map(|o| o.code.as_str())
+                .filter(|c| !c.is_empty())
+                .collect();
+            for code in text.split(',').filter(|c| !c.is_empty()) {
+                if !codes.contains(&code) {
+                    return Err(format!("'{code}' is not one of: {}", codes.join(", ")));
+                }
+            }
+        }
+        self.fields[index] = Field::new(spec, text);
+        self.mark_changed();
+        Ok(())
     }
 
     /// Puts a draft's content back; fields the draft does not name keep their values.

@@ -5,7 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn now() -> Now {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    Now { today, now: today.and_hms_opt(14, 32, 0).unwrap() }
+    Now {
+        today,
+        now: today.and_hms_opt(14, 32, 0).unwrap(),
+    }
 }
 
 fn press(form: &mut Form, code: KeyCode) -> Outcome {
@@ -24,11 +27,22 @@ fn all_kinds() -> Form {
         Spec::new("note", "Note", Kind::Note { max: 50, rows: 3 }),
         Spec::new("date", "Date", Kind::Date),
         Spec::new("when", "When", Kind::DateTime),
-        Spec::new("pick", "Pick", Kind::Choice(vec![Opt::new("a", "Apple"), Opt::new("b", "Banana")])).required(),
-        Spec::new("many", "Many", Kind::Multi(vec![Opt::new("x", "Ex"), Opt::new("y", "Why")])),
+        Spec::new(
+            "pick",
+            "Pick",
+            Kind::Choice(vec![Opt::new("a", "Apple"), Opt::new("b", "Banana")]),
+        )
+        .required(),
+        Spec::new(
+            "many",
+            "Many",
+            Kind::Multi(vec![Opt::new("x", "Ex"), Opt::new("y", "Why")]),
+        ),
         Spec::new("n", "Number", Kind::Integer { min: 0, max: 10 }),
         Spec::new("ok", "Ok", Kind::YesNo),
-        Spec::new("hidden", "Hidden", Kind::Line { max: 5 }).required().shown_when("pick", "b"),
+        Spec::new("hidden", "Hidden", Kind::Line { max: 5 })
+            .required()
+            .shown_when("pick", "b"),
     ];
     Form::new("All kinds", specs, &[("pick", "a".into())], now())
 }
@@ -96,11 +110,35 @@ fn validation_marks_each_bad_field_and_focuses_the_first() {
         type_text(&mut form, text);
     }
     assert!(!form.validate());
-    assert_eq!(form.focused().spec.key, "line", "the empty required line comes first");
-    assert_eq!(form.field("line").unwrap().error.as_deref(), Some("required"));
-    assert!(form.field("date").unwrap().error.as_ref().unwrap().contains("not a date"));
-    assert!(form.field("when").unwrap().error.as_ref().unwrap().contains("not a date and time"));
-    assert_eq!(form.field("n").unwrap().error.as_deref(), Some("a whole number from 0 to 10"));
+    assert_eq!(
+        form.focused().spec.key,
+        "line",
+        "the empty required line comes first"
+    );
+    assert_eq!(
+        form.field("line").unwrap().error.as_deref(),
+        Some("required")
+    );
+    assert!(
+        form.field("date")
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("not a date")
+    );
+    assert!(
+        form.field("when")
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("not a date and time")
+    );
+    assert_eq!(
+        form.field("n").unwrap().error.as_deref(),
+        Some("a whole number from 0 to 10")
+    );
     assert_eq!(form.error_count(), 4);
 }
 
@@ -109,7 +147,10 @@ fn too_long_text_is_refused_with_its_count_and_kept() {
     let mut form = all_kinds();
     type_text(&mut form, "abcdefg");
     assert!(!form.validate());
-    assert_eq!(form.field("line").unwrap().error.as_deref(), Some("too long: 7 characters, the limit is 5; nothing was cut"));
+    assert_eq!(
+        form.field("line").unwrap().error.as_deref(),
+        Some("too long: 7 characters, the limit is 5; nothing was cut")
+    );
     assert_eq!(form.text("line"), "abcdefg");
 }
 
@@ -117,10 +158,17 @@ fn too_long_text_is_refused_with_its_count_and_kept() {
 fn hidden_fields_are_skipped_and_not_validated() {
     let mut form = all_kinds();
     type_text(&mut form, "ok");
-    assert!(form.validate(), "the hidden required field does not count while hidden");
+    assert!(
+        form.validate(),
+        "the hidden required field does not count while hidden"
+    );
     form.focus_key("ok");
     form.step(true);
-    assert_eq!(form.focused().spec.key, "line", "tab skips the hidden field and wraps");
+    assert_eq!(
+        form.focused().spec.key,
+        "line",
+        "tab skips the hidden field and wraps"
+    );
     form.focus_key("pick");
     press(&mut form, KeyCode::Char(' '));
     assert!(!form.validate(), "shown now, and required");
@@ -136,7 +184,12 @@ fn valid_values_read_back_typed() {
     }
     assert!(form.validate());
     assert_eq!(form.date("date"), NaiveDate::from_ymd_opt(2026, 12, 7));
-    assert_eq!(form.date_time("when"), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap().and_hms_opt(9, 30, 0));
+    assert_eq!(
+        form.date_time("when"),
+        NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+    );
     assert_eq!(form.integer("n"), Some(7));
 }
 
@@ -192,7 +245,13 @@ fn goal(id: i64, progress: u8) -> GoalOnPlan {
 #[test]
 fn session_form_opens_in_the_note_with_likely_values() {
     let goals = [goal(7, 4)];
-    let ctx = SessionContext { client_id: 1, worker_id: 2, now: now(), usual_minutes: 50, goals: &goals };
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 50,
+        goals: &goals,
+    };
     let form = session_form("Record session".into(), &ctx);
     assert_eq!(form.focused().spec.key, "note");
     assert_eq!(form.text("at"), "23/11/2026 14:32");
@@ -205,7 +264,13 @@ fn session_form_opens_in_the_note_with_likely_values() {
 #[test]
 fn session_form_builds_session_readiness_and_goal_change() {
     let goals = [goal(7, 4)];
-    let ctx = SessionContext { client_id: 1, worker_id: 2, now: now(), usual_minutes: 45, goals: &goals };
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 45,
+        goals: &goals,
+    };
     let mut form = session_form("Record session".into(), &ctx);
     type_text(&mut form, "Talked about the weekend.");
     form.focus_key("interventions");
@@ -219,28 +284,57 @@ fn session_form_builds_session_readiness_and_goal_change() {
     assert!(form.validate());
     let record = build_session(&form, &ctx).unwrap();
     assert_eq!(record.session.note.as_str(), "Talked about the weekend.");
-    assert!(record.session.interventions.contains(&Intervention::MotivationalInterviewing));
+    assert!(
+        record
+            .session
+            .interventions
+            .contains(&Intervention::MotivationalInterviewing)
+    );
     let readiness = record.readiness.unwrap();
-    assert_eq!((readiness.stage, readiness.readiness.map(Score::get)), (Stage::Action, Some(8)));
+    assert_eq!(
+        (readiness.stage, readiness.readiness.map(Score::get)),
+        (Stage::Action, Some(8))
+    );
     assert_eq!(record.goal_changes.len(), 1);
-    assert_eq!((record.goal_changes[0].read_version, record.goal_changes[0].goal.progress.get()), (3, 6));
+    assert_eq!(
+        (
+            record.goal_changes[0].read_version,
+            record.goal_changes[0].goal.progress.get()
+        ),
+        (3, 6)
+    );
 }
 
 #[test]
 fn session_form_marks_a_goal_achieved_with_a() {
     let goals = [goal(7, 4)];
-    let ctx = SessionContext { client_id: 1, worker_id: 2, now: now(), usual_minutes: 45, goals: &goals };
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 45,
+        goals: &goals,
+    };
     let mut form = session_form("s".into(), &ctx);
     form.focus_key("goal:7");
     type_text(&mut form, "a");
     let change = &build_session(&form, &ctx).unwrap().goal_changes[0];
-    assert_eq!((change.goal.status, change.goal.progress.get()), (GoalStatus::Achieved, 10));
+    assert_eq!(
+        (change.goal.status, change.goal.progress.get()),
+        (GoalStatus::Achieved, 10)
+    );
 }
 
 #[test]
 fn session_form_refuses_scores_without_a_stage_and_bad_progress() {
     let goals = [goal(7, 4)];
-    let ctx = SessionContext { client_id: 1, worker_id: 2, now: now(), usual_minutes: 45, goals: &goals };
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 45,
+        goals: &goals,
+    };
     let mut form = session_form("s".into(), &ctx);
     form.focus_key("importance");
     type_text(&mut form, "5");
@@ -253,7 +347,13 @@ fn session_form_refuses_scores_without_a_stage_and_bad_progress() {
 
 #[test]
 fn session_form_refuses_interventions_for_a_dna() {
-    let ctx = SessionContext { client_id: 1, worker_id: 2, now: now(), usual_minutes: 45, goals: &[] };
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 45,
+        goals: &[],
+    };
     let mut form = session_form("s".into(), &ctx);
     form.focus_key("attendance");
     press(&mut form, KeyCode::Char(' '));
@@ -285,12 +385,20 @@ fn readiness_form_starts_at_the_latest_stage_and_needs_one() {
 
 #[test]
 fn goal_form_asks_for_a_level_only_for_substance_use() {
-    let ctx = GoalContext { client_id: 1, existing: None, actions: &[] };
+    let ctx = GoalContext {
+        client_id: 1,
+        existing: None,
+        actions: &[],
+    };
     let mut form = goal_form("g".into(), now(), &ctx);
     assert_eq!(form.focused().spec.key, "domain");
     press(&mut form, KeyCode::Char('h'));
     assert_eq!(form.text("domain"), "housing");
-    let level_index = form.fields.iter().position(|f| f.spec.key == "level").unwrap();
+    let level_index = form
+        .fields
+        .iter()
+        .position(|f| f.spec.key == "level")
+        .unwrap();
     assert!(!form.is_shown(level_index));
     form.focus_key("words");
     type_text(&mut form, "My own flat");
@@ -307,11 +415,21 @@ fn goal_form_asks_for_a_level_only_for_substance_use() {
 #[test]
 fn client_form_suggests_a_reference_and_checks_the_nhs_number_and_birth_date() {
     let workers = [(1, "Alex".to_owned())];
-    let ctx = ClientContext { existing: None, workers: &workers, default_worker: Some(1), suggested_reference: ServiceRef::from_number(41) };
+    let ctx = ClientContext {
+        existing: None,
+        workers: &workers,
+        default_worker: Some(1),
+        suggested_reference: ServiceRef::from_number(41),
+    };
     let mut form = client_form("c".into(), now(), &ctx);
     assert_eq!(form.text("reference"), "KW-00041");
     assert_eq!(form.focused().spec.key, "given");
-    for (key, text) in [("given", "Sam"), ("family", "Wren"), ("dob", "+1d"), ("nhs", "9434765918")] {
+    for (key, text) in [
+        ("given", "Sam"),
+        ("family", "Wren"),
+        ("dob", "+1d"),
+        ("nhs", "9434765918"),
+    ] {
         form.focus_key(key);
         type_text(&mut form, text);
     }
@@ -328,7 +446,13 @@ fn client_form_suggests_a_reference_and_checks_the_nhs_number_and_birth_date() {
     }
     type_text(&mut form, "9434765919");
     let errors = build_client(&form).unwrap_err();
-    assert_eq!(errors, vec![("dob".to_owned(), "date of birth is in the future".to_owned())]);
+    assert_eq!(
+        errors,
+        vec![(
+            "dob".to_owned(),
+            "date of birth is in the future".to_owned()
+        )]
+    );
     form.focus_key("dob");
     for _ in 0..3 {
         press(&mut form, KeyCode::Backspace);
@@ -351,7 +475,14 @@ fn review_form_refuses_a_future_date() {
 
 #[test]
 fn form_kinds_round_trip_their_codes() {
-    for kind in [FormKind::Session, FormKind::Dna, FormKind::Readiness, FormKind::Goal, FormKind::Client, FormKind::Review] {
+    for kind in [
+        FormKind::Session,
+        FormKind::Dna,
+        FormKind::Readiness,
+        FormKind::Goal,
+        FormKind::Client,
+        FormKind::Review,
+    ] {
         assert_eq!(FormKind::from_code(kind.code()), Some(kind));
     }
 }

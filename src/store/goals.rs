@@ -79,3 +79,43 @@ fn bad_column(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> rusqlit
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Integer, Box::new(e))
 }
+
+impl Writer<'_> {
+    /// Saves a changed goal if nobody else has saved it since `read_version`.
+    pub fn update_goal(&self, id: i64, read_version: i64, g: &Goal) -> Result<()> {
+        g.validate().map_err(invalid(RecordType::Goal))?;
+        let changed = self
+            .tx
+            .prepare_cached(
+                "UPDATE goals SET domain = ?3, hierarchy_level = ?4, in_own_words = ?5, why_it_matters = ?6,
+                    target_date = ?7, status = ?8, progress = ?9, updated_at = ?10, row_version = row_version + 1
+                 WHERE id = ?1 AND row_version = ?2",
+            )?
+            .execute(params![
+                id,
+                read_version,
+                g.area.domain(),
+                g.area.level().map(HierarchyLevel::number),
+                g.in_own_words,
+                g.why_it_matters,
+                g.target_date,
+                g.status,
+                g.progress,
+                self.stamp
+            ])?;
+        self.expect_updated(RecordType::Goal, "goals", id, changed)
+    }
+
+    /// Saves a changed action (its step, or ticked done) if unchanged since `read_version`.
+    pub fn update_goal_action(&self, id: i64, read_version: i64, a: &GoalAction) -> Result<()> {
+        let changed = self
+            .tx
+            .prepare_cached(
+                "UPDATE goal_actions SET step = ?3, owner = ?4, due_on = ?5, done_on = ?6, updated_at = ?7,
+                    row_version = row_version + 1
+                 WHERE id = ?1 AND row_version = ?2",
+            )?
+            .execute(params![id, read_version, a.step, a.owner, a.due_on, a.done_on, self.stamp])?;
+        self.expect_updated(RecordType::GoalAction, "goal_actions", id, changed)
+    }
+}

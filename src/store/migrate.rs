@@ -7,7 +7,10 @@
 use rusqlite::Connection;
 
 /// The migrations in order; migration `n` (1-based) takes the schema from version `n - 1` to `n`.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../assets/migrations/0001_initial.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../assets/migrations/0001_initial.sql"),
+    include_str!("../../assets/migrations/0002_drafts.sql"),
+];
 
 /// The schema version this build writes and understands.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod clients;
+mod drafts;
 mod export;
 mod goals;
 pub mod migrate;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use drafts::Draft;
 pub use export::Counts;
 pub use open::Access;
 pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope};

@@ -44,3 +44,31 @@ impl Table for Review {
         Ok(w.tx.last_insert_rowid())
     }
 }
+
+impl Writer<'_> {
+    /// Marks an open review done if unchanged since `read_version` (nobody completed it meanwhile).
+    pub fn complete_review(
+        &self,
+        id: i64,
+        read_version: i64,
+        done: &ReviewCompletion,
+    ) -> Result<()> {
+        let changed = self
+            .tx
+            .prepare_cached(
+                "UPDATE reviews SET completed_on = ?3, completed_by = ?4, outcome = ?5, updated_at = ?6,
+                    row_version = row_version + 1
+                 WHERE id = ?1 AND row_version = ?2 AND completed_on IS NULL",
+            )?
+            .execute(params![id, read_version, done.completed_on, done.completed_by, done.outcome, self.stamp])?;
+        if changed == 1 && self.audit_each {
+            self.audit(
+                crate::domain::AuditAction::Complete,
+                RecordType::Review,
+                Some(id),
+            )?;
+            return Ok(());
+        }
+        self.expect_updated(RecordType::Review, "reviews", id, changed)
+    }
+}

@@ -243,6 +243,76 @@ impl Store {
         })
     }
 
+    /// The id of the client with this service reference.
+    pub fn client_id_by_reference(&self, reference: &ServiceRef) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM clients WHERE reference = ?1",
+                [reference],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Everyone who can hold a caseload, by name: id and display name.
+    pub fn key_workers(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, display_name FROM workers WHERE role IN ('key_worker', 'team_lead', 'prescriber')
+             ORDER BY display_name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The next unused service reference after the highest in use.
+    pub fn next_reference(&self) -> Result<ServiceRef> {
+        let highest: Option<i64> = self.conn.query_row(
+            "SELECT max(CAST(substr(reference, 4) AS INTEGER)) FROM clients",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(ServiceRef::from_number(
+            u32::try_from(highest.unwrap_or(0) + 1).unwrap_or(u32::MAX),
+        ))
+    }
+
+    /// Minutes of the client's last attended session, the likeliest length of the next.
+    pub fn usual_minutes(&self, client_id: i64) -> Result<Option<u16>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT duration_min FROM sessions WHERE client_id = ?1 AND attendance = 'attended'
+                 ORDER BY started_at DESC LIMIT 1",
+                [client_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Whether the client's last three appointments were all missed.
+    pub fn three_dnas_in_a_row(&self, client_id: i64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
+                (SELECT attendance FROM sessions WHERE client_id = ?1 ORDER BY started_at DESC, id DESC LIMIT 3)",
+            [client_id],
+            |r| r.get::<_, Option<bool>>(0).map(|b| b.unwrap_or(false)),
+        )?)
+    }
+
+    /// A goal's actions in due order.
+    pub fn goal_actions(&self, goal_id: i64) -> Result<Vec<Stored<GoalAction>>> {
+        self.select(
+            &format!(
+                "{} WHERE t.goal_id = ?1 ORDER BY t.due_on, t.id",
+                GoalAction::SELECT
+            ),
+            goal_id,
+        )
+    }
+
     /// A monotonic counter SQLite bumps whenever another connection commits: a cheap way to notice
     /// that a colleague saved something and the screen should reload.
     pub fn data_version(&self) -> Result<i64> {

@@ -22,9 +22,23 @@ pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
 ];
 
 pub fn flags(risk: &RiskSummary, today: NaiveDate) -> String {
-    let recent_release = risk.prison_release_on.is_some_and(|d| d <= today && (today - d).num_days() <= 28);
-    let set = [risk.overdose_risk, recent_release, risk.safeguarding_children, risk.injecting, risk.no_naloxone, risk.three_dnas];
-    FLAG_LEGEND.iter().zip(set).filter(|(_, on)| *on).map(|((letter, ..), _)| *letter).collect()
+    let recent_release = risk
+        .prison_release_on
+        .is_some_and(|d| d <= today && (today - d).num_days() <= 28);
+    let set = [
+        risk.overdose_risk,
+        recent_release,
+        risk.safeguarding_children,
+        risk.injecting,
+        risk.no_naloxone,
+        risk.three_dnas,
+    ];
+    FLAG_LEGEND
+        .iter()
+        .zip(set)
+        .filter(|(_, on)| *on)
+        .map(|((letter, ..), _)| *letter)
+        .collect()
 }
 
 fn modality_abbrev(m: Modality) -> &'static str {
@@ -68,7 +82,10 @@ fn due_text(due: Option<NaiveDate>, today: NaiveDate, wide: bool) -> (String, bo
 }
 
 fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
-    row.last_seen.map_or_else(|| "never".into(), |at| format!("{}d ago", (today - at.date()).num_days()))
+    row.last_seen.map_or_else(
+        || "never".into(),
+        |at| format!("{}d ago", (today - at.date()).num_days()),
+    )
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
@@ -92,10 +109,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         };
         format!(" {} ", parts.join(separator))
     };
-    let block = paint.block(pane_title(Pane::Caseload, &extra), app.focus == Pane::Caseload).title_bottom(Line::styled(
-        truncate(&legend, usize::from(area.width.saturating_sub(2)), paint.glyphs.ascii),
-        t.muted,
-    ));
+    let block = paint
+        .block(
+            pane_title(Pane::Caseload, &extra),
+            app.focus == Pane::Caseload,
+        )
+        .title_bottom(Line::styled(
+            truncate(
+                &legend,
+                usize::from(area.width.saturating_sub(2)),
+                paint.glyphs.ascii,
+            ),
+            t.muted,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.caseload.is_empty() {
@@ -106,7 +132,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 "",
                 "To explore with fictional data instead, run: keywork --demo",
             ],
-            Scope::Worker(_) => &["You have no active clients.", "Press T to see the whole team's caseload."],
+            Scope::Worker(_) => &[
+                "You have no active clients.",
+                "Press T to see the whole team's caseload.",
+            ],
         };
         empty_state(frame, inner, lines, paint);
         return;
@@ -114,7 +143,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let wide = inner.width >= 70;
     let team = app.scope == Scope::Team && inner.width >= 100;
     let today = app.today;
-    let mut widths = vec![Constraint::Length(8), Constraint::Length(if wide { 14 } else { 8 })];
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(if wide { 14 } else { 8 }),
+    ];
     let mut headings = vec!["Ref", "Name"];
     if team {
         widths.push(Constraint::Length(14));
@@ -135,17 +167,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     headings.push("Flags");
 
     let visible = app.viewport.caseload.max(1);
-    let first = app.caseload_cursor.offset.min(app.caseload.len().saturating_sub(1));
+    let first = app
+        .caseload_cursor
+        .offset
+        .min(app.caseload.len().saturating_sub(1));
     let rows = app.caseload.iter().skip(first).take(visible).map(|row| {
         let (due, overdue) = due_text(row.next_review_due, today, wide);
-        let name = truncate(&clean(row.known_as.as_str()), if wide { 14 } else { 8 }, paint.glyphs.ascii);
-        let mut cells = vec![Cell::from(row.reference.as_str().to_owned()), Cell::from(name)];
+        let name = truncate(
+            &clean(row.known_as.as_str()),
+            if wide { 14 } else { 8 },
+            paint.glyphs.ascii,
+        );
+        let mut cells = vec![
+            Cell::from(row.reference.as_str().to_owned()),
+            Cell::from(name),
+        ];
         if team {
-            cells.push(Cell::from(truncate(&clean(row.key_worker.as_str()), 14, paint.glyphs.ascii)));
+            cells.push(Cell::from(truncate(
+                &clean(row.key_worker.as_str()),
+                14,
+                paint.glyphs.ascii,
+            )));
         }
-        let modality = if wide { row.modality.short() } else { modality_abbrev(row.modality) };
-        let stage = row.stage.map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
-        let days = row.treatment_start.map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
+        let modality = if wide {
+            row.modality.short()
+        } else {
+            modality_abbrev(row.modality)
+        };
+        let stage = row
+            .stage
+            .map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
+        let days = row
+            .treatment_start
+            .map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
         cells.extend([
             Cell::from(modality),
             Cell::from(stage),
@@ -194,7 +248,10 @@ mod tests {
             ..RiskSummary::default()
         };
         assert_eq!(flags(&risk, today), "OPND");
-        let old_release = RiskSummary { prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), ..risk };
+        let old_release = RiskSummary {
+            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            ..risk
+        };
         assert_eq!(flags(&old_release, today), "OND");
     }
 }

@@ -2,6 +2,7 @@
 //! the clock or the environment.
 
 mod caseload;
+mod form;
 mod overlay;
 mod plan;
 mod readiness;
@@ -30,12 +31,24 @@ struct Screen {
 }
 
 fn screen(area: Rect) -> Screen {
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(body);
-    let [caseload, reviews] = Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(top);
-    let [readiness, plan] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
-    Screen { header, panes: [caseload, reviews, readiness, plan], reader: body, footer }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(body);
+    let [caseload, reviews] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(top);
+    let [readiness, plan] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
+    Screen {
+        header,
+        panes: [caseload, reviews, readiness, plan],
+        reader: body,
+        footer,
+    }
 }
 
 /// Rows each list can show at this size: the app keeps selections in view with it.
@@ -60,13 +73,24 @@ pub struct Paint {
 
 impl Paint {
     pub fn for_app(app: &App) -> Paint {
-        Paint { theme: Theme::named(app.settings.theme), glyphs: Glyphs::new(app.settings.ascii) }
+        Paint {
+            theme: Theme::named(app.settings.theme),
+            glyphs: Glyphs::new(app.settings.ascii),
+        }
     }
 
     /// A bordered block titled with the pane's number, highlighted when focused.
     fn block<'a>(&self, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
-        let style = if focused { self.theme.focused_border } else { self.theme.border };
-        Block::new().borders(Borders::ALL).border_set(self.glyphs.border).border_style(style).title(title)
+        let style = if focused {
+            self.theme.focused_border
+        } else {
+            self.theme.border
+        };
+        Block::new()
+            .borders(Borders::ALL)
+            .border_set(self.glyphs.border)
+            .border_style(style)
+            .title(title)
     }
 }
 
@@ -81,6 +105,8 @@ pub fn view(frame: &mut Frame, app: &App) {
     header(frame, s.header, app, &paint);
     if app.help.is_some() {
         overlay::help(frame, s.reader, app, &paint);
+    } else if let Some(editor) = &app.editor {
+        form::draw(frame, s.reader, &editor.form, &paint);
     } else if let Some(record) = &app.overlay {
         overlay::record(frame, s.reader, record, &paint);
     } else {
@@ -89,18 +115,34 @@ pub fn view(frame: &mut Frame, app: &App) {
         readiness::draw(frame, s.panes[2], app, &paint);
         plan::draw(frame, s.panes[3], app, &paint);
     }
+    if let Some(question) = &app.question {
+        form::question(frame, s.reader, question, &paint);
+    }
     footer(frame, s.footer, app, &paint);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, paint: &Paint) {
-    let text = format!("terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}", area.width, area.height);
-    let lines = vec![Line::styled(text, paint.theme.alert), Line::raw("Enlarge the window, or press q to quit.")];
-    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+    let text = format!(
+        "terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+        area.width, area.height
+    );
+    let lines = vec![
+        Line::styled(text, paint.theme.alert),
+        Line::raw("Enlarge the window, or press q to quit."),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 /// Title of a pane: `1 Caseload`, with extra words after.
 fn pane_title(pane: Pane, extra: &str) -> String {
-    if extra.is_empty() { format!(" {} {} ", pane.number(), pane.title()) } else { format!(" {} {}: {extra} ", pane.number(), pane.title()) }
+    if extra.is_empty() {
+        format!(" {} {} ", pane.number(), pane.title())
+    } else {
+        format!(" {} {}: {extra} ", pane.number(), pane.title())
+    }
 }
 
 fn header(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
@@ -119,8 +161,18 @@ fn header(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         (Some(name), false) => clean(name.as_str()).into_owned(),
         (None, _) => format!("{} (not on the team)", app.identity.login),
     };
-    let date = app.today.format(if area.width >= 100 { "%a %d %b %Y" } else { "%d %b %Y" }).to_string();
-    let right = format!("{who} {} {whose} {} {date} ", paint.glyphs.dot, paint.glyphs.dot);
+    let date = app
+        .today
+        .format(if area.width >= 100 {
+            "%a %d %b %Y"
+        } else {
+            "%d %b %Y"
+        })
+        .to_string();
+    let right = format!(
+        "{who} {} {whose} {} {date} ",
+        paint.glyphs.dot, paint.glyphs.dot
+    );
     let used = left.iter().map(|s| width(&s.content)).sum::<usize>() + width(&right) + 1;
     let room = usize::from(area.width).saturating_sub(used);
     let service = truncate(&clean(&app.masthead.service), room, paint.glyphs.ascii);
@@ -134,7 +186,10 @@ fn header(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
 fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let line = match &app.message {
-        Some(message) => Line::styled(truncate(message, usize::from(area.width), paint.glyphs.ascii), t.warn),
+        Some(message) => Line::styled(
+            truncate(message, usize::from(area.width), paint.glyphs.ascii),
+            t.warn,
+        ),
         None => {
             let mut spans = Vec::new();
             let mut used = 0;
@@ -155,6 +210,12 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
 
 /// Centred single-colour text for an empty pane.
 fn empty_state(frame: &mut Frame, area: Rect, lines: &[&str], paint: &Paint) {
-    let text: Vec<Line> = lines.iter().map(|l| Line::styled(*l, paint.theme.muted)).collect();
-    frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), area);
+    let text: Vec<Line> = lines
+        .iter()
+        .map(|l| Line::styled(*l, paint.theme.muted))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }

@@ -1,7 +1,7 @@
 //! Full-screen views over the panes: the client record and the help.
 
-use super::caseload::FLAG_LEGEND;
 use super::Paint;
+use super::caseload::FLAG_LEGEND;
 use crate::app::{App, LineKind, Overlay, keymap::KEYMAP};
 use crate::display::clean;
 use ratatui::Frame;
@@ -14,11 +14,22 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
     let t = &paint.theme;
     let total = lines.len();
     let shown = usize::from(area.height.saturating_sub(2));
-    let position = if total > shown { format!(" lines {}-{} of {total} ", scroll + 1, (scroll + shown).min(total)) } else { String::new() };
+    let position = if total > shown {
+        format!(
+            " lines {}-{} of {total} ",
+            scroll + 1,
+            (scroll + shown).min(total)
+        )
+    } else {
+        String::new()
+    };
     let block = paint
         .block(" Client record (Esc to go back) ", true)
         .title_bottom(Line::styled(position, t.muted).right_aligned());
-    let inner = block.inner(area).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    let inner = block.inner(area).inner(ratatui::layout::Margin {
+        horizontal: 1,
+        vertical: 0,
+    });
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let text: Vec<Line> = lines
@@ -57,14 +68,20 @@ pub fn help_lines(paint: &Paint) -> Vec<Line<'static>> {
         lines.push(Line::styled(format!("  {letter}  {words}"), t.base));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Due column: ! marks an overdue review, with the days over.", t.muted));
+    lines.push(Line::styled(
+        "Due column: ! marks an overdue review, with the days over.",
+        t.muted,
+    ));
     lines.push(Line::styled("Esc or ? closes this help.", t.muted));
     lines
 }
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let block = paint.block(" Help (Esc to close) ", true);
-    let inner = block.inner(area).inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    let inner = block.inner(area).inner(ratatui::layout::Margin {
+        horizontal: 1,
+        vertical: 0,
+    });
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let scroll = app.help.unwrap_or(0);

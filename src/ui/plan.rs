@@ -12,17 +12,38 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let focused = app.focus == Pane::Plan;
-    let active = app.plan.iter().filter(|g| g.goal.record.status == GoalStatus::Active).count();
-    let extra = if app.plan.is_empty() { String::new() } else { format!("{active} active of {}", app.plan.len()) };
+    let active = app
+        .plan
+        .iter()
+        .filter(|g| g.goal.record.status == GoalStatus::Active)
+        .count();
+    let extra = if app.plan.is_empty() {
+        String::new()
+    } else {
+        format!("{active} active of {}", app.plan.len())
+    };
     let block = paint.block(pane_title(Pane::Plan, &extra), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.selected_client.is_none() {
-        empty_state(frame, inner, &["Select a client to see their recovery plan."], paint);
+        empty_state(
+            frame,
+            inner,
+            &["Select a client to see their recovery plan."],
+            paint,
+        );
         return;
     }
     if app.plan.is_empty() {
-        empty_state(frame, inner, &["No goals in this plan yet.", "The exit plan belongs here from day one."], paint);
+        empty_state(
+            frame,
+            inner,
+            &[
+                "No goals in this plan yet.",
+                "The exit plan belongs here from day one.",
+            ],
+            paint,
+        );
         return;
     }
     let cols = usize::from(inner.width);
@@ -38,9 +59,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let goal = &app.plan[index].goal.record;
                 let selected = focused && index == app.plan_cursor.selected;
                 let pointer = if selected { g.pointer } else { " " };
-                let level = goal.area.level().map(|l| format!("L{} ", l.number())).unwrap_or_default();
+                let level = goal
+                    .area
+                    .level()
+                    .map(|l| format!("L{} ", l.number()))
+                    .unwrap_or_default();
                 let head = format!("{pointer}{level}");
-                let words = truncate(&clean(goal.in_own_words.as_str()), cols.saturating_sub(width(&head)), g.ascii);
+                let words = truncate(
+                    &clean(goal.in_own_words.as_str()),
+                    cols.saturating_sub(width(&head)),
+                    g.ascii,
+                );
                 let style = if selected { t.selected } else { t.title };
                 Line::from(vec![Span::styled(head, style), Span::styled(words, style)])
             }
@@ -48,13 +77,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let plan_goal = &app.plan[index];
                 let goal = &plan_goal.goal.record;
                 let progress = usize::from(goal.progress.get());
-                let bar = format!("{}{}", g.bar_full.repeat(progress), g.bar_empty.repeat(10 - progress));
+                let bar = format!(
+                    "{}{}",
+                    g.bar_full.repeat(progress),
+                    g.bar_empty.repeat(10 - progress)
+                );
                 let status_style = match goal.status {
                     GoalStatus::Achieved => t.good,
                     GoalStatus::Dropped | GoalStatus::Paused => t.muted,
                     _ => t.base,
                 };
-                let target = goal.target_date.map(|d| d.format("%d/%m/%y").to_string()).unwrap_or_else(|| "no date".into());
+                let target = goal
+                    .target_date
+                    .map(|d| d.format("%d/%m/%y").to_string())
+                    .unwrap_or_else(|| "no date".into());
                 let overdue = goal.target_date.is_some_and(|d| d < app.today)
                     && matches!(goal.status, GoalStatus::Active | GoalStatus::Proposed);
                 let open = match plan_goal.open_actions {

@@ -21,19 +21,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let focused = app.focus == Pane::Readiness;
     // The latest stage in the title when there is room; the first row shows it anyway.
-    let latest = app.readiness.first().map(|n| n.record.stage.label()).filter(|_| area.width >= 50).unwrap_or("");
+    let latest = app
+        .readiness
+        .first()
+        .map(|n| n.record.stage.label())
+        .filter(|_| area.width >= 50)
+        .unwrap_or("");
     let block = paint.block(pane_title(Pane::Readiness, latest), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.selected_client.is_none() {
-        empty_state(frame, inner, &["Select a client to see their readiness for change."], paint);
+        empty_state(
+            frame,
+            inner,
+            &["Select a client to see their readiness for change."],
+            paint,
+        );
         return;
     }
     if app.readiness.is_empty() {
-        empty_state(frame, inner, &["No readiness notes for this client yet.", "Check readiness at the next session."], paint);
+        empty_state(
+            frame,
+            inner,
+            &[
+                "No readiness notes for this client yet.",
+                "Check readiness at the next session.",
+            ],
+            paint,
+        );
         return;
     }
-    let [list, chart] = Layout::vertical([Constraint::Min(0), Constraint::Length(CHART_HEIGHT as u16)]).areas(inner);
+    let [list, chart] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(CHART_HEIGHT as u16)])
+            .areas(inner);
     let cols = usize::from(list.width);
     let lines: Vec<Line> = app
         .readiness
@@ -53,9 +73,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 score(n.confidence),
                 score(n.readiness)
             );
-            let words = truncate(&first_line(n.note.as_str()), cols.saturating_sub(width(&head)), paint.glyphs.ascii);
+            let words = truncate(
+                &first_line(n.note.as_str()),
+                cols.saturating_sub(width(&head)),
+                paint.glyphs.ascii,
+            );
             let style = if selected { t.selected } else { t.base };
-            Line::from(vec![Span::styled(head, style), Span::styled(words, if selected { style } else { t.muted })])
+            Line::from(vec![
+                Span::styled(head, style),
+                Span::styled(words, if selected { style } else { t.muted }),
+            ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
@@ -67,7 +94,10 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let [caption, bars] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let arrow = if paint.glyphs.ascii { "->" } else { "→" };
     let text = format!("Readiness 0-10, oldest {arrow} newest");
-    frame.render_widget(Paragraph::new(Line::styled(text, paint.theme.muted)), caption);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, paint.theme.muted)),
+        caption,
+    );
     let fit = usize::from(bars.width);
     let data: Vec<SparklineBar> = app
         .readiness
@@ -76,6 +106,10 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .rev()
         .map(|n| SparklineBar::from(n.record.readiness.map(|s| u64::from(s.get()))))
         .collect();
-    let sparkline = Sparkline::default().data(data).max(10).bar_set(paint.glyphs.sparkline.clone()).style(paint.theme.good);
+    let sparkline = Sparkline::default()
+        .data(data)
+        .max(10)
+        .bar_set(paint.glyphs.sparkline.clone())
+        .style(paint.theme.good);
     frame.render_widget(sparkline, bars);
 }

@@ -12,51 +12,89 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let overdue = app.reviews.iter().filter(|r| r.due_on < app.today).count();
-    let extra = if overdue > 0 { format!("{overdue} overdue") } else { String::new() };
+    let extra = if overdue > 0 {
+        format!("{overdue} overdue")
+    } else {
+        String::new()
+    };
     let focused = app.focus == Pane::Reviews;
     let block = paint.block(pane_title(Pane::Reviews, &extra), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.reviews.is_empty() {
-        let window = format!("No reviews due in the next {} days.", app.settings.review_window_days);
+        let window = format!(
+            "No reviews due in the next {} days.",
+            app.settings.review_window_days
+        );
         empty_state(frame, inner, &[&window, "Nothing is overdue."], paint);
         return;
     }
     let width = usize::from(inner.width);
     let with_name = width >= 40;
-    let lines = app.review_lines.iter().skip(app.reviews_cursor.offset).take(usize::from(inner.height)).map(|line| match line {
-        ReviewLine::Group(group) => {
-            let count = app.reviews.iter().filter(|r| ReviewGroup::of_review(r.due_on, app.today) == *group).count();
-            let style = if *group == ReviewGroup::Overdue { t.alert } else { t.heading };
-            Line::styled(format!("{} ({count})", group.label()), style)
-        }
-        ReviewLine::Review(index) => {
-            let review = &app.reviews[*index];
-            let days = (review.due_on - app.today).num_days();
-            let when = match days {
-                ..0 => format!("! {}d over", -days),
-                0 => "today".to_owned(),
-                _ => format!("in {days}d"),
-            };
-            let selected = focused && *index == app.reviews_cursor.selected;
-            let pointer = if selected { paint.glyphs.pointer } else { " " };
-            let name = if with_name {
-                format!("{:<10} ", truncate(&clean(review.known_as.as_str()), 10, paint.glyphs.ascii))
-            } else {
-                String::new()
-            };
-            let kind = if with_name { review.kind.short() } else { kind_abbrev(review.kind) };
-            let left = format!("{pointer}{} {name}{kind:<w$} ", review.reference, w = if with_name { 11 } else { 5 });
-            let pad = width.saturating_sub(crate::display::width(&left) + when.len());
-            let style = if selected { t.selected } else { t.base };
-            let when_style = if days < 0 { t.alert } else { t.base };
-            Line::from(vec![
-                Span::styled(left, style),
-                Span::styled(" ".repeat(pad), style),
-                Span::styled(when, if selected { t.selected.patch(when_style) } else { when_style }),
-            ])
-        }
-    });
+    let lines = app
+        .review_lines
+        .iter()
+        .skip(app.reviews_cursor.offset)
+        .take(usize::from(inner.height))
+        .map(|line| match line {
+            ReviewLine::Group(group) => {
+                let count = app
+                    .reviews
+                    .iter()
+                    .filter(|r| ReviewGroup::of_review(r.due_on, app.today) == *group)
+                    .count();
+                let style = if *group == ReviewGroup::Overdue {
+                    t.alert
+                } else {
+                    t.heading
+                };
+                Line::styled(format!("{} ({count})", group.label()), style)
+            }
+            ReviewLine::Review(index) => {
+                let review = &app.reviews[*index];
+                let days = (review.due_on - app.today).num_days();
+                let when = match days {
+                    ..0 => format!("! {}d over", -days),
+                    0 => "today".to_owned(),
+                    _ => format!("in {days}d"),
+                };
+                let selected = focused && *index == app.reviews_cursor.selected;
+                let pointer = if selected { paint.glyphs.pointer } else { " " };
+                let name = if with_name {
+                    format!(
+                        "{:<10} ",
+                        truncate(&clean(review.known_as.as_str()), 10, paint.glyphs.ascii)
+                    )
+                } else {
+                    String::new()
+                };
+                let kind = if with_name {
+                    review.kind.short()
+                } else {
+                    kind_abbrev(review.kind)
+                };
+                let left = format!(
+                    "{pointer}{} {name}{kind:<w$} ",
+                    review.reference,
+                    w = if with_name { 11 } else { 5 }
+                );
+                let pad = width.saturating_sub(crate::display::width(&left) + when.len());
+                let style = if selected { t.selected } else { t.base };
+                let when_style = if days < 0 { t.alert } else { t.base };
+                Line::from(vec![
+                    Span::styled(left, style),
+                    Span::styled(" ".repeat(pad), style),
+                    Span::styled(
+                        when,
+                        if selected {
+                            t.selected.patch(when_style)
+                        } else {
+                            when_style
+                        },
+                    ),
+                ])
+            }
+        });
     frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), inner);
 }
 

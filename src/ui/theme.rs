@@ -65,7 +65,9 @@ impl Theme {
                 border: Style::new().fg(Color::Reset),
                 focused_border: bold.fg(Color::Reset),
                 alert: bold.fg(Color::Reset),
-                warn: Style::new().fg(Color::Reset).add_modifier(Modifier::UNDERLINED),
+                warn: Style::new()
+                    .fg(Color::Reset)
+                    .add_modifier(Modifier::UNDERLINED),
                 good: Style::new().fg(Color::Reset),
                 banner: reversed.add_modifier(Modifier::BOLD).fg(Color::Reset),
                 key: bold.fg(Color::Reset),

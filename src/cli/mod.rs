@@ -1,12 +1,14 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+mod record;
+
 use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
 use crate::config::{self, Settings, ThemeName};
-use crate::tui;
 use crate::demo::{self, Plan};
 use crate::domain::Login;
 use crate::store::{Access, Store, StoreError};
+use crate::tui;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -56,7 +58,12 @@ pub struct LookArgs {
     #[arg(long)]
     pub mouse: bool,
     /// Settings file [default: the platform config directory, e.g. ~/.config/keywork/config.toml].
-    #[arg(long, env = "KEYWORK_CONFIG", value_name = "FILE", hide_short_help = true)]
+    #[arg(
+        long,
+        env = "KEYWORK_CONFIG",
+        value_name = "FILE",
+        hide_short_help = true
+    )]
     pub config: Option<PathBuf>,
 }
 
@@ -68,6 +75,15 @@ pub enum Command {
     Export(ExportArgs),
     /// Report schema version, integrity and row counts.
     Check,
+    /// Record sessions from the shell or a script.
+    #[command(subcommand)]
+    Session(record::SessionCommand),
+    /// Record readiness-for-change notes from the shell or a script.
+    #[command(subcommand)]
+    Note(record::NoteCommand),
+    /// Add someone to the team list (team set-up).
+    #[command(subcommand)]
+    Worker(record::WorkerCommand),
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +179,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut store = Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?;
             export(&mut store, args)
         }
+        Some(Command::Session(record::SessionCommand::Add(args))) => record::add_session(
+            &mut Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?,
+            &args,
+        ),
+        Some(Command::Note(record::NoteCommand::Add(args))) => record::add_note(
+            &mut Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?,
+            &args,
+        ),
+        Some(Command::Worker(record::WorkerCommand::Add(args))) => record::add_worker(
+            &mut Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?,
+            &args,
+        ),
         Some(Command::Check) => check(&Store::open(
             &db_path(cli.global.db)?,
             Access::Read,
@@ -177,15 +205,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 let dir = tempfile::Builder::new()
                     .prefix("keywork-demo-")
                     .tempdir()
-                    .map_err(|source| CliError::Io { path: std::env::temp_dir(), source })?;
-                let mut store = Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
+                    .map_err(|source| CliError::Io {
+                        path: std::env::temp_dir(),
+                        source,
+                    })?;
+                let mut store =
+                    Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
                 demo::generate(&mut store, Plan::default())?;
                 let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
-                open_screen(&store, settings, &persona, true)
+                open_screen(&mut store, settings, &persona, true)
             } else {
-                let store = Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?;
+                let mut store =
+                    Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?;
                 let login = store.actor().clone();
-                open_screen(&store, settings, &login, false)
+                open_screen(&mut store, settings, &login, false)
             }
         }
     }
@@ -205,8 +238,17 @@ fn settings(look: &LookArgs) -> Result<Settings, CliError> {
     Ok(settings.honour_no_color(std::env::var_os("NO_COLOR")))
 }
 
-fn open_screen(store: &Store, settings: Settings, login: &Login, demo_persona: bool) -> Result<(), CliError> {
-    let identity = Identity { login: login.to_string(), worker: store.worker_by_login(login)?, demo_persona };
+fn open_screen(
+    store: &mut Store,
+    settings: Settings,
+    login: &Login,
+    demo_persona: bool,
+) -> Result<(), CliError> {
+    let identity = Identity {
+        login: login.to_string(),
+        worker: store.worker_by_login(login)?,
+        demo_persona,
+    };
     let mouse = settings.mouse;
     let app = App::new(store, settings, identity, Viewport::default())?;
     tui::run(store, app, mouse)?;

@@ -1,0 +1,762 @@
+//! Forms over the screen: opening the right form for the key and pane, saving it in one
+//! transaction, conflicts, cancelling, and drafts that survive a dropped connection.
+
+use super::{App, Question};
+use crate::domain::*;
+use crate::form::forms::{self, FormKind, GoalOnPlan};
+use crate::form::{Form, Now, Outcome};
+use crate::store::{Draft, Result, Store, StoreError};
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent};
+use serde_json::Value;
+
+/// The data a form was opened with, kept so saving builds from what the worker saw (including
+/// the row versions read, which is how a colleague's save in the meantime is noticed).
+#[derive(Debug, Clone)]
+pub enum Context {
+    Session {
+        goals: Vec<GoalOnPlan>,
+        usual_minutes: u16,
+    },
+    Dna,
+    Readiness,
+    Goal {
+        existing: Option<Stored<Goal>>,
+        actions: Vec<Stored<GoalAction>>,
+    },
+    Client {
+        existing: Option<Stored<Client>>,
+        workers: Vec<(i64, String)>,
+        suggested: ServiceRef,
+    },
+    Review {
+        review: Stored<Review>,
+    },
+}
+
+/// An open form.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub kind: FormKind,
+    pub form: Form,
+    pub client_id: Option<i64>,
+    pub context: Context,
+    pub draft_id: Option<i64>,
+}
+
+/// Draft key holding the versions of the goals a session form may change.
+const GOAL_VERSIONS: &str = "_goal_versions";
+
+impl Editor {
+    /// The record the form edits and the version it was read at, for the draft.
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        match &self.context {
+            Context::Goal {
+                existing: Some(g), ..
+            } => (Some(g.id), Some(g.row_version)),
+            Context::Client {
+                existing: Some(c), ..
+            } => (Some(c.id), Some(c.row_version)),
+            Context::Review { review } => (Some(review.id), Some(review.row_version)),
+            _ => (None, None),
+        }
+    }
+
+    fn draft_content(&self) -> Value {
+        let mut content = self.form.snapshot();
+        if let (Context::Session { goals, .. }, Value::Object(map)) = (&self.context, &mut content)
+        {
+            let versions = goals
+                .iter()
+                .map(|g| (g.goal.id.to_string(), Value::from(g.goal.row_version)))
+                .collect();
+            map.insert(GOAL_VERSIONS.into(), Value::Object(versions));
+        }
+        content
+    }
+
+    /// Takes the versions a draft was read at, so resuming it later still notices changes made
+    /// since the form was first opened.
+    fn adopt_versions(&mut self, target_version: Option<i64>, content: &Value) {
+        match &mut self.context {
+            Context::Goal {
+                existing: Some(g), ..
+            } => g.row_version = target_version.unwrap_or(g.row_version),
+            Context::Client {
+                existing: Some(c), ..
+            } => c.row_version = target_version.unwrap_or(c.row_version),
+            Context::Review { review } => {
+                review.row_version = target_version.unwrap_or(review.row_version)
+            }
+            Context::Session { goals, .. } => {
+                for g in goals {
+                    if let Some(v) = content
+                        .get(GOAL_VERSIONS)
+                        .and_then(|m| m.get(g.goal.id.to_string()))
+                        .and_then(Value::as_i64)
+                    {
+                        g.goal.row_version = v;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After a conflict, take the colleague's version as read: a second Ctrl-S then saves over
+    /// it, knowingly.
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64) {
+        match (&mut self.context, what) {
+            (
+                Context::Goal {
+                    existing: Some(g), ..
+                },
+                RecordType::Goal,
+            ) if g.id == id => g.row_version = current,
+            (Context::Goal { actions, .. }, RecordType::GoalAction) => {
+                if let Some(a) = actions.iter_mut().find(|a| a.id == id) {
+                    a.row_version = current;
+                }
+            }
+            (
+                Context::Client {
+                    existing: Some(c), ..
+                },
+                RecordType::Client,
+            ) if c.id == id => c.row_version = current,
+            (Context::Review { review }, RecordType::Review) if review.id == id => {
+                review.row_version = current
+            }
+            (Context::Session { goals, .. }, RecordType::Goal) => {
+                if let Some(g) = goals.iter_mut().find(|g| g.goal.id == id) {
+                    g.goal.row_version = current;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Weeks until the next review of a kind, from the settings.
+fn interval_weeks(weeks: &crate::config::ReviewWeeks, kind: ReviewKind) -> i64 {
+    i64::from(match kind {
+        ReviewKind::CarePlan => weeks.care_plan,
+        ReviewKind::Prescribing => weeks.prescribing,
+        ReviewKind::Outcomes => weeks.outcomes,
+        ReviewKind::Risk => weeks.risk,
+    })
+}
+
+impl App {
+    fn now(&self, store: &Store) -> Now {
+        Now {
+            today: self.today,
+            now: store.clock().now_local(),
+        }
+    }
+
+    /// The worker records are saved in the name of, or why there is none.
+    fn author(&self) -> std::result::Result<i64, String> {
+        match &self.identity.worker {
+            None => Err(format!(
+                "Login {} is not on the team list, so nothing can be recorded in its name.",
+                self.identity.login
+            )),
+            Some(w) if w.record.role == Role::ReadOnly => {
+                Err("This login is read-only (trainer): it can look but not record.".into())
+            }
+            Some(w) => Ok(w.id),
+        }
+    }
+
+    fn client_title(&self, store: &Store, what: &str, client_id: i64) -> Result<String> {
+        let client = store.get::<Client>(client_id)?.record;
+        let name = crate::display::clean(client.known_as().as_str()).into_owned();
+        Ok(format!("{what}: {} {name}", client.reference))
+    }
+
+    /// Opens the form an action asks for, if the worker may and something is selected.
+    /// `edit` opens the selected goal or client for editing rather than a new one.
+    pub(super) fn open_form(
+        &mut self,
+        kind: FormKind,
+        edit: bool,
+        store: &mut Store,
+    ) -> Result<()> {
+        if let Err(why) = self.author() {
+            self.message = Some(why);
+            return Ok(());
+        }
+        let editor = match self.build_editor(kind, store, None, edit)? {
+            Ok(editor) => editor,
+            Err(why) => {
+                self.message = Some(why);
+                return Ok(());
+            }
+        };
+        self.editor = Some(editor);
+        Ok(())
+    }
+
+    /// Builds a form for the selection, or for a draft's record when resuming one.
+    fn build_editor(
+        &self,
+        kind: FormKind,
+        store: &Store,
+        draft: Option<&Draft>,
+        edit: bool,
+    ) -> Result<std::result::Result<Editor, String>> {
+        let now = self.now(store);
+        let client_id = match draft {
+            Some(d) => d.client_id,
+            None => self.selected_client,
+        };
+        let need_client = || client_id.ok_or_else(|| "Select a client first.".to_owned());
+        let editor = match kind {
+            FormKind::Session => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let goals: Vec<GoalOnPlan> = store
+                    .plan(client)?
+                    .into_iter()
+                    .filter(|g| g.goal.record.status == GoalStatus::Active)
+                    .map(|g| GoalOnPlan { goal: g.goal })
+                    .collect();
+                let usual_minutes = store
+                    .usual_minutes(client)?
+                    .filter(|m| *m > 0)
+                    .unwrap_or(45);
+                let ctx = forms::SessionContext {
+                    client_id: client,
+                    worker_id: 0,
+                    now,
+                    usual_minutes,
+                    goals: &goals,
+                };
+                let form =
+                    forms::session_form(self.client_title(store, "Record session", client)?, &ctx);
+                Editor {
+                    kind,
+                    form,
+                    client_id: Some(client),
+                    context: Context::Session {
+                        goals,
+                        usual_minutes,
+                    },
+                    draft_id: None,
+                }
+            }
+            FormKind::Dna => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let title =
+                    self.client_title(store, "Did not attend today (Enter saves)", client)?;
+                Editor {
+                    kind,
+                    form: forms::dna_form(title, now),
+                    client_id: Some(client),
+                    context: Context::Dna,
+                    draft_id: None,
+                }
+            }
+            FormKind::Readiness => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let latest = store
+                    .readiness_notes(client)?
+                    .first()
+                    .map(|n| n.record.stage);
+                let title = self.client_title(store, "Readiness note", client)?;
+                let form = forms::readiness_form(title, now, latest);
+                Editor {
+                    kind,
+                    form,
+                    client_id: Some(client),
+                    context: Context::Readiness,
+                    draft_id: None,
+                }
+            }
+            FormKind::Goal => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let target = match draft {
+                    Some(d) => d.target_id,
+                    None if edit => match self.plan.get(self.plan_cursor.selected) {
+                        Some(g) => Some(g.goal.id),
+                        None => {
+                            return Ok(
+                                Err("This plan has no goals to edit yet; a adds one.".into()),
+                            );
+                        }
+                    },
+                    None => None,
+                };
+                let existing = target.map(|id| store.get::<Goal>(id)).transpose()?;
+                let actions = target
+                    .map(|id| store.goal_actions(id))
+                    .transpose()?
+                    .unwrap_or_default();
+                let what = if existing.is_some() {
+                    "Edit goal"
+                } else {
+                    "New goal"
+                };
+                let ctx = forms::GoalContext {
+                    client_id: client,
+                    existing: existing.as_ref(),
+                    actions: &actions,
+                };
+                let form = forms::goal_form(self.client_title(store, what, client)?, now, &ctx);
+                Editor {
+                    kind,
+                    form,
+                    client_id: Some(client),
+                    context: Context::Goal { existing, actions },
+                    draft_id: None,
+                }
+            }
+            FormKind::Client => {
+                let target = match draft {
+                    Some(d) => d.target_id,
+                    None if edit => match self.selected_client {
+                        Some(id) => Some(id),
+                        None => return Ok(Err("Select a client first.".into())),
+                    },
+                    None => None,
+                };
+                let existing = target.map(|id| store.get::<Client>(id)).transpose()?;
+                let workers = store.key_workers()?;
+                let suggested = store.next_reference()?;
+                let default_worker = self.identity.worker.as_ref().map(|w| w.id);
+                let ctx = forms::ClientContext {
+                    existing: existing.as_ref(),
+                    workers: &workers,
+                    default_worker,
+                    suggested_reference: suggested.clone(),
+                };
+                let title = match &existing {
+                    Some(c) => self.client_title(store, "Edit client", c.id)?,
+                    None => "New client".to_owned(),
+                };
+                let form = forms::client_form(title, now, &ctx);
+                let client_id = existing.as_ref().map(|c| c.id);
+                Editor {
+                    kind,
+                    form,
+                    client_id,
+                    context: Context::Client {
+                        existing,
+                        workers,
+                        suggested,
+                    },
+                    draft_id: None,
+                }
+            }
+            FormKind::Review => {
+                let review_id = match draft {
+                    Some(d) => d.target_id,
+                    None => self
+                        .reviews
+                        .get(self.reviews_cursor.selected)
+                        .map(|r| r.review_id),
+                };
+                let Some(review_id) = review_id else {
+                    return Ok(Err("Select a review first.".into()));
+                };
+                let review = store.get::<Review>(review_id)?;
+                if review.record.completion.is_some() {
+                    return Ok(Err("That review is already done.".into()));
+                }
+                let what = format!("Complete {}", review.record.kind.label().to_lowercase());
+                let title = self.client_title(store, &what, review.record.client_id)?;
+                let form = forms::review_form(title, now);
+                Editor {
+                    kind,
+                    form,
+                    client_id: Some(review.record.client_id),
+                    context: Context::Review { review },
+                    draft_id: None,
+                }
+            }
+        };
+        Ok(Ok(editor))
+    }
+
+    /// A key typed while a form is open (not one of the form's own commands).
+    pub(super) fn type_key(&mut self, key: KeyEvent, store: &mut Store) -> Result<()> {
+        let Some(editor) = &mut self.editor else {
+            return Ok(());
+        };
+        if editor.kind == FormKind::Dna && key.code == KeyCode::Enter {
+            return self.save_form(store);
+        }
+        if editor.form.key(key) == Outcome::Edited {
+            self.message = None;
+        }
+        Ok(())
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(editor) = &mut self.editor {
+            editor.form.paste(text);
+        }
+    }
+
+    /// Whether the open form changed since last asked; the caller writes the draft soon after.
+    pub fn form_changed(&mut self) -> bool {
+        self.editor.as_mut().is_some_and(|e| e.form.take_changed())
+    }
+
+    /// Writes the open form's content as a draft, if it has any.
+    pub fn write_draft(&mut self, store: &mut Store) -> Result<()> {
+        let Some(editor) = &mut self.editor else {
+            return Ok(());
+        };
+        if !editor.form.dirty {
+            return Ok(());
+        }
+        let (target_id, target_version) = editor.target();
+        let draft = Draft {
+            login: store.actor().clone(),
+            form: editor.kind.code().to_owned(),
+            client_id: editor.client_id,
+            target_id,
+            target_version,
+            content: editor.draft_content(),
+        };
+        editor.draft_id = Some(store.save_draft(editor.draft_id, &draft)?);
+        Ok(())
+    }
+
+    pub(super) fn cancel_form(&mut self, store: &mut Store) -> Result<()> {
+        match &self.editor {
+            Some(editor) if editor.form.dirty => self.question = Some(Question::DiscardForm),
+            Some(_) => self.close_form(store)?,
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn close_form(&mut self, store: &mut Store) -> Result<()> {
+        if let Some(id) = self.editor.take().and_then(|e| e.draft_id) {
+            store.delete_draft(id)?;
+        }
+        Ok(())
+    }
+
+    /// Answers the open question.
+    pub(super) fn answer(&mut self, action: super::Action, store: &mut Store) -> Result<()> {
+        use super::Action;
+        let Some(question) = self.question.take() else {
+            return Ok(());
+        };
+        match (question, action) {
+            (Question::DiscardForm, Action::Yes | Action::Discard) => {
+                self.close_form(store)?;
+                self.message = Some("Discarded; nothing was saved.".into());
+            }
+            (Question::DiscardForm, _) => {}
+            (Question::Resume { draft, .. }, Action::Yes) => self.resume(draft, store)?,
+            (Question::Resume { draft, .. }, Action::Discard) => {
+                store.delete_draft(draft.id)?;
+                self.message = Some("Draft discarded.".into());
+                self.offer_next_draft(store)?;
+            }
+            (Question::Resume { .. }, _) => {
+                self.message = Some("Draft kept; you will be asked again next time.".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn resume(&mut self, draft: Stored<Draft>, store: &mut Store) -> Result<()> {
+        let Some(kind) = FormKind::from_code(&draft.record.form) else {
+            return Ok(());
+        };
+        match self.build_editor(kind, store, Some(&draft.record), false) {
+            Ok(Ok(mut editor)) => {
+                editor.adopt_versions(draft.record.target_version, &draft.record.content);
+                editor.form.restore(&draft.record.content);
+                editor.draft_id = Some(draft.id);
+                self.editor = Some(editor);
+                self.message = Some("Draft restored. Ctrl-S saves it.".into());
+            }
+            Ok(Err(why)) => self.message = Some(format!("Cannot resume that draft: {why}")),
+            Err(StoreError::NotFound { what, .. }) => {
+                self.message = Some(format!(
+                    "The {what} of that draft no longer exists; the draft is kept."
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
+    /// Offers this login's newest draft, if any.
+    pub(super) fn offer_next_draft(&mut self, store: &Store) -> Result<()> {
+        let Some(draft) = store.drafts(store.actor())?.into_iter().next() else {
+            return Ok(());
+        };
+        let noun = FormKind::from_code(&draft.record.form).map_or("form", FormKind::noun);
+        let whom = match draft.record.client_id {
+            Some(id) => store
+                .get::<Client>(id)
+                .map(|c| format!(" for {}", c.record.reference))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let when = draft
+            .updated_at
+            .with_timezone(&chrono::Local)
+            .format("%H:%M on %d/%m/%Y");
+        let text = format!("Resume unsaved {noun}{whom} from {when}?");
+        self.question = Some(Question::Resume { draft, text });
+        Ok(())
+    }
+
+    /// Validates and saves the open form in one transaction. On any failure the form stays
+    /// open with its text and says why.
+    pub(super) fn save_form(&mut self, store: &mut Store) -> Result<()> {
+        let worker_id = match self.author() {
+            Ok(id) => id,
+            Err(why) => {
+                self.message = Some(why);
+                return Ok(());
+            }
+        };
+        let weeks = self.settings.review_weeks.clone();
+        let Some(editor) = &mut self.editor else {
+            return Ok(());
+        };
+        if !editor.form.validate() {
+            let n = editor.form.error_count();
+            self.message = Some(format!(
+                "{n} field{} need{} attention; nothing was saved yet.",
+                plural(n),
+                if n == 1 { "s" } else { "" }
+            ));
+            return Ok(());
+        }
+        let outcome = match save(editor, store, worker_id, |kind| {
+            interval_weeks(&weeks, kind)
+        }) {
+            Ok(Ok(done)) => done,
+            Ok(Err(errors)) => {
+                editor.form.set_errors(errors);
+                let n = editor.form.error_count();
+                self.message = Some(format!(
+                    "{n} field{} need{} attention; nothing was saved yet.",
+                    plural(n),
+                    if n == 1 { "s" } else { "" }
+                ));
+                return Ok(());
+            }
+            Err(StoreError::Conflict { what, id, current }) => {
+                editor.accept_current(what, id, current);
+                self.message = Some(format!(
+                    "Someone else changed this {what} since you opened the form; nothing was saved and your text is kept. \
+                     Ctrl-S again saves yours over theirs; Esc discards yours."
+                ));
+                return self.write_draft(store);
+            }
+            Err(StoreError::Duplicate(what)) => {
+                let key = if what == "NHS number" {
+                    "nhs"
+                } else {
+                    "reference"
+                };
+                editor.form.set_errors(vec![(
+                    key.to_owned(),
+                    format!("another client already has this {what}"),
+                )]);
+                self.message = Some(format!(
+                    "Another client already has this {what}; nothing was saved."
+                ));
+                return Ok(());
+            }
+            Err(e @ (StoreError::Invalid { .. } | StoreError::NotFound { .. })) => {
+                self.message = Some(format!("Not saved: {e}. Your text is kept."));
+                return self.write_draft(store);
+            }
+            Err(e) => {
+                self.message = Some(format!("Not saved: {e}. Your text is kept as a draft."));
+                return self.write_draft(store);
+            }
+        };
+        let client_id = editor.client_id;
+        self.close_form(store)?;
+        self.reload(store)?;
+        self.message = Some(outcome.message);
+        if outcome.check_dna_streak
+            && let Some(client) = client_id
+            && store.three_dnas_in_a_row(client)?
+        {
+            let reference = store.get::<Client>(client)?.record.reference;
+            self.message = Some(format!(
+                "! {reference} has now missed 3 appointments in a row: please follow up."
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What a save did, for the footer.
+struct Saved {
+    message: String,
+    check_dna_streak: bool,
+}
+
+fn saved(message: impl Into<String>) -> Saved {
+    Saved {
+        message: message.into(),
+        check_dna_streak: false,
+    }
+}
+
+/// Builds the records from the form and writes them in one transaction.
+fn save(
+    editor: &Editor,
+    store: &mut Store,
+    worker_id: i64,
+    interval_weeks: impl Fn(ReviewKind) -> i64,
+) -> Result<std::result::Result<Saved, forms::Errors>> {
+    let form = &editor.form;
+    let client_id = editor.client_id.unwrap_or(0);
+    let result = match &editor.context {
+        Context::Session {
+            goals,
+            usual_minutes,
+        } => {
+            let ctx = forms::SessionContext {
+                client_id,
+                worker_id,
+                now: form.now,
+                usual_minutes: *usual_minutes,
+                goals,
+            };
+            let record = match forms::build_session(form, &ctx) {
+                Ok(record) => record,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            let missed = record.session.attendance == Attendance::DidNotAttend;
+            store.write(|w| {
+                let session_id = w.insert(&record.session)?;
+                if let Some(mut note) = record.readiness.clone() {
+                    note.session_id = Some(session_id);
+                    w.insert(&note)?;
+                }
+                for change in &record.goal_changes {
+                    w.update_goal(change.goal_id, change.read_version, &change.goal)?;
+                }
+                Ok(())
+            })?;
+            let extra = match record.goal_changes.len() {
+                0 => String::new(),
+                n => format!(", {n} goal{} updated", plural(n)),
+            };
+            Saved {
+                message: format!("Session saved{extra}."),
+                check_dna_streak: missed,
+            }
+        }
+        Context::Dna => {
+            let session = match forms::build_dna(form, client_id, worker_id) {
+                Ok(session) => session,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.write(|w| w.insert(&session))?;
+            Saved {
+                message: "Did-not-attend recorded.".into(),
+                check_dna_streak: true,
+            }
+        }
+        Context::Readiness => {
+            let note = match forms::build_readiness(form, client_id, worker_id) {
+                Ok(note) => note,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.write(|w| w.insert(&note))?;
+            saved("Readiness note saved.")
+        }
+        Context::Goal { existing, actions } => {
+            let ctx = forms::GoalContext {
+                client_id,
+                existing: existing.as_ref(),
+                actions,
+            };
+            let record = match forms::build_goal(form, &ctx) {
+                Ok(record) => record,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            store.write(|w| {
+                let goal_id = match existing {
+                    Some(g) => {
+                        w.update_goal(g.id, g.row_version, &record.goal)?;
+                        g.id
+                    }
+                    None => w.insert(&record.goal)?,
+                };
+                for (id, version, action) in &record.changed_actions {
+                    w.update_goal_action(*id, *version, action)?;
+                }
+                if let Some(action) = &record.new_action {
+                    w.insert(&GoalAction {
+                        goal_id,
+                        ..action.clone()
+                    })?;
+                }
+                Ok(())
+            })?;
+            saved(if existing.is_some() {
+                "Goal saved."
+            } else {
+                "Goal added to the plan."
+            })
+        }
+        Context::Client { existing, .. } => {
+            let client = match forms::build_client(form) {
+                Ok(client) => client,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            match existing {
+                Some(c) => store.write(|w| w.update_client(c.id, c.row_version, &client))?,
+                None => {
+                    store.write(|w| w.insert(&client))?;
+                }
+            }
+            saved(format!("Client {} saved.", client.reference))
+        }
+        Context::Review { review } => {
+            let done = match forms::build_review(form, worker_id) {
+                Ok(done) => done,
+                Err(errors) => return Ok(Err(errors)),
+            };
+            let kind = review.record.kind;
+            let next_due = done.completed_on + Duration::weeks(interval_weeks(kind));
+            store.write(|w| {
+                w.complete_review(review.id, review.row_version, &done)?;
+                w.insert(&Review {
+                    client_id: review.record.client_id,
+                    kind,
+                    due_on: next_due,
+                    completion: None,
+                })?;
+                Ok(())
+            })?;
+            saved(format!(
+                "{} done; the next is due {}.",
+                kind.label(),
+                next_due.format("%d/%m/%Y")
+            ))
+        }
+    };
+    Ok(Ok(result))
+}
