@@ -483,6 +483,25 @@ pub fn hints(situation: Situation) -> impl Iterator<Item = (String, &'static str
         .filter_map(|b| b.hint.map(|hint| (b.key_names(), hint)))
 }
 
+/// The key table as Markdown, for the README (a test keeps the two the same).
+#[cfg(test)]
+fn markdown_table() -> String {
+    let context = |c: &Context| match c {
+        Context::Anywhere => "anywhere".to_owned(),
+        Context::Panes => "panes".to_owned(),
+        Context::Pane(p) => p.title().to_lowercase(),
+        Context::Reader => "record, help".to_owned(),
+        Context::Form => "forms".to_owned(),
+        Context::Question => "questions".to_owned(),
+    };
+    let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
+    for b in KEYMAP {
+        let wheres: Vec<String> = b.contexts.iter().map(context).collect();
+        table.push_str(&format!("| `{}` | {} | {} |\n", b.key_names(), wheres.join(", "), b.help));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,6 +649,13 @@ mod tests {
         assert!(!plan.contains(&"sort"));
         let reader: Vec<_> = hints(Situation::Reader).map(|(_, h)| h).collect();
         assert!(reader.contains(&"back") && !reader.contains(&"next pane"));
+    }
+
+    #[test]
+    fn readme_key_table_is_the_keymap() {
+        let readme = include_str!("../../README.md");
+        let table = markdown_table();
+        assert!(readme.contains(&table), "README.md's key table differs from the keymap; it should read:\n{table}");
     }
 
     #[test]
