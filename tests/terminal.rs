@@ -103,7 +103,6 @@ impl Session {
         // A clean slate: no user config or database, no colour preference from the test runner.
         for name in [
             "KEYWORK_CONFIG",
-            "KEYWORD_CONFIG",
             "KEYWORK_DB",
             "NO_COLOR",
             "COLUMNS",
@@ -403,9 +402,10 @@ fn real_binary_shows_four_panes_help_and_record_then_restores_the_terminal() {
         s.screen().alternate_screen(),
         "the panes are drawn on the alternate screen"
     );
-    assert!(
-        s.screen().hide_cursor(),
-        "the cursor is hidden while running"
+    // A frame ends by hiding the cursor; the titles can be on screen a moment before that.
+    s.wait_for(
+        "the cursor to be hidden while running",
+        vt100::Screen::hide_cursor,
     );
     if let (Some(before), Some(now)) = (s.termios_before, line_discipline(&*s.master)) {
         assert_ne!(before, now, "raw mode is on while running");

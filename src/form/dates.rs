@@ -22,10 +22,10 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         return offset.map(|d| today + d).ok_or_else(expected);
     }
     for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"] {
-        if let Ok(date) = NaiveDate::parse_from_str(&t, format) {
-            if (1900..=2200).contains(&chrono::Datelike::year(&date)) {
-                return Ok(date);
-            }
+        if let Ok(date) = NaiveDate::parse_from_str(&t, format)
+            && (1900..=2200).contains(&chrono::Datelike::year(&date))
+        {
+            return Ok(date);
         }
     }
     Err(expected())
