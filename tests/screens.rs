@@ -106,9 +106,9 @@ impl Demo {
     }
 
     /// The default-theme app at 80x24, with `actions` applied.
-    fn small_app(&self, actions: &[Action]) -> App {
+    fn small_app(&mut self, actions: &[Action]) -> App {
         let mut app = self.app(ThemeName::Default, SMALL);
-        act(&mut app, &self.store, actions);
+        act(&mut app, &mut self.store, actions);
         app
     }
 }
@@ -118,7 +118,7 @@ fn new_app(store: &Store, theme: ThemeName, identity: Identity, (w, h): (u16, u1
     App::new(store, settings(theme), identity, viewport).expect("app")
 }
 
-fn act(app: &mut App, store: &Store, actions: &[Action]) {
+fn act(app: &mut App, store: &mut Store, actions: &[Action]) {
     for action in actions {
         app.update(*action, store).expect("update");
     }
@@ -225,6 +225,8 @@ struct State {
     selected_client: Option<i64>,
     overlay: Option<Overlay>,
     help: Option<usize>,
+    form_open: bool,
+    question: bool,
     quit: bool,
 }
 
@@ -241,6 +243,8 @@ fn state(app: &App) -> State {
         selected_client: app.selected_client,
         overlay: app.overlay.clone(),
         help: app.help,
+        form_open: app.editor.is_some(),
+        question: app.question.is_some(),
         quit: app.quit,
     }
 }
@@ -277,11 +281,11 @@ fn main_screens() -> Vec<(&'static str, Vec<Action>)> {
 
 #[test]
 fn main_screen_with_each_pane_focused_matches_snapshots() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         for (screen, actions) in main_screens() {
             let mut app = demo.app(ThemeName::Default, size);
-            act(&mut app, &demo.store, &actions);
+            act(&mut app, &mut demo.store, &actions);
             let terminal = render(&app, size);
             insta::assert_snapshot!(format!("{screen}_{}", size_name(size)), terminal.backend());
             assert!(
@@ -294,11 +298,11 @@ fn main_screen_with_each_pane_focused_matches_snapshots() {
 
 #[test]
 fn main_screen_in_monochrome_has_the_same_text_and_no_colour() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         for (screen, actions) in main_screens() {
             let mut mono = demo.app(ThemeName::Monochrome, size);
-            act(&mut mono, &demo.store, &actions);
+            act(&mut mono, &mut demo.store, &actions);
             let mono_terminal = render(&mono, size);
             let buffer = mono_terminal.backend().buffer();
             insta::assert_snapshot!(
@@ -307,7 +311,7 @@ fn main_screen_in_monochrome_has_the_same_text_and_no_colour() {
             );
 
             let mut colour = demo.app(ThemeName::Default, size);
-            act(&mut colour, &demo.store, &actions);
+            act(&mut colour, &mut demo.store, &actions);
             let colour_terminal = render(&colour, size);
             assert_eq!(
                 screen_text(buffer),
@@ -321,10 +325,10 @@ fn main_screen_in_monochrome_has_the_same_text_and_no_colour() {
 
 #[test]
 fn monochrome_selected_caseload_row_is_reverse_video() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         let mut app = demo.app(ThemeName::Monochrome, size);
-        act(&mut app, &demo.store, &[Action::Down, Action::Down]);
+        act(&mut app, &mut demo.store, &[Action::Down, Action::Down]);
         let terminal = render(&app, size);
         let buffer = terminal.backend().buffer();
         let y = selected_caseload_row(buffer);
@@ -357,7 +361,7 @@ fn monochrome_selected_caseload_row_is_reverse_video() {
 
 #[test]
 fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         for theme in [ThemeName::Default, ThemeName::Monochrome] {
             let suffix = match theme {
@@ -365,7 +369,7 @@ fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
                 _ => "",
             };
             let mut app = demo.app(theme, size);
-            act(&mut app, &demo.store, &[Action::Open]);
+            act(&mut app, &mut demo.store, &[Action::Open]);
             let Some(Overlay::Record { client_id, .. }) = &app.overlay else {
                 panic!("Open shows the record");
             };
@@ -376,7 +380,7 @@ fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
                 top.backend()
             );
 
-            act(&mut app, &demo.store, &[Action::PageDown]);
+            act(&mut app, &mut demo.store, &[Action::PageDown]);
             let Some(Overlay::Record { scroll, .. }) = &app.overlay else {
                 panic!("still in the record");
             };
@@ -400,10 +404,10 @@ fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
 
 #[test]
 fn help_overlay_matches_snapshots() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         let mut app = demo.app(ThemeName::Default, size);
-        act(&mut app, &demo.store, &[Action::ToggleHelp]);
+        act(&mut app, &mut demo.store, &[Action::ToggleHelp]);
         let terminal = render(&app, size);
         insta::assert_snapshot!(format!("help_{}", size_name(size)), terminal.backend());
         let text = screen_text(terminal.backend().buffer());
@@ -414,10 +418,10 @@ fn help_overlay_matches_snapshots() {
 
 #[test]
 fn team_view_matches_snapshots() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         let mut app = demo.app(ThemeName::Default, size);
-        act(&mut app, &demo.store, &[Action::ToggleScope]);
+        act(&mut app, &mut demo.store, &[Action::ToggleScope]);
         let terminal = render(&app, size);
         insta::assert_snapshot!(format!("team_view_{}", size_name(size)), terminal.backend());
         let text = screen_text(terminal.backend().buffer());
@@ -429,10 +433,10 @@ fn team_view_matches_snapshots() {
 
 #[test]
 fn caseload_sorted_by_name_matches_snapshots() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for size in SIZES {
         let mut app = demo.app(ThemeName::Default, size);
-        act(&mut app, &demo.store, &[Action::CycleSort]);
+        act(&mut app, &mut demo.store, &[Action::CycleSort]);
         let terminal = render(&app, size);
         insta::assert_snapshot!(
             format!("caseload_sorted_by_name_{}", size_name(size)),
@@ -487,20 +491,23 @@ fn empty_database_explains_how_to_start() {
             "Press n to add the first client.",
             "keywork --demo",
             "tester (not on the team)",
-            "Select a client to see their readiness for change.",
-            "Select a client to see their recovery plan.",
         ] {
             assert!(
                 text.contains(phrase),
                 "{phrase:?} missing at {size:?}:\n{text}"
             );
         }
+        assert_eq!(
+            text.matches("Select a client to see their").count(),
+            2,
+            "readiness and plan panes ask for a client:\n{text}"
+        );
     }
 }
 
 #[test]
 fn empty_database_keys_do_not_panic_and_open_says_no_client() {
-    let (_dir, store) = empty_store("empty.db");
+    let (_dir, mut store) = empty_store("empty.db");
     let identity = Identity {
         login: "tester".into(),
         worker: None,
@@ -510,7 +517,7 @@ fn empty_database_keys_do_not_panic_and_open_says_no_client() {
     for pane in Pane::ALL {
         act(
             &mut app,
-            &store,
+            &mut store,
             &[
                 Action::FocusPane(pane),
                 Action::Down,
@@ -523,10 +530,10 @@ fn empty_database_keys_do_not_panic_and_open_says_no_client() {
         );
         render(&app, SMALL);
     }
-    act(&mut app, &store, &[Action::Open]);
+    act(&mut app, &mut store, &[Action::Open]);
     assert_eq!(app.overlay, None);
     assert_eq!(app.message.as_deref(), Some("No client selected."));
-    act(&mut app, &store, &[Action::ToggleScope]);
+    act(&mut app, &mut store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Team);
     assert!(
         app.message
@@ -687,10 +694,13 @@ fn hostile_names_and_notes_are_shown_as_placeholders_never_sent() {
             text.contains("Eve^[[2J"),
             "escape in a name is shown as ^[:\n{text}"
         );
-        assert!(
-            text.contains("^[[31m"),
-            "escape in a readiness note:\n{text}"
-        );
+        if size == LARGE {
+            // At 80x24 the note is cut to its first words, before the escape.
+            assert!(
+                text.contains("^[[31m"),
+                "escape in a readiness note:\n{text}"
+            );
+        }
         assert!(
             text.contains(WIDE_NAME),
             "wide name is shown whole:\n{text}"
@@ -700,10 +710,10 @@ fn hostile_names_and_notes_are_shown_as_placeholders_never_sent() {
 
 #[test]
 fn hostile_session_note_in_the_record_is_shown_as_placeholders() {
-    let h = hostile();
+    let mut h = hostile();
     for size in SIZES {
         let mut app = new_app(&h.store, ThemeName::Default, h.identity.clone(), size);
-        act(&mut app, &h.store, &[Action::Open]);
+        act(&mut app, &mut h.store, &[Action::Open]);
         let mut pages = Vec::new();
         loop {
             let terminal = render(&app, size);
@@ -711,7 +721,7 @@ fn hostile_session_note_in_the_record_is_shown_as_placeholders() {
             assert_no_control_characters(buffer, "client record");
             pages.push(screen_text(buffer));
             let before = app.overlay.clone();
-            act(&mut app, &h.store, &[Action::PageDown]);
+            act(&mut app, &mut h.store, &[Action::PageDown]);
             if app.overlay == before {
                 break;
             }
@@ -792,38 +802,75 @@ fn text_from_column(row: &str, column: usize) -> &str {
     ""
 }
 
+#[test]
+#[ignore = "bug: the Next reviews pane pads names by characters, not columns, so a wide name pushes the kind right and clips the due text"]
+fn wide_names_keep_the_next_reviews_columns_aligned() {
+    let h = hostile();
+    let app = new_app(&h.store, ThemeName::Default, h.identity.clone(), LARGE);
+    let terminal = render(&app, LARGE);
+    let text = rows(terminal.backend().buffer());
+    // The reviews pane is the right-hand part of the top rows.
+    let review_lines: Vec<&str> = text
+        .iter()
+        .filter_map(|row| row.split("││").nth(1))
+        .filter(|pane| pane.contains("KW-0000"))
+        .collect();
+    assert_eq!(review_lines.len(), 3, "{review_lines:#?}");
+    let kind_columns: BTreeSet<usize> = review_lines
+        .iter()
+        .map(|line| {
+            let at = line.find("Care plan").expect("review kind shown");
+            keywork::display::width(&line[..at])
+        })
+        .collect();
+    assert_eq!(
+        kind_columns.len(),
+        1,
+        "the kind starts at one column: {review_lines:#?}"
+    );
+    let wide = review_lines
+        .iter()
+        .find(|line| line.contains(WIDE_NAME))
+        .expect("wide name shown");
+    assert!(wide.contains("! 3d over"), "{wide:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Navigation through App::update
 // ---------------------------------------------------------------------------------------------
 
 #[test]
 fn caseload_movement_stops_at_both_ends() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
     let len = app.caseload.len();
     let page = app.viewport.caseload;
     assert!(len > page, "the demo caseload is longer than one page");
     assert_eq!(app.caseload_cursor.selected, 0);
 
-    act(&mut app, &demo.store, &[Action::Up]);
+    act(&mut app, &mut demo.store, &[Action::Up]);
     assert_eq!(app.caseload_cursor.selected, 0, "k at the top stays");
-    act(&mut app, &demo.store, &[Action::Down]);
+    act(&mut app, &mut demo.store, &[Action::Down]);
     assert_eq!(app.caseload_cursor.selected, 1, "j moves down one");
-    act(&mut app, &demo.store, &[Action::First]);
+    act(&mut app, &mut demo.store, &[Action::First]);
     assert_eq!(app.caseload_cursor.selected, 0, "g goes to the first");
-    act(&mut app, &demo.store, &[Action::PageDown]);
+    act(&mut app, &mut demo.store, &[Action::PageDown]);
     assert_eq!(app.caseload_cursor.selected, page, "PageDown moves a page");
-    act(&mut app, &demo.store, &[Action::PageDown, Action::PageDown]);
+    act(
+        &mut app,
+        &mut demo.store,
+        &[Action::PageDown, Action::PageDown],
+    );
     assert_eq!(
         app.caseload_cursor.selected,
         len - 1,
         "PageDown stops at the end"
     );
-    act(&mut app, &demo.store, &[Action::First, Action::Last]);
+    act(&mut app, &mut demo.store, &[Action::First, Action::Last]);
     assert_eq!(app.caseload_cursor.selected, len - 1, "G goes to the last");
-    act(&mut app, &demo.store, &[Action::Down]);
+    act(&mut app, &mut demo.store, &[Action::Down]);
     assert_eq!(app.caseload_cursor.selected, len - 1, "j at the end stays");
-    act(&mut app, &demo.store, &[Action::PageUp]);
+    act(&mut app, &mut demo.store, &[Action::PageUp]);
     assert_eq!(app.caseload_cursor.selected, len - 1 - page);
     assert_eq!(
         app.selected_client,
@@ -834,10 +881,10 @@ fn caseload_movement_stops_at_both_ends() {
 
 #[test]
 fn selection_stays_visible_after_g_at_80x24() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     for scope_actions in [vec![], vec![Action::ToggleScope]] {
         let mut app = demo.small_app(&scope_actions);
-        act(&mut app, &demo.store, &[Action::Last]);
+        act(&mut app, &mut demo.store, &[Action::Last]);
         let cursor = app.caseload_cursor;
         let rows = app.viewport.caseload;
         assert_eq!(cursor.selected, app.caseload.len() - 1);
@@ -856,19 +903,24 @@ fn selection_stays_visible_after_g_at_80x24() {
             screen_text(buffer)
         );
         // Back to the top scrolls back.
-        act(&mut app, &demo.store, &[Action::First]);
+        act(&mut app, &mut demo.store, &[Action::First]);
         assert_eq!(app.caseload_cursor, Cursor::default());
     }
 }
 
 #[test]
 fn moving_in_next_reviews_selects_that_client_and_the_caseload_follows() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews)]);
-    assert!(app.reviews.len() >= 3, "the demo has reviews due");
-    assert_eq!(app.selected_client, Some(app.reviews[0].client_id));
-    for index in 1..3 {
-        act(&mut app, &demo.store, &[Action::Down]);
+    let steps = app.reviews.len().min(8);
+    let first = app.reviews[0].client_id;
+    assert!(
+        app.reviews[..steps].iter().any(|r| r.client_id != first),
+        "the first reviews due are for more than one client"
+    );
+    assert_eq!(app.selected_client, Some(first));
+    for index in 1..steps {
+        act(&mut app, &mut demo.store, &[Action::Down]);
         assert_eq!(app.reviews_cursor.selected, index);
         let client = app.reviews[index].client_id;
         assert_eq!(app.selected_client, Some(client));
@@ -880,7 +932,11 @@ fn moving_in_next_reviews_selects_that_client_and_the_caseload_follows() {
         assert!(app.plan.iter().all(|g| g.goal.record.client_id == client));
     }
     let client = app.selected_client;
-    act(&mut app, &demo.store, &[Action::FocusPane(Pane::Caseload)]);
+    act(
+        &mut app,
+        &mut demo.store,
+        &[Action::FocusPane(Pane::Caseload)],
+    );
     assert_eq!(
         app.selected_client, client,
         "going back to the caseload keeps the client"
@@ -889,22 +945,22 @@ fn moving_in_next_reviews_selects_that_client_and_the_caseload_follows() {
 
 #[test]
 fn tab_cycles_focus_through_the_four_panes_and_shift_tab_goes_back() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
     assert_eq!(app.focus, Pane::Caseload);
     for expected in [Pane::Reviews, Pane::Readiness, Pane::Plan, Pane::Caseload] {
-        act(&mut app, &demo.store, &[Action::NextPane]);
+        act(&mut app, &mut demo.store, &[Action::NextPane]);
         assert_eq!(app.focus, expected);
     }
     for expected in [Pane::Plan, Pane::Readiness, Pane::Reviews, Pane::Caseload] {
-        act(&mut app, &demo.store, &[Action::PreviousPane]);
+        act(&mut app, &mut demo.store, &[Action::PreviousPane]);
         assert_eq!(app.focus, expected);
     }
 }
 
 #[test]
 fn number_keys_focus_their_panes() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
     for (c, pane) in [
         ('3', Pane::Readiness),
@@ -914,20 +970,20 @@ fn number_keys_focus_their_panes() {
     ] {
         let action = key(c, app.focus);
         assert_eq!(action, Action::FocusPane(pane));
-        act(&mut app, &demo.store, &[action]);
+        act(&mut app, &mut demo.store, &[action]);
         assert_eq!(app.focus, pane, "key {c}");
     }
 }
 
 #[test]
 fn readiness_and_plan_panes_keep_the_caseload_client() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::Down, Action::Down, Action::Down]);
     let client = app.selected_client;
     for pane in [Pane::Readiness, Pane::Plan] {
         act(
             &mut app,
-            &demo.store,
+            &mut demo.store,
             &[Action::FocusPane(pane), Action::Down],
         );
         assert_eq!(app.selected_client, client, "{pane:?}");
@@ -936,12 +992,12 @@ fn readiness_and_plan_panes_keep_the_caseload_client() {
 
 #[test]
 fn open_then_back_returns_to_the_same_focus_and_client() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews), Action::Down]);
     let before = state(&app);
     let client = app.selected_client.expect("a client is selected");
 
-    act(&mut app, &demo.store, &[Action::Open]);
+    act(&mut app, &mut demo.store, &[Action::Open]);
     match &app.overlay {
         Some(Overlay::Record {
             client_id, scroll, ..
@@ -952,35 +1008,35 @@ fn open_then_back_returns_to_the_same_focus_and_client() {
         None => panic!("Open shows the record"),
     }
     // Keys scroll the record, not the pane underneath.
-    act(&mut app, &demo.store, &[Action::Down, Action::Down]);
+    act(&mut app, &mut demo.store, &[Action::Down, Action::Down]);
     assert!(matches!(
         app.overlay,
         Some(Overlay::Record { scroll: 2, .. })
     ));
     assert_eq!(app.reviews_cursor, before.reviews_cursor);
 
-    act(&mut app, &demo.store, &[Action::Back]);
+    act(&mut app, &mut demo.store, &[Action::Back]);
     assert_eq!(app.overlay, None);
     assert_eq!(state(&app), before, "back where the worker was");
 }
 
 #[test]
 fn help_opens_and_back_closes_it() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::Down]);
     let before = state(&app);
-    act(&mut app, &demo.store, &[Action::ToggleHelp]);
+    act(&mut app, &mut demo.store, &[Action::ToggleHelp]);
     assert_eq!(app.help, Some(0));
-    act(&mut app, &demo.store, &[Action::Down]);
+    act(&mut app, &mut demo.store, &[Action::Down]);
     assert_eq!(app.help, Some(1), "keys scroll the help");
     assert_eq!(app.caseload_cursor, before.caseload_cursor);
-    act(&mut app, &demo.store, &[Action::Back]);
+    act(&mut app, &mut demo.store, &[Action::Back]);
     assert_eq!(app.help, None);
     assert_eq!(state(&app), before);
 
     act(
         &mut app,
-        &demo.store,
+        &mut demo.store,
         &[Action::ToggleHelp, Action::ToggleHelp],
     );
     assert_eq!(app.help, None, "? closes it too");
@@ -988,17 +1044,17 @@ fn help_opens_and_back_closes_it() {
 
 #[test]
 fn reserved_keys_say_not_built_yet_and_change_nothing_else() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews), Action::Down]);
     let reserved: Vec<Action> = KEYMAP
         .iter()
         .map(|b| b.action)
         .filter(|a| matches!(a, Action::Reserved(_)))
         .collect();
-    assert!(reserved.len() >= 8);
+    assert!(!reserved.is_empty(), "some keys are kept for later");
     for action in reserved {
         let before = state(&app);
-        act(&mut app, &demo.store, &[action]);
+        act(&mut app, &mut demo.store, &[action]);
         let message = app.message.clone().unwrap_or_default();
         assert!(message.contains("Not built yet"), "{action:?}: {message:?}");
         assert_eq!(state(&app), before, "{action:?} changed something");
@@ -1013,10 +1069,10 @@ fn reserved_keys_say_not_built_yet_and_change_nothing_else() {
 
 #[test]
 fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::Down, Action::Down]);
     let client = app.selected_client;
-    act(&mut app, &demo.store, &[Action::CycleSort]);
+    act(&mut app, &mut demo.store, &[Action::CycleSort]);
     assert_eq!(app.sort, Sort::Name);
     let names: Vec<String> = app
         .caseload
@@ -1029,7 +1085,7 @@ fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
 
     // Round the other orders and back.
     for expected in [Sort::DaysInTreatment, Sort::LastSeen, Sort::Due] {
-        act(&mut app, &demo.store, &[Action::CycleSort]);
+        act(&mut app, &mut demo.store, &[Action::CycleSort]);
         assert_eq!(app.sort, expected);
         assert_eq!(app.selected_client, client);
     }
@@ -1037,7 +1093,7 @@ fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
 
 #[test]
 fn team_scope_shows_every_key_workers_clients() {
-    let demo = Demo::new();
+    let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
     let own = app.caseload.len();
     let Scope::Worker(me) = app.scope else {
@@ -1049,16 +1105,98 @@ fn team_scope_shows_every_key_workers_clients() {
         .expect("own caseload");
     assert_eq!(own, mine.len());
 
-    act(&mut app, &demo.store, &[Action::ToggleScope]);
+    act(&mut app, &mut demo.store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Team);
     let workers: BTreeSet<&str> = app.caseload.iter().map(|r| r.key_worker.as_str()).collect();
     assert!(workers.len() > 1, "{workers:?}");
     assert!(app.caseload.len() > own);
     let active = demo.store.active_client_count(Scope::Team).expect("count");
     assert_eq!(app.caseload.len() as i64, active, "every active client");
-    assert_eq!(app.caseload_cursor.selected, 0);
 
-    act(&mut app, &demo.store, &[Action::ToggleScope]);
+    act(&mut app, &mut demo.store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Worker(me));
     assert_eq!(app.caseload.len(), own);
+}
+
+#[test]
+#[ignore = "bug: after T with Next reviews, Readiness or Plan focused, the lower panes show another client than the caseload pointer"]
+fn switching_scope_keeps_the_caseload_pointer_and_the_lower_panes_on_one_client() {
+    let mut demo = Demo::new();
+    let mut wrong = Vec::new();
+    for pane in Pane::ALL {
+        let mut app = demo.small_app(&[Action::Down, Action::Down, Action::FocusPane(pane)]);
+        for _ in 0..2 {
+            act(&mut app, &mut demo.store, &[Action::ToggleScope]);
+            let pointed = selected_row(&app).client_id;
+            if app.selected_client != Some(pointed) {
+                wrong.push(format!(
+                    "{pane:?} focused, {:?}: panes show {:?}, caseload points at {pointed}",
+                    app.scope, app.selected_client
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+#[ignore = "bug: App::reload (run whenever another process saves) moves the selection to the first caseload client while Readiness or Plan has focus, and resets their cursors"]
+fn reload_keeps_the_selected_client_whatever_pane_has_focus() {
+    let mut demo = Demo::new();
+    let mut wrong = Vec::new();
+    for pane in Pane::ALL {
+        let app = demo.small_app(&[
+            Action::Down,
+            Action::Down,
+            Action::FocusPane(pane),
+            Action::Down,
+        ]);
+        let mut reloaded = demo.small_app(&[
+            Action::Down,
+            Action::Down,
+            Action::FocusPane(pane),
+            Action::Down,
+        ]);
+        reloaded.reload(&demo.store).expect("reload");
+        let (before, after) = (state(&app), state(&reloaded));
+        if before != after {
+            wrong.push(format!(
+                "{pane:?} focused: client {:?} -> {:?}, readiness {:?} -> {:?}, plan {:?} -> {:?}",
+                before.selected_client,
+                after.selected_client,
+                before.readiness_cursor,
+                after.readiness_cursor,
+                before.plan_cursor,
+                after.plan_cursor
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+#[ignore = "bug: at 120x40 the wide caseload columns need more room than the pane has, so Due is clipped to '! 594d o'"]
+fn wide_caseload_shows_the_whole_due_text() {
+    let demo = Demo::new();
+    let app = demo.app(ThemeName::Default, LARGE);
+    let terminal = render(&app, LARGE);
+    let text = screen_text(terminal.backend().buffer());
+    for row in &app.caseload {
+        let days = (row.next_review_due.expect("has a review") - today()).num_days();
+        let due = if days < 0 {
+            format!("! {}d over", -days)
+        } else {
+            format!("in {days}d")
+        };
+        let line = text
+            .lines()
+            .find_map(|l| {
+                let caseload = l.split("││").next().unwrap_or(l);
+                caseload
+                    .contains(&format!("{} ", row.reference.as_str()))
+                    .then_some(caseload)
+            })
+            .expect("row on screen");
+        assert!(line.contains(&due), "{due:?} cut short in {line:?}");
+    }
 }
