@@ -71,6 +71,13 @@ pub fn truncate(text: &str, max: usize, ascii: bool) -> String {
     out
 }
 
+/// Cuts or pads text to exactly `columns` columns, counting wide characters as two.
+pub fn pad(text: &str, columns: usize, ascii: bool) -> String {
+    let cut = truncate(text, columns, ascii);
+    let fill = columns.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(fill))
+}
+
 /// Wraps cleaned text into lines of at most `max` columns, breaking at spaces where it can.
 /// Each line of the input starts a new line of output.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
@@ -128,6 +135,13 @@ mod tests {
         assert_eq!(width(&truncate("王小明先生", 6, false)), 5);
         assert_eq!(truncate("Amira", 5, false), "Amira");
         assert_eq!(truncate("Danielle", 5, true), "Dani~");
+    }
+
+    #[test]
+    fn padding_counts_columns_of_wide_characters() {
+        assert_eq!(pad("王小明", 8, false), "王小明  ");
+        assert_eq!(width(&pad("王小明先生很长", 8, false)), 8);
+        assert_eq!(pad("Jo", 4, true), "Jo  ");
     }
 
     #[test]

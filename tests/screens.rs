@@ -803,7 +803,6 @@ fn text_from_column(row: &str, column: usize) -> &str {
 }
 
 #[test]
-#[ignore = "bug: the Next reviews pane pads names by characters, not columns, so a wide name pushes the kind right and clips the due text"]
 fn wide_names_keep_the_next_reviews_columns_aligned() {
     let h = hostile();
     let app = new_app(&h.store, ThemeName::Default, h.identity.clone(), LARGE);
@@ -819,7 +818,7 @@ fn wide_names_keep_the_next_reviews_columns_aligned() {
     let kind_columns: BTreeSet<usize> = review_lines
         .iter()
         .map(|line| {
-            let at = line.find("Care plan").expect("review kind shown");
+            let at = line.find("Care").expect("review kind shown");
             keywork::display::width(&line[..at])
         })
         .collect();
@@ -1119,7 +1118,6 @@ fn team_scope_shows_every_key_workers_clients() {
 }
 
 #[test]
-#[ignore = "bug: after T with Next reviews, Readiness or Plan focused, the lower panes show another client than the caseload pointer"]
 fn switching_scope_keeps_the_caseload_pointer_and_the_lower_panes_on_one_client() {
     let mut demo = Demo::new();
     let mut wrong = Vec::new();
@@ -1140,7 +1138,6 @@ fn switching_scope_keeps_the_caseload_pointer_and_the_lower_panes_on_one_client(
 }
 
 #[test]
-#[ignore = "bug: App::reload (run whenever another process saves) moves the selection to the first caseload client while Readiness or Plan has focus, and resets their cursors"]
 fn reload_keeps_the_selected_client_whatever_pane_has_focus() {
     let mut demo = Demo::new();
     let mut wrong = Vec::new();
@@ -1175,7 +1172,6 @@ fn reload_keeps_the_selected_client_whatever_pane_has_focus() {
 }
 
 #[test]
-#[ignore = "bug: at 120x40 the wide caseload columns need more room than the pane has, so Due is clipped to '! 594d o'"]
 fn wide_caseload_shows_the_whole_due_text() {
     let demo = Demo::new();
     let app = demo.app(ThemeName::Default, LARGE);

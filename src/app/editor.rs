@@ -288,9 +288,9 @@ impl App {
                     None if edit => match self.plan.get(self.plan_cursor.selected) {
                         Some(g) => Some(g.goal.id),
                         None => {
-                            return Ok(
-                                Err("This plan has no goals to edit yet; a adds one.".into()),
-                            );
+                            return Ok(Err(
+                                "This plan has no goals to edit yet; a adds one.".into()
+                            ));
                         }
                     },
                     None => None,

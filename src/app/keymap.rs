@@ -231,6 +231,20 @@ pub const KEYMAP: &[Binding] = &[
         help: "Close and go back to where you were",
     },
     Binding {
+        keys: &[key('?')],
+        action: Action::ToggleHelp,
+        contexts: &[Panes, Reader],
+        hint: Some("help"),
+        help: "Show or hide this help",
+    },
+    Binding {
+        keys: &[key('q')],
+        action: Action::Quit,
+        contexts: &[Panes, Reader],
+        hint: Some("quit"),
+        help: "Quit",
+    },
+    Binding {
         keys: &[code(KeyCode::Tab)],
         action: Action::NextPane,
         contexts: &[Panes],
@@ -277,7 +291,7 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::CycleSort,
         contexts: &[Context::Pane(Pane::Caseload)],
         hint: Some("sort"),
-        help: "Sort the caseload: next due, name, days in treatment, last seen",
+        help: "Sort the caseload: due, name, days in treatment, last seen",
     },
     Binding {
         keys: &[key('T')],
@@ -319,7 +333,7 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Edit,
         contexts: &[Panes],
         hint: None,
-        help: "Edit: the client (in the caseload) or the goal and its actions (in the plan)",
+        help: "Edit the client; in the plan, the goal and its actions",
     },
     Binding {
         keys: &[key('c')],
@@ -406,20 +420,6 @@ pub const KEYMAP: &[Binding] = &[
         help: "Discard the unsaved draft",
     },
     Binding {
-        keys: &[key('?')],
-        action: Action::ToggleHelp,
-        contexts: &[Panes, Reader],
-        hint: Some("help"),
-        help: "Show or hide this help",
-    },
-    Binding {
-        keys: &[key('q')],
-        action: Action::Quit,
-        contexts: &[Panes, Reader],
-        hint: Some("quit"),
-        help: "Quit",
-    },
-    Binding {
         keys: &[ctrl('c')],
         action: Action::Quit,
         contexts: &[Anywhere],
@@ -497,7 +497,12 @@ fn markdown_table() -> String {
     let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     for b in KEYMAP {
         let wheres: Vec<String> = b.contexts.iter().map(context).collect();
-        table.push_str(&format!("| `{}` | {} | {} |\n", b.key_names(), wheres.join(", "), b.help));
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            b.key_names(),
+            wheres.join(", "),
+            b.help
+        ));
     }
     table
 }
@@ -655,7 +660,10 @@ mod tests {
     fn readme_key_table_is_the_keymap() {
         let readme = include_str!("../../README.md");
         let table = markdown_table();
-        assert!(readme.contains(&table), "README.md's key table differs from the keymap; it should read:\n{table}");
+        assert!(
+            readme.contains(&table),
+            "README.md's key table differs from the keymap; it should read:\n{table}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
 mod editor;
+pub mod help;
 pub mod keymap;
 pub mod record;
 mod scroll;
@@ -324,18 +325,27 @@ impl App {
         Ok(())
     }
 
-    /// Reloads everything the panes show, keeping the selection on the same client where it can.
+    /// Reloads everything the panes show, keeping the selection on the same client (and review)
+    /// where it can: a colleague's save must not move what the worker is reading.
     pub fn reload(&mut self, store: &Store) -> Result<()> {
         let keep = self.selected_client;
+        let keep_review = self
+            .reviews
+            .get(self.reviews_cursor.selected)
+            .map(|r| r.review_id);
         self.caseload = store.caseload(self.scope)?;
         self.sort_caseload_keeping(keep);
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
         self.reviews = store.reviews_due(self.scope, until)?;
         self.review_lines = review_lines(&self.reviews, self.today);
+        if let Some(index) =
+            keep_review.and_then(|id| self.reviews.iter().position(|r| r.review_id == id))
+        {
+            self.reviews_cursor.selected = index;
+        }
         self.reviews_cursor.clamp(self.reviews.len());
         self.follow_reviews();
-        self.selected_client = None;
-        self.select_from_focus(store)?;
+        self.sync_selection(store, true)?;
         if let Some(Overlay::Record {
             client_id, scroll, ..
         }) = &self.overlay
@@ -376,7 +386,7 @@ impl App {
     fn scroll_reader(&mut self, action: Action) {
         let page = self.viewport.reader.max(1);
         let (scroll, len) = match (&mut self.help, &mut self.overlay) {
-            (Some(scroll), _) => (scroll, keymap::KEYMAP.len() + 12),
+            (Some(scroll), _) => (scroll, help::document().len()),
             (None, Some(Overlay::Record { scroll, lines, .. })) => (scroll, lines.len()),
             (None, None) => return,
         };
@@ -394,11 +404,7 @@ impl App {
 
     fn focus_pane(&mut self, pane: Pane, store: &Store) -> Result<()> {
         self.focus = pane;
-        self.select_from_focus(store)?;
-        if pane == Pane::Reviews {
-            self.point_caseload_at_selected();
-        }
-        Ok(())
+        self.sync_selection(store, false)
     }
 
     fn toggle_scope(&mut self, store: &Store) -> Result<()> {
@@ -462,14 +468,13 @@ impl App {
                     1,
                     self.viewport.caseload,
                 );
-                self.select_from_focus(store)?;
+                self.sync_selection(store, false)?;
             }
             Pane::Reviews => {
                 self.reviews_cursor
                     .apply(action, self.reviews.len(), self.viewport.reviews);
                 self.follow_reviews();
-                self.select_from_focus(store)?;
-                self.point_caseload_at_selected();
+                self.sync_selection(store, false)?;
             }
             Pane::Readiness => {
                 self.readiness_cursor
@@ -489,25 +494,30 @@ impl App {
         Ok(())
     }
 
-    /// The client whose notes and plan the lower panes show: the one selected in the caseload,
-    /// or in the reviews pane while that has focus.
-    fn select_from_focus(&mut self, store: &Store) -> Result<()> {
+    /// Decides the client whose notes and plan the lower panes show, and keeps the caseload
+    /// pointer on them: the one selected in the caseload, or in the reviews pane while that has
+    /// focus; with Readiness or Plan focused, the client already shown while they are still on
+    /// the caseload. `refresh` reloads their notes and plan even if the client is the same.
+    fn sync_selection(&mut self, store: &Store, refresh: bool) -> Result<()> {
+        let at_cursor = self
+            .caseload
+            .get(self.caseload_cursor.selected)
+            .map(|r| r.client_id);
         let client = match self.focus {
+            Pane::Caseload => at_cursor,
             Pane::Reviews => self
                 .reviews
                 .get(self.reviews_cursor.selected)
                 .map(|r| r.client_id),
-            Pane::Caseload => self
-                .caseload
-                .get(self.caseload_cursor.selected)
-                .map(|r| r.client_id),
             Pane::Readiness | Pane::Plan => self
                 .selected_client
-                .or_else(|| self.caseload.first().map(|r| r.client_id)),
+                .filter(|id| self.caseload.iter().any(|r| r.client_id == *id))
+                .or(at_cursor),
         };
-        if client != self.selected_client {
+        if refresh || client != self.selected_client {
             self.load_client(store, client)?;
         }
+        self.point_caseload_at_selected();
         Ok(())
     }
 
@@ -524,7 +534,9 @@ impl App {
         }
     }
 
+    /// Loads a client's notes and plan; the same client keeps its place in both lists.
     fn load_client(&mut self, store: &Store, client: Option<i64>) -> Result<()> {
+        let same = client == self.selected_client;
         self.selected_client = client;
         self.readiness = client
             .map(|id| store.readiness_notes(id))
@@ -535,8 +547,13 @@ impl App {
             .transpose()?
             .unwrap_or_default();
         self.plan_lines = plan_lines(&self.plan);
-        self.readiness_cursor = Cursor::default();
-        self.plan_cursor = Cursor::default();
+        if same {
+            self.readiness_cursor.clamp(self.readiness.len());
+            self.plan_cursor.clamp(self.plan.len());
+        } else {
+            self.readiness_cursor = Cursor::default();
+            self.plan_cursor = Cursor::default();
+        }
         Ok(())
     }
 

@@ -223,9 +223,11 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
 
 fn reviews(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     doc.heading("Reviews");
+    // Open reviews most overdue first (the record lists reviews newest first).
     for review in record
         .reviews
         .iter()
+        .rev()
         .filter(|r| r.record.completion.is_none())
     {
         let r = &review.record;

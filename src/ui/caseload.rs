@@ -1,45 +1,16 @@
 //! Pane 1: the worker's active clients as a table.
 
 use super::{Paint, empty_state, pane_title};
+use crate::app::help::{FLAG_LEGEND, flags};
 use crate::app::{App, Pane};
 use crate::display::{clean, truncate};
 use crate::domain::{Modality, Stage};
-use crate::store::{CaseloadRow, RiskSummary, Scope};
+use crate::store::{CaseloadRow, Scope};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
-
-/// The risk letters, in the order they are shown, with the legend's words.
-pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
-    ('O', "overdose risk", "od"),
-    ('P', "prison release in the last 4 weeks", "prison"),
-    ('S', "safeguarding children", "sfg"),
-    ('I', "injecting now", "inj"),
-    ('N', "no naloxone kit", "no nalox"),
-    ('D', "last 3 appointments missed", "3DNA"),
-];
-
-pub fn flags(risk: &RiskSummary, today: NaiveDate) -> String {
-    let recent_release = risk
-        .prison_release_on
-        .is_some_and(|d| d <= today && (today - d).num_days() <= 28);
-    let set = [
-        risk.overdose_risk,
-        recent_release,
-        risk.safeguarding_children,
-        risk.injecting,
-        risk.no_naloxone,
-        risk.three_dnas,
-    ];
-    FLAG_LEGEND
-        .iter()
-        .zip(set)
-        .filter(|(_, on)| *on)
-        .map(|((letter, ..), _)| *letter)
-        .collect()
-}
 
 fn modality_abbrev(m: Modality) -> &'static str {
     match m {
@@ -140,13 +111,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         empty_state(frame, inner, lines, paint);
         return;
     }
-    let wide = inner.width >= 70;
-    let team = app.scope == Scope::Team && inner.width >= 100;
+    // Columns: the pointer, then each column and a space between. The name takes what is left.
+    const NARROW_FIXED: u16 = 1 + 8 + 5 + 5 + 5 + 5 + 3 + 6;
+    const WIDE_FIXED: u16 = 1 + 8 + 10 + 10 + 5 + 11 + 9 + 6 + 7;
+    const TEAM_COLUMN: u16 = 15;
+    let wide = inner.width >= WIDE_FIXED + 10;
+    let team = app.scope == Scope::Team && wide && inner.width >= WIDE_FIXED + TEAM_COLUMN + 12;
+    let fixed = if wide { WIDE_FIXED } else { NARROW_FIXED } + if team { TEAM_COLUMN } else { 0 };
+    let name_width = inner.width.saturating_sub(fixed).clamp(8, 20);
     let today = app.today;
-    let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Length(if wide { 14 } else { 8 }),
-    ];
+    let mut widths = vec![Constraint::Length(8), Constraint::Length(name_width)];
     let mut headings = vec!["Ref", "Name"];
     if team {
         widths.push(Constraint::Length(14));
@@ -163,7 +137,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         widths.push(Constraint::Length(9));
         headings.push("Seen");
     }
-    widths.push(Constraint::Min(5));
+    widths.push(Constraint::Min(3));
     headings.push("Flags");
 
     let visible = app.viewport.caseload.max(1);
@@ -235,23 +209,5 @@ mod tests {
         assert_eq!(due_text(due, today, false), ("!12d".into(), true));
         assert_eq!(due_text(due, today, true), ("! 12d over".into(), true));
         assert_eq!(due_text(Some(today), today, true), ("today".into(), false));
-    }
-
-    #[test]
-    fn flags_spell_the_risks_in_legend_order() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let risk = RiskSummary {
-            overdose_risk: true,
-            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()),
-            no_naloxone: true,
-            three_dnas: true,
-            ..RiskSummary::default()
-        };
-        assert_eq!(flags(&risk, today), "OPND");
-        let old_release = RiskSummary {
-            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
-            ..risk
-        };
-        assert_eq!(flags(&old_release, today), "OND");
     }
 }

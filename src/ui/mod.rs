@@ -39,8 +39,10 @@ fn screen(area: Rect) -> Screen {
     .areas(area);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(body);
+    // The caseload has the most columns: it gets the most of any extra width.
+    let share = if area.width >= 120 { 66 } else { 62 };
     let [caseload, reviews] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(top);
+        Layout::horizontal([Constraint::Percentage(share), Constraint::Min(0)]).areas(top);
     let [readiness, plan] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
     Screen {

@@ -1,8 +1,8 @@
-//! Full-screen views over the panes: the client record and the help.
+//! Full-screen views over the panes: the client record and the help, both documents laid out by
+//! the app and scrolled here.
 
 use super::Paint;
-use super::caseload::FLAG_LEGEND;
-use crate::app::{App, LineKind, Overlay, keymap::KEYMAP};
+use crate::app::{App, DocLine, LineKind, Overlay, help};
 use crate::display::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,9 +11,39 @@ use ratatui::widgets::{Clear, Paragraph};
 
 pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
     let Overlay::Record { lines, scroll, .. } = overlay;
+    reader(
+        frame,
+        area,
+        " Client record (Esc to go back) ",
+        lines,
+        *scroll,
+        paint,
+    );
+}
+
+pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
+    reader(
+        frame,
+        area,
+        " Help (Esc to close) ",
+        &help::document(),
+        app.help.unwrap_or(0),
+        paint,
+    );
+}
+
+fn reader(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[DocLine],
+    scroll: usize,
+    paint: &Paint,
+) {
     let t = &paint.theme;
     let total = lines.len();
     let shown = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(total.saturating_sub(shown));
     let position = if total > shown {
         format!(
             " lines {}-{} of {total} ",
@@ -24,7 +54,7 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
         String::new()
     };
     let block = paint
-        .block(" Client record (Esc to go back) ", true)
+        .block(title.to_owned(), true)
         .title_bottom(Line::styled(position, t.muted).right_aligned());
     let inner = block.inner(area).inner(ratatui::layout::Margin {
         horizontal: 1,
@@ -34,7 +64,7 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
     frame.render_widget(block, area);
     let text: Vec<Line> = lines
         .iter()
-        .skip(*scroll)
+        .skip(scroll)
         .take(shown)
         .map(|line| {
             let style = match line.kind {
@@ -50,41 +80,4 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
         })
         .collect();
     frame.render_widget(Paragraph::new(text), inner);
-}
-
-/// Every key from the keymap, then the risk-flag legend.
-pub fn help_lines(paint: &Paint) -> Vec<Line<'static>> {
-    let t = &paint.theme;
-    let mut lines = vec![Line::styled("Keys", t.heading)];
-    for binding in KEYMAP {
-        lines.push(Line::from(vec![
-            ratatui::text::Span::styled(format!("  {:<14}", binding.key_names()), t.key),
-            ratatui::text::Span::styled(binding.help, t.base),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Risk flags in the caseload", t.heading));
-    for (letter, words, _) in FLAG_LEGEND {
-        lines.push(Line::styled(format!("  {letter}  {words}"), t.base));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Due column: ! marks an overdue review, with the days over.",
-        t.muted,
-    ));
-    lines.push(Line::styled("Esc or ? closes this help.", t.muted));
-    lines
-}
-
-pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
-    let block = paint.block(" Help (Esc to close) ", true);
-    let inner = block.inner(area).inner(ratatui::layout::Margin {
-        horizontal: 1,
-        vertical: 0,
-    });
-    frame.render_widget(Clear, area);
-    frame.render_widget(block, area);
-    let scroll = app.help.unwrap_or(0);
-    let lines: Vec<Line> = help_lines(paint).into_iter().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -2,7 +2,7 @@
 
 use super::{Paint, empty_state, pane_title};
 use crate::app::{App, Pane, ReviewGroup, ReviewLine};
-use crate::display::{clean, truncate};
+use crate::display::{clean, pad};
 use crate::domain::ReviewKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,7 +12,8 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let overdue = app.reviews.iter().filter(|r| r.due_on < app.today).count();
-    let extra = if overdue > 0 {
+    // The count in the title only where it fits; the Overdue heading repeats it anyway.
+    let extra = if overdue > 0 && area.width >= 36 {
         format!("{overdue} overdue")
     } else {
         String::new()
@@ -30,7 +31,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         return;
     }
     let width = usize::from(inner.width);
-    let with_name = width >= 40;
+    // Pointer, reference, kind and "! 594d over" always; the name in whatever is left.
+    let long_kind = width >= 52;
+    let kind_width = if long_kind { 11 } else { 5 };
+    let name_width = width
+        .saturating_sub(1 + 8 + 1 + kind_width + 1 + 11 + 1)
+        .min(14);
+    let with_name = name_width >= 6;
     let lines = app
         .review_lines
         .iter()
@@ -62,13 +69,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let pointer = if selected { paint.glyphs.pointer } else { " " };
                 let name = if with_name {
                     format!(
-                        "{:<10} ",
-                        truncate(&clean(review.known_as.as_str()), 10, paint.glyphs.ascii)
+                        "{} ",
+                        pad(
+                            &clean(review.known_as.as_str()),
+                            name_width,
+                            paint.glyphs.ascii
+                        )
                     )
                 } else {
                     String::new()
                 };
-                let kind = if with_name {
+                let kind = if long_kind {
                     review.kind.short()
                 } else {
                     kind_abbrev(review.kind)
@@ -76,7 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let left = format!(
                     "{pointer}{} {name}{kind:<w$} ",
                     review.reference,
-                    w = if with_name { 11 } else { 5 }
+                    w = kind_width
                 );
                 let pad = width.saturating_sub(crate::display::width(&left) + when.len());
                 let style = if selected { t.selected } else { t.base };
