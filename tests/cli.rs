@@ -122,7 +122,13 @@ fn check_reports_schema_integrity_and_row_counts() {
     let out = keywork(&["check", "--db", db.to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success());
-    assert!(text.contains(&format!("schema version: {}", keywork::store::migrate::LATEST)), "{text}");
+    assert!(
+        text.contains(&format!(
+            "schema version: {}",
+            keywork::store::migrate::LATEST
+        )),
+        "{text}"
+    );
     assert!(text.contains("integrity: ok"), "{text}");
     assert!(text.contains("demo data: yes"), "{text}");
     assert!(
