@@ -57,6 +57,12 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "{} is on a network filesystem ({kind}); SQLite cannot keep it safe there. \
+         Keep the database on a local disk of the server",
+        .path.display()
+    )]
+    NetworkFilesystem { path: PathBuf, kind: &'static str },
     #[error("{} is read-only; keywork needs to write to it", .0.display())]
     ReadOnly(PathBuf),
     #[error("{} already exists; generate writes demo data only into a new file, never beside real records", .0.display())]

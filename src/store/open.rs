@@ -40,6 +40,12 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
             dir: dir.to_owned(),
         });
     }
+    if let Some(kind) = network_filesystem(dir) {
+        return Err(StoreError::NetworkFilesystem {
+            path: path.to_owned(),
+            kind,
+        });
+    }
     if !path.exists() {
         if access != Access::Create {
             return Err(StoreError::NoDatabase(path.to_owned()));
@@ -158,4 +164,29 @@ fn check_schema(conn: &Connection, path: &Path, writable: bool) -> Result<(), St
         });
     }
     Ok(())
+}
+
+/// The kind of network filesystem `dir` is on, if it is one. SQLite's WAL needs every process on
+/// one host sharing memory-mapped index files, which NFS and SMB cannot give: a database there
+/// can be corrupted, so it is refused rather than risked.
+#[cfg(target_os = "linux")]
+fn network_filesystem(dir: &Path) -> Option<&'static str> {
+    // The kernel's magic numbers (statfs(2)).
+    const NFS: i64 = 0x6969;
+    const SMB: i64 = 0x517B;
+    const CIFS: i64 = 0xFF53_4D42;
+    const SMB2: i64 = 0xFE53_4D42;
+    // The field's integer type differs between platforms; i64 holds them all.
+    #[allow(clippy::useless_conversion)]
+    let magic = i64::from(nix::sys::statfs::statfs(dir).ok()?.filesystem_type().0);
+    match magic {
+        NFS => Some("NFS"),
+        SMB | CIFS | SMB2 => Some("SMB/CIFS"),
+        _ => None,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn network_filesystem(_dir: &Path) -> Option<&'static str> {
+    None
 }

@@ -22,6 +22,15 @@ impl Scope {
             Scope::Team => None,
         }
     }
+
+    /// The SQL condition on clients `c` for this scope, its worker bound as `?1`. Two texts
+    /// rather than `?1 IS NULL OR ...`, which would keep SQLite from using the worker index.
+    fn condition(self) -> &'static str {
+        match self {
+            Scope::Worker(_) => "c.key_worker_id = ?1",
+            Scope::Team => "?1 IS NULL",
+        }
+    }
 }
 
 /// One active client as the caseload table shows them.
@@ -82,6 +91,7 @@ pub struct ClientRecord {
     pub reviews: Vec<Stored<Review>>,
 }
 
+/// The caseload query; `{scope}` is replaced by [`Scope::condition`].
 const CASELOAD: &str = "
     SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, w.display_name AS key_worker,
         c.modality, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
@@ -97,7 +107,7 @@ const CASELOAD: &str = "
             (SELECT attendance FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 3))
             AS three_dnas
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
-    WHERE c.status = 'active' AND (?1 IS NULL OR c.key_worker_id = ?1)
+    WHERE c.status = 'active' AND {scope}
     ORDER BY c.reference";
 
 impl Store {
@@ -111,7 +121,9 @@ impl Store {
 
     /// Active clients in scope, by reference; the caller sorts.
     pub fn caseload(&self, scope: Scope) -> Result<Vec<CaseloadRow>> {
-        let mut stmt = self.conn.prepare_cached(CASELOAD)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&CASELOAD.replace("{scope}", scope.condition()))?;
         let rows = stmt.query_map([scope.worker()], |row| {
             let last_seen: Option<String> = row.get("last_seen")?;
             Ok(CaseloadRow {
@@ -141,23 +153,24 @@ impl Store {
 
     /// How many active clients a scope holds; cheap, for choosing the opening view.
     pub fn active_client_count(&self, scope: Scope) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM clients WHERE status = 'active' AND (?1 IS NULL OR key_worker_id = ?1)",
-            [scope.worker()],
-            |r| r.get(0),
-        )?)
+        let sql = format!(
+            "SELECT count(*) FROM clients c WHERE c.status = 'active' AND {}",
+            scope.condition()
+        );
+        Ok(self.conn.query_row(&sql, [scope.worker()], |r| r.get(0))?)
     }
 
     /// Open reviews of active clients in scope due on or before `until`, soonest (most overdue) first.
     pub fn reviews_due(&self, scope: Scope, until: NaiveDate) -> Result<Vec<DueReview>> {
-        let mut stmt = self.conn.prepare_cached(
+        let sql = format!(
             "SELECT v.id, v.client_id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as,
                     v.kind, v.due_on
-             FROM reviews v JOIN clients c ON c.id = v.client_id
-             WHERE v.completed_on IS NULL AND v.due_on <= ?2 AND c.status = 'active'
-               AND (?1 IS NULL OR c.key_worker_id = ?1)
+             FROM clients c JOIN reviews v ON v.client_id = c.id
+             WHERE v.completed_on IS NULL AND v.due_on <= ?2 AND c.status = 'active' AND {}
              ORDER BY v.due_on, c.reference, v.kind",
-        )?;
+            scope.condition()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params![scope.worker(), until], |row| {
             Ok(DueReview {
                 review_id: row.get("id")?,
