@@ -142,7 +142,18 @@ fn event_loop(
     let mut last_check = Instant::now();
     let mut draft_due: Option<Instant> = None;
     let mut dirty = true;
-    while !app.quit && !stop.load(Ordering::SeqCst) {
+    while !app.quit {
+        if stop.load(Ordering::SeqCst) {
+            // Keys already delivered before the signal are the worker's words: apply them so
+            // the draft written on the way out holds all of them.
+            while event::poll(Duration::ZERO)? {
+                let event = event::read()?;
+                guarded(app, store, |app, store| {
+                    handle(event, app, store, terminal, &mut size)
+                })?;
+            }
+            break;
+        }
         if dirty {
             draw(terminal, app)?;
             dirty = false;

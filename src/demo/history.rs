@@ -4,7 +4,7 @@ use super::text::{self, change_talk, goal_words, session_opening};
 use super::{Dice, Team};
 use crate::domain::*;
 use crate::store::{Result, Writer};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use std::collections::BTreeSet;
 
 /// The dates that bound a client's time with the service.
@@ -297,8 +297,9 @@ fn timeline(
     let dna_streak = active && dice.chance(0.05);
     let mut dates = Vec::new();
     let mut day = span.start;
-    while day <= span.last_day(today) {
-        dates.push(day);
+    let last = span.last_day(today);
+    while day <= last {
+        dates.push(weekday_within(day, span.start, last));
         day += Duration::days(cadence + dice.between(-3, 3));
     }
     for (index, date) in dates.iter().enumerate() {
@@ -306,7 +307,8 @@ fn timeline(
         let next = dates
             .get(index + 1)
             .copied()
-            .or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))));
+            .or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))))
+            .map(|next| weekday_within(next, next, next + Duration::days(2)));
         let in_final_three = index + 3 >= dates.len();
         let attendance = if dna_streak && in_final_three {
             Attendance::DidNotAttend
@@ -334,6 +336,24 @@ fn timeline(
         }
     }
     Ok(stage)
+}
+
+/// A weekday near `date` within `first..=last`: a weekend moves back to the Friday, or forward
+/// to the Monday when Friday is too early; the date stays put only if neither fits.
+fn weekday_within(date: NaiveDate, first: NaiveDate, last: NaiveDate) -> NaiveDate {
+    let (back, forward) = match date.weekday() {
+        chrono::Weekday::Sat => (1, 2),
+        chrono::Weekday::Sun => (2, 1),
+        _ => return date,
+    };
+    let (friday, monday) = (date - Duration::days(back), date + Duration::days(forward));
+    if friday >= first {
+        friday
+    } else if monday <= last {
+        monday
+    } else {
+        date
+    }
 }
 
 fn at_time(dice: &mut Dice, date: NaiveDate) -> NaiveDateTime {
@@ -399,7 +419,11 @@ fn session(
         }
         note
     } else {
-        dice.pick(text::DNA_NOTES).to_owned()
+        let notes = match attendance {
+            Attendance::DidNotAttend => text::DNA_NOTES,
+            _ => text::CANCELLED_NOTES,
+        };
+        dice.pick(notes).to_owned()
     };
     Session {
         client_id,
@@ -650,4 +674,39 @@ fn review_series(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    #[test]
+    fn weekend_dates_move_to_a_weekday_inside_the_span() {
+        // 21 and 22 November 2026 are a Saturday and a Sunday.
+        assert_eq!(
+            weekday_within(d(21), d(1), d(30)),
+            d(20),
+            "Saturday back to Friday"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(1), d(30)),
+            d(20),
+            "Sunday back to Friday"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(21), d(30)),
+            d(23),
+            "forward to Monday when Friday is too early"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(22), d(22)),
+            d(22),
+            "stays when nothing fits"
+        );
+        assert_eq!(weekday_within(d(18), d(1), d(30)), d(18), "weekdays stay");
+    }
 }

@@ -226,6 +226,12 @@ pub fn goal_words(domain: GoalDomain, level: Option<HierarchyLevel>) -> &'static
     }
 }
 
+pub const CANCELLED_NOTES: &[&str] = &[
+    "Client rang to cancel; rebooked for next week.",
+    "Cancelled: client at a hospital appointment.",
+    "Cancelled by the service (worker off sick); client told and rebooked.",
+];
+
 pub const WHY_IT_MATTERS: &[&str] = &[
     "For my kids.",
     "I want my life back.",

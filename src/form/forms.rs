@@ -198,9 +198,9 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
     for plan_goal in ctx.goals {
         let g = &plan_goal.goal;
         let label = format!(
-            "Goal now {}/10: {}",
-            g.record.progress.get(),
-            crate::display::clean(g.record.in_own_words.as_str())
+            "Goal: {} (now {}/10; type 0-10, or a for achieved)",
+            crate::display::clean(g.record.in_own_words.as_str()),
+            g.record.progress.get()
         );
         specs.push(Spec::new(goal_key(g.id), label, Kind::Line { max: 8 }));
     }

@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         return;
     }
     // Columns: the pointer, then each column and a space between. The name takes what is left.
-    const NARROW_FIXED: u16 = 1 + 8 + 5 + 5 + 5 + 5 + 3 + 6;
+    const NARROW_FIXED: u16 = 1 + 8 + 5 + 5 + 5 + 5 + 4 + 6;
     const WIDE_FIXED: u16 = 1 + 8 + 10 + 10 + 5 + 11 + 9 + 6 + 7;
     const TEAM_COLUMN: u16 = 15;
     let wide = inner.width >= WIDE_FIXED + 10;
@@ -137,8 +137,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         widths.push(Constraint::Length(9));
         headings.push("Seen");
     }
-    widths.push(Constraint::Min(3));
-    headings.push("Flags");
+    widths.push(Constraint::Min(4));
+    headings.push("Risk");
 
     let visible = app.viewport.caseload.max(1);
     let first = app

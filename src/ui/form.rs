@@ -9,12 +9,17 @@ use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+/// A label too long for the label column goes on its own row, the value under it.
+fn long_label(field: &Field, label_width: u16) -> bool {
+    width(&field.spec.label) + 3 > usize::from(label_width)
+}
+
 /// Rows a field takes at this width.
-fn height(field: &Field, columns: u16) -> u16 {
+fn height(field: &Field, columns: u16, label_width: u16) -> u16 {
     let body = match &field.spec.kind {
         Kind::Note { rows, .. } => 1 + rows,
         Kind::Multi(options) => 1 + (options.len() as u16).div_ceil(columns),
-        _ => 1,
+        _ => 1 + u16::from(long_label(field, label_width)),
     };
     body + u16::from(field.error.is_some())
 }
@@ -46,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, paint: &Paint) {
     let mut top = 0u16;
     let mut focus_span = (0, 0);
     for index in &shown {
-        let h = height(&form.fields[*index], columns);
+        let h = height(&form.fields[*index], columns, label_width);
         if *index == form.focus {
             focus_span = (top, top + h);
         }
@@ -56,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, paint: &Paint) {
     let mut y = 0u16;
     for index in shown {
         let field = &form.fields[index];
-        let h = height(field, columns);
+        let h = height(field, columns, label_width);
         let (start, end) = (y, y + h);
         y = end;
         if start < offset || end > offset + inner.height {
@@ -151,11 +156,18 @@ fn draw_field(
             }
         }
         kind => {
+            let long = long_label(field, label_width);
+            let label_area = Rect::new(
+                rect.x,
+                rect.y,
+                if long { rect.width } else { label_width },
+                1,
+            );
             frame.render_widget(
                 Paragraph::new(Line::from(label(field, focused, paint))),
-                Rect::new(rect.x, rect.y, label_width, 1),
+                label_area,
             );
-            let value = Rect::new(value_x, rect.y, value_width, 1);
+            let value = Rect::new(value_x, rect.y + u16::from(long), value_width, 1);
             match kind {
                 Kind::Choice(options) => {
                     let chosen = field

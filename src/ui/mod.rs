@@ -188,10 +188,25 @@ fn header(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
 fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let line = match &app.message {
-        Some(message) => Line::styled(
-            truncate(message, usize::from(area.width), paint.glyphs.ascii),
-            t.warn,
-        ),
+        // A message too long for one line takes the line above as well (over a border), so
+        // its last words (often what to do next) are never cut.
+        Some(message) if width(message) > usize::from(area.width) && area.y > 0 => {
+            let two = Rect::new(area.x, area.y - 1, area.width, 2);
+            let lines = crate::display::wrap(message, usize::from(area.width));
+            let rest = truncate(
+                &lines[1..].join(" "),
+                usize::from(area.width),
+                paint.glyphs.ascii,
+            );
+            let text = vec![
+                Line::styled(lines[0].clone(), t.warn),
+                Line::styled(rest, t.warn),
+            ];
+            frame.render_widget(ratatui::widgets::Clear, two);
+            frame.render_widget(Paragraph::new(text), two);
+            return;
+        }
+        Some(message) => Line::styled(message.clone(), t.warn),
         None => {
             let mut spans = Vec::new();
             let mut used = 0;
