@@ -123,6 +123,7 @@ const DRAFT_AFTER: Duration = Duration::from_millis(400);
 /// open form is written as a draft first.
 pub fn run(store: &mut Store, mut app: App, mouse: bool) -> Result<(), TuiError> {
     let stop = watch_signals()?;
+    watch_for_hang_up(Arc::clone(&stop));
     let (mut terminal, _guard) = enter(mouse)?;
     let result = event_loop(store, &mut app, &mut terminal, &stop);
     // A signal, an error or a quit: keep what was typed.
@@ -145,9 +146,9 @@ fn event_loop(
     while !app.quit {
         if stop.load(Ordering::SeqCst) {
             // Keys already delivered before the signal are the worker's words: apply them so
-            // the draft written on the way out holds all of them.
-            while event::poll(Duration::ZERO)? {
-                let event = event::read()?;
+            // the draft written on the way out holds all of them. A dead terminal errors here.
+            while matches!(event::poll(Duration::ZERO), Ok(true)) {
+                let Ok(event) = event::read() else { break };
                 guarded(app, store, |app, store| {
                     handle(event, app, store, terminal, &mut size)
                 })?;
@@ -158,7 +159,13 @@ fn event_loop(
             draw(terminal, app)?;
             dirty = false;
         }
-        if event::poll(TICK)? {
+        let ready = match event::poll(TICK) {
+            Ok(ready) => ready,
+            // The terminal went away and the watcher made reading fail: leave, keeping the draft.
+            Err(_) if stop.load(Ordering::SeqCst) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if ready {
             let event = event::read()?;
             dirty |= guarded(app, store, |app, store| {
                 handle(event, app, store, terminal, &mut size)
@@ -187,6 +194,49 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Watches for the terminal going away (the SSH connection dropped) without a SIGHUP reaching
+/// us, as happens when a wrapper shell takes the signal.
+///
+/// crossterm 0.29 keeps reading until a read "would block": a hung-up terminal answers every
+/// read with 0 bytes, so it spins forever inside `event::poll` and the loop never gets to save
+/// the draft. The watcher sets the stop flag, puts an empty non-blocking pipe in place of standard
+/// input (its reads would block, which ends crossterm's read loop) and `/dev/null` in place of
+/// output and error. With no descriptor left on the terminal, epoll forgets it, crossterm's poll
+/// times out as usual, and the loop sees the flag and leaves, writing the draft.
+fn watch_for_hang_up(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !terminal_hung_up() {
+            std::thread::sleep(TICK);
+        }
+        stop.store(true, Ordering::SeqCst);
+        if let Ok((empty, writer)) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK) {
+            let _ = nix::unistd::dup2_stdin(&empty);
+            // Kept open for the life of the process so the pipe never reads as ended.
+            std::mem::forget(writer);
+        }
+        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+            let _ = nix::unistd::dup2_stdout(&null);
+            let _ = nix::unistd::dup2_stderr(&null);
+        }
+    });
+}
+
+/// Whether standard input, the terminal, has hung up.
+fn terminal_hung_up() -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(
+        std::os::fd::AsFd::as_fd(&stdin),
+        PollFlags::POLLIN,
+    )];
+    match poll(&mut fds, PollTimeout::ZERO) {
+        Ok(_) => fds[0].revents().is_some_and(|r| {
+            r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
+        }),
+        Err(_) => false,
+    }
 }
 
 /// Runs one step; if it panics, writes the open form's draft before letting the panic go on.

@@ -718,3 +718,139 @@ fn session_add_from_the_shell_is_validated_like_the_form() {
         "nothing recorded"
     );
 }
+
+/// The terminal itself goes away, as when an SSH connection drops: the pty's controlling side is
+/// closed under a program with a form open. `wrapped` runs keywork under a shell that takes the
+/// hang-up signal itself, so keywork only learns from its terminal that it has gone.
+fn hang_up_with_a_note_open(wrapped: bool) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    const NOTE: &str = "Phone dropped mid-sentence but every word counts";
+    let f = fixture();
+    let home = tempfile::tempdir().expect("temporary home directory");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pseudo-terminal");
+    let bin = env!("CARGO_BIN_EXE_keywork");
+    let db = f.db.to_str().expect("a UTF-8 path");
+    let mut cmd = if wrapped {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args([
+            "-c",
+            &format!("'{bin}' --db '{db}' --today {TODAY}; sleep 30"),
+        ]);
+        cmd
+    } else {
+        let mut cmd = CommandBuilder::new(bin);
+        cmd.args(["--db", db, "--today", TODAY]);
+        cmd
+    };
+    cmd.cwd(home.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+    cmd.env_remove("KEYWORK_CONFIG");
+    cmd.env_remove("KEYWORK_DB");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn in the pty");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let mut writer = pair.master.take_writer().expect("pty writer");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(
+        common::nz(24),
+        common::nz(80),
+        0,
+    )));
+    let parser = std::sync::Arc::clone(&seen);
+    // The reader holds a copy of the terminal's controlling side: it must let go for the
+    // terminal to hang up, so it stops after the first read once `let_go` is set.
+    let let_go = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let letting_go = std::sync::Arc::clone(&let_go);
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().expect("parser").process(&buf[..n]);
+            if letting_go.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+        }
+    });
+    let wait_for = |what: &str, text: &str| {
+        let start = Instant::now();
+        while !seen
+            .lock()
+            .expect("parser")
+            .screen()
+            .contents()
+            .contains(text)
+        {
+            assert!(start.elapsed() < TIMEOUT, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    use std::io::{Read, Write};
+    wait_for("the caseload", "my caseload");
+    writer.write_all(b"s").expect("type");
+    wait_for("the session form", "Record session: KW-00001");
+    writer.write_all(NOTE.as_bytes()).expect("type");
+    wait_for("the note on screen", NOTE);
+    // The connection drops: the terminal's other side closes. A last space makes the program
+    // draw, so the reader wakes and lets go; then the writer and the master close. (portable-pty's
+    // writer sends a newline and end-of-file as it closes, which a real dropped connection does
+    // not; the note is therefore compared without trailing white space.)
+    let_go.store(true, std::sync::atomic::Ordering::SeqCst);
+    writer.write_all(b" ").expect("type");
+    reading.join().expect("reader thread");
+    drop(writer);
+    drop(pair.master);
+    let start = Instant::now();
+    loop {
+        let drafts = f.drafts();
+        let note = |d: &Stored<Draft>| {
+            d.record.content["note"]
+                .as_str()
+                .map(|n| n.trim_end().to_owned())
+        };
+        if drafts.first().and_then(note).as_deref() == Some(NOTE) {
+            break;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no draft with the whole note: {drafts:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // And keywork itself has gone rather than spinning on a dead terminal.
+    let still_running = || {
+        Command::new("pgrep")
+            .args(["-f", &format!("keywork --db {db}")])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    let start = Instant::now();
+    while still_running() {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "keywork is still running after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_dropped_connection_keeps_the_draft_and_ends_the_program() {
+    hang_up_with_a_note_open(false);
+}
+
+#[test]
+fn a_dropped_connection_under_a_wrapper_shell_keeps_the_draft_and_ends_the_program() {
+    hang_up_with_a_note_open(true);
+}

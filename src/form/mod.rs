@@ -284,8 +284,14 @@ impl Field {
         let kind = self.spec.kind.clone();
         match (&mut self.input, &kind) {
             (Input::Text(area), _) => {
-                if !matches!(kind, Kind::Note { .. }) && is_newline(&key) {
-                    return Outcome::Ignored;
+                if is_newline(&key) {
+                    if !matches!(kind, Kind::Note { .. }) {
+                        return Outcome::Ignored;
+                    }
+                    // Ctrl-J and Ctrl-M are how some terminals send Enter; the text area would
+                    // take Ctrl-J as "delete to the start of the line" and lose the worker's words.
+                    area.insert_newline();
+                    return Outcome::Edited;
                 }
                 area.input(key);
                 Outcome::Edited

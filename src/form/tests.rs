@@ -486,3 +486,13 @@ fn form_kinds_round_trip_their_codes() {
         assert_eq!(FormKind::from_code(kind.code()), Some(kind));
     }
 }
+
+#[test]
+fn ctrl_j_in_a_note_is_a_new_line_not_a_deletion() {
+    let mut form = all_kinds();
+    form.focus_key("note");
+    type_text(&mut form, "keep me");
+    form.key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL));
+    type_text(&mut form, "too");
+    assert_eq!(form.text("note"), "keep me\ntoo");
+}
