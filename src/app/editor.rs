@@ -533,12 +533,7 @@ impl App {
             return Ok(());
         };
         if !editor.form.validate() {
-            let n = editor.form.error_count();
-            self.message = Some(format!(
-                "{n} field{} need{} attention; nothing was saved yet.",
-                plural(n),
-                if n == 1 { "s" } else { "" }
-            ));
+            self.message = Some(needs_attention(&editor.form));
             return Ok(());
         }
         let outcome = match save(editor, store, worker_id, |kind| {
@@ -547,12 +542,7 @@ impl App {
             Ok(Ok(done)) => done,
             Ok(Err(errors)) => {
                 editor.form.set_errors(errors);
-                let n = editor.form.error_count();
-                self.message = Some(format!(
-                    "{n} field{} need{} attention; nothing was saved yet.",
-                    plural(n),
-                    if n == 1 { "s" } else { "" }
-                ));
+                self.message = Some(needs_attention(&editor.form));
                 return Ok(());
             }
             Err(StoreError::Conflict { what, id, current }) => {
@@ -604,6 +594,14 @@ impl App {
     }
 }
 
+/// "2 fields need attention; nothing was saved yet."
+fn needs_attention(form: &Form) -> String {
+    match form.error_count() {
+        1 => "1 field needs attention; nothing was saved yet.".to_owned(),
+        n => format!("{n} fields need attention; nothing was saved yet."),
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -619,6 +617,16 @@ fn saved(message: impl Into<String>) -> Saved {
         message: message.into(),
         check_dna_streak: false,
     }
+}
+
+/// The records a form's content builds, or (returned at once) the fields in error.
+macro_rules! built {
+    ($build:expr) => {
+        match $build {
+            Ok(records) => records,
+            Err(errors) => return Ok(Err(errors)),
+        }
+    };
 }
 
 /// Builds the records from the form and writes them in one transaction.
@@ -642,10 +650,7 @@ fn save(
                 usual_minutes: *usual_minutes,
                 goals,
             };
-            let record = match forms::build_session(form, &ctx) {
-                Ok(record) => record,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let record = built!(forms::build_session(form, &ctx));
             let missed = record.session.attendance == Attendance::DidNotAttend;
             store.write(|w| {
                 let session_id = w.insert(&record.session)?;
@@ -668,10 +673,7 @@ fn save(
             }
         }
         Context::Dna => {
-            let session = match forms::build_dna(form, client_id, worker_id) {
-                Ok(session) => session,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let session = built!(forms::build_dna(form, client_id, worker_id));
             store.write(|w| w.insert(&session))?;
             Saved {
                 message: "Did-not-attend recorded.".into(),
@@ -679,10 +681,7 @@ fn save(
             }
         }
         Context::Readiness => {
-            let note = match forms::build_readiness(form, client_id, worker_id) {
-                Ok(note) => note,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let note = built!(forms::build_readiness(form, client_id, worker_id));
             store.write(|w| w.insert(&note))?;
             saved("Readiness note saved.")
         }
@@ -692,10 +691,7 @@ fn save(
                 existing: existing.as_ref(),
                 actions,
             };
-            let record = match forms::build_goal(form, &ctx) {
-                Ok(record) => record,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let record = built!(forms::build_goal(form, &ctx));
             store.write(|w| {
                 let goal_id = match existing {
                     Some(g) => {
@@ -722,10 +718,7 @@ fn save(
             })
         }
         Context::Client { existing, .. } => {
-            let client = match forms::build_client(form) {
-                Ok(client) => client,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let client = built!(forms::build_client(form));
             match existing {
                 Some(c) => store.write(|w| w.update_client(c.id, c.row_version, &client))?,
                 None => {
@@ -735,10 +728,7 @@ fn save(
             saved(format!("Client {} saved.", client.reference))
         }
         Context::Review { review } => {
-            let done = match forms::build_review(form, worker_id) {
-                Ok(done) => done,
-                Err(errors) => return Ok(Err(errors)),
-            };
+            let done = built!(forms::build_review(form, worker_id));
             let kind = review.record.kind;
             let next_due = done.completed_on + Duration::weeks(interval_weeks(kind));
             store.write(|w| {

@@ -78,6 +78,11 @@ fn with_none(none_label: &str, mut options: Vec<Opt>) -> Vec<Opt> {
     options
 }
 
+/// One of the three readiness-ruler questions, each a score from 0 to 10 and optional.
+fn ruler_spec(key: &str, label: &str) -> Spec {
+    Spec::new(key, label, Kind::Integer { min: 0, max: 10 })
+}
+
 fn err(key: &str, message: impl Into<String>) -> (String, String) {
     (key.to_owned(), message.into())
 }
@@ -179,21 +184,9 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
             "Stage of change",
             Kind::Choice(with_none("(no readiness note)", coded_options!(Stage))),
         ),
-        Spec::new(
-            "importance",
-            "Importance 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
-        Spec::new(
-            "confidence",
-            "Confidence 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
-        Spec::new(
-            "readiness",
-            "Readiness 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
+        ruler_spec("importance", "Importance 0-10"),
+        ruler_spec("confidence", "Confidence 0-10"),
+        ruler_spec("readiness", "Readiness 0-10"),
     ];
     for plan_goal in ctx.goals {
         let g = &plan_goal.goal;
@@ -356,21 +349,9 @@ pub fn readiness_form(title: String, now: Now, latest: Option<Stage>) -> Form {
             Kind::Choice(coded_options!(Stage)),
         )
         .required(),
-        Spec::new(
-            "importance",
-            "Importance 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
-        Spec::new(
-            "confidence",
-            "Confidence 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
-        Spec::new(
-            "readiness",
-            "Readiness 0-10",
-            Kind::Integer { min: 0, max: 10 },
-        ),
+        ruler_spec("importance", "Importance 0-10"),
+        ruler_spec("confidence", "Confidence 0-10"),
+        ruler_spec("readiness", "Readiness 0-10"),
         Spec::new(
             "note",
             "Client's words",
