@@ -42,11 +42,13 @@ pub struct ReviewWeeks {
 
 impl Default for ReviewWeeks {
     fn default() -> Self {
+        use crate::domain::ReviewKind;
+        let weeks = |kind: ReviewKind| kind.default_interval_weeks() as u16;
         Self {
-            care_plan: 12,
-            prescribing: 12,
-            outcomes: 26,
-            risk: 12,
+            care_plan: weeks(ReviewKind::CarePlan),
+            prescribing: weeks(ReviewKind::Prescribing),
+            outcomes: weeks(ReviewKind::Outcomes),
+            risk: weeks(ReviewKind::Risk),
         }
     }
 }
@@ -123,6 +125,24 @@ impl Settings {
                 ),
             });
         }
+        let weeks = &settings.review_weeks;
+        let intervals = [
+            ("care_plan", weeks.care_plan),
+            ("prescribing", weeks.prescribing),
+            ("outcomes", weeks.outcomes),
+            ("risk", weeks.risk),
+        ];
+        if let Some((name, value)) = intervals.into_iter().find(|(_, v)| !(1..=104).contains(v)) {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(name))
+                .map_or(1, |n| n + 1);
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                line,
+                message: format!("review_weeks.{name} must be 1 to 104 weeks, got {value}"),
+            });
+        }
         Ok(settings)
     }
 
@@ -172,6 +192,16 @@ mod tests {
                 prescribing: 8,
                 ..ReviewWeeks::default()
             }
+        );
+    }
+
+    #[test]
+    fn a_review_interval_of_zero_is_refused_with_its_line() {
+        let err =
+            Settings::parse(Path::new("c.toml"), "[review_weeks]\ncare_plan = 0\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml, line 2: review_weeks.care_plan must be 1 to 104 weeks, got 0"
         );
     }
 

@@ -35,7 +35,7 @@ fn needs_placeholder(c: char) -> bool {
 }
 
 /// Characters that reorder text on screen and could disguise what a note says.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 

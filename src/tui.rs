@@ -1,7 +1,7 @@
 //! Running the screen: setting the terminal up, the event loop, and giving the terminal back as
 //! it was on every way out (quit, error, panic, SIGTERM, SIGHUP when the SSH connection drops).
 
-use crate::app::{Action, App};
+use crate::app::{Action, App, Situation};
 use crate::store::Store;
 use crate::ui;
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
@@ -140,6 +140,7 @@ fn event_loop(
     let mut size = terminal.size()?;
     app.resize(ui::viewport(size), store)?;
     let mut data_version = store.data_version()?;
+    let mut record_changes = store.record_changes()?;
     let mut last_check = Instant::now();
     let mut draft_due: Option<Instant> = None;
     let mut dirty = true;
@@ -156,7 +157,7 @@ fn event_loop(
             break;
         }
         if dirty {
-            draw(terminal, app)?;
+            guarded(app, store, |app, _| draw(terminal, app))?;
             dirty = false;
         }
         let ready = match event::poll(TICK) {
@@ -176,7 +177,8 @@ fn event_loop(
         }
         if draft_due.is_some_and(|due| Instant::now() >= due) {
             draft_due = None;
-            app.write_draft(store)?;
+            app.keep_draft(store);
+            dirty = true;
         }
         if last_check.elapsed() >= CHECK_EVERY {
             last_check = Instant::now();
@@ -185,10 +187,20 @@ fn event_loop(
             if now != size {
                 dirty |= resized(now, app, store, terminal, &mut size)?;
             }
+            // Someone committed: reload if it was a record (drafts change nothing on screen).
             let version = store.data_version()?;
             if version != data_version {
                 data_version = version;
-                app.reload(store)?;
+                let changes = store.record_changes()?;
+                if changes != record_changes {
+                    record_changes = changes;
+                    app.reload(store)?;
+                    dirty = true;
+                }
+            }
+            // A session left open overnight moves on to the new day.
+            if store.today() != app.today {
+                app.new_day(store)?;
                 dirty = true;
             }
         }
@@ -271,11 +283,16 @@ fn handle(
             app.paste(&text);
             Ok(())
         }
-        Event::Mouse(mouse) => match mouse.kind {
-            MouseEventKind::ScrollDown => app.update(Action::Down, store),
-            MouseEventKind::ScrollUp => app.update(Action::Up, store),
-            _ => return Ok(false),
-        },
+        // The wheel moves lists and the reader, never anything behind an open form or question.
+        Event::Mouse(mouse)
+            if matches!(app.situation(), Situation::Panes(_) | Situation::Reader) =>
+        {
+            match mouse.kind {
+                MouseEventKind::ScrollDown => app.update(Action::Down, store),
+                MouseEventKind::ScrollUp => app.update(Action::Up, store),
+                _ => return Ok(false),
+            }
+        }
         Event::Resize(width, height) => {
             return resized(Size { width, height }, app, store, terminal, size);
         }

@@ -308,3 +308,52 @@ fn short_help_hides_today_but_shows_the_default_database() {
     let long = String::from_utf8(keywork(&["--help"]).stdout).unwrap();
     assert!(long.contains("--today"));
 }
+
+#[test]
+fn the_first_worker_sets_up_the_team_and_then_only_a_team_lead_adds_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("new.db");
+    let out = keywork(&[
+        "worker",
+        "add",
+        "--db",
+        empty.to_str().unwrap(),
+        "--name",
+        "First Lead",
+        "--role",
+        "team_lead",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = keywork(&[
+        "worker",
+        "add",
+        "--db",
+        empty.to_str().unwrap(),
+        "--login",
+        "sam.new",
+        "--name",
+        "Sam New",
+    ]);
+    assert!(
+        out.status.success(),
+        "a team lead adds people: {}",
+        stderr(&out)
+    );
+
+    // On the demo service this login is not on the team, let alone a lead.
+    let demo = dir.path().join("demo.db");
+    generate(&demo, "1");
+    let before = std::fs::read(&demo).unwrap();
+    let out = keywork(&[
+        "worker",
+        "add",
+        "--db",
+        demo.to_str().unwrap(),
+        "--name",
+        "Me Myself",
+        "--role",
+        "team_lead",
+    ]);
+    assert_refused(&out, "only a team lead can add workers");
+    assert_eq!(std::fs::read(&demo).unwrap(), before);
+}

@@ -391,6 +391,15 @@ fn cancelling_a_dirty_form_asks_and_writes_nothing() {
             && text.contains("Not sure this should be kept")
     });
 
+    // Enter, the key most likely pressed without reading, keeps the form too.
+    s.send(ESC);
+    s.wait_for_text("Discard what you typed?");
+    s.send(ENTER);
+    s.wait_for("the form kept after Enter", |screen| {
+        let text = screen.contents();
+        !text.contains("Discard what you typed?") && text.contains("Not sure this should be kept")
+    });
+
     s.send(ESC);
     s.wait_for_text("Discard what you typed?");
     s.send(b"y");

@@ -1004,7 +1004,7 @@ fn open_then_back_returns_to_the_same_focus_and_client() {
             assert_eq!(*client_id, client);
             assert_eq!(*scroll, 0);
         }
-        None => panic!("Open shows the record"),
+        other => panic!("Open shows the record, not {other:?}"),
     }
     // Keys scroll the record, not the pane underneath.
     act(&mut app, &mut demo.store, &[Action::Down, Action::Down]);
@@ -1195,4 +1195,45 @@ fn wide_caseload_shows_the_whole_due_text() {
             .expect("row on screen");
         assert!(line.contains(&due), "{due:?} cut short in {line:?}");
     }
+}
+
+#[test]
+fn a_paste_far_beyond_any_field_is_refused_and_a_large_one_arrives_whole() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[Action::RecordSession]);
+    let form = |app: &App| {
+        app.editor
+            .as_ref()
+            .expect("the session form is open")
+            .form
+            .text("note")
+    };
+    app.paste(&"x".repeat(150_000));
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("nothing was pasted"),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(form(&app), "", "nothing pasted");
+    app.paste(&"y".repeat(30_000));
+    assert_eq!(form(&app).len(), 30_000, "a large paste arrives whole");
+}
+
+#[test]
+fn saving_a_draft_is_not_a_record_change_but_saving_a_record_is() {
+    let mut demo = Demo::new();
+    let before = demo.store.record_changes().expect("counter");
+    let mut app = demo.small_app(&[Action::RecordSession]);
+    app.paste("A note in progress");
+    app.write_draft(&mut demo.store).expect("draft kept");
+    assert_eq!(
+        demo.store.record_changes().expect("counter"),
+        before,
+        "drafts do not reload colleagues' screens"
+    );
+    act(&mut app, &mut demo.store, &[Action::Save]);
+    assert_eq!(demo.store.record_changes().expect("counter"), before + 1);
 }

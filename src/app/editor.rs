@@ -1,7 +1,7 @@
 //! Forms over the screen: opening the right form for the key and pane, saving it in one
 //! transaction, conflicts, cancelling, and drafts that survive a dropped connection.
 
-use super::{App, Question};
+use super::{App, DocLine, LineKind, Question};
 use crate::domain::*;
 use crate::form::forms::{self, FormKind, GoalOnPlan};
 use crate::form::{Form, Now, Outcome};
@@ -26,8 +26,6 @@ pub enum Context {
     },
     Client {
         existing: Option<Stored<Client>>,
-        workers: Vec<(i64, String)>,
-        suggested: ServiceRef,
     },
     Review {
         review: Stored<Review>,
@@ -44,8 +42,8 @@ pub struct Editor {
     pub draft_id: Option<i64>,
 }
 
-/// Draft key holding the versions of the goals a session form may change.
-const GOAL_VERSIONS: &str = "_goal_versions";
+/// Draft key holding the versions read of the records a form may change besides its target.
+const VERSIONS: &str = "_versions";
 
 impl Editor {
     /// The record the form edits and the version it was read at, for the draft.
@@ -62,15 +60,31 @@ impl Editor {
         }
     }
 
+    /// The versions read of the records a form may change besides its target: the goals in a
+    /// session form, the actions in a goal form.
+    fn read_versions(&self) -> Vec<(String, i64)> {
+        match &self.context {
+            Context::Session { goals, .. } => goals
+                .iter()
+                .map(|g| (format!("goal:{}", g.goal.id), g.goal.row_version))
+                .collect(),
+            Context::Goal { actions, .. } => actions
+                .iter()
+                .map(|a| (format!("action:{}", a.id), a.row_version))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     fn draft_content(&self) -> Value {
         let mut content = self.form.snapshot();
-        if let (Context::Session { goals, .. }, Value::Object(map)) = (&self.context, &mut content)
-        {
-            let versions = goals
-                .iter()
-                .map(|g| (g.goal.id.to_string(), Value::from(g.goal.row_version)))
+        if let Value::Object(map) = &mut content {
+            let versions = self
+                .read_versions()
+                .into_iter()
+                .map(|(k, v)| (k, Value::from(v)))
                 .collect();
-            map.insert(GOAL_VERSIONS.into(), Value::Object(versions));
+            map.insert(VERSIONS.into(), Value::Object(versions));
         }
         content
     }
@@ -78,10 +92,21 @@ impl Editor {
     /// Takes the versions a draft was read at, so resuming it later still notices changes made
     /// since the form was first opened.
     fn adopt_versions(&mut self, target_version: Option<i64>, content: &Value) {
+        let version = |key: String| {
+            content
+                .get(VERSIONS)
+                .and_then(|m| m.get(key))
+                .and_then(Value::as_i64)
+        };
         match &mut self.context {
-            Context::Goal {
-                existing: Some(g), ..
-            } => g.row_version = target_version.unwrap_or(g.row_version),
+            Context::Goal { existing, actions } => {
+                if let Some(g) = existing {
+                    g.row_version = target_version.unwrap_or(g.row_version);
+                }
+                for a in actions {
+                    a.row_version = version(format!("action:{}", a.id)).unwrap_or(a.row_version);
+                }
+            }
             Context::Client {
                 existing: Some(c), ..
             } => c.row_version = target_version.unwrap_or(c.row_version),
@@ -90,13 +115,8 @@ impl Editor {
             }
             Context::Session { goals, .. } => {
                 for g in goals {
-                    if let Some(v) = content
-                        .get(GOAL_VERSIONS)
-                        .and_then(|m| m.get(g.goal.id.to_string()))
-                        .and_then(Value::as_i64)
-                    {
-                        g.goal.row_version = v;
-                    }
+                    g.goal.row_version =
+                        version(format!("goal:{}", g.goal.id)).unwrap_or(g.goal.row_version);
                 }
             }
             _ => {}
@@ -104,8 +124,9 @@ impl Editor {
     }
 
     /// After a conflict, take the colleague's version as read: a second Ctrl-S then saves over
-    /// it, knowingly.
-    fn accept_current(&mut self, what: RecordType, id: i64, current: i64) {
+    /// it, knowingly. A goal changed only for its progress in a session form is read afresh, so
+    /// the second save changes its progress and nothing else the colleague wrote.
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, store: &Store) {
         match (&mut self.context, what) {
             (
                 Context::Goal {
@@ -129,7 +150,10 @@ impl Editor {
             }
             (Context::Session { goals, .. }, RecordType::Goal) => {
                 if let Some(g) = goals.iter_mut().find(|g| g.goal.id == id) {
-                    g.goal.row_version = current;
+                    match store.get::<Goal>(id) {
+                        Ok(fresh) => g.goal = fresh,
+                        Err(_) => g.goal.row_version = current,
+                    }
                 }
             }
             _ => {}
@@ -336,7 +360,7 @@ impl App {
                     existing: existing.as_ref(),
                     workers: &workers,
                     default_worker,
-                    suggested_reference: suggested.clone(),
+                    suggested_reference: suggested,
                 };
                 let title = match &existing {
                     Some(c) => self.client_title(store, "Edit client", c.id)?,
@@ -348,11 +372,7 @@ impl App {
                     kind,
                     form,
                     client_id,
-                    context: Context::Client {
-                        existing,
-                        workers,
-                        suggested,
-                    },
+                    context: Context::Client { existing },
                     draft_id: None,
                 }
             }
@@ -400,15 +420,41 @@ impl App {
         Ok(())
     }
 
+    /// Pasted text goes into the focused field whole, unless it is far beyond any field's limit
+    /// (a stray paste of a log file): that is refused with its size and changes nothing.
     pub fn paste(&mut self, text: &str) {
-        if let Some(editor) = &mut self.editor {
-            editor.form.paste(text);
+        const PASTE_MAX_CHARS: usize = 100_000;
+        let Some(editor) = &mut self.editor else {
+            return;
+        };
+        let count = text.chars().count();
+        if count > PASTE_MAX_CHARS {
+            self.message = Some(format!(
+                "That paste is {count} characters, far beyond any field (at most {PASTE_MAX_CHARS} at once); nothing was pasted."
+            ));
+            return;
         }
+        editor.form.paste(text);
     }
 
     /// Whether the open form changed since last asked; the caller writes the draft soon after.
     pub fn form_changed(&mut self) -> bool {
         self.editor.as_mut().is_some_and(|e| e.form.take_changed())
+    }
+
+    /// Writes the draft; if that fails, says so in the footer (the form stays open with its
+    /// text) and answers false. Never ends the program: losing the form to save a draft would
+    /// defeat the point.
+    pub fn keep_draft(&mut self, store: &mut Store) -> bool {
+        match self.write_draft(store) {
+            Ok(()) => true,
+            Err(e) => {
+                self.message = Some(format!(
+                    "Could not keep a draft of this form ({e}). Save it with Ctrl-S, or copy your text."
+                ));
+                false
+            }
+        }
     }
 
     /// Writes the open form's content as a draft, if it has any.
@@ -455,12 +501,15 @@ impl App {
             return Ok(());
         };
         match (question, action) {
-            (Question::DiscardForm, Action::Yes | Action::Discard) => {
+            // Only an explicit yes throws typing away; Enter, n and Esc all keep it.
+            (Question::DiscardForm, Action::Yes) => {
                 self.close_form(store)?;
                 self.message = Some("Discarded; nothing was saved.".into());
             }
             (Question::DiscardForm, _) => {}
-            (Question::Resume { draft, .. }, Action::Yes) => self.resume(draft, store)?,
+            (Question::Resume { draft, .. }, Action::Yes | Action::Keep) => {
+                self.resume(draft, store)?
+            }
             (Question::Resume { draft, .. }, Action::Discard) => {
                 store.delete_draft(draft.id)?;
                 self.message = Some("Draft discarded.".into());
@@ -485,15 +534,41 @@ impl App {
                 self.editor = Some(editor);
                 self.message = Some("Draft restored. Ctrl-S saves it.".into());
             }
-            Ok(Err(why)) => self.message = Some(format!("Cannot resume that draft: {why}")),
+            Ok(Err(why)) => self.show_unsaveable(&draft, &why),
             Err(StoreError::NotFound { what, .. }) => {
-                self.message = Some(format!(
-                    "The {what} of that draft no longer exists; the draft is kept."
-                ));
+                self.show_unsaveable(&draft, &format!("its {what} no longer exists"));
             }
             Err(e) => return Err(e),
         }
         Ok(())
+    }
+
+    /// Shows a draft that can no longer be saved where it belongs, so its words can be read and
+    /// copied; it stays until discarded (x when asked again).
+    fn show_unsaveable(&mut self, draft: &Stored<Draft>, why: &str) {
+        let line = |kind, text: String| DocLine { kind, text };
+        let mut lines = vec![
+            line(LineKind::Alert, format!("This draft cannot be saved: {why}.")),
+            line(LineKind::Muted, "Copy what you need; Esc closes. It is offered again next time, where x discards it.".into()),
+        ];
+        if let Value::Object(fields) = &draft.record.content {
+            for (key, value) in fields.iter().filter(|(k, _)| !k.starts_with('_')) {
+                let Some(text) = value.as_str().filter(|t| !t.trim().is_empty()) else {
+                    continue;
+                };
+                lines.push(line(LineKind::Blank, String::new()));
+                lines.push(line(LineKind::Heading, key.clone()));
+                for wrapped in crate::display::wrap(text, self.viewport.reader_width.max(20)) {
+                    lines.push(line(LineKind::Text, wrapped));
+                }
+            }
+        }
+        let title = "Unsaved draft (Esc to close)".to_owned();
+        self.overlay = Some(super::Overlay::Text {
+            title,
+            lines,
+            scroll: 0,
+        });
     }
 
     /// Offers this login's newest draft, if any.
@@ -545,13 +620,29 @@ impl App {
                 self.message = Some(needs_attention(&editor.form));
                 return Ok(());
             }
+            Err(StoreError::Conflict {
+                what: RecordType::Review,
+                id,
+                ..
+            }) if store
+                .get::<Review>(id)
+                .is_ok_and(|r| r.record.completion.is_some()) =>
+            {
+                self.message = Some(
+                    "A colleague has already completed this review; nothing was saved. \
+                     Your outcome is still here to copy; Esc closes the form."
+                        .into(),
+                );
+                return Ok(());
+            }
             Err(StoreError::Conflict { what, id, current }) => {
-                editor.accept_current(what, id, current);
+                editor.accept_current(what, id, current, store);
                 self.message = Some(format!(
                     "Someone else changed this {what} since you opened the form; nothing was saved and your text is kept. \
                      Ctrl-S again saves yours over theirs; Esc discards yours."
                 ));
-                return self.write_draft(store);
+                self.keep_draft(store);
+                return Ok(());
             }
             Err(StoreError::Duplicate(what)) => {
                 let key = if what == "NHS number" {
@@ -570,11 +661,13 @@ impl App {
             }
             Err(e @ (StoreError::Invalid { .. } | StoreError::NotFound { .. })) => {
                 self.message = Some(format!("Not saved: {e}. Your text is kept."));
-                return self.write_draft(store);
+                self.keep_draft(store);
+                return Ok(());
             }
             Err(e) => {
                 self.message = Some(format!("Not saved: {e}. Your text is kept as a draft."));
-                return self.write_draft(store);
+                self.keep_draft(store);
+                return Ok(());
             }
         };
         let client_id = editor.client_id;
@@ -619,6 +712,22 @@ fn saved(message: impl Into<String>) -> Saved {
     }
 }
 
+/// Writes the records and removes the form's draft in the same transaction: saved and draft
+/// gone, or neither (a draft left behind would be offered back and saved twice).
+fn write_and_forget_draft<T>(
+    store: &mut Store,
+    draft: Option<i64>,
+    records: impl FnOnce(&crate::store::Writer<'_>) -> Result<T>,
+) -> Result<T> {
+    store.write(|w| {
+        let out = records(w)?;
+        if let Some(id) = draft {
+            w.delete_draft(id)?;
+        }
+        Ok(out)
+    })
+}
+
 /// The records a form's content builds, or (returned at once) the fields in error.
 macro_rules! built {
     ($build:expr) => {
@@ -652,7 +761,7 @@ fn save(
             };
             let record = built!(forms::build_session(form, &ctx));
             let missed = record.session.attendance == Attendance::DidNotAttend;
-            store.write(|w| {
+            write_and_forget_draft(store, editor.draft_id, |w| {
                 let session_id = w.insert(&record.session)?;
                 if let Some(mut note) = record.readiness.clone() {
                     note.session_id = Some(session_id);
@@ -674,7 +783,7 @@ fn save(
         }
         Context::Dna => {
             let session = built!(forms::build_dna(form, client_id, worker_id));
-            store.write(|w| w.insert(&session))?;
+            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&session))?;
             Saved {
                 message: "Did-not-attend recorded.".into(),
                 check_dna_streak: true,
@@ -682,7 +791,7 @@ fn save(
         }
         Context::Readiness => {
             let note = built!(forms::build_readiness(form, client_id, worker_id));
-            store.write(|w| w.insert(&note))?;
+            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&note))?;
             saved("Readiness note saved.")
         }
         Context::Goal { existing, actions } => {
@@ -692,7 +801,7 @@ fn save(
                 actions,
             };
             let record = built!(forms::build_goal(form, &ctx));
-            store.write(|w| {
+            write_and_forget_draft(store, editor.draft_id, |w| {
                 let goal_id = match existing {
                     Some(g) => {
                         w.update_goal(g.id, g.row_version, &record.goal)?;
@@ -720,9 +829,11 @@ fn save(
         Context::Client { existing, .. } => {
             let client = built!(forms::build_client(form));
             match existing {
-                Some(c) => store.write(|w| w.update_client(c.id, c.row_version, &client))?,
+                Some(c) => write_and_forget_draft(store, editor.draft_id, |w| {
+                    w.update_client(c.id, c.row_version, &client)
+                })?,
                 None => {
-                    store.write(|w| w.insert(&client))?;
+                    write_and_forget_draft(store, editor.draft_id, |w| w.insert(&client))?;
                 }
             }
             saved(format!("Client {} saved.", client.reference))
@@ -731,7 +842,7 @@ fn save(
             let done = built!(forms::build_review(form, worker_id));
             let kind = review.record.kind;
             let next_due = done.completed_on + Duration::weeks(interval_weeks(kind));
-            store.write(|w| {
+            write_and_forget_draft(store, editor.draft_id, |w| {
                 w.complete_review(review.id, review.row_version, &done)?;
                 w.insert(&Review {
                     client_id: review.record.client_id,

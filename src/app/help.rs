@@ -19,9 +19,7 @@ pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
 
 /// The letters for one client's risks.
 pub fn flags(risk: &RiskSummary, today: NaiveDate) -> String {
-    let recent_release = risk.prison_release_on.is_some_and(|d| {
-        d <= today && (today - d).num_days() <= crate::domain::client::RECENT_PRISON_RELEASE_DAYS
-    });
+    let recent_release = crate::domain::client::released_recently(risk.prison_release_on, today);
     let set = [
         risk.overdose_risk,
         recent_release,

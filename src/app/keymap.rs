@@ -38,7 +38,8 @@ pub enum Action {
     Cancel,
     /// In a form: the key goes to the field being edited (listed so the help can name it).
     Type,
-    /// In a question: yes, no, or discard the draft.
+    /// In a question: the answer that keeps what was typed; yes; no; or discard the draft.
+    Keep,
     Yes,
     No,
     Discard,
@@ -399,25 +400,32 @@ pub const KEYMAP: &[Binding] = &[
         help: "Cancel the form (asks first if anything was typed)",
     },
     Binding {
-        keys: &[key('y'), code(KeyCode::Enter)],
+        keys: &[code(KeyCode::Enter)],
+        action: Action::Keep,
+        contexts: &[Question],
+        hint: Some("keep"),
+        help: "Keep what was typed: go on editing, or resume the draft",
+    },
+    Binding {
+        keys: &[key('y')],
         action: Action::Yes,
         contexts: &[Question],
         hint: Some("yes"),
-        help: "Yes",
+        help: "Yes (discard the form; resume the draft)",
     },
     Binding {
         keys: &[key('n'), code(KeyCode::Esc)],
         action: Action::No,
         contexts: &[Question],
         hint: Some("no"),
-        help: "No (keep as it is)",
+        help: "No: keep the form; keep the draft for later",
     },
     Binding {
-        keys: &[key('d')],
+        keys: &[key('x')],
         action: Action::Discard,
         contexts: &[Question],
-        hint: Some("discard"),
-        help: "Discard the unsaved draft",
+        hint: Some("discard draft"),
+        help: "Discard the unsaved draft (only when asked to resume it)",
     },
     Binding {
         keys: &[ctrl('c')],

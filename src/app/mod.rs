@@ -87,6 +87,12 @@ pub enum Overlay {
         lines: Vec<DocLine>,
         scroll: usize,
     },
+    /// Text to read and copy, with a title: a draft that can no longer be saved.
+    Text {
+        title: String,
+        lines: Vec<DocLine>,
+        scroll: usize,
+    },
 }
 
 /// A question waiting for an answer before anything else.
@@ -258,25 +264,18 @@ impl App {
             .map(|w| &w.record.display_name)
     }
 
-    pub fn has_own_caseload(&self) -> bool {
-        matches!(self.scope, Scope::Worker(_))
-            || self
-                .identity
-                .worker
-                .as_ref()
-                .is_some_and(|w| w.record.role == crate::domain::Role::KeyWorker)
-    }
-
     /// Applies one action. Store errors come back to the caller, which shows them in the footer.
     pub fn update(&mut self, action: Action, store: &mut Store) -> Result<()> {
         self.message = None;
         match action {
             Action::Quit => {
-                // An open form is kept as a draft and offered back next time.
-                self.write_draft(store)?;
-                self.quit = true;
+                // An open form is kept as a draft and offered back next time; if it cannot be
+                // kept, the worker is told and stays, rather than losing it.
+                self.quit = self.keep_draft(store);
             }
-            Action::Yes | Action::No | Action::Discard => self.answer(action, store)?,
+            Action::Keep | Action::Yes | Action::No | Action::Discard => {
+                self.answer(action, store)?
+            }
             Action::NextField | Action::PreviousField => {
                 if let Some(editor) = &mut self.editor {
                     editor.form.step(action == Action::NextField);
@@ -346,6 +345,11 @@ impl App {
         self.reviews_cursor.clamp(self.reviews.len());
         self.follow_reviews();
         self.sync_selection(store, true)?;
+        self.refresh_record(store)
+    }
+
+    /// Lays the open client record out again (new data, or a new width), at the same place.
+    fn refresh_record(&mut self, store: &Store) -> Result<()> {
         if let Some(Overlay::Record {
             client_id, scroll, ..
         }) = &self.overlay
@@ -354,6 +358,12 @@ impl App {
             self.show_record(store, client_id, scroll)?;
         }
         Ok(())
+    }
+
+    /// The date changed while the program was open: days, due dates and forms follow it.
+    pub fn new_day(&mut self, store: &Store) -> Result<()> {
+        self.today = store.today();
+        self.reload(store)
     }
 
     /// The terminal changed size: keep selections in view and re-wrap the record.
@@ -365,14 +375,7 @@ impl App {
         self.readiness_cursor
             .follow(self.readiness_cursor.selected, 1, viewport.readiness);
         self.follow_plan();
-        if let Some(Overlay::Record {
-            client_id, scroll, ..
-        }) = &self.overlay
-        {
-            let (client_id, scroll) = (*client_id, *scroll);
-            self.show_record(store, client_id, scroll)?;
-        }
-        Ok(())
+        self.refresh_record(store)
     }
 
     fn back(&mut self) {
@@ -387,7 +390,10 @@ impl App {
         let page = self.viewport.reader.max(1);
         let (scroll, len) = match (&mut self.help, &mut self.overlay) {
             (Some(scroll), _) => (scroll, help::document().len()),
-            (None, Some(Overlay::Record { scroll, lines, .. })) => (scroll, lines.len()),
+            (
+                None,
+                Some(Overlay::Record { scroll, lines, .. } | Overlay::Text { scroll, lines, .. }),
+            ) => (scroll, lines.len()),
             (None, None) => return,
         };
         let max = len.saturating_sub(page);

@@ -26,8 +26,9 @@ use std::time::Instant;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
-    /// Explore a freshly generated, fictional service (nothing touches your own database).
-    #[arg(long, conflicts_with = "db")]
+    /// Explore a freshly generated, fictional service in a temporary file (any --db or
+    /// KEYWORK_DB is left alone).
+    #[arg(long)]
     pub demo: bool,
     #[command(flatten)]
     pub look: LookArgs,

@@ -253,6 +253,19 @@ pub fn add_worker(store: &mut Store, args: &WorkerArgs) -> Result<(), CliError> 
         role: args.role.parse().map_err(|e| usage("role", &e))?,
         login,
     };
+    // The first worker sets the team up; after that only a team lead adds people, so nobody
+    // can put themselves on the list to read or record.
+    if store.has_workers()? {
+        match store.worker_by_login(store.actor())? {
+            Some(me) if me.record.role == Role::TeamLead => {}
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "only a team lead can add workers; {} is not one, so nothing was changed",
+                    store.actor()
+                )));
+            }
+        }
+    }
     if store.worker_by_login(&worker.login)?.is_some() {
         return Err(CliError::Usage(format!(
             "--login: {} is already on the team list",

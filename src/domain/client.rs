@@ -205,10 +205,14 @@ pub struct RiskFlags {
 /// drug-related death is highest in the first weeks.
 pub const RECENT_PRISON_RELEASE_DAYS: i64 = 28;
 
+/// Whether a release from prison on `released` is recent enough to count as a risk today.
+pub fn released_recently(released: Option<NaiveDate>, today: NaiveDate) -> bool {
+    released.is_some_and(|d| d <= today && (today - d).num_days() <= RECENT_PRISON_RELEASE_DAYS)
+}
+
 impl RiskFlags {
     pub fn recently_released(&self, today: NaiveDate) -> bool {
-        self.prison_release_on
-            .is_some_and(|d| d <= today && (today - d).num_days() <= RECENT_PRISON_RELEASE_DAYS)
+        released_recently(self.prison_release_on, today)
     }
 }
 

@@ -92,7 +92,13 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn validate(&self) -> Result<(), DomainError> {
+    /// Rules across fields, and that a session recorded has happened (by `today`'s date).
+    pub fn validate(&self, today: chrono::NaiveDate) -> Result<(), DomainError> {
+        if self.started_at.date() > today {
+            return Err(DomainError::Rule(
+                "a session cannot be in the future; put it as the next appointment instead".into(),
+            ));
+        }
         let to_the_minute = |t: NaiveDateTime| t.second() == 0 && t.nanosecond() == 0;
         if !to_the_minute(self.started_at) || !self.next_appointment.is_none_or(to_the_minute) {
             return Err(DomainError::Rule(

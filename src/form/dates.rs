@@ -19,7 +19,9 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         _ => {}
     }
     if let Some(offset) = relative(&t) {
-        return offset.map(|d| today + d).ok_or_else(expected);
+        return offset
+            .and_then(|d| today.checked_add_signed(d))
+            .ok_or_else(expected);
     }
     for format in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"] {
         if let Ok(date) = NaiveDate::parse_from_str(&t, format)
@@ -39,11 +41,12 @@ fn relative(t: &str) -> Option<Option<Duration>> {
         _ => return None,
     };
     let unit = t.chars().last()?;
-    let number: i64 = t
-        .get(1..t.len().checked_sub(unit.len_utf8())?)?
-        .trim()
-        .parse()
-        .ok()?;
+    let digits = t.get(1..t.len().checked_sub(unit.len_utf8())?)?.trim();
+    // Digits only: "+-5d" is not a date, and parse() would take the second sign.
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+        return Some(None);
+    }
+    let number: i64 = digits.parse().ok()?;
     let days = match unit {
         'd' => number,
         'w' => number.checked_mul(7)?,
@@ -112,6 +115,9 @@ mod tests {
     fn impossible_dates_are_refused_with_the_accepted_forms() {
         let today = d(2026, 11, 23);
         for bad in [
+            "+-99999999d",
+            "--5d",
+            "+1e3d",
             "31/02/2026",
             "2026-13-01",
             "soon",

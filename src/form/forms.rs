@@ -230,7 +230,13 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         interventions,
         next_appointment: form.date_time("next"),
     };
-    if let Err(e) = session.validate() {
+    // A few minutes' grace for a clock that runs slightly behind the worker's watch.
+    if started_at > form.now.now + chrono::Duration::minutes(5) {
+        errors.push(err(
+            "at",
+            "a session cannot be in the future; put it as the next appointment instead",
+        ));
+    } else if let Err(e) = session.validate(form.now.today) {
         let key = if session.next_appointment.is_some_and(|n| n <= started_at) {
             "next"
         } else {

@@ -6,7 +6,7 @@
 pub mod dates;
 pub mod forms;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
@@ -140,7 +140,7 @@ fn printable(text: &str) -> String {
         .filter_map(|c| match c {
             '\n' => Some('\n'),
             '\t' => Some(' '),
-            c if c.is_control() => None,
+            c if c.is_control() || crate::display::is_bidi_control(c) => None,
             c => Some(c),
         })
         .collect()
@@ -268,7 +268,7 @@ impl Field {
                 Ok(())
             }
             Kind::Date => dates::parse_date(trimmed, now.today).map(drop),
-            Kind::DateTime => dates::parse_date_time(trimmed, now.now, NaiveTime::MIN).map(drop),
+            Kind::DateTime => dates::parse_date_time(trimmed, now.now, now.now.time()).map(drop),
             Kind::Integer { min, max } => match trimmed.parse::<i64>() {
                 Ok(n) if (*min..=*max).contains(&n) => Ok(()),
                 _ => Err(format!("a whole number from {min} to {max}")),
@@ -406,7 +406,7 @@ impl Form {
 
     pub fn date_time(&self, key: &str) -> Option<NaiveDateTime> {
         self.optional(key)
-            .and_then(|t| dates::parse_date_time(&t, self.now.now, NaiveTime::MIN).ok())
+            .and_then(|t| dates::parse_date_time(&t, self.now.now, self.now.now.time()).ok())
     }
 
     pub fn integer(&self, key: &str) -> Option<i64> {

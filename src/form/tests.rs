@@ -496,3 +496,23 @@ fn ctrl_j_in_a_note_is_a_new_line_not_a_deletion() {
     type_text(&mut form, "too");
     assert_eq!(form.text("note"), "keep me\ntoo");
 }
+
+#[test]
+fn a_session_in_the_future_is_refused_on_its_date() {
+    let ctx = SessionContext {
+        client_id: 1,
+        worker_id: 2,
+        now: now(),
+        usual_minutes: 45,
+        goals: &[],
+    };
+    let mut form = session_form("s".into(), &ctx);
+    form.focus_key("at");
+    for _ in 0..16 {
+        press(&mut form, KeyCode::Backspace);
+    }
+    type_text(&mut form, "+1d");
+    let errors = build_session(&form, &ctx).unwrap_err();
+    assert_eq!(errors[0].0, "at", "{errors:?}");
+    assert!(errors[0].1.contains("cannot be in the future"));
+}

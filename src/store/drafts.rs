@@ -7,7 +7,7 @@ use crate::domain::{Login, Stored};
 use rusqlite::{OptionalExtension, params};
 
 /// What a draft holds: which form, about whom, and the fields' text as JSON.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Draft {
     pub login: Login,
     pub form: String,
@@ -17,7 +17,10 @@ pub struct Draft {
     pub content: serde_json::Value,
 }
 
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored<Draft>> {
+/// Every draft, for the export.
+pub(super) const SELECT_ALL: &str = "SELECT * FROM drafts ORDER BY id";
+
+pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored<Draft>> {
     let content: String = row.get("content")?;
     let content = serde_json::from_str(&content).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -33,9 +36,17 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Stored<Draft>> {
     get_stored(row, draft)
 }
 
+impl super::Writer<'_> {
+    /// Removes a draft as part of saving its form, in the same transaction.
+    pub fn delete_draft(&self, id: i64) -> Result<()> {
+        self.tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// Writes a draft: a new one when `id` is `None`, else replaces that draft's content. Not
-    /// audited (nothing is recorded until the form is saved) and kept out of the export.
+    /// audited: nothing is recorded until the form is saved.
     pub fn save_draft(&mut self, id: Option<i64>, draft: &Draft) -> Result<i64> {
         let stamp = timestamp(self.clock.timestamp());
         let content = draft.content.to_string();

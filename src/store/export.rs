@@ -71,6 +71,19 @@ impl Store {
     /// Writes every record as one JSON object with an array per record type, one record per line,
     /// streaming so a service-sized file never sits in memory. The export is itself audited.
     pub fn export_json(&mut self, out: &mut dyn Write) -> Result<()> {
+        // One read transaction: every table as of the same moment, even while colleagues save.
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let written = self.write_export(out);
+        self.conn.execute_batch("COMMIT")?;
+        written?;
+        out.flush().map_err(StoreError::Export)?;
+        let stamp = self.clock.timestamp();
+        self.write_stamped(stamp, false, |w| {
+            w.audit(AuditAction::Export, RecordType::Service, None)
+        })
+    }
+
+    fn write_export(&self, out: &mut dyn Write) -> Result<()> {
         let header = serde_json::json!({
             "format": "keywork-export",
             "schema_version": migrate::LATEST,
@@ -86,16 +99,13 @@ impl Store {
         self.export_table::<Goal>(out, "goals")?;
         self.export_table::<GoalAction>(out, "goal_actions")?;
         self.export_table::<Review>(out, "reviews")?;
+        // Unsaved drafts hold clients' details too: a full export includes them.
+        let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;
+        write_array(out, "drafts", stmt.query_map([], super::drafts::from_row)?)?;
         let mut stmt = self.conn.prepare(audit::SELECT)?;
         let rows = stmt.query_map([], audit::from_row)?;
         write_array(out, "audit", rows)?;
-        drop(stmt);
-        writeln!(out, "\n}}").map_err(StoreError::Export)?;
-        out.flush().map_err(StoreError::Export)?;
-        let stamp = self.clock.timestamp();
-        self.write_stamped(stamp, false, |w| {
-            w.audit(AuditAction::Export, RecordType::Service, None)
-        })
+        writeln!(out, "\n}}").map_err(StoreError::Export)
     }
 
     fn export_table<T: Table + Serialize>(&self, out: &mut dyn Write, name: &str) -> Result<()> {

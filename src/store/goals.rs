@@ -1,3 +1,4 @@
+use super::sql::conversion_error;
 use super::{Result, Table, Writer, invalid};
 use crate::domain::{Goal, GoalAction, GoalArea, HierarchyLevel, RecordType};
 use rusqlite::params;
@@ -13,9 +14,9 @@ impl Table for Goal {
             level.map(|n| HierarchyLevel::from_number(n).ok_or(FromSqlError::OutOfRange(n.into())));
         let level = level
             .transpose()
-            .map_err(|e| bad_column(row, "hierarchy_level", e))?;
+            .map_err(|e| conversion_error(row, "hierarchy_level", e))?;
         let area = GoalArea::new(row.get("domain")?, level)
-            .map_err(|e| bad_column(row, "domain", FromSqlError::Other(Box::new(e))))?;
+            .map_err(|e| conversion_error(row, "domain", FromSqlError::Other(Box::new(e))))?;
         Ok(Goal {
             client_id: row.get("client_id")?,
             area,
@@ -73,11 +74,6 @@ impl Table for GoalAction {
         .execute(params![a.goal_id, a.step, a.owner, a.due_on, a.done_on, w.stamp])?;
         Ok(w.tx.last_insert_rowid())
     }
-}
-
-fn bad_column(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> rusqlite::Error {
-    let index = row.as_ref().column_index(column).unwrap_or(0);
-    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Integer, Box::new(e))
 }
 
 impl Writer<'_> {

@@ -20,12 +20,18 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Brings the schema up to [`LATEST`]. The caller has already refused a newer schema.
+///
+/// Each step takes the write lock first and reads the version under it, so when two workers
+/// open an older file at the same moment one migrates and the other finds nothing left to do.
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
-    let current = schema_version(conn)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
-        let tx = conn.transaction()?;
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = index as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if schema_version(&tx)? >= target {
+            continue;
+        }
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", target)?;
         tx.commit()?;
     }
     Ok(())

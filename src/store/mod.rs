@@ -173,8 +173,22 @@ impl Store {
             audit_each,
         };
         let out = f(&writer)?;
+        // Counted so other sessions reload for saved records, not for every draft keystroke.
+        writer.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, '1')
+             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            [META_RECORD_CHANGES],
+        )?;
         writer.tx.commit()?;
         Ok(out)
+    }
+
+    /// How many times records have been saved, by anyone: a screen reloads when it changes.
+    pub fn record_changes(&self) -> Result<i64> {
+        Ok(self
+            .meta(META_RECORD_CHANGES)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// Reads one record by id.
@@ -210,6 +224,8 @@ impl Store {
 
 /// `meta` key marking a database as generated demo data.
 pub const META_DEMO: &str = "demo";
+/// `meta` key counting saves of records (not drafts).
+const META_RECORD_CHANGES: &str = "record_changes";
 /// `meta` key holding the service's display name.
 pub const META_SERVICE_NAME: &str = "service_name";
 

@@ -25,7 +25,7 @@ impl Table for Session {
     }
 
     fn insert(w: &Writer<'_>, s: &Self) -> Result<i64> {
-        s.validate().map_err(invalid(RecordType::Session))?;
+        s.validate(w.today).map_err(invalid(RecordType::Session))?;
         w.tx.prepare_cached(
             "INSERT INTO sessions (client_id, worker_id, started_at, duration_min, kind, attendance, note,
                 next_appointment, created_at, updated_at)

@@ -178,7 +178,11 @@ pub fn get_stored<T>(row: &rusqlite::Row<'_>, record: T) -> rusqlite::Result<Sto
     })
 }
 
-fn conversion_error(row: &rusqlite::Row<'_>, column: &str, e: FromSqlError) -> rusqlite::Error {
+pub(super) fn conversion_error(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+    e: FromSqlError,
+) -> rusqlite::Error {
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
 }

@@ -91,21 +91,34 @@ pub struct ClientRecord {
     pub reviews: Vec<Stored<Review>>,
 }
 
-/// The caseload query; `{scope}` is replaced by [`Scope::condition`].
+/// Whether the last three appointments of the client `client` (an SQL expression) were all
+/// missed: the one rule for the caseload's D flag and the alert after recording a DNA.
+fn three_dnas_sql(client: &str) -> String {
+    format!(
+        "(SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
+            (SELECT attendance FROM sessions s WHERE s.client_id = {client} ORDER BY started_at DESC, id DESC LIMIT 3))"
+    )
+}
+
+/// The caseload query; `{scope}` is replaced by [`Scope::condition`], `{three_dnas}` by
+/// [`three_dnas_sql`].
 const CASELOAD: &str = "
     SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, w.display_name AS key_worker,
         c.modality, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
         c.injecting = 'currently' AS injecting,
-        c.primary_substance = 'heroin' AND NOT c.naloxone_held AS no_naloxone,
+        NOT c.naloxone_held AND (
+            c.primary_substance IN ('heroin', 'prescribed_opioids')
+            OR c.modality IN ('ost_methadone', 'ost_buprenorphine', 'lai_buprenorphine', 'heroin_assisted')
+            OR EXISTS (SELECT 1 FROM client_substances o
+                       WHERE o.client_id = c.id AND o.substance IN ('heroin', 'prescribed_opioids'))
+        ) AS no_naloxone,
         (SELECT stage FROM readiness_notes r WHERE r.client_id = c.id ORDER BY noted_on DESC, id DESC LIMIT 1)
             AS stage,
         (SELECT due_on FROM reviews v WHERE v.client_id = c.id AND v.completed_on IS NULL
             ORDER BY due_on LIMIT 1) AS next_due,
         (SELECT started_at FROM sessions s WHERE s.client_id = c.id AND s.attendance = 'attended'
             ORDER BY started_at DESC LIMIT 1) AS last_seen,
-        (SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
-            (SELECT attendance FROM sessions s WHERE s.client_id = c.id ORDER BY started_at DESC LIMIT 3))
-            AS three_dnas
+        {three_dnas} AS three_dnas
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
     WHERE c.status = 'active' AND {scope}
     ORDER BY c.reference";
@@ -121,9 +134,11 @@ impl Store {
 
     /// Active clients in scope, by reference; the caller sorts.
     pub fn caseload(&self, scope: Scope) -> Result<Vec<CaseloadRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&CASELOAD.replace("{scope}", scope.condition()))?;
+        let mut stmt = self.conn.prepare_cached(
+            &CASELOAD
+                .replace("{scope}", scope.condition())
+                .replace("{three_dnas}", &three_dnas_sql("c.id")),
+        )?;
         let rows = stmt.query_map([scope.worker()], |row| {
             let last_seen: Option<String> = row.get("last_seen")?;
             Ok(CaseloadRow {
@@ -269,6 +284,13 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether anyone is on the team list yet.
+    pub fn has_workers(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM workers)", [], |r| r.get(0))?)
+    }
+
     /// Everyone who can hold a caseload, by name: id and display name.
     pub fn key_workers(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(
@@ -307,12 +329,10 @@ impl Store {
 
     /// Whether the client's last three appointments were all missed.
     pub fn three_dnas_in_a_row(&self, client_id: i64) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
-                (SELECT attendance FROM sessions WHERE client_id = ?1 ORDER BY started_at DESC, id DESC LIMIT 3)",
-            [client_id],
-            |r| r.get::<_, Option<bool>>(0).map(|b| b.unwrap_or(false)),
-        )?)
+        let sql = format!("SELECT {}", three_dnas_sql("?1"));
+        Ok(self.conn.query_row(&sql, [client_id], |r| {
+            r.get::<_, Option<bool>>(0).map(|b| b.unwrap_or(false))
+        })?)
     }
 
     /// A goal's actions in due order.

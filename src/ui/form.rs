@@ -221,8 +221,8 @@ fn draw_field(
 /// A question in a box in the middle of the screen, with its answers.
 pub fn question(frame: &mut Frame, area: Rect, question: &Question, paint: &Paint) {
     let answers = match question {
-        Question::DiscardForm => "y discard   n keep editing",
-        Question::Resume { .. } => "y or Enter resume   d discard it   Esc later",
+        Question::DiscardForm => "y discard   n, Esc or Enter keep editing",
+        Question::Resume { .. } => "Enter or y resume   Esc later   x discard it",
     };
     let text = clean(question.text()).into_owned();
     let box_width = (width(&text).max(width(answers)) as u16 + 6).min(area.width);

@@ -193,6 +193,7 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         Some(message) if width(message) > usize::from(area.width) && area.y > 0 => {
             let two = Rect::new(area.x, area.y - 1, area.width, 2);
             let lines = crate::display::wrap(message, usize::from(area.width));
+            // (wrap cleans each line)
             let rest = truncate(
                 &lines[1..].join(" "),
                 usize::from(area.width),
@@ -206,7 +207,8 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             frame.render_widget(Paragraph::new(text), two);
             return;
         }
-        Some(message) => Line::styled(message.clone(), t.warn),
+        // Messages may quote stored text (an error naming a value): cleaned like any.
+        Some(message) => Line::styled(clean(message).into_owned(), t.warn),
         None => {
             let mut spans = Vec::new();
             let mut used = 0;

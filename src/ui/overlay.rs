@@ -10,15 +10,28 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
-    let Overlay::Record { lines, scroll, .. } = overlay;
-    reader(
-        frame,
-        area,
-        " Client record (Esc to go back) ",
-        lines,
-        *scroll,
-        paint,
-    );
+    match overlay {
+        Overlay::Record { lines, scroll, .. } => reader(
+            frame,
+            area,
+            " Client record (Esc to go back) ",
+            lines,
+            *scroll,
+            paint,
+        ),
+        Overlay::Text {
+            title,
+            lines,
+            scroll,
+        } => reader(
+            frame,
+            area,
+            &format!(" {} ", clean(title)),
+            lines,
+            *scroll,
+            paint,
+        ),
+    }
 }
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
