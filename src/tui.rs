@@ -139,8 +139,10 @@ fn event_loop(
 ) -> Result<(), TuiError> {
     let mut size = terminal.size()?;
     app.resize(ui::viewport(size), store)?;
-    let mut data_version = store.data_version()?;
-    let mut record_changes = store.record_changes()?;
+    let mut seen = Seen {
+        data_version: store.data_version()?,
+        record_changes: store.record_changes()?,
+    };
     let mut last_check = Instant::now();
     let mut draft_due: Option<Instant> = None;
     let mut dirty = true;
@@ -177,8 +179,8 @@ fn event_loop(
         }
         if draft_due.is_some_and(|due| Instant::now() >= due) {
             draft_due = None;
-            app.keep_draft(store);
-            dirty = true;
+            // Redraw only if it failed: the footer then says so.
+            dirty |= !app.keep_draft(store);
         }
         if last_check.elapsed() >= CHECK_EVERY {
             last_check = Instant::now();
@@ -187,25 +189,48 @@ fn event_loop(
             if now != size {
                 dirty |= resized(now, app, store, terminal, &mut size)?;
             }
-            // Someone committed: reload if it was a record (drafts change nothing on screen).
-            let version = store.data_version()?;
-            if version != data_version {
-                data_version = version;
-                let changes = store.record_changes()?;
-                if changes != record_changes {
-                    record_changes = changes;
-                    app.reload(store)?;
+            // A failure here (the database busy past its timeout, say) is said in the footer and
+            // tried again next time, rather than ending the session.
+            match refresh(app, store, &mut seen) {
+                Ok(changed) => dirty |= changed,
+                Err(e) => {
+                    app.message =
+                        Some(format!("Could not refresh the screen ({e}); trying again."));
                     dirty = true;
                 }
-            }
-            // A session left open overnight moves on to the new day.
-            if store.today() != app.today {
-                app.new_day(store)?;
-                dirty = true;
             }
         }
     }
     Ok(())
+}
+
+/// What the screen last reloaded for: SQLite's data version and the count of record saves.
+struct Seen {
+    data_version: i64,
+    record_changes: i64,
+}
+
+/// Reloads when a colleague saved a record (drafts change nothing on screen) or the day changed;
+/// answers whether it did. `seen` moves on only once a reload has worked.
+fn refresh(app: &mut App, store: &Store, seen: &mut Seen) -> crate::store::Result<bool> {
+    let mut changed = false;
+    let version = store.data_version()?;
+    if version != seen.data_version {
+        let changes = store.record_changes()?;
+        if changes != seen.record_changes {
+            app.reload(store)?;
+            changed = true;
+        }
+        *seen = Seen {
+            data_version: version,
+            record_changes: changes,
+        };
+    }
+    if store.today() != app.today {
+        app.new_day(store)?;
+        changed = true;
+    }
+    Ok(changed)
 }
 
 /// Watches for the terminal going away (the SSH connection dropped) without a SIGHUP reaching
