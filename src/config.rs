@@ -1,5 +1,6 @@
 //! The worker's settings file (TOML), and the environment's say in them.
 
+use crate::domain::ReviewIntervals;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -26,31 +27,8 @@ pub struct Settings {
     pub mouse: bool,
     /// How many days ahead the "Next reviews" pane looks.
     pub review_window_days: u16,
-    /// Weeks from one review to the next, by kind.
-    pub review_weeks: ReviewWeeks,
-}
-
-/// The service's review intervals in weeks (defaults from common practice; services set their own).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReviewWeeks {
-    pub care_plan: u16,
-    pub prescribing: u16,
-    pub outcomes: u16,
-    pub risk: u16,
-}
-
-impl Default for ReviewWeeks {
-    fn default() -> Self {
-        use crate::domain::ReviewKind;
-        let weeks = |kind: ReviewKind| kind.default_interval_weeks() as u16;
-        Self {
-            care_plan: weeks(ReviewKind::CarePlan),
-            prescribing: weeks(ReviewKind::Prescribing),
-            outcomes: weeks(ReviewKind::Outcomes),
-            risk: weeks(ReviewKind::Risk),
-        }
-    }
+    /// How often each review falls due (`[review_intervals]`: `care_plan = "12w"`, `"6m"`, `"28d"`).
+    pub review_intervals: ReviewIntervals,
 }
 
 impl Default for Settings {
@@ -60,7 +38,7 @@ impl Default for Settings {
             ascii: false,
             mouse: false,
             review_window_days: 28,
-            review_weeks: ReviewWeeks::default(),
+            review_intervals: ReviewIntervals::default(),
         }
     }
 }
@@ -125,24 +103,6 @@ impl Settings {
                 ),
             });
         }
-        let weeks = &settings.review_weeks;
-        let intervals = [
-            ("care_plan", weeks.care_plan),
-            ("prescribing", weeks.prescribing),
-            ("outcomes", weeks.outcomes),
-            ("risk", weeks.risk),
-        ];
-        if let Some((name, value)) = intervals.into_iter().find(|(_, v)| !(1..=104).contains(v)) {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(name))
-                .map_or(1, |n| n + 1);
-            return Err(ConfigError::Parse {
-                path: path.to_owned(),
-                line,
-                message: format!("review_weeks.{name} must be 1 to 104 weeks, got {value}"),
-            });
-        }
         Ok(settings)
     }
 
@@ -158,6 +118,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Interval;
 
     #[test]
     fn empty_file_gives_defaults() {
@@ -183,26 +144,37 @@ mod tests {
     }
 
     #[test]
-    fn review_intervals_are_configurable_by_kind() {
-        let settings =
-            Settings::parse(Path::new("c.toml"), "[review_weeks]\nprescribing = 8\n").unwrap();
+    fn review_intervals_from_the_config_override_the_defaults() {
+        let text = "[review_intervals]\nprescribing = \"8w\"\ncare_plan = \"3m\"\noutcomes = 13\nrisk_after_change = \"3d\"\n";
+        let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
         assert_eq!(
-            settings.review_weeks,
-            ReviewWeeks {
-                prescribing: 8,
-                ..ReviewWeeks::default()
+            settings.review_intervals,
+            ReviewIntervals {
+                prescribing: Interval::Weeks(8),
+                care_plan: Interval::Months(3),
+                outcomes: Interval::Weeks(13),
+                risk_after_change: Interval::Days(3),
+                ..ReviewIntervals::default()
             }
         );
+        assert_eq!(Settings::default().review_intervals, ReviewIntervals::default());
     }
 
     #[test]
-    fn a_review_interval_of_zero_is_refused_with_its_line() {
-        let err =
-            Settings::parse(Path::new("c.toml"), "[review_weeks]\ncare_plan = 0\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "c.toml, line 2: review_weeks.care_plan must be 1 to 104 weeks, got 0"
-        );
+    fn a_bad_review_interval_is_refused_with_its_line() {
+        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\ncare_plan = \"0w\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml, line 2: "), "{err}");
+        assert!(err.contains("0 weeks is out of range"), "{err}");
+        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\n\nrisk = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml, line 3: ") && err.contains("12w, 6m or 28d"), "{err}");
+        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\nweekly = \"1w\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("weekly"), "{err}");
     }
 
     #[test]

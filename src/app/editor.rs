@@ -6,7 +6,6 @@ use crate::domain::*;
 use crate::form::forms::{self, FormKind, GoalOnPlan};
 use crate::form::{Form, Now, Outcome};
 use crate::store::{Draft, Result, Store, StoreError};
-use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
@@ -27,9 +26,10 @@ pub enum Context {
     Client {
         existing: Option<Stored<Client>>,
     },
-    Review {
-        review: Stored<Review>,
-    },
+    Review,
+    Top,
+    /// The alerts open when the form was opened; saving re-reads them.
+    Acknowledge,
 }
 
 /// An open form.
@@ -55,7 +55,6 @@ impl Editor {
             Context::Client {
                 existing: Some(c), ..
             } => (Some(c.id), Some(c.row_version)),
-            Context::Review { review } => (Some(review.id), Some(review.row_version)),
             _ => (None, None),
         }
     }
@@ -110,9 +109,6 @@ impl Editor {
             Context::Client {
                 existing: Some(c), ..
             } => c.row_version = target_version.unwrap_or(c.row_version),
-            Context::Review { review } => {
-                review.row_version = target_version.unwrap_or(review.row_version)
-            }
             Context::Session { goals, .. } => {
                 for g in goals {
                     g.goal.row_version =
@@ -145,9 +141,6 @@ impl Editor {
                 },
                 RecordType::Client,
             ) if c.id == id => c.row_version = current,
-            (Context::Review { review }, RecordType::Review) if review.id == id => {
-                review.row_version = current
-            }
             (Context::Session { goals, .. }, RecordType::Goal) => {
                 if let Some(g) = goals.iter_mut().find(|g| g.goal.id == id) {
                     match store.get::<Goal>(id) {
@@ -159,16 +152,6 @@ impl Editor {
             _ => {}
         }
     }
-}
-
-/// Weeks until the next review of a kind, from the settings.
-fn interval_weeks(weeks: &crate::config::ReviewWeeks, kind: ReviewKind) -> i64 {
-    i64::from(match kind {
-        ReviewKind::CarePlan => weeks.care_plan,
-        ReviewKind::Prescribing => weeks.prescribing,
-        ReviewKind::Outcomes => weeks.outcomes,
-        ReviewKind::Risk => weeks.risk,
-    })
 }
 
 impl App {
@@ -377,28 +360,59 @@ impl App {
                 }
             }
             FormKind::Review => {
-                let review_id = match draft {
-                    Some(d) => d.target_id,
-                    None => self
-                        .reviews
-                        .get(self.reviews_cursor.selected)
-                        .map(|r| r.review_id),
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
                 };
-                let Some(review_id) = review_id else {
-                    return Ok(Err("Select a review first.".into()));
+                // A resumed draft brings back the kind it was written for.
+                let kind = match draft {
+                    Some(_) => ReviewKind::CarePlan,
+                    None => self.review_to_complete(store, client)?,
                 };
-                let review = store.get::<Review>(review_id)?;
-                if review.record.completion.is_some() {
-                    return Ok(Err("That review is already done.".into()));
+                if kind == ReviewKind::Outcomes {
+                    return self.build_editor(FormKind::Top, store, draft, edit);
                 }
-                let what = format!("Complete {}", review.record.kind.label().to_lowercase());
-                let title = self.client_title(store, &what, review.record.client_id)?;
-                let form = forms::review_form(title, now);
+                let title = self.client_title(store, "Complete a review", client)?;
+                Editor {
+                    kind: FormKind::Review,
+                    form: forms::review_form(title, now, kind),
+                    client_id: Some(client),
+                    context: Context::Review,
+                    draft_id: None,
+                }
+            }
+            FormKind::Top => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let status = store.client_status(client, &self.settings.review_intervals)?;
+                let stage = top_stage(&status);
+                let title = self.client_title(store, "Treatment Outcomes Profile", client)?;
                 Editor {
                     kind,
-                    form,
-                    client_id: Some(review.record.client_id),
-                    context: Context::Review { review },
+                    form: crate::form::top::top_form(title, now, stage),
+                    client_id: Some(client),
+                    context: Context::Top,
+                    draft_id: None,
+                }
+            }
+            FormKind::Acknowledge => {
+                let Ok(client) = need_client() else {
+                    return Ok(Err("Select a client first.".into()));
+                };
+                let status = store.client_status(client, &self.settings.review_intervals)?;
+                if status.assessment.open.is_empty() {
+                    return Ok(Err("This client has no open alerts to acknowledge.".into()));
+                }
+                let preset = self.selected_review_for(client).and_then(|due| {
+                    let kind = AlertKind::ReviewOverdue(due.kind);
+                    status.assessment.has(kind).then_some(kind)
+                });
+                let title = self.client_title(store, "Acknowledge an alert", client)?;
+                Editor {
+                    kind,
+                    form: forms::acknowledge_form(title, now, &status.assessment.open, preset),
+                    client_id: Some(client),
+                    context: Context::Acknowledge,
                     draft_id: None,
                 }
             }
@@ -603,7 +617,7 @@ impl App {
                 return Ok(());
             }
         };
-        let weeks = self.settings.review_weeks.clone();
+        let intervals = self.settings.review_intervals;
         let Some(editor) = &mut self.editor else {
             return Ok(());
         };
@@ -611,23 +625,14 @@ impl App {
             self.message = Some(needs_attention(&editor.form));
             return Ok(());
         }
-        let outcome = match save(editor, store, worker_id, |kind| {
-            interval_weeks(&weeks, kind)
-        }) {
+        let outcome = match save(editor, store, worker_id, &intervals) {
             Ok(Ok(done)) => done,
             Ok(Err(errors)) => {
                 editor.form.set_errors(errors);
                 self.message = Some(needs_attention(&editor.form));
                 return Ok(());
             }
-            Err(StoreError::Conflict {
-                what: RecordType::Review,
-                id,
-                ..
-            }) if store
-                .get::<Review>(id)
-                .is_ok_and(|r| r.record.completion.is_some()) =>
-            {
+            Err(StoreError::AlreadyDone { .. }) => {
                 self.message = Some(
                     "A colleague has already completed this review; nothing was saved. \
                      Your outcome is still here to copy; Esc closes the form."
@@ -743,7 +748,7 @@ fn save(
     editor: &Editor,
     store: &mut Store,
     worker_id: i64,
-    interval_weeks: impl Fn(ReviewKind) -> i64,
+    intervals: &ReviewIntervals,
 ) -> Result<std::result::Result<Saved, forms::Errors>> {
     let form = &editor.form;
     let client_id = editor.client_id.unwrap_or(0);
@@ -838,26 +843,88 @@ fn save(
             }
             saved(format!("Client {} saved.", client.reference))
         }
-        Context::Review { review } => {
-            let done = built!(forms::build_review(form, worker_id));
-            let kind = review.record.kind;
-            let next_due = done.completed_on + Duration::weeks(interval_weeks(kind));
-            write_and_forget_draft(store, editor.draft_id, |w| {
-                w.complete_review(review.id, review.row_version, &done)?;
-                w.insert(&Review {
-                    client_id: review.record.client_id,
-                    kind,
-                    due_on: next_due,
-                    completion: None,
-                })?;
-                Ok(())
-            })?;
+        Context::Review => {
+            let (kind, done) = built!(forms::build_review(form, worker_id));
+            let status = store.client_status(client_id, intervals)?;
+            let Some(due) = status.owed.iter().find(|d| d.kind == kind) else {
+                return Ok(Err(vec![(
+                    "kind".into(),
+                    format!("{} is not owed by this client", kind.label()),
+                )]));
+            };
+            let review = Review {
+                client_id,
+                kind,
+                due_on: due.due_on,
+                completion: Some(done),
+            };
+            write_and_forget_draft(store, editor.draft_id, |w| w.complete_review(&review))?;
+            let next = store
+                .client_status(client_id, intervals)?
+                .owed
+                .into_iter()
+                .find(|d| d.kind == kind);
+            saved(match next {
+                Some(next) => format!(
+                    "{} done; the next is due {}.",
+                    kind.label(),
+                    next.due_on.format("%d/%m/%Y")
+                ),
+                None => format!("{} done.", kind.label()),
+            })
+        }
+        Context::Top => {
+            let top = built!(crate::form::top::build_top(form, client_id, worker_id));
+            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&top))?;
+            saved(format!("{} TOP saved.", top.stage.label()))
+        }
+        Context::Acknowledge => {
+            let status = store.client_status(client_id, intervals)?;
+            let ack = built!(forms::build_acknowledgement(
+                form,
+                client_id,
+                worker_id,
+                &status.assessment.open
+            ));
+            write_and_forget_draft(store, editor.draft_id, |w| w.acknowledge(&ack))?;
             saved(format!(
-                "{} done; the next is due {}.",
-                kind.label(),
-                next_due.format("%d/%m/%Y")
+                "{} acknowledged; it stays quiet until its cause changes.",
+                ack.kind.label()
             ))
         }
     };
     Ok(Ok(result))
 }
+
+/// Which TOP a client owes now: the start TOP, an exit TOP after they left, or a review.
+fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
+    let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
+    match owed.map(|d| d.basis) {
+        Some(Basis::StartTop { .. }) => TopStage::Start,
+        Some(Basis::ExitTop { .. }) => TopStage::Exit,
+        _ => TopStage::Review,
+    }
+}
+
+impl App {
+    /// The review the worker means by "complete a review" for this client: the one selected in
+    /// the reviews pane, else the client's most overdue (a TOP counts: it opens the TOP form),
+    /// else the care plan.
+    fn review_to_complete(&self, store: &Store, client: i64) -> Result<ReviewKind> {
+        if let Some(due) = self.selected_review_for(client) {
+            return Ok(due.kind);
+        }
+        let status = store.client_status(client, &self.settings.review_intervals)?;
+        Ok(status.next_due().map_or(ReviewKind::CarePlan, |d| d.kind))
+    }
+
+    /// The review selected in the reviews pane, if that pane has focus and it is this client's.
+    fn selected_review_for(&self, client: i64) -> Option<Due> {
+        (self.focus == super::Pane::Reviews)
+            .then(|| self.reviews.get(self.reviews_cursor.selected))
+            .flatten()
+            .filter(|r| r.client_id == client)
+            .map(|r| r.due)
+    }
+}
+

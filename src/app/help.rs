@@ -3,36 +3,41 @@
 
 use super::keymap::{Binding, Context, KEYMAP};
 use super::record::{DocLine, LineKind};
-use crate::store::RiskSummary;
-use chrono::NaiveDate;
+#[cfg(test)]
+use crate::domain::AlertKind;
+use crate::store::CaseloadRow;
 
-/// The risk letters, in the order they are shown: letter, words for the legend, short words for a
-/// narrow pane.
+/// The caseload's letters, in the order they are shown: letter, words for the legend, short
+/// words for a narrow pane. Standing risks first, then the alerts from the rules
+/// ([`AlertKind::letter`]), then `+` for medication-assisted recovery, a positive status.
 pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
     ('O', "overdose risk", "od"),
-    ('P', "prison release in the last 4 weeks", "prison"),
     ('S', "safeguarding children", "sfg"),
     ('I', "injecting now", "inj"),
-    ('N', "no naloxone kit", "no nalox"),
+    ('Z', "at risk of being parked on OST", "parked"),
+    ('6', "six-month signal: still using heroin on OST", "6mo"),
     ('D', "last 3 appointments missed", "3DNA"),
+    ('N', "naloxone needed", "nalox"),
+    ('B', "BBV test due", "bbv"),
+    ('P', "released from prison in the last 2 weeks", "prison"),
+    ('+', "medication-assisted recovery", "MAR"),
 ];
 
-/// The letters for one client's risks.
-pub fn flags(risk: &RiskSummary, today: NaiveDate) -> String {
-    let recent_release = crate::domain::client::released_recently(risk.prison_release_on, today);
-    let set = [
-        risk.overdose_risk,
-        recent_release,
-        risk.safeguarding_children,
-        risk.injecting,
-        risk.no_naloxone,
-        risk.three_dnas,
+/// The letters for one client: standing risks, then open alerts, in legend order.
+pub fn flags(row: &CaseloadRow) -> String {
+    let risk = &row.flags;
+    let alerts = row.assessment.letters();
+    let standing = [
+        ('O', risk.overdose_risk),
+        ('S', risk.safeguarding_children),
+        ('I', risk.injecting),
     ];
     FLAG_LEGEND
         .iter()
-        .zip(set)
-        .filter(|(_, on)| *on)
-        .map(|((letter, ..), _)| *letter)
+        .map(|(letter, ..)| *letter)
+        .filter(|letter| {
+            standing.iter().any(|(l, on)| l == letter && *on) || alerts.contains(*letter)
+        })
         .collect()
 }
 
@@ -83,7 +88,7 @@ pub fn document() -> Vec<DocLine> {
     lines.push(line(LineKind::Blank, ""));
     lines.push(line(
         LineKind::Muted,
-        "Due column: ! marks an overdue review, with the days over.",
+        "Due column: ! marks an overdue review, with the days over (no ! once acknowledged).",
     ));
     lines.push(line(LineKind::Muted, "Esc or ? closes this help."));
     lines
@@ -94,21 +99,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_spell_the_risks_in_legend_order() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let risk = RiskSummary {
-            overdose_risk: true,
-            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()),
-            no_naloxone: true,
-            three_dnas: true,
-            ..RiskSummary::default()
-        };
-        assert_eq!(flags(&risk, today), "OPND");
-        let old_release = RiskSummary {
-            prison_release_on: Some(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
-            ..risk
-        };
-        assert_eq!(flags(&old_release, today), "OND");
+    fn every_alert_letter_is_in_the_legend() {
+        for kind in AlertKind::ALL {
+            if let Some(letter) = kind.letter() {
+                assert!(
+                    FLAG_LEGEND.iter().any(|(l, ..)| *l == letter),
+                    "{letter} for {kind}"
+                );
+            }
+        }
     }
 
     #[test]

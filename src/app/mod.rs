@@ -10,7 +10,7 @@ mod scroll;
 use crate::config::Settings;
 use crate::domain::{Name, ReadinessNote, Stored, Worker};
 use crate::form::forms::FormKind;
-use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store};
+use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store, due_within};
 use chrono::{Duration, NaiveDate};
 use crossterm::event::KeyEvent;
 pub use editor::{Context as EditorContext, Editor};
@@ -331,15 +331,19 @@ impl App {
         let keep_review = self
             .reviews
             .get(self.reviews_cursor.selected)
-            .map(|r| r.review_id);
-        self.caseload = store.caseload(self.scope)?;
+            .map(|r| (r.client_id, r.due.kind));
+        let intervals = self.settings.review_intervals;
+        self.caseload = store.caseload(self.scope, &intervals)?;
         self.sort_caseload_keeping(keep);
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
-        self.reviews = store.reviews_due(self.scope, until)?;
+        let exited = store.exited_owing_top(self.scope, &intervals)?;
+        self.reviews = due_within(self.caseload.iter().chain(&exited), until);
         self.review_lines = review_lines(&self.reviews, self.today);
-        if let Some(index) =
-            keep_review.and_then(|id| self.reviews.iter().position(|r| r.review_id == id))
-        {
+        if let Some(index) = keep_review.and_then(|keep| {
+            self.reviews
+                .iter()
+                .position(|r| (r.client_id, r.due.kind) == keep)
+        }) {
             self.reviews_cursor.selected = index;
         }
         self.reviews_cursor.clamp(self.reviews.len());
@@ -448,7 +452,7 @@ impl App {
         match self.sort {
             Sort::Due => self
                 .caseload
-                .sort_by_key(|r| (r.next_review_due.is_none(), r.next_review_due)),
+                .sort_by_key(|r| r.next_due().map_or(NaiveDate::MAX, |d| d.due_on)),
             Sort::Name => self
                 .caseload
                 .sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
@@ -624,7 +628,7 @@ pub fn review_lines(reviews: &[DueReview], today: NaiveDate) -> Vec<ReviewLine> 
     let mut lines = Vec::with_capacity(reviews.len() + 3);
     let mut group = None;
     for (index, review) in reviews.iter().enumerate() {
-        let this = ReviewGroup::of_review(review.due_on, today);
+        let this = ReviewGroup::of_review(review.due.due_on, today);
         if group != Some(this) {
             lines.push(ReviewLine::Group(this));
             group = Some(this);

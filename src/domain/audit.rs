@@ -13,6 +13,7 @@ code_enum! {
         Complete = ("complete", "completed"),
         Generate = ("generate", "generated demo data"),
         Export = ("export", "exported"),
+        Acknowledge = ("acknowledge", "acknowledged"),
     }
 }
 
@@ -27,6 +28,8 @@ code_enum! {
         Goal = ("goal", "goal"),
         GoalAction = ("goal_action", "goal action"),
         Review = ("review", "review"),
+        Top = ("top", "TOP"),
+        AlertAck = ("alert_ack", "alert acknowledgement"),
     }
 }
 

@@ -237,6 +237,53 @@ pub struct Client {
     pub risk: RiskFlags,
 }
 
+/// The dates the review and alert rules read, which the store keeps as a client's record changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Milestones {
+    /// Since when the client has had their current status (for a discharge: its date).
+    pub status_since: Option<NaiveDate>,
+    /// Since when on the current modality (for OST: this medicine).
+    pub modality_since: Option<NaiveDate>,
+    /// Since when on OST without a break, whichever medicine; `None` when not on OST.
+    pub ost_since: Option<NaiveDate>,
+    /// The latest day a risk flag changed.
+    pub risk_changed_on: Option<NaiveDate>,
+}
+
+impl Milestones {
+    /// The milestones of a client first recorded today: they date from treatment start.
+    pub fn at_start(client: &Client, today: NaiveDate) -> Self {
+        let began = client.treatment_start.unwrap_or(client.referral_date).min(today);
+        Self {
+            status_since: Some(began),
+            modality_since: Some(began),
+            ost_since: client.modality.is_ost().then_some(began),
+            risk_changed_on: None,
+        }
+    }
+
+    /// The milestones after `old` became `new` today. Switching between OST medicines keeps the
+    /// OST start; leaving OST clears it.
+    pub fn after_change(self, old: &Client, new: &Client, today: NaiveDate) -> Self {
+        let mut next = self;
+        if old.status != new.status {
+            next.status_since = Some(today);
+        }
+        if old.modality != new.modality {
+            next.modality_since = Some(today);
+            next.ost_since = match (old.modality.is_ost(), new.modality.is_ost()) {
+                (_, false) => None,
+                (true, true) => self.ost_since.or(Some(today)),
+                (false, true) => Some(today),
+            };
+        }
+        if old.risk_flags_differ(new) {
+            next.risk_changed_on = Some(today);
+        }
+        next
+    }
+}
+
 /// The earliest date of birth accepted: anything before is a typing slip.
 pub fn earliest_date_of_birth() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date")
@@ -252,6 +299,23 @@ impl Client {
     pub fn days_in_treatment(&self, today: NaiveDate) -> Option<i64> {
         self.treatment_start
             .map(|start| (today - start).num_days().max(0))
+    }
+
+    /// Whether a flag the risk review covers differs: overdose risk, naloxone, safeguarding,
+    /// injecting. A release from prison is its own event with its own date.
+    pub fn risk_flags_differ(&self, other: &Client) -> bool {
+        let (a, b) = (&self.risk, &other.risk);
+        a.overdose_risk != b.overdose_risk
+            || a.naloxone_held != b.naloxone_held
+            || a.safeguarding_children != b.safeguarding_children
+            || self.injecting != other.injecting
+    }
+
+    /// Heroin or other opioids among the client's substances.
+    pub fn uses_opioids(&self) -> bool {
+        [Substance::Heroin, Substance::PrescribedOpioids]
+            .iter()
+            .any(|s| self.primary_substance == *s || self.other_substances.contains(s))
     }
 
     pub fn age(&self, today: NaiveDate) -> i32 {

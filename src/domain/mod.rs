@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod code;
+pub mod alert;
 pub mod audit;
 pub mod client;
 mod error;
@@ -15,13 +16,16 @@ pub mod prescription;
 pub mod readiness;
 pub mod record;
 pub mod review;
+pub mod schedule;
 pub mod session;
 pub mod text;
+pub mod top;
 pub mod worker;
 
+pub use alert::{Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Assessment, TopOpiates};
 pub use audit::{AuditAction, AuditEntry, RecordType};
 pub use client::{
-    Client, ClientStatus, HepBStatus, InjectingStatus, Modality, NhsNumber, RiskFlags, ServiceRef,
+    Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags, ServiceRef,
     Substance,
 };
 pub use error::DomainError;
@@ -31,5 +35,7 @@ pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;
 pub use review::{Review, ReviewCompletion, ReviewKind};
 pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
+pub use schedule::{Basis, Due, Interval, LastReviews, ReviewIntervals, ScheduleFacts};
 pub use text::{Name, NoteText, ShortText};
+pub use top::{Answer, Measure, Top, TopItem, TopStage};
 pub use worker::{Login, Role, Worker};

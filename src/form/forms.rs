@@ -16,6 +16,8 @@ pub enum FormKind {
     Goal,
     Client,
     Review,
+    Top,
+    Acknowledge,
 }
 
 impl FormKind {
@@ -27,6 +29,8 @@ impl FormKind {
             FormKind::Goal => "goal",
             FormKind::Client => "client",
             FormKind::Review => "review",
+            FormKind::Top => "top",
+            FormKind::Acknowledge => "acknowledge",
         }
     }
 
@@ -38,6 +42,8 @@ impl FormKind {
             FormKind::Goal,
             FormKind::Client,
             FormKind::Review,
+            FormKind::Top,
+            FormKind::Acknowledge,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -52,6 +58,8 @@ impl FormKind {
             FormKind::Goal => "goal",
             FormKind::Client => "client details",
             FormKind::Review => "review outcome",
+            FormKind::Top => "TOP",
+            FormKind::Acknowledge => "alert acknowledgement",
         }
     }
 }
@@ -855,8 +863,14 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
 
 // ---------------------------------------------------------------- complete a review
 
-pub fn review_form(title: String, now: Now) -> Form {
+/// The reviews completed with this form; a TOP review is done by recording a TOP.
+const REVIEW_KINDS: [ReviewKind; 3] = [ReviewKind::CarePlan, ReviewKind::Prescribing, ReviewKind::Risk];
+
+/// The review form, its kind preset to the review the worker chose.
+pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
+    let kinds = options(&REVIEW_KINDS, ReviewKind::code, ReviewKind::label);
     let specs = vec![
+        Spec::new("kind", "Review", Kind::Choice(kinds)).required(),
         Spec::new(
             "outcome",
             "Outcome",
@@ -867,20 +881,86 @@ pub fn review_form(title: String, now: Now) -> Form {
         ),
         Spec::new("done", "Date done", Kind::Date).required(),
     ];
-    Form::new(title, specs, &[("done", show_date(now.today))], now)
+    let mut form = Form::new(
+        title,
+        specs,
+        &[("done", show_date(now.today)), ("kind", kind.code().to_owned())],
+        now,
+    );
+    form.focus_key("outcome");
+    form
 }
 
-pub fn build_review(form: &Form, worker_id: i64) -> Result<ReviewCompletion, Errors> {
+pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCompletion), Errors> {
     let mut errors = Errors::new();
     let outcome = note(form, "outcome", &mut errors);
-    match form.date("done") {
-        Some(day) if day > form.now.today => {
+    let kind = parse_code::<ReviewKind>(form, "kind", &mut errors);
+    match (kind, form.date("done")) {
+        (_, Some(day)) if day > form.now.today => {
             Err(vec![err("done", "a review cannot be done in the future")])
         }
-        Some(completed_on) if errors.is_empty() => Ok(ReviewCompletion {
-            completed_on,
-            completed_by: worker_id,
-            outcome,
+        (Some(kind), Some(completed_on)) if errors.is_empty() => Ok((
+            kind,
+            ReviewCompletion {
+                completed_on,
+                completed_by: worker_id,
+                outcome,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+// ---------------------------------------------------------------- acknowledge an alert
+
+/// Acknowledging one of the client's open alerts, with the reason no action is needed now.
+pub fn acknowledge_form(title: String, now: Now, open: &[Alert], preset: Option<AlertKind>) -> Form {
+    let alerts = open
+        .iter()
+        .map(|a| Opt::new(a.kind.code(), format!("{}: {}", a.kind.label(), a.reason)))
+        .collect();
+    let specs = vec![
+        Spec::new("alert", "Alert", Kind::Choice(alerts)).required(),
+        Spec::new("reason", "Why", Kind::Line { max: 500 }).required(),
+    ];
+    let first = preset.or(open.first().map(|a| a.kind));
+    let mut form = Form::new(
+        title,
+        specs,
+        &[("alert", first.map_or(String::new(), |k| k.code().to_owned()))],
+        now,
+    );
+    form.focus_key("reason");
+    form
+}
+
+/// The acknowledgement of the chosen alert, answering its cause as the rules give it now.
+pub fn build_acknowledgement(
+    form: &Form,
+    client_id: i64,
+    worker_id: i64,
+    open: &[Alert],
+) -> Result<AlertAck, Errors> {
+    let mut errors = Errors::new();
+    let chosen = AlertKind::from_code(&form.text("alert"))
+        .and_then(|kind| open.iter().find(|a| a.kind == kind));
+    if chosen.is_none() {
+        errors.push(err(
+            "alert",
+            "this alert is no longer open (its cause changed or a colleague acknowledged it)",
+        ));
+    }
+    let reason = ShortText::new(form.text("reason").trim().to_owned())
+        .map_err(|e| errors.push(err("reason", e.to_string())))
+        .ok();
+    match (chosen, reason) {
+        (Some(alert), Some(reason)) if errors.is_empty() => Ok(AlertAck {
+            client_id,
+            kind: alert.kind,
+            cause: alert.cause.clone(),
+            reason,
+            worker_id,
+            acknowledged_on: form.now.today,
         }),
         _ => Err(errors),
     }

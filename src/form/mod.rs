@@ -5,7 +5,9 @@
 
 pub mod dates;
 pub mod forms;
+pub mod top;
 
+use crate::domain::top::{Answer, Measure};
 use chrono::{NaiveDate, NaiveDateTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
@@ -52,6 +54,86 @@ pub enum Kind {
         max: i64,
     },
     YesNo,
+    /// A TOP answer, typed like a line: a number within the measure's range, `d` or `declined`
+    /// for declined, and for yes/no also `y` or `n`. Blank is not answered.
+    Answer {
+        measure: Measure,
+    },
+}
+
+impl Kind {
+    /// A short reminder of what the field takes, for beside the value while it is focused.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Kind::Answer { measure } => Some(answer_hint(*measure)),
+            _ => None,
+        }
+    }
+}
+
+/// What a TOP answer field takes, in a few words.
+pub fn answer_hint(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Days => "days 0-28, d declined",
+        Measure::Amount => "amount 0-999.9, d declined",
+        Measure::Scale => "0 poor to 20 good, d declined",
+        Measure::YesNo => "y or n, d declined",
+    }
+}
+
+/// Why a TOP answer was refused: what the field takes.
+fn answer_expected(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Days => "0 to 28 days, or d for declined",
+        Measure::Amount => "an amount from 0 to 999.9, or d for declined",
+        Measure::Scale => "0 (poor) to 20 (good), or d for declined",
+        Measure::YesNo => "y or n, or d for declined",
+    }
+}
+
+/// Why a number in range was refused: finer than the measure allows.
+fn answer_too_fine(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Days => "whole days only: 0 to 28, or d for declined",
+        Measure::Amount => "tenths at most (such as 1.5): 0 to 999.9, or d for declined",
+        Measure::Scale => "whole numbers only: 0 to 20, or d for declined",
+        Measure::YesNo => answer_expected(measure),
+    }
+}
+
+/// Reads a TOP answer as typed. Blank is `Ok(None)` (not answered); `d` or `declined` (any case)
+/// is declined; yes/no also takes `y`, `yes`, `n`, `no`; otherwise a plain number (digits and
+/// a point, no sign or exponent) within the measure's range, whole except amounts, which take
+/// tenths. The error says what the field takes.
+pub fn parse_answer(text: &str, measure: Measure) -> Result<Option<Answer>, String> {
+    let text = text.trim().to_lowercase();
+    match text.as_str() {
+        "" => return Ok(None),
+        "d" | "declined" => return Ok(Some(Answer::Declined)),
+        "y" | "yes" if measure == Measure::YesNo => return Ok(Some(Answer::Value(1.0))),
+        "n" | "no" if measure == Measure::YesNo => return Ok(Some(Answer::Value(0.0))),
+        _ => {}
+    }
+    let plain = text.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && text.chars().any(|c| c.is_ascii_digit());
+    let value = plain.then(|| text.parse::<f64>().ok()).flatten();
+    let (min, max) = measure.range();
+    match value {
+        Some(v) if (min..=max).contains(&v) => {
+            let fine_enough = if measure.whole() {
+                v.fract() == 0.0
+            } else {
+                let tenths = v * 10.0;
+                (tenths - tenths.round()).abs() < 1e-6
+            };
+            if fine_enough {
+                Ok(Some(Answer::Value(v)))
+            } else {
+                Err(answer_too_fine(measure).into())
+            }
+        }
+        _ => Err(answer_expected(measure).into()),
+    }
 }
 
 /// A field as a form declares it.
@@ -273,6 +355,7 @@ impl Field {
                 Ok(n) if (*min..=*max).contains(&n) => Ok(()),
                 _ => Err(format!("a whole number from {min} to {max}")),
             },
+            Kind::Answer { measure } => parse_answer(trimmed, *measure).map(drop),
             Kind::Choice(_) | Kind::Multi(_) | Kind::YesNo => Ok(()),
         }
     }
@@ -411,6 +494,15 @@ impl Form {
 
     pub fn integer(&self, key: &str) -> Option<i64> {
         self.optional(key).and_then(|t| t.parse().ok())
+    }
+
+    /// A TOP answer field's answer; `None` when blank, not valid, or not an answer field.
+    pub fn answer(&self, key: &str) -> Option<Answer> {
+        let field = self.field(key)?;
+        let Kind::Answer { measure } = field.spec.kind else {
+            return None;
+        };
+        parse_answer(&field.text(), measure).ok().flatten()
     }
 
     pub fn codes(&self, key: &str) -> Vec<String> {

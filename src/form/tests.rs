@@ -516,3 +516,280 @@ fn a_session_in_the_future_is_refused_on_its_date() {
     assert_eq!(errors[0].0, "at", "{errors:?}");
     assert!(errors[0].1.contains("cannot be in the future"));
 }
+
+// ---------------------------------------------------------------- TOP answers and the TOP form
+
+fn answer_form() -> Form {
+    let specs = vec![
+        Spec::new(
+            "days",
+            "Days",
+            Kind::Answer {
+                measure: Measure::Days,
+            },
+        ),
+        Spec::new(
+            "amount",
+            "Amount",
+            Kind::Answer {
+                measure: Measure::Amount,
+            },
+        ),
+        Spec::new(
+            "scale",
+            "Scale",
+            Kind::Answer {
+                measure: Measure::Scale,
+            },
+        ),
+        Spec::new(
+            "yn",
+            "Yes or no",
+            Kind::Answer {
+                measure: Measure::YesNo,
+            },
+        ),
+    ];
+    Form::new("Answers", specs, &[], now())
+}
+
+/// Types `text` into a fresh answer form's `key` field and validates it.
+fn answer_of(key: &str, text: &str) -> (Option<Answer>, Option<String>) {
+    let mut form = answer_form();
+    form.focus_key(key);
+    type_text(&mut form, text);
+    form.validate();
+    (form.answer(key), form.field(key).unwrap().error.clone())
+}
+
+#[test]
+fn answer_field_takes_days_in_range_and_declined_in_any_case() {
+    for (text, expected) in [
+        ("0", Answer::Value(0.0)),
+        ("28", Answer::Value(28.0)),
+        (" 7 ", Answer::Value(7.0)),
+        ("d", Answer::Declined),
+        ("D", Answer::Declined),
+        ("declined", Answer::Declined),
+        ("Declined", Answer::Declined),
+    ] {
+        assert_eq!(answer_of("days", text), (Some(expected), None), "{text:?}");
+    }
+    assert_eq!(answer_of("days", ""), (None, None), "blank is not answered");
+}
+
+#[test]
+fn answer_field_refuses_what_is_not_an_answer_and_says_what_it_takes() {
+    for text in ["29", "-1", "abc", "1e1", "inf", "dec", "y"] {
+        assert_eq!(
+            answer_of("days", text),
+            (None, Some("0 to 28 days, or d for declined".into())),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        answer_of("days", "2.5"),
+        (
+            None,
+            Some("whole days only: 0 to 28, or d for declined".into())
+        )
+    );
+    assert_eq!(
+        answer_of("scale", "21"),
+        (
+            None,
+            Some("0 (poor) to 20 (good), or d for declined".into())
+        )
+    );
+    assert_eq!(
+        answer_of("amount", "1.25"),
+        (
+            None,
+            Some("tenths at most (such as 1.5): 0 to 999.9, or d for declined".into())
+        )
+    );
+    assert_eq!(
+        answer_of("amount", "1000"),
+        (
+            None,
+            Some("an amount from 0 to 999.9, or d for declined".into())
+        )
+    );
+    assert_eq!(
+        answer_of("yn", "maybe"),
+        (None, Some("y or n, or d for declined".into()))
+    );
+}
+
+#[test]
+fn amounts_take_tenths_and_yes_no_takes_y_and_n() {
+    assert_eq!(answer_of("amount", "1.5"), (Some(Answer::Value(1.5)), None));
+    assert_eq!(answer_of("amount", "12"), (Some(Answer::Value(12.0)), None));
+    assert_eq!(answer_of("scale", "20"), (Some(Answer::Value(20.0)), None));
+    for (text, value) in [("y", 1.0), ("Yes", 1.0), ("n", 0.0), ("NO", 0.0), ("1", 1.0)] {
+        assert_eq!(answer_of("yn", text), (Some(Answer::Value(value)), None));
+    }
+    assert_eq!(answer_of("yn", "d"), (Some(Answer::Declined), None));
+}
+
+#[test]
+fn answer_fields_show_a_hint() {
+    let form = answer_form();
+    assert_eq!(
+        form.field("days").unwrap().spec.kind.hint(),
+        Some("days 0-28, d declined")
+    );
+    assert_eq!(Kind::Date.hint(), None);
+}
+
+fn top_item_form() -> Form {
+    super::top::top_form("TOP".into(), now(), TopStage::Review)
+}
+
+/// A TOP form with every item answered: no use of anything but opiates, the rest as given.
+fn filled_top(overrides: &[(TopItem, &str)]) -> Form {
+    let mut form = top_item_form();
+    for item in TopItem::ALL {
+        let text = match item.measure() {
+            Measure::Amount => "",
+            Measure::Scale => "10",
+            Measure::Days | Measure::YesNo => "0",
+        };
+        form.set(item.code(), text).unwrap();
+    }
+    for (item, text) in overrides {
+        form.set(item.code(), text).unwrap();
+    }
+    form
+}
+
+#[test]
+fn top_form_starts_today_at_the_given_stage_with_every_item() {
+    let form = top_item_form();
+    assert_eq!(form.date("on"), Some(now().today));
+    assert_eq!(form.text("stage"), "review");
+    assert_eq!(form.focused().spec.key, "alcohol_days");
+    let items: Vec<&str> = form.fields[3..].iter().map(|f| f.spec.key.as_str()).collect();
+    let codes: Vec<&str> = TopItem::ALL.iter().map(|i| i.code()).collect();
+    assert_eq!(items, codes, "every item, in the paper form's order");
+    for field in &form.fields {
+        assert!(
+            field.spec.label.chars().count() <= 17,
+            "{:?} fits the label column of an 80-column terminal",
+            field.spec.label
+        );
+    }
+}
+
+#[test]
+fn build_top_keeps_declined_apart_from_zero() {
+    let mut form = filled_top(&[
+        (TopItem::OpiatesDays, "20"),
+        (TopItem::OpiatesGrams, "0.5"),
+        (TopItem::CrackDays, "d"),
+        (TopItem::SharedNeedles, "y"),
+        (TopItem::QualityOfLife, "D"),
+    ]);
+    assert!(form.validate(), "{:?}", form.fields.iter().find(|f| f.error.is_some()));
+    let top = super::top::build_top(&form, 7, 3).unwrap();
+    assert_eq!((top.client_id, top.worker_id), (7, 3));
+    assert_eq!(top.completed_on, now().today);
+    assert_eq!(top.stage, TopStage::Review);
+    assert_eq!(top.answer(TopItem::CrackDays), Some(Answer::Declined));
+    assert_eq!(top.answer(TopItem::QualityOfLife), Some(Answer::Declined));
+    assert_eq!(top.answer(TopItem::CocaineDays), Some(Answer::Value(0.0)));
+    assert_ne!(top.answer(TopItem::CrackDays), top.answer(TopItem::CocaineDays));
+    assert_eq!(top.answer(TopItem::OpiatesGrams), Some(Answer::Value(0.5)));
+    assert_eq!(top.answer(TopItem::SharedNeedles), Some(Answer::Value(1.0)));
+    assert_eq!(top.answer(TopItem::CocaineGrams), None, "not asked");
+    assert_eq!(top.answer(TopItem::CrackGrams), None, "days declined, amount left blank");
+    assert_eq!(top.opiate_days(), Some(20.0));
+    assert_eq!(top.answers.len(), TopItem::ALL.len() - 6);
+}
+
+#[test]
+fn build_top_refuses_an_amount_without_days_on_the_amount() {
+    let form = filled_top(&[(TopItem::CrackGrams, "1")]);
+    assert_eq!(
+        super::top::build_top(&form, 1, 1).unwrap_err(),
+        vec![(
+            "crack_grams".to_owned(),
+            "leave blank when the days used are 0".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn build_top_needs_an_amount_for_days_of_use() {
+    let form = filled_top(&[(TopItem::AlcoholDays, "12")]);
+    assert_eq!(
+        super::top::build_top(&form, 1, 1).unwrap_err(),
+        vec![(
+            "alcohol_units".to_owned(),
+            "required when the days used are above 0, or d for declined".to_owned()
+        )]
+    );
+    let form = filled_top(&[(TopItem::AlcoholDays, "12"), (TopItem::AlcoholUnits, "d")]);
+    assert!(super::top::build_top(&form, 1, 1).is_ok(), "declined will do");
+}
+
+#[test]
+fn a_required_item_left_blank_is_refused() {
+    let mut form = filled_top(&[(TopItem::Assault, "")]);
+    assert!(!form.validate());
+    assert_eq!(form.focused().spec.key, "assault");
+    assert_eq!(
+        form.field("assault").unwrap().error.as_deref(),
+        Some("required")
+    );
+    assert_eq!(form.error_count(), 1);
+    assert_eq!(
+        super::top::build_top(&form, 1, 1).unwrap_err(),
+        vec![(
+            "assault".to_owned(),
+            "required: an answer, or d for declined".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn build_top_needs_the_other_substance_named_and_no_future_date() {
+    let mut form = filled_top(&[(TopItem::OtherDays, "3"), (TopItem::OtherAmount, "2")]);
+    assert!(form.validate());
+    assert_eq!(
+        super::top::build_top(&form, 1, 1).unwrap_err(),
+        vec![(
+            "other_substance".to_owned(),
+            "name the other substance whose use is recorded".to_owned()
+        )]
+    );
+    form.set("other_substance", "Pregabalin").unwrap();
+    let top = super::top::build_top(&form, 1, 1).unwrap();
+    assert_eq!(top.other_substance.unwrap().as_str(), "Pregabalin");
+    form.set("on", "tomorrow").unwrap();
+    assert_eq!(
+        super::top::build_top(&form, 1, 1).unwrap_err(),
+        vec![(
+            "on".to_owned(),
+            "a TOP cannot be completed in the future".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_declined_answer_survives_the_draft() {
+    let mut form = top_item_form();
+    form.focus_key("opiates_days");
+    type_text(&mut form, "D");
+    form.focus_key("opiates_grams");
+    type_text(&mut form, "1.5");
+    let snapshot = form.snapshot();
+    assert_eq!(snapshot["opiates_days"], "D");
+    let mut fresh = super::top::top_form("TOP".into(), now(), TopStage::Start);
+    fresh.restore(&snapshot);
+    assert_eq!(fresh.snapshot(), snapshot);
+    assert_eq!(fresh.answer("opiates_days"), Some(Answer::Declined));
+    assert_eq!(fresh.answer("opiates_grams"), Some(Answer::Value(1.5)));
+    assert_eq!(fresh.answer("crack_days"), None);
+    assert_eq!(fresh.text("stage"), "review", "the draft's stage comes back");
+}

@@ -1,6 +1,6 @@
 use super::sql::get_code_set;
 use super::{Result, StoreError, Table, Writer, invalid};
-use crate::domain::{Client, RecordType, RiskFlags};
+use crate::domain::{Client, Milestones, RecordType, RiskFlags};
 use rusqlite::{named_params, params};
 
 const COLUMNS: &str = "reference = :reference, given_name = :given_name, family_name = :family_name,
@@ -85,6 +85,7 @@ impl Table for Client {
             .map_err(name_duplicate)?;
         let id = w.tx.last_insert_rowid();
         insert_substances(w, id, client)?;
+        w.set_milestones(id, &Milestones::at_start(client, w.today))?;
         Ok(id)
     }
 }
@@ -126,6 +127,7 @@ impl Writer<'_> {
         client
             .validate(self.today)
             .map_err(invalid(RecordType::Client))?;
+        let before = self.client_as_read(id)?;
         let sql = format!(
             "UPDATE clients SET {COLUMNS}, updated_at = :stamp, row_version = row_version + 1
              WHERE id = :id AND row_version = :version"
@@ -140,6 +142,50 @@ impl Writer<'_> {
         self.expect_updated(RecordType::Client, "clients", id, changed)?;
         self.tx
             .execute("DELETE FROM client_substances WHERE client_id = ?1", [id])?;
-        insert_substances(self, id, client)
+        insert_substances(self, id, client)?;
+        if let Some((old, milestones)) = before {
+            self.set_milestones(id, &milestones.after_change(&old, client, self.today))?;
+        }
+        Ok(())
     }
+
+    /// The client and their milestones as stored now, inside this transaction.
+    fn client_as_read(&self, id: i64) -> Result<Option<(Client, Milestones)>> {
+        use rusqlite::OptionalExtension;
+        let sql = format!("{} WHERE t.id = ?1", Client::SELECT);
+        Ok(self
+            .tx
+            .query_row(&sql, [id], |row| {
+                Ok((Client::from_row(row)?, milestones_from_row(row)?))
+            })
+            .optional()?)
+    }
+
+    /// Sets the dates the review rules read. Imports of past records set them from history;
+    /// otherwise insert and update keep them.
+    pub fn set_milestones(&self, id: i64, m: &Milestones) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE clients SET status_since = ?2, modality_since = ?3, ost_since = ?4, risk_changed_on = ?5
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                m.status_since,
+                m.modality_since,
+                m.ost_since,
+                m.risk_changed_on
+            ])?;
+        Ok(())
+    }
+}
+
+/// The milestone columns of a `clients` row.
+pub(super) fn milestones_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Milestones> {
+    Ok(Milestones {
+        status_since: row.get("status_since")?,
+        modality_since: row.get("modality_since")?,
+        ost_since: row.get("ost_since")?,
+        risk_changed_on: row.get("risk_changed_on")?,
+    })
 }

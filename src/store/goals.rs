@@ -33,8 +33,8 @@ impl Table for Goal {
         g.validate().map_err(invalid(RecordType::Goal))?;
         w.tx.prepare_cached(
             "INSERT INTO goals (client_id, domain, hierarchy_level, in_own_words, why_it_matters, set_on, target_date,
-                status, progress, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                status, progress, progress_on, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?6, ?10, ?10)",
         )?
         .execute(params![
             g.client_id,
@@ -84,7 +84,8 @@ impl Writer<'_> {
             .tx
             .prepare_cached(
                 "UPDATE goals SET domain = ?3, hierarchy_level = ?4, in_own_words = ?5, why_it_matters = ?6,
-                    target_date = ?7, status = ?8, progress = ?9, updated_at = ?10, row_version = row_version + 1
+                    target_date = ?7, status = ?8, progress = ?9, updated_at = ?10, row_version = row_version + 1,
+                    progress_on = CASE WHEN progress IS ?9 AND status IS ?8 THEN progress_on ELSE ?11 END
                  WHERE id = ?1 AND row_version = ?2",
             )?
             .execute(params![
@@ -97,7 +98,8 @@ impl Writer<'_> {
                 g.target_date,
                 g.status,
                 g.progress,
-                self.stamp
+                self.stamp,
+                self.today
             ])?;
         self.expect_updated(RecordType::Goal, "goals", id, changed)
     }
@@ -113,5 +115,13 @@ impl Writer<'_> {
             )?
             .execute(params![id, read_version, a.step, a.owner, a.due_on, a.done_on, self.stamp])?;
         self.expect_updated(RecordType::GoalAction, "goal_actions", id, changed)
+    }
+
+    /// Sets the day a goal's progress was last recorded. For imports of past records; otherwise
+    /// insert and update keep it.
+    pub fn set_goal_progress_on(&self, id: i64, on: chrono::NaiveDate) -> Result<()> {
+        self.tx
+            .execute("UPDATE goals SET progress_on = ?2 WHERE id = ?1", params![id, on])?;
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../assets/migrations/0001_initial.sql"),
     include_str!("../../assets/migrations/0002_drafts.sql"),
+    include_str!("../../assets/migrations/0003_outcomes_alerts.sql"),
 ];
 
 /// The schema version this build writes and understands.

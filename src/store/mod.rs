@@ -1,5 +1,6 @@
 //! All SQL lives here. The rest of the program reads and writes the record through [`Store`].
 
+mod alerts;
 mod audit;
 mod clients;
 mod drafts;
@@ -12,6 +13,7 @@ mod readiness;
 mod reviews;
 mod sessions;
 mod sql;
+mod tops;
 mod views;
 mod workers;
 
@@ -25,7 +27,7 @@ use thiserror::Error;
 pub use drafts::Draft;
 pub use export::Counts;
 pub use open::Access;
-pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope};
+pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope, due_within};
 
 /// Why the store refused. Each message names the file and says what to do; none carries the
 /// content of a record.
@@ -80,6 +82,8 @@ pub enum StoreError {
         id: i64,
         current: i64,
     },
+    #[error("this {what} has already been recorded by someone else; nothing was saved")]
+    AlreadyDone { what: RecordType, id: i64 },
     #[error("another client already has this {0}; nothing was saved")]
     Duplicate(&'static str),
     #[error("no {what} with id {id}")]

@@ -46,29 +46,29 @@ impl Table for Review {
 }
 
 impl Writer<'_> {
-    /// Marks an open review done if unchanged since `read_version` (nobody completed it meanwhile).
-    pub fn complete_review(
-        &self,
-        id: i64,
-        read_version: i64,
-        done: &ReviewCompletion,
-    ) -> Result<()> {
-        let changed = self
+    /// Records a completed review of the one due on `due_on`, unless someone has recorded it
+    /// already (the write lock makes the check and the insert one step).
+    pub fn complete_review(&self, review: &Review) -> Result<i64> {
+        use rusqlite::OptionalExtension;
+        let done: Option<i64> = self
             .tx
-            .prepare_cached(
-                "UPDATE reviews SET completed_on = ?3, completed_by = ?4, outcome = ?5, updated_at = ?6,
-                    row_version = row_version + 1
-                 WHERE id = ?1 AND row_version = ?2 AND completed_on IS NULL",
-            )?
-            .execute(params![id, read_version, done.completed_on, done.completed_by, done.outcome, self.stamp])?;
-        if changed == 1 && self.audit_each {
-            self.audit(
-                crate::domain::AuditAction::Complete,
-                RecordType::Review,
-                Some(id),
-            )?;
-            return Ok(());
+            .query_row(
+                "SELECT id FROM reviews WHERE client_id = ?1 AND kind = ?2 AND due_on = ?3
+                   AND completed_on IS NOT NULL",
+                rusqlite::params![review.client_id, review.kind, review.due_on],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = done {
+            return Err(super::StoreError::AlreadyDone {
+                what: RecordType::Review,
+                id,
+            });
         }
-        self.expect_updated(RecordType::Review, "reviews", id, changed)
+        let id = Review::insert(self, review)?;
+        if self.audit_each {
+            self.audit(crate::domain::AuditAction::Complete, RecordType::Review, Some(id))?;
+        }
+        Ok(id)
     }
 }

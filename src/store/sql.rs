@@ -43,6 +43,9 @@ sql_as_code!(
     ReviewKind,
     AuditAction,
     RecordType,
+    TopStage,
+    TopItem,
+    AlertKind,
 );
 
 macro_rules! sql_as_text {

@@ -3,6 +3,7 @@
 
 use super::sql::{get_minute, get_stored};
 use super::{Result, Store, Table};
+use crate::domain::schedule::{self, Due};
 use crate::domain::*;
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -33,43 +34,83 @@ impl Scope {
     }
 }
 
-/// One active client as the caseload table shows them.
+/// One client as the caseload table shows them, with the reviews they owe and their alerts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseloadRow {
     pub client_id: i64,
     pub reference: ServiceRef,
     pub known_as: Name,
+    pub key_worker_id: i64,
     pub key_worker: Name,
+    pub status: ClientStatus,
     pub modality: Modality,
     pub stage: Option<Stage>,
     pub treatment_start: Option<NaiveDate>,
-    pub next_review_due: Option<NaiveDate>,
     pub last_seen: Option<NaiveDateTime>,
     pub flags: RiskSummary,
+    /// Every review owed, by the rules in [`crate::domain::schedule`].
+    pub owed: Vec<Due>,
+    pub assessment: Assessment,
 }
 
-/// The risk facts the caseload shows as letters.
+impl CaseloadRow {
+    /// The soonest review owed.
+    pub fn next_due(&self) -> Option<&Due> {
+        self.owed.iter().min_by_key(|d| d.due_on)
+    }
+
+    /// Whether the overdue alert for this review was acknowledged (so it is shown quietly).
+    pub fn is_quiet(&self, due: &Due) -> bool {
+        let kind = AlertKind::ReviewOverdue(due.kind);
+        self.assessment.quiet.iter().any(|a| a.kind == kind)
+    }
+}
+
+/// The standing risk facts the caseload shows as letters beside the alerts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RiskSummary {
     pub overdose_risk: bool,
-    pub prison_release_on: Option<NaiveDate>,
     pub safeguarding_children: bool,
     pub injecting: bool,
-    /// An opioid user without a naloxone kit.
-    pub no_naloxone: bool,
-    /// The last three appointments were all missed.
-    pub three_dnas: bool,
 }
 
-/// An open review due soon or overdue.
+/// A review owed by one client, for the Next reviews pane and the morning report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueReview {
-    pub review_id: i64,
     pub client_id: i64,
     pub reference: ServiceRef,
     pub known_as: Name,
-    pub kind: ReviewKind,
-    pub due_on: NaiveDate,
+    pub key_worker: Name,
+    pub due: Due,
+    /// Overdue, and the alert was acknowledged.
+    pub quiet: bool,
+}
+
+/// The reviews owed by `rows` due on or before `until`, soonest (most overdue) first.
+pub fn due_within<'a>(
+    rows: impl IntoIterator<Item = &'a CaseloadRow>,
+    until: NaiveDate,
+) -> Vec<DueReview> {
+    let mut due: Vec<DueReview> = rows
+        .into_iter()
+        .flat_map(|row| {
+            row.owed
+                .iter()
+                .filter(move |d| d.due_on <= until)
+                .map(move |d| DueReview {
+                    client_id: row.client_id,
+                    reference: row.reference.clone(),
+                    known_as: row.known_as.clone(),
+                    key_worker: row.key_worker.clone(),
+                    due: *d,
+                    quiet: row.is_quiet(d),
+                })
+        })
+        .collect();
+    due.sort_by(|a, b| {
+        (a.due.due_on, &a.reference, a.due.kind).cmp(&(b.due.due_on, &b.reference, b.due.kind))
+    });
+    due
 }
 
 /// A goal with the count of its actions not yet done.
@@ -89,10 +130,13 @@ pub struct ClientRecord {
     pub readiness: Vec<Stored<ReadinessNote>>,
     pub goals: Vec<(Stored<Goal>, Vec<Stored<GoalAction>>)>,
     pub reviews: Vec<Stored<Review>>,
+    /// TOPs, oldest first (the order of a trend).
+    pub tops: Vec<Stored<Top>>,
+    pub acks: Vec<Stored<AlertAck>>,
 }
 
 /// Whether the last three appointments of the client `client` (an SQL expression) were all
-/// missed: the one rule for the caseload's D flag and the alert after recording a DNA.
+/// missed: the rule for the alert after recording a DNA (the caseload reads the same three rows).
 fn three_dnas_sql(client: &str) -> String {
     format!(
         "(SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
@@ -100,28 +144,150 @@ fn three_dnas_sql(client: &str) -> String {
     )
 }
 
-/// The caseload query; `{scope}` is replaced by [`Scope::condition`], `{three_dnas}` by
-/// [`three_dnas_sql`].
-const CASELOAD: &str = "
-    SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, w.display_name AS key_worker,
-        c.modality, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
-        c.injecting = 'currently' AS injecting,
-        NOT c.naloxone_held AND (
-            c.primary_substance IN ('heroin', 'prescribed_opioids')
-            OR c.modality IN ('ost_methadone', 'ost_buprenorphine', 'lai_buprenorphine', 'heroin_assisted')
+/// Everything the review and alert rules read about each client, one row per client, each part
+/// one index seek. `{filter}` is replaced by the clients wanted, its worker bound as `?1`.
+const CLIENT_FACTS: &str = "
+    SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, c.key_worker_id,
+        w.display_name AS key_worker, c.status, c.status_since, c.modality, c.modality_since, c.ost_since,
+        c.risk_changed_on, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
+        c.injecting, c.naloxone_held, c.naloxone_supplied_on, c.hep_c_tested_on, c.hiv_tested_on,
+        c.primary_substance IN ('heroin', 'prescribed_opioids')
             OR EXISTS (SELECT 1 FROM client_substances o
-                       WHERE o.client_id = c.id AND o.substance IN ('heroin', 'prescribed_opioids'))
-        ) AS no_naloxone,
+                       WHERE o.client_id = c.id AND o.substance IN ('heroin', 'prescribed_opioids')) AS uses_opioids,
         (SELECT stage FROM readiness_notes r WHERE r.client_id = c.id ORDER BY noted_on DESC, id DESC LIMIT 1)
             AS stage,
-        (SELECT due_on FROM reviews v WHERE v.client_id = c.id AND v.completed_on IS NULL
-            ORDER BY due_on LIMIT 1) AS next_due,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'care_plan') AS last_care_plan,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'prescribing')
+            AS last_prescribing,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'risk') AS last_risk,
+        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id) AS last_top,
+        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit') AS last_exit_top,
+        (SELECT json_group_array(json_array(completed_on, stage, opiates)) FROM
+            (SELECT p.completed_on, p.stage,
+                (SELECT a.value FROM top_answers a WHERE a.top_id = p.id AND a.item = 'opiates_days') AS opiates
+             FROM tops p WHERE p.client_id = c.id ORDER BY p.completed_on DESC, p.id DESC LIMIT 2)) AS recent_tops,
+        (SELECT json_group_array(json_array(started_at, attendance)) FROM
+            (SELECT started_at, attendance FROM sessions s WHERE s.client_id = c.id
+             ORDER BY started_at DESC, id DESC LIMIT 3)) AS recent_attendance,
         (SELECT started_at FROM sessions s WHERE s.client_id = c.id AND s.attendance = 'attended'
             ORDER BY started_at DESC LIMIT 1) AS last_seen,
-        {three_dnas} AS three_dnas
+        (SELECT max(progress_on) FROM goals g WHERE g.client_id = c.id) AS last_progress,
+        EXISTS (SELECT 1 FROM goals g WHERE g.client_id = c.id AND g.domain = 'exit' AND g.status <> 'dropped')
+            AS has_exit_goal,
+        (SELECT json_group_array(json_array(alert, cause)) FROM alert_acks k WHERE k.client_id = c.id) AS acks
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
-    WHERE c.status = 'active' AND {scope}
+    WHERE {filter}
     ORDER BY c.reference";
+
+/// Clients who have left without an exit TOP: the only review they still owe.
+const EXITED_WITHOUT_EXIT_TOP: &str = "c.status IN ('discharged', 'transferred') AND c.treatment_start IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit'
+                    AND p.completed_on >= c.treatment_start)";
+
+/// Reads a JSON array of arrays built by `json_group_array`, one row per inner array.
+fn json_rows(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<Vec<serde_json::Value>>> {
+    let text: String = row.get(column)?;
+    serde_json::from_str(&text).map_err(|e| {
+        super::sql::conversion_error(row, column, rusqlite::types::FromSqlError::Other(e.into()))
+    })
+}
+
+fn json_date(value: &serde_json::Value) -> Option<NaiveDate> {
+    value.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+/// One row of [`CLIENT_FACTS`] with the rules applied.
+fn caseload_row(row: &rusqlite::Row<'_>, today: NaiveDate, iv: &ReviewIntervals) -> rusqlite::Result<CaseloadRow> {
+    let last_seen: Option<String> = row.get("last_seen")?;
+    let milestones = super::clients::milestones_from_row(row)?;
+    let schedule = ScheduleFacts {
+        status: row.get("status")?,
+        status_since: milestones.status_since,
+        treatment_start: row.get("treatment_start")?,
+        modality: row.get("modality")?,
+        modality_since: milestones.modality_since,
+        risk_changed_on: milestones.risk_changed_on,
+        prison_release_on: row.get("prison_release_on")?,
+        last: LastReviews {
+            care_plan: row.get("last_care_plan")?,
+            prescribing: row.get("last_prescribing")?,
+            risk: row.get("last_risk")?,
+            top: row.get("last_top")?,
+            exit_top: row.get("last_exit_top")?,
+        },
+    };
+    let owed = schedule::reviews_owed(&schedule, iv);
+    let tops = json_rows(row, "recent_tops")?
+        .iter()
+        .filter_map(|t| {
+            Some(TopOpiates {
+                completed_on: json_date(t.first()?)?,
+                stage: TopStage::from_code(t.get(1)?.as_str()?)?,
+                opiate_days: t.get(2).and_then(serde_json::Value::as_f64),
+            })
+        })
+        .collect();
+    let recent_attendance = json_rows(row, "recent_attendance")?
+        .iter()
+        .filter_map(|s| {
+            let at = super::sql::parse_minute(s.first()?.as_str()?).ok()?;
+            Some((at, Attendance::from_code(s.get(1)?.as_str()?)?))
+        })
+        .collect();
+    let acks: Vec<Acknowledged> = json_rows(row, "acks")?
+        .iter()
+        .filter_map(|a| {
+            Some(Acknowledged {
+                kind: AlertKind::from_code(a.first()?.as_str()?)?,
+                cause: a.get(1)?.as_str()?.to_owned(),
+            })
+        })
+        .collect();
+    let injecting: InjectingStatus = row.get("injecting")?;
+    let on_ost = schedule.status == ClientStatus::Active && schedule.modality.is_ost();
+    let facts = AlertFacts {
+        today,
+        owed: owed.clone(),
+        ost_since: milestones.ost_since.filter(|_| on_ost),
+        last_care_plan_review: schedule.last.care_plan,
+        last_goal_progress: row.get("last_progress")?,
+        has_exit_goal: row.get("has_exit_goal")?,
+        tops,
+        recent_attendance,
+        overdose_risk: row.get("overdose_risk")?,
+        injecting,
+        uses_opioids: row.get::<_, bool>("uses_opioids")? || on_ost,
+        naloxone_held: row.get("naloxone_held")?,
+        naloxone_supplied_on: row.get("naloxone_supplied_on")?,
+        hep_c_tested_on: row.get("hep_c_tested_on")?,
+        hiv_tested_on: row.get("hiv_tested_on")?,
+        prison_release_on: schedule.prison_release_on,
+    };
+    let assessment = if schedule.status == ClientStatus::Active {
+        alert::assess(&facts, iv, &acks)
+    } else {
+        Assessment::default()
+    };
+    Ok(CaseloadRow {
+        client_id: row.get("id")?,
+        reference: row.get("reference")?,
+        known_as: row.get("known_as")?,
+        key_worker_id: row.get("key_worker_id")?,
+        key_worker: row.get("key_worker")?,
+        status: schedule.status,
+        modality: schedule.modality,
+        stage: row.get("stage")?,
+        treatment_start: schedule.treatment_start,
+        last_seen: last_seen.map(|_| get_minute(row, "last_seen")).transpose()?,
+        flags: RiskSummary {
+            overdose_risk: row.get("overdose_risk")?,
+            safeguarding_children: row.get("safeguarding_children")?,
+            injecting: injecting == InjectingStatus::Currently,
+        },
+        owed,
+        assessment,
+    })
+}
 
 impl Store {
     /// The worker with this login, if they are on the team.
@@ -132,38 +298,44 @@ impl Store {
         Ok(rows.next().transpose()?)
     }
 
-    /// Active clients in scope, by reference; the caller sorts.
-    pub fn caseload(&self, scope: Scope) -> Result<Vec<CaseloadRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            &CASELOAD
-                .replace("{scope}", scope.condition())
-                .replace("{three_dnas}", &three_dnas_sql("c.id")),
-        )?;
-        let rows = stmt.query_map([scope.worker()], |row| {
-            let last_seen: Option<String> = row.get("last_seen")?;
-            Ok(CaseloadRow {
-                client_id: row.get("id")?,
-                reference: row.get("reference")?,
-                known_as: row.get("known_as")?,
-                key_worker: row.get("key_worker")?,
-                modality: row.get("modality")?,
-                stage: row.get("stage")?,
-                treatment_start: row.get("treatment_start")?,
-                next_review_due: row.get("next_due")?,
-                last_seen: last_seen
-                    .map(|_| get_minute(row, "last_seen"))
-                    .transpose()?,
-                flags: RiskSummary {
-                    overdose_risk: row.get("overdose_risk")?,
-                    prison_release_on: row.get("prison_release_on")?,
-                    safeguarding_children: row.get("safeguarding_children")?,
-                    injecting: row.get("injecting")?,
-                    no_naloxone: row.get("no_naloxone")?,
-                    three_dnas: row.get::<_, Option<bool>>("three_dnas")?.unwrap_or(false),
-                },
-            })
-        })?;
+    /// Active clients in scope, by reference, with the reviews they owe and their alerts under
+    /// the service's intervals; the caller sorts.
+    pub fn caseload(&self, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
+        self.client_facts(&format!("c.status = 'active' AND {}", scope.condition()), scope, intervals)
+    }
+
+    /// Clients in scope who have left treatment and still owe an exit TOP.
+    pub fn exited_owing_top(&self, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
+        self.client_facts(
+            &format!("{EXITED_WITHOUT_EXIT_TOP} AND {}", scope.condition()),
+            scope,
+            intervals,
+        )
+    }
+
+    /// One client's row, whatever their status: the alerts at the top of their record.
+    pub fn client_status(&self, client_id: i64, intervals: &ReviewIntervals) -> Result<CaseloadRow> {
+        let sql = CLIENT_FACTS.replace("{filter}", "c.id = ?1");
+        let today = self.today();
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([client_id], |row| caseload_row(row, today, intervals))?)
+    }
+
+    fn client_facts(&self, filter: &str, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
+        let sql = CLIENT_FACTS.replace("{filter}", filter);
+        let today = self.today();
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([scope.worker()], |row| caseload_row(row, today, intervals))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Reviews owed in scope, due on or before `until`, including exit TOPs of clients who left.
+    pub fn reviews_due(&self, scope: Scope, intervals: &ReviewIntervals, until: NaiveDate) -> Result<Vec<DueReview>> {
+        let mut rows = self.caseload(scope, intervals)?;
+        rows.extend(self.exited_owing_top(scope, intervals)?);
+        Ok(due_within(&rows, until))
     }
 
     /// How many active clients a scope holds; cheap, for choosing the opening view.
@@ -173,30 +345,6 @@ impl Store {
             scope.condition()
         );
         Ok(self.conn.query_row(&sql, [scope.worker()], |r| r.get(0))?)
-    }
-
-    /// Open reviews of active clients in scope due on or before `until`, soonest (most overdue) first.
-    pub fn reviews_due(&self, scope: Scope, until: NaiveDate) -> Result<Vec<DueReview>> {
-        let sql = format!(
-            "SELECT v.id, v.client_id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as,
-                    v.kind, v.due_on
-             FROM clients c JOIN reviews v ON v.client_id = c.id
-             WHERE v.completed_on IS NULL AND v.due_on <= ?2 AND c.status = 'active' AND {}
-             ORDER BY v.due_on, c.reference, v.kind",
-            scope.condition()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params![scope.worker(), until], |row| {
-            Ok(DueReview {
-                review_id: row.get("id")?,
-                client_id: row.get("client_id")?,
-                reference: row.get("reference")?,
-                known_as: row.get("known_as")?,
-                kind: row.get("kind")?,
-                due_on: row.get("due_on")?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A client's readiness notes, newest first.
@@ -264,7 +412,15 @@ impl Store {
             readiness: self.readiness_notes(client_id)?,
             goals: with_actions,
             reviews: self.for_client(
-                "WHERE t.client_id = ?1 ORDER BY t.due_on DESC, t.id DESC",
+                "WHERE t.client_id = ?1 ORDER BY t.completed_on DESC, t.id DESC",
+                client_id,
+            )?,
+            tops: self.for_client(
+                "WHERE t.client_id = ?1 ORDER BY t.completed_on, t.id",
+                client_id,
+            )?,
+            acks: self.for_client(
+                "WHERE t.client_id = ?1 ORDER BY t.acknowledged_on DESC, t.id DESC",
                 client_id,
             )?,
             client,

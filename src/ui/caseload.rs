@@ -35,13 +35,16 @@ pub fn stage_abbrev(s: Stage) -> &'static str {
     }
 }
 
-/// Days to the next review: `!12d` when 12 days overdue (`12d over` when there is room).
-fn due_text(due: Option<NaiveDate>, today: NaiveDate, wide: bool) -> (String, bool) {
+/// Days to the next review: `!12d` when 12 days overdue (`! 12d over` when there is room). An
+/// overdue review whose alert was acknowledged loses its `!` and alarm colour.
+fn due_text(due: Option<NaiveDate>, today: NaiveDate, wide: bool, quiet: bool) -> (String, bool) {
     match due {
         None => ("-".into(), false),
         Some(due) => {
             let days = (due - today).num_days();
             match (days < 0, wide) {
+                (true, true) if quiet => (format!("{}d over", -days), false),
+                (true, false) if quiet => (format!("{}d", -days), false),
                 (true, true) => (format!("! {}d over", -days), true),
                 (true, false) => (format!("!{}d", -days), true),
                 (false, true) if days == 0 => ("today".into(), false),
@@ -146,7 +149,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .offset
         .min(app.caseload.len().saturating_sub(1));
     let rows = app.caseload.iter().skip(first).take(visible).map(|row| {
-        let (due, overdue) = due_text(row.next_review_due, today, wide);
+        let next = row.next_due();
+        let quiet = next.is_some_and(|d| row.is_quiet(d));
+        let (due, overdue) = due_text(next.map(|d| d.due_on), today, wide, quiet);
         let name = truncate(
             &clean(row.known_as.as_str()),
             if wide { 14 } else { 8 },
@@ -183,7 +188,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         if wide {
             cells.push(Cell::from(last_seen_text(row, today)));
         }
-        cells.push(Cell::from(Span::styled(flags(&row.flags, today), t.alert)));
+        cells.push(Cell::from(Span::styled(flags(row), t.alert)));
         Row::new(cells)
     });
     let header = Row::new(headings).style(t.heading);
@@ -206,8 +211,16 @@ mod tests {
     fn overdue_review_is_flagged_with_days_over() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 11, 11);
-        assert_eq!(due_text(due, today, false), ("!12d".into(), true));
-        assert_eq!(due_text(due, today, true), ("! 12d over".into(), true));
-        assert_eq!(due_text(Some(today), today, true), ("today".into(), false));
+        assert_eq!(due_text(due, today, false, false), ("!12d".into(), true));
+        assert_eq!(due_text(due, today, true, false), ("! 12d over".into(), true));
+        assert_eq!(due_text(Some(today), today, true, false), ("today".into(), false));
+    }
+
+    #[test]
+    fn acknowledged_overdue_review_loses_its_alarm() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 11, 11);
+        assert_eq!(due_text(due, today, true, true), ("12d over".into(), false));
+        assert_eq!(due_text(due, today, false, true), ("12d".into(), false));
     }
 }

@@ -11,7 +11,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
-    let overdue = app.reviews.iter().filter(|r| r.due_on < app.today).count();
+    let overdue = app
+        .reviews
+        .iter()
+        .filter(|r| r.due.due_on < app.today && !r.quiet)
+        .count();
     // The count in the title only where it fits; the Overdue heading repeats it anyway.
     let extra = if overdue > 0 && area.width >= 36 {
         format!("{overdue} overdue")
@@ -48,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let count = app
                     .reviews
                     .iter()
-                    .filter(|r| ReviewGroup::of_review(r.due_on, app.today) == *group)
+                    .filter(|r| ReviewGroup::of_review(r.due.due_on, app.today) == *group)
                     .count();
                 let style = if *group == ReviewGroup::Overdue {
                     t.alert
@@ -59,8 +63,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             }
             ReviewLine::Review(index) => {
                 let review = &app.reviews[*index];
-                let days = (review.due_on - app.today).num_days();
+                let days = (review.due.due_on - app.today).num_days();
                 let when = match days {
+                    ..0 if review.quiet => format!("{}d over", -days),
                     ..0 => format!("! {}d over", -days),
                     0 => "today".to_owned(),
                     _ => format!("in {days}d"),
@@ -80,9 +85,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                     String::new()
                 };
                 let kind = if long_kind {
-                    review.kind.short()
+                    review.due.kind.short()
                 } else {
-                    kind_abbrev(review.kind)
+                    kind_abbrev(review.due.kind)
                 };
                 let left = format!(
                     "{pointer}{} {name}{kind:<w$} ",
@@ -91,7 +96,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 );
                 let pad = width.saturating_sub(crate::display::width(&left) + when.len());
                 let style = if selected { t.selected } else { t.base };
-                let when_style = if days < 0 { t.alert } else { t.base };
+                let when_style = if days < 0 && !review.quiet {
+                    t.alert
+                } else {
+                    t.base
+                };
                 Line::from(vec![
                     Span::styled(left, style),
                     Span::styled(" ".repeat(pad), style),

@@ -1,0 +1,1487 @@
+//! Table-driven tests of the alert rules: each row is a client's facts and the alert (reason and
+//! cause) expected of one rule, with rows on both sides of every threshold. Today is 23/11/2026
+//! unless a row says otherwise.
+
+use super::*;
+use crate::domain::schedule::Basis;
+use AlertKind::*;
+use Attendance::*;
+use TopStage::*;
+
+const TODAY: &str = "2026-11-23";
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect(text)
+}
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect(text)
+}
+
+/// A client with nothing wrong: not on OST, plan reviewed and moving, an exit goal, no risk.
+fn fine() -> AlertFacts {
+    AlertFacts {
+        today: d(TODAY),
+        owed: Vec::new(),
+        ost_since: None,
+        last_care_plan_review: Some(d("2026-11-02")),
+        last_goal_progress: Some(d("2026-11-02")),
+        has_exit_goal: true,
+        tops: Vec::new(),
+        recent_attendance: Vec::new(),
+        overdose_risk: false,
+        injecting: InjectingStatus::Never,
+        uses_opioids: false,
+        naloxone_held: false,
+        naloxone_supplied_on: None,
+        hep_c_tested_on: None,
+        hiv_tested_on: None,
+        prison_release_on: None,
+    }
+}
+
+/// A client with nothing wrong who has been on OST since `since`.
+fn on_ost(since: &str) -> AlertFacts {
+    AlertFacts {
+        ost_since: Some(d(since)),
+        ..fine()
+    }
+}
+
+fn top(completed_on: &str, stage: TopStage, opiate_days: Option<f64>) -> TopOpiates {
+    TopOpiates {
+        completed_on: d(completed_on),
+        stage,
+        opiate_days,
+    }
+}
+
+fn owe(kind: ReviewKind, due_on: &str) -> Due {
+    Due {
+        kind,
+        due_on: d(due_on),
+        basis: Basis::LastReview {
+            on: d("2026-01-01"),
+        },
+    }
+}
+
+fn ack(kind: AlertKind, cause: &str) -> Acknowledged {
+    Acknowledged {
+        kind,
+        cause: cause.to_owned(),
+    }
+}
+
+/// One row: what is true of the client and the alert of the rule under test expected, as
+/// (reason, cause); None: the rule raises nothing.
+struct Case {
+    name: &'static str,
+    facts: AlertFacts,
+    expect: Option<(&'static str, &'static str)>,
+}
+
+/// Each row raises exactly the expected alert of `kind` and no other alert at all.
+fn check_with(kind: AlertKind, cases: &[Case], intervals: &ReviewIntervals) {
+    for case in cases {
+        let got = assess(&case.facts, intervals, &[]);
+        let of_kind: Vec<(&str, &str)> = got
+            .open
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| (a.reason.as_str(), a.cause.as_str()))
+            .collect();
+        let expect: Vec<(&str, &str)> = case.expect.into_iter().collect();
+        assert_eq!(of_kind, expect, "{}", case.name);
+        let others: Vec<AlertKind> = got
+            .open
+            .iter()
+            .map(|a| a.kind)
+            .filter(|k| *k != kind)
+            .collect();
+        assert_eq!(others, [], "{}: no other alert expected", case.name);
+        assert_eq!(got.quiet, [], "{}: nothing acknowledged", case.name);
+    }
+}
+
+fn check(kind: AlertKind, cases: &[Case]) {
+    check_with(kind, cases, &ReviewIntervals::default());
+}
+
+#[test]
+fn a_client_with_nothing_wrong_has_no_alerts() {
+    let intervals = ReviewIntervals::default();
+    assert_eq!(assess(&fine(), &intervals, &[]), Assessment::default());
+    assert_eq!(
+        assess(&on_ost("2026-01-05"), &intervals, &[]),
+        Assessment::default()
+    );
+    assert_eq!(assess(&fine(), &intervals, &[]).letters(), "");
+}
+
+#[test]
+fn a_review_is_overdue_from_the_day_after_it_was_due() {
+    use ReviewKind::*;
+    let owing = |due: Due| AlertFacts {
+        owed: vec![due],
+        ..fine()
+    };
+    let rows = [
+        (
+            CarePlan,
+            Case {
+                name: "due today is not overdue",
+                facts: owing(owe(CarePlan, "2026-11-23")),
+                expect: None,
+            },
+        ),
+        (
+            CarePlan,
+            Case {
+                name: "due next week is not overdue",
+                facts: owing(owe(CarePlan, "2026-11-30")),
+                expect: None,
+            },
+        ),
+        (
+            CarePlan,
+            Case {
+                name: "due yesterday is one day over",
+                facts: owing(owe(CarePlan, "2026-11-22")),
+                expect: Some((
+                    "Care-plan review was due 22/11/2026: 1 day over",
+                    "due 2026-11-22",
+                )),
+            },
+        ),
+        (
+            CarePlan,
+            Case {
+                name: "due ten days ago is ten days over",
+                facts: owing(owe(CarePlan, "2026-11-13")),
+                expect: Some((
+                    "Care-plan review was due 13/11/2026: 10 days over",
+                    "due 2026-11-13",
+                )),
+            },
+        ),
+        (
+            Prescribing,
+            Case {
+                name: "an overdue prescribing review",
+                facts: owing(owe(Prescribing, "2026-11-21")),
+                expect: Some((
+                    "Prescribing review was due 21/11/2026: 2 days over",
+                    "due 2026-11-21",
+                )),
+            },
+        ),
+        (
+            Outcomes,
+            Case {
+                name: "an overdue TOP, over a year",
+                facts: owing(owe(Outcomes, "2025-11-01")),
+                expect: Some((
+                    "Outcomes (TOP) review was due 01/11/2025: 387 days over",
+                    "due 2025-11-01",
+                )),
+            },
+        ),
+        (
+            Risk,
+            Case {
+                name: "an overdue risk review",
+                facts: owing(owe(Risk, "2026-11-16")),
+                expect: Some((
+                    "Risk review was due 16/11/2026: 7 days over",
+                    "due 2026-11-16",
+                )),
+            },
+        ),
+        (
+            Risk,
+            Case {
+                name: "a risk review due today is not overdue",
+                facts: owing(owe(Risk, "2026-11-23")),
+                expect: None,
+            },
+        ),
+    ];
+    for (kind, case) in rows {
+        check(ReviewOverdue(kind), &[case]);
+    }
+}
+
+#[test]
+fn only_the_overdue_reviews_of_those_owed_are_raised_in_order() {
+    use ReviewKind::*;
+    let facts = AlertFacts {
+        owed: vec![
+            owe(CarePlan, "2026-11-13"),
+            owe(Prescribing, "2026-11-23"),
+            owe(Outcomes, "2026-12-01"),
+            owe(Risk, "2026-11-22"),
+        ],
+        ..fine()
+    };
+    let got: Vec<(AlertKind, String)> = assess(&facts, &ReviewIntervals::default(), &[])
+        .open
+        .into_iter()
+        .map(|a| (a.kind, a.cause))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ReviewOverdue(CarePlan), "due 2026-11-13".to_owned()),
+            (ReviewOverdue(Risk), "due 2026-11-22".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn a_client_on_ost_two_years_with_a_stalled_plan_is_parked() {
+    let cases = [
+        Case {
+            name: "not on OST: never parked, however stalled",
+            facts: AlertFacts {
+                last_care_plan_review: None,
+                last_goal_progress: None,
+                has_exit_goal: false,
+                ..fine()
+            },
+            expect: None,
+        },
+        Case {
+            name: "on OST exactly 2 years, no exit goal: parked",
+            facts: AlertFacts {
+                has_exit_goal: false,
+                ..on_ost("2024-11-23")
+            },
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+        Case {
+            name: "on OST a day short of 2 years, no exit goal: not parked",
+            facts: AlertFacts {
+                has_exit_goal: false,
+                ..on_ost("2024-11-24")
+            },
+            expect: None,
+        },
+        Case {
+            name: "on OST 23 months with everything stalled: not parked",
+            facts: AlertFacts {
+                last_care_plan_review: None,
+                last_goal_progress: None,
+                has_exit_goal: false,
+                ..on_ost("2024-12-23")
+            },
+            expect: None,
+        },
+        Case {
+            name: "on OST 2 years with review, progress and exit goal all fine: not parked",
+            facts: on_ost("2024-11-23"),
+            expect: None,
+        },
+        Case {
+            name: "on OST 10 years with review, progress and exit goal all fine: not parked",
+            facts: on_ost("2016-01-04"),
+            expect: None,
+        },
+        Case {
+            name: "care-plan review 12 weeks and a day ago: parked",
+            facts: AlertFacts {
+                last_care_plan_review: Some(d("2026-08-30")),
+                ..on_ost("2024-11-23")
+            },
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no care-plan review in 12 weeks",
+                "review 2026-08-30",
+            )),
+        },
+        Case {
+            name: "care-plan review 12 weeks less a day ago: not parked",
+            facts: AlertFacts {
+                last_care_plan_review: Some(d("2026-09-01")),
+                ..on_ost("2024-11-23")
+            },
+            expect: None,
+        },
+        Case {
+            name: "never a care-plan review: parked",
+            facts: AlertFacts {
+                last_care_plan_review: None,
+                ..on_ost("2024-11-23")
+            },
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no care-plan review in 12 weeks",
+                "review never",
+            )),
+        },
+        Case {
+            name: "goal progress 6 months and a day ago: parked",
+            facts: AlertFacts {
+                last_goal_progress: Some(d("2026-05-22")),
+                ..on_ost("2024-11-23")
+            },
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no goal progress recorded in 6 months",
+                "progress 2026-05-22",
+            )),
+        },
+        Case {
+            name: "goal progress 6 months less a day ago: not parked",
+            facts: AlertFacts {
+                last_goal_progress: Some(d("2026-05-24")),
+                ..on_ost("2024-11-23")
+            },
+            expect: None,
+        },
+        Case {
+            name: "never any goal progress: parked",
+            facts: AlertFacts {
+                last_goal_progress: None,
+                ..on_ost("2024-11-23")
+            },
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no goal progress recorded in 6 months",
+                "progress never",
+            )),
+        },
+        Case {
+            name: "all three conditions hold: each is listed, in order",
+            facts: AlertFacts {
+                last_care_plan_review: Some(d("2026-05-01")),
+                last_goal_progress: Some(d("2025-12-01")),
+                has_exit_goal: false,
+                ..on_ost("2023-08-01")
+            },
+            expect: Some((
+                "On OST 3 years 3 months (since 01/08/2023): no care-plan review in 12 weeks; \
+                 no goal progress recorded in 6 months; no exit-plan goal",
+                "review 2026-05-01; progress 2025-12-01; no exit goal",
+            )),
+        },
+        Case {
+            name: "two of three hold: only those two are listed",
+            facts: AlertFacts {
+                last_care_plan_review: None,
+                last_goal_progress: None,
+                ..on_ost("2024-10-23")
+            },
+            expect: Some((
+                "On OST 2 years 1 month (since 23/10/2024): no care-plan review in 12 weeks; \
+                 no goal progress recorded in 6 months",
+                "review never; progress never",
+            )),
+        },
+    ];
+    check(Parked, &cases);
+}
+
+#[test]
+fn parking_reads_the_services_own_care_plan_interval() {
+    let nine_weeks_ago = AlertFacts {
+        last_care_plan_review: Some(d("2026-09-20")),
+        ..on_ost("2024-11-23")
+    };
+    let eight_weekly = ReviewIntervals {
+        care_plan: Interval::Weeks(8),
+        ..ReviewIntervals::default()
+    };
+    check_with(
+        Parked,
+        &[Case {
+            name: "a review 9 weeks ago misses an 8-week interval",
+            facts: nine_weeks_ago.clone(),
+            expect: Some((
+                "On OST 2 years (since 23/11/2024): no care-plan review in 8 weeks",
+                "review 2026-09-20",
+            )),
+        }],
+        &eight_weekly,
+    );
+    check(
+        Parked,
+        &[Case {
+            name: "a review 9 weeks ago is within the default 12 weeks",
+            facts: nine_weeks_ago,
+            expect: None,
+        }],
+    );
+}
+
+#[test]
+fn parking_counts_two_years_in_calendar_months_at_month_ends() {
+    let on = |since: &str, today: &str, reviewed: &str| AlertFacts {
+        today: d(today),
+        last_care_plan_review: Some(d(reviewed)),
+        last_goal_progress: Some(d(reviewed)),
+        has_exit_goal: false,
+        ..on_ost(since)
+    };
+    let cases = [
+        Case {
+            name: "30 Nov 2024 to 30 Nov 2026 is two years: parked",
+            facts: on("2024-11-30", "2026-11-30", "2026-11-02"),
+            expect: Some((
+                "On OST 2 years (since 30/11/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+        Case {
+            name: "30 Nov 2024 to 29 Nov 2026 is short of two years: not parked",
+            facts: on("2024-11-30", "2026-11-29", "2026-11-02"),
+            expect: None,
+        },
+        Case {
+            name: "two years after a leap day is 28 Feb: parked",
+            facts: on("2024-02-29", "2026-02-28", "2026-02-02"),
+            expect: Some((
+                "On OST 2 years (since 29/02/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+        Case {
+            name: "31 Mar 2024 to 28 Feb 2026 is 23 months (the month end): not parked",
+            facts: on("2024-03-31", "2026-02-28", "2026-02-02"),
+            expect: None,
+        },
+        Case {
+            name: "31 Mar 2024 to 31 Mar 2026 is two years: parked",
+            facts: on("2024-03-31", "2026-03-31", "2026-03-02"),
+            expect: Some((
+                "On OST 2 years (since 31/03/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+        Case {
+            name: "31 Jan 2024 to 28 Feb 2026 is 2 years 1 month (month end counts as a month)",
+            facts: on("2024-01-31", "2026-02-28", "2026-02-02"),
+            expect: Some((
+                "On OST 2 years 1 month (since 31/01/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+        Case {
+            name: "31 Jan 2024 to 27 Feb 2026 is 2 years 0 months, said as 2 years",
+            facts: on("2024-01-31", "2026-02-27", "2026-02-02"),
+            expect: Some((
+                "On OST 2 years (since 31/01/2024): no exit-plan goal",
+                "no exit goal",
+            )),
+        },
+    ];
+    check(Parked, &cases);
+}
+
+/// The schedule's rule is that a review due today is not yet overdue: a care-plan review done
+/// exactly one interval ago (31/08/2026, 12 weeks before 23/11/2026) is due today, so the plan
+/// has been reviewed within the interval and the client must not be called parked for it.
+#[test]
+fn a_care_plan_review_exactly_one_interval_ago_is_still_within_the_interval() {
+    check(
+        Parked,
+        &[Case {
+            name: "care-plan review exactly 12 weeks ago",
+            facts: AlertFacts {
+                last_care_plan_review: Some(d("2026-08-31")),
+                ..on_ost("2024-11-23")
+            },
+            expect: None,
+        }],
+    );
+}
+
+/// As with naloxone (a kit supplied exactly 12 months ago is still in date), goal progress
+/// recorded exactly 6 months ago (23/05/2026) is progress within the 6 months.
+#[test]
+fn goal_progress_exactly_six_months_ago_is_still_within_six_months() {
+    check(
+        Parked,
+        &[Case {
+            name: "goal progress exactly 6 months ago",
+            facts: AlertFacts {
+                last_goal_progress: Some(d("2026-05-23")),
+                ..on_ost("2024-11-23")
+            },
+            expect: None,
+        }],
+    );
+}
+
+#[test]
+fn opiate_use_at_the_latest_review_top_after_six_months_of_ost_is_a_signal() {
+    let with = |since: &str, tops: Vec<TopOpiates>| AlertFacts {
+        tops,
+        ..on_ost(since)
+    };
+    let cases = [
+        Case {
+            name: "exactly 6 months on OST, review TOP with 12 days: signal",
+            facts: with("2026-05-23", vec![top("2026-11-16", Review, Some(12.0))]),
+            expect: Some((
+                "On OST 6 months and the TOP of 16/11/2026 records illicit opiate use on 12 of 28 days",
+                "top 2026-11-16",
+            )),
+        },
+        Case {
+            name: "a day short of 6 months on OST: no signal",
+            facts: with("2026-05-24", vec![top("2026-11-16", Review, Some(12.0))]),
+            expect: None,
+        },
+        Case {
+            name: "5 months on OST: no signal",
+            facts: with("2026-06-23", vec![top("2026-11-16", Review, Some(12.0))]),
+            expect: None,
+        },
+        Case {
+            name: "not on OST: no signal",
+            facts: AlertFacts {
+                tops: vec![top("2026-11-16", Review, Some(12.0))],
+                ..fine()
+            },
+            expect: None,
+        },
+        Case {
+            name: "an exit TOP with use counts: signal",
+            facts: with("2025-01-10", vec![top("2026-11-20", Exit, Some(3.0))]),
+            expect: Some((
+                "On OST 1 year 10 months and the TOP of 20/11/2026 records illicit opiate use on 3 of 28 days",
+                "top 2026-11-20",
+            )),
+        },
+        Case {
+            name: "a single day of use is a signal",
+            facts: with("2026-01-05", vec![top("2026-11-02", Review, Some(1.0))]),
+            expect: Some((
+                "On OST 10 months and the TOP of 02/11/2026 records illicit opiate use on 1 of 28 days",
+                "top 2026-11-02",
+            )),
+        },
+        Case {
+            name: "the latest TOP is a start TOP: no signal",
+            facts: with("2026-01-05", vec![top("2026-11-16", Start, Some(20.0))]),
+            expect: None,
+        },
+        Case {
+            name: "opiate use declined at the latest TOP: no signal",
+            facts: with("2026-01-05", vec![top("2026-11-16", Review, None)]),
+            expect: None,
+        },
+        Case {
+            name: "0 days at the latest TOP: no signal",
+            facts: with("2026-01-05", vec![top("2026-11-16", Review, Some(0.0))]),
+            expect: None,
+        },
+        Case {
+            name: "0 days at the latest TOP, use at an older one: no signal",
+            facts: with(
+                "2026-01-05",
+                vec![
+                    top("2026-11-16", Review, Some(0.0)),
+                    top("2026-05-18", Review, Some(14.0)),
+                ],
+            ),
+            expect: None,
+        },
+        Case {
+            name: "use at the latest TOP, none at an older one: signal",
+            facts: with(
+                "2026-01-05",
+                vec![
+                    top("2026-11-16", Review, Some(4.0)),
+                    top("2026-05-18", Review, Some(0.0)),
+                ],
+            ),
+            expect: Some((
+                "On OST 10 months and the TOP of 16/11/2026 records illicit opiate use on 4 of 28 days",
+                "top 2026-11-16",
+            )),
+        },
+        Case {
+            name: "the latest review TOP is from before this OST began: no signal",
+            facts: with("2026-05-10", vec![top("2026-05-09", Review, Some(12.0))]),
+            expect: None,
+        },
+        Case {
+            name: "a review TOP on the day OST began counts: signal",
+            facts: with("2026-05-10", vec![top("2026-05-10", Review, Some(12.0))]),
+            expect: Some((
+                "On OST 6 months and the TOP of 10/05/2026 records illicit opiate use on 12 of 28 days",
+                "top 2026-05-10",
+            )),
+        },
+        Case {
+            name: "part days are shown as recorded",
+            facts: with("2026-01-05", vec![top("2026-11-16", Review, Some(2.5))]),
+            expect: Some((
+                "On OST 10 months and the TOP of 16/11/2026 records illicit opiate use on 2.5 of 28 days",
+                "top 2026-11-16",
+            )),
+        },
+        Case {
+            name: "no TOP at all: no signal",
+            facts: with("2026-01-05", Vec::new()),
+            expect: None,
+        },
+    ];
+    check(SixMonthSignal, &cases);
+}
+
+#[test]
+fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assisted_recovery() {
+    let clean = || {
+        vec![
+            top("2026-10-01", Review, Some(0.0)),
+            top("2026-04-01", Review, Some(0.0)),
+        ]
+    };
+    let with = |since: &str, tops: Vec<TopOpiates>| AlertFacts {
+        tops,
+        ..on_ost(since)
+    };
+    let cases: [(&str, AlertFacts, Option<&str>); 10] = [
+        (
+            "exactly 5 years with two clean TOPs: recovery",
+            with("2021-11-23", clean()),
+            Some(
+                "Medication-assisted recovery: on OST 5 years and no illicit opiate use at the \
+                 last two TOPs (01/04/2026 and 01/10/2026)",
+            ),
+        ),
+        (
+            "a day short of 5 years: not yet",
+            with("2021-11-24", clean()),
+            None,
+        ),
+        ("not on OST: no recovery status", fine(), None),
+        (
+            "only one TOP: not enough to say",
+            with("2020-01-06", vec![top("2026-10-01", Review, Some(0.0))]),
+            None,
+        ),
+        (
+            "the newest TOP declined: not enough to say",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, None),
+                    top("2026-04-01", Review, Some(0.0)),
+                ],
+            ),
+            None,
+        ),
+        (
+            "the older TOP declined: not enough to say",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, Some(0.0)),
+                    top("2026-04-01", Review, None),
+                ],
+            ),
+            None,
+        ),
+        (
+            "use at the newest TOP: not recovery",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, Some(1.0)),
+                    top("2026-04-01", Review, Some(0.0)),
+                ],
+            ),
+            None,
+        ),
+        (
+            "use at the older TOP: not recovery",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, Some(0.0)),
+                    top("2026-04-01", Review, Some(2.0)),
+                ],
+            ),
+            None,
+        ),
+        (
+            "use at a third, older TOP does not matter: recovery",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, Some(0.0)),
+                    top("2026-04-01", Review, Some(0.0)),
+                    top("2025-10-01", Review, Some(9.0)),
+                ],
+            ),
+            Some(
+                "Medication-assisted recovery: on OST 6 years 10 months and no illicit opiate \
+                 use at the last two TOPs (01/04/2026 and 01/10/2026)",
+            ),
+        ),
+        (
+            "no TOP at all: not enough to say",
+            with("2020-01-06", Vec::new()),
+            None,
+        ),
+    ];
+    for (name, facts, expect) in cases {
+        let got = assess(&facts, &ReviewIntervals::default(), &[]);
+        assert_eq!(got.recovery.as_deref(), expect, "{name}");
+        // The status is never an alert; only use at the newest TOP raises one (the signal).
+        let open: Vec<AlertKind> = got.open.iter().map(|a| a.kind).collect();
+        let signal = facts
+            .tops
+            .first()
+            .is_some_and(|t| t.opiate_days > Some(0.0));
+        let expect_open: &[AlertKind] = if signal { &[SixMonthSignal] } else { &[] };
+        assert_eq!(open, expect_open, "{name}: open alerts");
+    }
+}
+
+#[test]
+fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
+    use ReviewKind::*;
+    let facts = AlertFacts {
+        owed: vec![
+            owe(CarePlan, "2027-01-25"),
+            owe(Prescribing, "2027-01-25"),
+            owe(Outcomes, "2027-04-01"),
+            owe(Risk, "2026-11-23"),
+        ],
+        ost_since: Some(d("2020-09-01")),
+        last_care_plan_review: Some(d("2026-11-02")),
+        last_goal_progress: Some(d("2026-11-02")),
+        has_exit_goal: true,
+        tops: vec![
+            top("2026-10-01", Review, Some(0.0)),
+            top("2026-04-01", Review, Some(0.0)),
+        ],
+        recent_attendance: vec![
+            (at("2026-11-16 10:00"), Attended),
+            (at("2026-11-09 10:00"), DidNotAttend),
+            (at("2026-11-02 10:00"), Attended),
+        ],
+        uses_opioids: true,
+        injecting: InjectingStatus::Previously,
+        naloxone_held: true,
+        naloxone_supplied_on: Some(d("2026-06-01")),
+        ..fine()
+    };
+    let got = assess(&facts, &ReviewIntervals::default(), &[]);
+    assert_eq!(got.open, []);
+    assert_eq!(got.quiet, []);
+    assert_eq!(
+        got.recovery.as_deref(),
+        Some(
+            "Medication-assisted recovery: on OST 6 years 2 months and no illicit opiate use at \
+             the last two TOPs (01/04/2026 and 01/10/2026)"
+        )
+    );
+    assert_eq!(got.letters(), "+");
+}
+
+#[test]
+fn three_dnas_in_a_row_are_flagged() {
+    let attending = |rows: &[(&str, Attendance)]| AlertFacts {
+        recent_attendance: rows.iter().map(|(when, a)| (at(when), *a)).collect(),
+        ..fine()
+    };
+    let flagged = Some((
+        "The last three appointments were missed, the latest on 20/11/2026",
+        "dna 2026-11-20 10:00",
+    ));
+    let cases = [
+        Case {
+            name: "three DNAs: flagged, dated by the newest",
+            facts: attending(&[
+                ("2026-11-20 10:00", DidNotAttend),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", DidNotAttend),
+            ]),
+            expect: flagged,
+        },
+        Case {
+            name: "only two appointments, both DNAs: not flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", DidNotAttend),
+                ("2026-11-13 10:00", DidNotAttend),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "no appointments: not flagged",
+            facts: attending(&[]),
+            expect: None,
+        },
+        Case {
+            name: "the newest attended: not flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", Attended),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", DidNotAttend),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "the middle cancelled by the client: not flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", DidNotAttend),
+                ("2026-11-13 10:00", CancelledByClient),
+                ("2026-11-06 10:00", DidNotAttend),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "the oldest cancelled by the service: not flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", DidNotAttend),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", CancelledByService),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "three newest DNAs after an attended one: flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", DidNotAttend),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", DidNotAttend),
+                ("2026-10-30 10:00", Attended),
+            ]),
+            expect: flagged,
+        },
+        Case {
+            name: "three DNAs before the newest, attended: not flagged",
+            facts: attending(&[
+                ("2026-11-20 10:00", Attended),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", DidNotAttend),
+                ("2026-10-30 10:00", DidNotAttend),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "the cause names the newest appointment's time",
+            facts: attending(&[
+                ("2026-11-21 14:30", DidNotAttend),
+                ("2026-11-13 10:00", DidNotAttend),
+                ("2026-11-06 10:00", DidNotAttend),
+            ]),
+            expect: Some((
+                "The last three appointments were missed, the latest on 21/11/2026",
+                "dna 2026-11-21 14:30",
+            )),
+        },
+    ];
+    check(ThreeDnas, &cases);
+}
+
+#[test]
+fn naloxone_is_needed_by_anyone_at_risk_without_an_in_date_kit() {
+    // A current injector is also owed a BBV test; a recent one keeps that alert out of the rows.
+    let injecting = AlertFacts {
+        injecting: InjectingStatus::Currently,
+        hep_c_tested_on: Some(d("2026-06-01")),
+        ..fine()
+    };
+    let opioids = AlertFacts {
+        uses_opioids: true,
+        ..fine()
+    };
+    let held = |on: Option<&str>| AlertFacts {
+        naloxone_held: true,
+        naloxone_supplied_on: on.map(d),
+        ..opioids.clone()
+    };
+    let cases = [
+        Case {
+            name: "overdose risk and no kit: flagged",
+            facts: AlertFacts {
+                overdose_risk: true,
+                ..fine()
+            },
+            expect: Some((
+                "No naloxone kit held (overdose risk)",
+                "held false supplied never",
+            )),
+        },
+        Case {
+            name: "injecting currently and no kit: flagged",
+            facts: injecting.clone(),
+            expect: Some((
+                "No naloxone kit held (injecting)",
+                "held false supplied never",
+            )),
+        },
+        Case {
+            name: "uses opioids and no kit: flagged",
+            facts: opioids.clone(),
+            expect: Some((
+                "No naloxone kit held (uses opioids or on OST)",
+                "held false supplied never",
+            )),
+        },
+        Case {
+            name: "every risk factor and no kit: each named",
+            facts: AlertFacts {
+                overdose_risk: true,
+                uses_opioids: true,
+                ..injecting.clone()
+            },
+            expect: Some((
+                "No naloxone kit held (overdose risk, injecting, uses opioids or on OST)",
+                "held false supplied never",
+            )),
+        },
+        Case {
+            name: "no risk factor and no kit: not flagged",
+            facts: fine(),
+            expect: None,
+        },
+        Case {
+            name: "previously injecting only and no kit: not flagged",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Previously,
+                ..fine()
+            },
+            expect: None,
+        },
+        Case {
+            name: "declined to say about injecting and no kit: not flagged",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Declined,
+                ..fine()
+            },
+            expect: None,
+        },
+        Case {
+            name: "a kit supplied once but no longer held: flagged, with the date in the cause",
+            facts: AlertFacts {
+                naloxone_supplied_on: Some(d("2026-06-01")),
+                ..opioids.clone()
+            },
+            expect: Some((
+                "No naloxone kit held (uses opioids or on OST)",
+                "held false supplied 2026-06-01",
+            )),
+        },
+        Case {
+            name: "held, supplied 12 months and a day ago: flagged",
+            facts: held(Some("2025-11-22")),
+            expect: Some((
+                "Naloxone supplied 22/11/2025, over 12 months ago (uses opioids or on OST)",
+                "held true supplied 2025-11-22",
+            )),
+        },
+        Case {
+            name: "held, supplied exactly 12 months ago: not flagged",
+            facts: held(Some("2025-11-23")),
+            expect: None,
+        },
+        Case {
+            name: "held, supplied this year: not flagged",
+            facts: held(Some("2026-06-01")),
+            expect: None,
+        },
+        Case {
+            name: "held with no supply date recorded: not flagged",
+            facts: held(None),
+            expect: None,
+        },
+        Case {
+            name: "held long ago but no risk factor: not flagged",
+            facts: AlertFacts {
+                naloxone_held: true,
+                naloxone_supplied_on: Some(d("2020-01-01")),
+                ..fine()
+            },
+            expect: None,
+        },
+    ];
+    check(Naloxone, &cases);
+}
+
+#[test]
+fn naloxone_supplied_over_a_year_ago_is_flagged() {
+    let facts = AlertFacts {
+        overdose_risk: true,
+        naloxone_held: true,
+        naloxone_supplied_on: Some(d("2024-03-15")),
+        ..fine()
+    };
+    let got = assess(&facts, &ReviewIntervals::default(), &[]);
+    assert!(got.has(Naloxone));
+    assert_eq!(got.letters(), "N");
+}
+
+#[test]
+fn a_current_injector_without_a_bbv_test_in_twelve_months_is_flagged() {
+    // Injecting is a naloxone risk too: an in-date kit keeps that alert out of the rows.
+    let injector = |hep_c: Option<&str>, hiv: Option<&str>| AlertFacts {
+        injecting: InjectingStatus::Currently,
+        naloxone_held: true,
+        naloxone_supplied_on: Some(d("2026-10-01")),
+        hep_c_tested_on: hep_c.map(d),
+        hiv_tested_on: hiv.map(d),
+        ..fine()
+    };
+    let cases = [
+        Case {
+            name: "injecting, never tested: flagged",
+            facts: injector(None, None),
+            expect: Some(("Injecting, and no BBV test is recorded", "last test never")),
+        },
+        Case {
+            name: "injecting, hep C test 12 months and a day ago: flagged",
+            facts: injector(Some("2025-11-22"), None),
+            expect: Some((
+                "Injecting, and the last BBV test was on 22/11/2025, over 12 months ago",
+                "last test 2025-11-22",
+            )),
+        },
+        Case {
+            name: "injecting, hep C test 12 months less a day ago: not flagged",
+            facts: injector(Some("2025-11-24"), None),
+            expect: None,
+        },
+        Case {
+            name: "injecting, only an old HIV test: flagged by it",
+            facts: injector(None, Some("2025-01-01")),
+            expect: Some((
+                "Injecting, and the last BBV test was on 01/01/2025, over 12 months ago",
+                "last test 2025-01-01",
+            )),
+        },
+        Case {
+            name: "injecting, old hep C test but a recent HIV test: not flagged",
+            facts: injector(Some("2025-01-01"), Some("2026-03-01")),
+            expect: None,
+        },
+        Case {
+            name: "injecting, old HIV test but a recent hep C test: not flagged",
+            facts: injector(Some("2026-03-01"), Some("2025-01-01")),
+            expect: None,
+        },
+        Case {
+            name: "injecting, both tests old: the later one is named",
+            facts: injector(Some("2024-06-01"), Some("2025-06-01")),
+            expect: Some((
+                "Injecting, and the last BBV test was on 01/06/2025, over 12 months ago",
+                "last test 2025-06-01",
+            )),
+        },
+        Case {
+            name: "previously injecting, never tested: not flagged",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Previously,
+                ..injector(None, None)
+            },
+            expect: None,
+        },
+        Case {
+            name: "never injected, never tested: not flagged",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Never,
+                ..injector(None, None)
+            },
+            expect: None,
+        },
+        Case {
+            name: "declined to say about injecting, never tested: not flagged",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Declined,
+                ..injector(None, None)
+            },
+            expect: None,
+        },
+    ];
+    check(BbvTest, &cases);
+}
+
+/// Injectors should be re-tested yearly: a test exactly 12 months ago (23/11/2025) makes the
+/// re-test due today, not overdue, just as a naloxone kit supplied exactly 12 months ago is
+/// still in date and a review due today is not overdue.
+#[test]
+fn a_bbv_test_exactly_twelve_months_ago_is_not_yet_overdue() {
+    check(
+        BbvTest,
+        &[Case {
+            name: "injecting, hep C test exactly 12 months ago",
+            facts: AlertFacts {
+                injecting: InjectingStatus::Currently,
+                naloxone_held: true,
+                naloxone_supplied_on: Some(d("2026-10-01")),
+                hep_c_tested_on: Some(d("2025-11-23")),
+                ..fine()
+            },
+            expect: None,
+        }],
+    );
+}
+
+#[test]
+fn release_from_prison_is_flagged_for_fourteen_days() {
+    let released = |on: &str| AlertFacts {
+        prison_release_on: Some(d(on)),
+        ..fine()
+    };
+    let cases = [
+        Case {
+            name: "released today: flagged",
+            facts: released("2026-11-23"),
+            expect: Some((
+                "Released from prison on 23/11/2026 (0 days ago): overdose risk is highest now",
+                "released 2026-11-23",
+            )),
+        },
+        Case {
+            name: "released yesterday: flagged, one day",
+            facts: released("2026-11-22"),
+            expect: Some((
+                "Released from prison on 22/11/2026 (1 day ago): overdose risk is highest now",
+                "released 2026-11-22",
+            )),
+        },
+        Case {
+            name: "released 14 days ago: flagged",
+            facts: released("2026-11-09"),
+            expect: Some((
+                "Released from prison on 09/11/2026 (14 days ago): overdose risk is highest now",
+                "released 2026-11-09",
+            )),
+        },
+        Case {
+            name: "released 15 days ago: not flagged",
+            facts: released("2026-11-08"),
+            expect: None,
+        },
+        Case {
+            name: "a release date tomorrow: not flagged",
+            facts: released("2026-11-24"),
+            expect: None,
+        },
+        Case {
+            name: "never in prison: not flagged",
+            facts: fine(),
+            expect: None,
+        },
+    ];
+    check(PrisonRelease, &cases);
+}
+
+#[test]
+fn an_acknowledged_alert_is_quiet_until_its_cause_changes() {
+    let intervals = ReviewIntervals::default();
+    let dnas = |newest: &str| AlertFacts {
+        recent_attendance: vec![
+            (at(newest), DidNotAttend),
+            (at("2026-11-13 10:00"), DidNotAttend),
+            (at("2026-11-06 10:00"), DidNotAttend),
+        ],
+        ..fine()
+    };
+    let acks = [ack(ThreeDnas, "dna 2026-11-20 10:00")];
+
+    let same = assess(&dnas("2026-11-20 10:00"), &intervals, &acks);
+    assert_eq!(same.open, []);
+    assert_eq!(
+        same.quiet,
+        [Alert {
+            kind: ThreeDnas,
+            reason: "The last three appointments were missed, the latest on 20/11/2026".into(),
+            cause: "dna 2026-11-20 10:00".into(),
+        }]
+    );
+    assert!(!same.has(ThreeDnas));
+    assert_eq!(same.letters(), "");
+
+    let another_dna = assess(&dnas("2026-11-22 10:00"), &intervals, &acks);
+    assert_eq!(another_dna.quiet, []);
+    assert_eq!(
+        another_dna.open,
+        [Alert {
+            kind: ThreeDnas,
+            reason: "The last three appointments were missed, the latest on 22/11/2026".into(),
+            cause: "dna 2026-11-22 10:00".into(),
+        }]
+    );
+    assert_eq!(another_dna.letters(), "D");
+}
+
+#[test]
+fn acknowledgements_match_on_both_kind_and_cause() {
+    use ReviewKind::*;
+    let intervals = ReviewIntervals::default();
+    let owing = |due_on: &str| AlertFacts {
+        owed: vec![owe(CarePlan, due_on), owe(Risk, "2026-11-13")],
+        ..fine()
+    };
+    let kinds = |alerts: &[Alert]| -> Vec<(AlertKind, String)> {
+        alerts.iter().map(|a| (a.kind, a.cause.clone())).collect()
+    };
+    let acks = [ack(ReviewOverdue(CarePlan), "due 2026-11-13")];
+
+    // Same cause text, different kind: the risk review stays open.
+    let got = assess(&owing("2026-11-13"), &intervals, &acks);
+    assert_eq!(
+        kinds(&got.quiet),
+        [(ReviewOverdue(CarePlan), "due 2026-11-13".to_owned())]
+    );
+    assert_eq!(
+        kinds(&got.open),
+        [(ReviewOverdue(Risk), "due 2026-11-13".to_owned())]
+    );
+
+    // A different due date (a review was done and the next is overdue): open again.
+    let got = assess(&owing("2026-11-16"), &intervals, &acks);
+    assert_eq!(got.quiet, []);
+    assert_eq!(
+        kinds(&got.open),
+        [
+            (ReviewOverdue(CarePlan), "due 2026-11-16".to_owned()),
+            (ReviewOverdue(Risk), "due 2026-11-13".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn each_rules_acknowledgement_quietens_it_until_its_cause_changes() {
+    let intervals = ReviewIntervals::default();
+    // (kind, facts raising it, the acknowledged cause, the same alert with a changed cause)
+    let rows: [(AlertKind, AlertFacts, &str, AlertFacts); 5] = [
+        (
+            Parked,
+            AlertFacts {
+                last_care_plan_review: Some(d("2026-08-01")),
+                ..on_ost("2024-01-08")
+            },
+            "review 2026-08-01",
+            AlertFacts {
+                last_care_plan_review: Some(d("2026-08-15")),
+                ..on_ost("2024-01-08")
+            },
+        ),
+        (
+            SixMonthSignal,
+            AlertFacts {
+                tops: vec![top("2026-05-18", Review, Some(6.0))],
+                ..on_ost("2026-01-05")
+            },
+            "top 2026-05-18",
+            AlertFacts {
+                tops: vec![top("2026-11-16", Review, Some(6.0))],
+                ..on_ost("2026-01-05")
+            },
+        ),
+        (
+            Naloxone,
+            AlertFacts {
+                overdose_risk: true,
+                ..fine()
+            },
+            "held false supplied never",
+            AlertFacts {
+                overdose_risk: true,
+                naloxone_held: true,
+                naloxone_supplied_on: Some(d("2025-01-01")),
+                ..fine()
+            },
+        ),
+        (
+            BbvTest,
+            AlertFacts {
+                injecting: InjectingStatus::Currently,
+                naloxone_held: true,
+                naloxone_supplied_on: Some(d("2026-10-01")),
+                ..fine()
+            },
+            "last test never",
+            AlertFacts {
+                injecting: InjectingStatus::Currently,
+                naloxone_held: true,
+                naloxone_supplied_on: Some(d("2026-10-01")),
+                hiv_tested_on: Some(d("2025-02-01")),
+                ..fine()
+            },
+        ),
+        (
+            PrisonRelease,
+            AlertFacts {
+                prison_release_on: Some(d("2026-11-12")),
+                ..fine()
+            },
+            "released 2026-11-12",
+            AlertFacts {
+                prison_release_on: Some(d("2026-11-20")),
+                ..fine()
+            },
+        ),
+    ];
+    for (kind, facts, cause, changed) in rows {
+        let acks = [ack(kind, cause)];
+        let quiet = assess(&facts, &intervals, &acks);
+        let quiet_kinds: Vec<AlertKind> = quiet.quiet.iter().map(|a| a.kind).collect();
+        assert_eq!(quiet_kinds, [kind], "{kind:?}: acknowledged");
+        assert_eq!(quiet.open, [], "{kind:?}: nothing open");
+        let again = assess(&changed, &intervals, &acks);
+        let open_kinds: Vec<AlertKind> = again.open.iter().map(|a| a.kind).collect();
+        assert_eq!(open_kinds, [kind], "{kind:?}: open again");
+        assert_ne!(again.open[0].cause, cause, "{kind:?}: a new cause");
+        assert_eq!(again.quiet, [], "{kind:?}: nothing quiet");
+    }
+}
+
+fn alert(kind: AlertKind) -> Alert {
+    Alert {
+        kind,
+        reason: String::new(),
+        cause: String::new(),
+    }
+}
+
+#[test]
+fn letters_follow_the_kinds_order_then_plus_for_recovery() {
+    let every_flag = Assessment {
+        open: [
+            PrisonRelease,
+            BbvTest,
+            Naloxone,
+            ThreeDnas,
+            SixMonthSignal,
+            Parked,
+            ReviewOverdue(ReviewKind::CarePlan),
+        ]
+        .into_iter()
+        .map(alert)
+        .collect(),
+        quiet: Vec::new(),
+        recovery: Some("in recovery".into()),
+    };
+    let cases: [(&str, Assessment, &str); 7] = [
+        ("nothing", Assessment::default(), ""),
+        (
+            "every flag and recovery, in ALL order",
+            every_flag,
+            "Z6DNBP+",
+        ),
+        (
+            "recovery alone",
+            Assessment {
+                recovery: Some("in recovery".into()),
+                ..Assessment::default()
+            },
+            "+",
+        ),
+        (
+            "overdue reviews have no letter",
+            Assessment {
+                open: ReviewKind::ALL
+                    .iter()
+                    .map(|k| alert(ReviewOverdue(*k)))
+                    .collect(),
+                ..Assessment::default()
+            },
+            "",
+        ),
+        (
+            "quiet alerts have no letter",
+            Assessment {
+                quiet: vec![alert(Naloxone), alert(ThreeDnas)],
+                ..Assessment::default()
+            },
+            "",
+        ),
+        (
+            "a kind raised twice shows once",
+            Assessment {
+                open: vec![alert(Naloxone), alert(Naloxone)],
+                ..Assessment::default()
+            },
+            "N",
+        ),
+        (
+            "some flags with recovery",
+            Assessment {
+                open: vec![alert(PrisonRelease), alert(Parked)],
+                quiet: vec![alert(BbvTest)],
+                recovery: Some("in recovery".into()),
+            },
+            "ZP+",
+        ),
+    ];
+    for (name, assessment, letters) in cases {
+        assert_eq!(assessment.letters(), letters, "{name}");
+    }
+}
+
+#[test]
+fn letters_of_an_assessed_client_show_each_open_flag() {
+    let facts = AlertFacts {
+        uses_opioids: true,
+        prison_release_on: Some(d("2026-11-20")),
+        recent_attendance: vec![
+            (at("2026-11-21 10:00"), DidNotAttend),
+            (at("2026-11-14 10:00"), DidNotAttend),
+            (at("2026-11-07 10:00"), DidNotAttend),
+        ],
+        ..on_ost("2026-11-20")
+    };
+    let got = assess(&facts, &ReviewIntervals::default(), &[]);
+    assert_eq!(got.letters(), "DNP");
+    let acked = assess(
+        &facts,
+        &ReviewIntervals::default(),
+        &[ack(ThreeDnas, "dna 2026-11-21 10:00")],
+    );
+    assert_eq!(acked.letters(), "NP");
+}
+
+#[test]
+fn every_alert_kind_code_reads_back_as_the_same_kind() {
+    let codes: Vec<&str> = AlertKind::ALL.iter().map(|k| k.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "overdue_care_plan",
+            "overdue_prescribing",
+            "overdue_outcomes",
+            "overdue_risk",
+            "parked",
+            "six_month_signal",
+            "three_dnas",
+            "naloxone",
+            "bbv_test",
+            "prison_release",
+        ]
+    );
+    for kind in AlertKind::ALL {
+        assert_eq!(AlertKind::from_code(kind.code()), Some(kind), "{kind:?}");
+        assert_eq!(
+            serde_json::to_string(&kind).unwrap(),
+            format!("\"{}\"", kind.code()),
+            "{kind:?} serialises as its code"
+        );
+        assert_eq!(String::from(kind), kind.code());
+    }
+    assert_eq!(AlertKind::from_code("overdue"), None);
+    assert_eq!(AlertKind::from_code("Parked"), None);
+    assert_eq!(AlertKind::from_code(""), None);
+}
+
+#[test]
+fn all_lists_every_review_kind_and_every_letter_once() {
+    for kind in ReviewKind::ALL {
+        assert!(AlertKind::ALL.contains(&ReviewOverdue(*kind)), "{kind:?}");
+    }
+    let letters: String = AlertKind::ALL.iter().filter_map(|k| k.letter()).collect();
+    assert_eq!(letters, "Z6DNBP");
+    assert_eq!(Parked.to_string(), "At risk of being parked");
+    assert_eq!(
+        ReviewOverdue(ReviewKind::Outcomes).to_string(),
+        "TOP overdue"
+    );
+}

@@ -1,0 +1,178 @@
+//! The Treatment Outcomes Profile as a form: when and at which stage, the other substance's name,
+//! then every item in the order of the paper form, each typed as a number or `d` for declined.
+
+use super::dates::{parse_date, show_date};
+use super::forms::Errors;
+use super::{Form, Kind, Now, Opt, Spec, parse_answer};
+use crate::domain::top::{Answer, Measure, Top, TopItem, TopStage};
+use crate::domain::Name;
+use std::collections::BTreeMap;
+
+/// The label a form shows for an item: short enough for the label column of an 80-column
+/// terminal (17 characters), where the paper form's wording would need a row of its own.
+pub fn short_label(item: TopItem) -> &'static str {
+    use TopItem::*;
+    match item {
+        AlcoholDays => "Alcohol days",
+        AlcoholUnits => "Alcohol units/day",
+        OpiatesDays => "Opiates days",
+        OpiatesGrams => "Opiates g/day",
+        CrackDays => "Crack days",
+        CrackGrams => "Crack g/day",
+        CocaineDays => "Cocaine days",
+        CocaineGrams => "Cocaine g/day",
+        AmphetaminesDays => "Amphetamine days",
+        AmphetaminesGrams => "Amphetamine g/day",
+        CannabisDays => "Cannabis days",
+        CannabisSpliffs => "Spliffs per day",
+        OtherDays => "Other drug days",
+        OtherAmount => "Other amount/day",
+        InjectedDays => "Days injected",
+        SharedNeedles => "Shared needles",
+        SharedEquipment => "Shared equipment",
+        ShopliftingDays => "Shoplifting days",
+        SellingDays => "Drug selling days",
+        VehicleTheft => "Vehicle theft",
+        OtherTheft => "Theft, burglary",
+        Fraud => "Fraud, forgery",
+        Assault => "Assault, violence",
+        PsychologicalHealth => "Psych. health",
+        PhysicalHealth => "Physical health",
+        QualityOfLife => "Quality of life",
+        PaidWorkDays => "Paid work days",
+        CollegeDays => "College days",
+        AcuteHousing => "Acute housing",
+        EvictionRisk => "Eviction risk",
+    }
+}
+
+const OTHER_NAME: &str = "other_substance";
+
+fn err(key: &str, message: impl Into<String>) -> (String, String) {
+    (key.to_owned(), message.into())
+}
+
+/// A TOP to fill in: completed today at `stage`, every item blank.
+pub fn top_form(title: String, now: Now, stage: TopStage) -> Form {
+    let stages = TopStage::ALL
+        .iter()
+        .map(|s| Opt::new(s.code(), s.label()))
+        .collect();
+    let mut specs = vec![
+        Spec::new("on", "Completed on", Kind::Date).required(),
+        Spec::new("stage", "Stage", Kind::Choice(stages)).required(),
+        Spec::new(OTHER_NAME, "Other substance", Kind::Line { max: 100 }),
+    ];
+    for item in TopItem::ALL {
+        let measure = item.measure();
+        let spec = Spec::new(item.code(), short_label(*item), Kind::Answer { measure });
+        // An amount is asked only for a substance used, which the build checks.
+        specs.push(if measure == Measure::Amount {
+            spec
+        } else {
+            spec.required()
+        });
+    }
+    let initial = [
+        ("on", show_date(now.today)),
+        ("stage", stage.code().to_owned()),
+    ];
+    let mut form = Form::new(title, specs, &initial, now);
+    form.focus_key(TopItem::AlcoholDays.code());
+    form
+}
+
+/// The field a [`Top::validate`] message belongs on.
+fn key_for(message: &str) -> &'static str {
+    TopItem::ALL
+        .iter()
+        .find(|item| message.starts_with(&format!("{}:", item.label())))
+        .map_or(
+            if message.contains("other substance") {
+                OTHER_NAME
+            } else {
+                "on"
+            },
+            |item| item.code(),
+        )
+}
+
+/// The TOP the form holds, or each field's error. Every days, scale and yes/no item needs an
+/// answer or declined; an amount is needed when its days are above 0 and must be blank when
+/// they are 0.
+pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Errors> {
+    let mut errors = Errors::new();
+    let completed_on = match parse_date(form.text("on").trim(), form.now.today) {
+        Ok(day) if day > form.now.today => {
+            errors.push(err("on", "a TOP cannot be completed in the future"));
+            None
+        }
+        Ok(day) => Some(day),
+        Err(_) if form.optional("on").is_none() => {
+            errors.push(err("on", "required"));
+            None
+        }
+        Err(why) => {
+            errors.push(err("on", why));
+            None
+        }
+    };
+    let stage = TopStage::from_code(&form.text("stage"));
+    if stage.is_none() {
+        errors.push(err("stage", "choose one of the options"));
+    }
+    let other_substance = form.optional(OTHER_NAME).and_then(|n| {
+        Name::new(n)
+            .map_err(|e| errors.push(err(OTHER_NAME, e.to_string())))
+            .ok()
+    });
+    let mut answers = BTreeMap::new();
+    for item in TopItem::ALL {
+        let key = item.code();
+        let measure = item.measure();
+        let answer = match parse_answer(&form.text(key), measure) {
+            Ok(answer) => answer,
+            Err(why) => {
+                errors.push(err(key, why));
+                continue;
+            }
+        };
+        let days = item.days_item().map(|d| form.answer(d.code()));
+        match (answer, days) {
+            (None, None) => errors.push(err(key, "required: an answer, or d for declined")),
+            (None, Some(Some(Answer::Value(d)))) if d > 0.0 => errors.push(err(
+                key,
+                "required when the days used are above 0, or d for declined",
+            )),
+            (Some(_), Some(Some(Answer::Value(d)))) if d == 0.0 => {
+                errors.push(err(key, "leave blank when the days used are 0"))
+            }
+            (Some(answer), _) => {
+                answers.insert(*item, answer);
+            }
+            (None, Some(_)) => {}
+        }
+    }
+    let (Some(completed_on), Some(stage)) = (completed_on, stage) else {
+        return Err(errors);
+    };
+    let top = Top {
+        client_id,
+        worker_id,
+        completed_on,
+        stage,
+        other_substance,
+        answers,
+    };
+    if errors.is_empty()
+        && let Err(e) = top.validate()
+    {
+        let message = e.to_string();
+        errors.push(err(key_for(&message), message));
+    }
+    if errors.is_empty() {
+        Ok(top)
+    } else {
+        Err(errors)
+    }
+}
