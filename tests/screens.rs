@@ -13,8 +13,8 @@ use keywork::config::{Settings, ThemeName};
 use keywork::demo::{self, Plan};
 use keywork::domain::{
     Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
-    ReadinessNote, Review, ReviewKind, RiskFlags, Role, Score, ServiceRef, Session, SessionKind,
-    Stage, Substance, Worker,
+    ReadinessNote, Review, ReviewCompletion, ReviewKind, RiskFlags, Role, Score, ServiceRef, Session,
+    SessionKind, Stage, Substance, Top, TopStage, Worker,
 };
 use keywork::store::{Access, CaseloadRow, Scope, Store};
 use ratatui::Terminal;
@@ -611,17 +611,33 @@ fn hostile() -> Hostile {
                 date(2026, 3, 1),
             ))?;
             let wide = w.insert(&client(worker_id, 2, WIDE_NAME, None, date(2025, 6, 1)))?;
-            let plain = w.insert(&client(worker_id, 3, "Jo", None, date(2026, 10, 1)))?;
-            for (client_id, due_on) in [
-                (wide, date(2026, 11, 20)),
-                (escape, date(2026, 11, 30)),
-                (plain, date(2026, 12, 10)),
-            ] {
+            let plain = w.insert(&client(worker_id, 3, "Jo", None, date(2026, 9, 10)))?;
+            // Each client's care plan falls due in the window (12 weeks after the last review, or
+            // after the start for Jo); their other reviews were done a week ago, so not yet due.
+            let done = |client_id, kind, on| {
                 w.insert(&Review {
                     client_id,
-                    kind: ReviewKind::CarePlan,
-                    due_on,
-                    completion: None,
+                    kind,
+                    due_on: on,
+                    completion: Some(ReviewCompletion {
+                        completed_on: on,
+                        completed_by: worker_id,
+                        outcome: NoteText::empty(),
+                    }),
+                })
+            };
+            done(wide, ReviewKind::CarePlan, date(2026, 8, 28))?;
+            done(escape, ReviewKind::CarePlan, date(2026, 9, 7))?;
+            for client_id in [wide, escape, plain] {
+                done(client_id, ReviewKind::Prescribing, date(2026, 11, 16))?;
+                done(client_id, ReviewKind::Risk, date(2026, 11, 16))?;
+                w.insert(&Top {
+                    client_id,
+                    worker_id,
+                    completed_on: date(2026, 11, 16),
+                    stage: TopStage::Start,
+                    other_substance: None,
+                    answers: Default::default(),
                 })?;
             }
             let session_id = w.insert(&Session {
@@ -780,10 +796,12 @@ fn wide_names_keep_the_caseload_columns_aligned() {
         let heading = text_from_column(&text[usize::from(header_y)], usize::from(due_x));
         assert!(heading.starts_with("Due"), "{heading:?}");
         for (row, y) in app.caseload.iter().zip(header_y + 1..) {
-            let days = (row.next_review_due.expect("has a review") - today()).num_days();
+            let next = row.next_due().expect("has a review");
+            let days = (next.due_on - today()).num_days();
+            let overdue_mark = days < 0 && !row.is_quiet(next);
             let due = text_from_column(&text[usize::from(y)], usize::from(due_x));
             assert!(
-                due.starts_with('!') == (days < 0) && due.contains(&days.abs().to_string()),
+                due.starts_with('!') == overdue_mark && due.contains(&days.abs().to_string()),
                 "row {y} reads {due:?} under Due, for {days} days at {size:?}"
             );
         }
@@ -1100,7 +1118,7 @@ fn team_scope_shows_every_key_workers_clients() {
     };
     let mine = demo
         .store
-        .caseload(Scope::Worker(me))
+        .caseload(Scope::Worker(me), &Default::default())
         .expect("own caseload");
     assert_eq!(own, mine.len());
 
@@ -1178,8 +1196,11 @@ fn wide_caseload_shows_the_whole_due_text() {
     let terminal = render(&app, LARGE);
     let text = screen_text(terminal.backend().buffer());
     for row in &app.caseload {
-        let days = (row.next_review_due.expect("has a review") - today()).num_days();
-        let due = if days < 0 {
+        let next = row.next_due().expect("has a review");
+        let days = (next.due_on - today()).num_days();
+        let due = if days < 0 && row.is_quiet(next) {
+            format!("{}d over", -days)
+        } else if days < 0 {
             format!("! {}d over", -days)
         } else {
             format!("in {days}d")

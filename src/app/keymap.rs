@@ -31,6 +31,8 @@ pub enum Action {
     NewClient,
     Edit,
     CompleteReview,
+    RecordTop,
+    Acknowledge,
     /// In a form: move to the next or previous field.
     NextField,
     PreviousField,
@@ -339,9 +341,23 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[key('c')],
         action: Action::CompleteReview,
-        contexts: &[Context::Pane(Pane::Reviews)],
-        hint: Some("complete"),
-        help: "Complete the selected review and schedule the next",
+        contexts: &[Panes],
+        hint: Some("review"),
+        help: "Complete a review: the one selected, else the client's most overdue",
+    },
+    Binding {
+        keys: &[key('t')],
+        action: Action::RecordTop,
+        contexts: &[Panes],
+        hint: None,
+        help: "Record a Treatment Outcomes Profile (TOP) for the selected client",
+    },
+    Binding {
+        keys: &[key('A')],
+        action: Action::Acknowledge,
+        contexts: &[Panes],
+        hint: None,
+        help: "Acknowledge one of the selected client's alerts, with the reason",
     },
     Binding {
         keys: &[key('n')],

@@ -6,6 +6,7 @@ pub mod help;
 pub mod keymap;
 pub mod record;
 mod scroll;
+pub mod trends;
 
 use crate::config::Settings;
 use crate::domain::{Name, ReadinessNote, Stored, Worker};
@@ -294,6 +295,8 @@ impl App {
             }
             Action::Edit => self.open_form(FormKind::Client, true, store)?,
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
+            Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
+            Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
             Action::Back => self.back(),
             Action::Reserved(what) => {
@@ -578,8 +581,14 @@ impl App {
     }
 
     fn show_record(&mut self, store: &Store, client_id: i64, scroll: usize) -> Result<()> {
-        let record = store.client_record(client_id)?;
-        let lines = record::document(&record, self.today, self.viewport.reader_width);
+        let record = store.client_record(client_id, &self.settings.review_intervals)?;
+        let layout = record::Layout {
+            today: self.today,
+            width: self.viewport.reader_width,
+            intervals: self.settings.review_intervals,
+            ascii: self.settings.ascii,
+        };
+        let lines = record::document(&record, &layout);
         let scroll = scroll.min(lines.len().saturating_sub(self.viewport.reader.max(1)));
         self.overlay = Some(Overlay::Record {
             client_id,

@@ -85,22 +85,36 @@ fn scores(note: &ReadinessNote) -> String {
     )
 }
 
-pub fn document(record: &ClientRecord, today: NaiveDate, width: usize) -> Vec<DocLine> {
+/// How the record is laid out: the service's review intervals (for the reasons a review is due)
+/// and whether to draw charts in plain ASCII.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub today: NaiveDate,
+    pub width: usize,
+    pub intervals: ReviewIntervals,
+    pub ascii: bool,
+}
+
+pub fn document(record: &ClientRecord, layout: &Layout) -> Vec<DocLine> {
+    let today = layout.today;
     let mut doc = Doc {
         lines: Vec::new(),
-        width: width.max(20),
+        width: layout.width.max(20),
     };
+    title(&mut doc, record, today);
+    alerts(&mut doc, record);
     details(&mut doc, record, today);
-    risks(&mut doc, &record.client.record, today);
+    risks(&mut doc, &record.client.record);
     prescriptions(&mut doc, record, today);
-    reviews(&mut doc, record, today);
+    reviews(&mut doc, record, layout);
+    outcomes(&mut doc, record, layout.ascii);
     plan(&mut doc, record);
     readiness(&mut doc, record);
     sessions(&mut doc, record);
     doc.lines
 }
 
-fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+fn title(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     let c = &record.client.record;
     let known = c
         .preferred_name
@@ -118,6 +132,50 @@ fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
         ),
         0,
     );
+}
+
+/// The alerts first, each with its reason: what needs doing before anything else is read.
+fn alerts(doc: &mut Doc, record: &ClientRecord) {
+    let assessment = &record.status.assessment;
+    doc.heading("Alerts");
+    if let Some(recovery) = &assessment.recovery {
+        doc.wrapped(LineKind::Text, &format!("+ {recovery}"), 2);
+    }
+    for alert in &assessment.open {
+        doc.wrapped(
+            LineKind::Alert,
+            &format!("! {}: {}", alert.kind.label(), alert.reason),
+            2,
+        );
+    }
+    for alert in &assessment.quiet {
+        let ack = record
+            .acks
+            .iter()
+            .find(|a| a.record.kind == alert.kind && a.record.cause == alert.cause);
+        let why = ack.map_or_else(String::new, |a| {
+            format!(
+                " (acknowledged {}: {})",
+                uk_date(a.record.acknowledged_on),
+                clean(a.record.reason.as_str())
+            )
+        });
+        doc.wrapped(
+            LineKind::Muted,
+            &format!("- {}: {}{why}", alert.kind.label(), alert.reason),
+            2,
+        );
+    }
+    if assessment.open.is_empty() && assessment.quiet.is_empty() {
+        doc.push(LineKind::Muted, "  No alerts.");
+    }
+    if !assessment.open.is_empty() {
+        doc.push(LineKind::Muted, "  A acknowledges an alert with the reason.");
+    }
+}
+
+fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+    let c = &record.client.record;
     doc.heading("Details");
     doc.field("Status", c.status.label());
     doc.field("Key worker", clean(record.key_worker.as_str()));
@@ -158,17 +216,11 @@ fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     );
 }
 
-fn risks(doc: &mut Doc, c: &Client, today: NaiveDate) {
+fn risks(doc: &mut Doc, c: &Client) {
     doc.heading("Risk and safety");
     let r = &c.risk;
     if r.overdose_risk {
         doc.push(LineKind::Alert, "  ! Overdose risk");
-    }
-    if r.recently_released(today) {
-        doc.push(
-            LineKind::Alert,
-            "  ! Released from prison recently: highest overdose risk in the first weeks",
-        );
     }
     if r.safeguarding_children {
         doc.push(
@@ -221,37 +273,44 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
     }
 }
 
-fn reviews(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
     doc.heading("Reviews");
-    // Open reviews most overdue first (the record lists reviews newest first).
-    for review in record
-        .reviews
-        .iter()
-        .rev()
-        .filter(|r| r.record.completion.is_none())
-    {
-        let r = &review.record;
-        let days = (r.due_on - today).num_days();
-        let (kind, when) = if days < 0 {
-            (
-                LineKind::Alert,
-                format!("! overdue by {} days (due {})", -days, uk_date(r.due_on)),
-            )
-        } else {
-            (
+    let status = &record.status;
+    let mut owed = status.owed.clone();
+    owed.sort_by_key(|d| d.due_on);
+    for due in &owed {
+        let days = due.days_over(layout.today);
+        let quiet = status.is_quiet(due);
+        let (kind, when) = match days {
+            1.. if quiet => (
                 LineKind::Text,
-                format!("due {} (in {days} days)", uk_date(r.due_on)),
-            )
+                format!("overdue by {days} days (due {}, acknowledged)", uk_date(due.due_on)),
+            ),
+            1.. => (
+                LineKind::Alert,
+                format!("! overdue by {days} days (due {})", uk_date(due.due_on)),
+            ),
+            0 => (LineKind::Text, format!("due today ({})", uk_date(due.due_on))),
+            _ => (
+                LineKind::Text,
+                format!("due {} (in {} days)", uk_date(due.due_on), -days),
+            ),
         };
-        doc.wrapped(kind, &format!("{:<22} {when}", r.kind.label()), 2);
+        doc.wrapped(kind, &format!("{:<22} {when}", due.kind.label()), 2);
+        doc.wrapped(
+            LineKind::Muted,
+            &format!("why then: {}", due.basis.words(due.kind, &layout.intervals)),
+            6,
+        );
     }
-    for review in record
-        .reviews
-        .iter()
-        .filter(|r| r.record.completion.is_some())
-    {
+    if owed.is_empty() {
+        doc.push(LineKind::Muted, "  No reviews owed.");
+    }
+    for review in &record.reviews {
         let r = &review.record;
-        let done = r.completion.as_ref().expect("filtered to completed");
+        let Some(done) = r.completion.as_ref() else {
+            continue;
+        };
         doc.wrapped(
             LineKind::Muted,
             &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)),
@@ -261,6 +320,31 @@ fn reviews(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
             doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
         }
     }
+}
+
+/// TOPs: the trend of use and wellbeing as small charts, then each TOP by date.
+fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
+    doc.heading("Outcomes (TOP)");
+    if record.tops.is_empty() {
+        doc.push(LineKind::Muted, "  No TOP recorded yet; t records one.");
+        return;
+    }
+    let tops: Vec<Top> = record.tops.iter().map(|t| t.record.clone()).collect();
+    doc.wrapped(
+        LineKind::Muted,
+        &super::trends::top_trend_caption(&tops, ascii),
+        2,
+    );
+    for line in super::trends::top_trend_lines(&tops, ascii) {
+        doc.push(LineKind::Text, format!("  {}", line.text()));
+    }
+    let dates: Vec<String> = record
+        .tops
+        .iter()
+        .rev()
+        .map(|t| format!("{} {}", uk_date(t.record.completed_on), t.record.stage.code()))
+        .collect();
+    doc.wrapped(LineKind::Muted, &format!("Newest first: {}", dates.join(", ")), 2);
 }
 
 fn plan(doc: &mut Doc, record: &ClientRecord) {

@@ -65,9 +65,12 @@ fn chart(answers: &[Option<Answer>], max: f64, ascii: bool) -> String {
 
 /// First and last answered values in words: `28 → 2 days`, `12 of 20`, or `declined`.
 fn summary(answers: &[Option<Answer>], measure: Measure, ascii: bool) -> String {
-    let values: Vec<f64> = answers.iter().filter_map(|a| a.and_then(Answer::value)).collect();
+    let values: Vec<f64> = answers
+        .iter()
+        .filter_map(|a| a.and_then(Answer::value))
+        .collect();
     let (Some(first), Some(last)) = (values.first(), values.last()) else {
-        return if answers.iter().any(|a| *a == Some(Answer::Declined)) {
+        return if answers.contains(&Some(Answer::Declined)) {
             "declined".into()
         } else {
             "not answered".into()
@@ -103,8 +106,11 @@ pub fn top_trend_lines(tops: &[Top], ascii: bool) -> Vec<TrendLine> {
         return Vec::new();
     }
     let used = |item: TopItem| {
-        tops.iter()
-            .any(|t| t.answer(item).and_then(Answer::value).is_some_and(|v| v > 0.0))
+        tops.iter().any(|t| {
+            t.answer(item)
+                .and_then(Answer::value)
+                .is_some_and(|v| v > 0.0)
+        })
     };
     let substances = SUBSTANCE_ITEMS
         .iter()
@@ -255,7 +261,10 @@ mod tests {
             .map(|day| top(day, &[(TopItem::AlcoholDays, v(f64::from(day)))]))
             .collect();
         let lines = top_trend_lines(&tops, true);
-        assert_eq!(lines[0].text(), "Alcohol         :----====+++  4 -> 15 days");
+        assert_eq!(
+            lines[0].text(),
+            "Alcohol         :----====+++  4 -> 15 days"
+        );
         assert_eq!(
             top_trend_caption(&tops, true),
             "the latest 12 of 15 TOPs, oldest -> newest: days used in the past 28; \

@@ -282,16 +282,16 @@ fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
     let mut why = Vec::new();
     let mut cause = Vec::new();
     let review_window = intervals.care_plan.before(facts.today);
-    if !facts.last_care_plan_review.is_some_and(|d| d > review_window) {
+    if facts.last_care_plan_review.is_none_or(|d| d < review_window) {
         why.push(format!("no care-plan review in {}", intervals.care_plan));
         cause.push(format!(
             "review {}",
             facts.last_care_plan_review.map_or("never".into(), |d| d.to_string())
         ));
     }
-    if !facts
+    if facts
         .last_goal_progress
-        .is_some_and(|d| d > NO_PROGRESS_FOR.before(facts.today))
+        .is_none_or(|d| d < NO_PROGRESS_FOR.before(facts.today))
     {
         why.push(format!("no goal progress recorded in {NO_PROGRESS_FOR}"));
         cause.push(format!(
@@ -343,7 +343,7 @@ fn recovery(facts: &AlertFacts) -> Option<String> {
     let last_two = facts.tops.get(..2)?;
     last_two
         .iter()
-        .all(|t| t.opiate_days == Some(0.0))
+        .all(|t| t.opiate_days == Some(0.0) && t.completed_on >= since)
         .then(|| {
             format!(
                 "Medication-assisted recovery: on OST {} and no illicit opiate use at the last two TOPs ({} and {})",
@@ -420,7 +420,7 @@ fn bbv_test(facts: &AlertFacts) -> Option<Alert> {
         return None;
     }
     let last = facts.hep_c_tested_on.max(facts.hiv_tested_on);
-    if last.is_some_and(|d| d > BBV_RETEST_AFTER.before(facts.today)) {
+    if last.is_some_and(|d| d >= BBV_RETEST_AFTER.before(facts.today)) {
         return None;
     }
     Some(Alert {

@@ -81,6 +81,9 @@ pub fn answer_hint(measure: Measure) -> &'static str {
     }
 }
 
+/// Why a required TOP answer left blank was refused.
+pub const REQUIRED_ANSWER: &str = "required: an answer, or d for declined";
+
 /// Why a TOP answer was refused: what the field takes.
 fn answer_expected(measure: Measure) -> &'static str {
     match measure {
@@ -334,7 +337,10 @@ impl Field {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return if self.spec.required {
-                Err("required".into())
+                Err(match self.spec.kind {
+                    Kind::Answer { .. } => REQUIRED_ANSWER.into(),
+                    _ => "required".into(),
+                })
             } else {
                 Ok(())
             };

@@ -464,7 +464,7 @@ fn client_form_suggests_a_reference_and_checks_the_nhs_number_and_birth_date() {
 
 #[test]
 fn review_form_refuses_a_future_date() {
-    let mut form = review_form("c".into(), now());
+    let mut form = review_form("c".into(), now(), ReviewKind::CarePlan);
     form.focus_key("done");
     for _ in 0..10 {
         press(&mut form, KeyCode::Backspace);
@@ -626,7 +626,13 @@ fn amounts_take_tenths_and_yes_no_takes_y_and_n() {
     assert_eq!(answer_of("amount", "1.5"), (Some(Answer::Value(1.5)), None));
     assert_eq!(answer_of("amount", "12"), (Some(Answer::Value(12.0)), None));
     assert_eq!(answer_of("scale", "20"), (Some(Answer::Value(20.0)), None));
-    for (text, value) in [("y", 1.0), ("Yes", 1.0), ("n", 0.0), ("NO", 0.0), ("1", 1.0)] {
+    for (text, value) in [
+        ("y", 1.0),
+        ("Yes", 1.0),
+        ("n", 0.0),
+        ("NO", 0.0),
+        ("1", 1.0),
+    ] {
         assert_eq!(answer_of("yn", text), (Some(Answer::Value(value)), None));
     }
     assert_eq!(answer_of("yn", "d"), (Some(Answer::Declined), None));
@@ -669,7 +675,10 @@ fn top_form_starts_today_at_the_given_stage_with_every_item() {
     assert_eq!(form.date("on"), Some(now().today));
     assert_eq!(form.text("stage"), "review");
     assert_eq!(form.focused().spec.key, "alcohol_days");
-    let items: Vec<&str> = form.fields[3..].iter().map(|f| f.spec.key.as_str()).collect();
+    let items: Vec<&str> = form.fields[3..]
+        .iter()
+        .map(|f| f.spec.key.as_str())
+        .collect();
     let codes: Vec<&str> = TopItem::ALL.iter().map(|i| i.code()).collect();
     assert_eq!(items, codes, "every item, in the paper form's order");
     for field in &form.fields {
@@ -690,7 +699,11 @@ fn build_top_keeps_declined_apart_from_zero() {
         (TopItem::SharedNeedles, "y"),
         (TopItem::QualityOfLife, "D"),
     ]);
-    assert!(form.validate(), "{:?}", form.fields.iter().find(|f| f.error.is_some()));
+    assert!(
+        form.validate(),
+        "{:?}",
+        form.fields.iter().find(|f| f.error.is_some())
+    );
     let top = super::top::build_top(&form, 7, 3).unwrap();
     assert_eq!((top.client_id, top.worker_id), (7, 3));
     assert_eq!(top.completed_on, now().today);
@@ -698,11 +711,18 @@ fn build_top_keeps_declined_apart_from_zero() {
     assert_eq!(top.answer(TopItem::CrackDays), Some(Answer::Declined));
     assert_eq!(top.answer(TopItem::QualityOfLife), Some(Answer::Declined));
     assert_eq!(top.answer(TopItem::CocaineDays), Some(Answer::Value(0.0)));
-    assert_ne!(top.answer(TopItem::CrackDays), top.answer(TopItem::CocaineDays));
+    assert_ne!(
+        top.answer(TopItem::CrackDays),
+        top.answer(TopItem::CocaineDays)
+    );
     assert_eq!(top.answer(TopItem::OpiatesGrams), Some(Answer::Value(0.5)));
     assert_eq!(top.answer(TopItem::SharedNeedles), Some(Answer::Value(1.0)));
     assert_eq!(top.answer(TopItem::CocaineGrams), None, "not asked");
-    assert_eq!(top.answer(TopItem::CrackGrams), None, "days declined, amount left blank");
+    assert_eq!(
+        top.answer(TopItem::CrackGrams),
+        None,
+        "days declined, amount left blank"
+    );
     assert_eq!(top.opiate_days(), Some(20.0));
     assert_eq!(top.answers.len(), TopItem::ALL.len() - 6);
 }
@@ -730,7 +750,10 @@ fn build_top_needs_an_amount_for_days_of_use() {
         )]
     );
     let form = filled_top(&[(TopItem::AlcoholDays, "12"), (TopItem::AlcoholUnits, "d")]);
-    assert!(super::top::build_top(&form, 1, 1).is_ok(), "declined will do");
+    assert!(
+        super::top::build_top(&form, 1, 1).is_ok(),
+        "declined will do"
+    );
 }
 
 #[test]
@@ -740,7 +763,7 @@ fn a_required_item_left_blank_is_refused() {
     assert_eq!(form.focused().spec.key, "assault");
     assert_eq!(
         form.field("assault").unwrap().error.as_deref(),
-        Some("required")
+        Some("required: an answer, or d for declined")
     );
     assert_eq!(form.error_count(), 1);
     assert_eq!(
@@ -791,5 +814,9 @@ fn a_declined_answer_survives_the_draft() {
     assert_eq!(fresh.answer("opiates_days"), Some(Answer::Declined));
     assert_eq!(fresh.answer("opiates_grams"), Some(Answer::Value(1.5)));
     assert_eq!(fresh.answer("crack_days"), None);
-    assert_eq!(fresh.text("stage"), "review", "the draft's stage comes back");
+    assert_eq!(
+        fresh.text("stage"),
+        "review",
+        "the draft's stage comes back"
+    );
 }

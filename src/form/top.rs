@@ -3,9 +3,9 @@
 
 use super::dates::{parse_date, show_date};
 use super::forms::Errors;
-use super::{Form, Kind, Now, Opt, Spec, parse_answer};
-use crate::domain::top::{Answer, Measure, Top, TopItem, TopStage};
+use super::{Form, Kind, Now, Opt, REQUIRED_ANSWER, Spec, parse_answer};
 use crate::domain::Name;
+use crate::domain::top::{Answer, Measure, Top, TopItem, TopStage};
 use std::collections::BTreeMap;
 
 /// The label a form shows for an item: short enough for the label column of an 80-column
@@ -139,12 +139,12 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
         };
         let days = item.days_item().map(|d| form.answer(d.code()));
         match (answer, days) {
-            (None, None) => errors.push(err(key, "required: an answer, or d for declined")),
+            (None, None) => errors.push(err(key, REQUIRED_ANSWER)),
             (None, Some(Some(Answer::Value(d)))) if d > 0.0 => errors.push(err(
                 key,
                 "required when the days used are above 0, or d for declined",
             )),
-            (Some(_), Some(Some(Answer::Value(d)))) if d == 0.0 => {
+            (Some(_), Some(Some(Answer::Value(0.0)))) => {
                 errors.push(err(key, "leave blank when the days used are 0"))
             }
             (Some(answer), _) => {

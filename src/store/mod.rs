@@ -10,6 +10,7 @@ pub mod migrate;
 mod open;
 mod prescriptions;
 mod readiness;
+mod reports;
 mod reviews;
 mod sessions;
 mod sql;

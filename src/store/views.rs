@@ -133,6 +133,8 @@ pub struct ClientRecord {
     /// TOPs, oldest first (the order of a trend).
     pub tops: Vec<Stored<Top>>,
     pub acks: Vec<Stored<AlertAck>>,
+    /// The reviews owed and the alerts, by the rules.
+    pub status: CaseloadRow,
 }
 
 /// Whether the last three appointments of the client `client` (an SQL expression) were all
@@ -377,8 +379,8 @@ impl Store {
         Ok(plan)
     }
 
-    /// The whole record of one client.
-    pub fn client_record(&self, client_id: i64) -> Result<ClientRecord> {
+    /// The whole record of one client, with the reviews owed and alerts under `intervals`.
+    pub fn client_record(&self, client_id: i64, intervals: &ReviewIntervals) -> Result<ClientRecord> {
         let client: Stored<Client> = self.get(client_id)?;
         let key_worker = self
             .get::<Worker>(client.record.key_worker_id)?
@@ -423,6 +425,7 @@ impl Store {
                 "WHERE t.client_id = ?1 ORDER BY t.acknowledged_on DESC, t.id DESC",
                 client_id,
             )?,
+            status: self.client_status(client_id, intervals)?,
             client,
         })
     }
