@@ -81,27 +81,30 @@ fn main() {
         .unwrap()
         .unwrap();
     let until = today() + Duration::days(28);
+    let intervals = keywork::domain::ReviewIntervals::default();
     report(
         "my caseload query (50 clients)",
-        time(50, || store.caseload(Scope::Worker(worker.id)).unwrap()),
+        time(50, || store.caseload(Scope::Worker(worker.id), &intervals).unwrap()),
     );
     report(
         "team caseload query (8,000+ active clients)",
-        time(10, || store.caseload(Scope::Team).unwrap()),
+        time(10, || store.caseload(Scope::Team, &intervals).unwrap()),
     );
     report(
         "my next reviews query",
         time(50, || {
-            store.reviews_due(Scope::Worker(worker.id), until).unwrap()
+            store
+                .reviews_due(Scope::Worker(worker.id), &intervals, until)
+                .unwrap()
         }),
     );
     report(
         "team next reviews query",
-        time(10, || store.reviews_due(Scope::Team, until).unwrap()),
+        time(10, || store.reviews_due(Scope::Team, &intervals, until).unwrap()),
     );
     report(
         "one client's whole record",
-        time(50, || store.client_record(5).unwrap()),
+        time(50, || store.client_record(5, &intervals).unwrap()),
     );
 
     let identity = |worker| Identity {

@@ -970,6 +970,9 @@ fn schema_check_lists_hold_exactly_the_rust_codes() {
         "record_type",
         codes(RecordType::ALL, RecordType::code),
     );
+    expect("tops", "stage", codes(TopStage::ALL, TopStage::code));
+    expect("top_answers", "item", codes(TopItem::ALL, TopItem::code));
+    expect("alert_acks", "alert", codes(&AlertKind::ALL, AlertKind::code));
 }
 
 #[test]

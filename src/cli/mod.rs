@@ -1,6 +1,7 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
 mod record;
+mod report;
 
 use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Add someone to the team list (team set-up).
     #[command(subcommand)]
     Worker(record::WorkerCommand),
+    /// Reports to standard output (text, JSON or CSV): reviews due, open alerts, team caseloads.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +195,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Worker(record::WorkerCommand::Add(args))) => record::add_worker(
             &mut Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?,
             &args,
+        ),
+        Some(Command::Report(command)) => report::run(
+            &Store::open(&db_path(cli.global.db)?, Access::Read, clock, actor)?,
+            &settings(&cli.look)?,
+            &command,
         ),
         Some(Command::Check) => check(&Store::open(
             &db_path(cli.global.db)?,

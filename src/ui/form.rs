@@ -199,8 +199,24 @@ fn draw_field(
                     );
                 }
                 _ => {
+                    // An answer field leaves room for what it accepts ("days 0-28, d declined").
+                    let (input, hint) = match field.spec.kind.hint() {
+                        Some(hint) if value.width > 12 => {
+                            let [input, hint_area] = ratatui::layout::Layout::horizontal([
+                                ratatui::layout::Constraint::Length(8),
+                                ratatui::layout::Constraint::Fill(1),
+                            ])
+                            .spacing(2)
+                            .areas(value);
+                            (input, Some((hint, hint_area)))
+                        }
+                        _ => (value, None),
+                    };
                     if let Some(area) = field.text_area() {
-                        frame.render_widget(area, value);
+                        frame.render_widget(area, input);
+                    }
+                    if let Some((hint, area)) = hint {
+                        frame.render_widget(Paragraph::new(Span::styled(hint, t.muted)), area);
                     }
                 }
             }
