@@ -357,3 +357,309 @@ fn the_first_worker_sets_up_the_team_and_then_only_a_team_lead_adds_people() {
     assert_refused(&out, "only a team lead can add workers");
     assert_eq!(std::fs::read(&demo).unwrap(), before);
 }
+
+// `keywork report`: reviews, alerts and caseloads on a generated service. The demo data changes
+// as the demo grows, so these check the shape of each report and that its parts agree, not counts.
+
+const REVIEW_KEYS: [&str; 10] = [
+    "reference",
+    "known_as",
+    "key_worker",
+    "review",
+    "review_label",
+    "due_on",
+    "days_over",
+    "overdue",
+    "acknowledged",
+    "basis",
+];
+
+/// A default-sized demo service (40 clients, a few of each alert) in `dir`.
+fn demo_service(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    let out = keywork(&["generate", "--db", db.to_str().unwrap()]);
+    assert!(out.status.success(), "generate failed: {}", stderr(&out));
+    db
+}
+
+/// `keywork report ARGS --db DB` with the default settings (the config file named does not exist).
+fn report(db: &Path, args: &[&str]) -> Output {
+    let config = db.with_file_name("no-config.toml");
+    Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", TODAY, "report"])
+        .args(args)
+        .args(["--db", db.to_str().unwrap()])
+        .env_remove("KEYWORK_DB")
+        .env("KEYWORK_CONFIG", config)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The report's standard output; it must succeed and say nothing on standard error.
+fn report_text(db: &Path, args: &[&str]) -> String {
+    let out = report(db, args);
+    assert!(out.status.success(), "report {args:?} failed: {}", stderr(&out));
+    assert!(out.stderr.is_empty(), "nothing on stderr: {}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains(|c: char| c.is_control() && c != '\n'),
+        "no control characters: {text:?}"
+    );
+    text
+}
+
+fn report_json(db: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&report_text(db, &args)).unwrap();
+    json.as_array().expect("an array").clone()
+}
+
+fn uk_date(iso: &str) -> String {
+    let date = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").unwrap();
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// The numbers in a summary line, in order: "12 reviews: 5 overdue, 7 due within 28 days".
+fn numbers(line: &str) -> Vec<usize> {
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn reviews_report_text_has_a_header_the_rows_and_a_summary_that_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let text = report_text(&db, &["reviews", "--team"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("The whole team: reviews overdue or due by 21/12/2026"), "{text}");
+    let header = lines[2];
+    for column in ["Reference", "Client", "Key worker", "Review", "Due", "Days over", "Acknowledged", "Basis"] {
+        assert!(header.contains(column), "{column} in {header:?}");
+    }
+    assert!(lines.iter().all(|l| l.trim_end() == *l), "no trailing spaces");
+
+    let json = report_json(&db, &["reviews", "--team"]);
+    let overdue = json.iter().filter(|r| r["days_over"].as_i64().unwrap() > 0).count();
+    let summary = *lines.last().unwrap();
+    assert!(summary.contains(" reviews: ") && summary.ends_with("due within 28 days"), "{summary}");
+    let counts = numbers(summary);
+    assert_eq!(counts[0], json.len(), "{summary}");
+    assert_eq!(counts[1], overdue, "{summary}");
+    assert_eq!(*counts.last().unwrap(), 28);
+    assert!(overdue > 0, "the demo has overdue reviews");
+    assert_eq!(lines.len(), 3 + json.len() + 2, "title, blank, header, one line a review, blank, summary");
+
+    // The most overdue comes first, with its UK date and days over.
+    let first = &json[0];
+    let row = lines[3];
+    assert!(row.starts_with(first["reference"].as_str().unwrap()), "{row}");
+    assert!(row.contains(&uk_date(first["due_on"].as_str().unwrap())), "{row}");
+    assert!(row.contains(&format!(" {} ", first["days_over"])), "{row}");
+    assert!(first["days_over"].as_i64().unwrap() > 0);
+}
+
+#[test]
+fn reviews_report_json_has_stable_keys_and_consistent_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let json = report_json(&db, &["reviews", "--team", "--within", "28"]);
+    assert!(!json.is_empty());
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let mut previous = chrono::NaiveDate::MIN;
+    for row in &json {
+        let keys: std::collections::BTreeSet<&str> =
+            row.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, REVIEW_KEYS.into_iter().collect(), "{row}");
+        let due = chrono::NaiveDate::parse_from_str(row["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let days_over = row["days_over"].as_i64().unwrap();
+        assert_eq!(days_over, (today - due).num_days(), "{row}");
+        assert!(days_over >= -28, "within the window: {row}");
+        assert_eq!(row["overdue"].as_bool().unwrap(), days_over > 0, "{row}");
+        assert!(!row["acknowledged"].as_bool().unwrap() || days_over > 0, "{row}");
+        assert!(
+            ["care_plan", "prescribing", "outcomes", "risk"].contains(&row["review"].as_str().unwrap()),
+            "{row}"
+        );
+        assert!(!row["basis"].as_str().unwrap().is_empty());
+        assert!(due >= previous, "most overdue first");
+        previous = due;
+    }
+
+    // Another worker's caseload holds only their clients.
+    let alex = report_json(&db, &["reviews", "--worker", "alex.demo"]);
+    assert!(!alex.is_empty());
+    assert!(alex.iter().all(|r| r["key_worker"] == "Alex Morgan"), "{alex:?}");
+    assert!(alex.len() < json.len());
+}
+
+#[test]
+fn reviews_report_csv_has_a_header_and_a_row_per_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let text = report_text(&db, &["reviews", "--team", "--format", "csv"]);
+    assert_eq!(text.lines().next().unwrap(), REVIEW_KEYS.join(","));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), report_json(&db, &["reviews", "--team"]).len());
+    assert!(records.iter().all(|r| r.len() == REVIEW_KEYS.len()));
+    assert!(records.iter().any(|r| r[7] == *"true"), "an overdue row");
+}
+
+#[test]
+fn reviews_within_zero_days_lists_only_what_is_overdue_or_due_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let now = report_json(&db, &["reviews", "--team", "--within", "0"]);
+    assert!(now.iter().all(|r| r["days_over"].as_i64().unwrap() >= 0), "{now:?}");
+    let month = report_json(&db, &["reviews", "--team", "--within", "28"]);
+    let not_yet = month.iter().filter(|r| r["days_over"].as_i64().unwrap() < 0).count();
+    assert_eq!(now.len() + not_yet, month.len());
+    let summary = report_text(&db, &["reviews", "--team", "--within", "0"]);
+    assert!(summary.trim_end().ends_with(" due today"), "{summary}");
+}
+
+#[test]
+fn reviews_report_for_someone_not_on_the_team_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let out = report(&db, &["reviews", "--worker", "nobody"]);
+    assert_refused(&out, "--worker: nobody is not on the team list");
+    assert!(out.stdout.is_empty());
+    // This test's own login is not on the demo team, so it has no caseload of its own.
+    let out = report(&db, &["alerts"]);
+    assert_refused(&out, "is not on the team list");
+    assert!(stderr(&out).contains("--team"), "says what to do instead");
+    let out = report(&db, &["reviews", "--worker", "alex.demo", "--team"]);
+    assert_eq!(out.status.code(), Some(2), "conflicting scopes: {}", stderr(&out));
+}
+
+#[test]
+fn alerts_report_lists_open_alerts_with_reasons_and_recovery_separately() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let json = report_json(&db, &["alerts", "--team"]);
+    let (alerts, recovery): (Vec<_>, Vec<_>) = json.iter().partition(|r| r["kind"] == "alert");
+    assert!(!alerts.is_empty(), "the demo has open alerts");
+    for row in &json {
+        let keys: std::collections::BTreeSet<&str> =
+            row.as_object().unwrap().keys().map(String::as_str).collect();
+        let expected = ["reference", "known_as", "key_worker", "kind", "code", "label", "reason"];
+        assert_eq!(keys, expected.into_iter().collect(), "{row}");
+        assert!(!row["reason"].as_str().unwrap().is_empty(), "{row}");
+    }
+    assert!(alerts.iter().all(|a| a["code"].is_string()));
+    assert!(recovery.iter().all(|r| r["kind"] == "medication_assisted_recovery" && r["code"].is_null()));
+
+    let text = report_text(&db, &["alerts", "--team"]);
+    let first = alerts[0];
+    assert!(
+        text.lines().any(|l| l.starts_with(first["reference"].as_str().unwrap())
+            && l.contains(first["label"].as_str().unwrap())
+            && l.contains(first["code"].as_str().unwrap())
+            && l.ends_with(first["reason"].as_str().unwrap())),
+        "{first} in {text}"
+    );
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" open alert"))
+        .expect("a summary line");
+    assert_eq!(numbers(summary)[0], alerts.len(), "{summary}");
+    assert!(text.contains("\nMedication-assisted recovery\n"), "{text}");
+    for row in &recovery {
+        assert!(text.contains(row["reason"].as_str().unwrap()), "{row}");
+    }
+    let csv = report_text(&db, &["alerts", "--team", "--format", "csv"]);
+    assert_eq!(csv.lines().next().unwrap(), "reference,known_as,key_worker,kind,code,label,reason");
+    assert_eq!(csv.lines().count(), json.len() + 1);
+}
+
+#[test]
+fn caseload_report_has_a_line_per_worker_whose_counts_agree_with_the_other_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let workers = report_json(&db, &["caseload"]);
+    assert!(!workers.is_empty());
+    let text = report_text(&db, &["caseload"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[2].starts_with("Worker") && lines[2].contains("Overdue reviews"), "{text}");
+    assert_eq!(lines.len(), 3 + workers.len() + 2, "one line a worker: {text}");
+    let count = |w: &serde_json::Value, key: &str| w[key].as_u64().unwrap() as usize;
+    let keys = ["active_clients", "overdue_reviews", "open_alerts", "sessions_28_days", "dnas_28_days"];
+    for worker in &workers {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(worker["worker"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("{worker} in {text}"));
+        let shown: Vec<usize> = line.split_whitespace().rev().take(5).map(|n| n.parse().unwrap()).collect();
+        let expected: Vec<usize> = keys.iter().rev().map(|k| count(worker, k)).collect();
+        assert_eq!(shown, expected, "{line}");
+    }
+    let total = |key: &str| workers.iter().map(|w| count(w, key)).sum::<usize>();
+
+    let overdue = report_json(&db, &["reviews", "--team", "--within", "0"])
+        .iter()
+        .filter(|r| r["overdue"] == true && r["acknowledged"] == false)
+        .count();
+    assert_eq!(total("overdue_reviews"), overdue);
+    let alerts = report_json(&db, &["alerts", "--team"]);
+    assert_eq!(total("open_alerts"), alerts.iter().filter(|a| a["kind"] == "alert").count());
+    let export: serde_json::Value = serde_json::from_slice(&export(&db)).unwrap();
+    let active = export["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "active")
+        .count();
+    assert_eq!(total("active_clients"), active);
+    assert!(total("sessions_28_days") > 0, "the demo has recent sessions");
+    assert_eq!(
+        numbers(lines.last().unwrap())[..4],
+        [workers.len(), active, overdue, total("open_alerts")],
+        "{text}"
+    );
+    let csv = report_text(&db, &["caseload", "--format", "csv"]);
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "worker,login,role,active_clients,overdue_reviews,open_alerts,sessions_28_days,dnas_28_days"
+    );
+}
+
+#[test]
+fn reports_clean_stored_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    let first = report_json(&db, &["reviews", "--team"])[0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE clients SET preferred_name = ?1 WHERE reference = ?2",
+            ["Jo\u{1b}[2J\u{202e}", first.as_str()],
+        )
+        .unwrap();
+    }
+    for format in ["text", "json", "csv"] {
+        let text = report_text(&db, &["reviews", "--team", "--format", format]);
+        assert!(text.contains("Jo^[[2J<?>"), "{format}: {text}");
+        assert!(!text.contains('\u{202e}'), "{format}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_read_a_read_only_database_and_leave_it_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path());
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["reviews", "--team"][..], &["alerts", "--team"], &["caseload"]] {
+        report_text(&db, args);
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -14,7 +14,7 @@ use keywork::demo::{self, Plan};
 use keywork::domain::{
     Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
     ReadinessNote, Review, ReviewCompletion, ReviewKind, RiskFlags, Role, Score, ServiceRef, Session,
-    SessionKind, Stage, Substance, Top, TopStage, Worker,
+    SessionKind, Stage, Substance, Top, TopItem, TopStage, Worker, Answer,
 };
 use keywork::store::{Access, CaseloadRow, Scope, Store};
 use ratatui::Terminal;
@@ -1263,4 +1263,105 @@ fn saving_a_draft_is_not_a_record_change_but_saving_a_record_is() {
     );
     act(&mut app, &mut demo.store, &[Action::Save]);
     assert_eq!(demo.store.record_changes().expect("counter"), before + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+// ---------------------------------------------------------------------------------------------
+
+/// One client with several alerts at once: released from prison five days ago with no naloxone,
+/// three appointments missed, and the care plan never reviewed since starting in 2025; the start
+/// TOP and the other reviews are done so only those alerts show.
+fn alerted() -> (TempDir, Store, Identity) {
+    let (dir, mut store) = empty_store("alerted.db");
+    store
+        .write(|w| {
+            let worker_id = w.insert(&Worker {
+                login: Login::new("sam.okoro").expect("valid login"),
+                display_name: name("Sam Okoro"),
+                role: Role::KeyWorker,
+            })?;
+            let mut c = client(worker_id, 7, "Robin", None, date(2025, 11, 3));
+            c.risk = RiskFlags {
+                overdose_risk: true,
+                naloxone_held: false,
+                prison_release_on: Some(date(2026, 11, 18)),
+                ..RiskFlags::default()
+            };
+            let client_id = w.insert(&c)?;
+            for kind in [ReviewKind::Prescribing, ReviewKind::Risk] {
+                w.insert(&Review {
+                    client_id,
+                    kind,
+                    due_on: date(2026, 11, 19),
+                    completion: Some(ReviewCompletion {
+                        completed_on: date(2026, 11, 19),
+                        completed_by: worker_id,
+                        outcome: NoteText::empty(),
+                    }),
+                })?;
+            }
+            w.insert(&Top {
+                client_id,
+                worker_id,
+                completed_on: date(2026, 11, 3),
+                stage: TopStage::Review,
+                other_substance: None,
+                answers: [
+                    (TopItem::OpiatesDays, Answer::Value(0.0)),
+                    (TopItem::QualityOfLife, Answer::Value(11.0)),
+                ]
+                .into_iter()
+                .collect(),
+            })?;
+            for day in [2, 9, 16] {
+                w.insert(&Session {
+                    client_id,
+                    worker_id,
+                    started_at: at(2026, 11, day, 10, 0),
+                    duration: keywork::domain::Minutes::new(0).expect("valid minutes"),
+                    kind: SessionKind::KeyWork,
+                    attendance: Attendance::DidNotAttend,
+                    note: NoteText::empty(),
+                    interventions: BTreeSet::new(),
+                    next_appointment: None,
+                })?;
+            }
+            Ok(())
+        })
+        .expect("insert alerted client");
+    let login = Login::new("sam.okoro").expect("valid login");
+    let identity = Identity {
+        login: "sam.okoro".into(),
+        worker: store.worker_by_login(&login).expect("look up worker"),
+        demo_persona: false,
+    };
+    (dir, store, identity)
+}
+
+#[test]
+fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record() {
+    let (_dir, mut store, identity) = alerted();
+    for size in SIZES {
+        let mut app = new_app(&store, ThemeName::Default, identity.clone(), size);
+        let row = &app.caseload[0];
+        assert_eq!(keywork::app::help::flags(row), "ODNP");
+        let main = render(&app, size);
+        insta::assert_snapshot!(format!("alerted_main_{}", size_name(size)), main.backend());
+        let text = screen_text(main.backend().buffer());
+        assert!(text.contains("ODNP"), "flags in the caseload:\n{text}");
+
+        act(&mut app, &mut store, &[Action::Open]);
+        let record = render(&app, size);
+        insta::assert_snapshot!(format!("alerted_record_{}", size_name(size)), record.backend());
+        let text = screen_text(record.backend().buffer());
+        for reason in [
+            "! Released from prison: Released from prison on 18/11/2026 (5 days ago)",
+            "! Three DNAs in a row",
+            "! Naloxone needed: No naloxone kit held",
+            "! Care-plan review overdue",
+        ] {
+            assert!(text.contains(reason), "{reason:?} in the record:\n{text}");
+        }
+    }
 }

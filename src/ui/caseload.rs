@@ -71,8 +71,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let extra = format!("{} {whose}, by {}", app.caseload.len(), app.sort.label());
     let legend: String = {
         let wide = area.width >= 100;
+        // Only the letters on screen now: ten meanings do not fit one border line.
+        let shown: String = app.caseload.iter().map(flags).collect();
         let parts: Vec<String> = FLAG_LEGEND
             .iter()
+            .filter(|(letter, ..)| shown.contains(*letter))
             .map(|(letter, long, short)| format!("{letter} {}", if wide { long } else { short }))
             .collect();
         let separator = match (wide, paint.glyphs.ascii) {
