@@ -398,7 +398,11 @@ fn report(db: &Path, args: &[&str]) -> Output {
 /// The report's standard output; it must succeed and say nothing on standard error.
 fn report_text(db: &Path, args: &[&str]) -> String {
     let out = report(db, args);
-    assert!(out.status.success(), "report {args:?} failed: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "report {args:?} failed: {}",
+        stderr(&out)
+    );
     assert!(out.stderr.is_empty(), "nothing on stderr: {}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -434,29 +438,60 @@ fn reviews_report_text_has_a_header_the_rows_and_a_summary_that_counts_them() {
     let db = demo_service(dir.path());
     let text = report_text(&db, &["reviews", "--team"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("The whole team: reviews overdue or due by 21/12/2026"), "{text}");
+    assert!(
+        lines[0].starts_with("The whole team: reviews overdue or due by 21/12/2026"),
+        "{text}"
+    );
     let header = lines[2];
-    for column in ["Reference", "Client", "Key worker", "Review", "Due", "Days over", "Acknowledged", "Basis"] {
+    for column in [
+        "Reference",
+        "Client",
+        "Key worker",
+        "Review",
+        "Due",
+        "Days over",
+        "Acknowledged",
+        "Basis",
+    ] {
         assert!(header.contains(column), "{column} in {header:?}");
     }
-    assert!(lines.iter().all(|l| l.trim_end() == *l), "no trailing spaces");
+    assert!(
+        lines.iter().all(|l| l.trim_end() == *l),
+        "no trailing spaces"
+    );
 
     let json = report_json(&db, &["reviews", "--team"]);
-    let overdue = json.iter().filter(|r| r["days_over"].as_i64().unwrap() > 0).count();
+    let overdue = json
+        .iter()
+        .filter(|r| r["days_over"].as_i64().unwrap() > 0)
+        .count();
     let summary = *lines.last().unwrap();
-    assert!(summary.contains(" reviews: ") && summary.ends_with("due within 28 days"), "{summary}");
+    assert!(
+        summary.contains(" reviews: ") && summary.ends_with("due within 28 days"),
+        "{summary}"
+    );
     let counts = numbers(summary);
     assert_eq!(counts[0], json.len(), "{summary}");
     assert_eq!(counts[1], overdue, "{summary}");
     assert_eq!(*counts.last().unwrap(), 28);
     assert!(overdue > 0, "the demo has overdue reviews");
-    assert_eq!(lines.len(), 3 + json.len() + 2, "title, blank, header, one line a review, blank, summary");
+    assert_eq!(
+        lines.len(),
+        3 + json.len() + 2,
+        "title, blank, header, one line a review, blank, summary"
+    );
 
     // The most overdue comes first, with its UK date and days over.
     let first = &json[0];
     let row = lines[3];
-    assert!(row.starts_with(first["reference"].as_str().unwrap()), "{row}");
-    assert!(row.contains(&uk_date(first["due_on"].as_str().unwrap())), "{row}");
+    assert!(
+        row.starts_with(first["reference"].as_str().unwrap()),
+        "{row}"
+    );
+    assert!(
+        row.contains(&uk_date(first["due_on"].as_str().unwrap())),
+        "{row}"
+    );
     assert!(row.contains(&format!(" {} ", first["days_over"])), "{row}");
     assert!(first["days_over"].as_i64().unwrap() > 0);
 }
@@ -470,17 +505,26 @@ fn reviews_report_json_has_stable_keys_and_consistent_values() {
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let mut previous = chrono::NaiveDate::MIN;
     for row in &json {
-        let keys: std::collections::BTreeSet<&str> =
-            row.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: std::collections::BTreeSet<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, REVIEW_KEYS.into_iter().collect(), "{row}");
-        let due = chrono::NaiveDate::parse_from_str(row["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let due =
+            chrono::NaiveDate::parse_from_str(row["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
         let days_over = row["days_over"].as_i64().unwrap();
         assert_eq!(days_over, (today - due).num_days(), "{row}");
         assert!(days_over >= -28, "within the window: {row}");
         assert_eq!(row["overdue"].as_bool().unwrap(), days_over > 0, "{row}");
-        assert!(!row["acknowledged"].as_bool().unwrap() || days_over > 0, "{row}");
         assert!(
-            ["care_plan", "prescribing", "outcomes", "risk"].contains(&row["review"].as_str().unwrap()),
+            !row["acknowledged"].as_bool().unwrap() || days_over > 0,
+            "{row}"
+        );
+        assert!(
+            ["care_plan", "prescribing", "outcomes", "risk"]
+                .contains(&row["review"].as_str().unwrap()),
             "{row}"
         );
         assert!(!row["basis"].as_str().unwrap().is_empty());
@@ -491,7 +535,10 @@ fn reviews_report_json_has_stable_keys_and_consistent_values() {
     // Another worker's caseload holds only their clients.
     let alex = report_json(&db, &["reviews", "--worker", "alex.demo"]);
     assert!(!alex.is_empty());
-    assert!(alex.iter().all(|r| r["key_worker"] == "Alex Morgan"), "{alex:?}");
+    assert!(
+        alex.iter().all(|r| r["key_worker"] == "Alex Morgan"),
+        "{alex:?}"
+    );
     assert!(alex.len() < json.len());
 }
 
@@ -503,7 +550,10 @@ fn reviews_report_csv_has_a_header_and_a_row_per_review() {
     assert_eq!(text.lines().next().unwrap(), REVIEW_KEYS.join(","));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(records.len(), report_json(&db, &["reviews", "--team"]).len());
+    assert_eq!(
+        records.len(),
+        report_json(&db, &["reviews", "--team"]).len()
+    );
     assert!(records.iter().all(|r| r.len() == REVIEW_KEYS.len()));
     assert!(records.iter().any(|r| r[7] == *"true"), "an overdue row");
 }
@@ -513,9 +563,15 @@ fn reviews_within_zero_days_lists_only_what_is_overdue_or_due_today() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_service(dir.path());
     let now = report_json(&db, &["reviews", "--team", "--within", "0"]);
-    assert!(now.iter().all(|r| r["days_over"].as_i64().unwrap() >= 0), "{now:?}");
+    assert!(
+        now.iter().all(|r| r["days_over"].as_i64().unwrap() >= 0),
+        "{now:?}"
+    );
     let month = report_json(&db, &["reviews", "--team", "--within", "28"]);
-    let not_yet = month.iter().filter(|r| r["days_over"].as_i64().unwrap() < 0).count();
+    let not_yet = month
+        .iter()
+        .filter(|r| r["days_over"].as_i64().unwrap() < 0)
+        .count();
     assert_eq!(now.len() + not_yet, month.len());
     let summary = report_text(&db, &["reviews", "--team", "--within", "0"]);
     assert!(summary.trim_end().ends_with(" due today"), "{summary}");
@@ -533,7 +589,12 @@ fn reviews_report_for_someone_not_on_the_team_is_refused() {
     assert_refused(&out, "is not on the team list");
     assert!(stderr(&out).contains("--team"), "says what to do instead");
     let out = report(&db, &["reviews", "--worker", "alex.demo", "--team"]);
-    assert_eq!(out.status.code(), Some(2), "conflicting scopes: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "conflicting scopes: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -544,22 +605,39 @@ fn alerts_report_lists_open_alerts_with_reasons_and_recovery_separately() {
     let (alerts, recovery): (Vec<_>, Vec<_>) = json.iter().partition(|r| r["kind"] == "alert");
     assert!(!alerts.is_empty(), "the demo has open alerts");
     for row in &json {
-        let keys: std::collections::BTreeSet<&str> =
-            row.as_object().unwrap().keys().map(String::as_str).collect();
-        let expected = ["reference", "known_as", "key_worker", "kind", "code", "label", "reason"];
+        let keys: std::collections::BTreeSet<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let expected = [
+            "reference",
+            "known_as",
+            "key_worker",
+            "kind",
+            "code",
+            "label",
+            "reason",
+        ];
         assert_eq!(keys, expected.into_iter().collect(), "{row}");
         assert!(!row["reason"].as_str().unwrap().is_empty(), "{row}");
     }
     assert!(alerts.iter().all(|a| a["code"].is_string()));
-    assert!(recovery.iter().all(|r| r["kind"] == "medication_assisted_recovery" && r["code"].is_null()));
+    assert!(
+        recovery
+            .iter()
+            .all(|r| r["kind"] == "medication_assisted_recovery" && r["code"].is_null())
+    );
 
     let text = report_text(&db, &["alerts", "--team"]);
     let first = alerts[0];
     assert!(
-        text.lines().any(|l| l.starts_with(first["reference"].as_str().unwrap())
-            && l.contains(first["label"].as_str().unwrap())
-            && l.contains(first["code"].as_str().unwrap())
-            && l.ends_with(first["reason"].as_str().unwrap())),
+        text.lines()
+            .any(|l| l.starts_with(first["reference"].as_str().unwrap())
+                && l.contains(first["label"].as_str().unwrap())
+                && l.contains(first["code"].as_str().unwrap())
+                && l.ends_with(first["reason"].as_str().unwrap())),
         "{first} in {text}"
     );
     let summary = text
@@ -572,7 +650,10 @@ fn alerts_report_lists_open_alerts_with_reasons_and_recovery_separately() {
         assert!(text.contains(row["reason"].as_str().unwrap()), "{row}");
     }
     let csv = report_text(&db, &["alerts", "--team", "--format", "csv"]);
-    assert_eq!(csv.lines().next().unwrap(), "reference,known_as,key_worker,kind,code,label,reason");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "reference,known_as,key_worker,kind,code,label,reason"
+    );
     assert_eq!(csv.lines().count(), json.len() + 1);
 }
 
@@ -584,16 +665,34 @@ fn caseload_report_has_a_line_per_worker_whose_counts_agree_with_the_other_repor
     assert!(!workers.is_empty());
     let text = report_text(&db, &["caseload"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[2].starts_with("Worker") && lines[2].contains("Overdue reviews"), "{text}");
-    assert_eq!(lines.len(), 3 + workers.len() + 2, "one line a worker: {text}");
+    assert!(
+        lines[2].starts_with("Worker") && lines[2].contains("Overdue reviews"),
+        "{text}"
+    );
+    assert_eq!(
+        lines.len(),
+        3 + workers.len() + 2,
+        "one line a worker: {text}"
+    );
     let count = |w: &serde_json::Value, key: &str| w[key].as_u64().unwrap() as usize;
-    let keys = ["active_clients", "overdue_reviews", "open_alerts", "sessions_28_days", "dnas_28_days"];
+    let keys = [
+        "active_clients",
+        "overdue_reviews",
+        "open_alerts",
+        "sessions_28_days",
+        "dnas_28_days",
+    ];
     for worker in &workers {
         let line = lines
             .iter()
             .find(|l| l.starts_with(worker["worker"].as_str().unwrap()))
             .unwrap_or_else(|| panic!("{worker} in {text}"));
-        let shown: Vec<usize> = line.split_whitespace().rev().take(5).map(|n| n.parse().unwrap()).collect();
+        let shown: Vec<usize> = line
+            .split_whitespace()
+            .rev()
+            .take(5)
+            .map(|n| n.parse().unwrap())
+            .collect();
         let expected: Vec<usize> = keys.iter().rev().map(|k| count(worker, k)).collect();
         assert_eq!(shown, expected, "{line}");
     }
@@ -605,7 +704,10 @@ fn caseload_report_has_a_line_per_worker_whose_counts_agree_with_the_other_repor
         .count();
     assert_eq!(total("overdue_reviews"), overdue);
     let alerts = report_json(&db, &["alerts", "--team"]);
-    assert_eq!(total("open_alerts"), alerts.iter().filter(|a| a["kind"] == "alert").count());
+    assert_eq!(
+        total("open_alerts"),
+        alerts.iter().filter(|a| a["kind"] == "alert").count()
+    );
     let export: serde_json::Value = serde_json::from_slice(&export(&db)).unwrap();
     let active = export["clients"]
         .as_array()
@@ -614,7 +716,10 @@ fn caseload_report_has_a_line_per_worker_whose_counts_agree_with_the_other_repor
         .filter(|c| c["status"] == "active")
         .count();
     assert_eq!(total("active_clients"), active);
-    assert!(total("sessions_28_days") > 0, "the demo has recent sessions");
+    assert!(
+        total("sessions_28_days") > 0,
+        "the demo has recent sessions"
+    );
     assert_eq!(
         numbers(lines.last().unwrap())[..4],
         [workers.len(), active, overdue, total("open_alerts")],
@@ -658,7 +763,11 @@ fn reports_read_a_read_only_database_and_leave_it_as_it_was() {
     let db = demo_service(dir.path());
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
     let before = std::fs::read(&db).unwrap();
-    for args in [&["reviews", "--team"][..], &["alerts", "--team"], &["caseload"]] {
+    for args in [
+        &["reviews", "--team"][..],
+        &["alerts", "--team"],
+        &["caseload"],
+    ] {
         report_text(&db, args);
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -108,6 +108,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Vec<DocLine> {
     prescriptions(&mut doc, record, today);
     reviews(&mut doc, record, layout);
     outcomes(&mut doc, record, layout.ascii);
+    reviews_done(&mut doc, record);
     plan(&mut doc, record);
     readiness(&mut doc, record);
     sessions(&mut doc, record);
@@ -305,6 +306,14 @@ fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
     }
     if owed.is_empty() {
         doc.push(LineKind::Muted, "  No reviews owed.");
+    }
+}
+
+/// Completed reviews, newest first, with what was agreed.
+fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
+    doc.heading("Reviews done");
+    if record.reviews.is_empty() {
+        doc.push(LineKind::Muted, "  None yet.");
     }
     for review in &record.reviews {
         let r = &review.record;

@@ -8,7 +8,7 @@
 use super::CliError;
 use crate::config::Settings;
 use crate::display::{self, clean};
-use crate::domain::{Login, ReviewIntervals};
+use crate::domain::{Login, ReviewIntervals, ReviewKind};
 use crate::store::{CaseloadRow, DueReview, Scope, Store};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
@@ -175,6 +175,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 #[derive(Debug, Serialize)]
 struct ReviewLine {
+    #[serde(skip)]
+    kind: ReviewKind,
     reference: String,
     known_as: String,
     key_worker: String,
@@ -203,6 +205,7 @@ const REVIEW_COLUMNS: &[&str] = &[
 fn review_line(due: &DueReview, today: NaiveDate, intervals: &ReviewIntervals) -> ReviewLine {
     let days_over = due.due.days_over(today);
     ReviewLine {
+        kind: due.due.kind,
         reference: text(due.reference.as_str()),
         known_as: text(due.known_as.as_str()),
         key_worker: text(due.key_worker.as_str()),
@@ -241,13 +244,11 @@ fn reviews(store: &Store, settings: &Settings, args: &ReviewsArgs) -> Result<Vec
             let rows: Vec<Vec<String>> = lines
                 .iter()
                 .map(|l| {
-                    let kind = crate::domain::ReviewKind::from_code(l.review)
-                        .map_or(l.review_label, |k| k.short());
                     vec![
                         l.reference.clone(),
                         l.known_as.clone(),
                         l.key_worker.clone(),
-                        kind.to_owned(),
+                        l.kind.short().to_owned(),
                         uk(l.due_on),
                         l.days_over.to_string(),
                         if l.acknowledged { "yes" } else { "" }.to_owned(),
@@ -368,7 +369,11 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn alerts(store: &Store, intervals: &ReviewIntervals, args: &AlertsArgs) -> Result<Vec<u8>, CliError> {
+fn alerts(
+    store: &Store,
+    intervals: &ReviewIntervals,
+    args: &AlertsArgs,
+) -> Result<Vec<u8>, CliError> {
     let (scope, whose) = whose(store, &args.whose)?;
     let rows = store.caseload(scope, intervals)?;
     let (alerts, recovery) = alert_lines(&rows);
@@ -493,7 +498,11 @@ struct Tally {
     alerts: usize,
 }
 
-fn caseload(store: &Store, intervals: &ReviewIntervals, args: &CaseloadArgs) -> Result<Vec<u8>, CliError> {
+fn caseload(
+    store: &Store,
+    intervals: &ReviewIntervals,
+    args: &CaseloadArgs,
+) -> Result<Vec<u8>, CliError> {
     let today = store.today();
     let since = today
         .checked_sub_days(Days::new(ACTIVITY_DAYS - 1))
@@ -583,8 +592,16 @@ fn caseload(store: &Store, intervals: &ReviewIntervals, args: &CaseloadArgs) -> 
             out.push_str(&format!(
                 "{}: {}, {}, {}, {} and {} in the last {ACTIVITY_DAYS} days\n",
                 plural(lines.len(), "worker", "workers"),
-                plural(total(|l| l.active_clients), "active client", "active clients"),
-                plural(total(|l| l.overdue_reviews), "overdue review", "overdue reviews"),
+                plural(
+                    total(|l| l.active_clients),
+                    "active client",
+                    "active clients"
+                ),
+                plural(
+                    total(|l| l.overdue_reviews),
+                    "overdue review",
+                    "overdue reviews"
+                ),
                 plural(total(|l| l.open_alerts), "open alert", "open alerts"),
                 plural(activity(|l| l.sessions_28_days), "session", "sessions"),
                 plural(activity(|l| l.dnas_28_days), "DNA", "DNAs"),
@@ -637,10 +654,14 @@ enum Align {
 /// A header line and rows, columns two spaces apart and as wide as their widest cell (wide
 /// characters count two); the last column is not padded and no line ends in spaces.
 fn table(out: &mut String, columns: &[(&str, Align)], rows: &[Vec<String>]) {
-    let cleaned: Vec<Vec<String>> = std::iter::once(columns.iter().map(|(head, _)| *head).collect())
-        .chain(rows.iter().map(|row| row.iter().map(String::as_str).collect()))
-        .map(|cells: Vec<&str>| cells.into_iter().map(text).collect())
-        .collect();
+    let cleaned: Vec<Vec<String>> =
+        std::iter::once(columns.iter().map(|(head, _)| *head).collect())
+            .chain(
+                rows.iter()
+                    .map(|row| row.iter().map(String::as_str).collect()),
+            )
+            .map(|cells: Vec<&str>| cells.into_iter().map(text).collect())
+            .collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
             cleaned
@@ -695,6 +716,7 @@ mod tests {
     #[test]
     fn csv_headers_match_the_row_fields() {
         let review = ReviewLine {
+            kind: ReviewKind::CarePlan,
             reference: "KW-00001".into(),
             known_as: "A".into(),
             key_worker: "B".into(),
@@ -740,21 +762,23 @@ mod tests {
         let mut out = String::new();
         table(
             &mut out,
-            &[("Name", Align::Left), ("N", Align::Right), ("Why", Align::Left)],
+            &[
+                ("Name", Align::Left),
+                ("N", Align::Right),
+                ("Why", Align::Left),
+            ],
             &[
                 vec!["Jo\u{1b}[2J".into(), "12".into(), "a".into()],
                 vec!["Samantha".into(), "3".into(), String::new()],
             ],
         );
-        assert_eq!(
-            out,
-            "Name       N  Why\nJo^[[2J   12  a\nSamantha   3\n"
-        );
+        assert_eq!(out, "Name       N  Why\nJo^[[2J   12  a\nSamantha   3\n");
     }
 
     #[test]
     fn summary_counts_overdue_and_coming_reviews() {
         let line = |days_over: i64, acknowledged| ReviewLine {
+            kind: ReviewKind::Risk,
             reference: String::new(),
             known_as: String::new(),
             key_worker: String::new(),
@@ -766,11 +790,19 @@ mod tests {
             acknowledged,
             basis: String::new(),
         };
-        let lines = [line(5, true), line(1, false), line(0, false), line(-3, false)];
+        let lines = [
+            line(5, true),
+            line(1, false),
+            line(0, false),
+            line(-3, false),
+        ];
         assert_eq!(
             reviews_summary(&lines, 28),
             "4 reviews: 2 overdue (1 acknowledged), 2 due within 28 days"
         );
-        assert_eq!(reviews_summary(&lines[2..3], 0), "1 review: 0 overdue, 1 due today");
+        assert_eq!(
+            reviews_summary(&lines[2..3], 0),
+            "1 review: 0 overdue, 1 due today"
+        );
     }
 }

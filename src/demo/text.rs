@@ -1,7 +1,7 @@
 //! Word lists for the demo service. Surnames are birds and plants so nobody mistakes a demo
 //! client for a real one.
 
-use crate::domain::{GoalDomain, HierarchyLevel, Stage};
+use crate::domain::{GoalDomain, HierarchyLevel, ReviewKind, Stage};
 
 pub const GIVEN_NAMES: &[&str] = &[
     "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean",
@@ -250,10 +250,29 @@ pub const ACTION_STEPS: &[&str] = &[
     "Look up local mutual-aid meetings",
 ];
 
-pub const REVIEW_OUTCOMES: &[&str] = &[
-    "Plan reviewed with client; goals still fit. Next steps agreed.",
-    "Dose stable, no on-top use reported. Supervision relaxed to twice weekly.",
-    "Discussed readiness to reduce; client wants to wait three months.",
-    "Risks reviewed: naloxone held, no safeguarding concerns.",
-    "TOP completed; client declined the crime section.",
-];
+/// What a completed review agreed, by kind.
+pub fn review_outcomes(kind: ReviewKind) -> &'static [&'static str] {
+    match kind {
+        ReviewKind::CarePlan => &[
+            "Plan reviewed with client; goals still fit. Next steps agreed.",
+            "Two goals achieved and closed; client chose a new housing goal.",
+            "Exit plan talked through: client wants to look again in three months.",
+            "Progress scores agreed in session; actions carried over with new dates.",
+            "Mutual aid goal added: client will try a SMART Recovery meeting.",
+        ],
+        ReviewKind::Prescribing => &[
+            "Dose stable, no on-top use reported. Supervision relaxed to twice weekly.",
+            "Discussed readiness to reduce; client wants to wait three months.",
+            "Some on-top use reported; dose kept, supervision stays daily.",
+            "Take-home doses continue; safe storage discussed, children in the home.",
+            "Reduction of 5 mg agreed; review again in four weeks if unsettled.",
+        ],
+        ReviewKind::Outcomes => &["TOP completed with client."],
+        ReviewKind::Risk => &[
+            "Risks reviewed: naloxone held, no safeguarding concerns.",
+            "Overdose risk discussed: not using alone, naloxone re-offered.",
+            "Injecting site care and BBV testing discussed; needle exchange details given.",
+            "Safeguarding plan unchanged; safe storage box seen on home visit.",
+        ],
+    }
+}
