@@ -84,7 +84,11 @@ fn main() {
     let intervals = keywork::domain::ReviewIntervals::default();
     report(
         "my caseload query (50 clients)",
-        time(50, || store.caseload(Scope::Worker(worker.id), &intervals).unwrap()),
+        time(50, || {
+            store
+                .caseload(Scope::Worker(worker.id), &intervals)
+                .unwrap()
+        }),
     );
     report(
         "team caseload query (8,000+ active clients)",
@@ -100,7 +104,9 @@ fn main() {
     );
     report(
         "team next reviews query",
-        time(10, || store.reviews_due(Scope::Team, &intervals, until).unwrap()),
+        time(10, || {
+            store.reviews_due(Scope::Team, &intervals, until).unwrap()
+        }),
     );
     report(
         "one client's whole record",

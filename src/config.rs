@@ -157,20 +157,32 @@ mod tests {
                 ..ReviewIntervals::default()
             }
         );
-        assert_eq!(Settings::default().review_intervals, ReviewIntervals::default());
+        assert_eq!(
+            Settings::default().review_intervals,
+            ReviewIntervals::default()
+        );
     }
 
     #[test]
     fn a_bad_review_interval_is_refused_with_its_line() {
-        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\ncare_plan = \"0w\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = Settings::parse(
+            Path::new("c.toml"),
+            "[review_intervals]\ncare_plan = \"0w\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("c.toml, line 2: "), "{err}");
         assert!(err.contains("0 weeks is out of range"), "{err}");
-        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\n\nrisk = \"soon\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("c.toml, line 3: ") && err.contains("12w, 6m or 28d"), "{err}");
+        let err = Settings::parse(
+            Path::new("c.toml"),
+            "[review_intervals]\n\nrisk = \"soon\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("c.toml, line 3: ") && err.contains("12w, 6m or 28d"),
+            "{err}"
+        );
         let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\nweekly = \"1w\"\n")
             .unwrap_err()
             .to_string();

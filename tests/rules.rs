@@ -107,7 +107,12 @@ fn update_client(f: &mut Fixture, change: impl FnOnce(&mut Client)) {
         .expect("update client");
 }
 
-fn done(f: &mut Fixture, kind: ReviewKind, on: NaiveDate, due_on: NaiveDate) -> Result<i64, StoreError> {
+fn done(
+    f: &mut Fixture,
+    kind: ReviewKind,
+    on: NaiveDate,
+    due_on: NaiveDate,
+) -> Result<i64, StoreError> {
     let review = Review {
         client_id: f.client_id,
         kind,
@@ -167,16 +172,27 @@ fn a_new_client_owes_reviews_from_treatment_start() {
     assert_eq!(owed(&row, ReviewKind::Outcomes).due_on, date(2024, 1, 8));
     assert_eq!(
         owed(&row, ReviewKind::Outcomes).basis,
-        Basis::StartTop { on: date(2024, 1, 8) }
+        Basis::StartTop {
+            on: date(2024, 1, 8)
+        }
     );
 }
 
 #[test]
 fn switching_ost_medicine_calls_for_a_prescribing_review_within_four_weeks() {
     let mut f = fixture();
-    done(&mut f, ReviewKind::Prescribing, date(2026, 11, 2), date(2026, 11, 5)).unwrap();
+    done(
+        &mut f,
+        ReviewKind::Prescribing,
+        date(2026, 11, 2),
+        date(2026, 11, 5),
+    )
+    .unwrap();
     let before = status(&f, &ReviewIntervals::default());
-    assert_eq!(owed(&before, ReviewKind::Prescribing).due_on, date(2027, 1, 25));
+    assert_eq!(
+        owed(&before, ReviewKind::Prescribing).due_on,
+        date(2027, 1, 25)
+    );
     update_client(&mut f, |c| c.modality = Modality::OstBuprenorphine);
     let after = status(&f, &ReviewIntervals::default());
     let due = owed(&after, ReviewKind::Prescribing);
@@ -196,7 +212,11 @@ fn time_on_ost_survives_a_change_of_medicine_and_ends_when_ost_ends() {
     update_client(&mut f, |c| c.modality = Modality::OstBuprenorphine);
     // Still on OST since 2024: nearly three years, so a stalled plan reads as parked.
     let row = status(&f, &ReviewIntervals::default());
-    assert!(row.assessment.has(AlertKind::Parked), "{:?}", row.assessment);
+    assert!(
+        row.assessment.has(AlertKind::Parked),
+        "{:?}",
+        row.assessment
+    );
     update_client(&mut f, |c| c.modality = Modality::Psychosocial);
     let row = status(&f, &ReviewIntervals::default());
     assert!(!row.assessment.has(AlertKind::Parked));
@@ -206,7 +226,13 @@ fn time_on_ost_survives_a_change_of_medicine_and_ends_when_ost_ends() {
 #[test]
 fn a_risk_flag_changing_brings_the_risk_review_within_a_week() {
     let mut f = fixture();
-    done(&mut f, ReviewKind::Risk, date(2026, 11, 2), date(2026, 11, 2)).unwrap();
+    done(
+        &mut f,
+        ReviewKind::Risk,
+        date(2026, 11, 2),
+        date(2026, 11, 2),
+    )
+    .unwrap();
     assert_eq!(
         owed(&status(&f, &ReviewIntervals::default()), ReviewKind::Risk).due_on,
         date(2027, 1, 25)
@@ -216,7 +242,9 @@ fn a_risk_flag_changing_brings_the_risk_review_within_a_week() {
     assert_eq!(due.due_on, date(2026, 11, 30));
     assert_eq!(due.basis, Basis::RiskFlagChanged { on: today() });
     // A change of name is not a change of risk.
-    update_client(&mut f, |c| c.preferred_name = Some(Name::new("Joey").unwrap()));
+    update_client(&mut f, |c| {
+        c.preferred_name = Some(Name::new("Joey").unwrap())
+    });
     let due = owed(&status(&f, &ReviewIntervals::default()), ReviewKind::Risk);
     assert_eq!(due.basis, Basis::RiskFlagChanged { on: today() });
 }
@@ -228,36 +256,65 @@ fn a_discharged_client_owes_an_exit_top_until_one_is_recorded() {
     let intervals = ReviewIntervals::default();
     let row = status(&f, &intervals);
     assert_eq!(row.owed.len(), 1);
-    assert_eq!(owed(&row, ReviewKind::Outcomes).basis, Basis::ExitTop { on: today() });
+    assert_eq!(
+        owed(&row, ReviewKind::Outcomes).basis,
+        Basis::ExitTop { on: today() }
+    );
     let exited = f.store.exited_owing_top(Scope::Team, &intervals).unwrap();
     assert_eq!(exited.len(), 1);
     let exit = top(&f, today(), TopStage::Exit, &[]);
     f.store.write(|w| w.insert(&exit)).unwrap();
     assert!(status(&f, &intervals).owed.is_empty());
-    assert!(f.store.exited_owing_top(Scope::Team, &intervals).unwrap().is_empty());
+    assert!(
+        f.store
+            .exited_owing_top(Scope::Team, &intervals)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn configured_intervals_change_what_the_store_reports_due() {
     let mut f = fixture();
-    done(&mut f, ReviewKind::CarePlan, date(2026, 10, 1), date(2026, 10, 1)).unwrap();
+    done(
+        &mut f,
+        ReviewKind::CarePlan,
+        date(2026, 10, 1),
+        date(2026, 10, 1),
+    )
+    .unwrap();
     let defaults = ReviewIntervals::default();
     let monthly = ReviewIntervals {
         care_plan: Interval::Months(1),
         ..defaults
     };
-    assert_eq!(owed(&status(&f, &defaults), ReviewKind::CarePlan).due_on, date(2026, 12, 24));
-    assert_eq!(owed(&status(&f, &monthly), ReviewKind::CarePlan).due_on, date(2026, 11, 1));
+    assert_eq!(
+        owed(&status(&f, &defaults), ReviewKind::CarePlan).due_on,
+        date(2026, 12, 24)
+    );
+    assert_eq!(
+        owed(&status(&f, &monthly), ReviewKind::CarePlan).due_on,
+        date(2026, 11, 1)
+    );
     let due = f.store.reviews_due(Scope::Team, &monthly, today()).unwrap();
-    assert!(due.iter().any(|d| d.due.kind == ReviewKind::CarePlan && d.due.due_on == date(2026, 11, 1)));
-    let due = f.store.reviews_due(Scope::Team, &defaults, today()).unwrap();
+    assert!(
+        due.iter()
+            .any(|d| d.due.kind == ReviewKind::CarePlan && d.due.due_on == date(2026, 11, 1))
+    );
+    let due = f
+        .store
+        .reviews_due(Scope::Team, &defaults, today())
+        .unwrap();
     assert!(due.iter().all(|d| d.due.kind != ReviewKind::CarePlan));
 }
 
 #[test]
 fn a_review_is_completed_once_and_a_second_completion_is_refused() {
     let mut f = fixture();
-    let due = owed(&status(&f, &ReviewIntervals::default()), ReviewKind::CarePlan);
+    let due = owed(
+        &status(&f, &ReviewIntervals::default()),
+        ReviewKind::CarePlan,
+    );
     done(&mut f, ReviewKind::CarePlan, today(), due.due_on).unwrap();
     let err = done(&mut f, ReviewKind::CarePlan, today(), due.due_on).unwrap_err();
     assert!(matches!(err, StoreError::AlreadyDone { .. }), "{err}");
@@ -314,10 +371,16 @@ fn impossible_top_answers_are_refused_by_sql_too() {
     };
     assert!(insert("opiates_days", 0, Some(29.0)).is_err(), "29 days");
     assert!(insert("opiates_days", 0, Some(2.5)).is_err(), "half a day");
-    assert!(insert("quality_of_life", 0, Some(21.0)).is_err(), "21 of 20");
+    assert!(
+        insert("quality_of_life", 0, Some(21.0)).is_err(),
+        "21 of 20"
+    );
     assert!(insert("fraud", 0, Some(2.0)).is_err(), "yes/no of 2");
     assert!(insert("crack_grams", 0, Some(1000.0)).is_err(), "a kilo");
-    assert!(insert("crack_days", 1, Some(0.0)).is_err(), "declined with a value");
+    assert!(
+        insert("crack_days", 1, Some(0.0)).is_err(),
+        "declined with a value"
+    );
     assert!(insert("crack_days", 0, None).is_err(), "neither");
     assert!(insert("unknown_item", 1, None).is_err(), "unknown item");
     assert!(insert("crack_days", 1, None).is_ok(), "declined");
@@ -343,9 +406,18 @@ fn the_six_month_signal_reads_the_latest_recorded_top_and_a_declined_answer_is_n
         signal.reason,
         "On OST 2 years 10 months and the TOP of 01/11/2026 records illicit opiate use on 6 of 28 days"
     );
-    let declined = top(&f, date(2026, 11, 20), TopStage::Review, &[(TopItem::OpiatesDays, Answer::Declined)]);
+    let declined = top(
+        &f,
+        date(2026, 11, 20),
+        TopStage::Review,
+        &[(TopItem::OpiatesDays, Answer::Declined)],
+    );
     f.store.write(|w| w.insert(&declined)).unwrap();
-    assert!(!status(&f, &ReviewIntervals::default()).assessment.has(AlertKind::SixMonthSignal));
+    assert!(
+        !status(&f, &ReviewIntervals::default())
+            .assessment
+            .has(AlertKind::SixMonthSignal)
+    );
 }
 
 #[test]
@@ -376,13 +448,19 @@ fn an_acknowledged_alert_is_quiet_until_its_cause_changes_and_the_ack_is_audited
     assert_eq!(row.assessment.quiet, vec![alert]);
     assert!(audit_actions(&f.path).contains(&("acknowledge".into(), "alert_ack".into())));
     // The reason is a record, not an audit detail.
-    let record = f.store.client_record(f.client_id, &ReviewIntervals::default()).unwrap();
+    let record = f
+        .store
+        .client_record(f.client_id, &ReviewIntervals::default())
+        .unwrap();
     assert_eq!(record.acks.len(), 1);
     assert_eq!(record.acks[0].record, ack);
 
     dna(&mut f, at(2026, 11, 23, 10));
     let row = status(&f, &ReviewIntervals::default());
-    assert!(row.assessment.has(AlertKind::ThreeDnas), "a new DNA is a new cause");
+    assert!(
+        row.assessment.has(AlertKind::ThreeDnas),
+        "a new DNA is a new cause"
+    );
     assert!(row.assessment.quiet.is_empty());
 }
 
@@ -403,7 +481,9 @@ fn goal_progress_date_moves_only_when_progress_or_status_changes() {
     let progress_on = |f: &Fixture| -> Option<NaiveDate> {
         Connection::open(&f.path)
             .unwrap()
-            .query_row("SELECT progress_on FROM goals WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT progress_on FROM goals WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .unwrap()
     };
     assert_eq!(progress_on(&f), Some(date(2026, 1, 5)));
@@ -412,12 +492,18 @@ fn goal_progress_date_moves_only_when_progress_or_status_changes() {
         ..goal.clone()
     };
     f.store.write(|w| w.update_goal(id, 1, &reworded)).unwrap();
-    assert_eq!(progress_on(&f), Some(date(2026, 1, 5)), "wording is not progress");
+    assert_eq!(
+        progress_on(&f),
+        Some(date(2026, 1, 5)),
+        "wording is not progress"
+    );
     let progressed = Goal {
         progress: Score::new(5).unwrap(),
         ..reworded
     };
-    f.store.write(|w| w.update_goal(id, 2, &progressed)).unwrap();
+    f.store
+        .write(|w| w.update_goal(id, 2, &progressed))
+        .unwrap();
     assert_eq!(progress_on(&f), Some(today()));
 }
 
@@ -458,8 +544,15 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     let conn = Connection::open(&path).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    assert_eq!(count("SELECT count(*) FROM reviews"), 1, "the open review is gone");
-    assert_eq!(count("SELECT count(*) FROM reviews WHERE completed_on = '2026-09-08'"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM reviews"),
+        1,
+        "the open review is gone"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM reviews WHERE completed_on = '2026-09-08'"),
+        1
+    );
     assert_eq!(count("SELECT count(*) FROM audit"), 1);
     assert_eq!(count("SELECT count(*) FROM drafts"), 1);
     let since: (String, String, String) = conn
@@ -471,7 +564,11 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
         .unwrap();
     assert_eq!(
         since,
-        ("2025-01-06".into(), "2025-01-06".into(), "2025-01-06".into())
+        (
+            "2025-01-06".into(),
+            "2025-01-06".into(),
+            "2025-01-06".into()
+        )
     );
     // The rebuilt audit table is still append-only.
     assert!(conn.execute("DELETE FROM audit", []).is_err());

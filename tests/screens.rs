@@ -12,9 +12,9 @@ use keywork::clock::Clock;
 use keywork::config::{Settings, ThemeName};
 use keywork::demo::{self, Plan};
 use keywork::domain::{
-    Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
-    ReadinessNote, Review, ReviewCompletion, ReviewKind, RiskFlags, Role, Score, ServiceRef, Session,
-    SessionKind, Stage, Substance, Top, TopItem, TopStage, Worker, Answer,
+    Answer, Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
+    ReadinessNote, Review, ReviewCompletion, ReviewKind, RiskFlags, Role, Score, ServiceRef,
+    Session, SessionKind, Stage, Substance, Top, TopItem, TopStage, Worker,
 };
 use keywork::store::{Access, CaseloadRow, Scope, Store};
 use ratatui::Terminal;
@@ -1353,7 +1353,10 @@ fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record()
 
         act(&mut app, &mut store, &[Action::Open]);
         let record = render(&app, size);
-        insta::assert_snapshot!(format!("alerted_record_{}", size_name(size)), record.backend());
+        insta::assert_snapshot!(
+            format!("alerted_record_{}", size_name(size)),
+            record.backend()
+        );
         let text = screen_text(record.backend().buffer());
         for reason in [
             "! Released from prison: Released from prison on 18/11/2026 (5 days ago)",

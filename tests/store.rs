@@ -972,7 +972,11 @@ fn schema_check_lists_hold_exactly_the_rust_codes() {
     );
     expect("tops", "stage", codes(TopStage::ALL, TopStage::code));
     expect("top_answers", "item", codes(TopItem::ALL, TopItem::code));
-    expect("alert_acks", "alert", codes(&AlertKind::ALL, AlertKind::code));
+    expect(
+        "alert_acks",
+        "alert",
+        codes(&AlertKind::ALL, AlertKind::code),
+    );
     use keywork::form::forms::FormKind;
     let forms = [
         FormKind::Session,
@@ -984,7 +988,11 @@ fn schema_check_lists_hold_exactly_the_rust_codes() {
         FormKind::Top,
         FormKind::Acknowledge,
     ];
-    assert!(forms.iter().all(|k| FormKind::from_code(k.code()) == Some(*k)));
+    assert!(
+        forms
+            .iter()
+            .all(|k| FormKind::from_code(k.code()) == Some(*k))
+    );
     expect("drafts", "form", codes(&forms, FormKind::code));
 }
 

@@ -927,4 +927,3 @@ impl App {
             .map(|r| r.due)
     }
 }
-

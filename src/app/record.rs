@@ -171,7 +171,10 @@ fn alerts(doc: &mut Doc, record: &ClientRecord) {
         doc.push(LineKind::Muted, "  No alerts.");
     }
     if !assessment.open.is_empty() {
-        doc.push(LineKind::Muted, "  A acknowledges an alert with the reason.");
+        doc.push(
+            LineKind::Muted,
+            "  A acknowledges an alert with the reason.",
+        );
     }
 }
 
@@ -285,13 +288,19 @@ fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
         let (kind, when) = match days {
             1.. if quiet => (
                 LineKind::Text,
-                format!("overdue by {days} days (due {}, acknowledged)", uk_date(due.due_on)),
+                format!(
+                    "overdue by {days} days (due {}, acknowledged)",
+                    uk_date(due.due_on)
+                ),
             ),
             1.. => (
                 LineKind::Alert,
                 format!("! overdue by {days} days (due {})", uk_date(due.due_on)),
             ),
-            0 => (LineKind::Text, format!("due today ({})", uk_date(due.due_on))),
+            0 => (
+                LineKind::Text,
+                format!("due today ({})", uk_date(due.due_on)),
+            ),
             _ => (
                 LineKind::Text,
                 format!("due {} (in {} days)", uk_date(due.due_on), -days),
@@ -351,9 +360,19 @@ fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
         .tops
         .iter()
         .rev()
-        .map(|t| format!("{} {}", uk_date(t.record.completed_on), t.record.stage.code()))
+        .map(|t| {
+            format!(
+                "{} {}",
+                uk_date(t.record.completed_on),
+                t.record.stage.code()
+            )
+        })
         .collect();
-    doc.wrapped(LineKind::Muted, &format!("Newest first: {}", dates.join(", ")), 2);
+    doc.wrapped(
+        LineKind::Muted,
+        &format!("Newest first: {}", dates.join(", ")),
+        2,
+    );
 }
 
 fn plan(doc: &mut Doc, record: &ClientRecord) {

@@ -91,11 +91,13 @@ pub struct WhoseArgs {
 #[derive(Debug, Args)]
 pub struct ReviewsArgs {
     /// How many days ahead to look; 0 lists only what is overdue or due today [default:
-    /// review_window_days in the config file, 28 unless set].
+    /// review_window_days in the config file (KEYWORK_CONFIG, or `keywork --config FILE report`),
+    /// 28 unless set].
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u16).range(0..=365))]
     pub within: Option<u16>,
     #[command(flatten)]
     pub whose: WhoseArgs,
+    /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
 }
@@ -104,12 +106,14 @@ pub struct ReviewsArgs {
 pub struct AlertsArgs {
     #[command(flatten)]
     pub whose: WhoseArgs,
+    /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct CaseloadArgs {
+    /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
 }

@@ -1,5 +1,8 @@
-//! One demo client's whole history: referral, prescription, sessions, readiness, plan, reviews.
+//! One demo client's whole history: referral, prescriptions, sessions, readiness, plan, the
+//! reviews done, TOPs, and the dates the review rules read. Reviews are stored only once done;
+//! what is due now follows from the rules, so a lapse shows as an overdue review.
 
+use super::outcomes::{Profile, Response};
 use super::text::{self, change_talk, goal_words, session_opening};
 use super::{Dice, Team};
 use crate::domain::*;
@@ -8,10 +11,10 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use std::collections::BTreeSet;
 
 /// The dates that bound a client's time with the service.
-struct Span {
-    start: NaiveDate,
+pub(super) struct Span {
+    pub(super) start: NaiveDate,
     /// Discharge or transfer; `None` while the client is still with the service.
-    end: Option<NaiveDate>,
+    pub(super) end: Option<NaiveDate>,
 }
 
 impl Span {
@@ -20,6 +23,60 @@ impl Span {
     }
 }
 
+/// How the latest appointments went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LastSessions {
+    /// As chance has it (a few active clients miss three in a row).
+    Random,
+    /// The latest one attended.
+    Attended,
+    /// The latest three missed.
+    ThreeDnas,
+}
+
+/// The choices that shape one client's history beyond their record: ordinary clients draw them,
+/// the showcase clients have them set.
+pub(super) struct Course {
+    /// Every review done on time up to today: none lapses at the end.
+    pub(super) on_time: bool,
+    /// Care-plan reviews due on or after this day were not done.
+    pub(super) care_plan_stops: Option<NaiveDate>,
+    /// Prescribing reviews due on or after this day were not done.
+    pub(super) prescribing_stops: Option<NaiveDate>,
+    /// The plan stalled this day: no goal set or moved since.
+    pub(super) stalled_on: Option<NaiveDate>,
+    pub(super) exit_goal: bool,
+    pub(super) start_top: bool,
+    pub(super) exit_top: bool,
+    pub(super) response: Response,
+    /// The day the client changed OST medicine, if they did.
+    pub(super) switched_on: Option<NaiveDate>,
+    /// On hold since this day (reviews stop then).
+    pub(super) on_hold_since: Option<NaiveDate>,
+    pub(super) last_sessions: LastSessions,
+}
+
+impl Course {
+    /// A client whose care runs as it should: every review on time, a plan that moves, an
+    /// exit goal, every TOP taken.
+    pub(super) fn on_time(response: Response) -> Self {
+        Self {
+            on_time: true,
+            care_plan_stops: None,
+            prescribing_stops: None,
+            stalled_on: None,
+            exit_goal: true,
+            start_top: true,
+            exit_top: true,
+            response,
+            switched_on: None,
+            on_hold_since: None,
+            last_sessions: LastSessions::Attended,
+        }
+    }
+}
+
+/// An ordinary client of the generated service, drawn at random.
 pub(super) fn client(
     w: &Writer<'_>,
     dice: &mut Dice,
@@ -57,20 +114,104 @@ pub(super) fn client(
     let client = build_client(dice, number, key_worker, status, referral, &span, modality);
     let client_id = w.insert(&client)?;
 
-    if modality.is_ost() {
-        prescriptions(w, dice, client_id, modality, &span)?;
+    let last_day = span.last_day(today);
+    let days_in = (last_day - start).num_days();
+    // Some long-term OST clients have gone without a prescribing review for months and their
+    // plan has stalled: exactly the "parked" care the reports warn about, so the demo shows
+    // what the software makes visible.
+    let parked =
+        modality.is_ost() && status == ClientStatus::Active && days_in > 730 && dice.chance(0.3);
+    let stop = |dice: &mut Dice| start + Duration::days(dice.between(200, days_in - 240));
+    let prescribing_stops = parked.then(|| stop(dice));
+    let care_plan_stops = (parked && dice.chance(0.4)).then(|| stop(dice));
+    let stalled_on = parked.then(|| dice.days_ago(200, 400).max(start));
+    // A few changed medicine along the way (methadone to buprenorphine, or back).
+    let switchable = matches!(
+        modality,
+        Modality::OstMethadone | Modality::OstBuprenorphine | Modality::LaiBuprenorphine
+    );
+    let switched_on = (switchable && days_in > 240 && dice.chance(0.12))
+        .then(|| start + Duration::days(dice.between(120, days_in - 60)));
+    let on_hold_since = (status == ClientStatus::OnHold).then(|| dice.days_ago(10, 90).max(start));
+    let course = Course {
+        on_time: false,
+        care_plan_stops,
+        prescribing_stops,
+        stalled_on,
+        exit_goal: dice.chance(0.9),
+        start_top: dice.chance(0.92),
+        exit_top: dice.chance(0.75),
+        response: Response::draw(dice),
+        switched_on,
+        on_hold_since,
+        last_sessions: LastSessions::Random,
+    };
+    history(w, dice, team, client_id, &client, &span, &course, |_, _| {})
+}
+
+/// Everything after the client's record: prescriptions, sessions and readiness, the plan,
+/// reviews, TOPs (passed through `adjust` before they are saved) and the dates the rules read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn history(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    team: &Team,
+    client_id: i64,
+    client: &Client,
+    span: &Span,
+    course: &Course,
+    adjust: impl FnOnce(&mut Dice, &mut [Top]),
+) -> Result<()> {
+    let key_worker = client.key_worker_id;
+    if client.modality.is_ost() {
+        prescriptions(
+            w,
+            dice,
+            client_id,
+            client.modality,
+            span,
+            course.switched_on,
+        )?;
     }
+    let active = client.status == ClientStatus::Active;
     let final_stage = timeline(
         w,
         dice,
         client_id,
         key_worker,
-        &span,
-        status == ClientStatus::Active,
+        span,
+        active,
+        course.last_sessions,
     )?;
-    plan(w, dice, client_id, &span, final_stage)?;
-    reviews(w, dice, team, client_id, key_worker, modality, &span)?;
-    Ok(())
+    plan(w, dice, client_id, span, final_stage, course)?;
+    let last_day = span.last_day(dice.today);
+    let risk_changed_on = client
+        .risk
+        .naloxone_supplied_on
+        .filter(|on| (span.start..=last_day).contains(on));
+    let events: Vec<NaiveDate> = [risk_changed_on, client.risk.prison_release_on]
+        .into_iter()
+        .flatten()
+        .collect();
+    reviews(w, dice, team, client_id, client, span, course, &events)?;
+    let mut tops = outcomes(dice, client_id, client, span, course);
+    adjust(dice, &mut tops);
+    for top in &tops {
+        w.insert(top)?;
+    }
+    w.set_milestones(
+        client_id,
+        &Milestones {
+            status_since: match client.status {
+                ClientStatus::Active => Some(span.start),
+                ClientStatus::OnHold => course.on_hold_since.or(Some(span.start)),
+                ClientStatus::Discharged | ClientStatus::Transferred => span.end,
+            },
+            modality_since: Some(course.switched_on.unwrap_or(span.start)),
+            ost_since: client.modality.is_ost().then_some(span.start),
+            risk_changed_on,
+        },
+    )
 }
 
 fn build_client(
@@ -139,7 +280,8 @@ fn build_client(
         .filter(|d| *d >= referral);
     let benzos = other_substances.contains(&Substance::Benzodiazepines);
     let recently_released = prison_release_on.is_some_and(|d| (today - d).num_days() <= 28);
-    let naloxone_held = opioid && dice.chance(0.65);
+    let naloxone_held = opioid && dice.chance(0.8);
+    let last_day = span.last_day(today);
     let injected = injecting != InjectingStatus::Never;
     Client {
         reference: ServiceRef::from_number(number),
@@ -162,7 +304,8 @@ fn build_client(
             overdose_risk: opioid
                 && (injecting == InjectingStatus::Currently || benzos || recently_released),
             naloxone_held,
-            naloxone_supplied_on: naloxone_held.then(|| dice.days_ago(0, 700).max(referral)),
+            naloxone_supplied_on: naloxone_held
+                .then(|| dice.days_ago(0, 450).max(referral).min(last_day)),
             safeguarding_children: dice.chance(0.15),
             prison_release_on,
             hep_b: injected.then(|| {
@@ -174,16 +317,16 @@ fn build_client(
                 ])
             }),
             hep_c_tested_on: (injected && dice.chance(0.8))
-                .then(|| dice.days_ago(10, 500).max(referral)),
+                .then(|| dice.days_ago(10, 500).max(referral).min(last_day)),
             hiv_tested_on: (injected && dice.chance(0.7))
-                .then(|| dice.days_ago(10, 500).max(referral)),
+                .then(|| dice.days_ago(10, 500).max(referral).min(last_day)),
         },
     }
 }
 
 /// An NHS number in the range reserved for testing (999 000 0000 to 999 999 9999), distinct for
 /// each client number; `None` for the one in eleven whose check digit would be 10.
-fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
+pub(super) fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
     // 7919 is coprime to a million, so distinct client numbers give distinct middles.
     let middle = (u64::from(number) * 7919) % 1_000_000;
     let first_nine = format!("999{middle:06}");
@@ -198,6 +341,31 @@ fn prescriptions(
     client_id: i64,
     modality: Modality,
     span: &Span,
+    switched_on: Option<NaiveDate>,
+) -> Result<()> {
+    let last_day = span.last_day(dice.today);
+    match switched_on {
+        Some(on) => {
+            let before = match modality {
+                Modality::OstMethadone => Modality::OstBuprenorphine,
+                _ => Modality::OstMethadone,
+            };
+            course_of(w, dice, client_id, before, span.start, Some(on), on)?;
+            course_of(w, dice, client_id, modality, on, span.end, last_day)
+        }
+        None => course_of(w, dice, client_id, modality, span.start, span.end, last_day),
+    }
+}
+
+/// One medicine from `from`: supervised at first, then (after three months) as agreed.
+fn course_of(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    modality: Modality,
+    from: NaiveDate,
+    ends: Option<NaiveDate>,
+    last_day: NaiveDate,
 ) -> Result<()> {
     let (medicine, interval, dose, supervision) = match modality {
         Modality::OstMethadone => (
@@ -239,16 +407,15 @@ fn prescriptions(
         ),
     };
     // NICE TA114: supervised daily for at least the first three months.
-    let titration_end = span.start + Duration::days(90);
-    let last_day = span.last_day(dice.today);
+    let titration_end = from + Duration::days(90);
     let first_ends = (titration_end < last_day).then_some(titration_end);
     w.insert(&Prescription {
         client_id,
         medicine,
         dose_mg: dose,
         interval,
-        started_on: span.start,
-        ended_on: first_ends.or(span.end),
+        started_on: from,
+        ended_on: first_ends.or(ends),
         supervision: supervision.unwrap_or(Supervision::DailySupervised),
     })?;
     if let Some(changed) = first_ends {
@@ -268,7 +435,7 @@ fn prescriptions(
             dose_mg: (dose + step * dice.between(-2, 2) as f64).max(step),
             interval,
             started_on: changed,
-            ended_on: span.end,
+            ended_on: ends,
             supervision: supervision.unwrap_or(relaxed),
         })?;
     }
@@ -284,6 +451,7 @@ fn timeline(
     worker_id: i64,
     span: &Span,
     active: bool,
+    last_sessions: LastSessions,
 ) -> Result<Stage> {
     let today = dice.today;
     let cadence = dice.between(14, 28);
@@ -294,7 +462,11 @@ fn timeline(
         (15, Stage::Action),
     ]);
     // A few active clients have missed their last three appointments: a concern to follow up.
-    let dna_streak = active && dice.chance(0.05);
+    let dna_streak = match last_sessions {
+        LastSessions::Random => active && dice.chance(0.05),
+        LastSessions::Attended => false,
+        LastSessions::ThreeDnas => true,
+    };
     let mut dates = Vec::new();
     let mut day = span.start;
     let last = span.last_day(today);
@@ -312,6 +484,8 @@ fn timeline(
         let in_final_three = index + 3 >= dates.len();
         let attendance = if dna_streak && in_final_three {
             Attendance::DidNotAttend
+        } else if last_sessions == LastSessions::Attended && index + 1 == dates.len() {
+            Attendance::Attended
         } else {
             dice.weighted(&[
                 (84, Attendance::Attended),
@@ -474,9 +648,23 @@ fn readiness_note(
 }
 
 /// The recovery plan: an exit goal from day one, a substance-use goal that may have moved up the
-/// hierarchy, and goals in other life domains, each with actions.
-fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Stage) -> Result<()> {
+/// hierarchy, and goals in other life domains, each with actions. Progress is recorded up to
+/// the last day, or only until the day a stalled plan stopped moving.
+fn plan(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    span: &Span,
+    stage: Stage,
+    course: &Course,
+) -> Result<()> {
     let last_day = span.last_day(dice.today);
+    let until = course
+        .stalled_on
+        .map_or(last_day, |d| d.clamp(span.start, last_day));
+    let some_day = |dice: &mut Dice| {
+        span.start + Duration::days(dice.between(0, (until - span.start).num_days()))
+    };
     let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
     let first_level = dice.pick(&[
         HierarchyLevel::DirectHarms,
@@ -488,13 +676,14 @@ fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Sta
     } else {
         GoalStatus::Active
     };
+    let substance_goal = GoalArea::substance_use(first_level);
     goal(
         w,
         dice,
         client_id,
-        GoalArea::substance_use(first_level),
+        substance_goal,
         span.start,
-        last_day,
+        until,
         first_status,
     )?;
     if progressed {
@@ -503,32 +692,30 @@ fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Sta
             HierarchyLevel::AbstinenceMain,
             HierarchyLevel::AbstinenceAll,
         ]);
-        let set_on =
-            span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        let set_on = some_day(dice);
         goal(
             w,
             dice,
             client_id,
             GoalArea::substance_use(higher),
             set_on,
-            last_day,
+            until,
             GoalStatus::Active,
         )?;
     }
-    if dice.chance(0.9) {
+    if course.exit_goal {
         let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
         let status = if span.end.is_some() {
             GoalStatus::Achieved
         } else {
             GoalStatus::Active
         };
-        goal(w, dice, client_id, exit, span.start, last_day, status)?;
+        goal(w, dice, client_id, exit, span.start, until, status)?;
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
         let area = GoalArea::new(dice.pick(life_domains), None).expect("no level");
-        let set_on =
-            span.start + Duration::days(dice.between(0, (last_day - span.start).num_days()));
+        let set_on = some_day(dice);
         let status = dice.weighted(&[
             (15, GoalStatus::Proposed),
             (45, GoalStatus::Active),
@@ -536,18 +723,20 @@ fn plan(w: &Writer<'_>, dice: &mut Dice, client_id: i64, span: &Span, stage: Sta
             (10, GoalStatus::Paused),
             (5, GoalStatus::Dropped),
         ]);
-        goal(w, dice, client_id, area, set_on, last_day, status)?;
+        goal(w, dice, client_id, area, set_on, until, status)?;
     }
     Ok(())
 }
 
+/// One goal with its actions. Its progress was last recorded on or before `until`: lately for
+/// goals in hand, when it closed for those achieved or dropped.
 fn goal(
     w: &Writer<'_>,
     dice: &mut Dice,
     client_id: i64,
     area: GoalArea,
     set_on: NaiveDate,
-    last_day: NaiveDate,
+    until: NaiveDate,
     status: GoalStatus,
 ) -> Result<()> {
     let progress = match status {
@@ -570,10 +759,23 @@ fn goal(
         status,
         progress: Score::new(progress as u8).expect("0-10"),
     })?;
+    let days = (until - set_on).num_days().max(0);
+    let progress_on = match status {
+        GoalStatus::Proposed => set_on,
+        GoalStatus::Active | GoalStatus::Paused => {
+            until - Duration::days(dice.between(0, days.min(70)))
+        }
+        GoalStatus::Achieved | GoalStatus::Dropped => {
+            set_on + Duration::days(dice.between(days / 3, days))
+        }
+    };
+    if progress_on != set_on {
+        w.set_goal_progress_on(goal_id, progress_on)?;
+    }
     for _ in 0..dice.between(1, 3) {
         let due = set_on + Duration::days(dice.between(7, 56));
-        let done = (due <= last_day && (status == GoalStatus::Achieved || dice.chance(0.6)))
-            .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, last_day));
+        let done = (due <= until && (status == GoalStatus::Achieved || dice.chance(0.6)))
+            .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, until));
         w.insert(&GoalAction {
             goal_id,
             step: ShortText::new(dice.pick(text::ACTION_STEPS)).expect("short"),
@@ -589,91 +791,190 @@ fn goal(
     Ok(())
 }
 
+/// The completed reviews: care plan and risk by the key worker, prescribing (OST only) by the
+/// prescriber. Risk reviews also follow within a week of a risk flag changing or a release from
+/// prison (`events`). Prescribing reviews start again after a change of medicine.
+#[allow(clippy::too_many_arguments)]
 fn reviews(
     w: &Writer<'_>,
     dice: &mut Dice,
     team: &Team,
     client_id: i64,
-    key_worker: i64,
-    modality: Modality,
+    client: &Client,
     span: &Span,
+    course: &Course,
+    events: &[NaiveDate],
 ) -> Result<()> {
-    let days_in = (span.last_day(dice.today) - span.start).num_days();
-    // Some long-term OST clients have gone without a prescribing review for months: exactly the
-    // "parked" care the reports warn about, so the demo shows what the software makes visible.
-    let parked = modality.is_ost() && span.end.is_none() && days_in > 730 && dice.chance(0.3);
-    for kind in ReviewKind::ALL {
-        let (first_due, by) = match kind {
-            ReviewKind::Prescribing if !modality.is_ost() => continue,
-            ReviewKind::Prescribing => (span.start + Duration::weeks(4), team.prescriber),
-            ReviewKind::Outcomes => (span.start, key_worker),
-            _ => (
-                span.start + Duration::weeks(kind.default_interval_weeks()),
-                key_worker,
-            ),
+    let until = reviews_until(span, course, dice.today);
+    let lapse = lapses(client, course);
+    let twelve_weeks = Duration::weeks(12);
+    let key_worker = client.key_worker_id;
+    let done = |dice: &mut Dice, kind: ReviewKind, by: i64, series: Series<'_>| -> Result<()> {
+        for (due_on, completed_on) in series.completed(dice) {
+            w.insert(&Review {
+                client_id,
+                kind,
+                due_on,
+                completion: Some(ReviewCompletion {
+                    completed_on,
+                    completed_by: by,
+                    outcome: NoteText::new(dice.pick(text::review_outcomes(kind))).expect("short"),
+                }),
+            })?;
+        }
+        Ok(())
+    };
+    let series = |first_due: NaiveDate, stop: Option<NaiveDate>| Series {
+        from: span.start,
+        first_due,
+        every: twelve_weeks,
+        until,
+        stop,
+        events: &[],
+        on_time: course.on_time,
+        lapse,
+    };
+    done(
+        dice,
+        ReviewKind::CarePlan,
+        key_worker,
+        series(span.start + twelve_weeks, course.care_plan_stops),
+    )?;
+    if client.modality.is_ost() {
+        let first = Duration::weeks(4);
+        let current_from = match course.switched_on {
+            Some(on) => {
+                let before = Series {
+                    until: on.min(until),
+                    lapse: false,
+                    ..series(span.start + first, None)
+                };
+                done(dice, ReviewKind::Prescribing, team.prescriber, before)?;
+                on
+            }
+            None => span.start,
         };
-        let stop_completing = (parked && *kind == ReviewKind::Prescribing)
-            .then(|| span.start + Duration::days(dice.between(200, days_in - 240)));
-        review_series(
-            w,
-            dice,
-            client_id,
-            *kind,
-            first_due,
-            by,
-            span,
-            stop_completing,
-        )?;
+        let current = Series {
+            from: current_from,
+            ..series(current_from + first, course.prescribing_stops)
+        };
+        done(dice, ReviewKind::Prescribing, team.prescriber, current)?;
     }
-    Ok(())
+    let risk = Series {
+        events,
+        ..series(span.start + twelve_weeks, None)
+    };
+    done(dice, ReviewKind::Risk, key_worker, risk)
 }
 
-/// Reviews of one kind, each due an interval after the last was done. While the client is with
-/// the service the series ends with one open review, sometimes already overdue.
-#[allow(clippy::too_many_arguments)]
-fn review_series(
-    w: &Writer<'_>,
+/// The last day reviews were done: discharge, the start of a hold, or today.
+fn reviews_until(span: &Span, course: &Course, today: NaiveDate) -> NaiveDate {
+    course.on_hold_since.unwrap_or_else(|| span.last_day(today))
+}
+
+/// Whether the latest reviews may have lapsed: only for ordinary clients still in treatment.
+fn lapses(client: &Client, course: &Course) -> bool {
+    !course.on_time && client.status == ClientStatus::Active
+}
+
+/// Reviews of one kind, each due an interval after the last was done (or sooner, a week after an
+/// event), done a little early or late.
+struct Series<'a> {
+    /// Nothing is done before this day.
+    from: NaiveDate,
+    first_due: NaiveDate,
+    every: Duration,
+    /// Nothing is done after this day.
+    until: NaiveDate,
+    /// Reviews due on or after this day were not done.
+    stop: Option<NaiveDate>,
+    /// Days that bring the next review forward to a week after.
+    events: &'a [NaiveDate],
+    /// Every review due by `until` is done by then.
+    on_time: bool,
+    /// The latest one or two may not have been done.
+    lapse: bool,
+}
+
+impl Series<'_> {
+    /// Each review's due date and the day it was done.
+    fn completed(&self, dice: &mut Dice) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut done: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        let mut last: Option<NaiveDate> = None;
+        loop {
+            let regular = last.map_or(self.first_due, |l| l + self.every);
+            let soonest_event = self
+                .events
+                .iter()
+                .filter(|e| **e >= self.from && last.is_none_or(|l| **e > l))
+                .map(|e| *e + Duration::weeks(1))
+                .min();
+            let due = soonest_event.map_or(regular, |e| e.min(regular));
+            if self.stop.is_some_and(|stop| due >= stop) {
+                break;
+            }
+            let mut on = (due + Duration::days(dice.between(-7, 14))).max(self.from);
+            if self.on_time && due <= self.until {
+                on = on.min(self.until);
+            }
+            if on > self.until {
+                break;
+            }
+            done.push((due, on));
+            last = Some(on);
+        }
+        if self.lapse && dice.chance(0.07) {
+            let missed = if dice.chance(0.7) { 1 } else { 2 };
+            done.truncate(done.len().saturating_sub(missed));
+        }
+        done
+    }
+}
+
+/// TOPs: at the start (for most), about every 26 weeks, and at exit (for most who left).
+fn outcomes(
     dice: &mut Dice,
     client_id: i64,
-    kind: ReviewKind,
-    first_due: NaiveDate,
-    by: i64,
+    client: &Client,
     span: &Span,
-    stop_completing: Option<NaiveDate>,
-) -> Result<()> {
-    let last_day = span.last_day(dice.today);
-    let interval = Duration::weeks(kind.default_interval_weeks());
-    let mut due = first_due;
-    loop {
-        let done_on = due + Duration::days(dice.between(-7, 14));
-        let stopped = stop_completing.is_some_and(|stop| due >= stop);
-        let overdue_now = span.end.is_none() && dice.chance(0.04);
-        if done_on > last_day || stopped || overdue_now {
-            break;
-        }
-        let outcome = NoteText::new(dice.pick(text::REVIEW_OUTCOMES)).expect("short");
-        let completion = ReviewCompletion {
-            completed_on: done_on.max(span.start),
-            completed_by: by,
-            outcome,
-        };
-        w.insert(&Review {
-            client_id,
-            kind,
-            due_on: due,
-            completion: Some(completion),
-        })?;
-        due = done_on.max(span.start) + interval;
+    course: &Course,
+) -> Vec<Top> {
+    let until = reviews_until(span, course, dice.today);
+    let every = Duration::weeks(26);
+    let mut dates = Vec::new();
+    if course.start_top {
+        dates.push((span.start, TopStage::Start));
     }
-    if span.end.is_none() {
-        w.insert(&Review {
-            client_id,
-            kind,
-            due_on: due,
-            completion: None,
-        })?;
+    let reviews = Series {
+        from: span.start,
+        first_due: span.start + every,
+        every,
+        // No review TOP in the last month before an exit TOP.
+        until: span
+            .end
+            .map_or(until, |end| (end - Duration::weeks(4)).max(span.start)),
+        stop: None,
+        events: &[],
+        on_time: course.on_time,
+        lapse: lapses(client, course),
+    };
+    dates.extend(
+        reviews
+            .completed(dice)
+            .into_iter()
+            .map(|(_, on)| (on, TopStage::Review)),
+    );
+    if let Some(end) = span.end.filter(|_| course.exit_top) {
+        dates.push((end, TopStage::Exit));
     }
-    Ok(())
+    let profile = Profile::new(dice, client, course.response);
+    dates
+        .into_iter()
+        .map(|(on, stage)| {
+            let months = (on - span.start).num_days() as f64 / 30.44;
+            profile.top(dice, client_id, client.key_worker_id, on, stage, months)
+        })
+        .collect()
 }
 
 #[cfg(test)]

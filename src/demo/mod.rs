@@ -6,6 +6,8 @@
 //! program says DEMO wherever it shows it.
 
 mod history;
+mod outcomes;
+mod showcase;
 mod text;
 
 use crate::domain::{Login, Name, Role, Worker};
@@ -60,12 +62,30 @@ pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
         w.set_meta(META_SERVICE_NAME, SERVICE_NAME)?;
         let team = insert_team(w, plan)?;
         let mut dice = Dice::new(plan.seed, today);
+        let mut ordinary = 0;
         for number in 1..=plan.clients {
-            let key_worker = team.key_workers[(number as usize - 1) % team.key_workers.len()];
-            history::client(w, &mut dice, &team, key_worker, number, plan.years)?;
+            match showcase_at(number) {
+                Some(showcase) => {
+                    showcase::client(w, &mut dice, &team, team.key_workers[0], number, showcase)?;
+                }
+                None => {
+                    let key_worker = team.key_workers[ordinary % team.key_workers.len()];
+                    ordinary += 1;
+                    history::client(w, &mut dice, &team, key_worker, number, plan.years)?;
+                }
+            }
         }
         Ok(())
     })
+}
+
+/// The showcase client, if any, with this client number: every third number from the first
+/// until each has been placed, all in the first key worker's caseload, so a trainer logged in
+/// as them can show every alert among ordinary clients.
+fn showcase_at(number: u32) -> Option<showcase::Showcase> {
+    (number % 3 == 1)
+        .then(|| showcase::ALL.get((number / 3) as usize).copied())
+        .flatten()
 }
 
 /// Ids of the generated team by what they do.

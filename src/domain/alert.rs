@@ -226,7 +226,11 @@ fn span_words(from: NaiveDate, to: NaiveDate) -> String {
 }
 
 /// Every alert for one client, with acknowledged ones set apart.
-pub fn assess(facts: &AlertFacts, intervals: &ReviewIntervals, acks: &[Acknowledged]) -> Assessment {
+pub fn assess(
+    facts: &AlertFacts,
+    intervals: &ReviewIntervals,
+    acks: &[Acknowledged],
+) -> Assessment {
     let mut raised: Vec<Alert> = overdue_reviews(facts);
     raised.extend(
         [
@@ -282,11 +286,16 @@ fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
     let mut why = Vec::new();
     let mut cause = Vec::new();
     let review_window = intervals.care_plan.before(facts.today);
-    if facts.last_care_plan_review.is_none_or(|d| d < review_window) {
+    if facts
+        .last_care_plan_review
+        .is_none_or(|d| d < review_window)
+    {
         why.push(format!("no care-plan review in {}", intervals.care_plan));
         cause.push(format!(
             "review {}",
-            facts.last_care_plan_review.map_or("never".into(), |d| d.to_string())
+            facts
+                .last_care_plan_review
+                .map_or("never".into(), |d| d.to_string())
         ));
     }
     if facts
@@ -296,7 +305,9 @@ fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
         why.push(format!("no goal progress recorded in {NO_PROGRESS_FOR}"));
         cause.push(format!(
             "progress {}",
-            facts.last_goal_progress.map_or("never".into(), |d| d.to_string())
+            facts
+                .last_goal_progress
+                .map_or("never".into(), |d| d.to_string())
         ));
     }
     if !facts.has_exit_goal {
@@ -389,7 +400,10 @@ fn naloxone(facts: &AlertFacts) -> Option<Alert> {
     let problem = match (facts.naloxone_held, facts.naloxone_supplied_on) {
         (false, _) => "no naloxone kit held".to_owned(),
         (true, Some(on)) if on < stale_before => {
-            format!("naloxone supplied {}, over {NALOXONE_STALE_AFTER} ago", uk(on))
+            format!(
+                "naloxone supplied {}, over {NALOXONE_STALE_AFTER} ago",
+                uk(on)
+            )
         }
         (true, _) => return None,
     };
@@ -432,7 +446,10 @@ fn bbv_test(facts: &AlertFacts) -> Option<Alert> {
             ),
             None => "Injecting, and no BBV test is recorded".into(),
         },
-        cause: format!("last test {}", last.map_or("never".into(), |d| d.to_string())),
+        cause: format!(
+            "last test {}",
+            last.map_or("never".into(), |d| d.to_string())
+        ),
     })
 }
 

@@ -201,21 +201,6 @@ pub struct RiskFlags {
     pub hiv_tested_on: Option<NaiveDate>,
 }
 
-/// How long after release from prison a client counts as recently released: the risk of
-/// drug-related death is highest in the first weeks.
-pub const RECENT_PRISON_RELEASE_DAYS: i64 = 28;
-
-/// Whether a release from prison on `released` is recent enough to count as a risk today.
-pub fn released_recently(released: Option<NaiveDate>, today: NaiveDate) -> bool {
-    released.is_some_and(|d| d <= today && (today - d).num_days() <= RECENT_PRISON_RELEASE_DAYS)
-}
-
-impl RiskFlags {
-    pub fn recently_released(&self, today: NaiveDate) -> bool {
-        released_recently(self.prison_release_on, today)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Client {
     pub reference: ServiceRef,
@@ -253,7 +238,10 @@ pub struct Milestones {
 impl Milestones {
     /// The milestones of a client first recorded today: they date from treatment start.
     pub fn at_start(client: &Client, today: NaiveDate) -> Self {
-        let began = client.treatment_start.unwrap_or(client.referral_date).min(today);
+        let began = client
+            .treatment_start
+            .unwrap_or(client.referral_date)
+            .min(today);
         Self {
             status_since: Some(began),
             modality_since: Some(began),
@@ -407,15 +395,106 @@ mod tests {
         assert_eq!(ServiceRef::from_number(42).as_str(), "KW-00042");
     }
 
+    fn sample(modality: Modality) -> Client {
+        Client {
+            reference: ServiceRef::from_number(1),
+            given_name: Name::new("Jo").unwrap(),
+            family_name: Name::new("Wren").unwrap(),
+            preferred_name: None,
+            date_of_birth: NaiveDate::from_ymd_opt(1985, 6, 15).unwrap(),
+            nhs_number: None,
+            key_worker_id: 1,
+            status: ClientStatus::Active,
+            referral_date: NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+            treatment_start: Some(NaiveDate::from_ymd_opt(2024, 1, 8).unwrap()),
+            primary_substance: Substance::Heroin,
+            other_substances: BTreeSet::new(),
+            injecting: InjectingStatus::Never,
+            modality,
+            shared_care: None,
+            risk: RiskFlags::default(),
+        }
+    }
+
     #[test]
-    fn prison_release_counts_as_recent_for_four_weeks() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let flags = |days: i64| RiskFlags {
-            prison_release_on: Some(today - chrono::Duration::days(days)),
-            ..RiskFlags::default()
+    fn milestones_follow_each_kind_of_change() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let start = d(1, 5);
+        let today = d(11, 23);
+        let on_ost = Milestones {
+            status_since: Some(start),
+            modality_since: Some(start),
+            ost_since: Some(start),
+            risk_changed_on: None,
         };
-        assert!(flags(3).recently_released(today));
-        assert!(flags(28).recently_released(today));
-        assert!(!flags(29).recently_released(today));
+        let methadone = sample(Modality::OstMethadone);
+        let change = |f: fn(&mut Client)| {
+            let mut new = methadone.clone();
+            f(&mut new);
+            on_ost.after_change(&methadone, &new, today)
+        };
+        // (what changed, expected milestones)
+        let cases: [(&str, Milestones); 6] = [
+            ("nothing", change(|_| {})),
+            (
+                "a name",
+                change(|c| c.preferred_name = Some(Name::new("Joey").unwrap())),
+            ),
+            (
+                "OST medicine",
+                change(|c| c.modality = Modality::OstBuprenorphine),
+            ),
+            ("off OST", change(|c| c.modality = Modality::Psychosocial)),
+            ("a risk flag", change(|c| c.risk.overdose_risk = true)),
+            ("status", change(|c| c.status = ClientStatus::Discharged)),
+        ];
+        let expected = [
+            on_ost,
+            on_ost,
+            Milestones {
+                modality_since: Some(today),
+                ..on_ost
+            },
+            Milestones {
+                modality_since: Some(today),
+                ost_since: None,
+                ..on_ost
+            },
+            Milestones {
+                risk_changed_on: Some(today),
+                ..on_ost
+            },
+            Milestones {
+                status_since: Some(today),
+                ..on_ost
+            },
+        ];
+        for ((what, got), want) in cases.iter().zip(expected) {
+            assert_eq!(*got, want, "after a change of {what}");
+        }
+        let psychosocial = sample(Modality::Psychosocial);
+        let off = Milestones {
+            ost_since: None,
+            ..on_ost
+        };
+        let onto = off.after_change(&psychosocial, &methadone, today);
+        assert_eq!(
+            onto.ost_since,
+            Some(today),
+            "starting OST starts the OST clock"
+        );
+    }
+
+    #[test]
+    fn a_new_clients_milestones_date_from_treatment_start() {
+        let client = sample(Modality::OstMethadone);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let m = Milestones::at_start(&client, today);
+        assert_eq!(m.ost_since, client.treatment_start);
+        assert_eq!(m.status_since, client.treatment_start);
+        assert_eq!(
+            Milestones::at_start(&sample(Modality::Alcohol), today).ost_since,
+            None
+        );
     }
 }

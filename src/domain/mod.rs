@@ -25,8 +25,8 @@ pub mod worker;
 pub use alert::{Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Assessment, TopOpiates};
 pub use audit::{AuditAction, AuditEntry, RecordType};
 pub use client::{
-    Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags, ServiceRef,
-    Substance,
+    Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
+    ServiceRef, Substance,
 };
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
@@ -34,8 +34,8 @@ pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};
 pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;
 pub use review::{Review, ReviewCompletion, ReviewKind};
-pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
 pub use schedule::{Basis, Due, Interval, LastReviews, ReviewIntervals, ScheduleFacts};
+pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
 pub use text::{Name, NoteText, ShortText};
 pub use top::{Answer, Measure, Top, TopItem, TopStage};
 pub use worker::{Login, Role, Worker};

@@ -331,7 +331,12 @@ fn prescribing(facts: &ScheduleFacts, start: NaiveDate, iv: &ReviewIntervals) ->
 
 /// The regular risk review, brought forward by a flag change or a release from prison that
 /// came after the last risk review.
-fn risk(facts: &ScheduleFacts, start: NaiveDate, last: Option<NaiveDate>, iv: &ReviewIntervals) -> Due {
+fn risk(
+    facts: &ScheduleFacts,
+    start: NaiveDate,
+    last: Option<NaiveDate>,
+    iv: &ReviewIntervals,
+) -> Due {
     let regular = periodic(ReviewKind::Risk, start, last, iv.risk);
     let reviewed_since = |event: NaiveDate| last.is_some_and(|l| l >= event);
     let events = [

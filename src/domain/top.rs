@@ -173,7 +173,11 @@ impl Top {
                 return Err(DomainError::Rule(format!(
                     "{}: {value} is out of range ({min} to {max}{})",
                     item.label(),
-                    if measure.whole() { ", whole numbers" } else { "" }
+                    if measure.whole() {
+                        ", whole numbers"
+                    } else {
+                        ""
+                    }
                 )));
             }
             if let Some(days) = item.days_item()
@@ -185,9 +189,11 @@ impl Top {
                 )));
             }
         }
-        let other_used = [TopItem::OtherDays, TopItem::OtherAmount]
-            .iter()
-            .any(|i| self.answer(*i).and_then(Answer::value).is_some_and(|v| v > 0.0));
+        let other_used = [TopItem::OtherDays, TopItem::OtherAmount].iter().any(|i| {
+            self.answer(*i)
+                .and_then(Answer::value)
+                .is_some_and(|v| v > 0.0)
+        });
         if other_used && self.other_substance.is_none() {
             return Err(DomainError::Rule(
                 "name the other substance whose use is recorded".into(),
@@ -232,18 +238,39 @@ mod tests {
     #[test]
     fn answers_out_of_range_are_refused_with_the_item_named() {
         let cases = [
-            (TopItem::OpiatesDays, 29.0, "Illicit opiates: days used: 29 is out of range (0 to 28, whole numbers)"),
-            (TopItem::QualityOfLife, 21.0, "Overall quality of life (0 poor to 20 good): 21 is out of range (0 to 20, whole numbers)"),
-            (TopItem::CrackDays, 2.5, "Crack: days used: 2.5 is out of range (0 to 28, whole numbers)"),
-            (TopItem::Fraud, 2.0, "Fraud, forgery or handling stolen goods: 2 is out of range (0 to 1, whole numbers)"),
+            (
+                TopItem::OpiatesDays,
+                29.0,
+                "Illicit opiates: days used: 29 is out of range (0 to 28, whole numbers)",
+            ),
+            (
+                TopItem::QualityOfLife,
+                21.0,
+                "Overall quality of life (0 poor to 20 good): 21 is out of range (0 to 20, whole numbers)",
+            ),
+            (
+                TopItem::CrackDays,
+                2.5,
+                "Crack: days used: 2.5 is out of range (0 to 28, whole numbers)",
+            ),
+            (
+                TopItem::Fraud,
+                2.0,
+                "Fraud, forgery or handling stolen goods: 2 is out of range (0 to 1, whole numbers)",
+            ),
         ];
         for (item, value, message) in cases {
             let err = top(&[(item, Answer::Value(value))]).validate().unwrap_err();
             assert_eq!(err.to_string(), message);
         }
-        assert!(top(&[(TopItem::AlcoholDays, Answer::Value(4.0)), (TopItem::AlcoholUnits, Answer::Value(12.5))])
+        assert!(
+            top(&[
+                (TopItem::AlcoholDays, Answer::Value(4.0)),
+                (TopItem::AlcoholUnits, Answer::Value(12.5))
+            ])
             .validate()
-            .is_ok());
+            .is_ok()
+        );
     }
 
     #[test]
@@ -254,8 +281,16 @@ mod tests {
         ])
         .validate()
         .unwrap_err();
-        assert!(err.to_string().contains("no amount when the days used are 0"));
-        let err = top(&[(TopItem::OtherDays, Answer::Value(3.0))]).validate().unwrap_err();
-        assert_eq!(err.to_string(), "name the other substance whose use is recorded");
+        assert!(
+            err.to_string()
+                .contains("no amount when the days used are 0")
+        );
+        let err = top(&[(TopItem::OtherDays, Answer::Value(3.0))])
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "name the other substance whose use is recorded"
+        );
     }
 }

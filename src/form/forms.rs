@@ -864,7 +864,11 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
 // ---------------------------------------------------------------- complete a review
 
 /// The reviews completed with this form; a TOP review is done by recording a TOP.
-const REVIEW_KINDS: [ReviewKind; 3] = [ReviewKind::CarePlan, ReviewKind::Prescribing, ReviewKind::Risk];
+const REVIEW_KINDS: [ReviewKind; 3] = [
+    ReviewKind::CarePlan,
+    ReviewKind::Prescribing,
+    ReviewKind::Risk,
+];
 
 /// The review form, its kind preset to the review the worker chose.
 pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
@@ -884,7 +888,10 @@ pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
     let mut form = Form::new(
         title,
         specs,
-        &[("done", show_date(now.today)), ("kind", kind.code().to_owned())],
+        &[
+            ("done", show_date(now.today)),
+            ("kind", kind.code().to_owned()),
+        ],
         now,
     );
     form.focus_key("outcome");
@@ -914,7 +921,12 @@ pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCo
 // ---------------------------------------------------------------- acknowledge an alert
 
 /// Acknowledging one of the client's open alerts, with the reason no action is needed now.
-pub fn acknowledge_form(title: String, now: Now, open: &[Alert], preset: Option<AlertKind>) -> Form {
+pub fn acknowledge_form(
+    title: String,
+    now: Now,
+    open: &[Alert],
+    preset: Option<AlertKind>,
+) -> Form {
     let alerts = open
         .iter()
         .map(|a| Opt::new(a.kind.code(), format!("{}: {}", a.kind.label(), a.reason)))
@@ -927,7 +939,10 @@ pub fn acknowledge_form(title: String, now: Now, open: &[Alert], preset: Option<
     let mut form = Form::new(
         title,
         specs,
-        &[("alert", first.map_or(String::new(), |k| k.code().to_owned()))],
+        &[(
+            "alert",
+            first.map_or(String::new(), |k| k.code().to_owned()),
+        )],
         now,
     );
     form.focus_key("reason");

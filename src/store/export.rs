@@ -2,8 +2,8 @@
 
 use super::{Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
-    AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType, Review,
-    Session, Worker,
+    AlertAck, AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType,
+    Review, Session, Top, Worker,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -20,6 +20,9 @@ pub const TABLES: &[&str] = &[
     "goals",
     "goal_actions",
     "reviews",
+    "tops",
+    "top_answers",
+    "alert_acks",
     "audit",
 ];
 
@@ -99,6 +102,8 @@ impl Store {
         self.export_table::<Goal>(out, "goals")?;
         self.export_table::<GoalAction>(out, "goal_actions")?;
         self.export_table::<Review>(out, "reviews")?;
+        self.export_table::<Top>(out, "tops")?;
+        self.export_table::<AlertAck>(out, "alert_acks")?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;
         write_array(out, "drafts", stmt.query_map([], super::drafts::from_row)?)?;

@@ -120,8 +120,10 @@ impl Writer<'_> {
     /// Sets the day a goal's progress was last recorded. For imports of past records; otherwise
     /// insert and update keep it.
     pub fn set_goal_progress_on(&self, id: i64, on: chrono::NaiveDate) -> Result<()> {
-        self.tx
-            .execute("UPDATE goals SET progress_on = ?2 WHERE id = ?1", params![id, on])?;
+        self.tx.execute(
+            "UPDATE goals SET progress_on = ?2 WHERE id = ?1",
+            params![id, on],
+        )?;
         Ok(())
     }
 }

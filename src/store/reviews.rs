@@ -67,7 +67,11 @@ impl Writer<'_> {
         }
         let id = Review::insert(self, review)?;
         if self.audit_each {
-            self.audit(crate::domain::AuditAction::Complete, RecordType::Review, Some(id))?;
+            self.audit(
+                crate::domain::AuditAction::Complete,
+                RecordType::Review,
+                Some(id),
+            )?;
         }
         Ok(id)
     }

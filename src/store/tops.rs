@@ -66,7 +66,8 @@ fn parse_answers(json: &str) -> std::result::Result<BTreeMap<TopItem, Answer>, S
     object
         .into_iter()
         .map(|(code, value)| {
-            let item = TopItem::from_code(&code).ok_or_else(|| format!("unknown TOP item {code}"))?;
+            let item =
+                TopItem::from_code(&code).ok_or_else(|| format!("unknown TOP item {code}"))?;
             let answer = match value {
                 serde_json::Value::String(s) if s == "declined" => Answer::Declined,
                 serde_json::Value::Number(n) => Answer::Value(n.as_f64().unwrap_or_default()),

@@ -182,12 +182,16 @@ const CLIENT_FACTS: &str = "
     ORDER BY c.reference";
 
 /// Clients who have left without an exit TOP: the only review they still owe.
-const EXITED_WITHOUT_EXIT_TOP: &str = "c.status IN ('discharged', 'transferred') AND c.treatment_start IS NOT NULL
+const EXITED_WITHOUT_EXIT_TOP: &str =
+    "c.status IN ('discharged', 'transferred') AND c.treatment_start IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit'
                     AND p.completed_on >= c.treatment_start)";
 
 /// Reads a JSON array of arrays built by `json_group_array`, one row per inner array.
-fn json_rows(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<Vec<serde_json::Value>>> {
+fn json_rows(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Vec<Vec<serde_json::Value>>> {
     let text: String = row.get(column)?;
     serde_json::from_str(&text).map_err(|e| {
         super::sql::conversion_error(row, column, rusqlite::types::FromSqlError::Other(e.into()))
@@ -195,11 +199,17 @@ fn json_rows(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<Vec<
 }
 
 fn json_date(value: &serde_json::Value) -> Option<NaiveDate> {
-    value.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    value
+        .as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 /// One row of [`CLIENT_FACTS`] with the rules applied.
-fn caseload_row(row: &rusqlite::Row<'_>, today: NaiveDate, iv: &ReviewIntervals) -> rusqlite::Result<CaseloadRow> {
+fn caseload_row(
+    row: &rusqlite::Row<'_>,
+    today: NaiveDate,
+    iv: &ReviewIntervals,
+) -> rusqlite::Result<CaseloadRow> {
     let last_seen: Option<String> = row.get("last_seen")?;
     let milestones = super::clients::milestones_from_row(row)?;
     let schedule = ScheduleFacts {
@@ -280,7 +290,9 @@ fn caseload_row(row: &rusqlite::Row<'_>, today: NaiveDate, iv: &ReviewIntervals)
         modality: schedule.modality,
         stage: row.get("stage")?,
         treatment_start: schedule.treatment_start,
-        last_seen: last_seen.map(|_| get_minute(row, "last_seen")).transpose()?,
+        last_seen: last_seen
+            .map(|_| get_minute(row, "last_seen"))
+            .transpose()?,
         flags: RiskSummary {
             overdose_risk: row.get("overdose_risk")?,
             safeguarding_children: row.get("safeguarding_children")?,
@@ -303,11 +315,19 @@ impl Store {
     /// Active clients in scope, by reference, with the reviews they owe and their alerts under
     /// the service's intervals; the caller sorts.
     pub fn caseload(&self, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
-        self.client_facts(&format!("c.status = 'active' AND {}", scope.condition()), scope, intervals)
+        self.client_facts(
+            &format!("c.status = 'active' AND {}", scope.condition()),
+            scope,
+            intervals,
+        )
     }
 
     /// Clients in scope who have left treatment and still owe an exit TOP.
-    pub fn exited_owing_top(&self, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
+    pub fn exited_owing_top(
+        &self,
+        scope: Scope,
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
         self.client_facts(
             &format!("{EXITED_WITHOUT_EXIT_TOP} AND {}", scope.condition()),
             scope,
@@ -316,7 +336,11 @@ impl Store {
     }
 
     /// One client's row, whatever their status: the alerts at the top of their record.
-    pub fn client_status(&self, client_id: i64, intervals: &ReviewIntervals) -> Result<CaseloadRow> {
+    pub fn client_status(
+        &self,
+        client_id: i64,
+        intervals: &ReviewIntervals,
+    ) -> Result<CaseloadRow> {
         let sql = CLIENT_FACTS.replace("{filter}", "c.id = ?1");
         let today = self.today();
         Ok(self
@@ -325,7 +349,12 @@ impl Store {
             .query_row([client_id], |row| caseload_row(row, today, intervals))?)
     }
 
-    fn client_facts(&self, filter: &str, scope: Scope, intervals: &ReviewIntervals) -> Result<Vec<CaseloadRow>> {
+    fn client_facts(
+        &self,
+        filter: &str,
+        scope: Scope,
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
         let sql = CLIENT_FACTS.replace("{filter}", filter);
         let today = self.today();
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -334,7 +363,12 @@ impl Store {
     }
 
     /// Reviews owed in scope, due on or before `until`, including exit TOPs of clients who left.
-    pub fn reviews_due(&self, scope: Scope, intervals: &ReviewIntervals, until: NaiveDate) -> Result<Vec<DueReview>> {
+    pub fn reviews_due(
+        &self,
+        scope: Scope,
+        intervals: &ReviewIntervals,
+        until: NaiveDate,
+    ) -> Result<Vec<DueReview>> {
         let mut rows = self.caseload(scope, intervals)?;
         rows.extend(self.exited_owing_top(scope, intervals)?);
         Ok(due_within(&rows, until))
@@ -380,7 +414,11 @@ impl Store {
     }
 
     /// The whole record of one client, with the reviews owed and alerts under `intervals`.
-    pub fn client_record(&self, client_id: i64, intervals: &ReviewIntervals) -> Result<ClientRecord> {
+    pub fn client_record(
+        &self,
+        client_id: i64,
+        intervals: &ReviewIntervals,
+    ) -> Result<ClientRecord> {
         let client: Stored<Client> = self.get(client_id)?;
         let key_worker = self
             .get::<Worker>(client.record.key_worker_id)?

@@ -215,8 +215,14 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 11, 11);
         assert_eq!(due_text(due, today, false, false), ("!12d".into(), true));
-        assert_eq!(due_text(due, today, true, false), ("! 12d over".into(), true));
-        assert_eq!(due_text(Some(today), today, true, false), ("today".into(), false));
+        assert_eq!(
+            due_text(due, today, true, false),
+            ("! 12d over".into(), true)
+        );
+        assert_eq!(
+            due_text(Some(today), today, true, false),
+            ("today".into(), false)
+        );
     }
 
     #[test]

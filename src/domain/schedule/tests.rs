@@ -298,10 +298,19 @@ fn configured_intervals_override_the_defaults() {
         ..facts("2026-11-02")
     };
     assert_eq!(due(&ost, CarePlan, &local).unwrap().due_on, d("2026-12-28"));
-    assert_eq!(due(&ost, Prescribing, &local).unwrap().due_on, d("2026-11-16"));
+    assert_eq!(
+        due(&ost, Prescribing, &local).unwrap().due_on,
+        d("2026-11-16")
+    );
     let defaults = ReviewIntervals::default();
-    assert_eq!(due(&ost, CarePlan, &defaults).unwrap().due_on, d("2027-01-25"));
-    assert_eq!(due(&ost, Prescribing, &defaults).unwrap().due_on, d("2026-11-30"));
+    assert_eq!(
+        due(&ost, CarePlan, &defaults).unwrap().due_on,
+        d("2027-01-25")
+    );
+    assert_eq!(
+        due(&ost, Prescribing, &defaults).unwrap().due_on,
+        d("2026-11-30")
+    );
 }
 
 #[test]

@@ -1,0 +1,323 @@
+//! The demo service a trainer opens with `keywork --demo`: its first key worker's caseload shows
+//! every alert, medication-assisted recovery, a quiet (acknowledged) alert and a client owing an
+//! exit TOP, on any day; it stores completed reviews only; the same seed and day give the same
+//! service.
+
+use chrono::NaiveDate;
+use keywork::clock::Clock;
+use keywork::demo::{self, Plan};
+use keywork::domain::{AlertKind, Login, ReviewIntervals, ReviewKind};
+use keywork::store::{Access, CaseloadRow, Scope, Store};
+use tempfile::TempDir;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// The default demo service generated into a new file, with today fixed.
+fn demo_on(today: NaiveDate, plan: Plan) -> (TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(
+        &dir.path().join("demo.db"),
+        Access::Create,
+        Clock::fixed(today),
+        Login::new("trainer").expect("valid login"),
+    )
+    .expect("create store");
+    demo::generate(&mut store, plan).expect("generate demo");
+    (dir, store)
+}
+
+fn first_key_worker(store: &Store) -> i64 {
+    let login = Login::new(demo::FIRST_KEY_WORKER).expect("valid login");
+    store
+        .worker_by_login(&login)
+        .expect("look up worker")
+        .expect("the first key worker is on the team")
+        .id
+}
+
+fn describe(rows: &[CaseloadRow]) -> String {
+    rows.iter()
+        .map(|r| {
+            let open: Vec<_> = r.assessment.open.iter().map(|a| a.kind.code()).collect();
+            let quiet: Vec<_> = r.assessment.quiet.iter().map(|a| a.kind.code()).collect();
+            format!(
+                "{} {:?} open {open:?} quiet {quiet:?} recovery {}\n",
+                r.reference,
+                r.modality,
+                r.assessment.recovery.is_some()
+            )
+        })
+        .collect()
+}
+
+/// Everything a trainer needs to show is on the first key worker's caseload.
+fn assert_showcase(store: &Store, today: NaiveDate) {
+    let alex = first_key_worker(store);
+    let intervals = ReviewIntervals::default();
+    let rows = store
+        .caseload(Scope::Worker(alex), &intervals)
+        .expect("caseload");
+    let all = describe(&rows);
+    let has = |kind: AlertKind| rows.iter().any(|r| r.assessment.has(kind));
+    for kind in [
+        AlertKind::Parked,
+        AlertKind::SixMonthSignal,
+        AlertKind::ThreeDnas,
+        AlertKind::Naloxone,
+        AlertKind::BbvTest,
+        AlertKind::PrisonRelease,
+        AlertKind::ReviewOverdue(ReviewKind::CarePlan),
+        AlertKind::ReviewOverdue(ReviewKind::Prescribing),
+    ] {
+        assert!(has(kind), "{today}: no {kind} on the caseload:\n{all}");
+    }
+    let overdue = rows.iter().any(|r| {
+        r.assessment
+            .open
+            .iter()
+            .any(|a| matches!(a.kind, AlertKind::ReviewOverdue(_)))
+    });
+    assert!(overdue, "{today}: no overdue review:\n{all}");
+
+    let recovery: Vec<_> = rows
+        .iter()
+        .filter(|r| r.assessment.recovery.is_some())
+        .collect();
+    assert!(!recovery.is_empty(), "{today}: nobody in recovery:\n{all}");
+    assert!(
+        recovery.iter().any(|r| r.assessment.open.is_empty()),
+        "{today}: the client in medication-assisted recovery carries problem alerts:\n{all}"
+    );
+
+    let quiet: Vec<_> = rows
+        .iter()
+        .filter(|r| !r.assessment.quiet.is_empty())
+        .collect();
+    assert!(!quiet.is_empty(), "{today}: no acknowledged alert:\n{all}");
+    assert!(
+        quiet.iter().any(|r| r.assessment.open.is_empty()),
+        "{today}: the acknowledged client has other alerts:\n{all}"
+    );
+
+    let exited = store
+        .exited_owing_top(Scope::Worker(alex), &intervals)
+        .expect("exited owing TOP");
+    assert!(!exited.is_empty(), "{today}: nobody owes an exit TOP");
+}
+
+/// The showcase clients by reference, with the one alert each shows (none: recovery, or the
+/// acknowledged one, quiet), as a trainer's notes would list them.
+const SHOWCASE: &[(&str, Option<AlertKind>)] = &[
+    ("KW-00001", Some(AlertKind::PrisonRelease)),
+    ("KW-00004", Some(AlertKind::SixMonthSignal)),
+    (
+        "KW-00007",
+        Some(AlertKind::ReviewOverdue(ReviewKind::CarePlan)),
+    ),
+    ("KW-00010", None),
+    ("KW-00013", Some(AlertKind::ThreeDnas)),
+    ("KW-00016", Some(AlertKind::Parked)),
+    ("KW-00019", Some(AlertKind::Naloxone)),
+    (
+        "KW-00022",
+        Some(AlertKind::ReviewOverdue(ReviewKind::Prescribing)),
+    ),
+    ("KW-00025", Some(AlertKind::BbvTest)),
+    ("KW-00028", None),
+];
+
+/// Each showcase client shows its one alert and nothing else, so a trainer can point at it.
+fn assert_one_alert_each(store: &Store, today: NaiveDate) {
+    let alex = first_key_worker(store);
+    let intervals = ReviewIntervals::default();
+    let rows = store
+        .caseload(Scope::Worker(alex), &intervals)
+        .expect("caseload");
+    let all = describe(&rows);
+    for (reference, kind) in SHOWCASE {
+        let row = rows
+            .iter()
+            .find(|r| r.reference.as_str() == *reference)
+            .unwrap_or_else(|| panic!("{today}: {reference} is not on the caseload:\n{all}"));
+        let open: Vec<AlertKind> = row.assessment.open.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            open,
+            kind.iter().copied().collect::<Vec<_>>(),
+            "{today}: {reference}:\n{all}"
+        );
+    }
+    let recovery = rows
+        .iter()
+        .find(|r| r.reference.as_str() == "KW-00010")
+        .expect("KW-00010");
+    assert!(
+        recovery.assessment.recovery.is_some(),
+        "{today}: KW-00010 in recovery:\n{all}"
+    );
+    let acknowledged = rows
+        .iter()
+        .find(|r| r.reference.as_str() == "KW-00028")
+        .expect("KW-00028");
+    let quiet: Vec<AlertKind> = acknowledged
+        .assessment
+        .quiet
+        .iter()
+        .map(|a| a.kind)
+        .collect();
+    assert_eq!(
+        quiet,
+        [AlertKind::Naloxone],
+        "{today}: KW-00028's naloxone alert is quiet"
+    );
+    let exited = store
+        .exited_owing_top(Scope::Worker(alex), &intervals)
+        .expect("exited owing TOP");
+    assert!(
+        exited.iter().any(|r| r.reference.as_str() == "KW-00031"),
+        "{today}: KW-00031 owes an exit TOP"
+    );
+}
+
+fn open_reviews(store: &Store) -> i64 {
+    let conn = rusqlite::Connection::open(store.path()).expect("open file");
+    conn.query_row(
+        "SELECT count(*) FROM reviews WHERE completed_on IS NULL",
+        [],
+        |r| r.get(0),
+    )
+    .expect("count")
+}
+
+fn count(store: &Store, table: &str) -> i64 {
+    store
+        .counts()
+        .expect("counts")
+        .0
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(0, |(_, n)| *n)
+}
+
+#[test]
+fn the_first_key_worker_can_show_every_alert() {
+    let today = date(2026, 11, 23);
+    let (_dir, store) = demo_on(today, Plan::default());
+    assert_showcase(&store, today);
+    assert_one_alert_each(&store, today);
+}
+
+#[test]
+fn the_showcase_works_on_any_day() {
+    for today in [
+        date(2027, 3, 1),
+        date(2028, 2, 29),
+        date(2026, 12, 27),
+        date(2030, 7, 14),
+    ] {
+        let (_dir, store) = demo_on(today, Plan::default());
+        assert_showcase(&store, today);
+        assert_one_alert_each(&store, today);
+    }
+}
+
+#[test]
+fn other_seeds_keep_the_showcase() {
+    let today = date(2026, 11, 23);
+    for seed in [1, 7, 99] {
+        let (_dir, store) = demo_on(
+            today,
+            Plan {
+                seed,
+                ..Plan::default()
+            },
+        );
+        assert_showcase(&store, today);
+        assert_one_alert_each(&store, today);
+    }
+}
+
+#[test]
+fn only_completed_reviews_are_stored_and_tops_are_kept_apart() {
+    let (_dir, store) = demo_on(date(2026, 11, 23), Plan::default());
+    assert_eq!(open_reviews(&store), 0, "no open review rows");
+    let conn = rusqlite::Connection::open(store.path()).expect("open file");
+    let outcome_reviews: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM reviews WHERE kind = 'outcomes'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(outcome_reviews, 0, "TOPs are stored as TOPs");
+    assert!(
+        count(&store, "tops") > 40,
+        "TOPs at start, reviews and exit"
+    );
+    let stages: Vec<String> = conn
+        .prepare("SELECT DISTINCT stage FROM tops ORDER BY stage")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .expect("stages");
+    assert_eq!(stages, ["exit", "review", "start"]);
+    // Every TOP answers the items that apply: thirty less the amounts of substances not used.
+    let thin: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM tops p
+             WHERE (SELECT count(*) FROM top_answers a WHERE a.top_id = p.id) < 23",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(
+        thin, 0,
+        "every TOP answers at least the 23 items without amounts"
+    );
+    // The review rules read milestones the history set: status since discharge for those who left.
+    let wrong_since: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM clients
+             WHERE status IN ('discharged', 'transferred') AND status_since <= treatment_start",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(wrong_since, 0, "status_since is the day a client left");
+}
+
+#[test]
+fn the_same_seed_and_day_give_the_same_service() {
+    let export = |seed: u64| {
+        let (_dir, mut store) = demo_on(
+            date(2026, 11, 23),
+            Plan {
+                seed,
+                ..Plan::default()
+            },
+        );
+        let mut out = Vec::new();
+        store.export_json(&mut out).expect("export");
+        out
+    };
+    let first = export(42);
+    assert_eq!(first, export(42));
+    assert_ne!(first, export(43), "another seed gives another service");
+}
+
+#[test]
+fn a_small_service_still_generates() {
+    for clients in [1, 5, 12] {
+        let (_dir, store) = demo_on(
+            date(2026, 11, 23),
+            Plan {
+                clients,
+                ..Plan::default()
+            },
+        );
+        assert_eq!(count(&store, "clients"), i64::from(clients));
+        assert_eq!(open_reviews(&store), 0);
+    }
+}
