@@ -120,7 +120,7 @@ pub(super) fn client(
     // plan has stalled: exactly the "parked" care the reports warn about, so the demo shows
     // what the software makes visible.
     let parked =
-        modality.is_ost() && status == ClientStatus::Active && days_in > 730 && dice.chance(0.3);
+        modality.is_ost() && status == ClientStatus::Active && days_in > 730 && dice.chance(0.15);
     let stop = |dice: &mut Dice| start + Duration::days(dice.between(200, days_in - 240));
     let prescribing_stops = parked.then(|| stop(dice));
     let care_plan_stops = (parked && dice.chance(0.4)).then(|| stop(dice));
@@ -923,7 +923,7 @@ impl Series<'_> {
             done.push((due, on));
             last = Some(on);
         }
-        if self.lapse && dice.chance(0.07) {
+        if self.lapse && dice.chance(0.05) {
             let missed = if dice.chance(0.7) { 1 } else { 2 };
             done.truncate(done.len().saturating_sub(missed));
         }

@@ -4,6 +4,10 @@
 //! the same service. Names are drawn from lists of birds and plants, NHS numbers from the range the
 //! NHS keeps for testing (999 000 0000 to 999 999 9999), and the database is marked as demo so the
 //! program says DEMO wherever it shows it.
+//!
+//! Reviews are stored only once done, TOPs as TOPs; what is due follows from the review rules.
+//! Among the first key worker's clients are showcase clients, one for each alert (module
+//! `showcase`), so a trainer logged in as `alex.demo` can show every one on any day.
 
 mod history;
 mod outcomes;

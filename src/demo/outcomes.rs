@@ -141,7 +141,7 @@ impl Profile {
         }
         let (response, settle_months) = match response {
             Response::Good => (
-                dice.between(92, 100) as f64 / 100.0,
+                dice.between(97, 100) as f64 / 100.0,
                 dice.between(2, 5) as f64,
             ),
             Response::Partial => (
@@ -359,7 +359,7 @@ fn ask(dice: &mut Dice, value: f64) -> Answer {
 /// the expectation give or take a few days.
 fn days_of(dice: &mut Dice, expected: f64) -> f64 {
     if expected < 1.0 {
-        if dice.chance(0.85) {
+        if dice.chance(0.9) {
             0.0
         } else {
             dice.between(1, 2) as f64
