@@ -72,7 +72,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let legend: String = {
         let wide = area.width >= 100;
         // Only the letters on screen now: ten meanings do not fit one border line.
-        let shown: String = app.caseload.iter().map(flags).collect();
+        let shown: String = app
+            .caseload
+            .iter()
+            .skip(app.caseload_cursor.offset)
+            .take(app.viewport.caseload.max(1))
+            .map(flags)
+            .collect();
         let parts: Vec<String> = FLAG_LEGEND
             .iter()
             .filter(|(letter, ..)| shown.contains(*letter))
@@ -84,7 +90,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             (false, false) => "·",
             (false, true) => ",",
         };
-        format!(" {} ", parts.join(separator))
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", parts.join(separator))
+        }
     };
     let block = paint
         .block(
