@@ -377,6 +377,13 @@ impl App {
     pub fn resize(&mut self, viewport: Viewport, store: &Store) -> Result<()> {
         self.viewport = viewport;
         self.caseload_cursor
+            .fill(self.caseload.len(), viewport.caseload);
+        self.reviews_cursor
+            .fill(self.review_lines.len(), viewport.reviews);
+        self.readiness_cursor
+            .fill(self.readiness.len(), viewport.readiness);
+        self.plan_cursor.fill(self.plan_lines.len(), viewport.plan);
+        self.caseload_cursor
             .follow(self.caseload_cursor.selected, 1, viewport.caseload);
         self.follow_reviews();
         self.readiness_cursor

@@ -34,6 +34,12 @@ impl Cursor {
         self.selected = self.selected.min(len.saturating_sub(1));
     }
 
+    /// Scrolls back so a list of `len` lines fills a window of `visible` (after the window grew,
+    /// no blank space below the last line while lines above are hidden).
+    pub fn fill(&mut self, len: usize, visible: usize) {
+        self.offset = self.offset.min(len.saturating_sub(visible.max(1)));
+    }
+
     /// Scrolls as little as possible so lines `start .. start + height` are visible in a window of
     /// `visible` lines.
     pub fn follow(&mut self, start: usize, height: usize, visible: usize) {
@@ -49,6 +55,24 @@ impl Cursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grown_window_scrolls_back_to_fill_with_lines() {
+        let mut cursor = Cursor {
+            selected: 18,
+            offset: 10,
+        };
+        cursor.fill(19, 20);
+        assert_eq!(cursor.offset, 0, "all 19 lines fit in 20");
+        let mut cursor = Cursor {
+            selected: 18,
+            offset: 10,
+        };
+        cursor.fill(19, 5);
+        assert_eq!(cursor.offset, 10, "a small window keeps its place");
+        cursor.fill(19, 12);
+        assert_eq!(cursor.offset, 7);
+    }
 
     #[test]
     fn moving_stops_at_both_ends() {
