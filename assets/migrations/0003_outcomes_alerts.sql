@@ -28,6 +28,9 @@ UPDATE clients SET
 ALTER TABLE goals ADD COLUMN progress_on TEXT
     CHECK (progress_on IS NULL OR date(progress_on) IS progress_on);
 UPDATE goals SET progress_on = max(set_on, substr(updated_at, 1, 10));
+-- The latest progress and whether an exit plan exists: one covering seek per client each.
+CREATE INDEX goals_progress_by_client ON goals (client_id, progress_on);
+CREATE INDEX goals_by_client_domain_status ON goals (client_id, domain, status);
 
 DELETE FROM reviews WHERE completed_on IS NULL;
 DROP INDEX reviews_open_by_due;
