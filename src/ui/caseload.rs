@@ -47,7 +47,7 @@ fn due_text(due: Option<NaiveDate>, today: NaiveDate, wide: bool, quiet: bool) -
                 (true, false) if quiet => (format!("{}d", -days), false),
                 (true, true) => (format!("! {}d over", -days), true),
                 (true, false) => (format!("!{}d", -days), true),
-                (false, true) if days == 0 => ("today".into(), false),
+                (false, _) if days == 0 => ("today".into(), false),
                 (false, true) => (format!("in {days}d"), false),
                 (false, false) => (format!("{days}d"), false),
             }
