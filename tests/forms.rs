@@ -606,10 +606,8 @@ fn a_huge_paste_arrives_whole_and_an_overlong_note_is_refused_with_its_count() {
     assert!(array(&f.export(), "sessions").is_empty(), "nothing saved");
 }
 
-#[test]
-fn three_missed_appointments_raise_an_alert() {
-    let f = fixture();
-    let mut s = f.start();
+/// Selects KW-00002 and records three DNAs with `d`, checking the footer after each.
+fn three_dnas_for_the_second_client(s: &mut Session) {
     s.wait_for("a selected client", |screen| selected_row(screen).is_some());
     s.send(b"j");
     s.wait_for("KW-00002 selected", |screen| {
@@ -630,13 +628,26 @@ fn three_missed_appointments_raise_an_alert() {
             footer(screen).contains(expected) && !screen.contents().contains("Did not attend today")
         });
     }
-    s.wait_for("the three-DNA flag (D) on KW-00002's row", |screen| {
-        row_with(screen, "KW-00002").is_some_and(|row| {
-            // The caseload's part of the row, up to the border shared with the reviews pane.
-            let caseload = row.split("││").next().unwrap_or_default();
-            caseload.trim_end_matches([' ', '│']).ends_with(" D")
-        })
-    });
+}
+
+/// Whether KW-00002's caseload row ends with the three-DNA flag.
+fn second_client_flagged_d(screen: &vt100::Screen) -> bool {
+    row_with(screen, "KW-00002").is_some_and(|row| {
+        // The caseload's part of the row, up to the border shared with the reviews pane.
+        let caseload = row.split("││").next().unwrap_or_default();
+        caseload.trim_end_matches([' ', '│']).ends_with(" D")
+    })
+}
+
+#[test]
+fn three_missed_appointments_raise_an_alert() {
+    let f = fixture();
+    let mut s = f.start();
+    three_dnas_for_the_second_client(&mut s);
+    s.wait_for(
+        "the three-DNA flag (D) on KW-00002's row",
+        second_client_flagged_d,
+    );
     quit(&mut s);
 
     let export = f.export();
@@ -646,6 +657,45 @@ fn three_missed_appointments_raise_an_alert() {
         .collect();
     assert_eq!(missed.len(), 3, "three sessions for client 2: {missed:?}");
     assert!(missed.iter().all(|s| s["attendance"] == "dna"));
+}
+
+#[test]
+fn acknowledging_an_alert_quietens_its_flag_and_is_recorded_with_the_reason() {
+    const REASON: &str = "In hospital this week; ward confirmed";
+    let f = fixture();
+    let mut s = f.start();
+    three_dnas_for_the_second_client(&mut s);
+    s.wait_for(
+        "the three-DNA flag (D) on KW-00002's row",
+        second_client_flagged_d,
+    );
+    s.send(b"A");
+    s.wait_for_text("Acknowledge an alert: KW-00002");
+    wait_for_field(&mut s, "Alert", "Three DNAs in a row");
+    s.send(REASON.as_bytes());
+    save_and_wait(&mut s, "Three DNAs in a row acknowledged");
+    s.wait_for("the D flag gone from KW-00002's row", |screen| {
+        row_with(screen, "KW-00002").is_some() && !second_client_flagged_d(screen)
+    });
+    quit(&mut s);
+
+    let export = f.export();
+    let acks = array(&export, "alert_acks");
+    assert_eq!(acks.len(), 1, "{acks:?}");
+    assert_eq!(acks[0]["kind"], "three_dnas");
+    assert_eq!(acks[0]["reason"], REASON);
+    assert_eq!(acks[0]["client_id"], f.client_ids[1]);
+    let audit = array(&export, "audit");
+    assert!(
+        audit
+            .iter()
+            .any(|a| a["action"] == "acknowledge" && a["record_type"] == "alert_ack"),
+        "{audit:?}"
+    );
+    assert!(
+        !export["audit"].to_string().contains("hospital"),
+        "the audit never holds the reason's words"
+    );
 }
 
 /// Asserts the command failed with one line that names `flag`.
