@@ -28,6 +28,8 @@ pub struct Settings {
     /// How many days ahead the "Next reviews" pane looks.
     pub review_window_days: u16,
     /// How often each review falls due (`[review_intervals]`: `care_plan = "12w"`, `"6m"`, `"28d"`).
+    /// `[review_weeks]`, its older name, is still read (bare numbers are weeks).
+    #[serde(alias = "review_weeks")]
     pub review_intervals: ReviewIntervals,
 }
 
@@ -161,6 +163,13 @@ mod tests {
             Settings::default().review_intervals,
             ReviewIntervals::default()
         );
+    }
+
+    #[test]
+    fn the_older_review_weeks_section_still_reads_as_weeks() {
+        let settings =
+            Settings::parse(Path::new("c.toml"), "[review_weeks]\nprescribing = 8\n").unwrap();
+        assert_eq!(settings.review_intervals.prescribing, Interval::Weeks(8));
     }
 
     #[test]

@@ -527,6 +527,10 @@ fn version_two_file(dir: &TempDir) -> PathBuf {
              VALUES (1, 'care_plan', '2026-12-01', '{stamp}', '{stamp}');
          INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome, created_at, updated_at)
              VALUES (1, 'care_plan', '2026-09-01', '2026-09-08', 1, 'Plan agreed.', '{stamp}', '{stamp}');
+         INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome, created_at, updated_at)
+             VALUES (1, 'outcomes', '2026-07-01', '2026-07-06', 1, 'TOP done.', '{stamp}', '{stamp}');
+         INSERT INTO drafts (login, form, client_id, target_id, target_version, content, created_at, updated_at)
+             VALUES ('sam.okoro', 'review', 1, 1, 1, '{{\"outcome\": \"half an outcome\"}}', '{stamp}', '{stamp}');
          INSERT INTO audit (at, login, action, record_type, record_id)
              VALUES ('{stamp}', 'sam.okoro', 'create', 'client', 1);
          INSERT INTO drafts (login, form, client_id, content, created_at, updated_at)
@@ -546,7 +550,7 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
         count("SELECT count(*) FROM reviews"),
-        1,
+        2,
         "the open review is gone"
     );
     assert_eq!(
@@ -554,7 +558,24 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
         1
     );
     assert_eq!(count("SELECT count(*) FROM audit"), 1);
-    assert_eq!(count("SELECT count(*) FROM drafts"), 1);
+    assert_eq!(count("SELECT count(*) FROM drafts"), 2);
+    let kind: String = conn
+        .query_row(
+            "SELECT json_extract(content, '$.kind') FROM drafts WHERE form = 'review'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        kind, "care_plan",
+        "a review draft keeps the kind of its review"
+    );
+    assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    let indexes = count(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'index'
+         AND name IN ('audit_by_record', 'drafts_by_login', 'reviews_done_by_client', 'tops_by_client')",
+    );
+    assert_eq!(indexes, 4);
     let since: (String, String, String) = conn
         .query_row(
             "SELECT status_since, modality_since, ost_since FROM clients WHERE id = 1",
@@ -576,4 +597,41 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
     // And the next care-plan review is computed from the completed one.
     let row = store.client_status(1, &ReviewIntervals::default()).unwrap();
     assert_eq!(owed(&row, ReviewKind::CarePlan).due_on, date(2026, 12, 1));
+    // An outcomes review completed before TOPs were recorded still counts as the last TOP.
+    assert_eq!(owed(&row, ReviewKind::Outcomes).due_on, date(2027, 1, 4));
+}
+
+#[test]
+fn a_client_on_hold_owes_no_reviews_but_keeps_safety_alerts() {
+    let mut f = fixture();
+    update_client(&mut f, |c| {
+        c.status = ClientStatus::OnHold;
+        c.risk.prison_release_on = Some(date(2026, 11, 20));
+    });
+    let row = status(&f, &ReviewIntervals::default());
+    assert!(row.owed.is_empty());
+    assert!(row.assessment.has(AlertKind::PrisonRelease));
+    assert!(row.assessment.has(AlertKind::Naloxone));
+    assert!(
+        !row.assessment
+            .open
+            .iter()
+            .any(|a| matches!(a.kind, AlertKind::ReviewOverdue(_)))
+    );
+}
+
+#[test]
+fn time_on_ost_counts_from_this_treatment_episode_only() {
+    let mut f = fixture();
+    // Back in treatment a month ago after an earlier episode: the stored OST start is old.
+    update_client(&mut f, |c| {
+        c.referral_date = date(2026, 10, 20);
+        c.treatment_start = Some(date(2026, 10, 23));
+    });
+    let row = status(&f, &ReviewIntervals::default());
+    assert!(
+        !row.assessment.has(AlertKind::Parked),
+        "{:?}",
+        row.assessment
+    );
 }

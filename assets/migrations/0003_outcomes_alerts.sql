@@ -32,6 +32,10 @@ UPDATE goals SET progress_on = max(set_on, substr(updated_at, 1, 10));
 CREATE INDEX goals_progress_by_client ON goals (client_id, progress_on);
 CREATE INDEX goals_by_client_domain_status ON goals (client_id, domain, status);
 
+-- A draft of a review outcome named its review by id; it now names the kind in its content.
+UPDATE drafts SET content = json_set(content, '$.kind',
+        (SELECT kind FROM reviews WHERE reviews.id = drafts.target_id))
+    WHERE form = 'review' AND target_id IN (SELECT id FROM reviews);
 DELETE FROM reviews WHERE completed_on IS NULL;
 DROP INDEX reviews_open_by_due;
 DROP INDEX reviews_open_by_client;
@@ -139,7 +143,10 @@ CREATE TABLE drafts_v3 (
     updated_at     TEXT NOT NULL CHECK (strftime('%Y-%m-%dT%H:%M:%SZ', updated_at) IS updated_at),
     row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1)
 ) STRICT;
-INSERT INTO drafts_v3 SELECT * FROM drafts;
+INSERT INTO drafts_v3 (id, login, form, client_id, target_id, target_version, content, created_at,
+                       updated_at, row_version)
+    SELECT id, login, form, client_id, target_id, target_version, content, created_at, updated_at,
+           row_version FROM drafts;
 DROP TABLE drafts;
 ALTER TABLE drafts_v3 RENAME TO drafts;
 CREATE INDEX drafts_by_login ON drafts (login, updated_at DESC);

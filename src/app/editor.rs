@@ -26,10 +26,17 @@ pub enum Context {
     Client {
         existing: Option<Stored<Client>>,
     },
-    Review,
+    /// The reviews owed when the form was opened: the save answers one of these due dates, so
+    /// a colleague completing the same review meanwhile is noticed rather than doubled.
+    Review {
+        owed: Vec<Due>,
+    },
     Top,
-    /// The alerts open when the form was opened; saving re-reads them.
-    Acknowledge,
+    /// The alerts as the worker saw them: the acknowledgement answers that cause, and is refused
+    /// if the cause has changed since.
+    Acknowledge {
+        shown: Vec<Alert>,
+    },
 }
 
 /// An open form.
@@ -372,11 +379,14 @@ impl App {
                     return self.build_editor(FormKind::Top, store, draft, edit);
                 }
                 let title = self.client_title(store, "Complete a review", client)?;
+                let owed = store
+                    .client_status(client, &self.settings.review_intervals)?
+                    .owed;
                 Editor {
                     kind: FormKind::Review,
                     form: forms::review_form(title, now, kind),
                     client_id: Some(client),
-                    context: Context::Review,
+                    context: Context::Review { owed },
                     draft_id: None,
                 }
             }
@@ -412,7 +422,9 @@ impl App {
                     kind,
                     form: forms::acknowledge_form(title, now, &status.assessment.open, preset),
                     client_id: Some(client),
-                    context: Context::Acknowledge,
+                    context: Context::Acknowledge {
+                        shown: status.assessment.open,
+                    },
                     draft_id: None,
                 }
             }
@@ -638,6 +650,7 @@ impl App {
                      Your outcome is still here to copy; Esc closes the form."
                         .into(),
                 );
+                self.keep_draft(store);
                 return Ok(());
             }
             Err(StoreError::Conflict { what, id, current }) => {
@@ -843,10 +856,9 @@ fn save(
             }
             saved(format!("Client {} saved.", client.reference))
         }
-        Context::Review => {
+        Context::Review { owed } => {
             let (kind, done) = built!(forms::build_review(form, worker_id));
-            let status = store.client_status(client_id, intervals)?;
-            let Some(due) = status.owed.iter().find(|d| d.kind == kind) else {
+            let Some(due) = owed.iter().find(|d| d.kind == kind) else {
                 return Ok(Err(vec![(
                     "kind".into(),
                     format!("{} is not owed by this client", kind.label()),
@@ -859,11 +871,11 @@ fn save(
                 completion: Some(done),
             };
             write_and_forget_draft(store, editor.draft_id, |w| w.complete_review(&review))?;
+            // Saved: from here nothing may report failure, or the worker would save it twice.
             let next = store
-                .client_status(client_id, intervals)?
-                .owed
-                .into_iter()
-                .find(|d| d.kind == kind);
+                .client_status(client_id, intervals)
+                .ok()
+                .and_then(|s| s.owed.into_iter().find(|d| d.kind == kind));
             saved(match next {
                 Some(next) => format!(
                     "{} done; the next is due {}.",
@@ -878,14 +890,22 @@ fn save(
             write_and_forget_draft(store, editor.draft_id, |w| w.insert(&top))?;
             saved(format!("{} TOP saved.", top.stage.label()))
         }
-        Context::Acknowledge => {
-            let status = store.client_status(client_id, intervals)?;
+        Context::Acknowledge { shown } => {
             let ack = built!(forms::build_acknowledgement(
-                form,
-                client_id,
-                worker_id,
-                &status.assessment.open
+                form, client_id, worker_id, shown
             ));
+            let now_open = store.client_status(client_id, intervals)?.assessment.open;
+            if !now_open
+                .iter()
+                .any(|a| a.kind == ack.kind && a.cause == ack.cause)
+            {
+                return Ok(Err(vec![(
+                    "alert".into(),
+                    "this alert has changed since the form opened (a new cause, or a colleague \
+                     acknowledged it): Esc and open the form again"
+                        .into(),
+                )]));
+            }
             write_and_forget_draft(store, editor.draft_id, |w| w.acknowledge(&ack))?;
             saved(format!(
                 "{} acknowledged; it stays quiet until its cause changes.",
@@ -896,12 +916,17 @@ fn save(
     Ok(Ok(result))
 }
 
-/// Which TOP a client owes now: the start TOP, an exit TOP after they left, or a review.
+/// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
 fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
+    if matches!(
+        status.status,
+        ClientStatus::Discharged | ClientStatus::Transferred
+    ) {
+        return TopStage::Exit;
+    }
     let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
     match owed.map(|d| d.basis) {
         Some(Basis::StartTop { .. }) => TopStage::Start,
-        Some(Basis::ExitTop { .. }) => TopStage::Exit,
         _ => TopStage::Review,
     }
 }

@@ -67,6 +67,11 @@ impl Doc {
     }
 }
 
+/// "1 day", "12 days".
+fn days_words(days: i64) -> String {
+    format!("{days} day{}", if days == 1 { "" } else { "s" })
+}
+
 fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
@@ -289,13 +294,18 @@ fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
             1.. if quiet => (
                 LineKind::Text,
                 format!(
-                    "overdue by {days} days (due {}, acknowledged)",
+                    "overdue by {} (due {}, acknowledged)",
+                    days_words(days),
                     uk_date(due.due_on)
                 ),
             ),
             1.. => (
                 LineKind::Alert,
-                format!("! overdue by {days} days (due {})", uk_date(due.due_on)),
+                format!(
+                    "! overdue by {} (due {})",
+                    days_words(days),
+                    uk_date(due.due_on)
+                ),
             ),
             0 => (
                 LineKind::Text,
@@ -303,7 +313,7 @@ fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
             ),
             _ => (
                 LineKind::Text,
-                format!("due {} (in {} days)", uk_date(due.due_on), -days),
+                format!("due {} (in {})", uk_date(due.due_on), days_words(-days)),
             ),
         };
         doc.wrapped(kind, &format!("{:<22} {when}", due.kind.label()), 2);

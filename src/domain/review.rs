@@ -22,14 +22,6 @@ impl ReviewKind {
             Self::Risk => "Risk",
         }
     }
-
-    /// Default weeks between reviews of this kind (services may configure their own).
-    pub fn default_interval_weeks(self) -> i64 {
-        match self {
-            Self::CarePlan | Self::Prescribing | Self::Risk => 12,
-            Self::Outcomes => 26,
-        }
-    }
 }
 
 /// A completed review: when, by whom, and what was agreed. Date and worker come together.

@@ -164,7 +164,7 @@ pub struct ScheduleFacts {
     pub modality: Modality,
     /// Since when the client has been on this modality (for OST: this medicine).
     pub modality_since: Option<NaiveDate>,
-    /// The latest change of a risk flag (overdose, naloxone, safeguarding, injecting, BBV).
+    /// The latest change of a risk flag (overdose risk, naloxone held, safeguarding, injecting).
     pub risk_changed_on: Option<NaiveDate>,
     pub prison_release_on: Option<NaiveDate>,
     pub last: LastReviews,
@@ -350,7 +350,8 @@ fn risk(
     events
         .into_iter()
         .flatten()
-        .filter(|(on, _)| *on >= start && !reviewed_since(*on))
+        // A release the day before treatment starts calls for a risk review as much as one after.
+        .filter(|(on, _)| *on >= iv.risk_after_change.before(start) && !reviewed_since(*on))
         .map(|(on, basis)| Due {
             kind: ReviewKind::Risk,
             due_on: iv.risk_after_change.after(on),
@@ -361,9 +362,10 @@ fn risk(
         .unwrap_or(regular)
 }
 
-/// The exit TOP a client who has left owes, unless one was recorded this episode.
+/// The exit TOP a client who has left owes, unless one was recorded this episode. Without a
+/// known date of leaving (records from before keywork tracked it) none is asked for.
 fn exit_top(facts: &ScheduleFacts) -> Option<Due> {
-    let ended = facts.status_since.or(facts.treatment_start)?;
+    let ended = facts.status_since?;
     let episode_start = facts.treatment_start.unwrap_or(NaiveDate::MIN);
     let done = facts.last.exit_top.is_some_and(|d| d >= episode_start);
     (!done && facts.treatment_start.is_some()).then_some(Due {

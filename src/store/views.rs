@@ -162,7 +162,10 @@ const CLIENT_FACTS: &str = "
         (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'prescribing')
             AS last_prescribing,
         (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'risk') AS last_risk,
-        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id) AS last_top,
+        -- Recording a TOP is the outcomes review; before schema 3 it was a review row.
+        max(coalesce((SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id), ''),
+            coalesce((SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'outcomes'), ''))
+            AS last_top,
         (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit') AS last_exit_top,
         (SELECT group_concat(completed_on || char(31) || stage || char(31) || coalesce(opiates, ''), char(30)) FROM
             (SELECT p.completed_on, p.stage,
@@ -224,7 +227,7 @@ fn caseload_row(
             care_plan: row.get("last_care_plan")?,
             prescribing: row.get("last_prescribing")?,
             risk: row.get("last_risk")?,
-            top: row.get("last_top")?,
+            top: row.get::<_, String>("last_top")?.parse::<NaiveDate>().ok(),
             exit_top: row.get("last_exit_top")?,
         },
     };
@@ -256,11 +259,18 @@ fn caseload_row(
         })
         .collect();
     let injecting: InjectingStatus = row.get("injecting")?;
-    let on_ost = schedule.status == ClientStatus::Active && schedule.modality.is_ost();
+    let in_treatment = matches!(schedule.status, ClientStatus::Active | ClientStatus::OnHold);
+    let on_ost = in_treatment && schedule.modality.is_ost();
+    // Time on OST counts from this treatment episode, never an earlier one.
+    let ost_since = milestones.ost_since.filter(|_| on_ost).map(|since| {
+        schedule
+            .treatment_start
+            .map_or(since, |start| since.max(start))
+    });
     let facts = AlertFacts {
         today,
         owed: owed.clone(),
-        ost_since: milestones.ost_since.filter(|_| on_ost),
+        ost_since,
         last_care_plan_review: schedule.last.care_plan,
         last_goal_progress: row.get("last_progress")?,
         has_exit_goal: row.get("has_exit_goal")?,
@@ -275,7 +285,9 @@ fn caseload_row(
         hiv_tested_on: row.get("hiv_tested_on")?,
         prison_release_on: schedule.prison_release_on,
     };
-    let assessment = if schedule.status == ClientStatus::Active {
+    // A client on hold (in custody, in hospital) owes no reviews meanwhile, but their safety
+    // alerts still stand.
+    let assessment = if in_treatment {
         alert::assess(&facts, iv, &acks)
     } else {
         Assessment::default()

@@ -217,6 +217,25 @@ fn review_due_dates_follow_the_rules() {
             expect: None,
         },
         Case {
+            name: "a client who left before their leaving date was recorded owes no exit TOP",
+            facts: ScheduleFacts {
+                status: Discharged,
+                status_since: None,
+                ..facts("2025-01-06")
+            },
+            kind: Outcomes,
+            expect: None,
+        },
+        Case {
+            name: "release from prison the day before treatment starts brings the risk review forward",
+            facts: ScheduleFacts {
+                prison_release_on: Some(d("2026-11-15")),
+                ..facts("2026-11-16")
+            },
+            kind: Risk,
+            expect: Some("2026-11-22"),
+        },
+        Case {
             name: "a client on hold owes nothing while on hold",
             facts: ScheduleFacts {
                 status: OnHold,
