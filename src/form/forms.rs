@@ -949,7 +949,8 @@ pub fn acknowledge_form(
     form
 }
 
-/// The acknowledgement of the chosen alert, answering its cause as the rules give it now.
+/// The acknowledgement of the chosen alert, answering the cause it had in `open` (the alerts as
+/// the form showed them; the caller refuses it if that cause has changed since).
 pub fn build_acknowledgement(
     form: &Form,
     client_id: i64,
