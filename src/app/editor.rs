@@ -370,18 +370,18 @@ impl App {
                 let Ok(client) = need_client() else {
                     return Ok(Err("Select a client first.".into()));
                 };
+                let owed = store
+                    .client_status(client, &self.settings.review_intervals)?
+                    .owed;
                 // A resumed draft brings back the kind it was written for.
                 let kind = match draft {
                     Some(_) => ReviewKind::CarePlan,
-                    None => self.review_to_complete(store, client)?,
+                    None => self.review_to_complete(client, &owed),
                 };
                 if kind == ReviewKind::Outcomes {
                     return self.build_editor(FormKind::Top, store, draft, edit);
                 }
                 let title = self.client_title(store, "Complete a review", client)?;
-                let owed = store
-                    .client_status(client, &self.settings.review_intervals)?
-                    .owed;
                 Editor {
                     kind: FormKind::Review,
                     form: forms::review_form(title, now, kind),
@@ -880,7 +880,7 @@ fn save(
                 Some(next) => format!(
                     "{} done; the next is due {}.",
                     kind.label(),
-                    next.due_on.format("%d/%m/%Y")
+                    uk_date(next.due_on)
                 ),
                 None => format!("{} done.", kind.label()),
             })
@@ -935,12 +935,14 @@ impl App {
     /// The review the worker means by "complete a review" for this client: the one selected in
     /// the reviews pane, else the client's most overdue (a TOP counts: it opens the TOP form),
     /// else the care plan.
-    fn review_to_complete(&self, store: &Store, client: i64) -> Result<ReviewKind> {
-        if let Some(due) = self.selected_review_for(client) {
-            return Ok(due.kind);
+    fn review_to_complete(&self, client: i64, owed: &[Due]) -> ReviewKind {
+        match self.selected_review_for(client) {
+            Some(due) => due.kind,
+            None => owed
+                .iter()
+                .min_by_key(|d| d.due_on)
+                .map_or(ReviewKind::CarePlan, |d| d.kind),
         }
-        let status = store.client_status(client, &self.settings.review_intervals)?;
-        Ok(status.next_due().map_or(ReviewKind::CarePlan, |d| d.kind))
     }
 
     /// The review selected in the reviews pane, if that pane has focus and it is this client's.

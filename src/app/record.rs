@@ -26,10 +26,7 @@ pub struct DocLine {
     pub text: String,
 }
 
-/// UK style, as workers write dates.
-pub fn uk_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
+pub use crate::domain::uk_date;
 
 struct Doc {
     lines: Vec<DocLine>,
@@ -145,7 +142,11 @@ fn alerts(doc: &mut Doc, record: &ClientRecord) {
     let assessment = &record.status.assessment;
     doc.heading("Alerts");
     if let Some(recovery) = &assessment.recovery {
-        doc.wrapped(LineKind::Text, &format!("+ {recovery}"), 2);
+        doc.wrapped(
+            LineKind::Text,
+            &format!("+ {}: {recovery}", alert::RECOVERY_LABEL),
+            2,
+        );
     }
     for alert in &assessment.open {
         doc.wrapped(

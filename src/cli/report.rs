@@ -8,7 +8,8 @@
 use super::CliError;
 use crate::config::Settings;
 use crate::display::{self, clean};
-use crate::domain::{Login, ReviewIntervals, ReviewKind};
+use crate::domain::alert::RECOVERY_LABEL;
+use crate::domain::{Login, ReviewIntervals, ReviewKind, uk_date};
 use crate::store::{CaseloadRow, DueReview, Scope, Store};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
@@ -162,10 +163,6 @@ fn whose(store: &Store, args: &WhoseArgs) -> Result<(Scope, String), CliError> {
     }
 }
 
-fn uk(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
-
 fn text(stored: &str) -> String {
     clean(stored).into_owned()
 }
@@ -242,8 +239,8 @@ fn reviews(store: &Store, settings: &Settings, args: &ReviewsArgs) -> Result<Vec
         ReportFormat::Text => {
             let mut out = format!(
                 "{whose}: reviews overdue or due by {} (today {})\n\n",
-                uk(until),
-                uk(today)
+                uk_date(until),
+                uk_date(today)
             );
             let rows: Vec<Vec<String>> = lines
                 .iter()
@@ -253,7 +250,7 @@ fn reviews(store: &Store, settings: &Settings, args: &ReviewsArgs) -> Result<Vec
                         l.known_as.clone(),
                         l.key_worker.clone(),
                         l.kind.short().to_owned(),
-                        uk(l.due_on),
+                        uk_date(l.due_on),
                         l.days_over.to_string(),
                         if l.acknowledged { "yes" } else { "" }.to_owned(),
                         l.basis.clone(),
@@ -309,7 +306,6 @@ fn reviews_summary(lines: &[ReviewLine], within: u16) -> String {
 // Alerts
 
 const RECOVERY_KIND: &str = "medication_assisted_recovery";
-const RECOVERY_LABEL: &str = "Medication-assisted recovery";
 
 #[derive(Debug, Serialize)]
 struct AlertLine {
@@ -355,22 +351,10 @@ fn alert_lines(rows: &[CaseloadRow]) -> (Vec<AlertLine>, Vec<AlertLine>) {
             ));
         }
         if let Some(why) = &row.assessment.recovery {
-            // The label says it already; keep the reason to the facts.
-            let facts = why
-                .strip_prefix("Medication-assisted recovery: ")
-                .map_or_else(|| why.clone(), capitalise);
-            recovery.push(line(RECOVERY_KIND, None, RECOVERY_LABEL, &facts));
+            recovery.push(line(RECOVERY_KIND, None, RECOVERY_LABEL, why));
         }
     }
     (alerts, recovery)
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn alerts(
@@ -385,7 +369,10 @@ fn alerts(
         ReportFormat::Json => json(&alerts.iter().chain(&recovery).collect::<Vec<_>>()),
         ReportFormat::Csv => csv(ALERT_COLUMNS, alerts.iter().chain(&recovery)),
         ReportFormat::Text => {
-            let mut out = format!("{whose}: open alerts (today {})\n\n", uk(store.today()));
+            let mut out = format!(
+                "{whose}: open alerts (today {})\n\n",
+                uk_date(store.today())
+            );
             if !alerts.is_empty() {
                 let rows: Vec<Vec<String>> = alerts
                     .iter()
@@ -553,9 +540,9 @@ fn caseload(
         ReportFormat::Text => {
             let mut out = format!(
                 "Team caseloads on {} (sessions and DNAs from {} to {})\n\n",
-                uk(today),
-                uk(since),
-                uk(today)
+                uk_date(today),
+                uk_date(since),
+                uk_date(today)
             );
             let rows: Vec<Vec<String>> = lines
                 .iter()

@@ -25,6 +25,9 @@ pub const BBV_RETEST_AFTER: Interval = Interval::Months(12);
 /// The risk of drug-related death is highest in the first two weeks after release from prison.
 pub const PRISON_RELEASE_DAYS: i64 = 14;
 
+/// The positive status's name, beside the reason in [`Assessment::recovery`].
+pub const RECOVERY_LABEL: &str = "Medication-assisted recovery";
+
 /// What an alert is about. Stored by [`AlertKind::code`] in acknowledgements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(into = "String")]
@@ -184,7 +187,7 @@ pub struct AlertFacts {
 pub struct Assessment {
     pub open: Vec<Alert>,
     pub quiet: Vec<Alert>,
-    /// Why the client is in medication-assisted recovery, when they are.
+    /// Why the client is in medication-assisted recovery ([`RECOVERY_LABEL`]), when they are.
     pub recovery: Option<String>,
 }
 
@@ -207,9 +210,7 @@ impl Assessment {
     }
 }
 
-fn uk(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
+use super::uk_date as uk;
 
 /// Whole years and months between two dates, in words: "2 years 3 months".
 fn span_words(from: NaiveDate, to: NaiveDate) -> String {
@@ -357,7 +358,7 @@ fn recovery(facts: &AlertFacts) -> Option<String> {
         .all(|t| t.opiate_days == Some(0.0) && t.completed_on >= since)
         .then(|| {
             format!(
-                "Medication-assisted recovery: on OST {} and no illicit opiate use at the last two TOPs ({} and {})",
+                "On OST {} and no illicit opiate use at the last two TOPs ({} and {})",
                 span_words(since, facts.today),
                 uk(last_two[1].completed_on),
                 uk(last_two[0].completed_on)
@@ -365,12 +366,18 @@ fn recovery(facts: &AlertFacts) -> Option<String> {
         })
 }
 
+/// When the latest of three missed appointments in a row was, if the newest three appointments
+/// (newest first) were all missed. The one rule for the alert and for the warning after a DNA.
+pub fn last_of_three_missed(recent: &[(NaiveDateTime, Attendance)]) -> Option<NaiveDateTime> {
+    let recent = recent.get(..3)?;
+    recent
+        .iter()
+        .all(|(_, a)| *a == Attendance::DidNotAttend)
+        .then_some(recent[0].0)
+}
+
 fn three_dnas(facts: &AlertFacts) -> Option<Alert> {
-    let recent = facts.recent_attendance.get(..3)?;
-    if !recent.iter().all(|(_, a)| *a == Attendance::DidNotAttend) {
-        return None;
-    }
-    let (latest, _) = recent[0];
+    let latest = last_of_three_missed(&facts.recent_attendance)?;
     Some(Alert {
         kind: AlertKind::ThreeDnas,
         reason: format!(
@@ -398,10 +405,10 @@ fn naloxone(facts: &AlertFacts) -> Option<Alert> {
     }
     let stale_before = NALOXONE_STALE_AFTER.before(facts.today);
     let problem = match (facts.naloxone_held, facts.naloxone_supplied_on) {
-        (false, _) => "no naloxone kit held".to_owned(),
+        (false, _) => "No naloxone kit held".to_owned(),
         (true, Some(on)) if on < stale_before => {
             format!(
-                "naloxone supplied {}, over {NALOXONE_STALE_AFTER} ago",
+                "Naloxone supplied {}, over {NALOXONE_STALE_AFTER} ago",
                 uk(on)
             )
         }
@@ -409,7 +416,7 @@ fn naloxone(facts: &AlertFacts) -> Option<Alert> {
     };
     Some(Alert {
         kind: AlertKind::Naloxone,
-        reason: format!("{} ({})", capitalise(&problem), at_risk.join(", ")),
+        reason: format!("{problem} ({})", at_risk.join(", ")),
         cause: format!(
             "held {} supplied {}",
             facts.naloxone_held,
@@ -418,14 +425,6 @@ fn naloxone(facts: &AlertFacts) -> Option<Alert> {
                 .map_or("never".into(), |d| d.to_string())
         ),
     })
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A current injector with no hepatitis C or HIV test in the last year.

@@ -39,3 +39,8 @@ pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
 pub use text::{Name, NoteText, ShortText};
 pub use top::{Answer, Measure, Top, TopItem, TopStage};
 pub use worker::{Login, Role, Worker};
+
+/// A date as workers write it, UK style: 23/11/2026 (stored ISO 8601).
+pub fn uk_date(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}

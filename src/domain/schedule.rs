@@ -193,7 +193,7 @@ pub enum Basis {
 impl Basis {
     /// The reason in words: "12 weeks after the last on 01/09/2026".
     pub fn words(&self, kind: ReviewKind, intervals: &ReviewIntervals) -> String {
-        let date = |d: &NaiveDate| d.format("%d/%m/%Y").to_string();
+        let date = |d: &NaiveDate| super::uk_date(*d);
         match self {
             Self::TreatmentStart { on } => format!(
                 "{} after treatment started on {}",

@@ -83,7 +83,7 @@ pub fn parse_date_time(
 
 /// How dates are shown back: UK style.
 pub fn show_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    crate::domain::uk_date(date)
 }
 
 pub fn show_date_time(at: NaiveDateTime) -> String {

@@ -137,15 +137,6 @@ pub struct ClientRecord {
     pub status: CaseloadRow,
 }
 
-/// Whether the last three appointments of the client `client` (an SQL expression) were all
-/// missed: the rule for the alert after recording a DNA (the caseload reads the same three rows).
-fn three_dnas_sql(client: &str) -> String {
-    format!(
-        "(SELECT count(*) = 3 AND min(attendance = 'dna') = 1 FROM
-            (SELECT attendance FROM sessions s WHERE s.client_id = {client} ORDER BY started_at DESC LIMIT 3))"
-    )
-}
-
 /// Everything the review and alert rules read about each client, one row per client, each part
 /// one index seek. `{filter}` is replaced by the clients wanted, its worker bound as `?1`.
 const CLIENT_FACTS: &str = "
@@ -536,12 +527,18 @@ impl Store {
             .optional()?)
     }
 
-    /// Whether the client's last three appointments were all missed.
+    /// Whether the client's last three appointments were all missed, by the alert's own rule.
     pub fn three_dnas_in_a_row(&self, client_id: i64) -> Result<bool> {
-        let sql = format!("SELECT {}", three_dnas_sql("?1"));
-        Ok(self.conn.query_row(&sql, [client_id], |r| {
-            r.get::<_, Option<bool>>(0).map(|b| b.unwrap_or(false))
-        })?)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_at, attendance FROM sessions WHERE client_id = ?1
+             ORDER BY started_at DESC LIMIT 3",
+        )?;
+        let recent = stmt
+            .query_map([client_id], |r| {
+                Ok((get_minute(r, "started_at")?, r.get("attendance")?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(alert::last_of_three_missed(&recent).is_some())
     }
 
     /// A goal's actions in due order.

@@ -648,7 +648,7 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
             "exactly 5 years with two clean TOPs: recovery",
             with("2021-11-23", clean()),
             Some(
-                "Medication-assisted recovery: on OST 5 years and no illicit opiate use at the \
+                "On OST 5 years and no illicit opiate use at the \
                  last two TOPs (01/04/2026 and 01/10/2026)",
             ),
         ),
@@ -718,7 +718,7 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
                 ],
             ),
             Some(
-                "Medication-assisted recovery: on OST 6 years 10 months and no illicit opiate \
+                "On OST 6 years 10 months and no illicit opiate \
                  use at the last two TOPs (01/04/2026 and 01/10/2026)",
             ),
         ),
@@ -777,7 +777,7 @@ fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
     assert_eq!(
         got.recovery.as_deref(),
         Some(
-            "Medication-assisted recovery: on OST 6 years 2 months and no illicit opiate use at \
+            "On OST 6 years 2 months and no illicit opiate use at \
              the last two TOPs (01/04/2026 and 01/10/2026)"
         )
     );
