@@ -56,7 +56,8 @@ fn main() {
     let login = Login::new("bench").expect("valid login");
     let clock = Clock::fixed(today());
     let started = Instant::now();
-    let mut store = Store::open(&path, Access::Create, clock, login.clone()).expect("new database");
+    let mut store =
+        Store::open_unchecked(&path, Access::Create, clock, login.clone()).expect("new database");
     demo::generate(
         &mut store,
         Plan {
@@ -69,7 +70,7 @@ fn main() {
     let generated = started.elapsed();
     let rows = store.counts().expect("counts").total();
     drop(store);
-    let mut store = Store::open(&path, Access::Write, clock, login).expect("reopened");
+    let mut store = Store::open_unchecked(&path, Access::Write, clock, login).expect("reopened");
 
     println!(
         "Service-scale database: {rows} rows generated in {:.1} s\n",

@@ -22,6 +22,11 @@ impl Clock {
         }
     }
 
+    /// Whether this clock was set by `--today` rather than read from the system.
+    pub fn is_fixed(&self) -> bool {
+        self.fixed_today.is_some()
+    }
+
     pub fn today(&self) -> NaiveDate {
         self.fixed_today
             .unwrap_or_else(|| Local::now().date_naive())

@@ -1,6 +1,5 @@
 //! The worker's settings file (TOML), and the environment's say in them.
 
-use crate::domain::ReviewIntervals;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +16,7 @@ pub enum ThemeName {
     Monochrome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub theme: ThemeName,
@@ -27,11 +26,17 @@ pub struct Settings {
     pub mouse: bool,
     /// How many days ahead the "Next reviews" pane looks.
     pub review_window_days: u16,
-    /// How often each review falls due (`[review_intervals]`: `care_plan = "12w"`, `"6m"`, `"28d"`).
-    /// `[review_weeks]`, its older name, is still read (bare numbers are weeks).
-    #[serde(alias = "review_weeks")]
-    pub review_intervals: ReviewIntervals,
+    /// `[review_intervals]` (or its older name `[review_weeks]`) from before the intervals became
+    /// the service's, stored in the database: read so an old file still loads, then ignored
+    /// with a note saying where they live now.
+    #[serde(alias = "review_weeks", rename = "review_intervals")]
+    legacy_review_intervals: Option<toml::Table>,
 }
+
+/// Said once when a config file still sets review intervals.
+pub const LEGACY_INTERVALS_NOTE: &str = "[review_intervals] in your config file is ignored: review intervals are the service's, \
+     the same for every worker, kept in the database (see `keywork settings show`; a team lead changes them with \
+     `keywork settings set`)";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -40,7 +45,7 @@ impl Default for Settings {
             ascii: false,
             mouse: false,
             review_window_days: 28,
-            review_intervals: ReviewIntervals::default(),
+            legacy_review_intervals: None,
         }
     }
 }
@@ -108,6 +113,11 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Whether the file still carries `[review_intervals]`, which keywork now ignores.
+    pub fn has_legacy_review_intervals(&self) -> bool {
+        self.legacy_review_intervals.is_some()
+    }
+
     /// NO_COLOR (any value, per no-color.org) means monochrome, whatever the file says.
     pub fn honour_no_color(mut self, no_color: Option<std::ffi::OsString>) -> Self {
         if no_color.is_some_and(|v| !v.is_empty()) {
@@ -120,7 +130,6 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Interval;
 
     #[test]
     fn empty_file_gives_defaults() {
@@ -146,56 +155,15 @@ mod tests {
     }
 
     #[test]
-    fn review_intervals_from_the_config_override_the_defaults() {
-        let text = "[review_intervals]\nprescribing = \"8w\"\ncare_plan = \"3m\"\noutcomes = 13\nrisk_after_change = \"3d\"\n";
-        let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
-        assert_eq!(
-            settings.review_intervals,
-            ReviewIntervals {
-                prescribing: Interval::Weeks(8),
-                care_plan: Interval::Months(3),
-                outcomes: Interval::Weeks(13),
-                risk_after_change: Interval::Days(3),
-                ..ReviewIntervals::default()
-            }
-        );
-        assert_eq!(
-            Settings::default().review_intervals,
-            ReviewIntervals::default()
-        );
-    }
-
-    #[test]
-    fn the_older_review_weeks_section_still_reads_as_weeks() {
-        let settings =
-            Settings::parse(Path::new("c.toml"), "[review_weeks]\nprescribing = 8\n").unwrap();
-        assert_eq!(settings.review_intervals.prescribing, Interval::Weeks(8));
-    }
-
-    #[test]
-    fn a_bad_review_interval_is_refused_with_its_line() {
-        let err = Settings::parse(
-            Path::new("c.toml"),
-            "[review_intervals]\ncare_plan = \"0w\"\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("c.toml, line 2: "), "{err}");
-        assert!(err.contains("0 weeks is out of range"), "{err}");
-        let err = Settings::parse(
-            Path::new("c.toml"),
-            "[review_intervals]\n\nrisk = \"soon\"\n",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.starts_with("c.toml, line 3: ") && err.contains("12w, 6m or 28d"),
-            "{err}"
-        );
-        let err = Settings::parse(Path::new("c.toml"), "[review_intervals]\nweekly = \"1w\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("weekly"), "{err}");
+    fn review_intervals_in_a_config_file_are_read_but_only_flagged() {
+        for text in [
+            "[review_intervals]\ncare_plan = \"52w\"\n",
+            "[review_weeks]\nprescribing = 8\n",
+        ] {
+            let settings = Settings::parse(Path::new("c.toml"), text).unwrap();
+            assert!(settings.has_legacy_review_intervals(), "{text}");
+        }
+        assert!(!Settings::default().has_legacy_review_intervals());
     }
 
     #[test]

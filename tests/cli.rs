@@ -14,6 +14,15 @@ fn keywork(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// The binary on the real clock: what writes to a real (not demo) database must use.
+fn keywork_now(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(args)
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("the binary runs")
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -316,29 +325,19 @@ fn short_help_hides_today_but_shows_the_default_database() {
 }
 
 #[test]
-fn the_first_worker_sets_up_the_team_and_then_only_a_team_lead_adds_people() {
+fn the_first_worker_is_made_team_lead_and_then_only_a_team_lead_adds_people() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("new.db");
-    let out = keywork(&[
-        "worker",
-        "add",
-        "--db",
-        empty.to_str().unwrap(),
-        "--name",
-        "First Lead",
-        "--role",
-        "team_lead",
-    ]);
+    let db = empty.to_str().unwrap();
+    let out = keywork_now(&["worker", "add", "--db", db, "--name", "First Worker"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = keywork(&[
-        "worker",
-        "add",
-        "--db",
-        empty.to_str().unwrap(),
-        "--login",
-        "sam.new",
-        "--name",
-        "Sam New",
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("team lead") && said.contains("first"),
+        "the message says why the first worker is a team lead: {said}"
+    );
+    let out = keywork_now(&[
+        "worker", "add", "--db", db, "--login", "sam.new", "--name", "Sam New",
     ]);
     assert!(
         out.status.success(),
@@ -360,7 +359,7 @@ fn the_first_worker_sets_up_the_team_and_then_only_a_team_lead_adds_people() {
         "--role",
         "team_lead",
     ]);
-    assert_refused(&out, "only a team lead can add workers");
+    assert_refused(&out, "is not on the team list");
     assert_eq!(std::fs::read(&demo).unwrap(), before);
 }
 

@@ -17,7 +17,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// The default demo service generated into a new file, with today fixed.
 fn demo_on(today: NaiveDate, plan: Plan) -> (TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(
+    let mut store = Store::open_unchecked(
         &dir.path().join("demo.db"),
         Access::Create,
         Clock::fixed(today),

@@ -95,10 +95,13 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("caseload.db");
     let login = current_login();
-    let mut store = Store::open(&db, Access::Create, Clock::fixed(today()), login.clone())
-        .expect("create the database");
+    let mut store =
+        Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
+            .expect("create the database");
     let (client_ids, goal_id) = store
         .write(|w| {
+            // A fictional training service, so the binary may record in it with `--today`.
+            w.set_meta(keywork::store::META_DEMO, "1")?;
             let worker_id = w.insert(&Worker {
                 login: login.clone(),
                 display_name: name("Sam Okoro"),
@@ -131,7 +134,7 @@ fn fixture() -> Fixture {
 impl Fixture {
     /// The login's drafts, read from the file as it is now.
     fn drafts(&self) -> Vec<Stored<Draft>> {
-        let store = Store::open(
+        let store = Store::open_unchecked(
             &self.db,
             Access::Read,
             Clock::fixed(today()),

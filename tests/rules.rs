@@ -39,8 +39,8 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("caseload.db");
-    let mut store =
-        Store::open(&path, Access::Create, Clock::fixed(today()), login()).expect("create store");
+    let mut store = Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login())
+        .expect("create store");
     let (worker_id, client_id) = store
         .write(|w| {
             let worker_id = w.insert(&Worker {
@@ -511,8 +511,8 @@ fn goal_progress_date_moves_only_when_progress_or_status_changes() {
 fn version_two_file(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("old.db");
     let conn = Connection::open(&path).unwrap();
-    for sql in &migrate::MIGRATIONS[..2] {
-        conn.execute_batch(sql).unwrap();
+    for migration in &migrate::MIGRATIONS[..2] {
+        conn.execute_batch(migration.sql).unwrap();
     }
     conn.pragma_update(None, "user_version", 2).unwrap();
     let stamp = "2026-06-01T12:00:00Z";
@@ -544,7 +544,8 @@ fn version_two_file(dir: &TempDir) -> PathBuf {
 fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
     let dir = tempfile::tempdir().unwrap();
     let path = version_two_file(&dir);
-    let store = Store::open(&path, Access::Write, Clock::fixed(today()), login()).expect("upgrade");
+    let store = Store::open_unchecked(&path, Access::Write, Clock::fixed(today()), login())
+        .expect("upgrade");
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     let conn = Connection::open(&path).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };

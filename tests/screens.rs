@@ -69,7 +69,7 @@ fn settings(theme: ThemeName) -> Settings {
 /// A new, empty database in its own temporary directory.
 fn empty_store(file: &str) -> (TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(
+    let store = Store::open_unchecked(
         &dir.path().join(file),
         Access::Create,
         Clock::fixed(today()),

@@ -58,7 +58,8 @@ fn score(value: u8) -> Score {
 fn new_store() -> (TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("caseload.db");
-    let store = Store::open(&path, Access::Create, clock(), login()).expect("create store");
+    let store =
+        Store::open_unchecked(&path, Access::Create, clock(), login()).expect("create store");
     (dir, path, store)
 }
 
@@ -1405,7 +1406,7 @@ fn fresh_empty_file_is_migrated_to_the_latest_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
-    let store = Store::open(&path, Access::Write, clock(), login())
+    let store = Store::open_unchecked(&path, Access::Write, clock(), login())
         .expect("an empty file is a new database");
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     const { assert!(migrate::LATEST >= 1) };
@@ -1422,7 +1423,7 @@ fn created_database_has_the_latest_schema_and_reopens() {
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     drop(store);
     for access in [Access::Read, Access::Write, Access::Create] {
-        let store = Store::open(&path, access, clock(), login()).expect("reopen");
+        let store = Store::open_unchecked(&path, access, clock(), login()).expect("reopen");
         assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     }
 }
@@ -1439,7 +1440,7 @@ fn newer_schema_is_refused_and_the_file_is_untouched() {
     }
     let before = read_bytes(&path);
     for access in [Access::Write, Access::Create, Access::Read] {
-        let err = Store::open(&path, access, clock(), login())
+        let err = Store::open_unchecked(&path, access, clock(), login())
             .err()
             .expect("refused");
         match err {
@@ -1472,7 +1473,7 @@ fn text_file_is_refused_as_not_sqlite_and_left_unchanged() {
         let path = dir.path().join(file);
         std::fs::write(&path, text).unwrap();
         for access in [Access::Read, Access::Write, Access::Create] {
-            let err = Store::open(&path, access, clock(), login())
+            let err = Store::open_unchecked(&path, access, clock(), login())
                 .err()
                 .expect("refused");
             assert!(
@@ -1493,7 +1494,7 @@ fn sqlite_file_from_another_program_is_refused_and_left_unchanged() {
         .execute_batch("CREATE TABLE stuff (x); INSERT INTO stuff VALUES (1);")
         .unwrap();
     let before = read_bytes(&path);
-    let err = Store::open(&path, Access::Write, clock(), login())
+    let err = Store::open_unchecked(&path, Access::Write, clock(), login())
         .err()
         .expect("refused");
     assert!(matches!(err, StoreError::NotKeywork(_)), "{err:?}");
@@ -1504,7 +1505,7 @@ fn sqlite_file_from_another_program_is_refused_and_left_unchanged() {
 fn directory_path_is_refused_as_a_directory() {
     let dir = tempfile::tempdir().unwrap();
     for access in [Access::Read, Access::Write, Access::Create] {
-        let err = Store::open(dir.path(), access, clock(), login())
+        let err = Store::open_unchecked(dir.path(), access, clock(), login())
             .err()
             .expect("refused");
         assert!(
@@ -1520,7 +1521,7 @@ fn path_in_a_missing_directory_is_refused_and_nothing_is_created() {
     let missing = dir.path().join("no-such-dir");
     let path = missing.join("caseload.db");
     for access in [Access::Read, Access::Write, Access::Create] {
-        let err = Store::open(&path, access, clock(), login())
+        let err = Store::open_unchecked(&path, access, clock(), login())
             .err()
             .expect("refused");
         match err {
@@ -1549,7 +1550,7 @@ fn read_only_file_is_refused_for_writing_and_left_unchanged() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = read_bytes(&path);
     for access in [Access::Write, Access::Create] {
-        let err = Store::open(&path, access, clock(), login())
+        let err = Store::open_unchecked(&path, access, clock(), login())
             .err()
             .expect("refused");
         assert!(
@@ -1573,7 +1574,7 @@ fn read_only_file_can_still_be_read() {
     drop(store);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = read_bytes(&path);
-    let store = Store::open(&path, Access::Read, clock(), login())
+    let store = Store::open_unchecked(&path, Access::Read, clock(), login())
         .expect("open read-only file for reading");
     assert_eq!(
         store.get::<Worker>(worker_id).unwrap().record,
@@ -1588,7 +1589,7 @@ fn reading_a_missing_file_is_no_database_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("caseload.db");
     for access in [Access::Read, Access::Write] {
-        let err = Store::open(&path, access, clock(), login())
+        let err = Store::open_unchecked(&path, access, clock(), login())
             .err()
             .expect("refused");
         assert!(
@@ -2057,7 +2058,7 @@ fn empty_file_opened_for_reading_is_no_database_and_left_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
-    let err = Store::open(&path, Access::Read, clock(), login())
+    let err = Store::open_unchecked(&path, Access::Read, clock(), login())
         .err()
         .expect("refused");
     assert!(matches!(err, StoreError::NoDatabase(_)), "{err:?}");
@@ -2141,14 +2142,15 @@ fn duplicate_reference_or_nhs_number_is_refused_and_nothing_is_written() {
 fn two_connections_saving_the_same_client_conflict() {
     let f = fixture();
     drop(f.store);
-    let mut alice = Store::open(
+    let mut alice = Store::open_unchecked(
         &f.path,
         Access::Write,
         clock(),
         Login::new("alice").unwrap(),
     )
     .unwrap();
-    let mut bob = Store::open(&f.path, Access::Write, clock(), Login::new("bob").unwrap()).unwrap();
+    let mut bob =
+        Store::open_unchecked(&f.path, Access::Write, clock(), Login::new("bob").unwrap()).unwrap();
     let alice_read = alice.get::<Client>(f.client_id).unwrap();
     let bob_read = bob.get::<Client>(f.client_id).unwrap();
     let alice_version = Client {
@@ -2179,7 +2181,7 @@ fn two_connections_saving_the_same_client_conflict() {
 fn store_opened_for_reading_refuses_to_write() {
     let f = fixture();
     drop(f.store);
-    let mut reader = Store::open(&f.path, Access::Read, clock(), login()).unwrap();
+    let mut reader = Store::open_unchecked(&f.path, Access::Read, clock(), login()).unwrap();
     let result = reader.write(|w| w.insert(&sample_client(f.worker_id, 2)));
     assert!(result.is_err(), "{result:?}");
     assert_eq!(count(&reader, "clients"), 1);

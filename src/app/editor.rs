@@ -370,9 +370,7 @@ impl App {
                 let Ok(client) = need_client() else {
                     return Ok(Err("Select a client first.".into()));
                 };
-                let owed = store
-                    .client_status(client, &self.settings.review_intervals)?
-                    .owed;
+                let owed = store.client_status(client, &self.intervals)?.owed;
                 // A resumed draft brings back the kind it was written for.
                 let kind = match draft {
                     Some(_) => ReviewKind::CarePlan,
@@ -394,7 +392,7 @@ impl App {
                 let Ok(client) = need_client() else {
                     return Ok(Err("Select a client first.".into()));
                 };
-                let status = store.client_status(client, &self.settings.review_intervals)?;
+                let status = store.client_status(client, &self.intervals)?;
                 let stage = top_stage(&status);
                 let title = self.client_title(store, "Treatment Outcomes Profile", client)?;
                 Editor {
@@ -409,7 +407,7 @@ impl App {
                 let Ok(client) = need_client() else {
                     return Ok(Err("Select a client first.".into()));
                 };
-                let status = store.client_status(client, &self.settings.review_intervals)?;
+                let status = store.client_status(client, &self.intervals)?;
                 if status.assessment.open.is_empty() {
                     return Ok(Err("This client has no open alerts to acknowledge.".into()));
                 }
@@ -629,7 +627,7 @@ impl App {
                 return Ok(());
             }
         };
-        let intervals = self.settings.review_intervals;
+        let intervals = self.intervals;
         let Some(editor) = &mut self.editor else {
             return Ok(());
         };

@@ -9,7 +9,7 @@ mod scroll;
 pub mod trends;
 
 use crate::config::Settings;
-use crate::domain::{Name, ReadinessNote, Stored, Worker};
+use crate::domain::{Name, ReadinessNote, ReviewIntervals, Stored, Worker};
 use crate::form::forms::FormKind;
 use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store, due_within};
 use chrono::{Duration, NaiveDate};
@@ -156,7 +156,10 @@ pub enum PlanLine {
 
 pub struct App {
     pub today: NaiveDate,
+    /// The worker's own choices (theme, ASCII, mouse, review window).
     pub settings: Settings,
+    /// The service's review intervals, from the database: the same for every worker.
+    pub intervals: ReviewIntervals,
     pub identity: Identity,
     pub masthead: Masthead,
     pub scope: Scope,
@@ -206,6 +209,7 @@ impl App {
         let mut app = App {
             today: store.today(),
             settings,
+            intervals: store.review_intervals()?,
             identity,
             masthead,
             scope: own.map_or(Scope::Team, Scope::Worker),
@@ -335,7 +339,9 @@ impl App {
             .reviews
             .get(self.reviews_cursor.selected)
             .map(|r| (r.client_id, r.due.kind));
-        let intervals = self.settings.review_intervals;
+        // The service's rules, re-read with the records: a team lead may have changed them.
+        self.intervals = store.review_intervals()?;
+        let intervals = self.intervals;
         self.caseload = store.caseload(self.scope, &intervals)?;
         self.sort_caseload_keeping(keep);
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
@@ -588,11 +594,11 @@ impl App {
     }
 
     fn show_record(&mut self, store: &Store, client_id: i64, scroll: usize) -> Result<()> {
-        let record = store.client_record(client_id, &self.settings.review_intervals)?;
+        let record = store.client_record(client_id, &self.intervals)?;
         let layout = record::Layout {
             today: self.today,
             width: self.viewport.reader_width,
-            intervals: self.settings.review_intervals,
+            intervals: self.intervals,
             ascii: self.settings.ascii,
         };
         let lines = record::document(&record, &layout);

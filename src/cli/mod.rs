@@ -2,6 +2,7 @@
 
 mod record;
 mod report;
+mod team;
 
 use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
@@ -42,9 +43,22 @@ pub struct Global {
     /// The database file [default: the platform data directory, e.g. ~/.local/share/keywork/keywork.db].
     #[arg(long, env = "KEYWORK_DB", global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Act as if today were this date (YYYY-MM-DD): for tests and training scripts.
+    /// Act as if today were this date (YYYY-MM-DD): for tests and training scripts. On a real
+    /// (not demo) database it is for reading only: every write is refused.
     #[arg(long, global = true, value_name = "YYYY-MM-DD", hide_short_help = true, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Look, change nothing: every form and every write command is refused for this run.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Settings file [default: the platform config directory, e.g. ~/.config/keywork/config.toml].
+    #[arg(
+        long,
+        env = "KEYWORK_CONFIG",
+        global = true,
+        value_name = "FILE",
+        hide_short_help = true
+    )]
+    pub config: Option<PathBuf>,
 }
 
 /// Settings for the screen; each overrides the config file.
@@ -59,14 +73,6 @@ pub struct LookArgs {
     /// Capture the mouse so the wheel scrolls (stops select-to-copy).
     #[arg(long)]
     pub mouse: bool,
-    /// Settings file [default: the platform config directory, e.g. ~/.config/keywork/config.toml].
-    #[arg(
-        long,
-        env = "KEYWORK_CONFIG",
-        value_name = "FILE",
-        hide_short_help = true
-    )]
-    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,17 +81,25 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Write every record out (JSON: one object, an array per record type).
     Export(ExportArgs),
-    /// Report schema version, integrity and row counts.
+    /// Check the database: schema version, integrity, the audit chain and its triggers, size,
+    /// WAL size, file permissions, row counts. Exits non-zero on any problem.
     Check,
+    /// Set up a new database for a team sharing one server (run once, by an administrator).
+    Init(team::InitArgs),
+    /// The service's review intervals, one set for every worker (team leads change them).
+    #[command(subcommand)]
+    Settings(team::SettingsCommand),
+    /// Who viewed and changed what, when (never the text of a note).
+    Audit(team::AuditArgs),
     /// Record sessions from the shell or a script.
     #[command(subcommand)]
     Session(record::SessionCommand),
     /// Record readiness-for-change notes from the shell or a script.
     #[command(subcommand)]
     Note(record::NoteCommand),
-    /// Add someone to the team list (team set-up).
+    /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
-    Worker(record::WorkerCommand),
+    Worker(team::WorkerCommand),
     /// Reports to standard output (text, JSON or CSV): reviews due, open alerts, team caseloads.
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -118,7 +132,7 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("'{text}' is not a date like 2026-11-23"))
 }
@@ -162,11 +176,20 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    // Files SQLite makes beside a team database (-wal, -shm) must stay group-writable.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o007));
     let clock = cli.global.today.map_or_else(Clock::system, Clock::fixed);
     let actor = current_login()?;
+    // Every command reads the config file the same way: a broken one stops them all.
+    let settings = settings(&cli.global, &cli.look)?;
+    if settings.has_legacy_review_intervals() {
+        eprintln!("keywork: note: {}", config::LEGACY_INTERVALS_NOTE);
+    }
+    let global = &cli.global;
+    let open = |access: Access| open_store(global, access, clock, actor.clone());
     match cli.command {
         Some(Command::Generate(args)) => {
-            let path = cli.global.db.ok_or_else(|| {
+            let path = cli.global.db.clone().ok_or_else(|| {
                 CliError::Usage("generate needs --db PATH for the new file".into())
             })?;
             generate(
@@ -180,35 +203,37 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 },
             )
         }
-        Some(Command::Export(args)) => {
-            let mut store = Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?;
-            export(&mut store, args)
+        Some(Command::Init(args)) => {
+            let path = cli.global.db.clone().ok_or_else(|| {
+                CliError::Usage("init needs --db PATH for the team's database".into())
+            })?;
+            team::init(&path, &args, clock, actor)
         }
-        Some(Command::Session(record::SessionCommand::Add(args))) => record::add_session(
-            &mut Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?,
-            &args,
-        ),
-        Some(Command::Note(record::NoteCommand::Add(args))) => record::add_note(
-            &mut Store::open(&db_path(cli.global.db)?, Access::Write, clock, actor)?,
-            &args,
-        ),
-        Some(Command::Worker(record::WorkerCommand::Add(args))) => record::add_worker(
-            &mut Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?,
-            &args,
-        ),
-        Some(Command::Report(command)) => report::run(
-            &Store::open(&db_path(cli.global.db)?, Access::Read, clock, actor)?,
-            &settings(&cli.look)?,
-            &command,
-        ),
-        Some(Command::Check) => check(&Store::open(
-            &db_path(cli.global.db)?,
-            Access::Read,
-            clock,
-            actor,
-        )?),
+        Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
+        Some(Command::Session(record::SessionCommand::Add(args))) => {
+            record::add_session(&mut open(Access::Write)?, &args)
+        }
+        Some(Command::Note(record::NoteCommand::Add(args))) => {
+            record::add_note(&mut open(Access::Write)?, &args)
+        }
+        Some(Command::Worker(command)) => {
+            let access = match command {
+                team::WorkerCommand::List => Access::Read,
+                _ => Access::Create,
+            };
+            team::worker(&mut open(access)?, &command)
+        }
+        Some(Command::Settings(command)) => {
+            let access = match command {
+                team::SettingsCommand::Show => Access::Read,
+                team::SettingsCommand::Set(_) => Access::Write,
+            };
+            team::settings(&mut open(access)?, &command)
+        }
+        Some(Command::Audit(args)) => team::audit(&open(Access::Read)?, &args),
+        Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
+        Some(Command::Check) => check(&open(Access::Read)?),
         None => {
-            let settings = settings(&cli.look)?;
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
                 // A private directory that disappears on exit, with the database's -wal and -shm.
@@ -221,12 +246,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     })?;
                 let mut store =
                     Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
+                if cli.global.read_only {
+                    store.set_read_only_run();
+                }
                 demo::generate(&mut store, Plan::default())?;
                 let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
+                store.act_as(persona.clone());
                 open_screen(&mut store, settings, &persona, true)
             } else {
-                let mut store =
-                    Store::open(&db_path(cli.global.db)?, Access::Create, clock, actor)?;
+                let mut store = open(Access::Create)?;
                 let login = store.actor().clone();
                 open_screen(&mut store, settings, &login, false)
             }
@@ -234,9 +262,28 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// Opens the database for a command: `--read-only` applied, and a warning on standard error
+/// when users outside the database's group can reach it.
+fn open_store(
+    global: &Global,
+    access: Access,
+    clock: Clock,
+    actor: Login,
+) -> Result<Store, CliError> {
+    let path = db_path(global.db.clone())?;
+    let mut store = Store::open(&path, access, clock, actor)?;
+    if global.read_only {
+        store.set_read_only_run();
+    }
+    if let Some(warning) = crate::store::team_files::outsiders_warning(&path) {
+        eprintln!("keywork: {warning}");
+    }
+    Ok(store)
+}
+
 /// The config file, then the command line, then NO_COLOR, each overriding the one before.
-fn settings(look: &LookArgs) -> Result<Settings, CliError> {
-    let mut settings = match look.config.clone().or_else(config::default_path) {
+fn settings(global: &Global, look: &LookArgs) -> Result<Settings, CliError> {
+    let mut settings = match global.config.clone().or_else(config::default_path) {
         Some(path) => Settings::load(&path)?,
         None => Settings::default(),
     };
@@ -367,11 +414,24 @@ fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 fn check(store: &Store) -> Result<(), CliError> {
-    let problems = store.integrity_problems()?;
-    let mut out = std::io::stdout().lock();
-    let counts = store.counts()?;
-    let lines = [
-        format!("database: {}", store.path().display()),
+    let path = store.path();
+    let mut failed = Vec::new();
+    let integrity = store.integrity_problems()?;
+    if !integrity.is_empty() {
+        failed.push("integrity");
+    }
+    let chain = store.verify_audit()?;
+    if !chain.is_intact() {
+        failed.push("audit");
+    }
+    let permissions = crate::store::team_files::problems(path);
+    if !permissions.is_empty() {
+        failed.push("permissions");
+    }
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let wal = crate::store::team_files::sibling(path, "-wal");
+    let mut lines = vec![
+        format!("database: {}", path.display()),
         format!(
             "schema version: {} (this keywork writes {})",
             store.schema_version()?,
@@ -379,30 +439,78 @@ fn check(store: &Store) -> Result<(), CliError> {
         ),
         format!(
             "integrity: {}",
-            if problems.is_empty() {
+            if integrity.is_empty() {
                 "ok".to_owned()
             } else {
-                problems.join("; ")
+                integrity.join("; ")
+            }
+        ),
+        format!("audit: {}", audit_summary(&chain)),
+        format!(
+            "size: {} (WAL {})",
+            human_bytes(size(path)),
+            human_bytes(size(&wal))
+        ),
+        format!(
+            "permissions: {}",
+            if permissions.is_empty() {
+                "ok".to_owned()
+            } else {
+                permissions.join("; ")
             }
         ),
         format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),
         "rows:".to_owned(),
     ];
-    let write = |out: &mut dyn Write, line: &str| writeln!(out, "{line}");
-    let io = |source| CliError::Io {
-        path: PathBuf::from("stdout"),
-        source,
-    };
-    for line in lines {
-        write(&mut out, &line).map_err(io)?;
-    }
+    let counts = store.counts()?;
     for (table, n) in &counts.0 {
-        writeln!(out, "  {table:<22} {n:>9}").map_err(io)?;
+        lines.push(format!("  {table:<22} {n:>9}"));
     }
-    writeln!(out, "  {:<22} {:>9}", "total", counts.total()).map_err(io)?;
-    if problems.is_empty() {
-        Ok(())
+    lines.push(format!("  {:<22} {:>9}", "total", counts.total()));
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{line}").map_err(|source| CliError::Io {
+            path: PathBuf::from("stdout"),
+            source,
+        })?;
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let first_bad = chain
+        .first_bad
+        .map(|(id, _)| format!(" (first bad audit row: {id})"))
+        .unwrap_or_default();
+    Err(CliError::Usage(format!(
+        "check failed: {}{first_bad}",
+        failed.join(", ")
+    )))
+}
+
+fn audit_summary(chain: &crate::store::ChainReport) -> String {
+    let mut parts = Vec::new();
+    match &chain.first_bad {
+        None => parts.push(format!("{} rows, hash chain intact", chain.rows)),
+        Some((id, why)) => parts.push(format!(
+            "{} rows, hash chain BROKEN at row {id}: {why}",
+            chain.rows
+        )),
+    }
+    if chain.missing_triggers.is_empty() {
+        parts.push("append-only triggers present".to_owned());
     } else {
-        Err(CliError::Usage("integrity check failed".into()))
+        parts.push(format!(
+            "append-only triggers MISSING: {}",
+            chain.missing_triggers.join(", ")
+        ));
+    }
+    parts.join("; ")
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        0..1024 => format!("{n} B"),
+        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
+        _ => format!("{:.1} MiB", n as f64 / 1_048_576.0),
     }
 }

@@ -2,10 +2,10 @@
 //! form declarations the screen uses, so the rules, the messages and the audit are the same.
 
 use super::CliError;
-use crate::domain::{Login, Name, ReadinessNote, Role, ServiceRef, Session, Worker};
+use crate::domain::{ReadinessNote, Refusal, ServiceRef, Session};
 use crate::form::forms::{self, GoalOnPlan};
 use crate::form::{Form, Now};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -18,25 +18,6 @@ pub enum SessionCommand {
 pub enum NoteCommand {
     /// Record a readiness-for-change note.
     Add(NoteArgs),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum WorkerCommand {
-    /// Add a worker: their login on this server, name and role.
-    Add(WorkerArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct WorkerArgs {
-    /// The worker's login on this server [default: yours].
-    #[arg(long)]
-    pub login: Option<String>,
-    /// The name colleagues know them by.
-    #[arg(long)]
-    pub name: String,
-    /// key_worker, prescriber, team_lead or read_only.
-    #[arg(long, default_value = "key_worker")]
-    pub role: String,
 }
 
 #[derive(Debug, Args)]
@@ -88,22 +69,21 @@ pub struct NoteArgs {
     pub on: Option<String>,
 }
 
-/// The worker recording: the login must be on the team and allowed to write.
+/// The worker recording: the login must be on the team and allowed to write now.
 fn author(store: &Store) -> Result<i64, CliError> {
+    if let Some(refusal) = store.refusal()? {
+        return Err(StoreError::Refused(refusal).into());
+    }
     match store.worker_by_login(store.actor())? {
-        Some(w) if w.record.role != Role::ReadOnly => Ok(w.id),
-        Some(_) => Err(CliError::Usage(format!(
-            "login {} is read-only; nothing was recorded",
-            store.actor()
-        ))),
-        None => Err(CliError::Usage(format!(
-            "login {} is not on the team list; nothing was recorded",
-            store.actor()
-        ))),
+        Some(w) => Ok(w.id),
+        None => Err(StoreError::Refused(Refusal::NotOnTeam {
+            login: store.actor().clone(),
+        })
+        .into()),
     }
 }
 
-fn client(store: &Store, reference: &str) -> Result<(i64, ServiceRef), CliError> {
+pub(super) fn client(store: &Store, reference: &str) -> Result<(i64, ServiceRef), CliError> {
     let reference =
         ServiceRef::new(reference).map_err(|e| CliError::Usage(format!("--client: {e}")))?;
     match store.client_id_by_reference(&reference)? {
@@ -239,45 +219,5 @@ pub fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
         .map_err(|e| first_error(e, NOTE_FLAGS))?;
     let id = store.write(|w| w.insert(&note))?;
     println!("Recorded readiness note {id} for {reference}.");
-    Ok(())
-}
-
-pub fn add_worker(store: &mut Store, args: &WorkerArgs) -> Result<(), CliError> {
-    let usage = |flag: &str, e: &dyn std::fmt::Display| CliError::Usage(format!("--{flag}: {e}"));
-    let login = match &args.login {
-        Some(login) => Login::new(login.as_str()).map_err(|e| usage("login", &e))?,
-        None => store.actor().clone(),
-    };
-    let worker = Worker {
-        display_name: Name::new(args.name.as_str()).map_err(|e| usage("name", &e))?,
-        role: args.role.parse().map_err(|e| usage("role", &e))?,
-        login,
-    };
-    // The first worker sets the team up; after that only a team lead adds people, so nobody
-    // can put themselves on the list to read or record.
-    if store.has_workers()? {
-        match store.worker_by_login(store.actor())? {
-            Some(me) if me.record.role == Role::TeamLead => {}
-            _ => {
-                return Err(CliError::Usage(format!(
-                    "only a team lead can add workers; {} is not one, so nothing was changed",
-                    store.actor()
-                )));
-            }
-        }
-    }
-    if store.worker_by_login(&worker.login)?.is_some() {
-        return Err(CliError::Usage(format!(
-            "--login: {} is already on the team list",
-            worker.login
-        )));
-    }
-    store.write(|w| w.insert(&worker))?;
-    println!(
-        "Added {} ({}) as {}.",
-        worker.display_name,
-        worker.login,
-        worker.role.label().to_lowercase()
-    );
     Ok(())
 }

@@ -123,8 +123,8 @@ pub struct CaseloadArgs {
 pub fn run(store: &Store, settings: &Settings, command: &ReportCommand) -> Result<(), CliError> {
     let report = match command {
         ReportCommand::Reviews(args) => reviews(store, settings, args)?,
-        ReportCommand::Alerts(args) => alerts(store, &settings.review_intervals, args)?,
-        ReportCommand::Caseload(args) => caseload(store, &settings.review_intervals, args)?,
+        ReportCommand::Alerts(args) => alerts(store, &store.review_intervals()?, args)?,
+        ReportCommand::Caseload(args) => caseload(store, &store.review_intervals()?, args)?,
     };
     let mut out = std::io::stdout().lock();
     match out.write_all(&report).and_then(|()| out.flush()) {
@@ -227,7 +227,7 @@ fn reviews(store: &Store, settings: &Settings, args: &ReviewsArgs) -> Result<Vec
     let until = today
         .checked_add_days(Days::new(within.into()))
         .unwrap_or(NaiveDate::MAX);
-    let intervals = &settings.review_intervals;
+    let intervals = &store.review_intervals()?;
     let lines: Vec<ReviewLine> = store
         .reviews_due(scope, intervals, until)?
         .iter()

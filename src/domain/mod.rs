@@ -38,7 +38,7 @@ pub use schedule::{Basis, Due, Interval, LastReviews, ReviewIntervals, ScheduleF
 pub use session::{Attendance, Intervention, Minutes, Session, SessionKind};
 pub use text::{Name, NoteText, ShortText};
 pub use top::{Answer, Measure, Top, TopItem, TopStage};
-pub use worker::{Login, Role, Worker};
+pub use worker::{Login, Refusal, Role, Worker};
 
 /// A date as workers write it, UK style: 23/11/2026 (stored ISO 8601).
 pub fn uk_date(date: chrono::NaiveDate) -> String {

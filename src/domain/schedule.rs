@@ -50,6 +50,15 @@ impl Interval {
         Ok(interval)
     }
 
+    /// The short form `parse` reads back: `12w`, `6m`, `28d`.
+    pub fn code(self) -> String {
+        match self {
+            Self::Days(n) => format!("{n}d"),
+            Self::Weeks(n) => format!("{n}w"),
+            Self::Months(n) => format!("{n}m"),
+        }
+    }
+
     fn approximate_days(self) -> u32 {
         match self {
             Self::Days(n) => u32::from(n),
@@ -115,7 +124,7 @@ impl std::fmt::Display for Interval {
 }
 
 /// How often each review is due. The defaults are common practice in England (domain.md);
-/// each service sets its own in the config file.
+/// each service sets its own with `keywork settings set`, stored in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReviewIntervals {

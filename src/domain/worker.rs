@@ -59,6 +59,76 @@ pub struct Worker {
     pub role: Role,
 }
 
+impl Role {
+    /// Prescribers and team leads look across the team first; key workers at their own clients.
+    pub fn opens_on_team(self) -> bool {
+        matches!(self, Role::Prescriber | Role::TeamLead)
+    }
+}
+
+/// Why a login may not change the record. Each says so in one line, with what to do where
+/// there is something to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The login is not on the team list.
+    NotOnTeam { login: Login },
+    /// A read-only worker (trainer, auditor).
+    ReadOnlyRole { login: Login },
+    /// A worker who has left the team.
+    Retired { login: Login, on: chrono::NaiveDate },
+    /// `--read-only` for this run.
+    ReadOnlyRun,
+    /// `--today` on a real database: records and the audit must carry the real date.
+    FixedClock,
+    /// A change only a team lead may make.
+    NotTeamLead { login: Login, role: Role },
+    /// SQLite reported the file damaged; nothing more is written this run.
+    Damaged { detail: String },
+}
+
+impl Refusal {
+    /// The command a team lead runs to put `login` on the team.
+    pub fn add_command(login: &Login) -> String {
+        format!("keywork worker add --login {login} --name \"Their Name\" --role key_worker")
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotOnTeam { login } => write!(
+                f,
+                "login {login} is not on the team list, so nothing was changed; a team lead can add it with: {}",
+                Refusal::add_command(login)
+            ),
+            Refusal::ReadOnlyRole { login } => write!(
+                f,
+                "login {login} is read-only (trainer or auditor): it can look but not record; nothing was changed"
+            ),
+            Refusal::Retired { login, on } => write!(
+                f,
+                "login {login} was retired from the team on {}, so it can no longer record; nothing was changed",
+                super::uk_date(*on)
+            ),
+            Refusal::ReadOnlyRun => {
+                f.write_str("this run is read-only (--read-only); nothing was changed")
+            }
+            Refusal::FixedClock => f.write_str(
+                "--today is only for reading a real database: records and the audit carry the real date; nothing was changed",
+            ),
+            Refusal::NotTeamLead { login, role } => write!(
+                f,
+                "only a team lead can do this; the role of login {login} is {}, so nothing was changed",
+                role.label().to_lowercase()
+            ),
+            Refusal::Damaged { detail } => write!(
+                f,
+                "the database looks damaged ({detail}), so keywork has stopped writing to it: run `keywork check` and restore from a backup"
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

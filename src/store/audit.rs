@@ -1,17 +1,332 @@
-use super::sql::parse_timestamp;
-use crate::domain::AuditEntry;
+//! The audit trail: appended to in every write transaction, chained by hash, verified by
+//! `keywork check`, and read by `keywork audit` and the client record.
 
-pub const SELECT: &str = "SELECT at, login, action, record_type, record_id FROM audit ORDER BY id";
+use super::sql::parse_timestamp;
+use super::{Result, Store};
+use crate::domain::audit::{ChainFields, GENESIS_HASH, chain_hash};
+use crate::domain::{AuditAction, AuditEntry, Login, RecordType};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const SELECT: &str =
+    "SELECT at, login, action, record_type, record_id, detail FROM audit ORDER BY id";
+
+/// `meta` key holding the id and hash of the last audit row written through keywork, so that
+/// rows cut from the end of the trail (which leave the chain itself intact) are noticed too.
+const META_HEAD: &str = "audit_head";
+
+/// The triggers that make the trail append-only; `check` reports any that are missing.
+pub const TRIGGERS: &[&str] = &["audit_is_append_only_update", "audit_is_append_only_delete"];
 
 pub fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
-    let at: String = row.get("at")?;
+    let at: String = row.get(0)?;
     Ok(AuditEntry {
         at: parse_timestamp(&at).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
         })?,
-        login: row.get("login")?,
-        action: row.get("action")?,
-        record_type: row.get("record_type")?,
-        record_id: row.get("record_id")?,
+        login: row.get(1)?,
+        action: row.get(2)?,
+        record_type: row.get(3)?,
+        record_id: row.get(4)?,
+        detail: row.get(5)?,
     })
+}
+
+/// One row to append.
+pub struct NewEntry<'a> {
+    pub at: &'a str,
+    pub login: &'a str,
+    pub action: AuditAction,
+    pub record_type: RecordType,
+    pub record_id: Option<i64>,
+    pub detail: Option<&'a str>,
+}
+
+/// Appends one row, chained to the last, inside the caller's write transaction (which holds the
+/// write lock, so no one else can append between the read of the last row and this insert).
+pub fn append(conn: &Connection, entry: &NewEntry<'_>) -> rusqlite::Result<()> {
+    let (last_id, last_hash) = conn
+        .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS_HASH.to_owned()));
+    let id = last_id + 1;
+    let hash = chain_hash(
+        &last_hash,
+        &ChainFields {
+            id,
+            at: entry.at,
+            login: entry.login,
+            action: entry.action.code(),
+            record_type: entry.record_type.code(),
+            record_id: entry.record_id,
+            detail: entry.detail,
+        },
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit (id, at, login, action, record_type, record_id, detail, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        entry.at,
+        entry.login,
+        entry.action,
+        entry.record_type,
+        entry.record_id,
+        entry.detail,
+        hash
+    ])?;
+    set_head(conn, id, &hash)
+}
+
+fn set_head(conn: &Connection, id: i64, hash: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![META_HEAD, format!("{id}:{hash}")])?;
+    Ok(())
+}
+
+/// Migration 4: copies the unchained trail into the new table, computing each row's hash.
+pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let mut read =
+        tx.prepare("SELECT id, at, login, action, record_type, record_id FROM audit ORDER BY id")?;
+    let mut insert = tx.prepare(
+        "INSERT INTO audit_v4 (id, at, login, action, record_type, record_id, detail, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
+    )?;
+    let mut previous = GENESIS_HASH.to_owned();
+    let mut last_id = None;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, at, login, action, record_type, record_id): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+        ) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+        );
+        let hash = chain_hash(
+            &previous,
+            &ChainFields {
+                id,
+                at: &at,
+                login: &login,
+                action: &action,
+                record_type: &record_type,
+                record_id,
+                detail: None,
+            },
+        );
+        insert.execute(params![id, at, login, action, record_type, record_id, hash])?;
+        previous = hash;
+        last_id = Some(id);
+    }
+    if let Some(id) = last_id {
+        set_head(tx, id, &previous)?;
+    }
+    Ok(())
+}
+
+/// What `check` found in the trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    pub rows: i64,
+    /// The first row whose hash does not follow from the rows before it, and why.
+    pub first_bad: Option<(i64, String)>,
+    /// Append-only triggers that are missing.
+    pub missing_triggers: Vec<&'static str>,
+}
+
+impl ChainReport {
+    pub fn is_intact(&self) -> bool {
+        self.first_bad.is_none() && self.missing_triggers.is_empty()
+    }
+}
+
+impl Store {
+    /// Walks the whole trail recomputing every hash. Finds rows edited, deleted, inserted or
+    /// reordered by hand, rows cut from its end, and the append-only triggers dropped.
+    pub fn verify_audit(&self) -> Result<ChainReport> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, login, action, record_type, record_id, detail, hash FROM audit ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut previous = GENESIS_HASH.to_owned();
+        let mut expected_id = 1;
+        let mut count = 0;
+        let mut first_bad = None;
+        let mut last = None;
+        while let Some(row) = rows.next()? {
+            count += 1;
+            let id: i64 = row.get(0)?;
+            let stored: String = row.get(7)?;
+            let (at, login, action, record_type): (String, String, String, String) =
+                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+            let detail: Option<String> = row.get(6)?;
+            let computed = chain_hash(
+                &previous,
+                &ChainFields {
+                    id,
+                    at: &at,
+                    login: &login,
+                    action: &action,
+                    record_type: &record_type,
+                    record_id: row.get(5)?,
+                    detail: detail.as_deref(),
+                },
+            );
+            if first_bad.is_none() {
+                if id != expected_id {
+                    first_bad = Some((
+                        id,
+                        format!("row {expected_id} is missing before it (rows deleted)"),
+                    ));
+                } else if computed != stored {
+                    first_bad = Some((
+                        id,
+                        "its hash does not match its contents and the row before it \
+                         (edited, inserted or reordered)"
+                            .to_owned(),
+                    ));
+                }
+            }
+            previous = stored;
+            expected_id = id + 1;
+            last = Some((id, previous.clone()));
+        }
+        if first_bad.is_none() {
+            first_bad = self.head_mismatch(last)?;
+        }
+        Ok(ChainReport {
+            rows: count,
+            first_bad,
+            missing_triggers: self.missing_audit_triggers()?,
+        })
+    }
+
+    /// The trail's last row must be the last one keywork wrote.
+    fn head_mismatch(&self, last: Option<(i64, String)>) -> Result<Option<(i64, String)>> {
+        let head = self.meta(META_HEAD)?;
+        let recorded = head.as_deref().and_then(|h| {
+            let (id, hash) = h.split_once(':')?;
+            Some((id.parse::<i64>().ok()?, hash.to_owned()))
+        });
+        Ok(match (last, recorded) {
+            (None, None) => None,
+            (Some(last), Some(recorded)) if last == recorded => None,
+            (Some((id, _)), Some((recorded_id, _))) if recorded_id > id => Some((
+                id + 1,
+                format!("rows {} to {recorded_id} are missing from the end", id + 1),
+            )),
+            (Some((id, _)), _) => Some((
+                id,
+                "the last row is not the last one keywork wrote".to_owned(),
+            )),
+            (None, Some((recorded_id, _))) => {
+                Some((1, format!("every row up to {recorded_id} has been deleted")))
+            }
+        })
+    }
+
+    fn missing_audit_triggers(&self) -> Result<Vec<&'static str>> {
+        let mut missing = Vec::new();
+        for name in TRIGGERS {
+            let sql: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'audit'",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let raises = sql.is_some_and(|sql| sql.contains("RAISE(ABORT"));
+            if !raises {
+                missing.push(*name);
+            }
+        }
+        Ok(missing)
+    }
+
+    /// The trail, filtered, oldest first. Never the text of a note: only who, when, what.
+    pub fn audit_trail(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let since = filter
+            .since
+            .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")));
+        let mut stmt = self.conn.prepare(
+            "SELECT at, login, action, record_type, record_id, detail FROM audit
+             WHERE (?1 IS NULL OR login = ?1)
+               AND (?2 IS NULL OR at >= ?2)
+               AND (?3 IS NULL OR (record_type, record_id) IN
+                       (SELECT record_type, record_id FROM client_records WHERE client_id = ?3))
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(
+            params![filter.login.as_ref(), since, filter.client_id],
+            from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that the actor opened a client's record: at most one row per client per worker per
+    /// hour, so the trail answers "who looked at this record" without flooding. Bookkeeping, not
+    /// a change: it does not make other screens reload.
+    pub fn record_view(&mut self, client_id: i64) -> Result<bool> {
+        let now = self.audit_time();
+        let stamp = super::sql::timestamp(now);
+        let hour_ago = super::sql::timestamp(now - chrono::Duration::hours(1));
+        let actor = self.actor.to_string();
+        let conn = self.writable_conn()?;
+        let tx = conn.transaction()?;
+        let recent: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM audit WHERE record_type = 'client' AND record_id = ?1
+                                 AND action = 'view' AND login = ?2 AND at > ?3)",
+            )?
+            .query_row(params![client_id, actor, hour_ago], |r| r.get(0))?;
+        if !recent {
+            append(
+                &tx,
+                &NewEntry {
+                    at: &stamp,
+                    login: &actor,
+                    action: AuditAction::View,
+                    record_type: RecordType::Client,
+                    record_id: Some(client_id),
+                    detail: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(!recent)
+    }
+}
+
+/// Which part of the trail to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub client_id: Option<i64>,
+    pub login: Option<Login>,
+    pub since: Option<NaiveDate>,
+}
+
+/// When an audit row is stamped: the wall clock, except in demo and generated databases, where
+/// `--today` moves it so training scripts and tests repeat.
+pub fn stamp_for(demo: bool, fixed: DateTime<Utc>) -> DateTime<Utc> {
+    if demo {
+        fixed
+    } else {
+        let now = Utc::now();
+        chrono::SubsecRound::trunc_subsecs(now, 0)
+    }
 }

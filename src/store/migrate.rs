@@ -6,11 +6,34 @@
 
 use rusqlite::Connection;
 
+/// One migration: SQL, then optionally a step SQL cannot do (hashing), then more SQL, all in one
+/// transaction.
+pub struct Migration {
+    pub sql: &'static str,
+    pub then: Option<(
+        fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+        &'static str,
+    )>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, then: None }
+}
+
 /// The migrations in order; migration `n` (1-based) takes the schema from version `n - 1` to `n`.
-pub const MIGRATIONS: &[&str] = &[
-    include_str!("../../assets/migrations/0001_initial.sql"),
-    include_str!("../../assets/migrations/0002_drafts.sql"),
-    include_str!("../../assets/migrations/0003_outcomes_alerts.sql"),
+pub const MIGRATIONS: &[Migration] = &[
+    sql(include_str!("../../assets/migrations/0001_initial.sql")),
+    sql(include_str!("../../assets/migrations/0002_drafts.sql")),
+    sql(include_str!(
+        "../../assets/migrations/0003_outcomes_alerts.sql"
+    )),
+    Migration {
+        sql: include_str!("../../assets/migrations/0004_team.sql"),
+        then: Some((
+            super::audit::chain_old_rows,
+            include_str!("../../assets/migrations/0004_team_after_chain.sql"),
+        )),
+    },
 ];
 
 /// The schema version this build writes and understands.
@@ -20,18 +43,27 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
 }
 
+/// Whether the schema is older than this build's.
+pub fn needed(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(schema_version(conn)? < LATEST)
+}
+
 /// Brings the schema up to [`LATEST`]. The caller has already refused a newer schema.
 ///
 /// Each step takes the write lock first and reads the version under it, so when two workers
 /// open an older file at the same moment one migrates and the other finds nothing left to do.
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if schema_version(&tx)? >= target {
             continue;
         }
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
+        if let Some((step, sql)) = migration.then {
+            step(&tx)?;
+            tx.execute_batch(sql)?;
+        }
         tx.pragma_update(None, "user_version", target)?;
         tx.commit()?;
     }

@@ -13,22 +13,27 @@ mod readiness;
 mod reports;
 mod reviews;
 mod sessions;
+mod settings;
 mod sql;
+pub mod team_files;
 mod tops;
 mod views;
 mod workers;
 
 use crate::clock::Clock;
-use crate::domain::{AuditAction, DomainError, Login, RecordType, Stored};
+use crate::domain::{AuditAction, DomainError, Login, RecordType, Refusal, Stored};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use audit::{AuditFilter, ChainReport};
 pub use drafts::Draft;
 pub use export::Counts;
 pub use open::Access;
+pub use settings::{SettingKey, parse_value as parse_setting};
 pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope, due_within};
+pub use workers::{Member, RoleChange, Standing};
 
 /// Why the store refused. Each message names the file and says what to do; none carries the
 /// content of a record.
@@ -98,6 +103,52 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("could not write the export: {0}")]
     Export(#[source] std::io::Error),
+    #[error("{0} is already on the team list; nothing was changed")]
+    AlreadyOnTeam(Login),
+    #[error("{0} is not on the team list (see `keywork worker list`); nothing was changed")]
+    NotOnTeam(Login),
+    #[error("{login} was already retired on {}; nothing was changed", crate::domain::uk_date(*.on))]
+    AlreadyRetired { login: Login, on: NaiveDate },
+    #[error(
+        "the team must keep at least one current team lead: make someone else team lead first \
+         (keywork worker role LOGIN team_lead); nothing was changed"
+    )]
+    LastTeamLead,
+    #[error("{0}: {1}; nothing was changed")]
+    BadSetting(&'static str, String),
+    #[error(
+        "{} holds other files; keep the team database in a directory of its own (init changes the \
+         directory's group and mode). Nothing was changed",
+        .0.display()
+    )]
+    TeamDirectoryInUse(PathBuf),
+    /// The login may not make this change; the message says why in one line.
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error(
+        "{}: SQLite reports the database as damaged ({detail}); keywork has stopped writing to it. \
+         Run `keywork check --db {}` and restore from a backup",
+        .path.display(), .path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
+}
+
+impl StoreError {
+    /// Whether SQLite found the file damaged: nothing more may be written in this run.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, StoreError::Damaged { .. }) || self.damage_detail().is_some()
+    }
+
+    fn damage_detail(&self) -> Option<String> {
+        let StoreError::Sqlite(e) = self else {
+            return None;
+        };
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+        .then(|| e.to_string())
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -108,19 +159,126 @@ pub struct Store {
     path: PathBuf,
     clock: Clock,
     actor: Login,
+    /// Whether writes follow the team's rules (who may write, `--today` only for reading on a
+    /// real database). Off only for fixtures that set a database up directly.
+    enforce: bool,
+    /// `--read-only`: this run changes nothing, whoever runs it.
+    read_only_run: bool,
+    /// A new database whose file has no schema yet: reads see an empty in-memory schema and the
+    /// file is only written (created) by the first write, so a command that refuses leaves an
+    /// empty file empty.
+    unborn: bool,
+    /// SQLite reported the file damaged earlier in this run.
+    damaged: Option<String>,
 }
 
 impl Store {
-    /// Opens (or with [`Access::Create`], creates) the database at `path`; see [`open`] for what
-    /// is refused and why.
+    /// Opens (or with [`Access::Create`], creates) the database at `path`, acting for `actor`
+    /// under the team's rules; see [`open`] for what is refused and why.
     pub fn open(path: &Path, access: Access, clock: Clock, actor: Login) -> Result<Self> {
-        let conn = open::connect(path, access)?;
+        let (conn, unborn) = open::connect(path, access)?;
         Ok(Self {
             conn,
             path: path.to_owned(),
             clock,
             actor,
+            enforce: true,
+            read_only_run: false,
+            unborn,
+            damaged: None,
         })
+    }
+
+    /// Opens without the team's write rules: for test fixtures and benchmarks that build a
+    /// database record by record, with a fixed clock, as a login that need not be on the team.
+    pub fn open_unchecked(path: &Path, access: Access, clock: Clock, actor: Login) -> Result<Self> {
+        let mut store = Self::open(path, access, clock, actor)?;
+        store.enforce = false;
+        Ok(store)
+    }
+
+    /// `--read-only`: every write of this run is refused.
+    pub fn set_read_only_run(&mut self) {
+        self.read_only_run = true;
+    }
+
+    /// Acts for another login: `--demo` records as the demo team's key worker.
+    pub fn act_as(&mut self, actor: Login) {
+        self.actor = actor;
+    }
+
+    /// Why this login may not record anything, if it may not.
+    pub fn refusal(&self) -> Result<Option<Refusal>> {
+        match self.basic_refusal()? {
+            Some(refusal) => Ok(Some(refusal)),
+            None if self.enforce => Ok(self.standing()?.refusal(&self.actor)),
+            None => Ok(None),
+        }
+    }
+
+    /// Refusals that hold whoever is writing: a damaged file, `--read-only`, `--today` on a real
+    /// database.
+    fn basic_refusal(&self) -> Result<Option<Refusal>> {
+        if let Some(detail) = &self.damaged {
+            return Ok(Some(Refusal::Damaged {
+                detail: detail.clone(),
+            }));
+        }
+        if !self.enforce {
+            return Ok(None);
+        }
+        if self.read_only_run {
+            return Ok(Some(Refusal::ReadOnlyRun));
+        }
+        if self.clock.is_fixed() && !self.is_demo()? {
+            return Ok(Some(Refusal::FixedClock));
+        }
+        Ok(None)
+    }
+
+    /// Refuses unless this login may make a change of this kind.
+    fn require(&self, need: Need) -> Result<()> {
+        let refusal = match need {
+            Need::Bootstrap => self.basic_refusal()?,
+            Need::Record => self.refusal()?,
+            Need::TeamLead => match self.basic_refusal()? {
+                Some(refusal) => Some(refusal),
+                None if self.enforce => self.standing()?.lead_refusal(&self.actor),
+                None => None,
+            },
+        };
+        refusal.map_or(Ok(()), |r| Err(StoreError::Refused(r)))
+    }
+
+    /// Notes damage reported by SQLite so that nothing more is written this run.
+    pub fn note_damage(&mut self, error: StoreError) -> StoreError {
+        if let Some(detail) = error.damage_detail() {
+            self.damaged = Some(detail.clone());
+            return StoreError::Damaged {
+                path: self.path.clone(),
+                detail,
+            };
+        }
+        error
+    }
+
+    /// The connection to write through, creating the file's schema on the first write.
+    fn writable_conn(&mut self) -> Result<&mut Connection> {
+        if self.unborn {
+            let (conn, _) = open::connect(&self.path, Access::Materialise)?;
+            self.conn = conn;
+            self.unborn = false;
+        }
+        Ok(&mut self.conn)
+    }
+
+    /// The time written into bookkeeping columns and the audit: the wall clock on a real
+    /// database, the `--today` clock only on demo and generated ones.
+    fn audit_time(&self) -> DateTime<Utc> {
+        audit::stamp_for(
+            self.is_demo().unwrap_or(false) || !self.enforce,
+            self.clock.timestamp(),
+        )
     }
 
     pub fn path(&self) -> &Path {
@@ -146,8 +304,20 @@ impl Store {
     /// Runs `f` in one immediate transaction, auditing each record it creates or changes; all of
     /// it is saved or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
-        let stamp = self.clock.timestamp();
-        self.write_stamped(stamp, true, f)
+        self.write_as(Need::Record, f)
+    }
+
+    /// Like [`Store::write`], for changes only a team lead may make (the team list, service
+    /// settings, erasure).
+    pub fn write_as_lead<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_as(Need::TeamLead, f)
+    }
+
+    fn write_as<T>(&mut self, need: Need, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.require(need)?;
+        let stamp = self.audit_time();
+        let result = self.write_stamped(stamp, true, f);
+        result.map_err(|e| self.note_damage(e))
     }
 
     /// Loads a bulk of generated records in one transaction stamped `at`, audited as a single
@@ -170,11 +340,13 @@ impl Store {
         audit_each: bool,
         f: impl FnOnce(&Writer<'_>) -> Result<T>,
     ) -> Result<T> {
+        let today = self.clock.today();
+        let actor = self.actor.clone();
         let writer = Writer {
-            tx: self.conn.transaction()?,
+            tx: self.writable_conn()?.transaction()?,
             stamp: sql::timestamp(at),
-            actor: &self.actor,
-            today: self.clock.today(),
+            actor: &actor,
+            today,
             audit_each,
         };
         let out = f(&writer)?;
@@ -227,6 +399,15 @@ impl Store {
     }
 }
 
+/// What a write needs of the login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// The first worker on an empty team list.
+    Bootstrap,
+    Record,
+    TeamLead,
+}
+
 /// `meta` key marking a database as generated demo data.
 pub const META_DEMO: &str = "demo";
 /// `meta` key counting saves of records (not drafts).
@@ -273,11 +454,28 @@ impl Writer<'_> {
     }
 
     fn audit(&self, action: AuditAction, record: RecordType, id: Option<i64>) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit (at, login, action, record_type, record_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(rusqlite::params![self.stamp, self.actor, action, record, id])?;
+        self.audit_detail(action, record, id, None)
+    }
+
+    /// Appends an audit row with a short non-clinical detail (never the text of a note).
+    fn audit_detail(
+        &self,
+        action: AuditAction,
+        record: RecordType,
+        id: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        audit::append(
+            &self.tx,
+            &audit::NewEntry {
+                at: &self.stamp,
+                login: self.actor.as_str(),
+                action,
+                record_type: record,
+                record_id: id,
+                detail,
+            },
+        )?;
         Ok(())
     }
 

@@ -15,6 +15,8 @@ pub enum Access {
     Write,
     /// Read and write, creating the file (owner-only) if it does not exist.
     Create,
+    /// Create the schema in a file [`Access::Create`] found new or empty: the first write.
+    Materialise,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -22,7 +24,10 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
+/// Opens the database. A new or empty file opened to write is not touched yet: the connection
+/// returned is then an in-memory copy of the empty schema (the `bool` is true), and the file is
+/// created and given its schema by [`Access::Materialise`] when something is first written.
+pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_owned(),
         source,
@@ -47,10 +52,11 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
         });
     }
     if !path.exists() {
-        if access != Access::Create {
-            return Err(StoreError::NoDatabase(path.to_owned()));
+        match access {
+            Access::Create => return Ok((empty_schema()?, true)),
+            Access::Materialise => create_owner_only(path).map_err(io)?,
+            Access::Read | Access::Write => return Err(StoreError::NoDatabase(path.to_owned())),
         }
-        create_owner_only(path).map_err(io)?;
     }
     check_header(path).map_err(|e| match e {
         HeaderError::Io(source) => StoreError::Io {
@@ -62,6 +68,10 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
     let writable = access != Access::Read;
     if writable && is_read_only(path).map_err(io)? {
         return Err(StoreError::ReadOnly(path.to_owned()));
+    }
+    let empty = std::fs::metadata(path).map_err(io)?.len() == 0;
+    if empty && access == Access::Create {
+        return Ok((empty_schema()?, true));
     }
 
     let flags = if writable {
@@ -76,10 +86,27 @@ pub fn connect(path: &Path, access: Access) -> Result<Connection, StoreError> {
     if writable {
         // WAL lets readers work while one writer saves; FULL keeps a committed note through a
         // power cut. Both are set only now, once the file is known to be ours.
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        // Setting WAL on a file already in WAL takes no lock, so a colleague's long write does
+        // not stop the screens opening; migrating does, so it runs only when needed.
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate::run(&mut conn)?;
+        if migrate::needed(&conn)? {
+            migrate::run(&mut conn)?;
+        }
     }
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    Ok((conn, false))
+}
+
+/// An in-memory database holding the current schema and nothing else: what a new file reads as
+/// until its first write.
+fn empty_schema() -> Result<Connection, StoreError> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    migrate::run(&mut conn)?;
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     Ok(conn)
 }

@@ -494,7 +494,7 @@ impl Store {
     /// Everyone who can hold a caseload, by name: id and display name.
     pub fn key_workers(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, display_name FROM workers WHERE role IN ('key_worker', 'team_lead', 'prescriber')
+            "SELECT id, display_name FROM workers WHERE role IN ('key_worker', 'team_lead', 'prescriber') AND retired_on IS NULL
              ORDER BY display_name",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
