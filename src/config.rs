@@ -30,7 +30,7 @@ pub struct Settings {
     /// the service's, stored in the database: read so an old file still loads, then ignored
     /// with a note saying where they live now.
     #[serde(alias = "review_weeks", rename = "review_intervals")]
-    legacy_review_intervals: Option<toml::Table>,
+    pub legacy_review_intervals: Option<toml::Table>,
 }
 
 /// Said once when a config file still sets review intervals.

@@ -194,10 +194,14 @@ fn event_loop(
             match refresh(app, store, &mut seen) {
                 Ok(changed) => dirty |= changed,
                 Err(e) => {
+                    let e = app.store_failed(e, store);
                     app.message =
                         Some(format!("Could not refresh the screen ({e}); trying again."));
                     dirty = true;
                 }
+            }
+            if app.views_pending() {
+                app.record_views(store);
             }
         }
     }
@@ -324,6 +328,7 @@ fn handle(
         _ => return Ok(false),
     };
     if let Err(error) = result {
+        let error = app.store_failed(error, store);
         app.message = Some(format!("That did not work: {error}"));
     }
     Ok(true)

@@ -559,6 +559,17 @@ fn upgrading_from_schema_two_keeps_completed_reviews_audit_and_drafts() {
         1
     );
     assert_eq!(count("SELECT count(*) FROM audit"), 1);
+    let chain = store.verify_audit().unwrap();
+    assert!(
+        chain.is_intact(),
+        "the old trail is chained on upgrade: {chain:?}"
+    );
+    assert_eq!(chain.rows, 1);
+    assert_eq!(
+        count("SELECT count(*) FROM workers WHERE role = 'team_lead'"),
+        1,
+        "a team list without a lead (locked by the old first-worker rule) gets its first worker as lead"
+    );
     assert_eq!(count("SELECT count(*) FROM drafts"), 2);
     let kind: String = conn
         .query_row(

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use keywork::clock::Clock;
 use keywork::domain::*;
-use keywork::store::{Access, Store, StoreError, Table, migrate};
+use keywork::store::{Access, Scope, Store, StoreError, Table, migrate};
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -851,8 +851,14 @@ fn every_audit_action_and_record_type_code_is_accepted_by_sql() {
     for action in AuditAction::ALL {
         for record_type in RecordType::ALL {
             conn.execute(
-                "INSERT INTO audit (at, login, action, record_type, record_id) VALUES (?1, 'sam.okoro', ?2, ?3, NULL)",
-                ["2026-11-23T12:00:00Z", action.code(), record_type.code()],
+                "INSERT INTO audit (at, login, action, record_type, record_id, detail, hash)
+                 VALUES (?1, 'sam.okoro', ?2, ?3, NULL, NULL, ?4)",
+                [
+                    "2026-11-23T12:00:00Z",
+                    action.code(),
+                    record_type.code(),
+                    keywork::domain::audit::GENESIS_HASH,
+                ],
             )
             .unwrap_or_else(|e| panic!("{} / {}: {e}", action.code(), record_type.code()));
         }
@@ -1418,9 +1424,42 @@ fn fresh_empty_file_is_migrated_to_the_latest_schema() {
 }
 
 #[test]
+fn a_new_or_empty_file_is_left_untouched_until_something_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.db");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    for path in [&new, &empty] {
+        let store = Store::open(path, Access::Create, Clock::system(), login()).unwrap();
+        // Reads see an empty team; a refused write leaves the file as it was.
+        assert!(!store.has_workers().unwrap());
+        assert!(
+            store
+                .caseload(Scope::Team, &Default::default())
+                .unwrap()
+                .is_empty()
+        );
+        let mut store = store;
+        let refused = store.write(|w| w.insert(&sample_client(1, 1)));
+        assert!(
+            matches!(refused, Err(StoreError::Refused(_))),
+            "{refused:?}"
+        );
+        drop(store);
+    }
+    assert!(!new.exists(), "no file is made for a refused write");
+    assert_eq!(
+        std::fs::read(&empty).unwrap(),
+        b"",
+        "an empty file stays empty"
+    );
+}
+
+#[test]
 fn created_database_has_the_latest_schema_and_reopens() {
-    let (_dir, path, store) = new_store();
+    let (_dir, path, mut store) = new_store();
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
+    insert(&mut store, &sample_worker("sam.okoro"));
     drop(store);
     for access in [Access::Read, Access::Write, Access::Create] {
         let store = Store::open_unchecked(&path, access, clock(), login()).expect("reopen");
@@ -1606,12 +1645,13 @@ fn reading_a_missing_file_is_no_database_and_creates_nothing() {
 fn new_database_file_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let (_dir, path, mut store) = new_store();
+    // The file is made by the first write, owner-only; while open, SQLite's side files carry
+    // the same mode.
+    insert(&mut store, &sample_worker("sam.okoro"));
     assert_eq!(
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    // While open after a write, SQLite's side files carry the same owner-only mode.
-    insert(&mut store, &sample_worker("sam.okoro"));
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", path.display()));
         if side.exists() {
@@ -1845,9 +1885,16 @@ fn export_has_an_array_per_record_type_and_the_audit_holds_no_note_text() {
             .collect();
         assert_eq!(
             keys,
-            ["action", "at", "login", "record_id", "record_type"]
-                .into_iter()
-                .collect()
+            [
+                "action",
+                "at",
+                "detail",
+                "login",
+                "record_id",
+                "record_type"
+            ]
+            .into_iter()
+            .collect()
         );
     }
 }

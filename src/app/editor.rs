@@ -171,6 +171,9 @@ impl App {
 
     /// The worker records are saved in the name of, or why there is none.
     fn author(&self) -> std::result::Result<i64, String> {
+        if let Some(refusal) = &self.refusal {
+            return Err(refusal.notice());
+        }
         match &self.identity.worker {
             None => Err(format!(
                 "Login {} is not on the team list, so nothing can be recorded in its name.",

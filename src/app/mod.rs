@@ -9,7 +9,7 @@ mod scroll;
 pub mod trends;
 
 use crate::config::Settings;
-use crate::domain::{Name, ReadinessNote, ReviewIntervals, Stored, Worker};
+use crate::domain::{Name, ReadinessNote, Refusal, ReviewIntervals, Stored, Worker};
 use crate::form::forms::FormKind;
 use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store, due_within};
 use chrono::{Duration, NaiveDate};
@@ -181,13 +181,18 @@ pub struct App {
     pub editor: Option<Editor>,
     pub question: Option<Question>,
     pub message: Option<String>,
+    /// Why this run may not record, if it may not (not on the team, read-only, retired,
+    /// `--read-only`, `--today` on real data, a damaged file): every form key says so.
+    pub refusal: Option<Refusal>,
+    /// Records opened whose `view` audit row could not be written yet (the file busy): retried.
+    pending_views: Vec<i64>,
     pub viewport: Viewport,
     pub quit: bool,
 }
 
 impl App {
-    /// Opens on the worker's own caseload, or on the team's when they have no clients of their
-    /// own (a team lead, a new worker, someone not on the team).
+    /// Opens a key worker on their own caseload; prescribers and team leads, and anyone with no
+    /// clients of their own (a new worker, a trainer, someone not on the team), on the team's.
     pub fn new(
         store: &Store,
         settings: Settings,
@@ -195,7 +200,10 @@ impl App {
         viewport: Viewport,
     ) -> Result<Self> {
         let own = match &identity.worker {
-            Some(worker) if store.active_client_count(Scope::Worker(worker.id))? > 0 => {
+            Some(worker)
+                if !worker.record.role.opens_on_team()
+                    && store.active_client_count(Scope::Worker(worker.id))? > 0 =>
+            {
                 Some(worker.id)
             }
             _ => None,
@@ -231,11 +239,16 @@ impl App {
             editor: None,
             question: None,
             message: None,
+            refusal: store.refusal()?,
+            pending_views: Vec::new(),
             viewport,
             quit: false,
         };
         app.reload(store)?;
         app.offer_next_draft(store)?;
+        if app.message.is_none() {
+            app.message = app.refusal.as_ref().map(Refusal::notice);
+        }
         Ok(app)
     }
 
@@ -339,8 +352,10 @@ impl App {
             .reviews
             .get(self.reviews_cursor.selected)
             .map(|r| (r.client_id, r.due.kind));
-        // The service's rules, re-read with the records: a team lead may have changed them.
+        // The service's rules and this login's standing, re-read with the records: a team lead
+        // may have changed them.
         self.intervals = store.review_intervals()?;
+        self.refusal = store.refusal()?;
         let intervals = self.intervals;
         self.caseload = store.caseload(self.scope, &intervals)?;
         self.sort_caseload_keeping(keep);
@@ -583,14 +598,50 @@ impl App {
         Ok(())
     }
 
-    fn open_record(&mut self, store: &Store) -> Result<()> {
+    fn open_record(&mut self, store: &mut Store) -> Result<()> {
         match self.selected_client {
-            Some(client_id) => self.show_record(store, client_id, 0),
+            Some(client_id) => {
+                self.show_record(store, client_id, 0)?;
+                self.pending_views.push(client_id);
+                self.record_views(store);
+                Ok(())
+            }
             None => {
                 self.message = Some("No client selected.".into());
                 Ok(())
             }
         }
+    }
+
+    /// Writes the `view` audit rows of records opened. A file busy with a colleague's long write
+    /// does not hold the screen: the rows wait and are tried again on the next refresh.
+    pub fn record_views(&mut self, store: &mut Store) {
+        while let Some(&client_id) = self.pending_views.first() {
+            match store.record_view(client_id) {
+                Ok(_) => {
+                    self.pending_views.remove(0);
+                }
+                Err(e) if e.is_busy() => break,
+                Err(e) => {
+                    self.pending_views.remove(0);
+                    self.message = Some(format!("Could not note this view in the audit: {e}"));
+                }
+            }
+        }
+    }
+
+    /// Whether views wait to be written to the audit.
+    pub fn views_pending(&self) -> bool {
+        !self.pending_views.is_empty()
+    }
+
+    /// A store error met while working: damage stops all writing for the rest of the run.
+    pub fn store_failed(&mut self, error: crate::store::StoreError, store: &mut Store) -> String {
+        let error = store.note_damage(error);
+        if error.is_damage() {
+            self.refusal = store.refusal().ok().flatten();
+        }
+        error.to_string()
     }
 
     fn show_record(&mut self, store: &Store, client_id: i64, scroll: usize) -> Result<()> {

@@ -114,6 +114,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Vec<DocLine> {
     plan(&mut doc, record);
     readiness(&mut doc, record);
     sessions(&mut doc, record);
+    audit(&mut doc, record);
     doc.lines
 }
 
@@ -506,5 +507,28 @@ fn sessions(doc: &mut Doc, record: &ClientRecord) {
                 6,
             );
         }
+    }
+}
+
+/// Who viewed and changed this record, newest first: what the audit holds about it, never the
+/// text of an entry.
+fn audit(doc: &mut Doc, record: &ClientRecord) {
+    doc.heading("Audit");
+    if record.audit.is_empty() {
+        doc.push(LineKind::Muted, "  Nothing audited yet.");
+    }
+    for entry in &record.audit {
+        let when = entry.at.with_timezone(&chrono::Local);
+        doc.wrapped(
+            LineKind::Muted,
+            &format!(
+                "{}  {}  {} {}",
+                when.format("%d/%m/%Y %H:%M"),
+                entry.login,
+                entry.action.label(),
+                entry.record_type.label()
+            ),
+            2,
+        );
     }
 }

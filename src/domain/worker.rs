@@ -93,38 +93,67 @@ impl Refusal {
     }
 }
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Refusal {
+    /// Why, in words, without what follows from it.
+    pub fn reason(&self) -> String {
         match self {
-            Refusal::NotOnTeam { login } => write!(
-                f,
-                "login {login} is not on the team list, so nothing was changed; a team lead can add it with: {}",
-                Refusal::add_command(login)
-            ),
-            Refusal::ReadOnlyRole { login } => write!(
-                f,
-                "login {login} is read-only (trainer or auditor): it can look but not record; nothing was changed"
-            ),
-            Refusal::Retired { login, on } => write!(
-                f,
-                "login {login} was retired from the team on {}, so it can no longer record; nothing was changed",
+            Refusal::NotOnTeam { login } => format!("login {login} is not on the team list"),
+            Refusal::ReadOnlyRole { login } => {
+                format!(
+                    "login {login} is read-only (trainer or auditor): it can look but not record"
+                )
+            }
+            Refusal::Retired { login, on } => format!(
+                "login {login} was retired from the team on {}, so it can no longer record",
                 super::uk_date(*on)
             ),
-            Refusal::ReadOnlyRun => {
-                f.write_str("this run is read-only (--read-only); nothing was changed")
-            }
-            Refusal::FixedClock => f.write_str(
-                "--today is only for reading a real database: records and the audit carry the real date; nothing was changed",
-            ),
-            Refusal::NotTeamLead { login, role } => write!(
-                f,
-                "only a team lead can do this; the role of login {login} is {}, so nothing was changed",
+            Refusal::ReadOnlyRun => "this run is read-only (--read-only)".to_owned(),
+            Refusal::FixedClock => "--today is only for reading a real database: records and \
+                                    the audit carry the real date"
+                .to_owned(),
+            Refusal::NotTeamLead { login, role } => format!(
+                "only a team lead can do this; the role of login {login} is {}",
                 role.label().to_lowercase()
             ),
-            Refusal::Damaged { detail } => write!(
-                f,
-                "the database looks damaged ({detail}), so keywork has stopped writing to it: run `keywork check` and restore from a backup"
+            Refusal::Damaged { detail } => format!(
+                "the database looks damaged ({detail}), so keywork has stopped writing to it"
             ),
+        }
+    }
+
+    /// What to do about it, where there is something to do.
+    pub fn remedy(&self) -> Option<String> {
+        match self {
+            Refusal::NotOnTeam { login } => Some(format!(
+                "a team lead can add it with: {}",
+                Refusal::add_command(login)
+            )),
+            Refusal::Damaged { .. } => {
+                Some("run `keywork check` and restore from a backup".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// The line the screens show while this run cannot record.
+    pub fn notice(&self) -> String {
+        let mut text = format!("Read-only: {}.", self.reason());
+        if let Some(remedy) = self.remedy() {
+            let mut chars = remedy.chars();
+            if let Some(first) = chars.next() {
+                text.push_str(&format!(" {}{}.", first.to_uppercase(), chars.as_str()));
+            }
+        }
+        text
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; nothing was changed", self.reason())?;
+        match self.remedy() {
+            Some(remedy) => write!(f, "; {remedy}"),
+            None => Ok(()),
         }
     }
 }

@@ -282,11 +282,31 @@ impl Store {
     /// hour, so the trail answers "who looked at this record" without flooding. Bookkeeping, not
     /// a change: it does not make other screens reload.
     pub fn record_view(&mut self, client_id: i64) -> Result<bool> {
+        if self.damaged.is_some() {
+            return Ok(false);
+        }
         let now = self.audit_time();
         let stamp = super::sql::timestamp(now);
         let hour_ago = super::sql::timestamp(now - chrono::Duration::hours(1));
         let actor = self.actor.to_string();
         let conn = self.writable_conn()?;
+        // A view is noted, not worth stalling the screen for: wait briefly for a busy file and
+        // let the caller try again later.
+        conn.busy_timeout(std::time::Duration::from_millis(200))?;
+        let noted = note_view(conn, client_id, &actor, &stamp, &hour_ago);
+        conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
+        noted
+    }
+}
+
+fn note_view(
+    conn: &mut Connection,
+    client_id: i64,
+    actor: &str,
+    stamp: &str,
+    hour_ago: &str,
+) -> Result<bool> {
+    {
         let tx = conn.transaction()?;
         let recent: bool = tx
             .prepare_cached(
@@ -298,8 +318,8 @@ impl Store {
             append(
                 &tx,
                 &NewEntry {
-                    at: &stamp,
-                    login: &actor,
+                    at: stamp,
+                    login: actor,
                     action: AuditAction::View,
                     record_type: RecordType::Client,
                     record_id: Some(client_id),

@@ -6,14 +6,14 @@
 
 use rusqlite::Connection;
 
+/// Work done in Rust inside a migration's transaction.
+pub type Step = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
+
 /// One migration: SQL, then optionally a step SQL cannot do (hashing), then more SQL, all in one
 /// transaction.
 pub struct Migration {
     pub sql: &'static str,
-    pub then: Option<(
-        fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
-        &'static str,
-    )>,
+    pub then: Option<(Step, &'static str)>,
 }
 
 const fn sql(sql: &'static str) -> Migration {

@@ -114,6 +114,10 @@ pub enum StoreError {
          (keywork worker role LOGIN team_lead); nothing was changed"
     )]
     LastTeamLead,
+    #[error(
+        "someone else added the team's first worker at the same moment; nothing was changed: run the command again"
+    )]
+    TeamSetUpMeanwhile,
     #[error("{0}: {1}; nothing was changed")]
     BadSetting(&'static str, String),
     #[error(
@@ -137,6 +141,14 @@ impl StoreError {
     /// Whether SQLite found the file damaged: nothing more may be written in this run.
     pub fn is_damage(&self) -> bool {
         matches!(self, StoreError::Damaged { .. }) || self.damage_detail().is_some()
+    }
+
+    /// Whether another process held the write lock past the busy timeout.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ))
     }
 
     fn damage_detail(&self) -> Option<String> {

@@ -22,7 +22,7 @@ pub enum Access {
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// How long a writer waits for another process's transaction before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens the database. A new or empty file opened to write is not touched yet: the connection
 /// returned is then an in-memory copy of the empty schema (the `bool` is true), and the file is

@@ -135,6 +135,8 @@ pub struct ClientRecord {
     pub acks: Vec<Stored<AlertAck>>,
     /// The reviews owed and the alerts, by the rules.
     pub status: CaseloadRow,
+    /// Who viewed and changed this record, newest first.
+    pub audit: Vec<crate::domain::AuditEntry>,
 }
 
 /// Everything the review and alert rules read about each client, one row per client, each part
@@ -467,6 +469,14 @@ impl Store {
                 client_id,
             )?,
             status: self.client_status(client_id, intervals)?,
+            audit: {
+                let mut trail = self.audit_trail(&super::AuditFilter {
+                    client_id: Some(client_id),
+                    ..Default::default()
+                })?;
+                trail.reverse();
+                trail
+            },
             client,
         })
     }

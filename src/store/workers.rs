@@ -142,18 +142,11 @@ impl Store {
             ..worker.clone()
         };
         let add = |w: &Writer<'_>| {
-            if w.tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM workers)", [], |r| {
-                    r.get::<_, bool>(0)
-                })?
-                != !first
-            {
-                // Someone else added the first worker meanwhile: go round again.
-                return Err(StoreError::Conflict {
-                    what: RecordType::Worker,
-                    id: 0,
-                    current: 1,
-                });
+            let anyone: bool =
+                w.tx.query_row("SELECT EXISTS (SELECT 1 FROM workers)", [], |r| r.get(0))?;
+            if anyone == first {
+                // Someone else added the first worker between the read and this write.
+                return Err(StoreError::TeamSetUpMeanwhile);
             }
             if w.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM workers WHERE login = ?1)",

@@ -112,14 +112,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.caseload.is_empty() {
-        let lines: &[&str] = match app.scope {
-            Scope::Team => &[
+        let read_only;
+        let lines: &[&str] = match (app.scope, &app.refusal) {
+            (Scope::Team, Some(refusal)) => {
+                read_only = refusal.notice();
+                &["No clients yet.", "", &read_only]
+            }
+            (Scope::Team, None) => &[
                 "No clients yet.",
                 "Press n to add the first client.",
                 "",
                 "To explore with fictional data instead, run: keywork --demo",
             ],
-            Scope::Worker(_) => &[
+            (Scope::Worker(_), _) => &[
                 "You have no active clients.",
                 "Press T to see the whole team's caseload.",
             ],
