@@ -683,8 +683,17 @@ impl App {
                 self.keep_draft(store);
                 return Ok(());
             }
+            Err(e) if e.is_busy() => {
+                self.message = Some(
+                    "Not saved yet: the database is busy with a colleague's long save. Your text is \
+                     kept on screen and goes into a draft once the file is free; Ctrl-S tries again."
+                        .into(),
+                );
+                return Ok(());
+            }
             Err(e) => {
-                self.message = Some(format!("Not saved: {e}. Your text is kept as a draft."));
+                let e = self.store_failed(e, store);
+                self.message = Some(format!("Not saved: {e}. Your text is kept."));
                 self.keep_draft(store);
                 return Ok(());
             }

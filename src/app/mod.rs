@@ -601,10 +601,10 @@ impl App {
     fn open_record(&mut self, store: &mut Store) -> Result<()> {
         match self.selected_client {
             Some(client_id) => {
-                self.show_record(store, client_id, 0)?;
+                // Noted first, so the record's own Audit section shows this look at it.
                 self.pending_views.push(client_id);
                 self.record_views(store);
-                Ok(())
+                self.show_record(store, client_id, 0)
             }
             None => {
                 self.message = Some("No client selected.".into());

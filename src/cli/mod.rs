@@ -176,6 +176,15 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    let db = cli.global.db.clone().or_else(default_db_path);
+    // SQLite's "database disk image is malformed" becomes what to do about it.
+    run_command(cli).map_err(|e| match (e, db) {
+        (CliError::Store(e), Some(path)) => CliError::Store(e.damaged_at(&path)),
+        (e, _) => e,
+    })
+}
+
+fn run_command(cli: Cli) -> Result<(), CliError> {
     // Files SQLite makes beside a team database (-wal, -shm) must stay group-writable.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o007));
     let clock = cli.global.today.map_or_else(Clock::system, Clock::fixed);

@@ -141,7 +141,8 @@ impl Refusal {
         if let Some(remedy) = self.remedy() {
             let mut chars = remedy.chars();
             if let Some(first) = chars.next() {
-                text.push_str(&format!(" {}{}.", first.to_uppercase(), chars.as_str()));
+                // No full stop after it: it may end with a command to copy.
+                text.push_str(&format!(" {}{}", first.to_uppercase(), chars.as_str()));
             }
         }
         text

@@ -48,9 +48,9 @@ impl Store {
     /// Writes a draft: a new one when `id` is `None`, else replaces that draft's content. Not
     /// audited: nothing is recorded until the form is saved.
     pub fn save_draft(&mut self, id: Option<i64>, draft: &Draft) -> Result<i64> {
-        let stamp = timestamp(self.clock.timestamp());
+        let stamp = timestamp(self.audit_time());
         let content = draft.content.to_string();
-        let tx = self.conn.transaction()?;
+        let tx = self.writable_conn()?.transaction()?;
         let updated = match id {
             Some(id) => tx.execute(
                 "UPDATE drafts SET content = ?2, target_version = ?3, updated_at = ?4, row_version = row_version + 1
@@ -75,7 +75,7 @@ impl Store {
     }
 
     pub fn delete_draft(&mut self, id: i64) -> Result<()> {
-        self.conn
+        self.writable_conn()?
             .execute("DELETE FROM drafts WHERE id = ?1", [id])?;
         Ok(())
     }

@@ -143,6 +143,17 @@ impl StoreError {
         matches!(self, StoreError::Damaged { .. }) || self.damage_detail().is_some()
     }
 
+    /// SQLite's report of damage, as what to do about it; any other error as it was.
+    pub fn damaged_at(self, path: &Path) -> StoreError {
+        match self.damage_detail() {
+            Some(detail) => StoreError::Damaged {
+                path: path.to_owned(),
+                detail,
+            },
+            None => self,
+        }
+    }
+
     /// Whether another process held the write lock past the busy timeout.
     pub fn is_busy(&self) -> bool {
         matches!(self, StoreError::Sqlite(e) if matches!(
@@ -264,12 +275,9 @@ impl Store {
 
     /// Notes damage reported by SQLite so that nothing more is written this run.
     pub fn note_damage(&mut self, error: StoreError) -> StoreError {
-        if let Some(detail) = error.damage_detail() {
+        let error = error.damaged_at(&self.path);
+        if let StoreError::Damaged { detail, .. } = &error {
             self.damaged = Some(detail.clone());
-            return StoreError::Damaged {
-                path: self.path.clone(),
-                detail,
-            };
         }
         error
     }
