@@ -1,5 +1,6 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+mod output;
 mod record;
 mod report;
 
@@ -86,7 +87,8 @@ pub enum Command {
     /// Add someone to the team list (team set-up).
     #[command(subcommand)]
     Worker(record::WorkerCommand),
-    /// Reports to standard output (text, JSON or CSV): reviews due, open alerts, team caseloads.
+    /// Reports (text, JSON or CSV) to standard output or a file: reviews due, open alerts, team
+    /// caseloads.
     #[command(subcommand)]
     Report(report::ReportCommand),
 }
@@ -147,6 +149,8 @@ pub enum CliError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Tui(#[from] tui::TuiError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
 }
 
 pub fn main() -> ExitCode {
@@ -340,30 +344,11 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
             let mut out = std::io::BufWriter::new(stdout.lock());
             store.export_json(&mut out)?;
         }
-        Some(path) => {
-            let io = |source| CliError::Io {
-                path: path.clone(),
-                source,
-            };
-            let file = create_private_file(&path).map_err(io)?;
-            let mut out = std::io::BufWriter::new(file);
-            store.export_json(&mut out)?;
-            out.into_inner()
-                .map_err(|e| io(e.into_error()))?
-                .sync_all()
-                .map_err(io)?;
-        }
+        Some(path) => output::write_new(&path, "export", |file| {
+            store.export_json(&mut std::io::BufWriter::new(file))
+        })?,
     }
     Ok(())
-}
-
-/// A new file only the owner can read: exports are health records.
-fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
 }
 
 fn check(store: &Store) -> Result<(), CliError> {
