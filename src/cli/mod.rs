@@ -1,5 +1,6 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+mod backup;
 mod output;
 mod record;
 mod report;
@@ -91,6 +92,10 @@ pub enum Command {
     /// caseloads.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Copy the database to a new file, consistently, while colleagues keep working.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database (refused while anyone has it open).
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +156,8 @@ pub enum CliError {
     Tui(#[from] tui::TuiError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Restore(#[from] backup::RestoreError),
 }
 
 pub fn main() -> ExitCode {
@@ -205,6 +212,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             &settings(&cli.look)?,
             &command,
         ),
+        Some(Command::Backup(args)) => backup::backup(
+            &Store::open(&db_path(cli.global.db)?, Access::Read, clock, actor)?,
+            &args,
+        ),
+        Some(Command::Restore(args)) => {
+            backup::restore(&db_path(cli.global.db)?, &args, clock, actor)
+        }
         Some(Command::Check) => check(&Store::open(
             &db_path(cli.global.db)?,
             Access::Read,

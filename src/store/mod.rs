@@ -2,6 +2,7 @@
 
 mod alerts;
 mod audit;
+pub mod backup;
 mod clients;
 mod drafts;
 mod export;
