@@ -94,10 +94,7 @@ impl Store {
     pub fn backup_into(&self, empty: &Path) -> Result<Summary> {
         let name = empty.to_str().ok_or_else(|| io_error(empty, non_utf8()))?;
         self.conn.execute("VACUUM INTO ?1", [name])?;
-        let copy = Connection::open_with_flags(
-            empty,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let copy = Connection::open_with_flags(empty, read_only())?;
         inspect(self.alongside(copy, empty), "the copy")
     }
 
@@ -136,7 +133,7 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
     Ok(Restored { summary, replaced })
 }
 
-/// The backup copied beside `target`, checked, in WAL mode and synced to disk.
+/// The backup copied beside `target`, checked, put in WAL mode and synced to disk.
 fn checked_copy(
     backup: &Path,
     target: &Path,
@@ -145,9 +142,15 @@ fn checked_copy(
     actor: Login,
 ) -> Result<(NamedTempFile, Summary)> {
     let copy = copy_beside(backup, target, dir)?;
-    let conn = Connection::open_with_flags(copy.path(), read_write())?;
+    // A backup from `keywork backup` is in rollback mode already; a copy of a live file is not,
+    // and reading that read-only would leave a -wal and -shm beside the copy.
+    set_journal_mode(copy.path(), "DELETE").map_err(not_a_database(backup))?;
+    // Read-only: SQLite's integrity check runs several times faster so.
+    let conn = Connection::open_with_flags(copy.path(), read_only())?;
     let summary = inspect_backup(conn, copy.path(), backup, clock, actor)?;
-    use_wal(copy.path())?;
+    // As keywork keeps every database: then even a reader holds the lock a later restore
+    // checks for.
+    set_journal_mode(copy.path(), "WAL")?;
     copy.as_file()
         .sync_all()
         .map_err(|e| io_error(copy.path(), e))?;
@@ -181,10 +184,7 @@ fn inspect_backup(
     clock: Clock,
     actor: Login,
 ) -> Result<Summary> {
-    let found = migrate::schema_version(&conn).map_err(|e| match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => BackupError::NotSqlite(backup.to_owned()),
-        _ => e.into(),
-    })?;
+    let found = migrate::schema_version(&conn).map_err(not_a_database(backup))?;
     if found > migrate::LATEST {
         return Err(BackupError::NewerSchema {
             path: backup.to_owned(),
@@ -385,12 +385,19 @@ fn set_aside(target: &Path, aside: &Path) -> Result<()> {
     })
 }
 
-/// Puts the restored copy in WAL mode before anyone opens it, as keywork keeps every database:
-/// then even a reader holds the lock a later restore checks for.
-fn use_wal(copy: &Path) -> Result<()> {
+/// Sets the journal mode of the restore's own copy, closing it again so no -wal is left.
+fn set_journal_mode(copy: &Path, mode: &str) -> rusqlite::Result<()> {
     let conn = Connection::open_with_flags(copy, read_write())?;
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-    conn.close().map_err(|(_, e)| e.into())
+    conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |_| Ok(()))?;
+    conn.close().map_err(|(_, e)| e)
+}
+
+/// SQLite's "file is not a database" about the copy, said of the backup it came from.
+fn not_a_database(backup: &Path) -> impl FnOnce(rusqlite::Error) -> BackupError {
+    move |e| match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => BackupError::NotSqlite(backup.to_owned()),
+        _ => e.into(),
+    }
 }
 
 fn aside_path(target: &Path, clock: Clock) -> PathBuf {
@@ -421,6 +428,10 @@ fn sync_directory(dir: &Path) {
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
+}
+
+fn read_only() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 
 fn read_write() -> OpenFlags {
