@@ -1,5 +1,7 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+mod backup;
+mod output;
 mod record;
 mod report;
 mod team;
@@ -100,9 +102,14 @@ pub enum Command {
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
-    /// Reports to standard output (text, JSON or CSV): reviews due, open alerts, team caseloads.
+    /// Reports (text, JSON or CSV) to standard output or a file: reviews due, open alerts, team
+    /// caseloads.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Copy the database to a new file, consistently, while colleagues keep working.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database (refused while anyone has it open).
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +168,10 @@ pub enum CliError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Tui(#[from] tui::TuiError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Restore(#[from] backup::RestoreError),
 }
 
 pub fn main() -> ExitCode {
@@ -241,6 +252,10 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Audit(args)) => team::audit(&open(Access::Read)?, &args),
         Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
+        Some(Command::Backup(args)) => backup::backup(&open(Access::Read)?, &args),
+        Some(Command::Restore(args)) => {
+            backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
+        }
         Some(Command::Check) => check(&open(Access::Read)?),
         None => {
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
@@ -396,30 +411,11 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
             let mut out = std::io::BufWriter::new(stdout.lock());
             store.export_json(&mut out)?;
         }
-        Some(path) => {
-            let io = |source| CliError::Io {
-                path: path.clone(),
-                source,
-            };
-            let file = create_private_file(&path).map_err(io)?;
-            let mut out = std::io::BufWriter::new(file);
-            store.export_json(&mut out)?;
-            out.into_inner()
-                .map_err(|e| io(e.into_error()))?
-                .sync_all()
-                .map_err(io)?;
-        }
+        Some(path) => output::write_new(&path, "export", |file| {
+            store.export_json(&mut std::io::BufWriter::new(file))
+        })?,
     }
     Ok(())
-}
-
-/// A new file only the owner can read: exports are health records.
-fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
 }
 
 fn check(store: &Store) -> Result<(), CliError> {

@@ -1,11 +1,11 @@
 //! `keywork report`: the reviews due, the open alerts and the team's caseloads, as plain text for a
 //! morning list or a cron mail, or as JSON or CSV for other tools.
 //!
-//! Reports read the database without writing to it and go to standard output only: nothing about
-//! a client is ever written to standard error. Every piece of stored text is cleaned
+//! Reports read the database without writing to it and go to standard output, or with `--out` to
+//! a new owner-only file: nothing about a client is ever written to standard error. Every piece of stored text is cleaned
 //! ([`clean`]) in every format, so a hostile name cannot drive the terminal that shows it.
 
-use super::CliError;
+use super::{CliError, output};
 use crate::config::Settings;
 use crate::display::{self, clean};
 use crate::domain::alert::RECOVERY_LABEL;
@@ -101,6 +101,9 @@ pub struct ReviewsArgs {
     /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
+    /// Write to this new file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +113,9 @@ pub struct AlertsArgs {
     /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
+    /// Write to this new file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -117,15 +123,29 @@ pub struct CaseloadArgs {
     /// How to write the report.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
+    /// Write to this new file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
-/// Runs one report against a store opened for reading, and writes it to standard output.
+/// Runs one report against a store opened for reading, and writes it to standard output or to
+/// the new file named by `--out`.
 pub fn run(store: &Store, settings: &Settings, command: &ReportCommand) -> Result<(), CliError> {
-    let report = match command {
-        ReportCommand::Reviews(args) => reviews(store, settings, args)?,
-        ReportCommand::Alerts(args) => alerts(store, &store.review_intervals()?, args)?,
-        ReportCommand::Caseload(args) => caseload(store, &store.review_intervals()?, args)?,
+    let (report, out) = match command {
+        ReportCommand::Reviews(args) => (reviews(store, settings, args)?, &args.out),
+        ReportCommand::Alerts(args) => {
+            (alerts(store, &store.review_intervals()?, args)?, &args.out)
+        }
+        ReportCommand::Caseload(args) => (
+            caseload(store, &store.review_intervals()?, args)?,
+            &args.out,
+        ),
     };
+    if let Some(path) = out {
+        return Ok(output::write_new(path, "write the report", |file| {
+            file.write_all(&report)
+        })?);
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(&report).and_then(|()| out.flush()) {
         // Piped into `head`: the reader has what it wanted.

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod audit;
+pub mod backup;
 mod clients;
 mod drafts;
 mod export;
@@ -210,6 +211,20 @@ impl Store {
             unborn,
             damaged: None,
         })
+    }
+
+    /// A store over a connection already open (a copy being checked), under the team's rules.
+    fn over(conn: Connection, path: &Path, clock: Clock, actor: Login) -> Self {
+        Self {
+            conn,
+            path: path.to_owned(),
+            clock,
+            actor,
+            enforce: true,
+            read_only_run: false,
+            unborn: false,
+            damaged: None,
+        }
     }
 
     /// Opens without the team's write rules: for test fixtures and benchmarks that build a
