@@ -405,6 +405,10 @@ fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), C
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     let Format::Json = args.format;
+    // Refused before any output is made, so a refusal is one line and no file.
+    if let Some(refusal) = store.refusal()? {
+        return Err(StoreError::Refused(refusal).into());
+    }
     match args.out {
         None => {
             let stdout = std::io::stdout();

@@ -74,13 +74,16 @@ impl Store {
     /// Writes every record as one JSON object with an array per record type, one record per line,
     /// streaming so a service-sized file never sits in memory. The export is itself audited.
     pub fn export_json(&mut self, out: &mut dyn Write) -> Result<()> {
+        // The whole service leaves the database: only for those who may record, and audited on
+        // the real clock.
+        self.require(super::Need::Record)?;
         // One read transaction: every table as of the same moment, even while colleagues save.
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let written = self.write_export(out);
         self.conn.execute_batch("COMMIT")?;
         written?;
         out.flush().map_err(StoreError::Export)?;
-        let stamp = self.clock.timestamp();
+        let stamp = self.audit_time();
         self.write_stamped(stamp, false, |w| {
             w.audit(AuditAction::Export, RecordType::Service, None)
         })
