@@ -1,7 +1,7 @@
 //! A team sharing one database on one server, end to end with the real binary: the files `init`
 //! makes and keeps group-writable, several logins writing to one file, roles and retiring,
 //! refusals that leave the file as it was, the service's settings over personal config files,
-//! and `--today` on real and demo data.
+//! `--today` on real and demo data, tampering found by `check`, and views in the audit.
 //!
 //! Tests that need more than one login create OS users (as root, with useradd); run by anyone
 //! else they say why and return. The rest run as whoever runs the tests.
@@ -11,13 +11,14 @@ mod users;
 
 use chrono::NaiveDate;
 use keywork::clock::Clock;
+use keywork::domain::audit::{ChainFields, chain_hash};
 use keywork::domain::{
     Client, ClientStatus, InjectingStatus, Login, Modality, Name, RiskFlags, Role, ServiceRef,
     Substance, Worker,
 };
 use keywork::store::{Access, Store};
 use nix::unistd::{Gid, Group, Uid, User};
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
 use std::collections::BTreeSet;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -862,4 +863,249 @@ fn export_with_today_on_a_real_database_never_puts_a_false_date_in_the_audit() {
         assert_refused(&out, "--today");
         assert_eq!(after, rows);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// check finds tampering with the audit trail
+// ---------------------------------------------------------------------------------------------
+
+/// A solo team database with three sessions recorded through the binary: six audit rows (init,
+/// the lead, the client, three sessions).
+fn audited_team() -> Place {
+    let place = solo_team();
+    for n in 1..=3 {
+        place.ok(
+            None,
+            &[
+                "session",
+                "add",
+                "--client",
+                CLIENT,
+                "--note",
+                &format!("Session {n}"),
+            ],
+        );
+    }
+    assert_eq!(count(&place.db, "SELECT count(*) FROM audit"), 6);
+    place
+}
+
+/// Copies the database to a fresh directory, lets `tamper` change the copy directly through
+/// SQLite, and runs `check` on it.
+fn check_after(place: &Place, tamper: impl FnOnce(&Connection)) -> Output {
+    assert!(
+        !sibling(&place.db, "-wal").exists(),
+        "the database is closed, so its file holds everything"
+    );
+    let copy_dir = tempfile::tempdir().expect("temp dir");
+    let copy = copy_dir.path().join("copy.db");
+    std::fs::copy(&place.db, &copy).expect("copy the database");
+    let conn = Connection::open(&copy).expect("open the copy");
+    tamper(&conn);
+    conn.close().expect("close the copy");
+    place.run_on(&copy, None, &["check"])
+}
+
+/// Does `change` with the trigger `name` dropped, then puts the trigger back as it was: what the
+/// owner of the file can do by hand.
+fn without_trigger(conn: &Connection, name: &str, change: &str) {
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .expect("the trigger exists");
+    conn.execute_batch(&format!("DROP TRIGGER {name}; {change}; {sql};"))
+        .expect("tamper");
+}
+
+/// Asserts `check` failed on the audit alone, naming `row` as the first bad one.
+fn assert_first_bad_row(out: &Output, row: i64) {
+    assert!(!out.status.success(), "check passed: {}", stdout(out));
+    assert_eq!(
+        stderr(out),
+        format!("keywork: check failed: audit (first bad audit row: {row})\n")
+    );
+    assert!(
+        stdout(out).contains(&format!("hash chain BROKEN at row {row}:")),
+        "{}",
+        stdout(out)
+    );
+}
+
+#[test]
+fn check_passes_an_untouched_copy_of_an_audited_database() {
+    let place = audited_team();
+    let out = check_after(&place, |_| {});
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("audit: 6 rows, hash chain intact; append-only triggers present"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_names_an_edited_audit_row() {
+    let place = audited_team();
+    let out = check_after(&place, |conn| {
+        without_trigger(
+            conn,
+            "audit_is_append_only_update",
+            "UPDATE audit SET login = 'someone.else' WHERE id = 3",
+        );
+    });
+    assert_first_bad_row(&out, 3);
+}
+
+#[test]
+fn check_names_the_row_after_a_deleted_middle_row() {
+    let place = audited_team();
+    let out = check_after(&place, |conn| {
+        without_trigger(
+            conn,
+            "audit_is_append_only_delete",
+            "DELETE FROM audit WHERE id = 3",
+        );
+    });
+    assert_first_bad_row(&out, 4);
+    assert!(
+        stdout(&out).contains("row 3 is missing"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_names_the_first_of_the_rows_cut_from_the_end() {
+    let place = audited_team();
+    for (cut, first_missing) in [("id = 6", 6), ("id >= 5", 5)] {
+        let out = check_after(&place, |conn| {
+            without_trigger(
+                conn,
+                "audit_is_append_only_delete",
+                &format!("DELETE FROM audit WHERE {cut}"),
+            );
+        });
+        assert_first_bad_row(&out, first_missing);
+    }
+}
+
+#[test]
+fn check_names_a_forged_row_appended_with_a_correctly_chained_hash() {
+    let place = audited_team();
+    let out = check_after(&place, |conn| {
+        let previous: String = conn
+            .query_row("SELECT hash FROM audit WHERE id = 6", [], |r| r.get(0))
+            .expect("the last row");
+        let at = "2026-11-23T09:00:00Z";
+        let hash = chain_hash(
+            &previous,
+            &ChainFields {
+                id: 7,
+                at,
+                login: "kwt-forger",
+                action: "view",
+                record_type: "client",
+                record_id: Some(1),
+                detail: None,
+            },
+        );
+        conn.execute(
+            "INSERT INTO audit (id, at, login, action, record_type, record_id, detail, hash)
+             VALUES (7, ?1, 'kwt-forger', 'view', 'client', 1, NULL, ?2)",
+            params![at, hash],
+        )
+        .expect("forge a row");
+    });
+    assert_first_bad_row(&out, 7);
+}
+
+#[test]
+fn check_names_the_first_of_two_swapped_rows() {
+    let place = audited_team();
+    let out = check_after(&place, |conn| {
+        let columns = "at, login, action, record_type, record_id, detail, hash";
+        without_trigger(
+            conn,
+            "audit_is_append_only_update",
+            &format!(
+                "CREATE TEMP TABLE swap AS SELECT id, {columns} FROM audit WHERE id IN (2, 4);
+                 UPDATE audit SET ({columns}) =
+                     (SELECT {columns} FROM swap WHERE swap.id = 6 - audit.id)
+                 WHERE id IN (2, 4)"
+            ),
+        );
+    });
+    assert_first_bad_row(&out, 2);
+}
+
+#[test]
+fn check_names_a_dropped_append_only_trigger() {
+    let place = audited_team();
+    for trigger in ["audit_is_append_only_update", "audit_is_append_only_delete"] {
+        let out = check_after(&place, |conn| {
+            conn.execute_batch(&format!("DROP TRIGGER {trigger}"))
+                .expect("drop the trigger");
+        });
+        assert!(!out.status.success(), "check passed without {trigger}");
+        assert_eq!(stderr(&out), "keywork: check failed: audit\n");
+        assert!(
+            stdout(&out).contains(&format!(
+                "hash chain intact; append-only triggers MISSING: {trigger}"
+            )),
+            "{}",
+            stdout(&out)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views in the audit
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn opening_a_record_twice_within_the_hour_is_one_view_row_per_login() {
+    let place = solo_team();
+    let db = &place.db;
+    let lead = me();
+    let kim = Login::new("kwt-kim").expect("valid login");
+    let mut as_lead =
+        Store::open(db, Access::Write, Clock::system(), lead.clone()).expect("open as the lead");
+    as_lead
+        .add_worker(&Worker {
+            login: kim.clone(),
+            display_name: Name::new("Kim Worker").expect("valid name"),
+            role: Role::KeyWorker,
+        })
+        .expect("the lead adds kim");
+    let client_id = as_lead
+        .client_id_by_reference(&ServiceRef::new(CLIENT).expect("valid reference"))
+        .expect("read")
+        .expect("the fixture client");
+    let views = || {
+        let sql = format!(
+            "SELECT login FROM audit WHERE action = 'view' AND record_type = 'client' \
+             AND record_id = {client_id} ORDER BY id"
+        );
+        logins(db, &sql)
+    };
+
+    assert!(as_lead.record_view(client_id).expect("view"), "first view");
+    assert!(!as_lead.record_view(client_id).expect("view"), "coalesced");
+    assert_eq!(views(), [lead.to_string()]);
+
+    let mut as_kim = Store::open(db, Access::Write, Clock::system(), kim.clone()).expect("open");
+    assert!(
+        as_kim.record_view(client_id).expect("view"),
+        "kim's first view"
+    );
+    assert!(!as_kim.record_view(client_id).expect("view"), "coalesced");
+    assert!(
+        !as_lead.record_view(client_id).expect("view"),
+        "still coalesced"
+    );
+    assert_eq!(views(), [lead.to_string(), kim.to_string()]);
+    assert!(as_kim.verify_audit().expect("verify").is_intact());
 }
