@@ -1,7 +1,8 @@
 //! A team sharing one database on one server, end to end with the real binary: the files `init`
 //! makes and keeps group-writable, several logins writing to one file, roles and retiring,
 //! refusals that leave the file as it was, the service's settings over personal config files,
-//! `--today` on real and demo data, tampering found by `check`, and views in the audit.
+//! `--today` on real and demo data, tampering found by `check`, views in the audit, and many
+//! writers at once.
 //!
 //! Tests that need more than one login create OS users (as root, with useradd); run by anyone
 //! else they say why and return. The rest run as whoever runs the tests.
@@ -1108,4 +1109,72 @@ fn opening_a_record_twice_within_the_hour_is_one_view_row_per_login() {
     );
     assert_eq!(views(), [lead.to_string(), kim.to_string()]);
     assert!(as_kim.verify_audit().expect("verify").is_intact());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many writers at once
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn eight_processes_of_two_logins_record_1600_sessions_at_once_without_an_error() {
+    let Some(users) = users::users() else {
+        return skip();
+    };
+    const WRITERS: usize = 8;
+    const EACH: usize = 200;
+    let team = Team::new(users);
+    let (sam, kim) = (&users.sam, &users.kim);
+    team.place.home(Some(sam));
+    team.place.home(Some(kim));
+    let start = std::sync::Barrier::new(WRITERS);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|n| {
+                let (team, start) = (&team, &start);
+                let who = if n % 2 == 0 { sam } else { kim };
+                s.spawn(move || {
+                    start.wait();
+                    let mut failures = Vec::new();
+                    for i in 0..EACH {
+                        let out = team.add_session(who, &format!("Load {n}-{i}"));
+                        if !out.status.success() {
+                            failures.push(format!("{} {n}-{i}: {}", who.login, stderr(&out)));
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a writer thread"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed, e.g. {:#?}",
+        failures.len(),
+        WRITERS * EACH,
+        &failures[..failures.len().min(5)]
+    );
+    let db = team.db();
+    assert_eq!(
+        count(db, "SELECT count(*) FROM sessions"),
+        (WRITERS * EACH) as i64
+    );
+    for who in [sam, kim] {
+        let sql = format!(
+            "SELECT count(*) FROM sessions s JOIN workers w ON w.id = s.worker_id \
+             WHERE w.login = '{}'",
+            who.login
+        );
+        assert_eq!(
+            count(db, &sql),
+            (WRITERS * EACH / 2) as i64,
+            "{}",
+            who.login
+        );
+    }
+    let checked = team.ok(&users.lead, &["check"]);
+    assert!(checked.contains("hash chain intact"), "{checked}");
 }
