@@ -40,7 +40,31 @@ fn generate(path: &Path, seed: &str) {
     assert!(out.status.success(), "generate failed: {}", stderr(&out));
 }
 
+/// Puts the login running the tests on the generated team as a team lead (fixture set-up: the
+/// demo's own team has only fictional logins), so it may export and record.
+fn join_team(path: &Path) {
+    use keywork::domain::{Login, Name, Role, Worker};
+    use keywork::store::{Access, Store};
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .expect("the current user has a name");
+    let login = Login::new(user.name).expect("a valid login");
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = keywork::clock::Clock::fixed(today);
+    let mut store = Store::open_unchecked(path, Access::Write, clock, login.clone()).unwrap();
+    if store.worker_by_login(&login).unwrap().is_some() {
+        return;
+    }
+    let worker = Worker {
+        login,
+        display_name: Name::new("Test Runner").unwrap(),
+        role: Role::TeamLead,
+    };
+    store.write(|w| w.insert(&worker)).unwrap();
+}
+
 fn export(path: &Path) -> Vec<u8> {
+    join_team(path);
     let out = keywork(&["export", "--db", path.to_str().unwrap(), "--format", "json"]);
     assert!(out.status.success(), "export failed: {}", stderr(&out));
     out.stdout
@@ -160,6 +184,7 @@ fn new_database_and_export_files_are_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     generate(&db, "1");
+    join_team(&db);
     let out_file = dir.path().join("export.json");
     let out = keywork(&[
         "export",
@@ -299,6 +324,7 @@ fn export_to_an_existing_file_is_refused_and_the_file_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     generate(&db, "1");
+    join_team(&db);
     let target = dir.path().join("keep.json");
     std::fs::write(&target, "precious").unwrap();
     let out = keywork(&[

@@ -416,7 +416,8 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
             store.export_json(&mut out)?;
         }
         Some(path) => output::write_new(&path, "export", |file| {
-            store.export_json(&mut std::io::BufWriter::new(file))
+            let written = store.export_json(&mut std::io::BufWriter::new(file));
+            written.map_err(|e| store.note_damage(e))
         })?,
     }
     Ok(())
