@@ -1,5 +1,6 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+mod erase;
 mod record;
 mod report;
 mod team;
@@ -103,6 +104,9 @@ pub enum Command {
     /// Reports to standard output (text, JSON or CSV): reviews due, open alerts, team caseloads.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Erase one client's whole record for good (team lead only): the rare lawful erasure under
+    /// UK GDPR. Health records are usually exempt; discharge is the normal end of a record.
+    Erase(erase::EraseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -233,6 +237,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Audit(args)) => team::audit(&open(Access::Read)?, &args),
         Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
         Some(Command::Check) => check(&open(Access::Read)?),
+        Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         None => {
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
