@@ -2,7 +2,7 @@
 //! usually exempt from the right to erasure (Art. 17(3)), so discharge stays the normal end of a
 //! record; this is a deliberate act of a team lead, audited by reference only.
 
-use super::{Need, Result, Store};
+use super::{Need, Result, Store, Writer};
 use crate::domain::{AuditAction, RecordType, ServiceRef};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -94,6 +94,10 @@ const DRAFTS_COUNT: &str =
 const DELETE_CLIENT_FORM_DRAFTS: &str =
     "DELETE FROM drafts WHERE form = 'client' AND target_id = ?1";
 
+/// `meta` key holding the number of the highest reference ever erased: the audit names an erased
+/// client by reference, so no later client may be given it.
+pub(super) const META_HIGHEST_ERASED: &str = "highest_erased_reference";
+
 /// How many rows of each kind an erasure removes (or would remove).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erasure {
@@ -140,6 +144,23 @@ fn count_parts(conn: &Connection, client_id: i64) -> Result<Erasure> {
     Ok(Erasure { client_id, removed })
 }
 
+/// Remembers the reference as used, so [`Store::next_reference`] never offers it again.
+fn retire_reference(w: &Writer<'_>, reference: &ServiceRef) -> Result<()> {
+    let number: i64 = reference.as_str()[3..].parse().unwrap_or(0);
+    let highest: Option<String> =
+        w.tx.query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [META_HIGHEST_ERASED],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let highest = highest.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    if number > highest {
+        w.set_meta(META_HIGHEST_ERASED, &number.to_string())?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Refuses unless this login may erase (a current team lead, on a writable run): asked
     /// before the confirmation prompt, so nobody types a reference only to be turned away.
@@ -169,6 +190,7 @@ impl Store {
             let erasure = count_parts(&w.tx, id)?;
             w.tx.execute(DELETE_CLIENT_FORM_DRAFTS, [id])?;
             w.tx.execute("DELETE FROM clients WHERE id = ?1", [id])?;
+            retire_reference(w, reference)?;
             w.audit_detail(
                 AuditAction::Erase,
                 RecordType::Client,
