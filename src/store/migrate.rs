@@ -10,11 +10,11 @@ use rusqlite::Connection;
 /// transaction.
 pub struct Migration {
     pub sql: &'static str,
-    pub then: Option<(
-        fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
-        &'static str,
-    )>,
+    pub then: Option<(Step, &'static str)>,
 }
+
+/// A migration step written in Rust.
+pub type Step = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 
 const fn sql(sql: &'static str) -> Migration {
     Migration { sql, then: None }

@@ -146,7 +146,7 @@ impl Store {
                 .query_row("SELECT EXISTS (SELECT 1 FROM workers)", [], |r| {
                     r.get::<_, bool>(0)
                 })?
-                != !first
+                == first
             {
                 // Someone else added the first worker meanwhile: go round again.
                 return Err(StoreError::Conflict {
