@@ -60,10 +60,9 @@ fn size_name((width, height): (u16, u16)) -> String {
 }
 
 fn settings(theme: ThemeName) -> Settings {
-    Settings {
-        theme,
-        ..Settings::default()
-    }
+    let mut settings = Settings::default();
+    settings.theme = theme;
+    settings
 }
 
 /// A new, empty database in its own temporary directory.
