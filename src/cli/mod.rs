@@ -1,6 +1,7 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
 mod backup;
+mod erase;
 mod output;
 mod record;
 mod report;
@@ -110,6 +111,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Put a backup in place of the database (refused while anyone has it open).
     Restore(backup::RestoreArgs),
+    /// Erase one client's whole record for good (team lead only): the rare lawful erasure under
+    /// UK GDPR. Health records are usually exempt; discharge is the normal end of a record.
+    Erase(erase::EraseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -257,6 +261,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
         }
         Some(Command::Check) => check(&open(Access::Read)?),
+        Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         None => {
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {

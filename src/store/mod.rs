@@ -5,6 +5,7 @@ mod audit;
 pub mod backup;
 mod clients;
 mod drafts;
+mod erase;
 mod export;
 mod goals;
 pub mod migrate;
@@ -30,6 +31,7 @@ use thiserror::Error;
 
 pub use audit::{AuditFilter, ChainReport};
 pub use drafts::Draft;
+pub use erase::{Erasure, Removed};
 pub use export::Counts;
 pub use open::Access;
 pub use settings::{SettingKey, parse_value as parse_setting};

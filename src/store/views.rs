@@ -511,13 +511,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The next unused service reference after the highest in use.
+    /// The next unused service reference after the highest in use or ever erased.
     pub fn next_reference(&self) -> Result<ServiceRef> {
         let highest: Option<i64> = self.conn.query_row(
             "SELECT max(CAST(substr(reference, 4) AS INTEGER)) FROM clients",
             [],
             |r| r.get(0),
         )?;
+        let erased = self.meta(super::erase::META_HIGHEST_ERASED)?;
+        let highest = highest.max(erased.and_then(|v| v.parse().ok()));
         Ok(ServiceRef::from_number(
             u32::try_from(highest.unwrap_or(0) + 1).unwrap_or(u32::MAX),
         ))
