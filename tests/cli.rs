@@ -803,3 +803,25 @@ fn reports_read_a_read_only_database_and_leave_it_as_it_was() {
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+#[test]
+fn an_empty_file_given_to_a_command_that_refuses_is_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let db = empty.to_str().unwrap();
+    let out = keywork_now(&[
+        "session", "add", "--db", db, "--client", "KW-00001", "--note", "x",
+    ]);
+    assert_refused(&out, "is not on the team list");
+    let out = keywork_now(&["settings", "set", "care_plan", "8w", "--db", db]);
+    assert_refused(&out, "is not on the team list");
+    assert_eq!(std::fs::read(&empty).unwrap(), b"", "still empty");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no -wal or -shm"
+    );
+}

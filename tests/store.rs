@@ -2233,3 +2233,60 @@ fn store_opened_for_reading_refuses_to_write() {
     assert!(result.is_err(), "{result:?}");
     assert_eq!(count(&reader, "clients"), 1);
 }
+
+/// Overwrites the root page of `table` with garbage, with every change in the main file first.
+fn damage_table(path: &Path, table: &str) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let page_size: i64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    let root: i64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    use std::io::{Seek, SeekFrom, Write};
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    let offset = u64::try_from((root - 1) * page_size).unwrap();
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(&vec![0xAB; usize::try_from(page_size).unwrap()])
+        .unwrap();
+    file.sync_all().unwrap();
+}
+
+#[test]
+fn damage_found_while_writing_stops_every_later_write_of_that_run() {
+    let mut f = fixture();
+    for _ in 0..3 {
+        insert(&mut f.store, &sample_session(f.client_id, f.worker_id));
+    }
+    drop(f.store);
+    damage_table(&f.path, "sessions");
+    let mut store = Store::open_unchecked(&f.path, Access::Write, clock(), login()).unwrap();
+    let err = store
+        .write(|w| w.insert(&sample_session(f.client_id, f.worker_id)))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("keywork check") && message.contains("restore from a backup"),
+        "{message}"
+    );
+    // A table the damage did not touch is refused too: nothing more is written this run.
+    let err = store
+        .write(|w| w.insert(&sample_worker("kim.new")))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::Damaged { .. })),
+        "{err:?}"
+    );
+    let workers: i64 = Connection::open(&f.path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM workers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(workers, 1);
+}

@@ -336,7 +336,14 @@ fn open_screen(
         demo_persona,
     };
     let mouse = settings.mouse;
-    let app = App::new(store, settings, identity, Viewport::default())?;
+    let mut app = App::new(store, settings, identity, Viewport::default())?;
+    // Said on standard error too, but the screen covers that: say it here as well.
+    if let Some(warning) = crate::store::team_files::outsiders_warning(store.path()) {
+        app.message = Some(format!(
+            "Warning: {}",
+            warning.trim_start_matches("warning: ")
+        ));
+    }
     tui::run(store, app, mouse)?;
     Ok(())
 }

@@ -70,7 +70,7 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
         return Err(StoreError::ReadOnly(path.to_owned()));
     }
     let empty = std::fs::metadata(path).map_err(io)?.len() == 0;
-    if empty && access == Access::Create {
+    if empty && matches!(access, Access::Create | Access::Write) {
         return Ok((empty_schema()?, true));
     }
 
