@@ -385,6 +385,9 @@ pub fn audit(store: &Store, args: &AuditArgs) -> Result<(), CliError> {
 
 /// `keywork init`: a new database for a team, shared through a group.
 pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<(), CliError> {
+    if clock.is_fixed() {
+        return Err(store::StoreError::Refused(crate::domain::Refusal::FixedClock).into());
+    }
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() || m.len() > 0) {
         return Err(CliError::Usage(format!(
             "{} already exists, so init changed nothing: it only sets up a new team database. \

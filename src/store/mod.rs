@@ -203,19 +203,13 @@ impl Store {
     /// under the team's rules; see [`open`] for what is refused and why.
     pub fn open(path: &Path, access: Access, clock: Clock, actor: Login) -> Result<Self> {
         let (conn, unborn) = open::connect(path, access)?;
-        Ok(Self {
-            conn,
-            path: path.to_owned(),
-            clock,
-            actor,
-            enforce: true,
-            read_only_run: false,
-            unborn,
-            damaged: None,
-        })
+        let mut store = Self::over(conn, path, clock, actor);
+        store.unborn = unborn;
+        Ok(store)
     }
 
-    /// A store over a connection already open (a copy being checked), under the team's rules.
+    /// A store over a connection already open (a file just opened, or a copy being checked),
+    /// under the team's rules.
     fn over(conn: Connection, path: &Path, clock: Clock, actor: Login) -> Self {
         Self {
             conn,
