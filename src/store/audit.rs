@@ -89,10 +89,56 @@ fn set_head(conn: &Connection, id: i64, hash: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// One audit row as stored, read for hashing.
+struct ChainRow {
+    id: i64,
+    at: String,
+    login: String,
+    action: String,
+    record_type: String,
+    record_id: Option<i64>,
+    detail: Option<String>,
+    /// The stored hash; `None` in the trail from before migration 4.
+    hash: Option<String>,
+}
+
+impl ChainRow {
+    /// Reads `id, at, login, action, record_type, record_id, detail, hash`, in that order.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ChainRow {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            login: row.get(2)?,
+            action: row.get(3)?,
+            record_type: row.get(4)?,
+            record_id: row.get(5)?,
+            detail: row.get(6)?,
+            hash: row.get(7)?,
+        })
+    }
+
+    /// The hash this row should carry after a row hashed `previous`.
+    fn hash_after(&self, previous: &str) -> String {
+        chain_hash(
+            previous,
+            &ChainFields {
+                id: self.id,
+                at: &self.at,
+                login: &self.login,
+                action: &self.action,
+                record_type: &self.record_type,
+                record_id: self.record_id,
+                detail: self.detail.as_deref(),
+            },
+        )
+    }
+}
+
 /// Migration 4: copies the unchained trail into the new table, computing each row's hash.
 pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    let mut read =
-        tx.prepare("SELECT id, at, login, action, record_type, record_id FROM audit ORDER BY id")?;
+    let mut read = tx.prepare(
+        "SELECT id, at, login, action, record_type, record_id, NULL, NULL FROM audit ORDER BY id",
+    )?;
     let mut insert = tx.prepare(
         "INSERT INTO audit_v4 (id, at, login, action, record_type, record_id, detail, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
@@ -101,36 +147,19 @@ pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     let mut last_id = None;
     let mut rows = read.query([])?;
     while let Some(row) = rows.next()? {
-        let (id, at, login, action, record_type, record_id): (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-        ) = (
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-        );
-        let hash = chain_hash(
-            &previous,
-            &ChainFields {
-                id,
-                at: &at,
-                login: &login,
-                action: &action,
-                record_type: &record_type,
-                record_id,
-                detail: None,
-            },
-        );
-        insert.execute(params![id, at, login, action, record_type, record_id, hash])?;
+        let row = ChainRow::read(row)?;
+        let hash = row.hash_after(&previous);
+        insert.execute(params![
+            row.id,
+            row.at,
+            row.login,
+            row.action,
+            row.record_type,
+            row.record_id,
+            hash
+        ])?;
         previous = hash;
-        last_id = Some(id);
+        last_id = Some(row.id);
     }
     if let Some(id) = last_id {
         set_head(tx, id, &previous)?;
@@ -169,41 +198,26 @@ impl Store {
         let mut last = None;
         while let Some(row) = rows.next()? {
             count += 1;
-            let id: i64 = row.get(0)?;
-            let stored: String = row.get(7)?;
-            let (at, login, action, record_type): (String, String, String, String) =
-                (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
-            let detail: Option<String> = row.get(6)?;
-            let computed = chain_hash(
-                &previous,
-                &ChainFields {
-                    id,
-                    at: &at,
-                    login: &login,
-                    action: &action,
-                    record_type: &record_type,
-                    record_id: row.get(5)?,
-                    detail: detail.as_deref(),
-                },
-            );
+            let row = ChainRow::read(row)?;
+            let stored = row.hash.clone().unwrap_or_default();
             if first_bad.is_none() {
-                if id != expected_id {
+                if row.id != expected_id {
                     first_bad = Some((
-                        id,
+                        row.id,
                         format!("row {expected_id} is missing before it (rows deleted)"),
                     ));
-                } else if computed != stored {
+                } else if row.hash_after(&previous) != stored {
                     first_bad = Some((
-                        id,
+                        row.id,
                         "its hash does not match its contents and the row before it \
                          (edited, inserted or reordered)"
                             .to_owned(),
                     ));
                 }
             }
+            expected_id = row.id + 1;
+            last = Some((row.id, stored.clone()));
             previous = stored;
-            expected_id = id + 1;
-            last = Some((id, previous.clone()));
         }
         if first_bad.is_none() {
             first_bad = self.head_mismatch(last)?;
