@@ -1408,14 +1408,15 @@ fn reading_a_missing_record_is_not_found() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn fresh_empty_file_is_migrated_to_the_latest_schema() {
+fn fresh_empty_file_is_migrated_to_the_latest_schema_by_its_first_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
-    let store = Store::open_unchecked(&path, Access::Write, clock(), login())
+    let mut store = Store::open_unchecked(&path, Access::Write, clock(), login())
         .expect("an empty file is a new database");
     assert_eq!(store.schema_version().unwrap(), migrate::LATEST);
     const { assert!(migrate::LATEST >= 1) };
+    insert(&mut store, &sample_worker("sam.okoro"));
     drop(store);
     let user_version: i64 = raw(&path)
         .query_row("PRAGMA user_version", [], |r| r.get(0))
