@@ -1,51 +1,21 @@
-//! Forms over the screen: opening the right form for the key and pane, saving it in one
-//! transaction, conflicts, cancelling, and drafts that survive a dropped connection.
+//! Forms over the screen: the lifecycle every form shares (open, type, validate, draft,
+//! conflict, save, cancel) and drafts that survive a dropped connection. What each kind of form
+//! opens with and saves lives in `form::kinds`.
 
 use super::{App, DocLine, LineKind, Question};
 use crate::domain::*;
-use crate::form::forms::{self, FormKind, GoalOnPlan};
+use crate::form::kinds::{self, FormKind, Handler, Opening, Saving};
 use crate::form::{Form, Now, Outcome};
 use crate::store::{Draft, Result, Store, StoreError};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
-/// The data a form was opened with, kept so saving builds from what the worker saw (including
-/// the row versions read, which is how a colleague's save in the meantime is noticed).
-#[derive(Debug, Clone)]
-pub enum Context {
-    Session {
-        goals: Vec<GoalOnPlan>,
-        usual_minutes: u16,
-    },
-    Dna,
-    Readiness,
-    Goal {
-        existing: Option<Stored<Goal>>,
-        actions: Vec<Stored<GoalAction>>,
-    },
-    Client {
-        existing: Option<Stored<Client>>,
-    },
-    /// The reviews owed when the form was opened: the save answers one of these due dates, so
-    /// a colleague completing the same review meanwhile is noticed rather than doubled.
-    Review {
-        owed: Vec<Due>,
-    },
-    Top,
-    /// The alerts as the worker saw them: the acknowledgement answers that cause, and is refused
-    /// if the cause has changed since.
-    Acknowledge {
-        shown: Vec<Alert>,
-    },
-}
-
-/// An open form.
-#[derive(Debug, Clone)]
+/// An open form: the engine's fields and the kind's own state.
+#[derive(Debug)]
 pub struct Editor {
-    pub kind: FormKind,
     pub form: Form,
     pub client_id: Option<i64>,
-    pub context: Context,
+    pub handler: Box<dyn Handler>,
     pub draft_id: Option<i64>,
 }
 
@@ -53,39 +23,15 @@ pub struct Editor {
 const VERSIONS: &str = "_versions";
 
 impl Editor {
-    /// The record the form edits and the version it was read at, for the draft.
-    fn target(&self) -> (Option<i64>, Option<i64>) {
-        match &self.context {
-            Context::Goal {
-                existing: Some(g), ..
-            } => (Some(g.id), Some(g.row_version)),
-            Context::Client {
-                existing: Some(c), ..
-            } => (Some(c.id), Some(c.row_version)),
-            _ => (None, None),
-        }
-    }
-
-    /// The versions read of the records a form may change besides its target: the goals in a
-    /// session form, the actions in a goal form.
-    fn read_versions(&self) -> Vec<(String, i64)> {
-        match &self.context {
-            Context::Session { goals, .. } => goals
-                .iter()
-                .map(|g| (format!("goal:{}", g.goal.id), g.goal.row_version))
-                .collect(),
-            Context::Goal { actions, .. } => actions
-                .iter()
-                .map(|a| (format!("action:{}", a.id), a.row_version))
-                .collect(),
-            _ => Vec::new(),
-        }
+    pub fn kind(&self) -> FormKind {
+        self.handler.kind()
     }
 
     fn draft_content(&self) -> Value {
         let mut content = self.form.snapshot();
         if let Value::Object(map) = &mut content {
             let versions = self
+                .handler
                 .read_versions()
                 .into_iter()
                 .map(|(k, v)| (k, Value::from(v)))
@@ -98,66 +44,13 @@ impl Editor {
     /// Takes the versions a draft was read at, so resuming it later still notices changes made
     /// since the form was first opened.
     fn adopt_versions(&mut self, target_version: Option<i64>, content: &Value) {
-        let version = |key: String| {
+        let version = |key: &str| {
             content
                 .get(VERSIONS)
                 .and_then(|m| m.get(key))
                 .and_then(Value::as_i64)
         };
-        match &mut self.context {
-            Context::Goal { existing, actions } => {
-                if let Some(g) = existing {
-                    g.row_version = target_version.unwrap_or(g.row_version);
-                }
-                for a in actions {
-                    a.row_version = version(format!("action:{}", a.id)).unwrap_or(a.row_version);
-                }
-            }
-            Context::Client {
-                existing: Some(c), ..
-            } => c.row_version = target_version.unwrap_or(c.row_version),
-            Context::Session { goals, .. } => {
-                for g in goals {
-                    g.goal.row_version =
-                        version(format!("goal:{}", g.goal.id)).unwrap_or(g.goal.row_version);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// After a conflict, take the colleague's version as read: a second Ctrl-S then saves over
-    /// it, knowingly. A goal changed only for its progress in a session form is read afresh, so
-    /// the second save changes its progress and nothing else the colleague wrote.
-    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, store: &Store) {
-        match (&mut self.context, what) {
-            (
-                Context::Goal {
-                    existing: Some(g), ..
-                },
-                RecordType::Goal,
-            ) if g.id == id => g.row_version = current,
-            (Context::Goal { actions, .. }, RecordType::GoalAction) => {
-                if let Some(a) = actions.iter_mut().find(|a| a.id == id) {
-                    a.row_version = current;
-                }
-            }
-            (
-                Context::Client {
-                    existing: Some(c), ..
-                },
-                RecordType::Client,
-            ) if c.id == id => c.row_version = current,
-            (Context::Session { goals, .. }, RecordType::Goal) => {
-                if let Some(g) = goals.iter_mut().find(|g| g.goal.id == id) {
-                    match store.get::<Goal>(id) {
-                        Ok(fresh) => g.goal = fresh,
-                        Err(_) => g.goal.row_version = current,
-                    }
-                }
-            }
-            _ => {}
-        }
+        self.handler.adopt_versions(target_version, &version);
     }
 }
 
@@ -184,12 +77,6 @@ impl App {
             }
             Some(w) => Ok(w.id),
         }
-    }
-
-    fn client_title(&self, store: &Store, what: &str, client_id: i64) -> Result<String> {
-        let client = store.get::<Client>(client_id)?.record;
-        let name = crate::display::clean(client.known_as().as_str()).into_owned();
-        Ok(format!("{what}: {} {name}", client.reference))
     }
 
     /// Opens the form an action asks for, if the worker may and something is selected.
@@ -223,214 +110,27 @@ impl App {
         draft: Option<&Draft>,
         edit: bool,
     ) -> Result<std::result::Result<Editor, String>> {
-        let now = self.now(store);
         let client_id = match draft {
             Some(d) => d.client_id,
             None => self.selected_client,
         };
-        let need_client = || client_id.ok_or_else(|| "Select a client first.".to_owned());
-        let editor = match kind {
-            FormKind::Session => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let goals: Vec<GoalOnPlan> = store
-                    .plan(client)?
-                    .into_iter()
-                    .filter(|g| g.goal.record.status == GoalStatus::Active)
-                    .map(|g| GoalOnPlan { goal: g.goal })
-                    .collect();
-                let usual_minutes = store
-                    .usual_minutes(client)?
-                    .filter(|m| *m > 0)
-                    .unwrap_or(45);
-                let ctx = forms::SessionContext {
-                    client_id: client,
-                    worker_id: 0,
-                    now,
-                    usual_minutes,
-                    goals: &goals,
-                };
-                let form =
-                    forms::session_form(self.client_title(store, "Record session", client)?, &ctx);
-                Editor {
-                    kind,
-                    form,
-                    client_id: Some(client),
-                    context: Context::Session {
-                        goals,
-                        usual_minutes,
-                    },
-                    draft_id: None,
-                }
-            }
-            FormKind::Dna => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let title =
-                    self.client_title(store, "Did not attend today (Enter saves)", client)?;
-                Editor {
-                    kind,
-                    form: forms::dna_form(title, now),
-                    client_id: Some(client),
-                    context: Context::Dna,
-                    draft_id: None,
-                }
-            }
-            FormKind::Readiness => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let latest = store
-                    .readiness_notes(client)?
-                    .first()
-                    .map(|n| n.record.stage);
-                let title = self.client_title(store, "Readiness note", client)?;
-                let form = forms::readiness_form(title, now, latest);
-                Editor {
-                    kind,
-                    form,
-                    client_id: Some(client),
-                    context: Context::Readiness,
-                    draft_id: None,
-                }
-            }
-            FormKind::Goal => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let target = match draft {
-                    Some(d) => d.target_id,
-                    None if edit => match self.plan.get(self.plan_cursor.selected) {
-                        Some(g) => Some(g.goal.id),
-                        None => {
-                            return Ok(Err(
-                                "This plan has no goals to edit yet; a adds one.".into()
-                            ));
-                        }
-                    },
-                    None => None,
-                };
-                let existing = target.map(|id| store.get::<Goal>(id)).transpose()?;
-                let actions = target
-                    .map(|id| store.goal_actions(id))
-                    .transpose()?
-                    .unwrap_or_default();
-                let what = if existing.is_some() {
-                    "Edit goal"
-                } else {
-                    "New goal"
-                };
-                let ctx = forms::GoalContext {
-                    client_id: client,
-                    existing: existing.as_ref(),
-                    actions: &actions,
-                };
-                let form = forms::goal_form(self.client_title(store, what, client)?, now, &ctx);
-                Editor {
-                    kind,
-                    form,
-                    client_id: Some(client),
-                    context: Context::Goal { existing, actions },
-                    draft_id: None,
-                }
-            }
-            FormKind::Client => {
-                let target = match draft {
-                    Some(d) => d.target_id,
-                    None if edit => match self.selected_client {
-                        Some(id) => Some(id),
-                        None => return Ok(Err("Select a client first.".into())),
-                    },
-                    None => None,
-                };
-                let existing = target.map(|id| store.get::<Client>(id)).transpose()?;
-                let workers = store.key_workers()?;
-                let suggested = store.next_reference()?;
-                let default_worker = self.identity.worker.as_ref().map(|w| w.id);
-                let ctx = forms::ClientContext {
-                    existing: existing.as_ref(),
-                    workers: &workers,
-                    default_worker,
-                    suggested_reference: suggested,
-                };
-                let title = match &existing {
-                    Some(c) => self.client_title(store, "Edit client", c.id)?,
-                    None => "New client".to_owned(),
-                };
-                let form = forms::client_form(title, now, &ctx);
-                let client_id = existing.as_ref().map(|c| c.id);
-                Editor {
-                    kind,
-                    form,
-                    client_id,
-                    context: Context::Client { existing },
-                    draft_id: None,
-                }
-            }
-            FormKind::Review => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let owed = store.client_status(client, &self.intervals)?.owed;
-                // A resumed draft brings back the kind it was written for.
-                let kind = match draft {
-                    Some(_) => ReviewKind::CarePlan,
-                    None => self.review_to_complete(client, &owed),
-                };
-                if kind == ReviewKind::Outcomes {
-                    return self.build_editor(FormKind::Top, store, draft, edit);
-                }
-                let title = self.client_title(store, "Complete a review", client)?;
-                Editor {
-                    kind: FormKind::Review,
-                    form: forms::review_form(title, now, kind),
-                    client_id: Some(client),
-                    context: Context::Review { owed },
-                    draft_id: None,
-                }
-            }
-            FormKind::Top => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let status = store.client_status(client, &self.intervals)?;
-                let stage = top_stage(&status);
-                let title = self.client_title(store, "Treatment Outcomes Profile", client)?;
-                Editor {
-                    kind,
-                    form: crate::form::top::top_form(title, now, stage),
-                    client_id: Some(client),
-                    context: Context::Top,
-                    draft_id: None,
-                }
-            }
-            FormKind::Acknowledge => {
-                let Ok(client) = need_client() else {
-                    return Ok(Err("Select a client first.".into()));
-                };
-                let status = store.client_status(client, &self.intervals)?;
-                if status.assessment.open.is_empty() {
-                    return Ok(Err("This client has no open alerts to acknowledge.".into()));
-                }
-                let preset = self.selected_review_for(client).and_then(|due| {
-                    let kind = AlertKind::ReviewOverdue(due.kind);
-                    status.assessment.has(kind).then_some(kind)
-                });
-                let title = self.client_title(store, "Acknowledge an alert", client)?;
-                Editor {
-                    kind,
-                    form: forms::acknowledge_form(title, now, &status.assessment.open, preset),
-                    client_id: Some(client),
-                    context: Context::Acknowledge {
-                        shown: status.assessment.open,
-                    },
-                    draft_id: None,
-                }
-            }
+        let opening = Opening {
+            store,
+            now: self.now(store),
+            client_id,
+            draft,
+            edit,
+            selected_goal: self.plan.get(self.plan_cursor.selected).map(|g| g.goal.id),
+            selected_review: client_id.and_then(|c| self.selected_review_for(c)),
+            intervals: &self.intervals,
+            default_worker: self.identity.worker.as_ref().map(|w| w.id),
         };
-        Ok(Ok(editor))
+        Ok(kinds::open(kind, &opening)?.map(|opened| Editor {
+            form: opened.form,
+            client_id: opened.client_id,
+            handler: opened.handler,
+            draft_id: None,
+        }))
     }
 
     /// A key typed while a form is open (not one of the form's own commands).
@@ -438,7 +138,7 @@ impl App {
         let Some(editor) = &mut self.editor else {
             return Ok(());
         };
-        if editor.kind == FormKind::Dna && key.code == KeyCode::Enter {
+        if editor.kind() == FormKind::Dna && key.code == KeyCode::Enter {
             return self.save_form(store);
         }
         if editor.form.key(key) == Outcome::Edited {
@@ -492,10 +192,10 @@ impl App {
         if !editor.form.dirty {
             return Ok(());
         }
-        let (target_id, target_version) = editor.target();
+        let (target_id, target_version) = editor.handler.target();
         let draft = Draft {
             login: store.actor().clone(),
-            form: editor.kind.code().to_owned(),
+            form: editor.kind().code().to_owned(),
             client_id: editor.client_id,
             target_id,
             target_version,
@@ -638,7 +338,13 @@ impl App {
             self.message = Some(needs_attention(&editor.form));
             return Ok(());
         }
-        let outcome = match save(editor, store, worker_id, &intervals) {
+        let saving = Saving {
+            client_id: editor.client_id.unwrap_or(0),
+            worker_id,
+            draft_id: editor.draft_id,
+            intervals: &intervals,
+        };
+        let outcome = match editor.handler.save(&editor.form, store, &saving) {
             Ok(Ok(done)) => done,
             Ok(Err(errors)) => {
                 editor.form.set_errors(errors);
@@ -655,27 +361,12 @@ impl App {
                 return Ok(());
             }
             Err(StoreError::Conflict { what, id, current }) => {
-                editor.accept_current(what, id, current, store);
+                editor.handler.accept_current(what, id, current, store);
                 self.message = Some(format!(
                     "Someone else changed this {what} since you opened the form; nothing was saved and your text is kept. \
                      Ctrl-S again saves yours over theirs; Esc discards yours."
                 ));
                 self.keep_draft(store);
-                return Ok(());
-            }
-            Err(StoreError::Duplicate(what)) => {
-                let key = if what == "NHS number" {
-                    "nhs"
-                } else {
-                    "reference"
-                };
-                editor.form.set_errors(vec![(
-                    key.to_owned(),
-                    format!("another client already has this {what}"),
-                )]);
-                self.message = Some(format!(
-                    "Another client already has this {what}; nothing was saved."
-                ));
                 return Ok(());
             }
             Err(e @ (StoreError::Invalid { .. } | StoreError::NotFound { .. })) => {
@@ -723,238 +414,7 @@ fn needs_attention(form: &Form) -> String {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// What a save did, for the footer.
-struct Saved {
-    message: String,
-    check_dna_streak: bool,
-}
-
-fn saved(message: impl Into<String>) -> Saved {
-    Saved {
-        message: message.into(),
-        check_dna_streak: false,
-    }
-}
-
-/// Writes the records and removes the form's draft in the same transaction: saved and draft
-/// gone, or neither (a draft left behind would be offered back and saved twice).
-fn write_and_forget_draft<T>(
-    store: &mut Store,
-    draft: Option<i64>,
-    records: impl FnOnce(&crate::store::Writer<'_>) -> Result<T>,
-) -> Result<T> {
-    store.write(|w| {
-        let out = records(w)?;
-        if let Some(id) = draft {
-            w.delete_draft(id)?;
-        }
-        Ok(out)
-    })
-}
-
-/// The records a form's content builds, or (returned at once) the fields in error.
-macro_rules! built {
-    ($build:expr) => {
-        match $build {
-            Ok(records) => records,
-            Err(errors) => return Ok(Err(errors)),
-        }
-    };
-}
-
-/// Builds the records from the form and writes them in one transaction.
-fn save(
-    editor: &Editor,
-    store: &mut Store,
-    worker_id: i64,
-    intervals: &ReviewIntervals,
-) -> Result<std::result::Result<Saved, forms::Errors>> {
-    let form = &editor.form;
-    let client_id = editor.client_id.unwrap_or(0);
-    let result = match &editor.context {
-        Context::Session {
-            goals,
-            usual_minutes,
-        } => {
-            let ctx = forms::SessionContext {
-                client_id,
-                worker_id,
-                now: form.now,
-                usual_minutes: *usual_minutes,
-                goals,
-            };
-            let record = built!(forms::build_session(form, &ctx));
-            let missed = record.session.attendance == Attendance::DidNotAttend;
-            write_and_forget_draft(store, editor.draft_id, |w| {
-                let session_id = w.insert(&record.session)?;
-                if let Some(mut note) = record.readiness.clone() {
-                    note.session_id = Some(session_id);
-                    w.insert(&note)?;
-                }
-                for change in &record.goal_changes {
-                    w.update_goal(change.goal_id, change.read_version, &change.goal)?;
-                }
-                Ok(())
-            })?;
-            let extra = match record.goal_changes.len() {
-                0 => String::new(),
-                n => format!(", {n} goal{} updated", plural(n)),
-            };
-            Saved {
-                message: format!("Session saved{extra}."),
-                check_dna_streak: missed,
-            }
-        }
-        Context::Dna => {
-            let session = built!(forms::build_dna(form, client_id, worker_id));
-            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&session))?;
-            Saved {
-                message: "Did-not-attend recorded.".into(),
-                check_dna_streak: true,
-            }
-        }
-        Context::Readiness => {
-            let note = built!(forms::build_readiness(form, client_id, worker_id));
-            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&note))?;
-            saved("Readiness note saved.")
-        }
-        Context::Goal { existing, actions } => {
-            let ctx = forms::GoalContext {
-                client_id,
-                existing: existing.as_ref(),
-                actions,
-            };
-            let record = built!(forms::build_goal(form, &ctx));
-            write_and_forget_draft(store, editor.draft_id, |w| {
-                let goal_id = match existing {
-                    Some(g) => {
-                        w.update_goal(g.id, g.row_version, &record.goal)?;
-                        g.id
-                    }
-                    None => w.insert(&record.goal)?,
-                };
-                for (id, version, action) in &record.changed_actions {
-                    w.update_goal_action(*id, *version, action)?;
-                }
-                if let Some(action) = &record.new_action {
-                    w.insert(&GoalAction {
-                        goal_id,
-                        ..action.clone()
-                    })?;
-                }
-                Ok(())
-            })?;
-            saved(if existing.is_some() {
-                "Goal saved."
-            } else {
-                "Goal added to the plan."
-            })
-        }
-        Context::Client { existing, .. } => {
-            let client = built!(forms::build_client(form));
-            match existing {
-                Some(c) => write_and_forget_draft(store, editor.draft_id, |w| {
-                    w.update_client(c.id, c.row_version, &client)
-                })?,
-                None => {
-                    write_and_forget_draft(store, editor.draft_id, |w| w.insert(&client))?;
-                }
-            }
-            saved(format!("Client {} saved.", client.reference))
-        }
-        Context::Review { owed } => {
-            let (kind, done) = built!(forms::build_review(form, worker_id));
-            let Some(due) = owed.iter().find(|d| d.kind == kind) else {
-                return Ok(Err(vec![(
-                    "kind".into(),
-                    format!("{} is not owed by this client", kind.label()),
-                )]));
-            };
-            let review = Review {
-                client_id,
-                kind,
-                due_on: due.due_on,
-                completion: Some(done),
-            };
-            write_and_forget_draft(store, editor.draft_id, |w| w.complete_review(&review))?;
-            // Saved: from here nothing may report failure, or the worker would save it twice.
-            let next = store
-                .client_status(client_id, intervals)
-                .ok()
-                .and_then(|s| s.owed.into_iter().find(|d| d.kind == kind));
-            saved(match next {
-                Some(next) => format!(
-                    "{} done; the next is due {}.",
-                    kind.label(),
-                    uk_date(next.due_on)
-                ),
-                None => format!("{} done.", kind.label()),
-            })
-        }
-        Context::Top => {
-            let top = built!(crate::form::top::build_top(form, client_id, worker_id));
-            write_and_forget_draft(store, editor.draft_id, |w| w.insert(&top))?;
-            saved(format!("{} TOP saved.", top.stage.label()))
-        }
-        Context::Acknowledge { shown } => {
-            let ack = built!(forms::build_acknowledgement(
-                form, client_id, worker_id, shown
-            ));
-            let now_open = store.client_status(client_id, intervals)?.assessment.open;
-            if !now_open
-                .iter()
-                .any(|a| a.kind == ack.kind && a.cause == ack.cause)
-            {
-                return Ok(Err(vec![(
-                    "alert".into(),
-                    "this alert has changed since the form opened (a new cause, or a colleague \
-                     acknowledged it): Esc and open the form again"
-                        .into(),
-                )]));
-            }
-            write_and_forget_draft(store, editor.draft_id, |w| w.acknowledge(&ack))?;
-            saved(format!(
-                "{} acknowledged; it stays quiet until its cause changes.",
-                ack.kind.label()
-            ))
-        }
-    };
-    Ok(Ok(result))
-}
-
-/// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
-fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
-    if matches!(
-        status.status,
-        ClientStatus::Discharged | ClientStatus::Transferred
-    ) {
-        return TopStage::Exit;
-    }
-    let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
-    match owed.map(|d| d.basis) {
-        Some(Basis::StartTop { .. }) => TopStage::Start,
-        _ => TopStage::Review,
-    }
-}
-
 impl App {
-    /// The review the worker means by "complete a review" for this client: the one selected in
-    /// the reviews pane, else the client's most overdue (a TOP counts: it opens the TOP form),
-    /// else the care plan.
-    fn review_to_complete(&self, client: i64, owed: &[Due]) -> ReviewKind {
-        match self.selected_review_for(client) {
-            Some(due) => due.kind,
-            None => owed
-                .iter()
-                .min_by_key(|d| d.due_on)
-                .map_or(ReviewKind::CarePlan, |d| d.kind),
-        }
-    }
-
     /// The review selected in the reviews pane, if that pane has focus and it is this client's.
     fn selected_review_for(&self, client: i64) -> Option<Due> {
         (self.focus == super::Pane::Reviews)

@@ -14,7 +14,7 @@ use crate::form::forms::FormKind;
 use crate::store::{CaseloadRow, Draft, DueReview, PlanGoal, Result, Scope, Store, due_within};
 use chrono::{Duration, NaiveDate};
 use crossterm::event::KeyEvent;
-pub use editor::{Context as EditorContext, Editor};
+pub use editor::Editor;
 pub use keymap::{Action, Pane, Situation};
 pub use record::{DocLine, LineKind};
 pub use scroll::Cursor;

@@ -4,8 +4,10 @@
 //! into a draft that survives a dropped connection.
 
 pub mod dates;
-pub mod forms;
-pub mod top;
+pub mod kinds;
+/// The declarations by their older names: `forms::session_form`, `top::top_form`.
+pub use kinds as forms;
+pub use kinds::top;
 
 use crate::domain::top::{Answer, Measure};
 use chrono::{NaiveDate, NaiveDateTime};

@@ -90,13 +90,36 @@ impl Table for Client {
     }
 }
 
-/// Turns a broken uniqueness rule into words; other errors pass through.
+/// A client field no two clients may share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueField {
+    Reference,
+    NhsNumber,
+}
+
+impl UniqueField {
+    pub fn label(self) -> &'static str {
+        match self {
+            UniqueField::Reference => "service reference",
+            UniqueField::NhsNumber => "NHS number",
+        }
+    }
+}
+
+impl std::fmt::Display for UniqueField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Turns a broken uniqueness rule into the field it names (SQLite says which only in its
+/// message); other errors pass through.
 fn name_duplicate(error: rusqlite::Error) -> StoreError {
     let message = error.to_string();
     if message.contains("UNIQUE constraint failed: clients.reference") {
-        StoreError::Duplicate("service reference")
+        StoreError::Duplicate(UniqueField::Reference)
     } else if message.contains("UNIQUE constraint failed: clients.nhs_number") {
-        StoreError::Duplicate("NHS number")
+        StoreError::Duplicate(UniqueField::NhsNumber)
     } else {
         StoreError::Sqlite(error)
     }

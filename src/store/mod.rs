@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub use audit::{AuditFilter, ChainReport};
+pub use clients::UniqueField;
 pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
 pub use export::Counts;
@@ -94,7 +95,7 @@ pub enum StoreError {
     #[error("this {what} has already been recorded by someone else; nothing was saved")]
     AlreadyDone { what: RecordType, id: i64 },
     #[error("another client already has this {0}; nothing was saved")]
-    Duplicate(&'static str),
+    Duplicate(UniqueField),
     #[error("no {what} with id {id}")]
     NotFound { what: RecordType, id: i64 },
     #[error("{}: {source}", .path.display())]

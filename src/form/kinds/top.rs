@@ -1,11 +1,15 @@
 //! The Treatment Outcomes Profile as a form: when and at which stage, the other substance's name,
 //! then every item in the order of the paper form, each typed as a number or `d` for declined.
 
-use super::dates::{parse_date, show_date};
-use super::forms::Errors;
-use super::{Form, Kind, Now, Opt, REQUIRED_ANSWER, Spec, parse_answer};
+use super::{
+    Errors, FormKind, Handler, Opened, Opening, Opens, Saved, Saves, Saving, built,
+    write_and_forget_draft,
+};
 use crate::domain::Name;
 use crate::domain::top::{Answer, Measure, Top, TopItem, TopStage};
+use crate::form::dates::{parse_date, show_date};
+use crate::form::{Form, Kind, Now, Opt, REQUIRED_ANSWER, Spec, parse_answer};
+use crate::store::Store;
 use std::collections::BTreeMap;
 
 /// The label a form shows for an item: short enough for the label column of an 80-column
@@ -174,5 +178,51 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
         Ok(top)
     } else {
         Err(errors)
+    }
+}
+
+/// An open TOP form.
+#[derive(Debug)]
+pub struct TopForm;
+
+/// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
+fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
+    use crate::domain::{Basis, ClientStatus, ReviewKind};
+    if matches!(
+        status.status,
+        ClientStatus::Discharged | ClientStatus::Transferred
+    ) {
+        return TopStage::Exit;
+    }
+    let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
+    match owed.map(|d| d.basis) {
+        Some(Basis::StartTop { .. }) => TopStage::Start,
+        _ => TopStage::Review,
+    }
+}
+
+pub fn open(o: &Opening<'_>) -> Opens {
+    let client = match o.client() {
+        Ok(client) => client,
+        Err(why) => return Ok(Err(why)),
+    };
+    let status = o.store.client_status(client, o.intervals)?;
+    let title = o.client_title("Treatment Outcomes Profile", client)?;
+    Ok(Ok(Opened {
+        form: top_form(title, o.now, top_stage(&status)),
+        client_id: Some(client),
+        handler: Box::new(TopForm),
+    }))
+}
+
+impl Handler for TopForm {
+    fn kind(&self) -> FormKind {
+        FormKind::Top
+    }
+
+    fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        let top = built!(build_top(form, s.client_id, s.worker_id));
+        write_and_forget_draft(store, s.draft_id, |w| w.insert(&top))?;
+        Ok(Ok(Saved::said(format!("{} TOP saved.", top.stage.label()))))
     }
 }

@@ -1,0 +1,131 @@
+//! Acknowledging an alert with a reason: it stays quiet until its cause changes.
+
+use super::*;
+use crate::domain::*;
+use crate::form::{Form, Kind, Now, Opt, Spec};
+
+/// Acknowledging one of the client's open alerts, with the reason no action is needed now.
+pub fn acknowledge_form(
+    title: String,
+    now: Now,
+    open: &[Alert],
+    preset: Option<AlertKind>,
+) -> Form {
+    let alerts = open
+        .iter()
+        .map(|a| Opt::new(a.kind.code(), format!("{}: {}", a.kind.label(), a.reason)))
+        .collect();
+    let specs = vec![
+        Spec::new("alert", "Alert", Kind::Choice(alerts)).required(),
+        Spec::new("reason", "Why", Kind::Line { max: 500 }).required(),
+    ];
+    let first = preset.or(open.first().map(|a| a.kind));
+    let mut form = Form::new(
+        title,
+        specs,
+        &[(
+            "alert",
+            first.map_or(String::new(), |k| k.code().to_owned()),
+        )],
+        now,
+    );
+    form.focus_key("reason");
+    form
+}
+
+/// The acknowledgement of the chosen alert, answering the cause it had in `open` (the alerts as
+/// the form showed them; the caller refuses it if that cause has changed since).
+pub fn build_acknowledgement(
+    form: &Form,
+    client_id: i64,
+    worker_id: i64,
+    open: &[Alert],
+) -> Result<AlertAck, Errors> {
+    let mut errors = Errors::new();
+    let chosen = AlertKind::from_code(&form.text("alert"))
+        .and_then(|kind| open.iter().find(|a| a.kind == kind));
+    if chosen.is_none() {
+        errors.push(err(
+            "alert",
+            "this alert is no longer open (its cause changed or a colleague acknowledged it)",
+        ));
+    }
+    let reason = ShortText::new(form.text("reason").trim().to_owned())
+        .map_err(|e| errors.push(err("reason", e.to_string())))
+        .ok();
+    match (chosen, reason) {
+        (Some(alert), Some(reason)) if errors.is_empty() => Ok(AlertAck {
+            client_id,
+            kind: alert.kind,
+            cause: alert.cause.clone(),
+            reason,
+            worker_id,
+            acknowledged_on: form.now.today,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// An open acknowledgement form: the alerts as the worker saw them. The acknowledgement answers
+/// that cause, and is refused if the cause has changed since.
+#[derive(Debug)]
+pub struct AcknowledgeForm {
+    shown: Vec<Alert>,
+}
+
+pub fn open(o: &Opening<'_>) -> Opens {
+    let client = match o.client() {
+        Ok(client) => client,
+        Err(why) => return Ok(Err(why)),
+    };
+    let status = o.store.client_status(client, o.intervals)?;
+    if status.assessment.open.is_empty() {
+        return Ok(Err("This client has no open alerts to acknowledge.".into()));
+    }
+    let preset = o.selected_review.and_then(|due| {
+        let kind = AlertKind::ReviewOverdue(due.kind);
+        status.assessment.has(kind).then_some(kind)
+    });
+    let title = o.client_title("Acknowledge an alert", client)?;
+    Ok(Ok(Opened {
+        form: acknowledge_form(title, o.now, &status.assessment.open, preset),
+        client_id: Some(client),
+        handler: Box::new(AcknowledgeForm {
+            shown: status.assessment.open,
+        }),
+    }))
+}
+
+impl Handler for AcknowledgeForm {
+    fn kind(&self) -> FormKind {
+        FormKind::Acknowledge
+    }
+
+    fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        let ack = built!(build_acknowledgement(
+            form,
+            s.client_id,
+            s.worker_id,
+            &self.shown
+        ));
+        let now_open = store
+            .client_status(s.client_id, s.intervals)?
+            .assessment
+            .open;
+        if !now_open
+            .iter()
+            .any(|a| a.kind == ack.kind && a.cause == ack.cause)
+        {
+            return Ok(Err(vec![err(
+                "alert",
+                "this alert has changed since the form opened (a new cause, or a colleague \
+                 acknowledged it): Esc and open the form again",
+            )]));
+        }
+        write_and_forget_draft(store, s.draft_id, |w| w.acknowledge(&ack))?;
+        Ok(Ok(Saved::said(format!(
+            "{} acknowledged; it stays quiet until its cause changes.",
+            ack.kind.label()
+        ))))
+    }
+}

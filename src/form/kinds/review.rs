@@ -1,0 +1,138 @@
+//! Completing a review that is owed: care plan, prescribing or risk.
+
+use super::*;
+use crate::domain::*;
+use crate::form::dates::show_date;
+use crate::form::{Form, Kind, Now, Spec};
+
+/// The reviews completed with this form; a TOP review is done by recording a TOP.
+const REVIEW_KINDS: [ReviewKind; 3] = [
+    ReviewKind::CarePlan,
+    ReviewKind::Prescribing,
+    ReviewKind::Risk,
+];
+
+/// The review form, its kind preset to the review the worker chose.
+pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
+    let kinds = options(&REVIEW_KINDS, ReviewKind::code, ReviewKind::label);
+    let specs = vec![
+        Spec::new("kind", "Review", Kind::Choice(kinds)).required(),
+        Spec::new(
+            "outcome",
+            "Outcome",
+            Kind::Note {
+                max: text::NOTE_MAX_CHARS,
+                rows: 5,
+            },
+        ),
+        Spec::new("done", "Date done", Kind::Date).required(),
+    ];
+    let mut form = Form::new(
+        title,
+        specs,
+        &[
+            ("done", show_date(now.today)),
+            ("kind", kind.code().to_owned()),
+        ],
+        now,
+    );
+    form.focus_key("outcome");
+    form
+}
+
+pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCompletion), Errors> {
+    let mut errors = Errors::new();
+    let outcome = note(form, "outcome", &mut errors);
+    let kind = parse_code::<ReviewKind>(form, "kind", &mut errors);
+    match (kind, form.date("done")) {
+        (_, Some(day)) if day > form.now.today => {
+            Err(vec![err("done", "a review cannot be done in the future")])
+        }
+        (Some(kind), Some(completed_on)) if errors.is_empty() => Ok((
+            kind,
+            ReviewCompletion {
+                completed_on,
+                completed_by: worker_id,
+                outcome,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+/// An open review form: the reviews owed when it opened. The save answers one of these due
+/// dates, so a colleague completing the same review meanwhile is noticed rather than doubled.
+#[derive(Debug)]
+pub struct ReviewForm {
+    owed: Vec<Due>,
+}
+
+/// The review the worker means by "complete a review": the one selected in the reviews pane,
+/// else the client's most overdue (a TOP counts: it opens the TOP form), else the care plan.
+fn review_to_complete(selected: Option<Due>, owed: &[Due]) -> ReviewKind {
+    match selected {
+        Some(due) => due.kind,
+        None => owed
+            .iter()
+            .min_by_key(|d| d.due_on)
+            .map_or(ReviewKind::CarePlan, |d| d.kind),
+    }
+}
+
+pub fn open(o: &Opening<'_>) -> Opens {
+    let client = match o.client() {
+        Ok(client) => client,
+        Err(why) => return Ok(Err(why)),
+    };
+    let owed = o.store.client_status(client, o.intervals)?.owed;
+    // A resumed draft brings back the kind it was written for.
+    let kind = match o.draft {
+        Some(_) => ReviewKind::CarePlan,
+        None => review_to_complete(o.selected_review, &owed),
+    };
+    if kind == ReviewKind::Outcomes {
+        return super::top::open(o);
+    }
+    let title = o.client_title("Complete a review", client)?;
+    Ok(Ok(Opened {
+        form: review_form(title, o.now, kind),
+        client_id: Some(client),
+        handler: Box::new(ReviewForm { owed }),
+    }))
+}
+
+impl Handler for ReviewForm {
+    fn kind(&self) -> FormKind {
+        FormKind::Review
+    }
+
+    fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        let (kind, done) = built!(build_review(form, s.worker_id));
+        let Some(due) = self.owed.iter().find(|d| d.kind == kind) else {
+            return Ok(Err(vec![err(
+                "kind",
+                format!("{} is not owed by this client", kind.label()),
+            )]));
+        };
+        let review = Review {
+            client_id: s.client_id,
+            kind,
+            due_on: due.due_on,
+            completion: Some(done),
+        };
+        write_and_forget_draft(store, s.draft_id, |w| w.complete_review(&review))?;
+        // Saved: from here nothing may report failure, or the worker would save it twice.
+        let next = store
+            .client_status(s.client_id, s.intervals)
+            .ok()
+            .and_then(|status| status.owed.into_iter().find(|d| d.kind == kind));
+        Ok(Ok(Saved::said(match next {
+            Some(next) => format!(
+                "{} done; the next is due {}.",
+                kind.label(),
+                uk_date(next.due_on)
+            ),
+            None => format!("{} done.", kind.label()),
+        })))
+    }
+}

@@ -1,0 +1,311 @@
+//! Recording a session: attendance, what was delivered, the note, the next appointment, and in
+//! the same breath a readiness note and progress on the plan's goals.
+
+use super::*;
+use crate::domain::*;
+use crate::form::dates::show_date_time;
+use crate::form::{Form, Kind, Now, Spec};
+use std::collections::BTreeSet;
+
+/// An active goal offered for a progress change in the session form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalOnPlan {
+    pub goal: Stored<Goal>,
+}
+
+/// A goal's progress as changed in a session: a new score, or achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalChange {
+    pub goal_id: i64,
+    pub read_version: i64,
+    pub goal: Goal,
+}
+
+pub struct SessionContext<'a> {
+    pub client_id: i64,
+    pub worker_id: i64,
+    pub now: Now,
+    /// Minutes of the client's last attended session: the likeliest length of this one.
+    pub usual_minutes: u16,
+    pub goals: &'a [GoalOnPlan],
+}
+
+/// A session recorded, with the readiness note and plan changes made in the same breath.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub session: Session,
+    pub readiness: Option<ReadinessNote>,
+    pub goal_changes: Vec<GoalChange>,
+}
+
+fn goal_key(goal_id: i64) -> String {
+    format!("goal:{goal_id}")
+}
+
+pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
+    let mut specs = vec![
+        Spec::new(
+            "note",
+            "Note",
+            Kind::Note {
+                max: text::NOTE_MAX_CHARS,
+                rows: 6,
+            },
+        ),
+        Spec::new("at", "When", Kind::DateTime).required(),
+        Spec::new("kind", "Kind", Kind::Choice(coded_options!(SessionKind))).required(),
+        Spec::new(
+            "minutes",
+            "Minutes",
+            Kind::Integer {
+                min: 0,
+                max: i64::from(Minutes::MAX),
+            },
+        )
+        .required(),
+        Spec::new(
+            "attendance",
+            "Attendance",
+            Kind::Choice(coded_options!(Attendance)),
+        )
+        .required(),
+        Spec::new(
+            "interventions",
+            "Delivered",
+            Kind::Multi(coded_options!(Intervention)),
+        ),
+        Spec::new(
+            "stage",
+            "Stage of change",
+            Kind::Choice(with_none("(no readiness note)", coded_options!(Stage))),
+        ),
+        ruler_spec("importance", "Importance 0-10"),
+        ruler_spec("confidence", "Confidence 0-10"),
+        ruler_spec("readiness", "Readiness 0-10"),
+    ];
+    for plan_goal in ctx.goals {
+        let g = &plan_goal.goal;
+        let label = format!(
+            "Goal: {} (now {}/10; type 0-10, or a for achieved)",
+            crate::display::clean(g.record.in_own_words.as_str()),
+            g.record.progress.get()
+        );
+        specs.push(Spec::new(goal_key(g.id), label, Kind::Line { max: 8 }));
+    }
+    specs.push(Spec::new("next", "Next appointment", Kind::DateTime));
+    let initial = [
+        ("at", show_date_time(ctx.now.now)),
+        ("kind", SessionKind::KeyWork.code().to_owned()),
+        ("minutes", ctx.usual_minutes.to_string()),
+        ("attendance", Attendance::Attended.code().to_owned()),
+    ];
+    Form::new(title, specs, &initial, ctx.now)
+}
+
+pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRecord, Errors> {
+    let mut errors = Errors::new();
+    let started_at = form.date_time("at").unwrap_or(ctx.now.now);
+    let attendance = parse_code(form, "attendance", &mut errors).unwrap_or(Attendance::Attended);
+    let interventions: BTreeSet<Intervention> = form
+        .codes("interventions")
+        .iter()
+        .filter_map(|c| Intervention::from_code(c))
+        .collect();
+    let session = Session {
+        client_id: ctx.client_id,
+        worker_id: ctx.worker_id,
+        started_at,
+        duration: Minutes::new(form.integer("minutes").unwrap_or(0) as u16).unwrap_or_else(|e| {
+            errors.push(err("minutes", e.to_string()));
+            Minutes::new(0).expect("zero")
+        }),
+        kind: parse_code(form, "kind", &mut errors).unwrap_or(SessionKind::KeyWork),
+        attendance,
+        note: note(form, "note", &mut errors),
+        interventions,
+        next_appointment: form.date_time("next"),
+    };
+    // A few minutes' grace for a clock that runs slightly behind the worker's watch.
+    if started_at > form.now.now + chrono::Duration::minutes(5) {
+        errors.push(err(
+            "at",
+            "a session cannot be in the future; put it as the next appointment instead",
+        ));
+    } else if let Err(e) = session.validate(form.now.today) {
+        let key = if session.next_appointment.is_some_and(|n| n <= started_at) {
+            "next"
+        } else {
+            "interventions"
+        };
+        errors.push(err(key, e.to_string()));
+    }
+    let stage: Option<Stage> = parse_code(form, "stage", &mut errors);
+    let scores = [
+        score(form, "importance"),
+        score(form, "confidence"),
+        score(form, "readiness"),
+    ];
+    let readiness = match stage {
+        Some(stage) => Some(ReadinessNote {
+            client_id: ctx.client_id,
+            worker_id: ctx.worker_id,
+            noted_on: started_at.date(),
+            stage,
+            importance: scores[0],
+            confidence: scores[1],
+            readiness: scores[2],
+            note: NoteText::empty(),
+            session_id: None,
+        }),
+        None => {
+            if scores.iter().any(Option::is_some) {
+                errors.push(err(
+                    "stage",
+                    "choose a stage of change to record ruler scores with it",
+                ));
+            }
+            None
+        }
+    };
+    let mut goal_changes = Vec::new();
+    for plan_goal in ctx.goals {
+        let key = goal_key(plan_goal.goal.id);
+        let Some(text) = form.optional(&key) else {
+            continue;
+        };
+        let mut goal = plan_goal.goal.record.clone();
+        match text.to_lowercase().as_str() {
+            "a" | "achieved" => {
+                goal.status = GoalStatus::Achieved;
+                goal.progress = Score::new(10).expect("ten");
+            }
+            number => match number.parse::<u8>().ok().and_then(|n| Score::new(n).ok()) {
+                Some(progress) => goal.progress = progress,
+                None => {
+                    errors.push(err(&key, "a score from 0 to 10, or a for achieved"));
+                    continue;
+                }
+            },
+        }
+        goal_changes.push(GoalChange {
+            goal_id: plan_goal.goal.id,
+            read_version: plan_goal.goal.row_version,
+            goal,
+        });
+    }
+    if errors.is_empty() {
+        Ok(SessionRecord {
+            session,
+            readiness,
+            goal_changes,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// An open session form: the active goals offered (with the versions read) and the usual length.
+#[derive(Debug)]
+pub struct SessionForm {
+    goals: Vec<GoalOnPlan>,
+    usual_minutes: u16,
+}
+
+pub fn open(o: &Opening<'_>) -> Opens {
+    let client = match o.client() {
+        Ok(client) => client,
+        Err(why) => return Ok(Err(why)),
+    };
+    let goals: Vec<GoalOnPlan> = o
+        .store
+        .plan(client)?
+        .into_iter()
+        .filter(|g| g.goal.record.status == GoalStatus::Active)
+        .map(|g| GoalOnPlan { goal: g.goal })
+        .collect();
+    let usual_minutes = o
+        .store
+        .usual_minutes(client)?
+        .filter(|m| *m > 0)
+        .unwrap_or(45);
+    let ctx = SessionContext {
+        client_id: client,
+        worker_id: 0,
+        now: o.now,
+        usual_minutes,
+        goals: &goals,
+    };
+    let form = session_form(o.client_title("Record session", client)?, &ctx);
+    Ok(Ok(Opened {
+        form,
+        client_id: Some(client),
+        handler: Box::new(SessionForm {
+            goals,
+            usual_minutes,
+        }),
+    }))
+}
+
+impl Handler for SessionForm {
+    fn kind(&self) -> FormKind {
+        FormKind::Session
+    }
+
+    fn read_versions(&self) -> Vec<(String, i64)> {
+        self.goals
+            .iter()
+            .map(|g| (goal_key(g.goal.id), g.goal.row_version))
+            .collect()
+    }
+
+    fn adopt_versions(&mut self, _target: Option<i64>, version: &dyn Fn(&str) -> Option<i64>) {
+        for g in &mut self.goals {
+            g.goal.row_version = version(&goal_key(g.goal.id)).unwrap_or(g.goal.row_version);
+        }
+    }
+
+    /// A goal changed only for its progress is read afresh, so the second save changes its
+    /// progress and nothing else the colleague wrote.
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, store: &Store) {
+        if what != RecordType::Goal {
+            return;
+        }
+        if let Some(g) = self.goals.iter_mut().find(|g| g.goal.id == id) {
+            match store.get::<Goal>(id) {
+                Ok(fresh) => g.goal = fresh,
+                Err(_) => g.goal.row_version = current,
+            }
+        }
+    }
+
+    fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        let ctx = SessionContext {
+            client_id: s.client_id,
+            worker_id: s.worker_id,
+            now: form.now,
+            usual_minutes: self.usual_minutes,
+            goals: &self.goals,
+        };
+        let record = built!(build_session(form, &ctx));
+        let missed = record.session.attendance == Attendance::DidNotAttend;
+        write_and_forget_draft(store, s.draft_id, |w| {
+            let session_id = w.insert(&record.session)?;
+            if let Some(mut note) = record.readiness.clone() {
+                note.session_id = Some(session_id);
+                w.insert(&note)?;
+            }
+            for change in &record.goal_changes {
+                w.update_goal(change.goal_id, change.read_version, &change.goal)?;
+            }
+            Ok(())
+        })?;
+        let extra = match record.goal_changes.len() {
+            0 => String::new(),
+            n => format!(", {n} goal{} updated", plural(n)),
+        };
+        Ok(Ok(Saved {
+            message: format!("Session saved{extra}."),
+            check_dna_streak: missed,
+        }))
+    }
+}
