@@ -253,8 +253,11 @@ pub trait Handler: std::fmt::Debug {
     fn save(&self, form: &Form, store: &mut Store, saving: &Saving<'_>) -> Saves;
 }
 
+/// How a kind opens.
+type OpenFn = fn(&Opening<'_>) -> Opens;
+
 /// How each kind opens: the one list of forms.
-const KINDS: &[(FormKind, fn(&Opening<'_>) -> Opens)] = &[
+const KINDS: &[(FormKind, OpenFn)] = &[
     (FormKind::Session, session::open),
     (FormKind::Dna, dna::open),
     (FormKind::Readiness, readiness::open),
