@@ -4,6 +4,12 @@ use super::*;
 use crate::domain::*;
 use crate::form::{Form, Kind, Now, Opt, Spec};
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const ALERT: &str = "alert";
+    pub const REASON: &str = "reason";
+}
+
 /// Acknowledging one of the client's open alerts, with the reason no action is needed now.
 pub fn acknowledge_form(
     title: String,
@@ -16,20 +22,20 @@ pub fn acknowledge_form(
         .map(|a| Opt::new(a.kind.code(), format!("{}: {}", a.kind.label(), a.reason)))
         .collect();
     let specs = vec![
-        Spec::new("alert", "Alert", Kind::Choice(alerts)).required(),
-        Spec::new("reason", "Why", Kind::Line { max: 500 }).required(),
+        Spec::new(key::ALERT, "Alert", Kind::Choice(alerts)).required(),
+        Spec::new(key::REASON, "Why", Kind::Line { max: 500 }).required(),
     ];
     let first = preset.or(open.first().map(|a| a.kind));
     let mut form = Form::new(
         title,
         specs,
         &[(
-            "alert",
+            key::ALERT,
             first.map_or(String::new(), |k| k.code().to_owned()),
         )],
         now,
     );
-    form.focus_key("reason");
+    form.focus_key(key::REASON);
     form
 }
 
@@ -42,16 +48,16 @@ pub fn build_acknowledgement(
     open: &[Alert],
 ) -> Result<AlertAck, Errors> {
     let mut errors = Errors::new();
-    let chosen = AlertKind::from_code(&form.text("alert"))
+    let chosen = AlertKind::from_code(&form.text(key::ALERT))
         .and_then(|kind| open.iter().find(|a| a.kind == kind));
     if chosen.is_none() {
         errors.push(err(
-            "alert",
+            key::ALERT,
             "this alert is no longer open (its cause changed or a colleague acknowledged it)",
         ));
     }
-    let reason = ShortText::new(form.text("reason").trim().to_owned())
-        .map_err(|e| errors.push(err("reason", e.to_string())))
+    let reason = ShortText::new(form.text(key::REASON).trim().to_owned())
+        .map_err(|e| errors.push(err(key::REASON, e.to_string())))
         .ok();
     match (chosen, reason) {
         (Some(alert), Some(reason)) if errors.is_empty() => Ok(AlertAck {
@@ -117,7 +123,7 @@ impl Handler for AcknowledgeForm {
             .any(|a| a.kind == ack.kind && a.cause == ack.cause)
         {
             return Ok(Err(vec![err(
-                "alert",
+                key::ALERT,
                 "this alert has changed since the form opened (a new cause, or a colleague \
                  acknowledged it): Esc and open the form again",
             )]));

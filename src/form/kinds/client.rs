@@ -7,6 +7,33 @@ use crate::form::{Form, Kind, Now, Opt, Spec};
 use crate::store::{StoreError, UniqueField};
 use std::collections::BTreeSet;
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const REFERENCE: &str = "reference";
+    pub const GIVEN: &str = "given";
+    pub const FAMILY: &str = "family";
+    pub const PREFERRED: &str = "preferred";
+    pub const DOB: &str = "dob";
+    pub const NHS: &str = "nhs";
+    pub const WORKER: &str = "worker";
+    pub const STATUS: &str = "status";
+    pub const REFERRAL: &str = "referral";
+    pub const START: &str = "start";
+    pub const MODALITY: &str = "modality";
+    pub const PRIMARY: &str = "primary";
+    pub const OTHERS: &str = "others";
+    pub const INJECTING: &str = "injecting";
+    pub const SHARED_CARE: &str = "shared_care";
+    pub const OVERDOSE: &str = "overdose";
+    pub const NALOXONE: &str = "naloxone";
+    pub const NALOXONE_ON: &str = "naloxone_on";
+    pub const SAFEGUARDING: &str = "safeguarding";
+    pub const PRISON: &str = "prison";
+    pub const HEP_B: &str = "hep_b";
+    pub const HEP_C: &str = "hep_c";
+    pub const HIV: &str = "hiv";
+}
+
 pub struct ClientContext<'a> {
     pub existing: Option<&'a Stored<Client>>,
     /// Key workers to choose from: id and name.
@@ -23,53 +50,53 @@ pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
         .collect();
     let substances = coded_options!(Substance);
     let specs = vec![
-        Spec::new("reference", "Reference", Kind::Line { max: 12 }).required(),
-        Spec::new("given", "Given name", Kind::Line { max: 100 }).required(),
-        Spec::new("family", "Family name", Kind::Line { max: 100 }).required(),
-        Spec::new("preferred", "Preferred name", Kind::Line { max: 100 }),
-        Spec::new("dob", "Date of birth", Kind::Date).required(),
-        Spec::new("nhs", "NHS number", Kind::Line { max: 12 }),
-        Spec::new("worker", "Key worker", Kind::Choice(workers)).required(),
+        Spec::new(key::REFERENCE, "Reference", Kind::Line { max: 12 }).required(),
+        Spec::new(key::GIVEN, "Given name", Kind::Line { max: 100 }).required(),
+        Spec::new(key::FAMILY, "Family name", Kind::Line { max: 100 }).required(),
+        Spec::new(key::PREFERRED, "Preferred name", Kind::Line { max: 100 }),
+        Spec::new(key::DOB, "Date of birth", Kind::Date).required(),
+        Spec::new(key::NHS, "NHS number", Kind::Line { max: 12 }),
+        Spec::new(key::WORKER, "Key worker", Kind::Choice(workers)).required(),
         Spec::new(
-            "status",
+            key::STATUS,
             "Status",
             Kind::Choice(coded_options!(ClientStatus)),
         )
         .required(),
-        Spec::new("referral", "Referral date", Kind::Date).required(),
-        Spec::new("start", "Treatment start", Kind::Date),
+        Spec::new(key::REFERRAL, "Referral date", Kind::Date).required(),
+        Spec::new(key::START, "Treatment start", Kind::Date),
         Spec::new(
-            "modality",
+            key::MODALITY,
             "Treatment",
             Kind::Choice(coded_options!(Modality)),
         )
         .required(),
         Spec::new(
-            "primary",
+            key::PRIMARY,
             "Primary substance",
             Kind::Choice(substances.clone()),
         )
         .required(),
-        Spec::new("others", "Other substances", Kind::Multi(substances)),
+        Spec::new(key::OTHERS, "Other substances", Kind::Multi(substances)),
         Spec::new(
-            "injecting",
+            key::INJECTING,
             "Injecting",
             Kind::Choice(coded_options!(InjectingStatus)),
         )
         .required(),
-        Spec::new("shared_care", "Shared-care GP", Kind::Line { max: 100 }),
-        Spec::new("overdose", "Overdose risk", Kind::YesNo),
-        Spec::new("naloxone", "Naloxone held", Kind::YesNo),
-        Spec::new("naloxone_on", "Naloxone supplied", Kind::Date),
-        Spec::new("safeguarding", "Safeguarding", Kind::YesNo),
-        Spec::new("prison", "Prison release", Kind::Date),
+        Spec::new(key::SHARED_CARE, "Shared-care GP", Kind::Line { max: 100 }),
+        Spec::new(key::OVERDOSE, "Overdose risk", Kind::YesNo),
+        Spec::new(key::NALOXONE, "Naloxone held", Kind::YesNo),
+        Spec::new(key::NALOXONE_ON, "Naloxone supplied", Kind::Date),
+        Spec::new(key::SAFEGUARDING, "Safeguarding", Kind::YesNo),
+        Spec::new(key::PRISON, "Prison release", Kind::Date),
         Spec::new(
-            "hep_b",
+            key::HEP_B,
             "Hep B vaccination",
             Kind::Choice(with_none("not recorded", coded_options!(HepBStatus))),
         ),
-        Spec::new("hep_c", "Hep C tested", Kind::Date),
-        Spec::new("hiv", "HIV tested", Kind::Date),
+        Spec::new(key::HEP_C, "Hep C tested", Kind::Date),
+        Spec::new(key::HIV, "HIV tested", Kind::Date),
     ];
     let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let date = |d: Option<chrono::NaiveDate>| d.map(show_date).unwrap_or_default();
@@ -78,77 +105,77 @@ pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
             let c = &stored.record;
             let r = &c.risk;
             vec![
-                ("reference", c.reference.to_string()),
-                ("given", c.given_name.to_string()),
-                ("family", c.family_name.to_string()),
+                (key::REFERENCE, c.reference.to_string()),
+                (key::GIVEN, c.given_name.to_string()),
+                (key::FAMILY, c.family_name.to_string()),
                 (
-                    "preferred",
+                    key::PREFERRED,
                     c.preferred_name
                         .as_ref()
                         .map(Name::to_string)
                         .unwrap_or_default(),
                 ),
-                ("dob", show_date(c.date_of_birth)),
+                (key::DOB, show_date(c.date_of_birth)),
                 (
-                    "nhs",
+                    key::NHS,
                     c.nhs_number
                         .as_ref()
                         .map(|n| n.as_str().to_owned())
                         .unwrap_or_default(),
                 ),
-                ("worker", c.key_worker_id.to_string()),
-                ("status", c.status.code().into()),
-                ("referral", show_date(c.referral_date)),
-                ("start", date(c.treatment_start)),
-                ("modality", c.modality.code().into()),
-                ("primary", c.primary_substance.code().into()),
+                (key::WORKER, c.key_worker_id.to_string()),
+                (key::STATUS, c.status.code().into()),
+                (key::REFERRAL, show_date(c.referral_date)),
+                (key::START, date(c.treatment_start)),
+                (key::MODALITY, c.modality.code().into()),
+                (key::PRIMARY, c.primary_substance.code().into()),
                 (
-                    "others",
+                    key::OTHERS,
                     c.other_substances
                         .iter()
                         .map(|s| s.code())
                         .collect::<Vec<_>>()
                         .join(","),
                 ),
-                ("injecting", c.injecting.code().into()),
+                (key::INJECTING, c.injecting.code().into()),
                 (
-                    "shared_care",
+                    key::SHARED_CARE,
                     c.shared_care
                         .as_ref()
                         .map(Name::to_string)
                         .unwrap_or_default(),
                 ),
-                ("overdose", yes(r.overdose_risk)),
-                ("naloxone", yes(r.naloxone_held)),
-                ("naloxone_on", date(r.naloxone_supplied_on)),
-                ("safeguarding", yes(r.safeguarding_children)),
-                ("prison", date(r.prison_release_on)),
+                (key::OVERDOSE, yes(r.overdose_risk)),
+                (key::NALOXONE, yes(r.naloxone_held)),
+                (key::NALOXONE_ON, date(r.naloxone_supplied_on)),
+                (key::SAFEGUARDING, yes(r.safeguarding_children)),
+                (key::PRISON, date(r.prison_release_on)),
                 (
-                    "hep_b",
+                    key::HEP_B,
                     r.hep_b.map(|h| h.code().to_owned()).unwrap_or_default(),
                 ),
-                ("hep_c", date(r.hep_c_tested_on)),
-                ("hiv", date(r.hiv_tested_on)),
+                (key::HEP_C, date(r.hep_c_tested_on)),
+                (key::HIV, date(r.hiv_tested_on)),
             ]
         }
         None => vec![
-            ("reference", ctx.suggested_reference.to_string()),
+            (key::REFERENCE, ctx.suggested_reference.to_string()),
             (
-                "worker",
+                key::WORKER,
                 ctx.default_worker
                     .map(|id| id.to_string())
                     .unwrap_or_default(),
             ),
-            ("status", ClientStatus::Active.code().into()),
-            ("referral", show_date(now.today)),
-            ("injecting", InjectingStatus::Never.code().into()),
+            (key::STATUS, ClientStatus::Active.code().into()),
+            (key::REFERRAL, show_date(now.today)),
+            (key::INJECTING, InjectingStatus::Never.code().into()),
         ],
     };
     let mut form = Form::new(title, specs, &initial, now);
     form.focus_key(if ctx.existing.is_some() {
-        "preferred"
+        key::PREFERRED
     } else {
-        "given"
+        key::GIVEN
     });
     form
 }
@@ -162,22 +189,22 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
                 .ok()
         })
     };
-    let given = name("given");
-    let family = name("family");
-    let preferred = name("preferred");
-    let shared_care = name("shared_care");
-    let reference = ServiceRef::new(&form.text("reference"))
-        .map_err(|e| errors.push(err("reference", e.to_string())))
+    let given = name(key::GIVEN);
+    let family = name(key::FAMILY);
+    let preferred = name(key::PREFERRED);
+    let shared_care = name(key::SHARED_CARE);
+    let reference = ServiceRef::new(&form.text(key::REFERENCE))
+        .map_err(|e| errors.push(err(key::REFERENCE, e.to_string())))
         .ok();
-    let nhs_number = form.optional("nhs").and_then(|n| {
+    let nhs_number = form.optional(key::NHS).and_then(|n| {
         NhsNumber::new(&n)
-            .map_err(|e| errors.push(err("nhs", e.to_string())))
+            .map_err(|e| errors.push(err(key::NHS, e.to_string())))
             .ok()
     });
-    let key_worker_id = form.text("worker").parse::<i64>().ok();
-    let primary: Option<Substance> = parse_code(form, "primary", &mut errors);
+    let key_worker_id = form.text(key::WORKER).parse::<i64>().ok();
+    let primary: Option<Substance> = parse_code(form, key::PRIMARY, &mut errors);
     let others: BTreeSet<Substance> = form
-        .codes("others")
+        .codes(key::OTHERS)
         .iter()
         .filter_map(|c| Substance::from_code(c))
         .collect();
@@ -185,9 +212,9 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
         reference,
         given,
         family,
-        form.date("dob"),
+        form.date(key::DOB),
         key_worker_id,
-        form.date("referral"),
+        form.date(key::REFERRAL),
         primary,
     ) {
         (
@@ -206,23 +233,25 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
             date_of_birth,
             nhs_number,
             key_worker_id,
-            status: parse_code(form, "status", &mut errors).unwrap_or(ClientStatus::Active),
+            status: parse_code(form, key::STATUS, &mut errors).unwrap_or(ClientStatus::Active),
             referral_date,
-            treatment_start: form.date("start"),
+            treatment_start: form.date(key::START),
             primary_substance,
             other_substances: others,
-            injecting: parse_code(form, "injecting", &mut errors).unwrap_or(InjectingStatus::Never),
-            modality: parse_code(form, "modality", &mut errors).unwrap_or(Modality::Psychosocial),
+            injecting: parse_code(form, key::INJECTING, &mut errors)
+                .unwrap_or(InjectingStatus::Never),
+            modality: parse_code(form, key::MODALITY, &mut errors)
+                .unwrap_or(Modality::Psychosocial),
             shared_care,
             risk: RiskFlags {
-                overdose_risk: form.yes("overdose"),
-                naloxone_held: form.yes("naloxone"),
-                naloxone_supplied_on: form.date("naloxone_on"),
-                safeguarding_children: form.yes("safeguarding"),
-                prison_release_on: form.date("prison"),
-                hep_b: parse_code(form, "hep_b", &mut errors),
-                hep_c_tested_on: form.date("hep_c"),
-                hiv_tested_on: form.date("hiv"),
+                overdose_risk: form.yes(key::OVERDOSE),
+                naloxone_held: form.yes(key::NALOXONE),
+                naloxone_supplied_on: form.date(key::NALOXONE_ON),
+                safeguarding_children: form.yes(key::SAFEGUARDING),
+                prison_release_on: form.date(key::PRISON),
+                hep_b: parse_code(form, key::HEP_B, &mut errors),
+                hep_c_tested_on: form.date(key::HEP_C),
+                hiv_tested_on: form.date(key::HIV),
             },
         }),
         _ => None,
@@ -232,13 +261,13 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
     {
         let message = e.to_string();
         let key = if message.contains("birth") {
-            "dob"
+            key::DOB
         } else if message.contains("treatment start") {
-            "start"
+            key::START
         } else if message.contains("substance") {
-            "others"
+            key::OTHERS
         } else {
-            "referral"
+            key::REFERRAL
         };
         errors.push(err(key, message));
     }
@@ -251,8 +280,8 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
 /// The field of this form holding a value no two clients may share.
 fn duplicate_key(field: UniqueField) -> &'static str {
     match field {
-        UniqueField::Reference => "reference",
-        UniqueField::NhsNumber => "nhs",
+        UniqueField::Reference => key::REFERENCE,
+        UniqueField::NhsNumber => key::NHS,
     }
 }
 

@@ -5,11 +5,16 @@ use crate::domain::*;
 use crate::form::{Form, Kind, Now, Spec};
 use std::collections::BTreeSet;
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const NOTE: &str = "note";
+}
+
 pub fn dna_form(title: String, now: Now) -> Form {
     Form::new(
         title,
         vec![Spec::new(
-            "note",
+            key::NOTE,
             "Note (optional)",
             Kind::Line { max: 500 },
         )],
@@ -27,7 +32,7 @@ pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session,
         duration: Minutes::new(0).expect("zero"),
         kind: SessionKind::KeyWork,
         attendance: Attendance::DidNotAttend,
-        note: note(form, "note", &mut errors),
+        note: note(form, key::NOTE, &mut errors),
         interventions: BTreeSet::new(),
         next_appointment: None,
     };

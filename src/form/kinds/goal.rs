@@ -5,6 +5,20 @@ use crate::domain::*;
 use crate::form::dates::show_date;
 use crate::form::{Form, Kind, Now, Opt, Spec};
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const DOMAIN: &str = "domain";
+    pub const LEVEL: &str = "level";
+    pub const WORDS: &str = "words";
+    pub const WHY: &str = "why";
+    pub const TARGET: &str = "target";
+    pub const STATUS: &str = "status";
+    pub const PROGRESS: &str = "progress";
+    pub const NEW_STEP: &str = "new_step";
+    pub const NEW_OWNER: &str = "new_owner";
+    pub const NEW_DUE: &str = "new_due";
+}
+
 /// A goal being edited, with its actions.
 pub struct GoalContext<'a> {
     pub client_id: i64,
@@ -30,15 +44,25 @@ pub fn goal_form(title: String, now: Now, ctx: &GoalContext<'_>) -> Form {
         .map(|l| Opt::new(l.code(), format!("{}. {}", l.number(), l.label())))
         .collect();
     let mut specs = vec![
-        Spec::new("domain", "Domain", Kind::Choice(coded_options!(GoalDomain))).required(),
-        Spec::new("level", "Hierarchy level", Kind::Choice(levels))
-            .shown_when("domain", GoalDomain::SubstanceUse.code()),
-        Spec::new("words", "In their words", Kind::Line { max: 500 }).required(),
-        Spec::new("why", "Why it matters", Kind::Line { max: 500 }),
-        Spec::new("target", "Target date", Kind::Date),
-        Spec::new("status", "Status", Kind::Choice(coded_options!(GoalStatus))).required(),
         Spec::new(
-            "progress",
+            key::DOMAIN,
+            "Domain",
+            Kind::Choice(coded_options!(GoalDomain)),
+        )
+        .required(),
+        Spec::new(key::LEVEL, "Hierarchy level", Kind::Choice(levels))
+            .shown_when(key::DOMAIN, GoalDomain::SubstanceUse.code()),
+        Spec::new(key::WORDS, "In their words", Kind::Line { max: 500 }).required(),
+        Spec::new(key::WHY, "Why it matters", Kind::Line { max: 500 }),
+        Spec::new(key::TARGET, "Target date", Kind::Date),
+        Spec::new(
+            key::STATUS,
+            "Status",
+            Kind::Choice(coded_options!(GoalStatus)),
+        )
+        .required(),
+        Spec::new(
+            key::PROGRESS,
             "Progress 0-10",
             Kind::Integer { min: 0, max: 10 },
         )
@@ -66,45 +90,49 @@ pub fn goal_form(title: String, now: Now, ctx: &GoalContext<'_>) -> Form {
             if a.done_on.is_some() { "yes" } else { "no" }.to_owned(),
         ));
     }
-    specs.push(Spec::new("new_step", "New action", Kind::Line { max: 500 }));
     specs.push(Spec::new(
-        "new_owner",
+        key::NEW_STEP,
+        "New action",
+        Kind::Line { max: 500 },
+    ));
+    specs.push(Spec::new(
+        key::NEW_OWNER,
         "  who does it",
         Kind::Choice(coded_options!(ActionOwner)),
     ));
-    specs.push(Spec::new("new_due", "  due", Kind::Date));
+    specs.push(Spec::new(key::NEW_DUE, "  due", Kind::Date));
     match ctx.existing {
         Some(goal) => {
             let g = &goal.record;
             initial.extend([
-                ("domain".into(), g.area.domain().code().into()),
+                (key::DOMAIN.into(), g.area.domain().code().into()),
                 (
-                    "level".into(),
+                    key::LEVEL.into(),
                     g.area
                         .level()
                         .map(|l| l.code().to_owned())
                         .unwrap_or_default(),
                 ),
-                ("words".into(), g.in_own_words.as_str().into()),
+                (key::WORDS.into(), g.in_own_words.as_str().into()),
                 (
-                    "why".into(),
+                    key::WHY.into(),
                     g.why_it_matters
                         .as_ref()
                         .map(|w| w.as_str().to_owned())
                         .unwrap_or_default(),
                 ),
                 (
-                    "target".into(),
+                    key::TARGET.into(),
                     g.target_date.map(show_date).unwrap_or_default(),
                 ),
-                ("status".into(), g.status.code().into()),
-                ("progress".into(), g.progress.get().to_string()),
+                (key::STATUS.into(), g.status.code().into()),
+                (key::PROGRESS.into(), g.progress.get().to_string()),
             ]);
         }
         None => initial.extend([
-            ("status".into(), GoalStatus::Active.code().into()),
-            ("progress".into(), "0".into()),
-            ("new_owner".into(), ActionOwner::Client.code().into()),
+            (key::STATUS.into(), GoalStatus::Active.code().into()),
+            (key::PROGRESS.into(), "0".into()),
+            (key::NEW_OWNER.into(), ActionOwner::Client.code().into()),
         ]),
     }
     let initial: Vec<(&str, String)> = initial
@@ -116,23 +144,23 @@ pub fn goal_form(title: String, now: Now, ctx: &GoalContext<'_>) -> Form {
 
 pub fn build_goal(form: &Form, ctx: &GoalContext<'_>) -> Result<GoalRecord, Errors> {
     let mut errors = Errors::new();
-    let domain: Option<GoalDomain> = parse_code(form, "domain", &mut errors);
+    let domain: Option<GoalDomain> = parse_code(form, key::DOMAIN, &mut errors);
     let level = if domain == Some(GoalDomain::SubstanceUse) {
-        parse_code(form, "level", &mut errors)
+        parse_code(form, key::LEVEL, &mut errors)
     } else {
         None
     };
     let area = domain.and_then(|d| {
         GoalArea::new(d, level)
-            .map_err(|e| errors.push(err("level", e.to_string())))
+            .map_err(|e| errors.push(err(key::LEVEL, e.to_string())))
             .ok()
     });
-    let words = ShortText::new(form.text("words").trim())
-        .map_err(|e| errors.push(err("words", e.to_string())))
+    let words = ShortText::new(form.text(key::WORDS).trim())
+        .map_err(|e| errors.push(err(key::WORDS, e.to_string())))
         .ok();
-    let why = form.optional("why").and_then(|w| {
+    let why = form.optional(key::WHY).and_then(|w| {
         ShortText::new(w)
-            .map_err(|e| errors.push(err("why", e.to_string())))
+            .map_err(|e| errors.push(err(key::WHY, e.to_string())))
             .ok()
     });
     let set_on = ctx.existing.map_or(form.now.today, |g| g.record.set_on);
@@ -143,16 +171,16 @@ pub fn build_goal(form: &Form, ctx: &GoalContext<'_>) -> Result<GoalRecord, Erro
             in_own_words,
             why_it_matters: why,
             set_on,
-            target_date: form.date("target"),
-            status: parse_code(form, "status", &mut errors).unwrap_or(GoalStatus::Active),
-            progress: score(form, "progress").unwrap_or(Score::new(0).expect("zero")),
+            target_date: form.date(key::TARGET),
+            status: parse_code(form, key::STATUS, &mut errors).unwrap_or(GoalStatus::Active),
+            progress: score(form, key::PROGRESS).unwrap_or(Score::new(0).expect("zero")),
         }),
         _ => None,
     };
     if let Some(goal) = &goal
         && let Err(e) = goal.validate()
     {
-        errors.push(err("target", e.to_string()));
+        errors.push(err(key::TARGET, e.to_string()));
     }
     let goal_id = ctx.existing.map_or(0, |g| g.id);
     let mut changed_actions = Vec::new();
@@ -182,17 +210,17 @@ pub fn build_goal(form: &Form, ctx: &GoalContext<'_>) -> Result<GoalRecord, Erro
         }
     }
     let new_action = form
-        .optional("new_step")
+        .optional(key::NEW_STEP)
         .and_then(|step| match ShortText::new(step) {
             Ok(step) => Some(GoalAction {
                 goal_id,
                 step,
-                owner: parse_code(form, "new_owner", &mut errors).unwrap_or(ActionOwner::Client),
-                due_on: form.date("new_due"),
+                owner: parse_code(form, key::NEW_OWNER, &mut errors).unwrap_or(ActionOwner::Client),
+                due_on: form.date(key::NEW_DUE),
                 done_on: None,
             }),
             Err(e) => {
-                errors.push(err("new_step", e.to_string()));
+                errors.push(err(key::NEW_STEP, e.to_string()));
                 None
             }
         });

@@ -5,20 +5,30 @@ use crate::domain::*;
 use crate::form::dates::show_date;
 use crate::form::{Form, Kind, Now, Spec};
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const ON: &str = "on";
+    pub const STAGE: &str = "stage";
+    pub const IMPORTANCE: &str = "importance";
+    pub const CONFIDENCE: &str = "confidence";
+    pub const READINESS: &str = "readiness";
+    pub const NOTE: &str = "note";
+}
+
 pub fn readiness_form(title: String, now: Now, latest: Option<Stage>) -> Form {
     let specs = vec![
-        Spec::new("on", "Date", Kind::Date).required(),
+        Spec::new(key::ON, "Date", Kind::Date).required(),
         Spec::new(
-            "stage",
+            key::STAGE,
             "Stage of change",
             Kind::Choice(coded_options!(Stage)),
         )
         .required(),
-        ruler_spec("importance", "Importance 0-10"),
-        ruler_spec("confidence", "Confidence 0-10"),
-        ruler_spec("readiness", "Readiness 0-10"),
+        ruler_spec(key::IMPORTANCE, "Importance 0-10"),
+        ruler_spec(key::CONFIDENCE, "Confidence 0-10"),
+        ruler_spec(key::READINESS, "Readiness 0-10"),
         Spec::new(
-            "note",
+            key::NOTE,
             "Client's words",
             Kind::Note {
                 max: text::NOTE_MAX_CHARS,
@@ -27,17 +37,17 @@ pub fn readiness_form(title: String, now: Now, latest: Option<Stage>) -> Form {
         ),
     ];
     let initial = [
-        ("on", show_date(now.today)),
+        (key::ON, show_date(now.today)),
         (
-            "stage",
+            key::STAGE,
             latest.map(|s| s.code().to_owned()).unwrap_or_default(),
         ),
     ];
     let mut form = Form::new(title, specs, &initial, now);
     form.focus_key(if latest.is_some() {
-        "importance"
+        key::IMPORTANCE
     } else {
-        "stage"
+        key::STAGE
     });
     form
 }
@@ -48,17 +58,17 @@ pub fn build_readiness(
     worker_id: i64,
 ) -> Result<ReadinessNote, Errors> {
     let mut errors = Errors::new();
-    let stage = parse_code(form, "stage", &mut errors);
-    let note = note(form, "note", &mut errors);
-    match (stage, form.date("on")) {
+    let stage = parse_code(form, key::STAGE, &mut errors);
+    let note = note(form, key::NOTE, &mut errors);
+    match (stage, form.date(key::ON)) {
         (Some(stage), Some(noted_on)) if errors.is_empty() => Ok(ReadinessNote {
             client_id,
             worker_id,
             noted_on,
             stage,
-            importance: score(form, "importance"),
-            confidence: score(form, "confidence"),
-            readiness: score(form, "readiness"),
+            importance: score(form, key::IMPORTANCE),
+            confidence: score(form, key::CONFIDENCE),
+            readiness: score(form, key::READINESS),
             note,
             session_id: None,
         }),

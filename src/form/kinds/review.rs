@@ -5,6 +5,13 @@ use crate::domain::*;
 use crate::form::dates::show_date;
 use crate::form::{Form, Kind, Now, Spec};
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const KIND: &str = "kind";
+    pub const OUTCOME: &str = "outcome";
+    pub const DONE: &str = "done";
+}
+
 /// The reviews completed with this form; a TOP review is done by recording a TOP.
 const REVIEW_KINDS: [ReviewKind; 3] = [
     ReviewKind::CarePlan,
@@ -16,38 +23,39 @@ const REVIEW_KINDS: [ReviewKind; 3] = [
 pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
     let kinds = options(&REVIEW_KINDS, ReviewKind::code, ReviewKind::label);
     let specs = vec![
-        Spec::new("kind", "Review", Kind::Choice(kinds)).required(),
+        Spec::new(key::KIND, "Review", Kind::Choice(kinds)).required(),
         Spec::new(
-            "outcome",
+            key::OUTCOME,
             "Outcome",
             Kind::Note {
                 max: text::NOTE_MAX_CHARS,
                 rows: 5,
             },
         ),
-        Spec::new("done", "Date done", Kind::Date).required(),
+        Spec::new(key::DONE, "Date done", Kind::Date).required(),
     ];
     let mut form = Form::new(
         title,
         specs,
         &[
-            ("done", show_date(now.today)),
-            ("kind", kind.code().to_owned()),
+            (key::DONE, show_date(now.today)),
+            (key::KIND, kind.code().to_owned()),
         ],
         now,
     );
-    form.focus_key("outcome");
+    form.focus_key(key::OUTCOME);
     form
 }
 
 pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCompletion), Errors> {
     let mut errors = Errors::new();
-    let outcome = note(form, "outcome", &mut errors);
-    let kind = parse_code::<ReviewKind>(form, "kind", &mut errors);
-    match (kind, form.date("done")) {
-        (_, Some(day)) if day > form.now.today => {
-            Err(vec![err("done", "a review cannot be done in the future")])
-        }
+    let outcome = note(form, key::OUTCOME, &mut errors);
+    let kind = parse_code::<ReviewKind>(form, key::KIND, &mut errors);
+    match (kind, form.date(key::DONE)) {
+        (_, Some(day)) if day > form.now.today => Err(vec![err(
+            key::DONE,
+            "a review cannot be done in the future",
+        )]),
         (Some(kind), Some(completed_on)) if errors.is_empty() => Ok((
             kind,
             ReviewCompletion {
@@ -110,7 +118,7 @@ impl Handler for ReviewForm {
         let (kind, done) = built!(build_review(form, s.worker_id));
         let Some(due) = self.owed.iter().find(|d| d.kind == kind) else {
             return Ok(Err(vec![err(
-                "kind",
+                key::KIND,
                 format!("{} is not owed by this client", kind.label()),
             )]));
         };

@@ -7,6 +7,21 @@ use crate::form::dates::show_date_time;
 use crate::form::{Form, Kind, Now, Spec};
 use std::collections::BTreeSet;
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const NOTE: &str = "note";
+    pub const AT: &str = "at";
+    pub const KIND: &str = "kind";
+    pub const MINUTES: &str = "minutes";
+    pub const ATTENDANCE: &str = "attendance";
+    pub const INTERVENTIONS: &str = "interventions";
+    pub const STAGE: &str = "stage";
+    pub const IMPORTANCE: &str = "importance";
+    pub const CONFIDENCE: &str = "confidence";
+    pub const READINESS: &str = "readiness";
+    pub const NEXT: &str = "next";
+}
+
 /// An active goal offered for a progress change in the session form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoalOnPlan {
@@ -45,17 +60,17 @@ fn goal_key(goal_id: i64) -> String {
 pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
     let mut specs = vec![
         Spec::new(
-            "note",
+            key::NOTE,
             "Note",
             Kind::Note {
                 max: text::NOTE_MAX_CHARS,
                 rows: 6,
             },
         ),
-        Spec::new("at", "When", Kind::DateTime).required(),
-        Spec::new("kind", "Kind", Kind::Choice(coded_options!(SessionKind))).required(),
+        Spec::new(key::AT, "When", Kind::DateTime).required(),
+        Spec::new(key::KIND, "Kind", Kind::Choice(coded_options!(SessionKind))).required(),
         Spec::new(
-            "minutes",
+            key::MINUTES,
             "Minutes",
             Kind::Integer {
                 min: 0,
@@ -64,24 +79,24 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
         )
         .required(),
         Spec::new(
-            "attendance",
+            key::ATTENDANCE,
             "Attendance",
             Kind::Choice(coded_options!(Attendance)),
         )
         .required(),
         Spec::new(
-            "interventions",
+            key::INTERVENTIONS,
             "Delivered",
             Kind::Multi(coded_options!(Intervention)),
         ),
         Spec::new(
-            "stage",
+            key::STAGE,
             "Stage of change",
             Kind::Choice(with_none("(no readiness note)", coded_options!(Stage))),
         ),
-        ruler_spec("importance", "Importance 0-10"),
-        ruler_spec("confidence", "Confidence 0-10"),
-        ruler_spec("readiness", "Readiness 0-10"),
+        ruler_spec(key::IMPORTANCE, "Importance 0-10"),
+        ruler_spec(key::CONFIDENCE, "Confidence 0-10"),
+        ruler_spec(key::READINESS, "Readiness 0-10"),
     ];
     for plan_goal in ctx.goals {
         let g = &plan_goal.goal;
@@ -92,22 +107,22 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
         );
         specs.push(Spec::new(goal_key(g.id), label, Kind::Line { max: 8 }));
     }
-    specs.push(Spec::new("next", "Next appointment", Kind::DateTime));
+    specs.push(Spec::new(key::NEXT, "Next appointment", Kind::DateTime));
     let initial = [
-        ("at", show_date_time(ctx.now.now)),
-        ("kind", SessionKind::KeyWork.code().to_owned()),
-        ("minutes", ctx.usual_minutes.to_string()),
-        ("attendance", Attendance::Attended.code().to_owned()),
+        (key::AT, show_date_time(ctx.now.now)),
+        (key::KIND, SessionKind::KeyWork.code().to_owned()),
+        (key::MINUTES, ctx.usual_minutes.to_string()),
+        (key::ATTENDANCE, Attendance::Attended.code().to_owned()),
     ];
     Form::new(title, specs, &initial, ctx.now)
 }
 
 pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRecord, Errors> {
     let mut errors = Errors::new();
-    let started_at = form.date_time("at").unwrap_or(ctx.now.now);
-    let attendance = parse_code(form, "attendance", &mut errors).unwrap_or(Attendance::Attended);
+    let started_at = form.date_time(key::AT).unwrap_or(ctx.now.now);
+    let attendance = parse_code(form, key::ATTENDANCE, &mut errors).unwrap_or(Attendance::Attended);
     let interventions: BTreeSet<Intervention> = form
-        .codes("interventions")
+        .codes(key::INTERVENTIONS)
         .iter()
         .filter_map(|c| Intervention::from_code(c))
         .collect();
@@ -115,35 +130,37 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         client_id: ctx.client_id,
         worker_id: ctx.worker_id,
         started_at,
-        duration: Minutes::new(form.integer("minutes").unwrap_or(0) as u16).unwrap_or_else(|e| {
-            errors.push(err("minutes", e.to_string()));
-            Minutes::new(0).expect("zero")
-        }),
-        kind: parse_code(form, "kind", &mut errors).unwrap_or(SessionKind::KeyWork),
+        duration: Minutes::new(form.integer(key::MINUTES).unwrap_or(0) as u16).unwrap_or_else(
+            |e| {
+                errors.push(err(key::MINUTES, e.to_string()));
+                Minutes::new(0).expect("zero")
+            },
+        ),
+        kind: parse_code(form, key::KIND, &mut errors).unwrap_or(SessionKind::KeyWork),
         attendance,
-        note: note(form, "note", &mut errors),
+        note: note(form, key::NOTE, &mut errors),
         interventions,
-        next_appointment: form.date_time("next"),
+        next_appointment: form.date_time(key::NEXT),
     };
     // A few minutes' grace for a clock that runs slightly behind the worker's watch.
     if started_at > form.now.now + chrono::Duration::minutes(5) {
         errors.push(err(
-            "at",
+            key::AT,
             "a session cannot be in the future; put it as the next appointment instead",
         ));
     } else if let Err(e) = session.validate(form.now.today) {
         let key = if session.next_appointment.is_some_and(|n| n <= started_at) {
-            "next"
+            key::NEXT
         } else {
-            "interventions"
+            key::INTERVENTIONS
         };
         errors.push(err(key, e.to_string()));
     }
-    let stage: Option<Stage> = parse_code(form, "stage", &mut errors);
+    let stage: Option<Stage> = parse_code(form, key::STAGE, &mut errors);
     let scores = [
-        score(form, "importance"),
-        score(form, "confidence"),
-        score(form, "readiness"),
+        score(form, key::IMPORTANCE),
+        score(form, key::CONFIDENCE),
+        score(form, key::READINESS),
     ];
     let readiness = match stage {
         Some(stage) => Some(ReadinessNote {
@@ -160,7 +177,7 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         None => {
             if scores.iter().any(Option::is_some) {
                 errors.push(err(
-                    "stage",
+                    key::STAGE,
                     "choose a stage of change to record ruler scores with it",
                 ));
             }

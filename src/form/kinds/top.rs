@@ -12,6 +12,12 @@ use crate::form::{Form, Kind, Now, Opt, REQUIRED_ANSWER, Spec, parse_answer};
 use crate::store::Store;
 use std::collections::BTreeMap;
 
+/// The fields of this form, by key: what drafts, errors and the command line name them by.
+pub mod key {
+    pub const ON: &str = "on";
+    pub const STAGE: &str = "stage";
+}
+
 /// The label a form shows for an item: short enough for the label column of an 80-column
 /// terminal (17 characters), where the paper form's wording would need a row of its own.
 pub fn short_label(item: TopItem) -> &'static str {
@@ -63,8 +69,8 @@ pub fn top_form(title: String, now: Now, stage: TopStage) -> Form {
         .map(|s| Opt::new(s.code(), s.label()))
         .collect();
     let mut specs = vec![
-        Spec::new("on", "Completed on", Kind::Date).required(),
-        Spec::new("stage", "Stage", Kind::Choice(stages)).required(),
+        Spec::new(key::ON, "Completed on", Kind::Date).required(),
+        Spec::new(key::STAGE, "Stage", Kind::Choice(stages)).required(),
         Spec::new(OTHER_NAME, "Other substance", Kind::Line { max: 100 }),
     ];
     for item in TopItem::ALL {
@@ -78,8 +84,8 @@ pub fn top_form(title: String, now: Now, stage: TopStage) -> Form {
         });
     }
     let initial = [
-        ("on", show_date(now.today)),
-        ("stage", stage.code().to_owned()),
+        (key::ON, show_date(now.today)),
+        (key::STAGE, stage.code().to_owned()),
     ];
     let mut form = Form::new(title, specs, &initial, now);
     form.focus_key(TopItem::AlcoholDays.code());
@@ -95,7 +101,7 @@ fn key_for(message: &str) -> &'static str {
             if message.contains("other substance") {
                 OTHER_NAME
             } else {
-                "on"
+                key::ON
             },
             |item| item.code(),
         )
@@ -106,24 +112,24 @@ fn key_for(message: &str) -> &'static str {
 /// they are 0.
 pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Errors> {
     let mut errors = Errors::new();
-    let completed_on = match parse_date(form.text("on").trim(), form.now.today) {
+    let completed_on = match parse_date(form.text(key::ON).trim(), form.now.today) {
         Ok(day) if day > form.now.today => {
-            errors.push(err("on", "a TOP cannot be completed in the future"));
+            errors.push(err(key::ON, "a TOP cannot be completed in the future"));
             None
         }
         Ok(day) => Some(day),
-        Err(_) if form.optional("on").is_none() => {
-            errors.push(err("on", "required"));
+        Err(_) if form.optional(key::ON).is_none() => {
+            errors.push(err(key::ON, "required"));
             None
         }
         Err(why) => {
-            errors.push(err("on", why));
+            errors.push(err(key::ON, why));
             None
         }
     };
-    let stage = TopStage::from_code(&form.text("stage"));
+    let stage = TopStage::from_code(&form.text(key::STAGE));
     if stage.is_none() {
-        errors.push(err("stage", "choose one of the options"));
+        errors.push(err(key::STAGE, "choose one of the options"));
     }
     let other_substance = form.optional(OTHER_NAME).and_then(|n| {
         Name::new(n)
