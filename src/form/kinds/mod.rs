@@ -43,6 +43,17 @@ pub enum FormKind {
 }
 
 impl FormKind {
+    pub const ALL: &'static [FormKind] = &[
+        FormKind::Session,
+        FormKind::Dna,
+        FormKind::Readiness,
+        FormKind::Goal,
+        FormKind::Client,
+        FormKind::Review,
+        FormKind::Top,
+        FormKind::Acknowledge,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             FormKind::Session => "session",
@@ -57,18 +68,7 @@ impl FormKind {
     }
 
     pub fn from_code(code: &str) -> Option<FormKind> {
-        [
-            FormKind::Session,
-            FormKind::Dna,
-            FormKind::Readiness,
-            FormKind::Goal,
-            FormKind::Client,
-            FormKind::Review,
-            FormKind::Top,
-            FormKind::Acknowledge,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        FormKind::ALL.iter().copied().find(|k| k.code() == code)
     }
 
     /// What the worker was writing, for "Resume unsaved session note for KW-00042?".
