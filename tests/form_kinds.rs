@@ -280,3 +280,81 @@ fn every_form_kind_has_a_test_here() {
         assert!(covered.contains(kind), "{kind:?} has no round-trip test");
     }
 }
+
+/// Opens `kind`, lets `fill` type into it, and returns the field errors its save answers with.
+fn open_fill_refused(
+    f: &mut Fixture,
+    kind: FormKind,
+    fill: impl FnOnce(&mut keywork::form::Form),
+) -> Vec<(String, String)> {
+    let intervals = ReviewIntervals::default();
+    let opening = Opening {
+        store: &f.store,
+        now: Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        client_id: Some(f.client_id),
+        draft: None,
+        edit: false,
+        selected_goal: None,
+        selected_review: None,
+        intervals: &intervals,
+        default_worker: Some(f.worker_id),
+    };
+    let mut opened = kinds::open(kind, &opening).unwrap().unwrap();
+    fill(&mut opened.form);
+    let saving = Saving {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        draft_id: None,
+        intervals: &intervals,
+    };
+    opened
+        .handler
+        .save(&opened.form, &mut f.store, &saving)
+        .unwrap()
+        .expect_err("the save is refused")
+}
+
+#[test]
+fn a_readiness_note_cannot_be_dated_in_the_future_or_before_the_referral() {
+    let mut f = fixture();
+    for (on, why) in [
+        ("24/11/2026", "in the future"),
+        ("09/01/2026", "before the client's referral on 10/01/2026"),
+    ] {
+        let errors = open_fill_refused(&mut f, FormKind::Readiness, |form| {
+            set(form, kinds::readiness::key::STAGE, "action");
+            set(form, kinds::readiness::key::ON, on);
+        });
+        assert!(
+            errors
+                .iter()
+                .any(|(k, m)| k == kinds::readiness::key::ON && m.contains(why)),
+            "{on}: {errors:?}"
+        );
+    }
+    assert_eq!(count(&f.store, "SELECT count(*) FROM readiness_notes"), 0);
+}
+
+#[test]
+fn a_top_cannot_be_dated_before_the_referral() {
+    let mut f = fixture();
+    let errors = open_fill_refused(&mut f, FormKind::Top, |form| {
+        use keywork::domain::top::{Measure, TopItem};
+        for item in TopItem::ALL {
+            if item.measure() != Measure::Amount {
+                set(form, item.code(), "0");
+            }
+        }
+        set(form, kinds::top::key::ON, "02/01/2026");
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|(_, m)| m.contains("before the client's referral")),
+        "{errors:?}"
+    );
+    assert_eq!(count(&f.store, "SELECT count(*) FROM tops"), 0);
+}

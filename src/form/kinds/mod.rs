@@ -304,6 +304,29 @@ macro_rules! built {
 }
 pub(crate) use built;
 
+/// An entry about the client's care dated before they were referred is a typing slip: the field
+/// error saying so, if it is one.
+pub(crate) fn before_referral(
+    key: &str,
+    on: chrono::NaiveDate,
+    referral: chrono::NaiveDate,
+) -> Option<(String, String)> {
+    (on < referral).then(|| {
+        err(
+            key,
+            format!(
+                "this is before the client's referral on {}",
+                uk_date(referral)
+            ),
+        )
+    })
+}
+
+/// The referral date of a client, which bounds the dates of entries about them.
+pub(crate) fn referral_of(store: &Store, client_id: i64) -> Result<chrono::NaiveDate> {
+    Ok(store.get::<Client>(client_id)?.record.referral_date)
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

@@ -60,7 +60,14 @@ pub fn build_readiness(
     let mut errors = Errors::new();
     let stage = parse_code(form, key::STAGE, &mut errors);
     let note = note(form, key::NOTE, &mut errors);
-    match (stage, form.date(key::ON)) {
+    let noted_on = form.date(key::ON);
+    if noted_on.is_some_and(|on| on > form.now.today) {
+        errors.push(err(
+            key::ON,
+            "a readiness note cannot be dated in the future",
+        ));
+    }
+    match (stage, noted_on) {
         (Some(stage), Some(noted_on)) if errors.is_empty() => Ok(ReadinessNote {
             client_id,
             worker_id,
@@ -76,9 +83,11 @@ pub fn build_readiness(
     }
 }
 
-/// An open readiness-note form.
+/// An open readiness-note form, with the referral date that bounds the note's date.
 #[derive(Debug)]
-pub struct ReadinessForm;
+pub struct ReadinessForm {
+    referral: chrono::NaiveDate,
+}
 
 pub fn open(o: &Opening<'_>) -> Opens {
     let client = match o.client() {
@@ -94,7 +103,9 @@ pub fn open(o: &Opening<'_>) -> Opens {
     Ok(Ok(Opened {
         form: readiness_form(title, o.now, latest),
         client_id: Some(client),
-        handler: Box::new(ReadinessForm),
+        handler: Box::new(ReadinessForm {
+            referral: referral_of(o.store, client)?,
+        }),
     }))
 }
 
@@ -105,6 +116,9 @@ impl Handler for ReadinessForm {
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
         let note = built!(build_readiness(form, s.client_id, s.worker_id));
+        if let Some(error) = before_referral(key::ON, note.noted_on, self.referral) {
+            return Ok(Err(vec![error]));
+        }
         write_and_forget_draft(store, s.draft_id, |w| w.insert(&note))?;
         Ok(Ok(Saved::said("Readiness note saved.")))
     }

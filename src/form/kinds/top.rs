@@ -187,9 +187,11 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
     }
 }
 
-/// An open TOP form.
+/// An open TOP form, with the referral date that bounds its date.
 #[derive(Debug)]
-pub struct TopForm;
+pub struct TopForm {
+    referral: chrono::NaiveDate,
+}
 
 /// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
 fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
@@ -217,7 +219,9 @@ pub fn open(o: &Opening<'_>) -> Opens {
     Ok(Ok(Opened {
         form: top_form(title, o.now, top_stage(&status)),
         client_id: Some(client),
-        handler: Box::new(TopForm),
+        handler: Box::new(TopForm {
+            referral: super::referral_of(o.store, client)?,
+        }),
     }))
 }
 
@@ -228,6 +232,9 @@ impl Handler for TopForm {
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
         let top = built!(build_top(form, s.client_id, s.worker_id));
+        if let Some(error) = super::before_referral(key::ON, top.completed_on, self.referral) {
+            return Ok(Err(vec![error]));
+        }
         write_and_forget_draft(store, s.draft_id, |w| w.insert(&top))?;
         Ok(Ok(Saved::said(format!("{} TOP saved.", top.stage.label()))))
     }
