@@ -22,6 +22,9 @@ pub enum Action {
     PageDown,
     Open,
     Back,
+    /// In the client record: select the next or previous entry (to amend or mark in error).
+    NextEntry,
+    PreviousEntry,
     ToggleScope,
     CycleSort,
     RecordSession,
@@ -232,6 +235,20 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Reader],
         hint: Some("back"),
         help: "Close and go back to where you were",
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        action: Action::NextEntry,
+        contexts: &[Reader],
+        hint: Some("select entry"),
+        help: "Record: select the next entry, to correct it",
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab)],
+        action: Action::PreviousEntry,
+        contexts: &[Reader],
+        hint: None,
+        help: "Record: select the previous entry",
     },
     Binding {
         keys: &[key('?')],

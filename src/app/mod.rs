@@ -83,11 +83,14 @@ pub struct Viewport {
 /// A full-screen view over the panes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    /// The client record, as lines, and how far down it is scrolled.
+    /// The client record, as lines, how far down it is scrolled, and the entry selected (an
+    /// index into `entries`) for correcting.
     Record {
         client_id: i64,
         lines: Vec<DocLine>,
+        entries: Vec<(usize, record::EntryRef)>,
         scroll: usize,
+        selected: Option<usize>,
     },
     /// Text to read and copy, with a title: a draft that can no longer be saved.
     Text {
@@ -317,6 +320,8 @@ impl App {
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
             Action::Back => self.back(),
+            Action::NextEntry => self.select_entry(true),
+            Action::PreviousEntry => self.select_entry(false),
             Action::Reserved(what) => {
                 self.message = Some(format!(
                     "Not built yet: {what} arrives in the next release."
@@ -380,11 +385,22 @@ impl App {
     /// Lays the open client record out again (new data, or a new width), at the same place.
     fn refresh_record(&mut self, store: &Store) -> Result<()> {
         if let Some(Overlay::Record {
-            client_id, scroll, ..
+            client_id,
+            scroll,
+            entries,
+            selected,
+            ..
         }) = &self.overlay
         {
+            let keep = selected.and_then(|i| entries.get(i)).map(|(_, e)| *e);
             let (client_id, scroll) = (*client_id, *scroll);
             self.show_record(store, client_id, scroll)?;
+            if let Some(Overlay::Record {
+                entries, selected, ..
+            }) = &mut self.overlay
+            {
+                *selected = keep.and_then(|k| entries.iter().position(|(_, e)| *e == k));
+            }
         }
         Ok(())
     }
@@ -653,14 +669,66 @@ impl App {
             intervals: self.intervals,
             ascii: self.settings.ascii,
         };
-        let lines = record::document(&record, &layout);
-        let scroll = scroll.min(lines.len().saturating_sub(self.viewport.reader.max(1)));
+        let doc = record::document(&record, &layout);
+        let scroll = scroll.min(doc.lines.len().saturating_sub(self.viewport.reader.max(1)));
         self.overlay = Some(Overlay::Record {
             client_id,
-            lines,
+            lines: doc.lines,
+            entries: doc.entries,
             scroll,
+            selected: None,
         });
         Ok(())
+    }
+
+    /// Moves the record's selection to the next or previous entry, scrolling it into view.
+    fn select_entry(&mut self, forward: bool) {
+        let page = self.viewport.reader.max(1);
+        let Some(Overlay::Record {
+            entries,
+            scroll,
+            selected,
+            lines,
+            ..
+        }) = &mut self.overlay
+        else {
+            return;
+        };
+        if entries.is_empty() {
+            self.message = Some("This record has no entries to select yet.".into());
+            return;
+        }
+        let last = entries.len() - 1;
+        let next = match (*selected, forward) {
+            (None, true) => entries
+                .iter()
+                .position(|(line, _)| *line >= *scroll)
+                .unwrap_or(last),
+            (None, false) => entries
+                .iter()
+                .rposition(|(line, _)| *line < *scroll + page)
+                .unwrap_or(0),
+            (Some(i), true) => (i + 1).min(last),
+            (Some(i), false) => i.saturating_sub(1),
+        };
+        *selected = Some(next);
+        let line = entries[next].0;
+        if line < *scroll {
+            *scroll = line;
+        } else if line >= *scroll + page {
+            *scroll = (line + 1).saturating_sub(page);
+        }
+        *scroll = (*scroll).min(lines.len().saturating_sub(page));
+    }
+
+    /// The entry selected in the open record, if any.
+    pub fn selected_entry(&self) -> Option<record::EntryRef> {
+        match &self.overlay {
+            Some(Overlay::Record {
+                entries, selected, ..
+            }) => selected.and_then(|i| entries.get(i)).map(|(_, e)| *e),
+            _ => None,
+        }
     }
 
     fn follow_reviews(&mut self) {

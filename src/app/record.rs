@@ -28,17 +28,44 @@ pub struct DocLine {
 
 pub use crate::domain::uk_date;
 
+/// An entry of the record that can be corrected: a session, readiness note, goal, action, TOP,
+/// completed review or alert acknowledgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef {
+    pub what: RecordType,
+    pub id: i64,
+}
+
+/// The record laid out: its lines, and where each correctable entry starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub lines: Vec<DocLine>,
+    /// The line each entry starts on, in order down the page.
+    pub entries: Vec<(usize, EntryRef)>,
+}
+
 struct Doc {
     lines: Vec<DocLine>,
     width: usize,
+    entries: Vec<(usize, EntryRef)>,
+    /// The entry the next line pushed starts.
+    starting: Option<EntryRef>,
 }
 
 impl Doc {
     fn push(&mut self, kind: LineKind, text: impl Into<String>) {
+        if let Some(entry) = self.starting.take() {
+            self.entries.push((self.lines.len(), entry));
+        }
         self.lines.push(DocLine {
             kind,
             text: text.into(),
         });
+    }
+
+    /// Marks the next line pushed as the start of an entry.
+    fn entry(&mut self, what: RecordType, id: i64) {
+        self.starting = Some(EntryRef { what, id });
     }
 
     fn heading(&mut self, text: &str) {
@@ -97,11 +124,13 @@ pub struct Layout {
     pub ascii: bool,
 }
 
-pub fn document(record: &ClientRecord, layout: &Layout) -> Vec<DocLine> {
+pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     let today = layout.today;
     let mut doc = Doc {
         lines: Vec::new(),
         width: layout.width.max(20),
+        entries: Vec::new(),
+        starting: None,
     };
     title(&mut doc, record, today);
     alerts(&mut doc, record);
@@ -115,7 +144,10 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Vec<DocLine> {
     readiness(&mut doc, record);
     sessions(&mut doc, record);
     audit(&mut doc, record);
-    doc.lines
+    Document {
+        lines: doc.lines,
+        entries: doc.entries,
+    }
 }
 
 fn title(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
@@ -161,6 +193,9 @@ fn alerts(doc: &mut Doc, record: &ClientRecord) {
             .acks
             .iter()
             .find(|a| a.record.kind == alert.kind && a.record.cause == alert.cause);
+        if let Some(a) = ack {
+            doc.entry(RecordType::AlertAck, a.id);
+        }
         let why = ack.map_or_else(String::new, |a| {
             format!(
                 " (acknowledged {}: {})",
@@ -341,6 +376,7 @@ fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
         let Some(done) = r.completion.as_ref() else {
             continue;
         };
+        doc.entry(RecordType::Review, review.id);
         doc.wrapped(
             LineKind::Muted,
             &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)),
@@ -368,23 +404,19 @@ fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
     for line in super::trends::top_trend_lines(&tops, ascii) {
         doc.push(LineKind::Text, format!("  {}", line.text()));
     }
-    let dates: Vec<String> = record
-        .tops
-        .iter()
-        .rev()
-        .map(|t| {
-            format!(
-                "{} {}",
-                uk_date(t.record.completed_on),
-                t.record.stage.code()
-            )
-        })
-        .collect();
-    doc.wrapped(
-        LineKind::Muted,
-        &format!("Newest first: {}", dates.join(", ")),
-        2,
-    );
+    doc.push(LineKind::Muted, "  Recorded, newest first:");
+    for top in record.tops.iter().rev() {
+        doc.entry(RecordType::Top, top.id);
+        doc.wrapped(
+            LineKind::Text,
+            &format!(
+                "{}  {} TOP",
+                uk_date(top.record.completed_on),
+                top.record.stage.label()
+            ),
+            4,
+        );
+    }
 }
 
 fn plan(doc: &mut Doc, record: &ClientRecord) {
@@ -399,6 +431,7 @@ fn plan(doc: &mut Doc, record: &ClientRecord) {
             .level()
             .map(|l| format!(" (level {}: {})", l.number(), l.label()))
             .unwrap_or_default();
+        doc.entry(RecordType::Goal, goal.id);
         doc.wrapped(
             LineKind::Text,
             &format!("{}{level}", g.area.domain().label()),
@@ -433,6 +466,7 @@ fn plan(doc: &mut Doc, record: &ClientRecord) {
                 .due_on
                 .map(|d| format!(", due {}", uk_date(d)))
                 .unwrap_or_default();
+            doc.entry(RecordType::GoalAction, action.id);
             doc.wrapped(
                 LineKind::Text,
                 &format!(
@@ -453,6 +487,7 @@ fn readiness(doc: &mut Doc, record: &ClientRecord) {
     }
     for note in &record.readiness {
         let n = &note.record;
+        doc.entry(RecordType::ReadinessNote, note.id);
         doc.wrapped(
             LineKind::Text,
             &format!(
@@ -488,6 +523,7 @@ fn sessions(doc: &mut Doc, record: &ClientRecord) {
             s.duration.get(),
             s.attendance.label()
         );
+        doc.entry(RecordType::Session, session.id);
         doc.wrapped(kind, &header, 2);
         if !s.interventions.is_empty() {
             let list: Vec<_> = s.interventions.iter().map(|i| i.label()).collect();

@@ -11,12 +11,19 @@ use ratatui::widgets::{Clear, Paragraph};
 
 pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
     match overlay {
-        Overlay::Record { lines, scroll, .. } => reader(
+        Overlay::Record {
+            lines,
+            scroll,
+            entries,
+            selected,
+            ..
+        } => reader(
             frame,
             area,
             " Client record (Esc to go back) ",
             lines,
             *scroll,
+            selected.and_then(|i| entries.get(i)).map(|(line, _)| *line),
             paint,
         ),
         Overlay::Text {
@@ -29,6 +36,7 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
             &format!(" {} ", clean(title)),
             lines,
             *scroll,
+            None,
             paint,
         ),
     }
@@ -41,6 +49,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         " Help (Esc to close) ",
         &help::document(),
         app.help.unwrap_or(0),
+        None,
         paint,
     );
 }
@@ -51,6 +60,7 @@ fn reader(
     title: &str,
     lines: &[DocLine],
     scroll: usize,
+    selected_line: Option<usize>,
     paint: &Paint,
 ) {
     let t = &paint.theme;
@@ -77,9 +87,16 @@ fn reader(
     frame.render_widget(block, area);
     let text: Vec<Line> = lines
         .iter()
+        .enumerate()
         .skip(scroll)
         .take(shown)
-        .map(|line| {
+        .map(|(index, line)| {
+            if Some(index) == selected_line {
+                // The selected entry: reversed, and marked for a screen without reverse video.
+                let text = clean(&line.text);
+                let rest = text.strip_prefix(' ').unwrap_or(&text);
+                return Line::styled(format!("{}{rest}", paint.glyphs.pointer), t.selected);
+            }
             let style = match line.kind {
                 LineKind::Title => t.title,
                 LineKind::Heading => t.heading,
