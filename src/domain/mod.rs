@@ -10,6 +10,7 @@ mod code;
 pub mod alert;
 pub mod audit;
 pub mod client;
+pub mod correction;
 mod error;
 pub mod goal;
 pub mod prescription;
@@ -22,8 +23,11 @@ pub mod text;
 pub mod top;
 pub mod worker;
 
-pub use alert::{Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Assessment, TopOpiates};
+pub use alert::{
+    Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Appointment, Assessment, TopOpiates,
+};
 pub use audit::{AuditAction, AuditEntry, RecordType};
+pub use correction::{Change, EarlierVersion, InError};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
     ServiceRef, Substance,
