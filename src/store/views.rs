@@ -137,6 +137,8 @@ pub struct ClientRecord {
     pub status: CaseloadRow,
     /// Who viewed and changed this record, newest first.
     pub audit: Vec<crate::domain::AuditEntry>,
+    /// Which entries above are amended or entered in error (they stay in the lists, marked).
+    pub corrections: super::Corrections,
 }
 
 /// Everything the review and alert rules read about each client, one row per client, each part
@@ -492,6 +494,7 @@ impl Store {
                 trail.reverse();
                 trail
             },
+            corrections: self.corrections(client_id)?,
             client,
         })
     }

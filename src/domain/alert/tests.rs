@@ -691,7 +691,7 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
         tops,
         ..on_ost(since)
     };
-    let cases: [(&str, AlertFacts, Option<&str>); 10] = [
+    let cases: [(&str, AlertFacts, Option<&str>); 12] = [
         (
             "exactly 5 years with two clean TOPs: recovery",
             with("2021-11-23", clean()),
