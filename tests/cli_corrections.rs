@@ -58,11 +58,7 @@ fn join_team(path: &Path) {
 
 fn ok(args: &[&str]) -> String {
     let out = keywork(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        stderr(&out)
-    );
+    assert!(out.status.success(), "{args:?} failed: {}", stderr(&out));
     stdout(&out)
 }
 
@@ -103,18 +99,44 @@ fn a_session_is_amended_marked_in_error_and_restored_from_the_shell() {
     let db = demo(dir.path());
     let path = db.to_str().unwrap();
     let line = ok(&[
-        "session", "add", "--db", path, "--client", "KW-00001", "--note", "First words",
-        "--at", "today 10:00",
+        "session",
+        "add",
+        "--db",
+        path,
+        "--client",
+        "KW-00001",
+        "--note",
+        "First words",
+        "--at",
+        "today 10:00",
     ]);
     let id = recorded_id(&line);
 
     let out = ok(&[
-        "session", "amend", "--db", path, "--id", &id, "--note", "Corrected words", "--minutes",
+        "session",
+        "amend",
+        "--db",
+        path,
+        "--id",
+        &id,
+        "--note",
+        "Corrected words",
+        "--minutes",
         "30",
     ]);
-    assert_eq!(out, format!("Amended session {id} (earlier version kept).\n"));
+    assert_eq!(
+        out,
+        format!("Amended session {id} (earlier version kept).\n")
+    );
     let out = ok(&[
-        "session", "void", "--db", path, "--id", &id, "--reason", "Wrong client",
+        "session",
+        "void",
+        "--db",
+        path,
+        "--id",
+        &id,
+        "--reason",
+        "Wrong client",
     ]);
     assert_eq!(out, format!("Marked session {id} entered in error.\n"));
     let out = ok(&["session", "unvoid", "--db", path, "--id", &id]);
@@ -147,17 +169,38 @@ fn corrections_from_the_shell_are_refused_in_one_line() {
     let db = demo(dir.path());
     let path = db.to_str().unwrap();
     let line = ok(&[
-        "session", "add", "--db", path, "--client", "KW-00001", "--attendance", "dna", "--at",
+        "session",
+        "add",
+        "--db",
+        path,
+        "--client",
+        "KW-00001",
+        "--attendance",
+        "dna",
+        "--at",
         "today 10:05",
     ]);
     let id = recorded_id(&line);
     assert_refused(
-        &keywork(&["session", "void", "--db", path, "--id", &id, "--reason", " "]),
+        &keywork(&[
+            "session", "void", "--db", path, "--id", &id, "--reason", " ",
+        ]),
         "give the reason",
     );
-    ok(&["session", "void", "--db", path, "--id", &id, "--reason", "Recorded twice"]);
+    ok(&[
+        "session",
+        "void",
+        "--db",
+        path,
+        "--id",
+        &id,
+        "--reason",
+        "Recorded twice",
+    ]);
     assert_refused(
-        &keywork(&["session", "void", "--db", path, "--id", &id, "--reason", "Again"]),
+        &keywork(&[
+            "session", "void", "--db", path, "--id", &id, "--reason", "Again",
+        ]),
         "already marked entered in error",
     );
     assert_refused(
@@ -165,7 +208,16 @@ fn corrections_from_the_shell_are_refused_in_one_line() {
         "nothing to amend",
     );
     assert_refused(
-        &keywork(&["session", "amend", "--db", path, "--id", &id, "--minutes", "999"]),
+        &keywork(&[
+            "session",
+            "amend",
+            "--db",
+            path,
+            "--id",
+            &id,
+            "--minutes",
+            "999",
+        ]),
         "--minutes",
     );
     assert_refused(
@@ -174,7 +226,13 @@ fn corrections_from_the_shell_are_refused_in_one_line() {
     );
     assert_refused(
         &keywork(&[
-            "--read-only", "session", "unvoid", "--db", path, "--id", &id,
+            "--read-only",
+            "session",
+            "unvoid",
+            "--db",
+            path,
+            "--id",
+            &id,
         ]),
         "read-only",
     );
@@ -190,7 +248,14 @@ fn a_login_not_on_the_team_may_not_correct() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_refused(
         &keywork(&[
-            "session", "void", "--db", db.to_str().unwrap(), "--id", "1", "--reason", "Wrong",
+            "session",
+            "void",
+            "--db",
+            db.to_str().unwrap(),
+            "--id",
+            "1",
+            "--reason",
+            "Wrong",
         ]),
         "is not on the team list",
     );
@@ -202,19 +267,43 @@ fn a_readiness_note_is_amended_marked_in_error_and_restored_from_the_shell() {
     let db = demo(dir.path());
     let path = db.to_str().unwrap();
     let line = ok(&[
-        "note", "add", "--db", path, "--client", "KW-00001", "--stage", "contemplation",
-        "--importance", "6",
+        "note",
+        "add",
+        "--db",
+        path,
+        "--client",
+        "KW-00001",
+        "--stage",
+        "contemplation",
+        "--importance",
+        "6",
     ]);
     let id = recorded_id(&line);
     let out = ok(&[
-        "note", "amend", "--db", path, "--id", &id, "--stage", "preparation", "--confidence", "4",
+        "note",
+        "amend",
+        "--db",
+        path,
+        "--id",
+        &id,
+        "--stage",
+        "preparation",
+        "--confidence",
+        "4",
     ]);
     assert_eq!(
         out,
         format!("Amended readiness note {id} (earlier version kept).\n")
     );
     let out = ok(&[
-        "note", "void", "--db", path, "--id", &id, "--reason", "Another client's note",
+        "note",
+        "void",
+        "--db",
+        path,
+        "--id",
+        &id,
+        "--reason",
+        "Another client's note",
     ]);
     assert_eq!(
         out,
@@ -247,7 +336,15 @@ fn a_readiness_note_cannot_be_dated_in_the_future_or_before_referral() {
     );
     assert_refused(
         &keywork(&[
-            "note", "add", "--db", path, "--client", "KW-00001", "--stage", "action", "--on",
+            "note",
+            "add",
+            "--db",
+            path,
+            "--client",
+            "KW-00001",
+            "--stage",
+            "action",
+            "--on",
             "01/01/1950",
         ]),
         "before the client's referral",
@@ -258,7 +355,9 @@ fn a_readiness_note_cannot_be_dated_in_the_future_or_before_referral() {
     ]);
     let id = recorded_id(&line);
     assert_refused(
-        &keywork(&["note", "amend", "--db", path, "--id", &id, "--on", "tomorrow"]),
+        &keywork(&[
+            "note", "amend", "--db", path, "--id", &id, "--on", "tomorrow",
+        ]),
         "cannot be dated in the future",
     );
 }

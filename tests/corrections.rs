@@ -17,7 +17,9 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn at(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> NaiveDateTime {
-    date(y, m, d).and_hms_opt(hour, minute, 0).expect("valid time")
+    date(y, m, d)
+        .and_hms_opt(hour, minute, 0)
+        .expect("valid time")
 }
 
 fn today() -> NaiveDate {
@@ -88,7 +90,12 @@ fn session(f: &Fixture, when: NaiveDateTime, attendance: Attendance) -> Session 
         client_id: f.client_id,
         worker_id: f.worker_id,
         started_at: when,
-        duration: Minutes::new(if attendance == Attendance::Attended { 45 } else { 0 }).unwrap(),
+        duration: Minutes::new(if attendance == Attendance::Attended {
+            45
+        } else {
+            0
+        })
+        .unwrap(),
         kind: SessionKind::KeyWork,
         attendance,
         note: NoteText::new("Talked about housing.").unwrap(),
@@ -211,7 +218,10 @@ fn amend_void_unvoid<T: Correctable + Clone + PartialEq + std::fmt::Debug>(
         .unwrap();
     assert!(record.corrections.is_amended(what, id));
     assert_eq!(
-        record.corrections.in_error(what, id).map(|m| m.reason.as_str()),
+        record
+            .corrections
+            .in_error(what, id)
+            .map(|m| m.reason.as_str()),
         Some("Recorded against the wrong client")
     );
 
@@ -280,7 +290,7 @@ fn a_goal_is_amended_voided_and_restored_with_every_version_kept() {
 #[test]
 fn a_goal_action_is_amended_voided_and_restored_with_every_version_kept() {
     let mut f = fixture();
-    let goal_id = insert(&mut f, |f| goal(&f, GoalDomain::Housing));
+    let goal_id = insert(&mut f, |f| goal(f, GoalDomain::Housing));
     let original = GoalAction {
         goal_id,
         step: ShortText::new("Call the housing office").unwrap(),
@@ -357,9 +367,15 @@ fn an_amendment_cannot_move_an_entry_to_another_client_nor_into_the_future() {
         f.store.write(|w| w.amend(id, 1, &future)),
         Err(StoreError::Invalid { .. })
     ));
-    assert!(f.store.earlier_versions(RecordType::Session, id).unwrap().is_empty());
+    assert!(
+        f.store
+            .earlier_versions(RecordType::Session, id)
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
-        f.store.write(|w| w.void(RecordType::Session, id + 100, "no such")),
+        f.store
+            .write(|w| w.void(RecordType::Session, id + 100, "no such")),
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -397,14 +413,18 @@ fn a_dna_in_error_no_longer_makes_three_in_a_row_and_restoring_it_brings_the_ale
 fn a_dna_already_recorded_today_is_found_unless_in_error() {
     let mut f = fixture();
     assert_eq!(f.store.dna_recorded_on(f.client_id, today()).unwrap(), None);
-    let early = insert(&mut f, |f| session(&f, at(2026, 11, 23, 9, 0), Attendance::DidNotAttend),
-    );
-    insert(&mut f, |f| session(&f, at(2026, 11, 23, 10, 5), Attendance::DidNotAttend),
-    );
-    insert(&mut f, |f| session(&f, at(2026, 11, 23, 11, 0), Attendance::Attended),
-    );
-    insert(&mut f, |f| session(&f, at(2026, 11, 22, 23, 59), Attendance::DidNotAttend),
-    );
+    let early = insert(&mut f, |f| {
+        session(f, at(2026, 11, 23, 9, 0), Attendance::DidNotAttend)
+    });
+    insert(&mut f, |f| {
+        session(f, at(2026, 11, 23, 10, 5), Attendance::DidNotAttend)
+    });
+    insert(&mut f, |f| {
+        session(f, at(2026, 11, 23, 11, 0), Attendance::Attended)
+    });
+    insert(&mut f, |f| {
+        session(f, at(2026, 11, 22, 23, 59), Attendance::DidNotAttend)
+    });
     assert_eq!(
         f.store.dna_recorded_on(f.client_id, today()).unwrap(),
         Some(at(2026, 11, 23, 10, 5))
@@ -426,8 +446,8 @@ fn a_dna_already_recorded_today_is_found_unless_in_error() {
 #[test]
 fn a_top_in_error_is_no_longer_the_latest_nor_the_six_month_signal() {
     let mut f = fixture();
-    insert(&mut f, |f| top(&f, date(2026, 8, 10), 0.0));
-    let bad = insert(&mut f, |f| top(&f, date(2026, 11, 16), 12.0));
+    insert(&mut f, |f| top(f, date(2026, 8, 10), 0.0));
+    let bad = insert(&mut f, |f| top(f, date(2026, 11, 16), 12.0));
     let row = f
         .store
         .client_status(f.client_id, &ReviewIntervals::default())
@@ -488,8 +508,9 @@ fn a_completed_review_in_error_is_owed_again_and_can_be_recorded_again() {
 fn an_acknowledgement_in_error_no_longer_quietens_its_alert() {
     let mut f = fixture();
     for day in [2, 9, 16] {
-        insert(&mut f, |f| session(&f, at(2026, 11, day, 10, 0), Attendance::DidNotAttend),
-        );
+        insert(&mut f, |f| {
+            session(f, at(2026, 11, day, 10, 0), Attendance::DidNotAttend)
+        });
     }
     let ack = AlertAck {
         client_id: f.client_id,
@@ -510,8 +531,8 @@ fn an_acknowledgement_in_error_no_longer_quietens_its_alert() {
 #[test]
 fn a_readiness_note_in_error_is_not_the_current_stage() {
     let mut f = fixture();
-    insert(&mut f, |f| note(&f, date(2026, 10, 1), Stage::Contemplation));
-    let wrong = insert(&mut f, |f| note(&f, date(2026, 11, 20), Stage::Maintenance));
+    insert(&mut f, |f| note(f, date(2026, 10, 1), Stage::Contemplation));
+    let wrong = insert(&mut f, |f| note(f, date(2026, 11, 20), Stage::Maintenance));
     let stage = |f: &Fixture| {
         f.store
             .client_status(f.client_id, &ReviewIntervals::default())
@@ -528,7 +549,7 @@ fn a_readiness_note_in_error_is_not_the_current_stage() {
 #[test]
 fn an_exit_goal_in_error_counts_for_nothing() {
     let mut f = fixture();
-    let id = insert(&mut f, |f| goal(&f, GoalDomain::Exit));
+    let id = insert(&mut f, |f| goal(f, GoalDomain::Exit));
     let parked_reason = |f: &Fixture| {
         f.store
             .client_status(f.client_id, &ReviewIntervals::default())
@@ -555,8 +576,9 @@ fn an_exit_goal_in_error_counts_for_nothing() {
 #[test]
 fn erasing_a_client_removes_their_earlier_versions_which_nothing_else_may_delete() {
     let mut f = fixture();
-    let id = insert(&mut f, |f| session(&f, at(2026, 11, 20, 10, 0), Attendance::Attended),
-    );
+    let id = insert(&mut f, |f| {
+        session(f, at(2026, 11, 20, 10, 0), Attendance::Attended)
+    });
     f.store
         .write(|w| w.void(RecordType::Session, id, "Wrong client"))
         .unwrap();
@@ -692,6 +714,10 @@ fn a_schema_four_file_upgrades_with_its_audit_chain_intact_and_learns_the_new_ac
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("6 rows, hash chain intact"), "{text}");
 }

@@ -349,7 +349,9 @@ fn minutes(text: &str) -> Result<Minutes, String> {
 }
 
 fn nothing_to_amend(what: &str, flags: &str) -> CliError {
-    CliError::Usage(format!("nothing to amend: give the {what}'s corrected {flags}"))
+    CliError::Usage(format!(
+        "nothing to amend: give the {what}'s corrected {flags}"
+    ))
 }
 
 pub fn amend_session(store: &mut Store, args: &SessionAmendArgs) -> Result<(), CliError> {

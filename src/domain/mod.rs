@@ -27,11 +27,11 @@ pub use alert::{
     Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Appointment, Assessment, TopOpiates,
 };
 pub use audit::{AuditAction, AuditEntry, RecordType};
-pub use correction::{Change, EarlierVersion, InError};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
     ServiceRef, Substance,
 };
+pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
 pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};

@@ -288,7 +288,10 @@ fn table_of(what: RecordType) -> Option<&'static str> {
 }
 
 fn not_correctable(what: RecordType) -> StoreError {
-    rule(what, "this kind of record cannot be marked entered in error")
+    rule(
+        what,
+        "this kind of record cannot be marked entered in error",
+    )
 }
 
 /// Reads the in-error mark from the three columns every correctable table has.
@@ -308,9 +311,7 @@ fn in_error_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InError
 fn in_error_of(conn: &rusqlite::Connection, table: &str, id: i64) -> Result<Option<InError>> {
     Ok(conn
         .query_row(
-            &format!(
-                "SELECT in_error_at, in_error_by, in_error_reason FROM {table} WHERE id = ?1"
-            ),
+            &format!("SELECT in_error_at, in_error_by, in_error_reason FROM {table} WHERE id = ?1"),
             [id],
             in_error_from_row,
         )
@@ -400,8 +401,18 @@ impl Writer<'_> {
         let previous = self.read::<T>(id)?;
         let marked = in_error_of(&self.tx, T::TABLE, id)?.is_some();
         match (reason, marked) {
-            (Some(_), true) => return Err(StoreError::AlreadyInError { what: T::RECORD, id }),
-            (None, false) => return Err(StoreError::NotInError { what: T::RECORD, id }),
+            (Some(_), true) => {
+                return Err(StoreError::AlreadyInError {
+                    what: T::RECORD,
+                    id,
+                });
+            }
+            (None, false) => {
+                return Err(StoreError::NotInError {
+                    what: T::RECORD,
+                    id,
+                });
+            }
             _ => {}
         }
         let change = if reason.is_some() {
@@ -458,8 +469,12 @@ impl Writer<'_> {
     /// versions.
     fn keep_version<T: Correctable>(&self, previous: &Stored<T>, change: Change) -> Result<()> {
         let id = previous.id;
-        let mut content = serde_json::to_value(&previous.record)
-            .map_err(|e| rule(T::RECORD, &format!("could not keep the earlier version: {e}")))?;
+        let mut content = serde_json::to_value(&previous.record).map_err(|e| {
+            rule(
+                T::RECORD,
+                &format!("could not keep the earlier version: {e}"),
+            )
+        })?;
         let in_error = in_error_of(&self.tx, T::TABLE, id)?;
         if let serde_json::Value::Object(map) = &mut content {
             map.insert(
@@ -592,12 +607,15 @@ fn earlier_version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Earlier
     })
 }
 
-pub(super) const SELECT_EARLIER: &str = "SELECT record_type, record_id, version, content, written_by,
+pub(super) const SELECT_EARLIER: &str =
+    "SELECT record_type, record_id, version, content, written_by,
     written_at, change, replaced_by, replaced_at FROM earlier_versions";
 
 /// Every earlier version, oldest first, for the export.
 pub(super) fn export_earlier_versions(store: &Store, out: &mut dyn std::io::Write) -> Result<()> {
-    let mut stmt = store.conn.prepare(&format!("{SELECT_EARLIER} ORDER BY id"))?;
+    let mut stmt = store
+        .conn
+        .prepare(&format!("{SELECT_EARLIER} ORDER BY id"))?;
     let rows = stmt.query_map([], earlier_version_from_row)?;
     super::export::write_array(out, "earlier_versions", rows)
 }
@@ -684,7 +702,11 @@ impl Store {
 
     /// When a DNA not in error was recorded for the client on `date` (the latest, if several):
     /// for "already recorded a DNA today at 10:05: record another?".
-    pub fn dna_recorded_on(&self, client_id: i64, date: NaiveDate) -> Result<Option<NaiveDateTime>> {
+    pub fn dna_recorded_on(
+        &self,
+        client_id: i64,
+        date: NaiveDate,
+    ) -> Result<Option<NaiveDateTime>> {
         let from = format!("{date} 00:00");
         let until = date
             .succ_opt()

@@ -672,7 +672,10 @@ fn opiate_use_at_the_latest_review_top_after_six_months_of_ost_is_a_signal() {
         },
         Case {
             name: "the only TOP entered in error: no signal",
-            facts: with("2026-01-05", vec![top_in_error("2026-11-16", Review, Some(12.0))]),
+            facts: with(
+                "2026-01-05",
+                vec![top_in_error("2026-11-16", Review, Some(12.0))],
+            ),
             expect: None,
         },
     ];
@@ -1319,7 +1322,11 @@ fn an_acknowledged_alert_is_quiet_until_its_cause_changes() {
         ..ack(ThreeDnas, "dna 2026-11-20 10:00")
     }];
     let ack_in_error = assess(&dnas("2026-11-20 10:00"), &intervals, &voided);
-    assert_eq!(ack_in_error.quiet, [], "an acknowledgement in error quietens nothing");
+    assert_eq!(
+        ack_in_error.quiet,
+        [],
+        "an acknowledgement in error quietens nothing"
+    );
     assert_eq!(ack_in_error.letters(), "D");
 
     let another_dna = assess(&dnas("2026-11-22 10:00"), &intervals, &acks);
