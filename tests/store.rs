@@ -1783,6 +1783,8 @@ fn invalid_client_update_is_refused_and_leaves_the_record() {
 const SECRET_NOTE: &str = "Disclosed-ZEBRA-MARMALADE-7731-in-confidence";
 const SECRET_WORDS: &str = "Own-words-QUOKKA-4410";
 const SECRET_OUTCOME: &str = "Outcome-PELICAN-9902";
+const AMENDED_NOTE: &str = "Amended-OCELOT-5521-in-confidence";
+const VOID_REASON: &str = "Wrong-client-HERON-3307";
 
 #[test]
 fn export_has_an_array_per_record_type_and_the_audit_holds_no_note_text() {
@@ -1795,7 +1797,7 @@ fn export_has_an_array_per_record_type_and_the_audit_holds_no_note_text() {
         },
     );
     insert(&mut f.store, &sample_prescription(f.client_id));
-    insert(
+    let readiness_id = insert(
         &mut f.store,
         &ReadinessNote {
             client_id: f.client_id,
@@ -1837,6 +1839,17 @@ fn export_has_an_array_per_record_type_and_the_audit_holds_no_note_text() {
             ..sample_review(f.client_id, ReviewKind::Prescribing)
         },
     );
+    // A correction of each sort: the earlier note and the reason go to the export, never the audit.
+    let amended = Session {
+        note: note(AMENDED_NOTE),
+        ..sample_session(f.client_id, f.worker_id)
+    };
+    f.store
+        .write(|w| w.amend(session_id, 1, &amended))
+        .expect("amend");
+    f.store
+        .write(|w| w.void(RecordType::ReadinessNote, readiness_id, VOID_REASON))
+        .expect("void");
 
     let mut out = Vec::new();
     f.store.export_json(&mut out).expect("export");
@@ -1859,17 +1872,60 @@ fn export_has_an_array_per_record_type_and_the_audit_holds_no_note_text() {
         assert!(!items.is_empty(), "{array} holds the record inserted");
     }
     assert_eq!(
-        export["sessions"][0]["note"], SECRET_NOTE,
+        export["sessions"][0]["note"], AMENDED_NOTE,
         "the note itself is exported with its session"
+    );
+    assert_eq!(export["sessions"][0]["in_error"], serde_json::Value::Null);
+    assert_eq!(
+        export["readiness_notes"][0]["in_error"]["reason"], VOID_REASON,
+        "an entry in error is exported with its reason"
+    );
+    let earlier = export["earlier_versions"].as_array().unwrap();
+    assert_eq!(earlier.len(), 2, "one per correction");
+    assert_eq!(earlier[0]["record_type"], "session");
+    assert_eq!(earlier[0]["record_id"], session_id);
+    assert_eq!(earlier[0]["version"], 1);
+    assert_eq!(earlier[0]["change"], "amend");
+    assert_eq!(
+        earlier[0]["content"]["note"], SECRET_NOTE,
+        "the earlier version is exported whole"
+    );
+    let keys: BTreeSet<&str> = earlier[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "change",
+            "content",
+            "record_id",
+            "record_type",
+            "replaced_at",
+            "replaced_by",
+            "version",
+            "written_at",
+            "written_by"
+        ]
+        .into_iter()
+        .collect()
     );
 
     let audit = export["audit"].as_array().unwrap();
-    assert_eq!(audit.len(), 8, "one entry per record created");
+    assert_eq!(
+        audit.len(),
+        10,
+        "one entry per record created, amended or voided"
+    );
     let audit_json = serde_json::to_string(&export["audit"]).unwrap();
     for secret in [
         SECRET_NOTE,
         SECRET_WORDS,
         SECRET_OUTCOME,
+        AMENDED_NOTE,
+        VOID_REASON,
         "Stop using on top",
     ] {
         assert!(
@@ -1916,6 +1972,7 @@ fn export_of_an_empty_database_is_valid_json_with_empty_arrays() {
         "goals",
         "goal_actions",
         "reviews",
+        "earlier_versions",
         "audit",
     ] {
         assert_eq!(export[array], serde_json::json!([]), "{array}");

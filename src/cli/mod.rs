@@ -234,12 +234,8 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             team::init(&path, &args, clock, actor)
         }
         Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
-        Some(Command::Session(record::SessionCommand::Add(args))) => {
-            record::add_session(&mut open(Access::Write)?, &args)
-        }
-        Some(Command::Note(record::NoteCommand::Add(args))) => {
-            record::add_note(&mut open(Access::Write)?, &args)
-        }
+        Some(Command::Session(command)) => record::session(&mut open(Access::Write)?, &command),
+        Some(Command::Note(command)) => record::note(&mut open(Access::Write)?, &command),
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

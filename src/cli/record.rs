@@ -1,8 +1,13 @@
 //! Recording from the shell: `keywork session add` and `keywork note add`. They fill the same
 //! form declarations the screen uses, so the rules, the messages and the audit are the same.
+//! Corrections (`amend`, `void`, `unvoid`) change the stored record through the store's
+//! corrections, which keep every earlier version.
 
 use super::CliError;
-use crate::domain::{ReadinessNote, Refusal, ServiceRef, Session};
+use crate::domain::{
+    Attendance, Client, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score, ServiceRef,
+    Session, SessionKind, Stage,
+};
 use crate::form::forms::{self, GoalOnPlan};
 use crate::form::{Form, Now};
 use crate::store::{Store, StoreError};
@@ -12,12 +17,80 @@ use clap::{Args, Subcommand};
 pub enum SessionCommand {
     /// Record a session (contact) with a client.
     Add(SessionArgs),
+    /// Correct a session; the earlier version is kept.
+    Amend(SessionAmendArgs),
+    /// Mark a session (or DNA) entered in error; it stays in the record and counts for nothing.
+    Void(VoidArgs),
+    /// Take the entered-in-error mark off a session.
+    Unvoid(IdArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NoteCommand {
     /// Record a readiness-for-change note.
     Add(NoteArgs),
+    /// Correct a readiness note; the earlier version is kept.
+    Amend(NoteAmendArgs),
+    /// Mark a readiness note entered in error; it stays in the record and counts for nothing.
+    Void(VoidArgs),
+    /// Take the entered-in-error mark off a readiness note.
+    Unvoid(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SessionAmendArgs {
+    /// The session's id.
+    #[arg(long)]
+    pub id: i64,
+    /// The corrected session note.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// attended, dna, cancelled_by_client or cancelled_by_service.
+    #[arg(long)]
+    pub attendance: Option<String>,
+    /// key_work, group, phone, video, home_visit or outreach.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Length in minutes.
+    #[arg(long)]
+    pub minutes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteAmendArgs {
+    /// The readiness note's id.
+    #[arg(long)]
+    pub id: i64,
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long)]
+    pub importance: Option<String>,
+    #[arg(long)]
+    pub confidence: Option<String>,
+    #[arg(long)]
+    pub readiness: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The date of the note.
+    #[arg(long)]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// The entry's id.
+    #[arg(long)]
+    pub id: i64,
+    /// Why it was entered in error (required; kept with the entry, never in the audit).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The entry's id.
+    #[arg(long)]
+    pub id: i64,
 }
 
 #[derive(Debug, Args)]
@@ -141,7 +214,7 @@ const SESSION_FLAGS: &[(&str, &str)] = &[
     ("next", "next"),
 ];
 
-pub fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
+fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
     let worker_id = author(store)?;
     let (client_id, reference) = client(store, &args.client)?;
     let now = Now {
@@ -195,7 +268,7 @@ const NOTE_FLAGS: &[(&str, &str)] = &[
     ("note", "note"),
 ];
 
-pub fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
+fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
     let worker_id = author(store)?;
     let (client_id, reference) = client(store, &args.client)?;
     let now = Now {
@@ -217,7 +290,142 @@ pub fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
     check(&mut form, NOTE_FLAGS)?;
     let note: ReadinessNote = forms::build_readiness(&form, client_id, worker_id)
         .map_err(|e| first_error(e, NOTE_FLAGS))?;
+    check_note_date(store, &note)?;
     let id = store.write(|w| w.insert(&note))?;
     println!("Recorded readiness note {id} for {reference}.");
+    Ok(())
+}
+
+/// A readiness note is dated between the client's referral and today.
+fn check_note_date(store: &Store, note: &ReadinessNote) -> Result<(), CliError> {
+    let referral = store.get::<Client>(note.client_id)?.record.referral_date;
+    note.validate_date(store.today(), referral)
+        .map_err(|e| CliError::Usage(format!("--on: {e}")))
+}
+
+pub fn session(store: &mut Store, command: &SessionCommand) -> Result<(), CliError> {
+    match command {
+        SessionCommand::Add(args) => add_session(store, args),
+        SessionCommand::Amend(args) => amend_session(store, args),
+        SessionCommand::Void(args) => void(store, RecordType::Session, args),
+        SessionCommand::Unvoid(args) => unvoid(store, RecordType::Session, args.id),
+    }
+}
+
+pub fn note(store: &mut Store, command: &NoteCommand) -> Result<(), CliError> {
+    match command {
+        NoteCommand::Add(args) => add_note(store, args),
+        NoteCommand::Amend(args) => amend_note(store, args),
+        NoteCommand::Void(args) => void(store, RecordType::ReadinessNote, args),
+        NoteCommand::Unvoid(args) => unvoid(store, RecordType::ReadinessNote, args.id),
+    }
+}
+
+/// Parses a flag's value with the domain's own constructor, naming the flag if it is refused.
+fn parsed<T, E: std::fmt::Display>(
+    flag: &str,
+    value: Option<&String>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<Option<T>, CliError> {
+    value
+        .map(|v| parse(v).map_err(|e| CliError::Usage(format!("--{flag}: {e}"))))
+        .transpose()
+}
+
+fn score(text: &str) -> Result<Score, String> {
+    let n: u8 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a score from 0 to 10"))?;
+    Score::new(n).map_err(|e| e.to_string())
+}
+
+fn minutes(text: &str) -> Result<Minutes, String> {
+    let n: u16 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of minutes"))?;
+    Minutes::new(n).map_err(|e| e.to_string())
+}
+
+fn nothing_to_amend(what: &str, flags: &str) -> CliError {
+    CliError::Usage(format!(
+        "nothing to amend: give the {what}'s corrected {flags}"
+    ))
+}
+
+pub fn amend_session(store: &mut Store, args: &SessionAmendArgs) -> Result<(), CliError> {
+    author(store)?;
+    let stored = store.get::<Session>(args.id)?;
+    let mut session = stored.record.clone();
+    let note = parsed("note", args.note.as_ref(), |t| NoteText::new(t))?;
+    let attendance = parsed("attendance", args.attendance.as_ref(), |t| {
+        t.parse::<Attendance>()
+    })?;
+    let kind = parsed("kind", args.kind.as_ref(), |t| t.parse::<SessionKind>())?;
+    let length = parsed("minutes", args.minutes.as_ref(), minutes)?;
+    if note.is_none() && attendance.is_none() && kind.is_none() && length.is_none() {
+        return Err(nothing_to_amend(
+            "session",
+            "--note, --attendance, --kind or --minutes",
+        ));
+    }
+    session.note = note.unwrap_or(session.note);
+    session.attendance = attendance.unwrap_or(session.attendance);
+    session.kind = kind.unwrap_or(session.kind);
+    session.duration = length.unwrap_or(session.duration);
+    store.write(|w| w.amend(args.id, stored.row_version, &session))?;
+    println!("Amended session {} (earlier version kept).", args.id);
+    Ok(())
+}
+
+pub fn amend_note(store: &mut Store, args: &NoteAmendArgs) -> Result<(), CliError> {
+    author(store)?;
+    let stored = store.get::<ReadinessNote>(args.id)?;
+    let mut note = stored.record.clone();
+    let today = store.today();
+    let stage = parsed("stage", args.stage.as_ref(), |t| t.parse::<Stage>())?;
+    let importance = parsed("importance", args.importance.as_ref(), score)?;
+    let confidence = parsed("confidence", args.confidence.as_ref(), score)?;
+    let readiness = parsed("readiness", args.readiness.as_ref(), score)?;
+    let on = parsed("on", args.on.as_ref(), |t| {
+        crate::form::dates::parse_date(t.trim(), today)
+    })?;
+    let text = parsed("note", args.note.as_ref(), |t| NoteText::new(t))?;
+    if stage.is_none()
+        && importance.is_none()
+        && confidence.is_none()
+        && readiness.is_none()
+        && on.is_none()
+        && text.is_none()
+    {
+        return Err(nothing_to_amend(
+            "note",
+            "--stage, --importance, --confidence, --readiness, --note or --on",
+        ));
+    }
+    note.note = text.unwrap_or(note.note);
+    note.stage = stage.unwrap_or(note.stage);
+    note.importance = importance.or(note.importance);
+    note.confidence = confidence.or(note.confidence);
+    note.readiness = readiness.or(note.readiness);
+    note.noted_on = on.unwrap_or(note.noted_on);
+    check_note_date(store, &note)?;
+    store.write(|w| w.amend(args.id, stored.row_version, &note))?;
+    println!("Amended readiness note {} (earlier version kept).", args.id);
+    Ok(())
+}
+
+fn void(store: &mut Store, what: RecordType, args: &VoidArgs) -> Result<(), CliError> {
+    author(store)?;
+    store.write(|w| w.void(what, args.id, &args.reason))?;
+    println!("Marked {what} {} entered in error.", args.id);
+    Ok(())
+}
+
+fn unvoid(store: &mut Store, what: RecordType, id: i64) -> Result<(), CliError> {
+    author(store)?;
+    store.write(|w| w.unvoid(what, id))?;
+    println!("Restored {what} {id}: no longer marked entered in error.");
     Ok(())
 }

@@ -143,6 +143,8 @@ pub struct AlertAck {
 pub struct Acknowledged {
     pub kind: AlertKind,
     pub cause: String,
+    /// Marked entered in error: it quietens nothing.
+    pub in_error: bool,
 }
 
 /// One TOP as the alerts read it: when, which, and days of illicit opiate use (None: declined or
@@ -152,6 +154,18 @@ pub struct TopOpiates {
     pub completed_on: NaiveDate,
     pub stage: TopStage,
     pub opiate_days: Option<f64>,
+    /// Marked entered in error: it is no TOP at all to the rules.
+    pub in_error: bool,
+}
+
+/// One appointment as the alerts read it: when, and whether the client came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appointment {
+    pub at: NaiveDateTime,
+    pub attendance: Attendance,
+    /// Marked entered in error (a DNA recorded twice, or against the wrong client): it is no
+    /// appointment at all to the rules.
+    pub in_error: bool,
 }
 
 /// What the alert rules need to know about one client.
@@ -167,10 +181,10 @@ pub struct AlertFacts {
     pub last_goal_progress: Option<NaiveDate>,
     /// A goal in the exit-plan domain that has not been dropped.
     pub has_exit_goal: bool,
-    /// TOPs newest first (the two latest are enough).
+    /// TOPs newest first (the two latest not in error are enough).
     pub tops: Vec<TopOpiates>,
-    /// The latest three appointments' attendance, newest first, and when the newest was.
-    pub recent_attendance: Vec<(NaiveDateTime, Attendance)>,
+    /// The latest appointments (three not in error are enough), newest first.
+    pub recent_attendance: Vec<Appointment>,
     pub overdose_risk: bool,
     pub injecting: InjectingStatus,
     /// Heroin or other opioids among the client's substances, or on OST.
@@ -247,6 +261,7 @@ pub fn assess(
     );
     let (quiet, open) = raised.into_iter().partition(|alert| {
         acks.iter()
+            .filter(|ack| !ack.in_error)
             .any(|ack| ack.kind == alert.kind && ack.cause == alert.cause)
     });
     Assessment {
@@ -333,7 +348,7 @@ fn six_month_signal(facts: &AlertFacts) -> Option<Alert> {
     if SIX_MONTH_SIGNAL_AFTER.after(since) > facts.today {
         return None;
     }
-    let latest = facts.tops.first()?;
+    let latest = facts.tops.iter().find(|t| !t.in_error)?;
     let days = latest.opiate_days?;
     (latest.stage != TopStage::Start && latest.completed_on >= since && days > 0.0).then(|| Alert {
         kind: AlertKind::SixMonthSignal,
@@ -352,7 +367,8 @@ fn recovery(facts: &AlertFacts) -> Option<String> {
     if RECOVERY_AFTER.after(since) > facts.today {
         return None;
     }
-    let last_two = facts.tops.get(..2)?;
+    let valid: Vec<&TopOpiates> = facts.tops.iter().filter(|t| !t.in_error).collect();
+    let last_two = valid.get(..2)?;
     last_two
         .iter()
         .all(|t| t.opiate_days == Some(0.0) && t.completed_on >= since)
@@ -367,13 +383,15 @@ fn recovery(facts: &AlertFacts) -> Option<String> {
 }
 
 /// When the latest of three missed appointments in a row was, if the newest three appointments
-/// (newest first) were all missed. The one rule for the alert and for the warning after a DNA.
-pub fn last_of_three_missed(recent: &[(NaiveDateTime, Attendance)]) -> Option<NaiveDateTime> {
-    let recent = recent.get(..3)?;
+/// (newest first) not in error were all missed. The one rule for the alert and for the warning
+/// after a DNA.
+pub fn last_of_three_missed(recent: &[Appointment]) -> Option<NaiveDateTime> {
+    let valid: Vec<&Appointment> = recent.iter().filter(|a| !a.in_error).collect();
+    let recent = valid.get(..3)?;
     recent
         .iter()
-        .all(|(_, a)| *a == Attendance::DidNotAttend)
-        .then_some(recent[0].0)
+        .all(|a| a.attendance == Attendance::DidNotAttend)
+        .then_some(recent[0].at)
 }
 
 fn three_dnas(facts: &AlertFacts) -> Option<Alert> {

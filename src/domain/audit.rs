@@ -20,6 +20,9 @@ code_enum! {
         Retire = ("retire", "retired"),
         Role = ("role", "changed the role of"),
         Setting = ("setting", "changed a service setting"),
+        Amend = ("amend", "amended"),
+        Void = ("void", "marked entered in error"),
+        Unvoid = ("unvoid", "restored from entered in error"),
     }
 }
 

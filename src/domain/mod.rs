@@ -10,6 +10,7 @@ mod code;
 pub mod alert;
 pub mod audit;
 pub mod client;
+pub mod correction;
 mod error;
 pub mod goal;
 pub mod prescription;
@@ -22,12 +23,15 @@ pub mod text;
 pub mod top;
 pub mod worker;
 
-pub use alert::{Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Assessment, TopOpiates};
+pub use alert::{
+    Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Appointment, Assessment, TopOpiates,
+};
 pub use audit::{AuditAction, AuditEntry, RecordType};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
     ServiceRef, Substance,
 };
+pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
 pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};

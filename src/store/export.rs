@@ -1,5 +1,6 @@
 //! The whole record out as JSON, and the row counts `check` reports.
 
+use super::corrections::{export_earlier_versions, export_entries};
 use super::{Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
     AlertAck, AuditAction, Client, Goal, GoalAction, Prescription, ReadinessNote, RecordType,
@@ -23,6 +24,7 @@ pub const TABLES: &[&str] = &[
     "tops",
     "top_answers",
     "alert_acks",
+    "earlier_versions",
     "audit",
 ];
 
@@ -100,13 +102,15 @@ impl Store {
         self.export_table::<Worker>(out, "workers")?;
         self.export_table::<Client>(out, "clients")?;
         self.export_table::<Prescription>(out, "prescriptions")?;
-        self.export_table::<Session>(out, "sessions")?;
-        self.export_table::<ReadinessNote>(out, "readiness_notes")?;
-        self.export_table::<Goal>(out, "goals")?;
-        self.export_table::<GoalAction>(out, "goal_actions")?;
-        self.export_table::<Review>(out, "reviews")?;
-        self.export_table::<Top>(out, "tops")?;
-        self.export_table::<AlertAck>(out, "alert_acks")?;
+        // Entries carry their in-error mark; their earlier versions follow them.
+        export_entries::<Session>(self, out, "sessions")?;
+        export_entries::<ReadinessNote>(self, out, "readiness_notes")?;
+        export_entries::<Goal>(self, out, "goals")?;
+        export_entries::<GoalAction>(self, out, "goal_actions")?;
+        export_entries::<Review>(self, out, "reviews")?;
+        export_entries::<Top>(self, out, "tops")?;
+        export_entries::<AlertAck>(self, out, "alert_acks")?;
+        export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;
         write_array(out, "drafts", stmt.query_map([], super::drafts::from_row)?)?;
@@ -123,7 +127,7 @@ impl Store {
     }
 }
 
-fn write_array<T: Serialize>(
+pub(super) fn write_array<T: Serialize>(
     out: &mut dyn Write,
     name: &str,
     rows: impl Iterator<Item = rusqlite::Result<T>>,

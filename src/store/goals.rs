@@ -78,8 +78,10 @@ impl Table for GoalAction {
 
 impl Writer<'_> {
     /// Saves a changed goal if nobody else has saved it since `read_version`.
+    /// The version it replaces is kept, as with an amendment.
     pub fn update_goal(&self, id: i64, read_version: i64, g: &Goal) -> Result<()> {
         g.validate().map_err(invalid(RecordType::Goal))?;
+        self.keep_if_current::<Goal>(id, read_version)?;
         let changed = self
             .tx
             .prepare_cached(
@@ -105,7 +107,9 @@ impl Writer<'_> {
     }
 
     /// Saves a changed action (its step, or ticked done) if unchanged since `read_version`.
+    /// The version it replaces is kept, as with an amendment.
     pub fn update_goal_action(&self, id: i64, read_version: i64, a: &GoalAction) -> Result<()> {
+        self.keep_if_current::<GoalAction>(id, read_version)?;
         let changed = self
             .tx
             .prepare_cached(

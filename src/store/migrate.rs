@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
             include_str!("../../assets/migrations/0004_team_after_chain.sql"),
         )),
     },
+    sql(include_str!("../../assets/migrations/0005_corrections.sql")),
 ];
 
 /// The schema version this build writes and understands.

@@ -4,6 +4,7 @@ mod alerts;
 mod audit;
 pub mod backup;
 mod clients;
+mod corrections;
 mod drafts;
 mod erase;
 mod export;
@@ -31,6 +32,7 @@ use thiserror::Error;
 
 pub use audit::{AuditFilter, ChainReport};
 pub use clients::UniqueField;
+pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
 pub use export::Counts;
@@ -94,6 +96,10 @@ pub enum StoreError {
     },
     #[error("this {what} has already been recorded by someone else; nothing was saved")]
     AlreadyDone { what: RecordType, id: i64 },
+    #[error("this {what} is already marked entered in error; nothing was changed")]
+    AlreadyInError { what: RecordType, id: i64 },
+    #[error("this {what} is not marked entered in error; nothing was changed")]
+    NotInError { what: RecordType, id: i64 },
     #[error("another client already has this {0}; nothing was saved")]
     Duplicate(UniqueField),
     #[error("no {what} with id {id}")]

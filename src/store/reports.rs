@@ -22,7 +22,7 @@ impl Store {
     /// else who has clients: the attended sessions and DNAs of their clients (any status) from
     /// `since` to today, both days included, by name. Sessions count for the client's current key
     /// worker, whoever ran them: the key worker's caseload, not their diary. Cancellations are in
-    /// neither count.
+    /// neither count, nor are sessions entered in error.
     pub fn activity_by_worker(&self, since: NaiveDate) -> Result<Vec<WorkerActivity>> {
         let until = self
             .today()
@@ -36,6 +36,7 @@ impl Store {
              FROM workers w
              LEFT JOIN clients c ON c.key_worker_id = w.id
              LEFT JOIN sessions s ON s.client_id = c.id AND s.started_at >= ?1 AND s.started_at < ?2
+                 AND s.in_error_at IS NULL
              GROUP BY w.id
              HAVING w.role IN ('key_worker', 'team_lead', 'prescriber') OR count(c.id) > 0
              ORDER BY w.display_name, w.id",

@@ -47,14 +47,15 @@ impl Table for Review {
 
 impl Writer<'_> {
     /// Records a completed review of the one due on `due_on`, unless someone has recorded it
-    /// already (the write lock makes the check and the insert one step).
+    /// already (the write lock makes the check and the insert one step). A completion entered
+    /// in error answers nothing, so the review can be recorded again.
     pub fn complete_review(&self, review: &Review) -> Result<i64> {
         use rusqlite::OptionalExtension;
         let done: Option<i64> = self
             .tx
             .query_row(
                 "SELECT id FROM reviews WHERE client_id = ?1 AND kind = ?2 AND due_on = ?3
-                   AND completed_on IS NOT NULL",
+                   AND completed_on IS NOT NULL AND in_error_at IS NULL",
                 rusqlite::params![review.client_id, review.kind, review.due_on],
                 |r| r.get(0),
             )

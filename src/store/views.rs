@@ -137,6 +137,8 @@ pub struct ClientRecord {
     pub status: CaseloadRow,
     /// Who viewed and changed this record, newest first.
     pub audit: Vec<crate::domain::AuditEntry>,
+    /// Which entries above are amended or entered in error (they stay in the lists, marked).
+    pub corrections: super::Corrections,
 }
 
 /// Everything the review and alert rules read about each client, one row per client, each part
@@ -149,30 +151,38 @@ const CLIENT_FACTS: &str = "
         c.primary_substance IN ('heroin', 'prescribed_opioids')
             OR EXISTS (SELECT 1 FROM client_substances o
                        WHERE o.client_id = c.id AND o.substance IN ('heroin', 'prescribed_opioids')) AS uses_opioids,
-        (SELECT stage FROM readiness_notes r WHERE r.client_id = c.id ORDER BY noted_on DESC, id DESC LIMIT 1)
+        (SELECT stage FROM readiness_notes r WHERE r.client_id = c.id AND r.in_error_at IS NULL
+            ORDER BY noted_on DESC, id DESC LIMIT 1)
             AS stage,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'care_plan') AS last_care_plan,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'prescribing')
-            AS last_prescribing,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'risk') AS last_risk,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'care_plan'
+            AND v.in_error_at IS NULL) AS last_care_plan,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'prescribing'
+            AND v.in_error_at IS NULL) AS last_prescribing,
+        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'risk'
+            AND v.in_error_at IS NULL) AS last_risk,
         -- Recording a TOP is the outcomes review; before schema 3 it was a review row.
-        max(coalesce((SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id), ''),
-            coalesce((SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'outcomes'), ''))
+        max(coalesce((SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.in_error_at IS NULL), ''),
+            coalesce((SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'outcomes'
+                      AND v.in_error_at IS NULL), ''))
             AS last_top,
-        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit') AS last_exit_top,
+        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit'
+            AND p.in_error_at IS NULL) AS last_exit_top,
         (SELECT group_concat(completed_on || char(31) || stage || char(31) || coalesce(opiates, ''), char(30)) FROM
             (SELECT p.completed_on, p.stage,
                 (SELECT a.value FROM top_answers a WHERE a.top_id = p.id AND a.item = 'opiates_days') AS opiates
-             FROM tops p WHERE p.client_id = c.id ORDER BY p.completed_on DESC, p.id DESC LIMIT 2)) AS recent_tops,
+             FROM tops p WHERE p.client_id = c.id AND p.in_error_at IS NULL
+             ORDER BY p.completed_on DESC, p.id DESC LIMIT 2)) AS recent_tops,
         (SELECT group_concat(started_at || char(31) || attendance, char(30)) FROM
-            (SELECT started_at, attendance FROM sessions s WHERE s.client_id = c.id
+            (SELECT started_at, attendance FROM sessions s WHERE s.client_id = c.id AND s.in_error_at IS NULL
              ORDER BY started_at DESC LIMIT 3)) AS recent_attendance,
         (SELECT started_at FROM sessions s WHERE s.client_id = c.id AND s.attendance = 'attended'
-            ORDER BY started_at DESC LIMIT 1) AS last_seen,
-        (SELECT max(progress_on) FROM goals g WHERE g.client_id = c.id) AS last_progress,
-        EXISTS (SELECT 1 FROM goals g WHERE g.client_id = c.id AND g.domain = 'exit' AND g.status <> 'dropped')
+            AND s.in_error_at IS NULL ORDER BY started_at DESC LIMIT 1) AS last_seen,
+        (SELECT max(progress_on) FROM goals g WHERE g.client_id = c.id AND g.in_error_at IS NULL) AS last_progress,
+        EXISTS (SELECT 1 FROM goals g WHERE g.client_id = c.id AND g.domain = 'exit' AND g.status <> 'dropped'
+                AND g.in_error_at IS NULL)
             AS has_exit_goal,
-        (SELECT group_concat(alert || char(31) || cause, char(30)) FROM alert_acks k WHERE k.client_id = c.id)
+        (SELECT group_concat(alert || char(31) || cause, char(30)) FROM alert_acks k WHERE k.client_id = c.id
+            AND k.in_error_at IS NULL)
             AS acks
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
     WHERE {filter}
@@ -182,7 +192,7 @@ const CLIENT_FACTS: &str = "
 const EXITED_WITHOUT_EXIT_TOP: &str =
     "c.status IN ('discharged', 'transferred') AND c.treatment_start IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit'
-                    AND p.completed_on >= c.treatment_start)";
+                    AND p.completed_on >= c.treatment_start AND p.in_error_at IS NULL)";
 
 /// Reads rows packed by `group_concat` (rows apart by ASCII record separators, fields by unit
 /// separators; dates, codes and causes never hold either): cheaper than JSON for thousands of
@@ -232,6 +242,8 @@ fn caseload_row(
                 completed_on: packed_date(t.first())?,
                 stage: TopStage::from_code(t.get(1)?)?,
                 opiate_days: t.get(2).and_then(|v| v.parse().ok()),
+                // Entries in error are left out by the query.
+                in_error: false,
             })
         })
         .collect();
@@ -239,7 +251,11 @@ fn caseload_row(
         .iter()
         .filter_map(|s| {
             let at = super::sql::parse_minute(s.first()?).ok()?;
-            Some((at, Attendance::from_code(s.get(1)?)?))
+            Some(Appointment {
+                at,
+                attendance: Attendance::from_code(s.get(1)?)?,
+                in_error: false,
+            })
         })
         .collect();
     let acks: Vec<Acknowledged> = packed_rows(row, "acks")?
@@ -248,6 +264,7 @@ fn caseload_row(
             Some(Acknowledged {
                 kind: AlertKind::from_code(a.first()?)?,
                 cause: a.get(1)?.clone(),
+                in_error: false,
             })
         })
         .collect();
@@ -403,7 +420,7 @@ impl Store {
             client_id,
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM goal_actions WHERE goal_id = ?1 AND done_on IS NULL",
+            "SELECT count(*) FROM goal_actions WHERE goal_id = ?1 AND done_on IS NULL AND in_error_at IS NULL",
         )?;
         let mut plan = Vec::with_capacity(goals.len());
         for goal in goals {
@@ -477,6 +494,7 @@ impl Store {
                 trail.reverse();
                 trail
             },
+            corrections: self.corrections(client_id)?,
             client,
         })
     }
@@ -532,6 +550,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT duration_min FROM sessions WHERE client_id = ?1 AND attendance = 'attended'
+                   AND in_error_at IS NULL
                  ORDER BY started_at DESC LIMIT 1",
                 [client_id],
                 |r| r.get(0),
@@ -542,12 +561,17 @@ impl Store {
     /// Whether the client's last three appointments were all missed, by the alert's own rule.
     pub fn three_dnas_in_a_row(&self, client_id: i64) -> Result<bool> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT started_at, attendance FROM sessions WHERE client_id = ?1
+            "SELECT started_at, attendance, in_error_at IS NOT NULL AS in_error FROM sessions
+             WHERE client_id = ?1 AND in_error_at IS NULL
              ORDER BY started_at DESC LIMIT 3",
         )?;
         let recent = stmt
             .query_map([client_id], |r| {
-                Ok((get_minute(r, "started_at")?, r.get("attendance")?))
+                Ok(Appointment {
+                    at: get_minute(r, "started_at")?,
+                    attendance: r.get("attendance")?,
+                    in_error: r.get("in_error")?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(alert::last_of_three_missed(&recent).is_some())

@@ -53,6 +53,23 @@ fn top(completed_on: &str, stage: TopStage, opiate_days: Option<f64>) -> TopOpia
         completed_on: d(completed_on),
         stage,
         opiate_days,
+        in_error: false,
+    }
+}
+
+/// A TOP marked entered in error.
+fn top_in_error(completed_on: &str, stage: TopStage, opiate_days: Option<f64>) -> TopOpiates {
+    TopOpiates {
+        in_error: true,
+        ..top(completed_on, stage, opiate_days)
+    }
+}
+
+fn appt(when: &str, attendance: Attendance) -> Appointment {
+    Appointment {
+        at: at(when),
+        attendance,
+        in_error: false,
     }
 }
 
@@ -70,6 +87,7 @@ fn ack(kind: AlertKind, cause: &str) -> Acknowledged {
     Acknowledged {
         kind,
         cause: cause.to_owned(),
+        in_error: false,
     }
 }
 
@@ -627,6 +645,39 @@ fn opiate_use_at_the_latest_review_top_after_six_months_of_ost_is_a_signal() {
             facts: with("2026-01-05", Vec::new()),
             expect: None,
         },
+        Case {
+            name: "use at the latest TOP, entered in error: no signal from it",
+            facts: with(
+                "2026-01-05",
+                vec![
+                    top_in_error("2026-11-16", Review, Some(4.0)),
+                    top("2026-05-18", Review, Some(0.0)),
+                ],
+            ),
+            expect: None,
+        },
+        Case {
+            name: "a clean TOP entered in error: the one before it is the latest: signal",
+            facts: with(
+                "2026-01-05",
+                vec![
+                    top_in_error("2026-11-16", Review, Some(0.0)),
+                    top("2026-08-10", Review, Some(6.0)),
+                ],
+            ),
+            expect: Some((
+                "On OST 10 months and the TOP of 10/08/2026 records illicit opiate use on 6 of 28 days",
+                "top 2026-08-10",
+            )),
+        },
+        Case {
+            name: "the only TOP entered in error: no signal",
+            facts: with(
+                "2026-01-05",
+                vec![top_in_error("2026-11-16", Review, Some(12.0))],
+            ),
+            expect: None,
+        },
     ];
     check(SixMonthSignal, &cases);
 }
@@ -643,7 +694,7 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
         tops,
         ..on_ost(since)
     };
-    let cases: [(&str, AlertFacts, Option<&str>); 10] = [
+    let cases: [(&str, AlertFacts, Option<&str>); 12] = [
         (
             "exactly 5 years with two clean TOPs: recovery",
             with("2021-11-23", clean()),
@@ -727,6 +778,32 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
             with("2020-01-06", Vec::new()),
             None,
         ),
+        (
+            "a newer TOP with use, entered in error: recovery",
+            with(
+                "2020-01-06",
+                vec![
+                    top_in_error("2026-11-01", Review, Some(9.0)),
+                    top("2026-10-01", Review, Some(0.0)),
+                    top("2026-04-01", Review, Some(0.0)),
+                ],
+            ),
+            Some(
+                "On OST 6 years 10 months and no illicit opiate \
+                 use at the last two TOPs (01/04/2026 and 01/10/2026)",
+            ),
+        ),
+        (
+            "one of the two clean TOPs entered in error: not enough to say",
+            with(
+                "2020-01-06",
+                vec![
+                    top("2026-10-01", Review, Some(0.0)),
+                    top_in_error("2026-04-01", Review, Some(0.0)),
+                ],
+            ),
+            None,
+        ),
     ];
     for (name, facts, expect) in cases {
         let got = assess(&facts, &ReviewIntervals::default(), &[]);
@@ -735,7 +812,8 @@ fn five_years_on_ost_without_opiate_use_at_the_last_two_tops_is_medication_assis
         let open: Vec<AlertKind> = got.open.iter().map(|a| a.kind).collect();
         let signal = facts
             .tops
-            .first()
+            .iter()
+            .find(|t| !t.in_error)
             .is_some_and(|t| t.opiate_days > Some(0.0));
         let expect_open: &[AlertKind] = if signal { &[SixMonthSignal] } else { &[] };
         assert_eq!(open, expect_open, "{name}: open alerts");
@@ -761,9 +839,9 @@ fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
             top("2026-04-01", Review, Some(0.0)),
         ],
         recent_attendance: vec![
-            (at("2026-11-16 10:00"), Attended),
-            (at("2026-11-09 10:00"), DidNotAttend),
-            (at("2026-11-02 10:00"), Attended),
+            appt("2026-11-16 10:00", Attended),
+            appt("2026-11-09 10:00", DidNotAttend),
+            appt("2026-11-02 10:00", Attended),
         ],
         uses_opioids: true,
         injecting: InjectingStatus::Previously,
@@ -787,7 +865,18 @@ fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
 #[test]
 fn three_dnas_in_a_row_are_flagged() {
     let attending = |rows: &[(&str, Attendance)]| AlertFacts {
-        recent_attendance: rows.iter().map(|(when, a)| (at(when), *a)).collect(),
+        recent_attendance: rows.iter().map(|(when, a)| appt(when, *a)).collect(),
+        ..fine()
+    };
+    // The same, with the appointments marked entered in error flagged `true`.
+    let marked = |rows: &[(&str, Attendance, bool)]| AlertFacts {
+        recent_attendance: rows
+            .iter()
+            .map(|(when, a, in_error)| Appointment {
+                in_error: *in_error,
+                ..appt(when, *a)
+            })
+            .collect(),
         ..fine()
     };
     let flagged = Some((
@@ -875,6 +964,35 @@ fn three_dnas_in_a_row_are_flagged() {
                 "The last three appointments were missed, the latest on 21/11/2026",
                 "dna 2026-11-21 14:30",
             )),
+        },
+        Case {
+            name: "three DNAs, one entered in error: not flagged",
+            facts: marked(&[
+                ("2026-11-20 10:00", DidNotAttend, false),
+                ("2026-11-13 10:00", DidNotAttend, true),
+                ("2026-11-06 10:00", DidNotAttend, false),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "an attended session entered in error does not break a run of DNAs: flagged",
+            facts: marked(&[
+                ("2026-11-20 10:00", DidNotAttend, false),
+                ("2026-11-16 10:00", Attended, true),
+                ("2026-11-13 10:00", DidNotAttend, false),
+                ("2026-11-06 10:00", DidNotAttend, false),
+            ]),
+            expect: flagged,
+        },
+        Case {
+            name: "the newest DNA entered in error: the cause names the newest one standing",
+            facts: marked(&[
+                ("2026-11-22 10:00", DidNotAttend, true),
+                ("2026-11-20 10:00", DidNotAttend, false),
+                ("2026-11-13 10:00", DidNotAttend, false),
+                ("2026-11-06 10:00", DidNotAttend, false),
+            ]),
+            expect: flagged,
         },
     ];
     check(ThreeDnas, &cases);
@@ -1178,9 +1296,9 @@ fn an_acknowledged_alert_is_quiet_until_its_cause_changes() {
     let intervals = ReviewIntervals::default();
     let dnas = |newest: &str| AlertFacts {
         recent_attendance: vec![
-            (at(newest), DidNotAttend),
-            (at("2026-11-13 10:00"), DidNotAttend),
-            (at("2026-11-06 10:00"), DidNotAttend),
+            appt(newest, DidNotAttend),
+            appt("2026-11-13 10:00", DidNotAttend),
+            appt("2026-11-06 10:00", DidNotAttend),
         ],
         ..fine()
     };
@@ -1198,6 +1316,18 @@ fn an_acknowledged_alert_is_quiet_until_its_cause_changes() {
     );
     assert!(!same.has(ThreeDnas));
     assert_eq!(same.letters(), "");
+
+    let voided = [Acknowledged {
+        in_error: true,
+        ..ack(ThreeDnas, "dna 2026-11-20 10:00")
+    }];
+    let ack_in_error = assess(&dnas("2026-11-20 10:00"), &intervals, &voided);
+    assert_eq!(
+        ack_in_error.quiet,
+        [],
+        "an acknowledgement in error quietens nothing"
+    );
+    assert_eq!(ack_in_error.letters(), "D");
 
     let another_dna = assess(&dnas("2026-11-22 10:00"), &intervals, &acks);
     assert_eq!(another_dna.quiet, []);
@@ -1424,9 +1554,9 @@ fn letters_of_an_assessed_client_show_each_open_flag() {
         uses_opioids: true,
         prison_release_on: Some(d("2026-11-20")),
         recent_attendance: vec![
-            (at("2026-11-21 10:00"), DidNotAttend),
-            (at("2026-11-14 10:00"), DidNotAttend),
-            (at("2026-11-07 10:00"), DidNotAttend),
+            appt("2026-11-21 10:00", DidNotAttend),
+            appt("2026-11-14 10:00", DidNotAttend),
+            appt("2026-11-07 10:00", DidNotAttend),
         ],
         ..on_ost("2026-11-20")
     };
