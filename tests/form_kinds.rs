@@ -78,6 +78,17 @@ fn open_fill_save(
     selected_review: Option<Due>,
     fill: impl FnOnce(&mut keywork::form::Form),
 ) -> String {
+    open_on_entry_fill_save(f, kind, selected_review, None, fill)
+}
+
+/// Like [`open_fill_save`], with the form opened about one entry of the record.
+fn open_on_entry_fill_save(
+    f: &mut Fixture,
+    kind: FormKind,
+    selected_review: Option<Due>,
+    entry: Option<(RecordType, i64)>,
+    fill: impl FnOnce(&mut keywork::form::Form),
+) -> String {
     let intervals = ReviewIntervals::default();
     let opening = Opening {
         store: &f.store,
@@ -92,6 +103,7 @@ fn open_fill_save(
         selected_review,
         intervals: &intervals,
         default_worker: Some(f.worker_id),
+        entry,
     };
     let mut opened = kinds::open(kind, &opening)
         .unwrap()
@@ -267,6 +279,7 @@ fn an_acknowledge_form_quietens_an_open_alert() {
 fn every_form_kind_has_a_test_here() {
     // The tests above cover these; a new kind must add its own.
     let covered = [
+        FormKind::Void,
         FormKind::Session,
         FormKind::Dna,
         FormKind::Readiness,
@@ -287,6 +300,7 @@ fn open_fill_refused(
     kind: FormKind,
     fill: impl FnOnce(&mut keywork::form::Form),
 ) -> Vec<(String, String)> {
+    let entry = None;
     let intervals = ReviewIntervals::default();
     let opening = Opening {
         store: &f.store,
@@ -301,6 +315,7 @@ fn open_fill_refused(
         selected_review: None,
         intervals: &intervals,
         default_worker: Some(f.worker_id),
+        entry,
     };
     let mut opened = kinds::open(kind, &opening).unwrap().unwrap();
     fill(&mut opened.form);
@@ -357,4 +372,77 @@ fn a_top_cannot_be_dated_before_the_referral() {
         "{errors:?}"
     );
     assert_eq!(count(&f.store, "SELECT count(*) FROM tops"), 0);
+}
+
+/// A session recorded in the fixture, by the store, with its id.
+fn recorded_session(f: &mut Fixture, note: &str) -> i64 {
+    let session = Session {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        started_at: today().and_hms_opt(10, 0, 0).unwrap(),
+        duration: Minutes::new(45).unwrap(),
+        kind: SessionKind::KeyWork,
+        attendance: Attendance::Attended,
+        note: NoteText::new(note).unwrap(),
+        interventions: BTreeSet::new(),
+        next_appointment: None,
+    };
+    f.store.write(|w| w.insert(&session)).unwrap()
+}
+
+#[test]
+fn a_session_form_opened_on_an_entry_amends_it_and_keeps_the_earlier_version() {
+    let mut f = fixture();
+    let id = recorded_session(&mut f, "Talked about the tenacy.");
+    let said = open_on_entry_fill_save(
+        &mut f,
+        FormKind::Session,
+        None,
+        Some((RecordType::Session, id)),
+        |form| {
+            assert_eq!(
+                form.text(kinds::session::key::NOTE),
+                "Talked about the tenacy.",
+                "the form opens on what the entry says"
+            );
+            set(form, kinds::session::key::NOTE, "Talked about the tenancy.");
+        },
+    );
+    assert!(said.starts_with("Session amended"), "{said}");
+    assert_eq!(
+        f.store.get::<Session>(id).unwrap().record.note.as_str(),
+        "Talked about the tenancy."
+    );
+    let versions = f.store.earlier_versions(RecordType::Session, id).unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].content["note"], "Talked about the tenacy.");
+    assert_eq!(
+        count(&f.store, "SELECT count(*) FROM sessions"),
+        1,
+        "amended, not added"
+    );
+}
+
+#[test]
+fn a_void_form_marks_its_entry_entered_in_error_with_the_reason() {
+    let mut f = fixture();
+    let id = recorded_session(&mut f, "Recorded against the wrong client.");
+    open_on_entry_fill_save(
+        &mut f,
+        FormKind::Void,
+        None,
+        Some((RecordType::Session, id)),
+        |form| set(form, kinds::void::key::REASON, "Wrong client"),
+    );
+    let mark = f
+        .store
+        .in_error(RecordType::Session, id)
+        .unwrap()
+        .expect("marked");
+    assert_eq!(mark.reason.as_str(), "Wrong client");
+    assert_eq!(
+        count(&f.store, "SELECT count(*) FROM sessions"),
+        1,
+        "never deleted"
+    );
 }

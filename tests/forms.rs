@@ -619,6 +619,11 @@ fn three_dnas_for_the_second_client(s: &mut Session) {
     });
     for time in 1..=3 {
         s.send(b"d");
+        if time > 1 {
+            // A second DNA the same day asks first: it is more often a key pressed twice.
+            s.wait_for_text("A DNA was already recorded for this client today at");
+            s.send(b"y");
+        }
         s.wait_for_text("Did not attend today (Enter saves): KW-00002");
         s.send(ENTER);
         let expected = if time < 3 {
@@ -915,4 +920,62 @@ fn a_dropped_connection_keeps_the_draft_and_ends_the_program() {
 #[test]
 fn a_dropped_connection_under_a_wrapper_shell_keeps_the_draft_and_ends_the_program() {
     hang_up_with_a_note_open(true);
+}
+
+#[test]
+fn a_dna_marked_entered_in_error_no_longer_counts_towards_three_in_a_row() {
+    const REASON: &str = "Pressed twice by mistake";
+    let f = fixture();
+    let mut s = f.start();
+    three_dnas_for_the_second_client(&mut s);
+    s.wait_for(
+        "the three-DNA flag (D) on KW-00002's row",
+        second_client_flagged_d,
+    );
+    // The record, its end, and the last entry on screen: the oldest DNA.
+    s.send(ENTER);
+    s.wait_for_text("Client record");
+    s.send(b"G");
+    s.send(b"\x1b[Z");
+    s.wait_for("a DNA entry selected", |screen| {
+        rows(screen)
+            .iter()
+            .any(|row| row.contains("▶") && row.contains("Did not attend"))
+    });
+    s.send(b"X");
+    s.wait_for_text("Entered in error: session");
+    s.send(REASON.as_bytes());
+    save_and_wait(&mut s, "Marked entered in error");
+    s.wait_for_text("[entered in error:");
+    s.send(b"\x1b");
+    s.wait_for("the D flag gone from KW-00002's row", |screen| {
+        row_with(screen, "KW-00002").is_some() && !second_client_flagged_d(screen)
+    });
+    quit(&mut s);
+
+    let report = keywork(&f.db, &["report", "alerts", "--team", "--format", "json"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let alerts: Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(
+        !alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["reference"] == "KW-00002" && a["code"] == "three_dnas"),
+        "report alerts no longer lists it: {alerts}"
+    );
+    let export = f.export();
+    let sessions = array(&export, "sessions");
+    let marked: Vec<&Value> = sessions
+        .iter()
+        .filter(|s| s["in_error"]["reason"] == REASON)
+        .collect();
+    assert_eq!(marked.len(), 1, "one DNA marked, none deleted");
+    assert_eq!(
+        sessions
+            .iter()
+            .filter(|s| s["client_id"] == f.client_ids[1])
+            .count(),
+        3
+    );
 }

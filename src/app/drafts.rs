@@ -59,7 +59,7 @@ impl App {
         let Some(editor) = &mut self.editor else {
             return Ok(());
         };
-        if !editor.form.dirty {
+        if !editor.form.dirty || !editor.handler.keeps_drafts() {
             return Ok(());
         }
         let (target_id, target_version) = editor.handler.target();
@@ -121,6 +121,7 @@ impl App {
             title,
             lines,
             scroll: 0,
+            back: None,
         });
     }
 

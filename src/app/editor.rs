@@ -33,7 +33,7 @@ impl App {
     }
 
     /// The worker records are saved in the name of, or why there is none.
-    fn author(&self) -> std::result::Result<i64, String> {
+    pub(super) fn author(&self) -> std::result::Result<i64, String> {
         if let Some(refusal) = &self.refusal {
             return Err(refusal.notice());
         }
@@ -52,6 +52,32 @@ impl App {
     /// Opens the form an action asks for, if the worker may and something is selected.
     /// `edit` opens the selected goal or client for editing rather than a new one.
     pub(super) fn open_form(
+        &mut self,
+        kind: FormKind,
+        edit: bool,
+        store: &mut Store,
+    ) -> Result<()> {
+        // A second DNA the same day is more often a key pressed twice than a second missed
+        // appointment: ask first.
+        if kind == FormKind::Dna
+            && self.author().is_ok()
+            && let Some(client) = self.selected_client
+            && let Some(at) = store.dna_recorded_on(client, self.today)?
+        {
+            self.question = Some(Question::Confirm {
+                text: format!(
+                    "A DNA was already recorded for this client today at {}. Record another?",
+                    at.format("%H:%M")
+                ),
+                then: super::corrections::Confirmed::AnotherDna,
+            });
+            return Ok(());
+        }
+        self.open_form_checked(kind, edit, store)
+    }
+
+    /// Opens the form, the questions before it answered.
+    pub(super) fn open_form_checked(
         &mut self,
         kind: FormKind,
         edit: bool,
@@ -80,6 +106,18 @@ impl App {
         draft: Option<&Draft>,
         edit: bool,
     ) -> Result<std::result::Result<Editor, String>> {
+        self.build_editor_for(kind, store, draft, edit, None)
+    }
+
+    /// Builds a form about one entry of the record: to amend it, or mark it entered in error.
+    pub(super) fn build_editor_for(
+        &self,
+        kind: FormKind,
+        store: &Store,
+        draft: Option<&Draft>,
+        edit: bool,
+        entry: Option<(RecordType, i64)>,
+    ) -> Result<std::result::Result<Editor, String>> {
         let client_id = match draft {
             Some(d) => d.client_id,
             None => self.selected_client,
@@ -90,10 +128,14 @@ impl App {
             client_id,
             draft,
             edit,
-            selected_goal: self.plan.get(self.plan_cursor.selected).map(|g| g.goal.id),
+            selected_goal: match entry {
+                Some((RecordType::Goal, id)) => Some(id),
+                _ => self.plan.get(self.plan_cursor.selected).map(|g| g.goal.id),
+            },
             selected_review: client_id.and_then(|c| self.selected_review_for(c)),
             intervals: &self.intervals,
             default_worker: self.identity.worker.as_ref().map(|w| w.id),
+            entry,
         };
         Ok(kinds::open(kind, &opening)?.map(|opened| Editor {
             form: opened.form,
@@ -168,6 +210,8 @@ impl App {
                 self.message = Some("Discarded; nothing was saved.".into());
             }
             (Question::DiscardForm, _) => {}
+            (Question::Confirm { then, .. }, Action::Yes) => self.confirmed(then, store)?,
+            (Question::Confirm { .. }, _) => {}
             (Question::Resume { draft, .. }, Action::Yes | Action::Keep) => {
                 self.resume(draft, store)?
             }

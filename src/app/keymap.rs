@@ -25,6 +25,12 @@ pub enum Action {
     /// In the client record: select the next or previous entry (to amend or mark in error).
     NextEntry,
     PreviousEntry,
+    /// In the client record: amend the selected entry, keeping its earlier version.
+    Amend,
+    /// In the client record: mark the selected entry entered in error, or undo the mark.
+    MarkInError,
+    /// In the client record: show the selected entry's earlier versions.
+    EarlierVersions,
     ToggleScope,
     CycleSort,
     RecordSession,
@@ -249,6 +255,27 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Reader],
         hint: None,
         help: "Record: select the previous entry",
+    },
+    Binding {
+        keys: &[key('e')],
+        action: Action::Amend,
+        contexts: &[Reader],
+        hint: None,
+        help: "Record: amend the selected entry (the earlier version is kept)",
+    },
+    Binding {
+        keys: &[key('X')],
+        action: Action::MarkInError,
+        contexts: &[Reader],
+        hint: None,
+        help: "Record: mark the selected entry entered in error, or undo that",
+    },
+    Binding {
+        keys: &[key('v')],
+        action: Action::EarlierVersions,
+        contexts: &[Reader],
+        hint: None,
+        help: "Record: show the selected entry's earlier versions",
     },
     Binding {
         keys: &[key('?')],

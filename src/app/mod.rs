@@ -1,6 +1,7 @@
 //! The application's state and how it changes: key actions come in, `update` changes the state
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
+mod corrections;
 mod drafts;
 mod editor;
 pub mod help;
@@ -92,11 +93,13 @@ pub enum Overlay {
         scroll: usize,
         selected: Option<usize>,
     },
-    /// Text to read and copy, with a title: a draft that can no longer be saved.
+    /// Text to read and copy, with a title: a draft that can no longer be saved, an entry's
+    /// earlier versions. Esc goes back to the view it was opened from, if any.
     Text {
         title: String,
         lines: Vec<DocLine>,
         scroll: usize,
+        back: Option<Box<Overlay>>,
     },
 }
 
@@ -107,13 +110,18 @@ pub enum Question {
     DiscardForm,
     /// A draft left by a dropped connection, a crash or Ctrl-C.
     Resume { draft: Stored<Draft>, text: String },
+    /// A yes or no before doing something: undoing an entered-in-error mark, a second DNA.
+    Confirm {
+        text: String,
+        then: corrections::Confirmed,
+    },
 }
 
 impl Question {
     pub fn text(&self) -> &str {
         match self {
             Question::DiscardForm => "Discard what you typed? Nothing will be saved.",
-            Question::Resume { text, .. } => text,
+            Question::Resume { text, .. } | Question::Confirm { text, .. } => text,
         }
     }
 }
@@ -322,6 +330,9 @@ impl App {
             Action::Back => self.back(),
             Action::NextEntry => self.select_entry(true),
             Action::PreviousEntry => self.select_entry(false),
+            Action::Amend => self.amend_selected(store)?,
+            Action::MarkInError => self.toggle_in_error(store)?,
+            Action::EarlierVersions => self.show_versions(store)?,
             Action::Reserved(what) => {
                 self.message = Some(format!(
                     "Not built yet: {what} arrives in the next release."
@@ -433,8 +444,11 @@ impl App {
     fn back(&mut self) {
         if self.help.is_some() {
             self.help = None;
-        } else {
-            self.overlay = None;
+        } else if let Some(Overlay::Text {
+            back: Some(back), ..
+        }) = self.overlay.take()
+        {
+            self.overlay = Some(*back);
         }
     }
 

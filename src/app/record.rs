@@ -91,6 +91,35 @@ impl Doc {
     }
 }
 
+/// Beside an entry: "entered in error" with who, when and why (it counts for nothing), and
+/// "amended" when an earlier version is kept.
+fn marks(doc: &mut Doc, record: &ClientRecord, what: RecordType, id: i64, indent: usize) {
+    if let Some(mark) = record.corrections.in_error(what, id) {
+        doc.wrapped(
+            LineKind::Alert,
+            &format!(
+                "[entered in error: {} on {}: {}; counts for nothing]",
+                mark.by,
+                uk_date(mark.at.date_naive()),
+                clean(mark.reason.as_str())
+            ),
+            indent,
+        );
+    }
+    let amended = record
+        .corrections
+        .get(what, id)
+        .is_some_and(|c| c.amendments > 0);
+    // A goal's progress is updated as a matter of course: its versions are there (v), unmarked.
+    if amended && !matches!(what, RecordType::Goal | RecordType::GoalAction) {
+        doc.wrapped(
+            LineKind::Muted,
+            "[amended: v shows the earlier versions]",
+            indent,
+        );
+    }
+}
+
 /// "1 day", "12 days".
 fn days_words(days: i64) -> String {
     format!("{days} day{}", if days == 1 { "" } else { "s" })
@@ -382,6 +411,7 @@ fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
             &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)),
             2,
         );
+        marks(doc, record, RecordType::Review, review.id, 6);
         if !done.outcome.as_str().is_empty() {
             doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
         }
@@ -395,14 +425,22 @@ fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
         doc.push(LineKind::Muted, "  No TOP recorded yet; t records one.");
         return;
     }
-    let tops: Vec<Top> = record.tops.iter().map(|t| t.record.clone()).collect();
-    doc.wrapped(
-        LineKind::Muted,
-        &super::trends::top_trend_caption(&tops, ascii),
-        2,
-    );
-    for line in super::trends::top_trend_lines(&tops, ascii) {
-        doc.push(LineKind::Text, format!("  {}", line.text()));
+    // A TOP entered in error is listed below with its mark, and left out of the trends.
+    let tops: Vec<Top> = record
+        .tops
+        .iter()
+        .filter(|t| record.corrections.in_error(RecordType::Top, t.id).is_none())
+        .map(|t| t.record.clone())
+        .collect();
+    if !tops.is_empty() {
+        doc.wrapped(
+            LineKind::Muted,
+            &super::trends::top_trend_caption(&tops, ascii),
+            2,
+        );
+        for line in super::trends::top_trend_lines(&tops, ascii) {
+            doc.push(LineKind::Text, format!("  {}", line.text()));
+        }
     }
     doc.push(LineKind::Muted, "  Recorded, newest first:");
     for top in record.tops.iter().rev() {
@@ -416,6 +454,7 @@ fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
             ),
             4,
         );
+        marks(doc, record, RecordType::Top, top.id, 6);
     }
 }
 
@@ -442,6 +481,7 @@ fn plan(doc: &mut Doc, record: &ClientRecord) {
             &format!("\"{}\"", g.in_own_words.as_str()),
             4,
         );
+        marks(doc, record, RecordType::Goal, goal.id, 4);
         if let Some(why) = &g.why_it_matters {
             doc.wrapped(LineKind::Text, &format!("Why: {}", why.as_str()), 4);
         }
@@ -476,6 +516,7 @@ fn plan(doc: &mut Doc, record: &ClientRecord) {
                 ),
                 6,
             );
+            marks(doc, record, RecordType::GoalAction, action.id, 10);
         }
     }
 }
@@ -498,6 +539,7 @@ fn readiness(doc: &mut Doc, record: &ClientRecord) {
             ),
             2,
         );
+        marks(doc, record, RecordType::ReadinessNote, note.id, 6);
         if !n.note.as_str().is_empty() {
             doc.wrapped(LineKind::Muted, n.note.as_str(), 6);
         }
@@ -525,6 +567,7 @@ fn sessions(doc: &mut Doc, record: &ClientRecord) {
         );
         doc.entry(RecordType::Session, session.id);
         doc.wrapped(kind, &header, 2);
+        marks(doc, record, RecordType::Session, session.id, 6);
         if !s.interventions.is_empty() {
             let list: Vec<_> = s.interventions.iter().map(|i| i.label()).collect();
             doc.wrapped(

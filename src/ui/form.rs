@@ -239,6 +239,7 @@ pub fn question(frame: &mut Frame, area: Rect, question: &Question, paint: &Pain
     let answers = match question {
         Question::DiscardForm => "y discard   n, Esc or Enter keep editing",
         Question::Resume { .. } => "Enter or y resume   Esc later   x discard it",
+        Question::Confirm { .. } => "y yes   n or Esc no",
     };
     let text = clean(question.text()).into_owned();
     let box_width = (width(&text).max(width(answers)) as u16 + 6).min(area.width);

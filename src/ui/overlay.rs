@@ -30,6 +30,7 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
             title,
             lines,
             scroll,
+            ..
         } => reader(
             frame,
             area,

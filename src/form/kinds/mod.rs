@@ -14,6 +14,7 @@ pub mod readiness;
 pub mod review;
 pub mod session;
 pub mod top;
+pub mod void;
 
 pub use acknowledge::{acknowledge_form, build_acknowledgement};
 pub use client::{ClientContext, build_client, client_form};
@@ -40,6 +41,8 @@ pub enum FormKind {
     Review,
     Top,
     Acknowledge,
+    /// Marking an entry entered in error, with the reason.
+    Void,
 }
 
 impl FormKind {
@@ -52,6 +55,7 @@ impl FormKind {
         FormKind::Review,
         FormKind::Top,
         FormKind::Acknowledge,
+        FormKind::Void,
     ];
 
     pub fn code(self) -> &'static str {
@@ -64,6 +68,7 @@ impl FormKind {
             FormKind::Review => "review",
             FormKind::Top => "top",
             FormKind::Acknowledge => "acknowledge",
+            FormKind::Void => "void",
         }
     }
 
@@ -82,6 +87,7 @@ impl FormKind {
             FormKind::Review => "review outcome",
             FormKind::Top => "TOP",
             FormKind::Acknowledge => "alert acknowledgement",
+            FormKind::Void => "reason an entry was in error",
         }
     }
 }
@@ -162,6 +168,8 @@ pub struct Opening<'a> {
     pub intervals: &'a ReviewIntervals,
     /// The worker a new client is given by default: whoever is recording.
     pub default_worker: Option<i64>,
+    /// The entry to amend, or to mark entered in error, selected in the client record.
+    pub entry: Option<(RecordType, i64)>,
 }
 
 impl Opening<'_> {
@@ -251,6 +259,23 @@ pub trait Handler: std::fmt::Debug {
 
     /// Builds the records from the form and writes them in one transaction.
     fn save(&self, form: &Form, store: &mut Store, saving: &Saving<'_>) -> Saves;
+
+    /// Whether the form's typing is kept as a draft while it is open (a one-line reason is not
+    /// worth one).
+    fn keeps_drafts(&self) -> bool {
+        true
+    }
+}
+
+/// Puts a stored entry's values into a form opened to amend it. They are what the entry says,
+/// not the worker's typing: the form starts unchanged, so Esc closes it without asking.
+pub(crate) fn prefill(form: &mut Form, values: &[(&str, String)]) {
+    for (key, value) in values {
+        // A value the form cannot take (a code from a newer version) is left for the worker.
+        let _ = form.set(key, value);
+    }
+    form.dirty = false;
+    form.take_changed();
 }
 
 /// How a kind opens.
@@ -266,6 +291,7 @@ const KINDS: &[(FormKind, OpenFn)] = &[
     (FormKind::Review, review::open),
     (FormKind::Top, top::open),
     (FormKind::Acknowledge, acknowledge::open),
+    (FormKind::Void, void::open),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).

@@ -83,13 +83,52 @@ pub fn build_readiness(
     }
 }
 
-/// An open readiness-note form, with the referral date that bounds the note's date.
+/// An open readiness-note form, with the referral date that bounds the note's date, and the
+/// note being amended, if it is one.
 #[derive(Debug)]
 pub struct ReadinessForm {
     referral: chrono::NaiveDate,
+    amending: Option<Stored<ReadinessNote>>,
+}
+
+/// The note an amendment form opens on: the entry selected, or a resumed draft's target.
+fn to_amend(o: &Opening<'_>) -> Result<Option<Stored<ReadinessNote>>> {
+    let id = match (o.entry, o.draft) {
+        (Some((RecordType::ReadinessNote, id)), _) => Some(id),
+        (_, Some(draft)) => draft.target_id,
+        _ => None,
+    };
+    id.map(|id| o.store.get::<ReadinessNote>(id)).transpose()
+}
+
+/// A stored note's values, keyed for the form.
+fn values(n: &ReadinessNote) -> Vec<(&'static str, String)> {
+    let score = |s: Option<Score>| s.map(|s| s.get().to_string()).unwrap_or_default();
+    vec![
+        (key::ON, show_date(n.noted_on)),
+        (key::STAGE, n.stage.code().to_owned()),
+        (key::IMPORTANCE, score(n.importance)),
+        (key::CONFIDENCE, score(n.confidence)),
+        (key::READINESS, score(n.readiness)),
+        (key::NOTE, n.note.as_str().to_owned()),
+    ]
 }
 
 pub fn open(o: &Opening<'_>) -> Opens {
+    if let Some(note) = to_amend(o)? {
+        let client = note.record.client_id;
+        let title = o.client_title("Amend readiness note", client)?;
+        let mut form = readiness_form(title, o.now, None);
+        prefill(&mut form, &values(&note.record));
+        return Ok(Ok(Opened {
+            form,
+            client_id: Some(client),
+            handler: Box::new(ReadinessForm {
+                referral: referral_of(o.store, client)?,
+                amending: Some(note),
+            }),
+        }));
+    }
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
@@ -105,6 +144,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         client_id: Some(client),
         handler: Box::new(ReadinessForm {
             referral: referral_of(o.store, client)?,
+            amending: None,
         }),
     }))
 }
@@ -114,10 +154,44 @@ impl Handler for ReadinessForm {
         FormKind::Readiness
     }
 
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        self.amending
+            .as_ref()
+            .map_or((None, None), |n| (Some(n.id), Some(n.row_version)))
+    }
+
+    fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
+        if let Some(n) = &mut self.amending {
+            n.row_version = target.unwrap_or(n.row_version);
+        }
+    }
+
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
+        if let Some(n) = self.amending.as_mut().filter(|n| n.id == id)
+            && what == RecordType::ReadinessNote
+        {
+            n.row_version = current;
+        }
+    }
+
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
         let note = built!(build_readiness(form, s.client_id, s.worker_id));
         if let Some(error) = before_referral(key::ON, note.noted_on, self.referral) {
             return Ok(Err(vec![error]));
+        }
+        if let Some(previous) = &self.amending {
+            // The note keeps its author and its session; only what it says is amended.
+            let amended = ReadinessNote {
+                worker_id: previous.record.worker_id,
+                session_id: previous.record.session_id,
+                ..note
+            };
+            write_and_forget_draft(store, s.draft_id, |w| {
+                w.amend(previous.id, previous.row_version, &amended)
+            })?;
+            return Ok(Ok(Saved::said(
+                "Readiness note amended; the earlier version is kept (v on it shows it).",
+            )));
         }
         write_and_forget_draft(store, s.draft_id, |w| w.insert(&note))?;
         Ok(Ok(Saved::said("Readiness note saved.")))

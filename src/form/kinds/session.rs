@@ -221,14 +221,70 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
     }
 }
 
-/// An open session form: the active goals offered (with the versions read) and the usual length.
+/// An open session form: the active goals offered (with the versions read) and the usual
+/// length; or the session being amended, with the version read.
 #[derive(Debug)]
 pub struct SessionForm {
     goals: Vec<GoalOnPlan>,
     usual_minutes: u16,
+    amending: Option<Stored<Session>>,
+}
+
+/// The session an amendment form opens on: the entry selected, or a resumed draft's target.
+fn to_amend(o: &Opening<'_>) -> Result<Option<Stored<Session>>> {
+    let id = match (o.entry, o.draft) {
+        (Some((RecordType::Session, id)), _) => Some(id),
+        (_, Some(draft)) => draft.target_id,
+        _ => None,
+    };
+    id.map(|id| o.store.get::<Session>(id)).transpose()
+}
+
+/// A stored session's values, keyed for the form.
+fn values(s: &Session) -> Vec<(&'static str, String)> {
+    let interventions: Vec<&str> = s.interventions.iter().map(|i| i.code()).collect();
+    vec![
+        (key::NOTE, s.note.as_str().to_owned()),
+        (key::AT, show_date_time(s.started_at)),
+        (key::KIND, s.kind.code().to_owned()),
+        (key::MINUTES, s.duration.get().to_string()),
+        (key::ATTENDANCE, s.attendance.code().to_owned()),
+        (key::INTERVENTIONS, interventions.join(",")),
+        (
+            key::NEXT,
+            s.next_appointment.map(show_date_time).unwrap_or_default(),
+        ),
+    ]
+}
+
+/// The form to amend a session (or DNA): its values, no goals to move, the earlier version kept
+/// on save.
+fn open_amendment(o: &Opening<'_>, session: Stored<Session>) -> Opens {
+    let ctx = SessionContext {
+        client_id: session.record.client_id,
+        worker_id: 0,
+        now: o.now,
+        usual_minutes: session.record.duration.get(),
+        goals: &[],
+    };
+    let title = o.client_title("Amend session", session.record.client_id)?;
+    let mut form = session_form(title, &ctx);
+    prefill(&mut form, &values(&session.record));
+    Ok(Ok(Opened {
+        form,
+        client_id: Some(session.record.client_id),
+        handler: Box::new(SessionForm {
+            goals: Vec::new(),
+            usual_minutes: session.record.duration.get(),
+            amending: Some(session),
+        }),
+    }))
 }
 
 pub fn open(o: &Opening<'_>) -> Opens {
+    if let Some(session) = to_amend(o)? {
+        return open_amendment(o, session);
+    }
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
@@ -259,6 +315,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         handler: Box::new(SessionForm {
             goals,
             usual_minutes,
+            amending: None,
         }),
     }))
 }
@@ -268,6 +325,12 @@ impl Handler for SessionForm {
         FormKind::Session
     }
 
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        self.amending
+            .as_ref()
+            .map_or((None, None), |s| (Some(s.id), Some(s.row_version)))
+    }
+
     fn read_versions(&self) -> Vec<(String, i64)> {
         self.goals
             .iter()
@@ -275,7 +338,10 @@ impl Handler for SessionForm {
             .collect()
     }
 
-    fn adopt_versions(&mut self, _target: Option<i64>, version: &dyn Fn(&str) -> Option<i64>) {
+    fn adopt_versions(&mut self, target: Option<i64>, version: &dyn Fn(&str) -> Option<i64>) {
+        if let Some(s) = &mut self.amending {
+            s.row_version = target.unwrap_or(s.row_version);
+        }
         for g in &mut self.goals {
             g.goal.row_version = version(&goal_key(g.goal.id)).unwrap_or(g.goal.row_version);
         }
@@ -284,6 +350,11 @@ impl Handler for SessionForm {
     /// A goal changed only for its progress is read afresh, so the second save changes its
     /// progress and nothing else the colleague wrote.
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, store: &Store) {
+        if let Some(s) = self.amending.as_mut().filter(|s| s.id == id)
+            && what == RecordType::Session
+        {
+            s.row_version = current;
+        }
         if what != RecordType::Goal {
             return;
         }
@@ -305,6 +376,26 @@ impl Handler for SessionForm {
         };
         let record = built!(build_session(form, &ctx));
         let missed = record.session.attendance == Attendance::DidNotAttend;
+        if let Some(previous) = &self.amending {
+            // The session keeps whoever ran it; only what it says is amended. A readiness note
+            // typed into the form is a new entry of its own.
+            let amended = Session {
+                worker_id: previous.record.worker_id,
+                ..record.session.clone()
+            };
+            write_and_forget_draft(store, s.draft_id, |w| {
+                w.amend(previous.id, previous.row_version, &amended)?;
+                if let Some(mut note) = record.readiness.clone() {
+                    note.session_id = Some(previous.id);
+                    w.insert(&note)?;
+                }
+                Ok(())
+            })?;
+            return Ok(Ok(Saved {
+                message: "Session amended; the earlier version is kept (v on it shows it).".into(),
+                check_dna_streak: missed,
+            }));
+        }
         write_and_forget_draft(store, s.draft_id, |w| {
             let session_id = w.insert(&record.session)?;
             if let Some(mut note) = record.readiness.clone() {

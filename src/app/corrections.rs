@@ -1,0 +1,197 @@
+//! Correcting the record from the screen: an entry selected in the client record is amended in
+//! its own form (the earlier version kept), marked entered in error with a reason (or the mark
+//! undone), and its earlier versions read.
+
+use super::record::EntryRef;
+use super::{App, DocLine, LineKind, Overlay, Question};
+use crate::domain::{RecordType, uk_date};
+use crate::form::kinds::FormKind;
+use crate::store::{Result, Store};
+
+/// What a yes to a confirming question does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Take the entered-in-error mark off this entry.
+    Unvoid(RecordType, i64),
+    /// Record a second DNA for the selected client today.
+    AnotherDna,
+}
+
+impl App {
+    /// `e` in the record: the selected entry opens in its own form, filled with what it says.
+    pub(super) fn amend_selected(&mut self, store: &mut Store) -> Result<()> {
+        let Some(entry) = self.selected_entry() else {
+            self.message =
+                Some("Select an entry first: Tab moves through the record's entries.".into());
+            return Ok(());
+        };
+        match entry.what {
+            RecordType::Session => self.open_about(FormKind::Session, entry, store),
+            RecordType::ReadinessNote => self.open_about(FormKind::Readiness, entry, store),
+            RecordType::Goal => self.edit_goal(entry.id, store),
+            RecordType::GoalAction => {
+                let goal_id = store
+                    .get::<crate::domain::GoalAction>(entry.id)?
+                    .record
+                    .goal_id;
+                self.edit_goal(goal_id, store)
+            }
+            other => {
+                self.message = Some(format!(
+                    "A {} cannot be amended on screen yet: X marks it entered in error, and a new one can be recorded.",
+                    other.label()
+                ));
+                Ok(())
+            }
+        }
+    }
+
+    /// `X` in the record: mark the selected entry entered in error, or undo the mark.
+    pub(super) fn toggle_in_error(&mut self, store: &mut Store) -> Result<()> {
+        let Some(entry) = self.selected_entry() else {
+            self.message =
+                Some("Select an entry first: Tab moves through the record's entries.".into());
+            return Ok(());
+        };
+        if let Err(why) = self.author() {
+            self.message = Some(why);
+            return Ok(());
+        }
+        if store.in_error(entry.what, entry.id)?.is_some() {
+            self.question = Some(Question::Confirm {
+                text: format!(
+                    "This {} is marked entered in error. Undo that, so it counts again?",
+                    entry.what.label()
+                ),
+                then: Confirmed::Unvoid(entry.what, entry.id),
+            });
+            return Ok(());
+        }
+        self.open_about(FormKind::Void, entry, store)
+    }
+
+    /// Carries out a confirmed question.
+    pub(super) fn confirmed(&mut self, then: Confirmed, store: &mut Store) -> Result<()> {
+        match then {
+            Confirmed::Unvoid(what, id) => {
+                store.write(|w| w.unvoid(what, id))?;
+                self.reload(store)?;
+                self.message = Some(format!(
+                    "The {} counts again; the mark and its reason are kept among its earlier versions.",
+                    what.label()
+                ));
+            }
+            Confirmed::AnotherDna => self.open_form_checked(FormKind::Dna, false, store)?,
+        }
+        Ok(())
+    }
+
+    /// `v` in the record: the selected entry's earlier versions, newest first.
+    pub(super) fn show_versions(&mut self, store: &Store) -> Result<()> {
+        let Some(entry) = self.selected_entry() else {
+            self.message =
+                Some("Select an entry first: Tab moves through the record's entries.".into());
+            return Ok(());
+        };
+        let versions = store.earlier_versions(entry.what, entry.id)?;
+        if versions.is_empty() {
+            self.message = Some(format!(
+                "This {} has never been changed: there are no earlier versions.",
+                entry.what.label()
+            ));
+            return Ok(());
+        }
+        let width = self.viewport.reader_width.max(20);
+        let line = |kind, text: String| DocLine { kind, text };
+        let mut lines = Vec::new();
+        for v in &versions {
+            if !lines.is_empty() {
+                lines.push(line(LineKind::Blank, String::new()));
+            }
+            let by = v
+                .written_by
+                .as_ref()
+                .map_or_else(|| "the demo generator".to_owned(), |l| l.to_string());
+            lines.push(line(
+                LineKind::Heading,
+                format!(
+                    "Version {}: written by {by} on {}; {} by {} on {}",
+                    v.version,
+                    uk_date(v.written_at.date_naive()),
+                    v.change.label(),
+                    v.replaced_by,
+                    uk_date(v.replaced_at.date_naive())
+                ),
+            ));
+            for text in version_text(&v.content) {
+                for paragraph in text.split('\n') {
+                    for wrapped in crate::display::wrap(paragraph, width.saturating_sub(4)) {
+                        lines.push(line(LineKind::Text, format!("  {wrapped}")));
+                    }
+                }
+            }
+        }
+        let back = self.overlay.take().map(Box::new);
+        self.overlay = Some(Overlay::Text {
+            title: format!(
+                "Earlier versions of this {} (Esc to go back)",
+                entry.what.label()
+            ),
+            lines,
+            scroll: 0,
+            back,
+        });
+        Ok(())
+    }
+
+    /// Opens a form about one entry of the record.
+    fn open_about(&mut self, kind: FormKind, entry: EntryRef, store: &mut Store) -> Result<()> {
+        if let Err(why) = self.author() {
+            self.message = Some(why);
+            return Ok(());
+        }
+        match self.build_editor_for(kind, store, None, false, Some((entry.what, entry.id)))? {
+            Ok(editor) => self.editor = Some(editor),
+            Err(why) => self.message = Some(why),
+        }
+        Ok(())
+    }
+
+    /// Opens a goal for editing (its update keeps the earlier version).
+    fn edit_goal(&mut self, goal_id: i64, store: &mut Store) -> Result<()> {
+        if let Err(why) = self.author() {
+            self.message = Some(why);
+            return Ok(());
+        }
+        let entry = Some((RecordType::Goal, goal_id));
+        match self.build_editor_for(FormKind::Goal, store, None, true, entry)? {
+            Ok(editor) => self.editor = Some(editor),
+            Err(why) => self.message = Some(why),
+        }
+        Ok(())
+    }
+}
+
+/// An earlier version's content as lines a person reads: each field on its own line, in the
+/// export's words (codes and dates as stored), without the bookkeeping.
+fn version_text(content: &serde_json::Value) -> Vec<String> {
+    const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "row_version", "client_id"];
+    let Some(fields) = content.as_object() else {
+        return vec![content.to_string()];
+    };
+    fields
+        .iter()
+        .filter(|(k, _)| !BOOKKEEPING.contains(&k.as_str()))
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v)))
+        .collect()
+}
+
+/// A JSON value as words: text as it is, a list as its items, anything else as JSON.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
