@@ -1383,3 +1383,70 @@ fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record()
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Forms
+// ---------------------------------------------------------------------------------------------
+
+fn press(app: &mut App, store: &mut Store, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE), store)
+        .expect("key");
+}
+
+#[test]
+fn a_failed_save_still_draws_every_field_that_fits() {
+    let mut demo = Demo::new();
+    let app = demo.small_app(&[Action::NewClient, Action::Save]);
+    let terminal = render(&app, SMALL);
+    insta::assert_snapshot!("client_form_after_failed_save_80x24", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("! required"), "the errors:\n{text}");
+    for below in ["Other substances", "[ ] Heroin", "[ ] Cocaine powder"] {
+        assert!(text.contains(below), "{below:?} after the errors:\n{text}");
+    }
+    let rows = rows(terminal.backend().buffer());
+    let last_field_row = &rows[SMALL.1 as usize - 3];
+    assert!(
+        !last_field_row.trim_matches(['│', ' ']).is_empty(),
+        "no blank rows at the bottom of the form:\n{text}"
+    );
+    assert!(
+        rows[SMALL.1 as usize - 2].contains("more below"),
+        "says there is more:\n{text}"
+    );
+}
+
+#[test]
+fn down_in_the_interventions_grid_moves_to_the_option_drawn_below() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[Action::RecordSession]);
+    let editor = app.editor.as_mut().expect("the session form is open");
+    editor.form.focus_key("interventions");
+    let labels: Vec<String> = editor
+        .form
+        .field("interventions")
+        .expect("interventions")
+        .options()
+        .iter()
+        .map(|o| o.label.clone())
+        .collect();
+    let cursor = |app: &App| {
+        let field = app.editor.as_ref().unwrap().form.field("interventions");
+        field.unwrap().checklist().unwrap().1
+    };
+    let place = |app: &App, index: usize| {
+        let terminal = render(app, SMALL);
+        let label = format!("] {}", &labels[index][..8.min(labels[index].len())]);
+        find(terminal.backend().buffer(), &label).expect("option on screen")
+    };
+    let first = place(&app, 0);
+    press(&mut app, &mut demo.store, KeyCode::Down);
+    assert_eq!(cursor(&app), 2);
+    let below = place(&app, 2);
+    assert_eq!(below, (first.0, first.1 + 1), "Down: the option below");
+    press(&mut app, &mut demo.store, KeyCode::Right);
+    assert_eq!(cursor(&app), 3);
+    let beside = place(&app, 3);
+    assert_eq!(beside.1, below.1, "Right: the option beside, on the same row");
+    assert!(beside.0 > below.0);
+}

@@ -5,9 +5,10 @@ use crate::app::Question;
 use crate::display::{clean, truncate, width};
 use crate::form::{Field, Form, Kind};
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 /// A label too long for the label column goes on its own row, the value under it.
 fn long_label(field: &Field, label_width: u16) -> bool {
@@ -25,58 +26,132 @@ fn height(field: &Field, columns: u16, label_width: u16) -> u16 {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, form: &Form, paint: &Paint) {
-    let block = paint.block(
-        format!(
-            " {} ",
-            truncate(
-                &clean(&form.title),
-                usize::from(area.width.saturating_sub(4)),
-                paint.glyphs.ascii
-            )
-        ),
-        true,
+    let inner_of = |block: &ratatui::widgets::Block| {
+        block.inner(area).inner(Margin {
+            horizontal: 1,
+            vertical: 0,
+        })
+    };
+    let title = format!(
+        " {} ",
+        truncate(
+            &clean(&form.title),
+            usize::from(area.width.saturating_sub(4)),
+            paint.glyphs.ascii
+        )
     );
-    let inner = block.inner(area).inner(Margin {
-        horizontal: 1,
-        vertical: 0,
-    });
+    let inner = inner_of(&paint.block(title.clone(), true));
+    let label_width: u16 = if inner.width >= 100 { 24 } else { 20 };
+    let columns = crate::form::CHECKLIST_COLUMNS as u16;
+    let layout = Layout::of(form, columns, label_width);
+    let offset = layout.offset(inner.height);
+    let mut block = paint.block(title, true);
+    if let Some(more) = layout.more(offset, inner.height) {
+        block = block.title_bottom(Line::styled(more, paint.theme.muted).right_aligned());
+    }
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
-    let label_width: u16 = if inner.width >= 100 { 24 } else { 20 };
-    let columns = if inner.width >= 70 { 2 } else { 1 };
-    let shown: Vec<usize> = (0..form.fields.len())
-        .filter(|i| form.is_shown(*i))
-        .collect();
-    // Scroll so the focused field is wholly in view.
-    let mut top = 0u16;
-    let mut focus_span = (0, 0);
-    for index in &shown {
-        let h = height(&form.fields[*index], columns, label_width);
-        if *index == form.focus {
-            focus_span = (top, top + h);
-        }
-        top += h;
-    }
-    let offset = focus_span.1.saturating_sub(inner.height).min(focus_span.0);
-    let mut y = 0u16;
-    for index in shown {
-        let field = &form.fields[index];
-        let h = height(field, columns, label_width);
-        let (start, end) = (y, y + h);
-        y = end;
-        if start < offset || end > offset + inner.height {
+    for (index, start, h) in layout.rows {
+        let visible = start + h > offset && start < offset + inner.height;
+        if !visible {
             continue;
         }
-        let rect = Rect::new(inner.x, inner.y + start - offset, inner.width, h);
-        draw_field(
-            frame,
-            rect,
+        let field = &form.fields[index];
+        let drawn = draw_field_alone(
             field,
             index == form.focus,
+            inner.width,
+            h,
             label_width,
             columns,
             paint,
         );
+        copy_rows(&drawn, frame.buffer_mut(), inner, start, offset);
+    }
+}
+
+/// Where each shown field starts, in rows from the top of the form, and how tall it is.
+struct Layout {
+    rows: Vec<(usize, u16, u16)>,
+    total: u16,
+    focus: (u16, u16),
+}
+
+impl Layout {
+    fn of(form: &Form, columns: u16, label_width: u16) -> Layout {
+        let mut rows = Vec::new();
+        let mut top = 0u16;
+        let mut focus = (0, 0);
+        for index in (0..form.fields.len()).filter(|i| form.is_shown(*i)) {
+            let h = height(&form.fields[index], columns, label_width);
+            if index == form.focus {
+                focus = (top, top + h);
+            }
+            rows.push((index, top, h));
+            top += h;
+        }
+        Layout {
+            rows,
+            total: top,
+            focus,
+        }
+    }
+
+    /// The first row in view: scrolled just enough that the focused field is wholly in view
+    /// (its top, if it is taller than the view).
+    fn offset(&self, height: u16) -> u16 {
+        self.focus.1.saturating_sub(height).min(self.focus.0)
+    }
+
+    /// Words for the bottom border when fields lie beyond the view, so none is hidden silently.
+    fn more(&self, offset: u16, height: u16) -> Option<&'static str> {
+        match (offset > 0, offset + height < self.total) {
+            (true, true) => Some(" more above and below: Tab moves "),
+            (false, true) => Some(" more below: Tab moves "),
+            (true, false) => Some(" more above: Shift-Tab moves "),
+            (false, false) => None,
+        }
+    }
+}
+
+/// One field drawn whole into a buffer of its own, so a field only partly in view can be cut at
+/// the edge of the form (drawing it whole or not at all left blank rows where it did not fit).
+fn draw_field_alone(
+    field: &Field,
+    focused: bool,
+    width: u16,
+    height: u16,
+    label_width: u16,
+    columns: u16,
+    paint: &Paint,
+) -> Buffer {
+    let rect = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(rect);
+    draw_field(
+        &mut buffer,
+        rect,
+        field,
+        focused,
+        label_width,
+        columns,
+        paint,
+    );
+    buffer
+}
+
+/// Copies the rows of a field's buffer that fall in the view (`start` is the field's first row
+/// in the form, `offset` the form's first row in view).
+fn copy_rows(from: &Buffer, to: &mut Buffer, view: Rect, start: u16, offset: u16) {
+    for row in 0..from.area.height {
+        let Some(y) = (start + row).checked_sub(offset) else {
+            continue;
+        };
+        if y >= view.height {
+            break;
+        }
+        for x in 0..from.area.width.min(view.width) {
+            to[(view.x + x, view.y + y)] = from[(x, row)].clone();
+        }
     }
 }
 
@@ -96,7 +171,7 @@ fn label(field: &Field, focused: bool, paint: &Paint) -> Span<'static> {
 }
 
 fn draw_field(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     rect: Rect,
     field: &Field,
     focused: bool,
@@ -111,13 +186,14 @@ fn draw_field(
     let first = Rect::new(rect.x, rect.y, rect.width, 1);
     match &field.spec.kind {
         Kind::Note { rows, .. } => {
-            frame.render_widget(
+            render(
+                buf,
                 Paragraph::new(Line::from(label(field, focused, paint))),
                 first,
             );
             if let Some(area) = field.text_area() {
                 let body = Rect::new(rect.x + 2, rect.y + 1, rect.width.saturating_sub(2), *rows);
-                frame.render_widget(area, body);
+                render(buf, area, body);
             }
         }
         Kind::Multi(options) => {
@@ -130,7 +206,7 @@ fn draw_field(
                 label(field, focused, paint),
                 Span::styled(hint, t.muted),
             ]);
-            frame.render_widget(Paragraph::new(line), first);
+            render(buf, Paragraph::new(line), first);
             let (chosen, cursor) = field.checklist().expect("checklist");
             let column_width = rect.width.saturating_sub(2) / columns;
             for (i, option) in options.iter().enumerate() {
@@ -152,7 +228,7 @@ fn draw_field(
                     column_width,
                     1,
                 );
-                frame.render_widget(Paragraph::new(Span::styled(text, style)), cell);
+                render(buf, Paragraph::new(Span::styled(text, style)), cell);
             }
         }
         kind => {
@@ -163,7 +239,8 @@ fn draw_field(
                 if long { rect.width } else { label_width },
                 1,
             );
-            frame.render_widget(
+            render(
+                buf,
                 Paragraph::new(Line::from(label(field, focused, paint))),
                 label_area,
             );
@@ -185,12 +262,13 @@ fn draw_field(
                             t.muted,
                         ));
                     }
-                    frame.render_widget(Paragraph::new(Line::from(spans)), value);
+                    render(buf, Paragraph::new(Line::from(spans)), value);
                 }
                 Kind::YesNo => {
                     let on = field.flag().unwrap_or(false);
                     let text = if on { "[x] yes" } else { "[ ] no" };
-                    frame.render_widget(
+                    render(
+                        buf,
                         Paragraph::new(Span::styled(
                             text,
                             if focused { t.selected } else { t.base },
@@ -213,10 +291,10 @@ fn draw_field(
                         _ => (value, None),
                     };
                     if let Some(area) = field.text_area() {
-                        frame.render_widget(area, input);
+                        render(buf, area, input);
                     }
                     if let Some((hint, area)) = hint {
-                        frame.render_widget(Paragraph::new(Span::styled(hint, t.muted)), area);
+                        render(buf, Paragraph::new(Span::styled(hint, t.muted)), area);
                     }
                 }
             }
@@ -230,8 +308,13 @@ fn draw_field(
             1,
         );
         let text = truncate(&format!("! {error}"), usize::from(row.width), g.ascii);
-        frame.render_widget(Paragraph::new(Span::styled(text, t.alert)), row);
+        render(buf, Paragraph::new(Span::styled(text, t.alert)), row);
     }
+}
+
+/// Draws a widget into a field's own buffer.
+fn render(buf: &mut Buffer, widget: impl Widget, area: Rect) {
+    widget.render(area, buf);
 }
 
 /// A question in a box in the middle of the screen, with its answers.
