@@ -916,3 +916,30 @@ fn a_dropped_connection_keeps_the_draft_and_ends_the_program() {
 fn a_dropped_connection_under_a_wrapper_shell_keeps_the_draft_and_ends_the_program() {
     hang_up_with_a_note_open(true);
 }
+
+/// While the terminal is too small only the notice is drawn: keys typed then never reach the form
+/// behind it, and `q`, as the notice offers, quits keeping the draft as it was.
+#[test]
+fn keys_typed_while_the_terminal_is_too_small_never_reach_the_open_form() {
+    const NOTE: &str = "Seen at the hostel";
+    let f = fixture();
+    let mut s = f.start();
+    open_session_form(&mut s, "KW-00001");
+    s.send(NOTE.as_bytes());
+    s.wait_for_text(NOTE);
+    s.resize(20, 60);
+    s.wait_for_text("terminal too small");
+    s.send(b"xyz");
+    s.send(TAB);
+    s.send(ENTER);
+    s.send(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "q quits from the notice: {status}");
+    s.assert_restored();
+    let drafts = f.drafts();
+    assert_eq!(drafts.len(), 1, "the open form kept as a draft: {drafts:?}");
+    assert_eq!(
+        drafts[0].record.content["note"], NOTE,
+        "nothing typed behind the notice"
+    );
+}
