@@ -1,10 +1,10 @@
 //! Running the screen: setting the terminal up, the event loop, and giving the terminal back as
 //! it was on every way out (quit, error, panic, SIGTERM, SIGHUP when the SSH connection drops).
 
-use crate::app::{Action, App, Situation};
+use crate::app::{Action, App, Situation, keymap};
 use crate::store::Store;
 use crate::ui;
-use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 use ratatui::Terminal;
@@ -306,7 +306,24 @@ fn handle(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     size: &mut Size,
 ) -> Result<bool, TuiError> {
+    // tmux can change the size without an event: a key must be judged at the size it was
+    // typed at (an ioctl, not a round trip to the terminal).
+    let mut redraw = false;
+    if matches!(event, Event::Key(_) | Event::Paste(_) | Event::Mouse(_)) {
+        let now = terminal.size()?;
+        if now != *size {
+            redraw = resized(now, app, store, terminal, size)?;
+        }
+    }
     let result = match event {
+        // Only the "too small" notice is on screen: nothing may reach what cannot be seen.
+        Event::Key(key) if key.kind == KeyEventKind::Press && !ui::fits(*size) => {
+            match key_while_too_small(&key) {
+                Some(action) => app.update(action, store),
+                None => return Ok(redraw),
+            }
+        }
+        Event::Paste(_) | Event::Mouse(_) if !ui::fits(*size) => return Ok(redraw),
         Event::Key(key) if key.kind == KeyEventKind::Press => app.key(key, store),
         Event::Paste(text) => {
             app.paste(&text);
@@ -332,6 +349,13 @@ fn handle(
         app.message = Some(format!("That did not work: {error}"));
     }
     Ok(true)
+}
+
+/// What a key does while the terminal is too small to draw anything but the notice: quit, by the
+/// `q` the notice offers or Ctrl-C as anywhere (an open form is kept as a draft), and nothing
+/// else. A form behind the notice would otherwise take that `q` as typing.
+fn key_while_too_small(key: &KeyEvent) -> Option<Action> {
+    keymap::action_for(key, Situation::Reader).filter(|action| *action == Action::Quit)
 }
 
 fn resized(
@@ -390,4 +414,46 @@ pub fn install_panic_hook() {
         restore_terminal();
         report(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn too_small_terminal_lets_only_quit_through() {
+        assert_eq!(
+            key_while_too_small(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit),
+            "q, as the notice says"
+        );
+        assert_eq!(
+            key_while_too_small(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        for code in [
+            KeyCode::Char('x'),
+            KeyCode::Enter,
+            KeyCode::Backspace,
+            KeyCode::Tab,
+            KeyCode::Esc,
+            KeyCode::Down,
+        ] {
+            assert_eq!(
+                key_while_too_small(&press(code, KeyModifiers::NONE)),
+                None,
+                "{code:?} reaches nothing behind the notice"
+            );
+        }
+        assert_eq!(
+            key_while_too_small(&press(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            None,
+            "not even a save"
+        );
+    }
 }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 const TAB: &[u8] = b"\t";
 const ENTER: &[u8] = b"\r";
 const ESC: &[u8] = b"\x1b";
-const DOWN: &[u8] = b"\x1b[B";
+const RIGHT: &[u8] = b"\x1b[C";
 const CTRL_S: &[u8] = b"\x13";
 const PASTE_START: &[u8] = b"\x1b[200~";
 const PASTE_END: &[u8] = b"\x1b[201~";
@@ -267,7 +267,8 @@ fn recording_a_session_with_interventions_and_goal_progress_shows_in_the_export(
     s.wait_for_text("Space ticks, arrows move");
     s.send(b" ");
     s.wait_for_text("[x] Motivational interviewing");
-    s.send(DOWN);
+    // The second option is beside the first in the grid.
+    s.send(RIGHT);
     s.send(b" ");
     s.wait_for_text("[x] CBT / relapse prevention");
 
@@ -279,11 +280,11 @@ fn recording_a_session_with_interventions_and_goal_progress_shows_in_the_export(
         row_with(screen, "(now 3/10").is_some_and(|row| row.contains("▶Goal: "))
     });
     s.send(b"6");
-    // The goal's label is long, so its value sits on the row under it.
+    // The goal's label is long, so it wraps whole and its value sits on the row under it.
     s.wait_for("the goal's new score under its label", |screen| {
         let rows: Vec<String> = screen.rows(0, 80).collect();
         rows.iter()
-            .position(|row| row.contains("(now 3/10"))
+            .position(|row| row.contains("achieved)"))
             .and_then(|at| rows.get(at + 1))
             .is_some_and(|row| row.trim_matches(|c| c == '│' || c == ' ') == "6")
     });
@@ -977,5 +978,32 @@ fn a_dna_marked_entered_in_error_no_longer_counts_towards_three_in_a_row() {
             .filter(|s| s["client_id"] == f.client_ids[1])
             .count(),
         3
+    );
+}
+
+/// While the terminal is too small only the notice is drawn: keys typed then never reach the form
+/// behind it, and `q`, as the notice offers, quits keeping the draft as it was.
+#[test]
+fn keys_typed_while_the_terminal_is_too_small_never_reach_the_open_form() {
+    const NOTE: &str = "Seen at the hostel";
+    let f = fixture();
+    let mut s = f.start();
+    open_session_form(&mut s, "KW-00001");
+    s.send(NOTE.as_bytes());
+    s.wait_for_text(NOTE);
+    s.resize(20, 60);
+    s.wait_for_text("terminal too small");
+    s.send(b"xyz");
+    s.send(TAB);
+    s.send(ENTER);
+    s.send(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "q quits from the notice: {status}");
+    s.assert_restored();
+    let drafts = f.drafts();
+    assert_eq!(drafts.len(), 1, "the open form kept as a draft: {drafts:?}");
+    assert_eq!(
+        drafts[0].record.content["note"], NOTE,
+        "nothing typed behind the notice"
     );
 }

@@ -1288,6 +1288,11 @@ fn saving_a_draft_is_not_a_record_change_but_saving_a_record_is() {
 /// three appointments missed, and the care plan never reviewed since starting in 2025; the start
 /// TOP and the other reviews are done so only those alerts show.
 fn alerted() -> (TempDir, Store, Identity) {
+    alerted_with(|_| {}, 0.0)
+}
+
+/// [`alerted`] with changes to the client and the opiate days at the last TOP.
+fn alerted_with(tweak: impl FnOnce(&mut Client), opiate_days: f64) -> (TempDir, Store, Identity) {
     let (dir, mut store) = empty_store("alerted.db");
     store
         .write(|w| {
@@ -1303,6 +1308,7 @@ fn alerted() -> (TempDir, Store, Identity) {
                 prison_release_on: Some(date(2026, 11, 18)),
                 ..RiskFlags::default()
             };
+            tweak(&mut c);
             let client_id = w.insert(&c)?;
             for kind in [ReviewKind::Prescribing, ReviewKind::Risk] {
                 w.insert(&Review {
@@ -1323,7 +1329,7 @@ fn alerted() -> (TempDir, Store, Identity) {
                 stage: TopStage::Review,
                 other_substance: None,
                 answers: [
-                    (TopItem::OpiatesDays, Answer::Value(0.0)),
+                    (TopItem::OpiatesDays, Answer::Value(opiate_days)),
                     (TopItem::QualityOfLife, Answer::Value(11.0)),
                 ]
                 .into_iter()
@@ -1382,4 +1388,178 @@ fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record()
             assert!(text.contains(reason), "{reason:?} in the record:\n{text}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms
+// ---------------------------------------------------------------------------------------------
+
+fn press(app: &mut App, store: &mut Store, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE), store)
+        .expect("key");
+}
+
+#[test]
+fn a_failed_save_still_draws_every_field_that_fits() {
+    let mut demo = Demo::new();
+    let app = demo.small_app(&[Action::NewClient, Action::Save]);
+    let terminal = render(&app, SMALL);
+    insta::assert_snapshot!("client_form_after_failed_save_80x24", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    assert!(text.contains("! required"), "the errors:\n{text}");
+    for below in ["Other substances", "[ ] Heroin", "[ ] Cocaine powder"] {
+        assert!(text.contains(below), "{below:?} after the errors:\n{text}");
+    }
+    let rows = rows(terminal.backend().buffer());
+    let last_field_row = &rows[SMALL.1 as usize - 3];
+    assert!(
+        !last_field_row.trim_matches(['│', ' ']).is_empty(),
+        "no blank rows at the bottom of the form:\n{text}"
+    );
+    assert!(
+        rows[SMALL.1 as usize - 2].contains("more below"),
+        "says there is more:\n{text}"
+    );
+}
+
+#[test]
+fn down_in_the_interventions_grid_moves_to_the_option_drawn_below() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[Action::RecordSession]);
+    let editor = app.editor.as_mut().expect("the session form is open");
+    editor.form.focus_key("interventions");
+    let labels: Vec<String> = editor
+        .form
+        .field("interventions")
+        .expect("interventions")
+        .options()
+        .iter()
+        .map(|o| o.label.clone())
+        .collect();
+    let cursor = |app: &App| {
+        let field = app.editor.as_ref().unwrap().form.field("interventions");
+        field.unwrap().checklist().unwrap().1
+    };
+    let place = |app: &App, index: usize| {
+        let terminal = render(app, SMALL);
+        let label = format!("] {}", &labels[index][..8.min(labels[index].len())]);
+        find(terminal.backend().buffer(), &label).expect("option on screen")
+    };
+    let first = place(&app, 0);
+    press(&mut app, &mut demo.store, KeyCode::Down);
+    assert_eq!(cursor(&app), 2);
+    let below = place(&app, 2);
+    assert_eq!(below, (first.0, first.1 + 1), "Down: the option below");
+    press(&mut app, &mut demo.store, KeyCode::Right);
+    assert_eq!(cursor(&app), 3);
+    let beside = place(&app, 3);
+    assert_eq!(
+        beside.1, below.1,
+        "Right: the option beside, on the same row"
+    );
+    assert!(beside.0 > below.0);
+}
+
+/// The alerted client also safeguarding children, injecting now with no BBV test, and still
+/// using heroin on OST at the last TOP: every letter a client can carry at once here.
+fn flagged_everywhere() -> (TempDir, Store, Identity) {
+    alerted_with(
+        |c| {
+            c.risk.safeguarding_children = true;
+            c.injecting = InjectingStatus::Currently;
+        },
+        4.0,
+    )
+}
+
+#[test]
+fn every_flag_of_a_client_is_shown_at_80x24_and_explained() {
+    let (_dir, store, identity) = flagged_everywhere();
+    let app = new_app(&store, ThemeName::Default, identity, SMALL);
+    let letters = keywork::app::help::flags(&app.caseload[0]);
+    assert!(letters.chars().count() >= 7, "{letters}");
+    let terminal = render(&app, SMALL);
+    insta::assert_snapshot!("every_flag_80x24", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    let row = text
+        .lines()
+        .find(|l| l.contains("KW-00007"))
+        .expect("the client's row");
+    assert!(row.contains(&letters), "{letters} whole in {row:?}");
+    assert!(
+        text.contains("more: ? help"),
+        "the legend says where the rest is"
+    );
+}
+
+#[test]
+fn help_at_80x24_wraps_every_line_and_cuts_none() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[Action::ToggleHelp]);
+    let mut seen = String::new();
+    for _ in 0..4 {
+        let terminal = render(&app, SMALL);
+        // Below the header (whose service name is shortened as it always was).
+        for row in rows(terminal.backend().buffer()).into_iter().skip(1) {
+            assert!(!row.contains('…'), "cut: {row:?}");
+            seen.push_str(&row);
+            seen.push('\n');
+        }
+        act(&mut app, &mut demo.store, &[Action::PageDown]);
+    }
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let seen = words(&seen.replace('│', " "));
+    for binding in KEYMAP {
+        assert!(
+            seen.contains(&words(binding.help)),
+            "{:?} whole",
+            binding.help
+        );
+    }
+}
+
+#[test]
+fn the_alert_form_wraps_a_long_choice_at_80x24() {
+    let (_dir, mut store, identity) = alerted();
+    let mut app = new_app(&store, ThemeName::Default, identity, SMALL);
+    act(&mut app, &mut store, &[Action::Acknowledge]);
+    let terminal = render(&app, SMALL);
+    insta::assert_snapshot!("acknowledge_form_80x24", terminal.backend());
+    let form = &app.editor.as_ref().expect("the form is open").form;
+    let field = form.field("alert").expect("alert field");
+    let chosen = &field.options()[field.picked().expect("one chosen")].label;
+    let text = words_on_screen(terminal.backend().buffer());
+    assert!(
+        text.contains(chosen.as_str()),
+        "{chosen:?} whole in:\n{text}"
+    );
+}
+
+#[test]
+fn the_session_form_wraps_a_long_goal_at_80x24() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[Action::RecordSession]);
+    let editor = app.editor.as_mut().expect("the session form is open");
+    let goal = editor
+        .form
+        .fields
+        .iter()
+        .map(|f| f.spec.key.clone())
+        .filter(|k| k.starts_with("goal:"))
+        .max_by_key(|k| editor.form.field(k).unwrap().spec.label.len())
+        .expect("the client has goals");
+    editor.form.focus_key(&goal);
+    let label = editor.form.field(&goal).unwrap().spec.label.clone();
+    assert!(label.len() > 76, "a goal longer than the form: {label:?}");
+    let terminal = render(&app, SMALL);
+    insta::assert_snapshot!("session_form_long_goal_80x24", terminal.backend());
+    let text = words_on_screen(terminal.backend().buffer());
+    assert!(text.contains(&label), "{label:?} whole in:\n{text}");
+}
+
+/// The screen's words in reading order, borders and line ends as single spaces: text wrapped
+/// over rows reads as one.
+fn words_on_screen(buffer: &Buffer) -> String {
+    let text = screen_text(buffer).replace(['│', '▶', '◀'], " ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -241,16 +241,18 @@ impl App {
         let Some(editor) = &mut self.editor else {
             return Ok(());
         };
-        if !editor.form.validate() {
-            self.message = Some(needs_attention(&editor.form));
-            return Ok(());
-        }
         let saving = Saving {
             client_id: editor.client_id.unwrap_or(0),
             worker_id,
             draft_id: editor.draft_id,
             intervals: &intervals,
         };
+        // Every field's own error and the records' rules, in one round.
+        let Editor { form, handler, .. } = editor;
+        if !form.validate_with(|f| handler.check(f, &saving)) {
+            self.message = Some(needs_attention(&editor.form));
+            return Ok(());
+        }
         let outcome = match editor.handler.save(&editor.form, store, &saving) {
             Ok(Ok(done)) => done,
             Ok(Err(errors)) => {

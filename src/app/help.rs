@@ -62,11 +62,32 @@ fn line(kind: LineKind, text: impl Into<String>) -> DocLine {
     }
 }
 
-fn key_line(binding: &Binding) -> DocLine {
-    line(
-        LineKind::Text,
-        format!("  {:<14}{}", binding.key_names(), binding.help),
-    )
+/// Columns of text in the help on the smallest screen (80, less border and margin): every line
+/// is wrapped to it, so none is cut there, and the app's scrolling counts the same lines.
+const WIDTH: usize = crate::ui::MIN_WIDTH as usize - 4;
+
+/// Column where a key's words start.
+const KEY_INDENT: usize = 16;
+
+/// Lines of one kind wrapped to [`WIDTH`], the rows after the first indented by `indent`.
+fn wrapped(kind: LineKind, lead: &str, text: &str, indent: usize) -> Vec<DocLine> {
+    let first = WIDTH.saturating_sub(crate::display::width(lead));
+    let mut rows = crate::display::wrap(text, first);
+    let rest = rows.split_off(1.min(rows.len())).join(" ");
+    let mut lines = vec![line(kind, format!("{lead}{}", rows.concat()))];
+    if !rest.is_empty() {
+        lines.extend(
+            crate::display::wrap(&rest, WIDTH - indent)
+                .into_iter()
+                .map(|row| line(kind, format!("{}{row}", " ".repeat(indent)))),
+        );
+    }
+    lines
+}
+
+fn key_lines(binding: &Binding) -> Vec<DocLine> {
+    let lead = format!("  {:<14}", binding.key_names());
+    wrapped(LineKind::Text, &lead, binding.help, KEY_INDENT)
 }
 
 pub fn document() -> Vec<DocLine> {
@@ -77,7 +98,7 @@ pub fn document() -> Vec<DocLine> {
             KEYMAP
                 .iter()
                 .filter(|b| b.contexts.iter().any(belongs))
-                .map(key_line),
+                .flat_map(key_lines),
         );
         lines.push(line(LineKind::Blank, ""));
     }
@@ -86,9 +107,11 @@ pub fn document() -> Vec<DocLine> {
         lines.push(line(LineKind::Text, format!("  {letter}  {words}")));
     }
     lines.push(line(LineKind::Blank, ""));
-    lines.push(line(
+    lines.extend(wrapped(
         LineKind::Muted,
+        "",
         "Due column: ! marks an overdue review, with the days over (no ! once acknowledged).",
+        0,
     ));
     lines.push(line(LineKind::Muted, "Esc or ? closes this help."));
     lines
@@ -114,12 +137,38 @@ mod tests {
     fn help_lists_every_binding_once() {
         let doc = document();
         for binding in KEYMAP {
-            let expected = key_line(binding).text;
+            let expected = key_lines(binding)[0].text.clone();
             assert_eq!(
                 doc.iter().filter(|l| l.text == expected).count(),
                 1,
                 "{expected}"
             );
+        }
+    }
+
+    #[test]
+    fn every_help_line_fits_the_smallest_screen_and_no_word_is_lost() {
+        let doc = document();
+        for l in &doc {
+            assert!(
+                crate::display::width(&l.text) <= WIDTH,
+                "{:?} is wider than {WIDTH}",
+                l.text
+            );
+        }
+        let all = doc
+            .iter()
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+        for binding in KEYMAP {
+            let help = binding
+                .help
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(all.contains(&help), "{help:?} whole in the help");
         }
     }
 }

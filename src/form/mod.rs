@@ -141,6 +141,23 @@ pub fn parse_answer(text: &str, measure: Measure) -> Result<Option<Answer>, Stri
     }
 }
 
+/// A check of one field's value beyond its kind (an NHS number's checksum, a birth date not in
+/// the future), run with the field's own checks: so its error comes in the same round as every
+/// other field's, whatever else is missing, and goes as soon as the value is fixed.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Names the rule, for comparing declarations (function addresses are not stable).
+    pub name: &'static str,
+    /// Given the trimmed text, only once it is not blank and parses as the field's kind.
+    pub check: fn(&str, Now) -> Result<(), String>,
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
 /// A field as a form declares it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
@@ -151,6 +168,8 @@ pub struct Spec {
     /// Shown only while another choice field holds this code (e.g. the hierarchy level only for
     /// substance-use goals).
     pub shown_when: Option<(String, String)>,
+    /// Checked after the kind's own parse: see [`Rule`].
+    pub rule: Option<Rule>,
 }
 
 impl Spec {
@@ -161,7 +180,13 @@ impl Spec {
             kind,
             required: false,
             shown_when: None,
+            rule: None,
         }
+    }
+
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rule = Some(rule);
+        self
     }
 
     pub fn required(mut self) -> Self {
@@ -333,8 +358,19 @@ impl Field {
         }
     }
 
-    /// Checks the field on its own: required, parses as its kind, within its limits.
+    /// Checks the field on its own: required, parses as its kind, within its limits, then its
+    /// declared rule.
     fn check(&self, now: Now) -> Result<(), String> {
+        self.check_kind(now)?;
+        let text = self.text();
+        match self.spec.rule {
+            Some(rule) if !text.trim().is_empty() => (rule.check)(text.trim(), now),
+            _ => Ok(()),
+        }
+    }
+
+    /// Required, parses as its kind, within its limits.
+    fn check_kind(&self, now: Now) -> Result<(), String> {
         let text = self.text();
         let trimmed = text.trim();
         if trimmed.is_empty() {
@@ -412,17 +448,19 @@ impl Field {
                 Outcome::Edited
             }
             (Input::Picks { chosen, cursor }, Kind::Multi(options)) => {
-                match key.code {
-                    KeyCode::Char(' ') => {
-                        if !chosen.remove(cursor) {
-                            chosen.insert(*cursor);
-                        }
+                if key.code == KeyCode::Char(' ') {
+                    if !chosen.remove(cursor) {
+                        chosen.insert(*cursor);
                     }
-                    KeyCode::Down | KeyCode::Right if *cursor + 1 < options.len() => *cursor += 1,
-                    KeyCode::Up | KeyCode::Left if *cursor > 0 => *cursor -= 1,
-                    _ => return Outcome::Ignored,
+                    return Outcome::Edited;
                 }
-                Outcome::Edited
+                match grid_move(*cursor, options.len(), key.code) {
+                    Some(next) => {
+                        *cursor = next;
+                        Outcome::Edited
+                    }
+                    None => Outcome::Ignored,
+                }
             }
             (Input::Flag(on), _) => {
                 *on = match key.code {
@@ -436,6 +474,24 @@ impl Field {
             _ => Outcome::Ignored,
         }
     }
+}
+
+/// How many columns a checklist's options are laid out in, row by row. The form engine owns it
+/// so that the arrows move the way the grid is drawn: Down to the option below, Right to the
+/// one beside.
+pub const CHECKLIST_COLUMNS: usize = 2;
+
+/// Where an arrow moves a checklist's cursor in its grid of `len` options; `None` at an edge
+/// (or for any other key), so the cursor never jumps somewhere the worker did not point.
+fn grid_move(cursor: usize, len: usize, code: KeyCode) -> Option<usize> {
+    let next = match code {
+        KeyCode::Right => cursor + 1,
+        KeyCode::Left => cursor.checked_sub(1)?,
+        KeyCode::Down => cursor + CHECKLIST_COLUMNS,
+        KeyCode::Up => cursor.checked_sub(CHECKLIST_COLUMNS)?,
+        _ => return None,
+    };
+    (next < len).then_some(next)
 }
 
 fn is_newline(key: &KeyEvent) -> bool {
@@ -584,11 +640,25 @@ impl Form {
             return Outcome::Edited;
         }
         let focus = self.focus;
+        let before = self.fields[focus].text();
         let outcome = self.fields[focus].key(key);
         if outcome == Outcome::Edited {
             self.mark_changed();
+            self.recheck(focus, &before);
         }
         outcome
+    }
+
+    /// A field in error whose value changed is checked again on its own: once it parses, its
+    /// error goes, so the worker sees at once that the fix took. A form rule's error (one the
+    /// field's own check cannot see) also goes when the value changes and parses; the rule runs
+    /// again at the next save.
+    fn recheck(&mut self, index: usize, before: &str) {
+        let now = self.now;
+        let field = &mut self.fields[index];
+        if field.error.is_some() && field.text() != before {
+            field.error = field.check(now).err();
+        }
     }
 
     /// Pasted text arrives whole: into a note as it is, into a one-line field with line breaks
@@ -599,6 +669,7 @@ impl Form {
         let Input::Text(area) = &mut self.fields[focus].input else {
             return Outcome::Ignored;
         };
+        let before = area.lines().join("\n");
         let text = printable(&text.replace("\r\n", "\n").replace('\r', "\n"));
         if matches!(kind, Kind::Note { .. }) {
             area.insert_str(&text);
@@ -606,6 +677,7 @@ impl Form {
             area.insert_str(text.replace('\n', " "));
         }
         self.mark_changed();
+        self.recheck(focus, &before);
         Outcome::Edited
     }
 
@@ -620,15 +692,40 @@ impl Form {
     }
 
     /// Checks every shown field on its own; marks each with its error and puts the cursor on the
-    /// first. True when all are valid.
+    /// first. True when all are valid. A form with rules of its own uses [`Form::validate_with`]
+    /// so that their errors come in the same round.
     pub fn validate(&mut self) -> bool {
+        self.validate_with(|_| Vec::new())
+    }
+
+    /// Checks every shown field on its own, then runs the form's own rules over the whole form
+    /// (cross-field checks, building the record: `rules` returns field key and message for each
+    /// fault), so a worker sees every error in one round rather than one round at a time. Where
+    /// a field fails its own check, that error is kept: it is the more precise, and a rule
+    /// reading an unparsed field only repeats it. Errors for hidden or unknown fields are
+    /// dropped. Marks each field, puts the cursor on the first in error; true when all are valid.
+    pub fn validate_with(&mut self, rules: impl FnOnce(&Form) -> Vec<(String, String)>) -> bool {
+        self.check_fields();
+        for (key, message) in rules(self) {
+            let Some(index) = self.fields.iter().position(|f| f.spec.key == key) else {
+                continue;
+            };
+            if self.is_shown(index) && self.fields[index].error.is_none() {
+                self.fields[index].error = Some(message);
+            }
+        }
+        self.focus_first_error()
+    }
+
+    /// Each field's own check: required, parses as its kind, within its limits. Hidden fields
+    /// carry no error.
+    fn check_fields(&mut self) {
+        let now = self.now;
         for index in 0..self.fields.len() {
             let shown = self.is_shown(index);
-            let now = self.now;
             let field = &mut self.fields[index];
             field.error = if shown { field.check(now).err() } else { None };
         }
-        self.focus_first_error()
     }
 
     /// Marks fields with errors found by the form's own rules, then focuses the first.
@@ -642,7 +739,8 @@ impl Form {
     }
 
     fn focus_first_error(&mut self) -> bool {
-        match self.fields.iter().position(|f| f.error.is_some()) {
+        let first = self.errors_shown().next();
+        match first {
             Some(index) => {
                 self.focus_on(index);
                 false
@@ -651,8 +749,14 @@ impl Form {
         }
     }
 
+    /// The fields in error that are on screen: an error on a field now hidden cannot be fixed
+    /// there and does not count.
+    fn errors_shown(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.fields.len()).filter(|i| self.fields[*i].error.is_some() && self.is_shown(*i))
+    }
+
     pub fn error_count(&self) -> usize {
-        self.fields.iter().filter(|f| f.error.is_some()).count()
+        self.errors_shown().count()
     }
 
     /// The content as JSON, field key to text, for the draft.

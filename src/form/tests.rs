@@ -85,7 +85,7 @@ fn checklist_toggles_with_space_and_moves_with_arrows() {
     let mut form = all_kinds();
     form.focus_key("many");
     press(&mut form, KeyCode::Char(' '));
-    press(&mut form, KeyCode::Down);
+    press(&mut form, KeyCode::Right);
     press(&mut form, KeyCode::Char(' '));
     assert_eq!(form.codes("many"), vec!["x", "y"]);
     press(&mut form, KeyCode::Char(' '));
@@ -819,4 +819,257 @@ fn a_declined_answer_survives_the_draft() {
         "review",
         "the draft's stage comes back"
     );
+}
+
+/// A checklist of five, drawn in the engine's two columns:
+/// `a b` / `c d` / `e`.
+fn grid() -> Form {
+    let options = ["a", "b", "c", "d", "e"]
+        .map(|code| Opt::new(code, code.to_uppercase()))
+        .to_vec();
+    let specs = vec![Spec::new("grid", "Grid", Kind::Multi(options))];
+    Form::new("Grid", specs, &[], now())
+}
+
+fn grid_cursor(form: &Form) -> usize {
+    form.field("grid").unwrap().checklist().unwrap().1
+}
+
+#[test]
+fn checklist_down_moves_a_row_and_right_moves_across() {
+    assert_eq!(CHECKLIST_COLUMNS, 2, "the grid this test draws");
+    let mut form = grid();
+    press(&mut form, KeyCode::Down);
+    assert_eq!(grid_cursor(&form), 2, "Down: from a to c, below it");
+    press(&mut form, KeyCode::Right);
+    assert_eq!(grid_cursor(&form), 3, "Right: from c to d, beside it");
+    press(&mut form, KeyCode::Up);
+    assert_eq!(grid_cursor(&form), 1, "Up: from d to b, above it");
+    press(&mut form, KeyCode::Left);
+    assert_eq!(grid_cursor(&form), 0, "Left: from b to a");
+    press(&mut form, KeyCode::Down);
+    press(&mut form, KeyCode::Down);
+    assert_eq!(grid_cursor(&form), 4, "down to e on the last row");
+    press(&mut form, KeyCode::Char(' '));
+    assert_eq!(
+        form.codes("grid"),
+        vec!["e"],
+        "Space ticks where the cursor is"
+    );
+}
+
+#[test]
+fn checklist_arrows_stop_at_the_edges_of_the_grid() {
+    let mut form = grid();
+    assert_eq!(press(&mut form, KeyCode::Up), Outcome::Ignored);
+    assert_eq!(press(&mut form, KeyCode::Left), Outcome::Ignored);
+    assert_eq!(grid_cursor(&form), 0);
+    press(&mut form, KeyCode::Right);
+    press(&mut form, KeyCode::Down);
+    assert_eq!(grid_cursor(&form), 3);
+    assert_eq!(
+        press(&mut form, KeyCode::Down),
+        Outcome::Ignored,
+        "no option below d"
+    );
+    assert_eq!(grid_cursor(&form), 3);
+}
+
+/// The checks the client form declares on its birth date and NHS number, as [`Rule`]s.
+fn birth_not_ahead(text: &str, now: Now) -> Result<(), String> {
+    match dates::parse_date(text, now.today) {
+        Ok(date) if date > now.today => Err("date of birth is in the future".into()),
+        _ => Ok(()),
+    }
+}
+
+fn nhs_checksum(text: &str, _: Now) -> Result<(), String> {
+    NhsNumber::new(text).map(drop).map_err(|e| e.to_string())
+}
+
+/// A new-client form with a bad NHS number, a date of birth tomorrow and no primary substance;
+/// its birth date and NHS number carry their rules.
+fn client_with_three_faults() -> Form {
+    let workers = [(1, "Alex".to_owned())];
+    let ctx = ClientContext {
+        existing: None,
+        workers: &workers,
+        default_worker: Some(1),
+        suggested_reference: ServiceRef::from_number(41),
+    };
+    let mut form = client_form("c".into(), now(), &ctx);
+    let rules = [
+        (
+            "dob",
+            Rule {
+                name: "birth date not ahead",
+                check: birth_not_ahead,
+            },
+        ),
+        (
+            "nhs",
+            Rule {
+                name: "NHS checksum",
+                check: nhs_checksum,
+            },
+        ),
+    ];
+    for (key, rule) in rules {
+        let index = form.fields.iter().position(|f| f.spec.key == key).unwrap();
+        form.fields[index].spec.rule = Some(rule);
+    }
+    for (key, text) in [
+        ("given", "Sam"),
+        ("family", "Wren"),
+        ("dob", "+1d"),
+        ("nhs", "9434765918"),
+    ] {
+        form.focus_key(key);
+        type_text(&mut form, text);
+    }
+    form.focus_key("modality");
+    press(&mut form, KeyCode::Char('p'));
+    form
+}
+
+fn client_rules(form: &Form) -> Vec<(String, String)> {
+    build_client(form).err().unwrap_or_default()
+}
+
+fn error_of<'a>(form: &'a Form, key: &str) -> Option<&'a str> {
+    form.field(key).unwrap().error.as_deref()
+}
+
+#[test]
+fn every_error_is_reported_in_one_round_with_field_rules() {
+    let mut form = client_with_three_faults();
+    assert!(!form.validate());
+    assert_eq!(error_of(&form, "primary"), Some("required"));
+    assert_eq!(
+        error_of(&form, "dob"),
+        Some("date of birth is in the future")
+    );
+    assert!(
+        error_of(&form, "nhs").is_some(),
+        "the NHS number's checksum"
+    );
+    assert_eq!(form.error_count(), 3, "all three at once, nothing else");
+    assert_eq!(form.focused().spec.key, "dob", "the first in the form");
+    assert!(
+        !form.validate_with(client_rules),
+        "building the record adds nothing new"
+    );
+    assert_eq!(form.error_count(), 3);
+}
+
+#[test]
+fn form_rules_report_in_the_same_round_as_field_errors() {
+    let mut form = all_kinds();
+    form.focus_key("n");
+    type_text(&mut form, "7");
+    let valid = form.validate_with(|form| {
+        (form.integer("n") == Some(7))
+            .then(|| ("n".to_owned(), "not with an Apple".to_owned()))
+            .into_iter()
+            .collect()
+    });
+    assert!(!valid);
+    assert_eq!(error_of(&form, "line"), Some("required"), "its own check");
+    assert_eq!(
+        error_of(&form, "n"),
+        Some("not with an Apple"),
+        "the form's rule"
+    );
+    assert_eq!(form.error_count(), 2);
+}
+
+#[test]
+fn a_fields_own_error_wins_over_a_rule_about_the_same_field() {
+    let mut form = client_with_three_faults();
+    form.validate_with(|_| vec![("primary".into(), "choose one of the options".into())]);
+    assert_eq!(error_of(&form, "primary"), Some("required"));
+}
+
+#[test]
+fn rule_errors_for_hidden_or_unknown_fields_are_not_counted() {
+    let mut form = all_kinds();
+    type_text(&mut form, "ok");
+    let valid = form.validate_with(|_| {
+        vec![
+            ("hidden".into(), "not while hidden".into()),
+            ("nowhere".into(), "no such field".into()),
+        ]
+    });
+    assert!(valid);
+    assert_eq!(form.error_count(), 0);
+}
+
+#[test]
+fn an_error_goes_as_soon_as_its_field_changes_and_parses() {
+    let mut form = all_kinds();
+    form.focus_key("date");
+    type_text(&mut form, "31/02/2026");
+    form.focus_key("n");
+    type_text(&mut form, "11");
+    assert!(!form.validate());
+    form.focus_key("date");
+    press(&mut form, KeyCode::Left);
+    assert!(
+        error_of(&form, "date").is_some(),
+        "moving the cursor changes nothing"
+    );
+    press(&mut form, KeyCode::End);
+    for _ in 0..4 {
+        press(&mut form, KeyCode::Backspace);
+    }
+    assert!(
+        error_of(&form, "date").is_some_and(|e| e.contains("'31/02/' is not a date")),
+        "changed but not a date yet: the error says so of the new text"
+    );
+    press(&mut form, KeyCode::Home);
+    press(&mut form, KeyCode::Delete);
+    type_text(&mut form, "2");
+    press(&mut form, KeyCode::End);
+    type_text(&mut form, "202");
+    assert!(error_of(&form, "date").is_some(), "21/02/202 is not a date");
+    type_text(&mut form, "6");
+    assert_eq!(form.text("date"), "21/02/2026");
+    assert_eq!(error_of(&form, "date"), None, "fixed: the error is gone");
+    assert!(error_of(&form, "n").is_some(), "other fields keep theirs");
+    assert!(error_of(&form, "line").is_some(), "the required line too");
+    form.focus_key("line");
+    form.paste("ok");
+    assert_eq!(error_of(&form, "line"), None, "a paste fixes it too");
+}
+
+#[test]
+fn a_rule_error_stays_while_the_value_is_still_wrong_and_goes_once_it_is_right() {
+    let mut form = client_with_three_faults();
+    form.validate();
+    form.focus_key("nhs");
+    press(&mut form, KeyCode::Backspace);
+    type_text(&mut form, "7");
+    assert!(error_of(&form, "nhs").is_some(), "9434765917 fails too");
+    press(&mut form, KeyCode::Backspace);
+    type_text(&mut form, "9");
+    assert_eq!(error_of(&form, "nhs"), None, "9434765919 is right");
+    assert!(
+        error_of(&form, "dob").is_some(),
+        "the birth date is untouched"
+    );
+    form.focus_key("primary");
+    press(&mut form, KeyCode::Char('c'));
+    assert_eq!(error_of(&form, "primary"), None, "a choice made");
+    assert!(!form.validate(), "the birth date is still ahead");
+    assert_eq!(form.error_count(), 1);
+}
+
+#[test]
+fn an_error_from_the_form_rules_goes_when_its_field_changes_and_parses() {
+    let mut form = all_kinds();
+    type_text(&mut form, "ok");
+    form.validate_with(|_| vec![("line".into(), "taken".into())]);
+    assert_eq!(error_of(&form, "line"), Some("taken"));
+    press(&mut form, KeyCode::Backspace);
+    assert_eq!(error_of(&form, "line"), None, "changed, and parses");
 }

@@ -3,7 +3,7 @@
 use super::{Paint, empty_state, pane_title};
 use crate::app::help::{FLAG_LEGEND, flags};
 use crate::app::{App, Pane};
-use crate::display::{clean, truncate};
+use crate::display::{clean, truncate, width};
 use crate::domain::{Modality, Stage};
 use crate::store::{CaseloadRow, Scope};
 use chrono::NaiveDate;
@@ -62,6 +62,52 @@ fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
     )
 }
 
+/// The days-in-treatment column with the space before it.
+const DAYS_COLUMN: u16 = 6;
+
+/// The bottom border's legend: the meaning of each letter on screen now (ten do not fit one
+/// line). Entries that do not fit whole are counted and sent to the help, never cut mid-word.
+fn legend(app: &App, pane_width: u16, ascii: bool) -> String {
+    let wide = pane_width >= 100;
+    let shown: String = app
+        .caseload
+        .iter()
+        .skip(app.caseload_cursor.offset)
+        .take(app.viewport.caseload.max(1))
+        .map(flags)
+        .collect();
+    let parts: Vec<String> = FLAG_LEGEND
+        .iter()
+        .filter(|(letter, ..)| shown.contains(*letter))
+        .map(|(letter, long, short)| format!("{letter} {}", if wide { long } else { short }))
+        .collect();
+    let separator = match (wide, ascii) {
+        (true, false) => " · ",
+        (true, true) => ", ",
+        (false, false) => "·",
+        (false, true) => ",",
+    };
+    if parts.is_empty() {
+        return String::new();
+    }
+    let room = usize::from(pane_width.saturating_sub(4));
+    let all = parts.join(separator);
+    if width(&all) <= room {
+        return format!(" {all} ");
+    }
+    // Whole entries while they fit with the note of how many more there are.
+    for keep in (0..parts.len()).rev() {
+        let more = format!("{} more: ? help", parts.len() - keep);
+        let mut listed = parts[..keep].to_vec();
+        listed.push(more);
+        let text = listed.join(separator);
+        if width(&text) <= room {
+            return format!(" {text} ");
+        }
+    }
+    format!(" {} ", truncate("? explains the letters", room, ascii))
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let whose = match app.scope {
@@ -69,33 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         Scope::Team => "team",
     };
     let extra = format!("{} {whose}, by {}", app.caseload.len(), app.sort.label());
-    let legend: String = {
-        let wide = area.width >= 100;
-        // Only the letters on screen now: ten meanings do not fit one border line.
-        let shown: String = app
-            .caseload
-            .iter()
-            .skip(app.caseload_cursor.offset)
-            .take(app.viewport.caseload.max(1))
-            .map(flags)
-            .collect();
-        let parts: Vec<String> = FLAG_LEGEND
-            .iter()
-            .filter(|(letter, ..)| shown.contains(*letter))
-            .map(|(letter, long, short)| format!("{letter} {}", if wide { long } else { short }))
-            .collect();
-        let separator = match (wide, paint.glyphs.ascii) {
-            (true, false) => " · ",
-            (true, true) => ", ",
-            (false, false) => "·",
-            (false, true) => ",",
-        };
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!(" {} ", parts.join(separator))
-        }
-    };
+    let legend = legend(app, area.width, paint.glyphs.ascii);
     let block = paint
         .block(
             pane_title(Pane::Caseload, &extra),
@@ -139,7 +159,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let wide = inner.width >= WIDE_FIXED + 10;
     let team = app.scope == Scope::Team && wide && inner.width >= WIDE_FIXED + TEAM_COLUMN + 12;
     let fixed = if wide { WIDE_FIXED } else { NARROW_FIXED } + if team { TEAM_COLUMN } else { 0 };
-    let name_width = inner.width.saturating_sub(fixed).clamp(8, 20);
+    // Every risk letter of every client in view is shown: the name gives up its spare column
+    // first, then (on a narrow screen) the days in treatment, which the record still shows.
+    let visible = app.viewport.caseload.max(1);
+    let first = app
+        .caseload_cursor
+        .offset
+        .min(app.caseload.len().saturating_sub(1));
+    let needed = app
+        .caseload
+        .iter()
+        .skip(first)
+        .take(visible)
+        .map(|row| flags(row).chars().count() as u16)
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    // The risk column's share of `fixed`.
+    let risk_base = if wide { 6 } else { 4 };
+    let risk_room = |name: u16, days: bool| {
+        (inner.width + risk_base + if days { 0 } else { DAYS_COLUMN }).saturating_sub(fixed + name)
+    };
+    let mut name_width = inner.width.saturating_sub(fixed).clamp(8, 20);
+    name_width = name_width
+        .saturating_sub(needed.saturating_sub(risk_room(name_width, true)))
+        .max(8);
+    let days_shown = wide || risk_room(name_width, true) >= needed;
     let today = app.today;
     let mut widths = vec![Constraint::Length(8), Constraint::Length(name_width)];
     let mut headings = vec!["Ref", "Name"];
@@ -150,10 +195,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     widths.extend([
         Constraint::Length(if wide { 10 } else { 5 }),
         Constraint::Length(if wide { 10 } else { 5 }),
-        Constraint::Length(5),
-        Constraint::Length(if wide { 11 } else { 5 }),
     ]);
-    headings.extend(["Tx", "Stage", "Days", "Due"]);
+    headings.extend(["Tx", "Stage"]);
+    if days_shown {
+        widths.push(Constraint::Length(DAYS_COLUMN - 1));
+        headings.push("Days");
+    }
+    widths.push(Constraint::Length(if wide { 11 } else { 5 }));
+    headings.push("Due");
     if wide {
         widths.push(Constraint::Length(9));
         headings.push("Seen");
@@ -161,11 +210,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     widths.push(Constraint::Min(4));
     headings.push("Risk");
 
-    let visible = app.viewport.caseload.max(1);
-    let first = app
-        .caseload_cursor
-        .offset
-        .min(app.caseload.len().saturating_sub(1));
+    let risk_width = risk_room(name_width, days_shown);
     let rows = app.caseload.iter().skip(first).take(visible).map(|row| {
         let next = row.next_due();
         let quiet = next.is_some_and(|d| row.is_quiet(d));
@@ -197,16 +242,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         let days = row
             .treatment_start
             .map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
-        cells.extend([
-            Cell::from(modality),
-            Cell::from(stage),
-            Cell::from(Line::from(days).right_aligned()),
-            Cell::from(Span::styled(due, if overdue { t.alert } else { t.base })),
-        ]);
+        cells.extend([Cell::from(modality), Cell::from(stage)]);
+        if days_shown {
+            cells.push(Cell::from(Line::from(days).right_aligned()));
+        }
+        cells.push(Cell::from(Span::styled(
+            due,
+            if overdue { t.alert } else { t.base },
+        )));
         if wide {
             cells.push(Cell::from(last_seen_text(row, today)));
         }
-        cells.push(Cell::from(Span::styled(flags(row), t.alert)));
+        let letters = truncate(&flags(row), usize::from(risk_width), paint.glyphs.ascii);
+        cells.push(Cell::from(Span::styled(letters, t.alert)));
         Row::new(cells)
     });
     let header = Row::new(headings).style(t.heading);

@@ -96,10 +96,16 @@ impl Paint {
     }
 }
 
+/// Whether the screen is drawn at this size; below it only the "too small" notice is, and keys
+/// must not reach what is not drawn.
+pub fn fits(size: Size) -> bool {
+    size.width >= MIN_WIDTH && size.height >= MIN_HEIGHT
+}
+
 pub fn view(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let paint = Paint::for_app(app);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !fits(area.as_size()) {
         too_small(frame, area, &paint);
         return;
     }

@@ -77,11 +77,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 let plan_goal = &app.plan[index];
                 let goal = &plan_goal.goal.record;
                 let progress = usize::from(goal.progress.get());
-                let bar = format!(
-                    "{}{}",
-                    g.bar_full.repeat(progress),
-                    g.bar_empty.repeat(10 - progress)
-                );
                 let status_style = match goal.status {
                     GoalStatus::Achieved => t.good,
                     GoalStatus::Dropped | GoalStatus::Paused => t.muted,
@@ -97,6 +92,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                     0 => "no open".to_owned(),
                     n => format!("{n} open"),
                 };
+                let words = 10 + 7 + width(&target) + 1 + width(&open);
+                let bar = progress_bar(progress, cols.saturating_sub(words), g);
                 Line::from(vec![
                     Span::styled(format!(" {:<8} ", goal.status.label()), status_style),
                     Span::styled(bar, t.good),
@@ -108,4 +105,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The progress bar in at most ten cells: fewer when the pane is narrow, so the words after it
+/// (the target date, the open actions) are never cut. The number beside it stays exact.
+fn progress_bar(progress: usize, room: usize, g: &super::Glyphs) -> String {
+    let cells = room.clamp(1, 10);
+    let full = (progress * cells + 5) / 10;
+    format!(
+        "{}{}",
+        g.bar_full.repeat(full.min(cells)),
+        g.bar_empty.repeat(cells - full.min(cells))
+    )
 }

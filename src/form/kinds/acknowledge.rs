@@ -103,6 +103,12 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for AcknowledgeForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_acknowledgement(form, s.client_id, s.worker_id, &self.shown)
+            .err()
+            .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Acknowledge
     }

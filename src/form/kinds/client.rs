@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::*;
 use crate::form::dates::show_date;
-use crate::form::{Form, Kind, Now, Opt, Spec};
+use crate::form::{Form, Kind, Now, Opt, Rule, Spec};
 use crate::store::{StoreError, UniqueField};
 use std::collections::BTreeSet;
 
@@ -54,8 +54,16 @@ pub fn client_form(title: String, now: Now, ctx: &ClientContext<'_>) -> Form {
         Spec::new(key::GIVEN, "Given name", Kind::Line { max: 100 }).required(),
         Spec::new(key::FAMILY, "Family name", Kind::Line { max: 100 }).required(),
         Spec::new(key::PREFERRED, "Preferred name", Kind::Line { max: 100 }),
-        Spec::new(key::DOB, "Date of birth", Kind::Date).required(),
-        Spec::new(key::NHS, "NHS number", Kind::Line { max: 12 }),
+        Spec::new(key::DOB, "Date of birth", Kind::Date)
+            .required()
+            .rule(Rule {
+                name: "birth date not ahead",
+                check: birth_not_ahead,
+            }),
+        Spec::new(key::NHS, "NHS number", Kind::Line { max: 12 }).rule(Rule {
+            name: "NHS checksum",
+            check: nhs_checksum,
+        }),
         Spec::new(key::WORKER, "Key worker", Kind::Choice(workers)).required(),
         Spec::new(
             key::STATUS,
@@ -277,6 +285,20 @@ pub fn build_client(form: &Form) -> Result<Client, Errors> {
     }
 }
 
+/// A date of birth is never ahead of today: checked with the other fields, so it is reported in
+/// the same round as a missing substance rather than one save later.
+fn birth_not_ahead(text: &str, now: Now) -> std::result::Result<(), String> {
+    match crate::form::dates::parse_date(text, now.today) {
+        Ok(date) if date > now.today => Err("date of birth is in the future".into()),
+        _ => Ok(()),
+    }
+}
+
+/// An NHS number passes its Modulus 11 check digit.
+fn nhs_checksum(text: &str, _: Now) -> std::result::Result<(), String> {
+    NhsNumber::new(text).map(drop).map_err(|e| e.to_string())
+}
+
 /// The field of this form holding a value no two clients may share.
 fn duplicate_key(field: UniqueField) -> &'static str {
     match field {
@@ -320,6 +342,10 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for ClientForm {
+    fn check(&self, form: &Form, _: &Saving<'_>) -> Errors {
+        build_client(form).err().unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Client
     }

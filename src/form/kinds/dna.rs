@@ -61,6 +61,12 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for DnaForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_dna(form, s.client_id, s.worker_id)
+            .err()
+            .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Dna
     }

@@ -283,6 +283,19 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for GoalForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_goal(
+            form,
+            &GoalContext {
+                client_id: s.client_id,
+                existing: self.existing.as_ref(),
+                actions: &self.actions,
+            },
+        )
+        .err()
+        .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Goal
     }

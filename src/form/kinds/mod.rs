@@ -260,6 +260,12 @@ pub trait Handler: std::fmt::Debug {
     /// Builds the records from the form and writes them in one transaction.
     fn save(&self, form: &Form, store: &mut Store, saving: &Saving<'_>) -> Saves;
 
+    /// The errors building the records would meet, found without writing, so they are shown
+    /// with the fields' own in one round.
+    fn check(&self, _form: &Form, _saving: &Saving<'_>) -> Errors {
+        Vec::new()
+    }
+
     /// Whether the form's typing is kept as a draft while it is open (a one-line reason is not
     /// worth one).
     fn keeps_drafts(&self) -> bool {

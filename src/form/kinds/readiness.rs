@@ -150,6 +150,12 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for ReadinessForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_readiness(form, s.client_id, s.worker_id)
+            .err()
+            .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Readiness
     }

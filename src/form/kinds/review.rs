@@ -110,6 +110,10 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for ReviewForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_review(form, s.worker_id).err().unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Review
     }

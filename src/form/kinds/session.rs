@@ -321,6 +321,21 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for SessionForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_session(
+            form,
+            &SessionContext {
+                client_id: s.client_id,
+                worker_id: s.worker_id,
+                now: form.now,
+                usual_minutes: self.usual_minutes,
+                goals: &self.goals,
+            },
+        )
+        .err()
+        .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Session
     }

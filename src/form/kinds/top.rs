@@ -226,6 +226,12 @@ pub fn open(o: &Opening<'_>) -> Opens {
 }
 
 impl Handler for TopForm {
+    fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        build_top(form, s.client_id, s.worker_id)
+            .err()
+            .unwrap_or_default()
+    }
+
     fn kind(&self) -> FormKind {
         FormKind::Top
     }
