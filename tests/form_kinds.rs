@@ -446,3 +446,73 @@ fn a_void_form_marks_its_entry_entered_in_error_with_the_reason() {
         "never deleted"
     );
 }
+
+#[test]
+fn a_top_and_a_review_opened_on_their_entries_are_amended() {
+    let mut f = fixture();
+    open_fill_save(&mut f, FormKind::Top, None, |form| {
+        use keywork::domain::top::{Measure, TopItem};
+        for item in TopItem::ALL {
+            if item.measure() != Measure::Amount {
+                set(form, item.code(), "0");
+            }
+        }
+    });
+    let top_id = {
+        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
+        conn.query_row("SELECT id FROM tops", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let said = open_on_entry_fill_save(
+        &mut f,
+        FormKind::Top,
+        None,
+        Some((RecordType::Top, top_id)),
+        |form| {
+            assert_eq!(form.text("alcohol_days"), "0", "opens on its answers");
+            set(form, "alcohol_days", "4");
+            set(form, "alcohol_units", "6");
+        },
+    );
+    assert!(said.starts_with("TOP amended"), "{said}");
+    assert_eq!(count(&f.store, "SELECT count(*) FROM tops"), 1);
+    assert_eq!(
+        f.store
+            .earlier_versions(RecordType::Top, top_id)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let care_plan = f
+        .store
+        .client_status(f.client_id, &ReviewIntervals::default())
+        .unwrap()
+        .owed
+        .into_iter()
+        .find(|d| d.kind == ReviewKind::CarePlan)
+        .unwrap();
+    open_fill_save(&mut f, FormKind::Review, Some(care_plan), |form| {
+        set(form, kinds::review::key::OUTCOME, "Plan agred.");
+    });
+    let review_id = {
+        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
+        conn.query_row("SELECT id FROM reviews", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let said = open_on_entry_fill_save(
+        &mut f,
+        FormKind::Review,
+        None,
+        Some((RecordType::Review, review_id)),
+        |form| set(form, kinds::review::key::OUTCOME, "Plan agreed."),
+    );
+    assert!(said.starts_with("Review amended"), "{said}");
+    assert_eq!(
+        count(
+            &f.store,
+            "SELECT count(*) FROM reviews WHERE outcome = 'Plan agreed.'"
+        ),
+        1
+    );
+}

@@ -28,6 +28,8 @@ impl App {
         match entry.what {
             RecordType::Session => self.open_about(FormKind::Session, entry, store),
             RecordType::ReadinessNote => self.open_about(FormKind::Readiness, entry, store),
+            RecordType::Top => self.open_about(FormKind::Top, entry, store),
+            RecordType::Review => self.open_about(FormKind::Review, entry, store),
             RecordType::Goal => self.edit_goal(entry.id, store),
             RecordType::GoalAction => {
                 let goal_id = store
@@ -38,7 +40,7 @@ impl App {
             }
             other => {
                 self.message = Some(format!(
-                    "A {} cannot be amended on screen yet: X marks it entered in error, and a new one can be recorded.",
+                    "This {} cannot be amended on screen yet: X marks it entered in error, and a new one can be recorded.",
                     other.label()
                 ));
                 Ok(())

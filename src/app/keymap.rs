@@ -266,16 +266,24 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[key('X')],
         action: Action::MarkInError,
-        contexts: &[Reader],
+        contexts: &[
+            Reader,
+            Context::Pane(Pane::Readiness),
+            Context::Pane(Pane::Plan),
+        ],
         hint: None,
-        help: "Record: mark the selected entry entered in error, or undo that",
+        help: "Mark the selected entry (record, readiness note, goal) entered in error, or undo",
     },
     Binding {
         keys: &[key('v')],
         action: Action::EarlierVersions,
-        contexts: &[Reader],
+        contexts: &[
+            Reader,
+            Context::Pane(Pane::Readiness),
+            Context::Pane(Pane::Plan),
+        ],
         hint: None,
-        help: "Record: show the selected entry's earlier versions",
+        help: "Show the selected entry's earlier versions",
     },
     Binding {
         keys: &[key('?')],
@@ -380,7 +388,7 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Edit,
         contexts: &[Panes],
         hint: None,
-        help: "Edit the client; in the plan, the goal and its actions",
+        help: "Edit the client; in the plan, the goal; in readiness, amend the note",
     },
     Binding {
         keys: &[key('c')],

@@ -322,6 +322,7 @@ impl App {
             Action::Edit if self.focus == Pane::Plan => {
                 self.open_form(FormKind::Goal, true, store)?
             }
+            Action::Edit if self.focus == Pane::Readiness => self.amend_selected(store)?,
             Action::Edit => self.open_form(FormKind::Client, true, store)?,
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
@@ -735,13 +736,35 @@ impl App {
         *scroll = (*scroll).min(lines.len().saturating_sub(page));
     }
 
-    /// The entry selected in the open record, if any.
+    /// The entry selected to correct: in the open record, or the readiness note or goal
+    /// selected in its pane.
     pub fn selected_entry(&self) -> Option<record::EntryRef> {
-        match &self.overlay {
-            Some(Overlay::Record {
-                entries, selected, ..
-            }) => selected.and_then(|i| entries.get(i)).map(|(_, e)| *e),
-            _ => None,
+        use crate::domain::RecordType;
+        match (&self.overlay, self.focus) {
+            (
+                Some(Overlay::Record {
+                    entries, selected, ..
+                }),
+                _,
+            ) => selected.and_then(|i| entries.get(i)).map(|(_, e)| *e),
+            (Some(_), _) => None,
+            (None, Pane::Readiness) => {
+                self.readiness
+                    .get(self.readiness_cursor.selected)
+                    .map(|n| record::EntryRef {
+                        what: RecordType::ReadinessNote,
+                        id: n.id,
+                    })
+            }
+            (None, Pane::Plan) => {
+                self.plan
+                    .get(self.plan_cursor.selected)
+                    .map(|g| record::EntryRef {
+                        what: RecordType::Goal,
+                        id: g.goal.id,
+                    })
+            }
+            (None, _) => None,
         }
     }
 

@@ -73,6 +73,42 @@ pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCo
 #[derive(Debug)]
 pub struct ReviewForm {
     owed: Vec<Due>,
+    /// The completed review being amended, if it is one.
+    amending: Option<Stored<Review>>,
+}
+
+/// The review an amendment form opens on: the entry selected, or a resumed draft's target.
+fn to_amend(o: &Opening<'_>) -> Result<Option<Stored<Review>>> {
+    let id = match (o.entry, o.draft) {
+        (Some((RecordType::Review, id)), _) => Some(id),
+        (_, Some(draft)) => draft.target_id,
+        _ => None,
+    };
+    id.map(|id| o.store.get::<Review>(id)).transpose()
+}
+
+/// The form to amend a completed review: its kind stays, its outcome and date may change.
+fn open_amendment(o: &Opening<'_>, review: Stored<Review>) -> Opens {
+    let client = review.record.client_id;
+    let title = o.client_title("Amend review", client)?;
+    let mut form = review_form(title, o.now, review.record.kind);
+    if let Some(done) = &review.record.completion {
+        prefill(
+            &mut form,
+            &[
+                (key::OUTCOME, done.outcome.as_str().to_owned()),
+                (key::DONE, show_date(done.completed_on)),
+            ],
+        );
+    }
+    Ok(Ok(Opened {
+        form,
+        client_id: Some(client),
+        handler: Box::new(ReviewForm {
+            owed: Vec::new(),
+            amending: Some(review),
+        }),
+    }))
 }
 
 /// The review the worker means by "complete a review": the one selected in the reviews pane,
@@ -88,6 +124,9 @@ fn review_to_complete(selected: Option<Due>, owed: &[Due]) -> ReviewKind {
 }
 
 pub fn open(o: &Opening<'_>) -> Opens {
+    if let Some(review) = to_amend(o)? {
+        return open_amendment(o, review);
+    }
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
@@ -105,11 +144,34 @@ pub fn open(o: &Opening<'_>) -> Opens {
     Ok(Ok(Opened {
         form: review_form(title, o.now, kind),
         client_id: Some(client),
-        handler: Box::new(ReviewForm { owed }),
+        handler: Box::new(ReviewForm {
+            owed,
+            amending: None,
+        }),
     }))
 }
 
 impl Handler for ReviewForm {
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        self.amending
+            .as_ref()
+            .map_or((None, None), |r| (Some(r.id), Some(r.row_version)))
+    }
+
+    fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
+        if let Some(r) = &mut self.amending {
+            r.row_version = target.unwrap_or(r.row_version);
+        }
+    }
+
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
+        if let Some(r) = self.amending.as_mut().filter(|r| r.id == id)
+            && what == RecordType::Review
+        {
+            r.row_version = current;
+        }
+    }
+
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
         build_review(form, s.worker_id).err().unwrap_or_default()
     }
@@ -120,6 +182,33 @@ impl Handler for ReviewForm {
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
         let (kind, done) = built!(build_review(form, s.worker_id));
+        if let Some(previous) = &self.amending {
+            if kind != previous.record.kind {
+                return Ok(Err(vec![err(
+                    key::KIND,
+                    "an amendment keeps the review's kind: mark it entered in error and record \
+                     the right one",
+                )]));
+            }
+            let completed_by = previous
+                .record
+                .completion
+                .as_ref()
+                .map_or(done.completed_by, |c| c.completed_by);
+            let amended = Review {
+                completion: Some(ReviewCompletion {
+                    completed_by,
+                    ..done
+                }),
+                ..previous.record.clone()
+            };
+            write_and_forget_draft(store, s.draft_id, |w| {
+                w.amend(previous.id, previous.row_version, &amended)
+            })?;
+            return Ok(Ok(Saved::said(
+                "Review amended; the earlier version is kept (v on it shows it).",
+            )));
+        }
         let Some(due) = self.owed.iter().find(|d| d.kind == kind) else {
             return Ok(Err(vec![err(
                 key::KIND,

@@ -187,10 +187,54 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
     }
 }
 
-/// An open TOP form, with the referral date that bounds its date.
+/// An open TOP form, with the referral date that bounds its date, and the TOP being amended,
+/// if it is one.
 #[derive(Debug)]
 pub struct TopForm {
     referral: chrono::NaiveDate,
+    amending: Option<crate::domain::Stored<Top>>,
+}
+
+/// An answer as it is typed: a number, or `d` for declined.
+fn answer_text(answer: Answer) -> String {
+    match answer {
+        Answer::Declined => "d".to_owned(),
+        Answer::Value(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Answer::Value(v) => v.to_string(),
+    }
+}
+
+/// A stored TOP's values, keyed for the form.
+fn values(top: &Top) -> Vec<(&'static str, String)> {
+    let mut values = vec![
+        (key::ON, show_date(top.completed_on)),
+        (key::STAGE, top.stage.code().to_owned()),
+        (
+            OTHER_NAME,
+            top.other_substance
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+    ];
+    values.extend(TopItem::ALL.iter().map(|item| {
+        (
+            item.code(),
+            top.answer(*item).map(answer_text).unwrap_or_default(),
+        )
+    }));
+    values
+}
+
+/// The TOP an amendment form opens on: the entry selected, or a resumed draft's target.
+fn to_amend(o: &Opening<'_>) -> crate::store::Result<Option<crate::domain::Stored<Top>>> {
+    use crate::domain::RecordType;
+    let id = match (o.entry, o.draft) {
+        (Some((RecordType::Top, id)), _) => Some(id),
+        (_, Some(draft)) => draft.target_id,
+        _ => None,
+    };
+    id.map(|id| o.store.get::<Top>(id)).transpose()
 }
 
 /// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
@@ -210,6 +254,20 @@ fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
 }
 
 pub fn open(o: &Opening<'_>) -> Opens {
+    if let Some(top) = to_amend(o)? {
+        let client = top.record.client_id;
+        let title = o.client_title("Amend TOP", client)?;
+        let mut form = top_form(title, o.now, top.record.stage);
+        super::prefill(&mut form, &values(&top.record));
+        return Ok(Ok(Opened {
+            form,
+            client_id: Some(client),
+            handler: Box::new(TopForm {
+                referral: super::referral_of(o.store, client)?,
+                amending: Some(top),
+            }),
+        }));
+    }
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
@@ -221,11 +279,38 @@ pub fn open(o: &Opening<'_>) -> Opens {
         client_id: Some(client),
         handler: Box::new(TopForm {
             referral: super::referral_of(o.store, client)?,
+            amending: None,
         }),
     }))
 }
 
 impl Handler for TopForm {
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        self.amending
+            .as_ref()
+            .map_or((None, None), |t| (Some(t.id), Some(t.row_version)))
+    }
+
+    fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
+        if let Some(t) = &mut self.amending {
+            t.row_version = target.unwrap_or(t.row_version);
+        }
+    }
+
+    fn accept_current(
+        &mut self,
+        what: crate::domain::RecordType,
+        id: i64,
+        current: i64,
+        _store: &Store,
+    ) {
+        if let Some(t) = self.amending.as_mut().filter(|t| t.id == id)
+            && what == crate::domain::RecordType::Top
+        {
+            t.row_version = current;
+        }
+    }
+
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
         build_top(form, s.client_id, s.worker_id)
             .err()
@@ -240,6 +325,18 @@ impl Handler for TopForm {
         let top = built!(build_top(form, s.client_id, s.worker_id));
         if let Some(error) = super::before_referral(key::ON, top.completed_on, self.referral) {
             return Ok(Err(vec![error]));
+        }
+        if let Some(previous) = &self.amending {
+            let amended = Top {
+                worker_id: previous.record.worker_id,
+                ..top
+            };
+            write_and_forget_draft(store, s.draft_id, |w| {
+                w.amend(previous.id, previous.row_version, &amended)
+            })?;
+            return Ok(Ok(Saved::said(
+                "TOP amended; the earlier version is kept (v on it shows it).",
+            )));
         }
         write_and_forget_draft(store, s.draft_id, |w| w.insert(&top))?;
         Ok(Ok(Saved::said(format!("{} TOP saved.", top.stage.label()))))
