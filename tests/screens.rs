@@ -235,11 +235,11 @@ fn state(app: &App) -> State {
         focus: app.focus,
         scope: app.scope,
         sort: app.sort,
-        caseload: app.caseload.clone(),
-        caseload_cursor: app.caseload_cursor,
-        reviews_cursor: app.reviews_cursor,
-        readiness_cursor: app.readiness_cursor,
-        plan_cursor: app.plan_cursor,
+        caseload: app.caseload.rows.clone(),
+        caseload_cursor: app.caseload.cursor,
+        reviews_cursor: app.reviews.cursor,
+        readiness_cursor: app.readiness.cursor,
+        plan_cursor: app.plan.cursor,
         selected_client: app.selected_client,
         overlay: app.overlay.clone(),
         help: app.help,
@@ -250,7 +250,7 @@ fn state(app: &App) -> State {
 }
 
 fn selected_row(app: &App) -> &CaseloadRow {
-    &app.caseload[app.caseload_cursor.selected]
+    &app.caseload.rows[app.caseload.cursor.selected]
 }
 
 /// The action a plain key press asks for on the main screen with `pane` focused.
@@ -478,7 +478,7 @@ fn empty_database_explains_how_to_start() {
     for size in SIZES {
         let app = new_app(&store, ThemeName::Default, identity.clone(), size);
         assert_eq!(app.scope, Scope::Team, "no caseload of their own");
-        assert!(app.caseload.is_empty());
+        assert!(app.caseload.rows.is_empty());
         assert_eq!(app.selected_client, None);
         let terminal = render(&app, size);
         insta::assert_snapshot!(
@@ -795,7 +795,7 @@ fn wide_names_keep_the_caseload_columns_aligned() {
         let text = rows(buffer);
         let heading = text_from_column(&text[usize::from(header_y)], usize::from(due_x));
         assert!(heading.starts_with("Due"), "{heading:?}");
-        for (row, y) in app.caseload.iter().zip(header_y + 1..) {
+        for (row, y) in app.caseload.rows.iter().zip(header_y + 1..) {
             let next = row.next_due().expect("has a review");
             let days = (next.due_on - today()).num_days();
             let overdue_mark = days < 0 && !row.is_quiet(next);
@@ -860,35 +860,35 @@ fn wide_names_keep_the_next_reviews_columns_aligned() {
 fn caseload_movement_stops_at_both_ends() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
-    let len = app.caseload.len();
+    let len = app.caseload.rows.len();
     let page = app.viewport.caseload;
     assert!(len > page, "the demo caseload is longer than one page");
-    assert_eq!(app.caseload_cursor.selected, 0);
+    assert_eq!(app.caseload.cursor.selected, 0);
 
     act(&mut app, &mut demo.store, &[Action::Up]);
-    assert_eq!(app.caseload_cursor.selected, 0, "k at the top stays");
+    assert_eq!(app.caseload.cursor.selected, 0, "k at the top stays");
     act(&mut app, &mut demo.store, &[Action::Down]);
-    assert_eq!(app.caseload_cursor.selected, 1, "j moves down one");
+    assert_eq!(app.caseload.cursor.selected, 1, "j moves down one");
     act(&mut app, &mut demo.store, &[Action::First]);
-    assert_eq!(app.caseload_cursor.selected, 0, "g goes to the first");
+    assert_eq!(app.caseload.cursor.selected, 0, "g goes to the first");
     act(&mut app, &mut demo.store, &[Action::PageDown]);
-    assert_eq!(app.caseload_cursor.selected, page, "PageDown moves a page");
+    assert_eq!(app.caseload.cursor.selected, page, "PageDown moves a page");
     act(
         &mut app,
         &mut demo.store,
         &[Action::PageDown, Action::PageDown],
     );
     assert_eq!(
-        app.caseload_cursor.selected,
+        app.caseload.cursor.selected,
         len - 1,
         "PageDown stops at the end"
     );
     act(&mut app, &mut demo.store, &[Action::First, Action::Last]);
-    assert_eq!(app.caseload_cursor.selected, len - 1, "G goes to the last");
+    assert_eq!(app.caseload.cursor.selected, len - 1, "G goes to the last");
     act(&mut app, &mut demo.store, &[Action::Down]);
-    assert_eq!(app.caseload_cursor.selected, len - 1, "j at the end stays");
+    assert_eq!(app.caseload.cursor.selected, len - 1, "j at the end stays");
     act(&mut app, &mut demo.store, &[Action::PageUp]);
-    assert_eq!(app.caseload_cursor.selected, len - 1 - page);
+    assert_eq!(app.caseload.cursor.selected, len - 1 - page);
     assert_eq!(
         app.selected_client,
         Some(selected_row(&app).client_id),
@@ -902,9 +902,9 @@ fn selection_stays_visible_after_g_at_80x24() {
     for scope_actions in [vec![], vec![Action::ToggleScope]] {
         let mut app = demo.small_app(&scope_actions);
         act(&mut app, &mut demo.store, &[Action::Last]);
-        let cursor = app.caseload_cursor;
+        let cursor = app.caseload.cursor;
         let rows = app.viewport.caseload;
-        assert_eq!(cursor.selected, app.caseload.len() - 1);
+        assert_eq!(cursor.selected, app.caseload.rows.len() - 1);
         assert!(
             cursor.offset <= cursor.selected && cursor.selected < cursor.offset + rows,
             "{cursor:?} with {rows} rows"
@@ -921,7 +921,7 @@ fn selection_stays_visible_after_g_at_80x24() {
         );
         // Back to the top scrolls back.
         act(&mut app, &mut demo.store, &[Action::First]);
-        assert_eq!(app.caseload_cursor, Cursor::default());
+        assert_eq!(app.caseload.cursor, Cursor::default());
     }
 }
 
@@ -929,31 +929,42 @@ fn selection_stays_visible_after_g_at_80x24() {
 fn moving_in_next_reviews_selects_that_client_and_the_caseload_follows() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::FocusPane(Pane::Reviews)]);
-    let steps = app.reviews.len().min(8);
-    let first = app.reviews[0].client_id;
+    let steps = app.reviews.rows.len().min(8);
+    let first = app.reviews.rows[0].client_id;
     assert!(
-        app.reviews[..steps].iter().any(|r| r.client_id != first),
+        app.reviews.rows[..steps]
+            .iter()
+            .any(|r| r.client_id != first),
         "the first reviews due are for more than one client"
     );
     assert_eq!(app.selected_client, Some(first));
     for index in 1..steps {
         act(&mut app, &mut demo.store, &[Action::Down]);
-        assert_eq!(app.reviews_cursor.selected, index);
-        let client = app.reviews[index].client_id;
+        assert_eq!(app.reviews.cursor.selected, index);
+        let client = app.reviews.rows[index].client_id;
         assert_eq!(app.selected_client, Some(client));
         // A client who has left (owing an exit TOP) is not in the caseload to follow.
-        if app.caseload.iter().any(|r| r.client_id == client) {
+        if app.caseload.rows.iter().any(|r| r.client_id == client) {
             assert_eq!(selected_row(&app).client_id, client, "caseload follows");
         }
         assert!(
-            app.readiness.iter().all(|n| n.record.client_id == client),
+            app.readiness
+                .rows
+                .iter()
+                .all(|n| n.record.client_id == client),
             "readiness notes are the review's client's"
         );
-        assert!(app.plan.iter().all(|g| g.goal.record.client_id == client));
+        assert!(
+            app.plan
+                .rows
+                .iter()
+                .all(|g| g.goal.record.client_id == client)
+        );
     }
     // Back on a review of an active client, going to the caseload keeps them.
     while !app
         .caseload
+        .rows
         .iter()
         .any(|r| Some(r.client_id) == app.selected_client)
     {
@@ -1041,7 +1052,7 @@ fn open_then_back_returns_to_the_same_focus_and_client() {
         app.overlay,
         Some(Overlay::Record { scroll: 2, .. })
     ));
-    assert_eq!(app.reviews_cursor, before.reviews_cursor);
+    assert_eq!(app.reviews.cursor, before.reviews_cursor);
 
     act(&mut app, &mut demo.store, &[Action::Back]);
     assert_eq!(app.overlay, None);
@@ -1057,7 +1068,7 @@ fn help_opens_and_back_closes_it() {
     assert_eq!(app.help, Some(0));
     act(&mut app, &mut demo.store, &[Action::Down]);
     assert_eq!(app.help, Some(1), "keys scroll the help");
-    assert_eq!(app.caseload_cursor, before.caseload_cursor);
+    assert_eq!(app.caseload.cursor, before.caseload_cursor);
     act(&mut app, &mut demo.store, &[Action::Back]);
     assert_eq!(app.help, None);
     assert_eq!(state(&app), before);
@@ -1104,6 +1115,7 @@ fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
     assert_eq!(app.sort, Sort::Name);
     let names: Vec<String> = app
         .caseload
+        .rows
         .iter()
         .map(|r| r.known_as.as_str().to_lowercase())
         .collect();
@@ -1123,7 +1135,7 @@ fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
 fn team_scope_shows_every_key_workers_clients() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[]);
-    let own = app.caseload.len();
+    let own = app.caseload.rows.len();
     let Scope::Worker(me) = app.scope else {
         panic!("opens on the worker's own caseload");
     };
@@ -1135,15 +1147,24 @@ fn team_scope_shows_every_key_workers_clients() {
 
     act(&mut app, &mut demo.store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Team);
-    let workers: BTreeSet<&str> = app.caseload.iter().map(|r| r.key_worker.as_str()).collect();
+    let workers: BTreeSet<&str> = app
+        .caseload
+        .rows
+        .iter()
+        .map(|r| r.key_worker.as_str())
+        .collect();
     assert!(workers.len() > 1, "{workers:?}");
-    assert!(app.caseload.len() > own);
+    assert!(app.caseload.rows.len() > own);
     let active = demo.store.active_client_count(Scope::Team).expect("count");
-    assert_eq!(app.caseload.len() as i64, active, "every active client");
+    assert_eq!(
+        app.caseload.rows.len() as i64,
+        active,
+        "every active client"
+    );
 
     act(&mut app, &mut demo.store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Worker(me));
-    assert_eq!(app.caseload.len(), own);
+    assert_eq!(app.caseload.rows.len(), own);
 }
 
 #[test]
@@ -1159,6 +1180,7 @@ fn switching_scope_keeps_the_caseload_pointer_and_the_lower_panes_on_one_client(
             // caseload, so the caseload cannot point at them.
             let in_caseload = app
                 .caseload
+                .rows
                 .iter()
                 .any(|r| Some(r.client_id) == app.selected_client);
             if in_caseload && app.selected_client != Some(pointed) {
@@ -1214,7 +1236,7 @@ fn wide_caseload_shows_the_whole_due_text() {
     let text = screen_text(terminal.backend().buffer());
     let visible = app.viewport.caseload;
     assert!(visible >= 10, "a large terminal shows at least ten clients");
-    for row in app.caseload.iter().take(visible) {
+    for row in app.caseload.rows.iter().take(visible) {
         let next = row.next_due().expect("has a review");
         let days = (next.due_on - today()).num_days();
         let due = if days < 0 && row.is_quiet(next) {
@@ -1365,7 +1387,7 @@ fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record()
     let (_dir, mut store, identity) = alerted();
     for size in SIZES {
         let mut app = new_app(&store, ThemeName::Default, identity.clone(), size);
-        let row = &app.caseload[0];
+        let row = &app.caseload.rows[0];
         assert_eq!(keywork::app::help::flags(row), "ODNP");
         let main = render(&app, size);
         insta::assert_snapshot!(format!("alerted_main_{}", size_name(size)), main.backend());
@@ -1476,7 +1498,7 @@ fn flagged_everywhere() -> (TempDir, Store, Identity) {
 fn every_flag_of_a_client_is_shown_at_80x24_and_explained() {
     let (_dir, store, identity) = flagged_everywhere();
     let app = new_app(&store, ThemeName::Default, identity, SMALL);
-    let letters = keywork::app::help::flags(&app.caseload[0]);
+    let letters = keywork::app::help::flags(&app.caseload.rows[0]);
     assert!(letters.chars().count() >= 7, "{letters}");
     let terminal = render(&app, SMALL);
     insta::assert_snapshot!("every_flag_80x24", terminal.backend());

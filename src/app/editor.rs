@@ -130,7 +130,11 @@ impl App {
             edit,
             selected_goal: match entry {
                 Some((RecordType::Goal, id)) => Some(id),
-                _ => self.plan.get(self.plan_cursor.selected).map(|g| g.goal.id),
+                _ => self
+                    .plan
+                    .rows
+                    .get(self.plan.cursor.selected)
+                    .map(|g| g.goal.id),
             },
             selected_review: client_id.and_then(|c| self.selected_review_for(c)),
             intervals: &self.intervals,
@@ -327,7 +331,7 @@ impl App {
     /// The review selected in the reviews pane, if that pane has focus and it is this client's.
     fn selected_review_for(&self, client: i64) -> Option<Due> {
         (self.focus == super::Pane::Reviews)
-            .then(|| self.reviews.get(self.reviews_cursor.selected))
+            .then(|| self.reviews.rows.get(self.reviews.cursor.selected))
             .flatten()
             .filter(|r| r.client_id == client)
             .map(|r| r.due)

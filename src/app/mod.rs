@@ -126,6 +126,25 @@ impl Question {
     }
 }
 
+/// One list pane: the rows it lists, the lines it draws them as where that differs (headings
+/// between rows, a row over two lines), and its cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPane<Row, Line = ()> {
+    pub rows: Vec<Row>,
+    pub lines: Vec<Line>,
+    pub cursor: Cursor,
+}
+
+impl<Row, Line> Default for ListPane<Row, Line> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            lines: Vec::new(),
+            cursor: Cursor::default(),
+        }
+    }
+}
+
 /// One line of the "Next reviews" pane: a group heading or a review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewLine {
@@ -177,17 +196,13 @@ pub struct App {
     pub scope: Scope,
     pub focus: Pane,
     pub sort: Sort,
-    pub caseload: Vec<CaseloadRow>,
-    pub caseload_cursor: Cursor,
-    pub reviews: Vec<DueReview>,
-    pub review_lines: Vec<ReviewLine>,
-    pub reviews_cursor: Cursor,
+    pub caseload: ListPane<CaseloadRow>,
+    /// The reviews due, and the pane's lines: group headings between them.
+    pub reviews: ListPane<DueReview, ReviewLine>,
     pub selected_client: Option<i64>,
-    pub readiness: Vec<Stored<ReadinessNote>>,
-    pub readiness_cursor: Cursor,
-    pub plan: Vec<PlanGoal>,
-    pub plan_lines: Vec<PlanLine>,
-    pub plan_cursor: Cursor,
+    pub readiness: ListPane<Stored<ReadinessNote>>,
+    /// The plan's goals, and the pane's lines: domain headings, two lines a goal.
+    pub plan: ListPane<PlanGoal, PlanLine>,
     pub overlay: Option<Overlay>,
     pub help: Option<usize>,
     pub editor: Option<Editor>,
@@ -235,17 +250,11 @@ impl App {
             scope: own.map_or(Scope::Team, Scope::Worker),
             focus: Pane::Caseload,
             sort: Sort::Due,
-            caseload: Vec::new(),
-            caseload_cursor: Cursor::default(),
-            reviews: Vec::new(),
-            review_lines: Vec::new(),
-            reviews_cursor: Cursor::default(),
+            caseload: ListPane::default(),
+            reviews: ListPane::default(),
             selected_client: None,
-            readiness: Vec::new(),
-            readiness_cursor: Cursor::default(),
-            plan: Vec::new(),
-            plan_lines: Vec::new(),
-            plan_cursor: Cursor::default(),
+            readiness: ListPane::default(),
+            plan: ListPane::default(),
             overlay: None,
             help: None,
             editor: None,
@@ -368,27 +377,29 @@ impl App {
         let keep = self.selected_client;
         let keep_review = self
             .reviews
-            .get(self.reviews_cursor.selected)
+            .rows
+            .get(self.reviews.cursor.selected)
             .map(|r| (r.client_id, r.due.kind));
         // The service's rules and this login's standing, re-read with the records: a team lead
         // may have changed them.
         self.intervals = store.review_intervals()?;
         self.refusal = store.refusal()?;
         let intervals = self.intervals;
-        self.caseload = store.caseload(self.scope, &intervals)?;
+        self.caseload.rows = store.caseload(self.scope, &intervals)?;
         self.sort_caseload_keeping(keep);
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
         let exited = store.exited_owing_top(self.scope, &intervals)?;
-        self.reviews = due_within(self.caseload.iter().chain(&exited), until);
-        self.review_lines = review_lines(&self.reviews, self.today);
+        self.reviews.rows = due_within(self.caseload.rows.iter().chain(&exited), until);
+        self.reviews.lines = review_lines(&self.reviews.rows, self.today);
         if let Some(index) = keep_review.and_then(|keep| {
             self.reviews
+                .rows
                 .iter()
                 .position(|r| (r.client_id, r.due.kind) == keep)
         }) {
-            self.reviews_cursor.selected = index;
+            self.reviews.cursor.selected = index;
         }
-        self.reviews_cursor.clamp(self.reviews.len());
+        self.reviews.cursor.clamp(self.reviews.rows.len());
         self.follow_reviews();
         self.sync_selection(store, true)?;
         self.refresh_record(store)
@@ -426,18 +437,23 @@ impl App {
     /// The terminal changed size: keep selections in view and re-wrap the record.
     pub fn resize(&mut self, viewport: Viewport, store: &Store) -> Result<()> {
         self.viewport = viewport;
-        self.caseload_cursor
-            .fill(self.caseload.len(), viewport.caseload);
-        self.reviews_cursor
-            .fill(self.review_lines.len(), viewport.reviews);
-        self.readiness_cursor
-            .fill(self.readiness.len(), viewport.readiness);
-        self.plan_cursor.fill(self.plan_lines.len(), viewport.plan);
-        self.caseload_cursor
-            .follow(self.caseload_cursor.selected, 1, viewport.caseload);
+        self.caseload
+            .cursor
+            .fill(self.caseload.rows.len(), viewport.caseload);
+        self.reviews
+            .cursor
+            .fill(self.reviews.lines.len(), viewport.reviews);
+        self.readiness
+            .cursor
+            .fill(self.readiness.rows.len(), viewport.readiness);
+        self.plan.cursor.fill(self.plan.lines.len(), viewport.plan);
+        self.caseload
+            .cursor
+            .follow(self.caseload.cursor.selected, 1, viewport.caseload);
         self.follow_reviews();
-        self.readiness_cursor
-            .follow(self.readiness_cursor.selected, 1, viewport.readiness);
+        self.readiness
+            .cursor
+            .follow(self.readiness.cursor.selected, 1, viewport.readiness);
         self.follow_plan();
         self.refresh_record(store)
     }
@@ -497,15 +513,16 @@ impl App {
                 self.message = Some("Showing the whole team's caseload.".into());
             }
         }
-        self.caseload_cursor = Cursor::default();
-        self.reviews_cursor = Cursor::default();
+        self.caseload.cursor = Cursor::default();
+        self.reviews.cursor = Cursor::default();
         self.reload(store)
     }
 
     fn sort_caseload(&mut self) {
         let keep = self
             .caseload
-            .get(self.caseload_cursor.selected)
+            .rows
+            .get(self.caseload.cursor.selected)
             .map(|r| r.client_id);
         self.sort_caseload_keeping(keep);
     }
@@ -515,52 +532,63 @@ impl App {
         match self.sort {
             Sort::Due => self
                 .caseload
+                .rows
                 .sort_by_key(|r| r.next_due().map_or(NaiveDate::MAX, |d| d.due_on)),
             Sort::Name => self
                 .caseload
+                .rows
                 .sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
-            Sort::DaysInTreatment => self.caseload.sort_by_key(|r| {
+            Sort::DaysInTreatment => self.caseload.rows.sort_by_key(|r| {
                 std::cmp::Reverse(r.treatment_start.map(|s| (today - s).num_days()))
             }),
-            Sort::LastSeen => self.caseload.sort_by_key(|r| r.last_seen),
+            Sort::LastSeen => self.caseload.rows.sort_by_key(|r| r.last_seen),
         }
-        let index = keep.and_then(|id| self.caseload.iter().position(|r| r.client_id == id));
-        self.caseload_cursor.selected = index.unwrap_or(self.caseload_cursor.selected);
-        self.caseload_cursor.clamp(self.caseload.len());
-        self.caseload_cursor
-            .follow(self.caseload_cursor.selected, 1, self.viewport.caseload);
+        let index = keep.and_then(|id| self.caseload.rows.iter().position(|r| r.client_id == id));
+        self.caseload.cursor.selected = index.unwrap_or(self.caseload.cursor.selected);
+        self.caseload.cursor.clamp(self.caseload.rows.len());
+        self.caseload
+            .cursor
+            .follow(self.caseload.cursor.selected, 1, self.viewport.caseload);
     }
 
     fn move_in_pane(&mut self, action: Action, store: &Store) -> Result<()> {
         match self.focus {
             Pane::Caseload => {
-                self.caseload_cursor
-                    .apply(action, self.caseload.len(), self.viewport.caseload);
-                self.caseload_cursor.follow(
-                    self.caseload_cursor.selected,
+                self.caseload.cursor.apply(
+                    action,
+                    self.caseload.rows.len(),
+                    self.viewport.caseload,
+                );
+                self.caseload.cursor.follow(
+                    self.caseload.cursor.selected,
                     1,
                     self.viewport.caseload,
                 );
                 self.sync_selection(store, false)?;
             }
             Pane::Reviews => {
-                self.reviews_cursor
-                    .apply(action, self.reviews.len(), self.viewport.reviews);
+                self.reviews
+                    .cursor
+                    .apply(action, self.reviews.rows.len(), self.viewport.reviews);
                 self.follow_reviews();
                 self.sync_selection(store, false)?;
             }
             Pane::Readiness => {
-                self.readiness_cursor
-                    .apply(action, self.readiness.len(), self.viewport.readiness);
-                self.readiness_cursor.follow(
-                    self.readiness_cursor.selected,
+                self.readiness.cursor.apply(
+                    action,
+                    self.readiness.rows.len(),
+                    self.viewport.readiness,
+                );
+                self.readiness.cursor.follow(
+                    self.readiness.cursor.selected,
                     1,
                     self.viewport.readiness,
                 );
             }
             Pane::Plan => {
-                self.plan_cursor
-                    .apply(action, self.plan.len(), self.viewport.plan / 2);
+                self.plan
+                    .cursor
+                    .apply(action, self.plan.rows.len(), self.viewport.plan / 2);
                 self.follow_plan();
             }
         }
@@ -574,17 +602,19 @@ impl App {
     fn sync_selection(&mut self, store: &Store, refresh: bool) -> Result<()> {
         let at_cursor = self
             .caseload
-            .get(self.caseload_cursor.selected)
+            .rows
+            .get(self.caseload.cursor.selected)
             .map(|r| r.client_id);
         let client = match self.focus {
             Pane::Caseload => at_cursor,
             Pane::Reviews => self
                 .reviews
-                .get(self.reviews_cursor.selected)
+                .rows
+                .get(self.reviews.cursor.selected)
                 .map(|r| r.client_id),
             Pane::Readiness | Pane::Plan => self
                 .selected_client
-                .filter(|id| self.caseload.iter().any(|r| r.client_id == *id))
+                .filter(|id| self.caseload.rows.iter().any(|r| r.client_id == *id))
                 .or(at_cursor),
         };
         if refresh || client != self.selected_client {
@@ -598,11 +628,13 @@ impl App {
     fn point_caseload_at_selected(&mut self) {
         if let Some(index) = self
             .caseload
+            .rows
             .iter()
             .position(|r| Some(r.client_id) == self.selected_client)
         {
-            self.caseload_cursor.selected = index;
-            self.caseload_cursor
+            self.caseload.cursor.selected = index;
+            self.caseload
+                .cursor
                 .follow(index, 1, self.viewport.caseload);
         }
     }
@@ -611,21 +643,21 @@ impl App {
     fn load_client(&mut self, store: &Store, client: Option<i64>) -> Result<()> {
         let same = client == self.selected_client;
         self.selected_client = client;
-        self.readiness = client
+        self.readiness.rows = client
             .map(|id| store.readiness_notes(id))
             .transpose()?
             .unwrap_or_default();
-        self.plan = client
+        self.plan.rows = client
             .map(|id| store.plan(id))
             .transpose()?
             .unwrap_or_default();
-        self.plan_lines = plan_lines(&self.plan);
+        self.plan.lines = plan_lines(&self.plan.rows);
         if same {
-            self.readiness_cursor.clamp(self.readiness.len());
-            self.plan_cursor.clamp(self.plan.len());
+            self.readiness.cursor.clamp(self.readiness.rows.len());
+            self.plan.cursor.clamp(self.plan.rows.len());
         } else {
-            self.readiness_cursor = Cursor::default();
-            self.plan_cursor = Cursor::default();
+            self.readiness.cursor = Cursor::default();
+            self.plan.cursor = Cursor::default();
         }
         Ok(())
     }
@@ -750,7 +782,8 @@ impl App {
             (Some(_), _) => None,
             (None, Pane::Readiness) => {
                 self.readiness
-                    .get(self.readiness_cursor.selected)
+                    .rows
+                    .get(self.readiness.cursor.selected)
                     .map(|n| record::EntryRef {
                         what: RecordType::ReadinessNote,
                         id: n.id,
@@ -758,7 +791,8 @@ impl App {
             }
             (None, Pane::Plan) => {
                 self.plan
-                    .get(self.plan_cursor.selected)
+                    .rows
+                    .get(self.plan.cursor.selected)
                     .map(|g| record::EntryRef {
                         what: RecordType::Goal,
                         id: g.goal.id,
@@ -770,27 +804,32 @@ impl App {
 
     fn follow_reviews(&mut self) {
         let line = self
-            .review_lines
+            .reviews
+            .lines
             .iter()
-            .position(|l| *l == ReviewLine::Review(self.reviews_cursor.selected));
+            .position(|l| *l == ReviewLine::Review(self.reviews.cursor.selected));
         // Show the group heading above the first review of a group too.
         let line = line.unwrap_or(0);
-        let heading_above = line > 0 && matches!(self.review_lines[line - 1], ReviewLine::Group(_));
+        let heading_above =
+            line > 0 && matches!(self.reviews.lines[line - 1], ReviewLine::Group(_));
         let start = if heading_above { line - 1 } else { line };
-        self.reviews_cursor
+        self.reviews
+            .cursor
             .follow(start, line - start + 1, self.viewport.reviews);
     }
 
     fn follow_plan(&mut self) {
-        let selected = self.plan_cursor.selected;
+        let selected = self.plan.cursor.selected;
         let line = self
-            .plan_lines
+            .plan
+            .lines
             .iter()
             .position(|l| *l == PlanLine::Words(selected))
             .unwrap_or(0);
-        let heading_above = line > 0 && matches!(self.plan_lines[line - 1], PlanLine::Domain(_));
+        let heading_above = line > 0 && matches!(self.plan.lines[line - 1], PlanLine::Domain(_));
         let start = if heading_above { line - 1 } else { line };
-        self.plan_cursor
+        self.plan
+            .cursor
             .follow(start, line - start + 2, self.viewport.plan);
     }
 }

@@ -71,8 +71,9 @@ fn legend(app: &App, pane_width: u16, ascii: bool) -> String {
     let wide = pane_width >= 100;
     let shown: String = app
         .caseload
+        .rows
         .iter()
-        .skip(app.caseload_cursor.offset)
+        .skip(app.caseload.cursor.offset)
         .take(app.viewport.caseload.max(1))
         .map(flags)
         .collect();
@@ -114,7 +115,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         Scope::Worker(_) => "mine",
         Scope::Team => "team",
     };
-    let extra = format!("{} {whose}, by {}", app.caseload.len(), app.sort.label());
+    let extra = format!(
+        "{} {whose}, by {}",
+        app.caseload.rows.len(),
+        app.sort.label()
+    );
     let legend = legend(app, area.width, paint.glyphs.ascii);
     let block = paint
         .block(
@@ -131,7 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.caseload.is_empty() {
+    if app.caseload.rows.is_empty() {
         let read_only;
         let lines: &[&str] = match (app.scope, &app.refusal) {
             (Scope::Team, Some(refusal)) => {
@@ -163,11 +168,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     // first, then (on a narrow screen) the days in treatment, which the record still shows.
     let visible = app.viewport.caseload.max(1);
     let first = app
-        .caseload_cursor
+        .caseload
+        .cursor
         .offset
-        .min(app.caseload.len().saturating_sub(1));
+        .min(app.caseload.rows.len().saturating_sub(1));
     let needed = app
         .caseload
+        .rows
         .iter()
         .skip(first)
         .take(visible)
@@ -211,52 +218,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     headings.push("Risk");
 
     let risk_width = risk_room(name_width, days_shown);
-    let rows = app.caseload.iter().skip(first).take(visible).map(|row| {
-        let next = row.next_due();
-        let quiet = next.is_some_and(|d| row.is_quiet(d));
-        let (due, overdue) = due_text(next.map(|d| d.due_on), today, wide, quiet);
-        let name = truncate(
-            &clean(row.known_as.as_str()),
-            if wide { 14 } else { 8 },
-            paint.glyphs.ascii,
-        );
-        let mut cells = vec![
-            Cell::from(row.reference.as_str().to_owned()),
-            Cell::from(name),
-        ];
-        if team {
-            cells.push(Cell::from(truncate(
-                &clean(row.key_worker.as_str()),
-                14,
+    let rows = app
+        .caseload
+        .rows
+        .iter()
+        .skip(first)
+        .take(visible)
+        .map(|row| {
+            let next = row.next_due();
+            let quiet = next.is_some_and(|d| row.is_quiet(d));
+            let (due, overdue) = due_text(next.map(|d| d.due_on), today, wide, quiet);
+            let name = truncate(
+                &clean(row.known_as.as_str()),
+                if wide { 14 } else { 8 },
                 paint.glyphs.ascii,
+            );
+            let mut cells = vec![
+                Cell::from(row.reference.as_str().to_owned()),
+                Cell::from(name),
+            ];
+            if team {
+                cells.push(Cell::from(truncate(
+                    &clean(row.key_worker.as_str()),
+                    14,
+                    paint.glyphs.ascii,
+                )));
+            }
+            let modality = if wide {
+                row.modality.short()
+            } else {
+                modality_abbrev(row.modality)
+            };
+            let stage = row
+                .stage
+                .map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
+            let days = row
+                .treatment_start
+                .map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
+            cells.extend([Cell::from(modality), Cell::from(stage)]);
+            if days_shown {
+                cells.push(Cell::from(Line::from(days).right_aligned()));
+            }
+            cells.push(Cell::from(Span::styled(
+                due,
+                if overdue { t.alert } else { t.base },
             )));
-        }
-        let modality = if wide {
-            row.modality.short()
-        } else {
-            modality_abbrev(row.modality)
-        };
-        let stage = row
-            .stage
-            .map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
-        let days = row
-            .treatment_start
-            .map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
-        cells.extend([Cell::from(modality), Cell::from(stage)]);
-        if days_shown {
-            cells.push(Cell::from(Line::from(days).right_aligned()));
-        }
-        cells.push(Cell::from(Span::styled(
-            due,
-            if overdue { t.alert } else { t.base },
-        )));
-        if wide {
-            cells.push(Cell::from(last_seen_text(row, today)));
-        }
-        let letters = truncate(&flags(row), usize::from(risk_width), paint.glyphs.ascii);
-        cells.push(Cell::from(Span::styled(letters, t.alert)));
-        Row::new(cells)
-    });
+            if wide {
+                cells.push(Cell::from(last_seen_text(row, today)));
+            }
+            let letters = truncate(&flags(row), usize::from(risk_width), paint.glyphs.ascii);
+            cells.push(Cell::from(Span::styled(letters, t.alert)));
+            Row::new(cells)
+        });
     let header = Row::new(headings).style(t.heading);
     let table = Table::new(rows, widths)
         .header(header)
@@ -265,7 +278,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .row_highlight_style(t.selected)
         .highlight_symbol(paint.glyphs.pointer)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    let mut state = TableState::default().with_selected(Some(app.caseload_cursor.selected - first));
+    let mut state = TableState::default().with_selected(Some(app.caseload.cursor.selected - first));
     frame.render_stateful_widget(table, inner, &mut state);
 }
 

@@ -14,13 +14,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let focused = app.focus == Pane::Plan;
     let active = app
         .plan
+        .rows
         .iter()
         .filter(|g| g.goal.record.status == GoalStatus::Active)
         .count();
-    let extra = if app.plan.is_empty() {
+    let extra = if app.plan.rows.is_empty() {
         String::new()
     } else {
-        format!("{active} active of {}", app.plan.len())
+        format!("{active} active of {}", app.plan.rows.len())
     };
     let block = paint.block(pane_title(Pane::Plan, &extra), focused);
     let inner = block.inner(area);
@@ -34,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         );
         return;
     }
-    if app.plan.is_empty() {
+    if app.plan.rows.is_empty() {
         empty_state(
             frame,
             inner,
@@ -49,15 +50,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let cols = usize::from(inner.width);
     let g = &paint.glyphs;
     let lines: Vec<Line> = app
-        .plan_lines
+        .plan
+        .lines
         .iter()
-        .skip(app.plan_cursor.offset)
+        .skip(app.plan.cursor.offset)
         .take(usize::from(inner.height))
         .map(|line| match *line {
             PlanLine::Domain(domain) => Line::styled(domain.label(), t.heading),
             PlanLine::Words(index) => {
-                let goal = &app.plan[index].goal.record;
-                let selected = focused && index == app.plan_cursor.selected;
+                let goal = &app.plan.rows[index].goal.record;
+                let selected = focused && index == app.plan.cursor.selected;
                 let pointer = if selected { g.pointer } else { " " };
                 let level = goal
                     .area
@@ -74,7 +76,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 Line::from(vec![Span::styled(head, style), Span::styled(words, style)])
             }
             PlanLine::Progress(index) => {
-                let plan_goal = &app.plan[index];
+                let plan_goal = &app.plan.rows[index];
                 let goal = &plan_goal.goal.record;
                 let progress = usize::from(goal.progress.get());
                 let status_style = match goal.status {

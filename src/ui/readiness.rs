@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     // The latest stage in the title when there is room; the first row shows it anyway.
     let latest = app
         .readiness
+        .rows
         .first()
         .map(|n| n.record.stage.label())
         .filter(|_| area.width >= 50)
@@ -39,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         );
         return;
     }
-    if app.readiness.is_empty() {
+    if app.readiness.rows.is_empty() {
         empty_state(
             frame,
             inner,
@@ -57,13 +58,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let cols = usize::from(list.width);
     let lines: Vec<Line> = app
         .readiness
+        .rows
         .iter()
         .enumerate()
-        .skip(app.readiness_cursor.offset)
+        .skip(app.readiness.cursor.offset)
         .take(usize::from(list.height))
         .map(|(index, note)| {
             let n = &note.record;
-            let selected = focused && index == app.readiness_cursor.selected;
+            let selected = focused && index == app.readiness.cursor.selected;
             let pointer = if selected { paint.glyphs.pointer } else { " " };
             let head = format!(
                 "{pointer}{} {:<5} I{} C{} R{} ",
@@ -101,6 +103,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let fit = usize::from(bars.width);
     let data: Vec<SparklineBar> = app
         .readiness
+        .rows
         .iter()
         .take(fit)
         .rev()

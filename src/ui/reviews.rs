@@ -13,6 +13,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let t = &paint.theme;
     let overdue = app
         .reviews
+        .rows
         .iter()
         .filter(|r| r.due.due_on < app.today && !r.quiet)
         .count();
@@ -26,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let block = paint.block(pane_title(Pane::Reviews, &extra), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.reviews.is_empty() {
+    if app.reviews.rows.is_empty() {
         let window = format!(
             "No reviews due in the next {} days.",
             app.settings.review_window_days
@@ -43,14 +44,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .min(14);
     let with_name = name_width >= 6;
     let lines = app
-        .review_lines
+        .reviews
+        .lines
         .iter()
-        .skip(app.reviews_cursor.offset)
+        .skip(app.reviews.cursor.offset)
         .take(usize::from(inner.height))
         .map(|line| match line {
             ReviewLine::Group(group) => {
                 let count = app
                     .reviews
+                    .rows
                     .iter()
                     .filter(|r| ReviewGroup::of_review(r.due.due_on, app.today) == *group)
                     .count();
@@ -62,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                 Line::styled(format!("{} ({count})", group.label()), style)
             }
             ReviewLine::Review(index) => {
-                let review = &app.reviews[*index];
+                let review = &app.reviews.rows[*index];
                 let days = (review.due.due_on - app.today).num_days();
                 let when = match days {
                     ..0 if review.quiet => format!("{}d over", -days),
@@ -70,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                     0 => "today".to_owned(),
                     _ => format!("in {days}d"),
                 };
-                let selected = focused && *index == app.reviews_cursor.selected;
+                let selected = focused && *index == app.reviews.cursor.selected;
                 let pointer = if selected { paint.glyphs.pointer } else { " " };
                 let name = if with_name {
                     format!(
