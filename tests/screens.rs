@@ -241,10 +241,10 @@ fn state(app: &App) -> State {
         readiness_cursor: app.readiness.cursor,
         plan_cursor: app.plan.cursor,
         selected_client: app.selected_client,
-        overlay: app.overlay.clone(),
-        help: app.help,
-        form_open: app.editor.is_some(),
-        question: app.question.is_some(),
+        overlay: app.overlay().cloned(),
+        help: app.help(),
+        form_open: app.editor().is_some(),
+        question: app.question().is_some(),
         quit: app.quit,
     }
 }
@@ -370,7 +370,7 @@ fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
             };
             let mut app = demo.app(theme, size);
             act(&mut app, &mut demo.store, &[Action::Open]);
-            let Some(Overlay::Record { client_id, .. }) = &app.overlay else {
+            let Some(Overlay::Record { client_id, .. }) = app.overlay() else {
                 panic!("Open shows the record");
             };
             assert_eq!(Some(*client_id), app.selected_client);
@@ -381,7 +381,7 @@ fn client_record_top_and_after_page_down_match_snapshots_in_both_themes() {
             );
 
             act(&mut app, &mut demo.store, &[Action::PageDown]);
-            let Some(Overlay::Record { scroll, .. }) = &app.overlay else {
+            let Some(Overlay::Record { scroll, .. }) = app.overlay() else {
                 panic!("still in the record");
             };
             assert_eq!(*scroll, app.viewport.reader, "PageDown scrolls one page");
@@ -531,7 +531,7 @@ fn empty_database_keys_do_not_panic_and_open_says_no_client() {
         render(&app, SMALL);
     }
     act(&mut app, &mut store, &[Action::Open]);
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay(), None);
     assert_eq!(app.message.as_deref(), Some("No client selected."));
     act(&mut app, &mut store, &[Action::ToggleScope]);
     assert_eq!(app.scope, Scope::Team);
@@ -736,9 +736,9 @@ fn hostile_session_note_in_the_record_is_shown_as_placeholders() {
             let buffer = terminal.backend().buffer();
             assert_no_control_characters(buffer, "client record");
             pages.push(screen_text(buffer));
-            let before = app.overlay.clone();
+            let before = app.overlay().cloned();
             act(&mut app, &mut h.store, &[Action::PageDown]);
-            if app.overlay == before {
+            if app.overlay() == before.as_ref() {
                 break;
             }
         }
@@ -1037,7 +1037,7 @@ fn open_then_back_returns_to_the_same_focus_and_client() {
     let client = app.selected_client.expect("a client is selected");
 
     act(&mut app, &mut demo.store, &[Action::Open]);
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Record {
             client_id, scroll, ..
         }) => {
@@ -1049,13 +1049,13 @@ fn open_then_back_returns_to_the_same_focus_and_client() {
     // Keys scroll the record, not the pane underneath.
     act(&mut app, &mut demo.store, &[Action::Down, Action::Down]);
     assert!(matches!(
-        app.overlay,
+        app.overlay(),
         Some(Overlay::Record { scroll: 2, .. })
     ));
     assert_eq!(app.reviews.cursor, before.reviews_cursor);
 
     act(&mut app, &mut demo.store, &[Action::Back]);
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.overlay(), None);
     assert_eq!(state(&app), before, "back where the worker was");
 }
 
@@ -1065,12 +1065,12 @@ fn help_opens_and_back_closes_it() {
     let mut app = demo.small_app(&[Action::Down]);
     let before = state(&app);
     act(&mut app, &mut demo.store, &[Action::ToggleHelp]);
-    assert_eq!(app.help, Some(0));
+    assert_eq!(app.help(), Some(0));
     act(&mut app, &mut demo.store, &[Action::Down]);
-    assert_eq!(app.help, Some(1), "keys scroll the help");
+    assert_eq!(app.help(), Some(1), "keys scroll the help");
     assert_eq!(app.caseload.cursor, before.caseload_cursor);
     act(&mut app, &mut demo.store, &[Action::Back]);
-    assert_eq!(app.help, None);
+    assert_eq!(app.help(), None);
     assert_eq!(state(&app), before);
 
     act(
@@ -1078,7 +1078,7 @@ fn help_opens_and_back_closes_it() {
         &mut demo.store,
         &[Action::ToggleHelp, Action::ToggleHelp],
     );
-    assert_eq!(app.help, None, "? closes it too");
+    assert_eq!(app.help(), None, "? closes it too");
 }
 
 #[test]
@@ -1266,7 +1266,7 @@ fn a_paste_far_beyond_any_field_is_refused_and_a_large_one_arrives_whole() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::RecordSession]);
     let form = |app: &App| {
-        app.editor
+        app.editor()
             .as_ref()
             .expect("the session form is open")
             .form
@@ -1448,7 +1448,7 @@ fn a_failed_save_still_draws_every_field_that_fits() {
 fn down_in_the_interventions_grid_moves_to_the_option_drawn_below() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::RecordSession]);
-    let editor = app.editor.as_mut().expect("the session form is open");
+    let editor = app.editor_mut().expect("the session form is open");
     editor.form.focus_key("interventions");
     let labels: Vec<String> = editor
         .form
@@ -1459,7 +1459,7 @@ fn down_in_the_interventions_grid_moves_to_the_option_drawn_below() {
         .map(|o| o.label.clone())
         .collect();
     let cursor = |app: &App| {
-        let field = app.editor.as_ref().unwrap().form.field("interventions");
+        let field = app.editor().unwrap().form.field("interventions");
         field.unwrap().checklist().unwrap().1
     };
     let place = |app: &App, index: usize| {
@@ -1547,7 +1547,7 @@ fn the_alert_form_wraps_a_long_choice_at_80x24() {
     act(&mut app, &mut store, &[Action::Acknowledge]);
     let terminal = render(&app, SMALL);
     insta::assert_snapshot!("acknowledge_form_80x24", terminal.backend());
-    let form = &app.editor.as_ref().expect("the form is open").form;
+    let form = &app.editor().expect("the form is open").form;
     let field = form.field("alert").expect("alert field");
     let chosen = &field.options()[field.picked().expect("one chosen")].label;
     let text = words_on_screen(terminal.backend().buffer());
@@ -1561,7 +1561,7 @@ fn the_alert_form_wraps_a_long_choice_at_80x24() {
 fn the_session_form_wraps_a_long_goal_at_80x24() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::RecordSession]);
-    let editor = app.editor.as_mut().expect("the session form is open");
+    let editor = app.editor_mut().expect("the session form is open");
     let goal = editor
         .form
         .fields

@@ -60,7 +60,7 @@ impl App {
             return Ok(());
         }
         if store.in_error(entry.what, entry.id)?.is_some() {
-            self.question = Some(Question::Confirm {
+            self.modal.ask(Question::Confirm {
                 text: format!(
                     "This {} is marked entered in error. Undo that, so it counts again?",
                     entry.what.label()
@@ -133,8 +133,8 @@ impl App {
                 }
             }
         }
-        let back = self.overlay.take().map(Box::new);
-        self.overlay = Some(Overlay::Text {
+        let back = self.modal.take_view().map(Box::new);
+        self.modal.set_view(Some(Overlay::Text {
             title: format!(
                 "Earlier versions of this {} (Esc to go back)",
                 entry.what.label()
@@ -142,7 +142,7 @@ impl App {
             lines,
             scroll: 0,
             back,
-        });
+        }));
         Ok(())
     }
 
@@ -153,7 +153,7 @@ impl App {
             return Ok(());
         }
         match self.build_editor_for(kind, store, None, false, Some((entry.what, entry.id)))? {
-            Ok(editor) => self.editor = Some(editor),
+            Ok(editor) => self.modal.open_form(editor),
             Err(why) => self.message = Some(why),
         }
         Ok(())
@@ -167,7 +167,7 @@ impl App {
         }
         let entry = Some((RecordType::Goal, goal_id));
         match self.build_editor_for(FormKind::Goal, store, None, true, entry)? {
-            Ok(editor) => self.editor = Some(editor),
+            Ok(editor) => self.modal.open_form(editor),
             Err(why) => self.message = Some(why),
         }
         Ok(())

@@ -56,7 +56,7 @@ impl App {
 
     /// Writes the open form's content as a draft, if it has any.
     pub fn write_draft(&mut self, store: &mut Store) -> Result<()> {
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = self.modal.editor_mut() else {
             return Ok(());
         };
         if !editor.form.dirty || !editor.handler.keeps_drafts() {
@@ -84,7 +84,7 @@ impl App {
                 editor.adopt_versions(draft.record.target_version, &draft.record.content);
                 editor.form.restore(&draft.record.content);
                 editor.draft_id = Some(draft.id);
-                self.editor = Some(editor);
+                self.modal.open_form(editor);
                 self.message = Some("Draft restored. Ctrl-S saves it.".into());
             }
             Ok(Err(why)) => self.show_unsaveable(&draft, &why),
@@ -117,12 +117,12 @@ impl App {
             }
         }
         let title = "Unsaved draft (Esc to close)".to_owned();
-        self.overlay = Some(super::Overlay::Text {
+        self.modal.set_view(Some(super::Overlay::Text {
             title,
             lines,
             scroll: 0,
             back: None,
-        });
+        }));
     }
 
     /// Offers this login's newest draft, if any.
@@ -143,7 +143,7 @@ impl App {
             .with_timezone(&chrono::Local)
             .format("%H:%M on %d/%m/%Y");
         let text = format!("Resume unsaved {noun}{whom} from {when}?");
-        self.question = Some(Question::Resume { draft, text });
+        self.modal.ask(Question::Resume { draft, text });
         Ok(())
     }
 }

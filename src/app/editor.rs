@@ -64,7 +64,7 @@ impl App {
             && let Some(client) = self.selected_client
             && let Some(at) = store.dna_recorded_on(client, self.today)?
         {
-            self.question = Some(Question::Confirm {
+            self.modal.ask(Question::Confirm {
                 text: format!(
                     "A DNA was already recorded for this client today at {}. Record another?",
                     at.format("%H:%M")
@@ -94,7 +94,7 @@ impl App {
                 return Ok(());
             }
         };
-        self.editor = Some(editor);
+        self.modal.open_form(editor);
         Ok(())
     }
 
@@ -151,7 +151,7 @@ impl App {
 
     /// A key typed while a form is open (not one of the form's own commands).
     pub(super) fn type_key(&mut self, key: KeyEvent, store: &mut Store) -> Result<()> {
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = self.modal.editor_mut() else {
             return Ok(());
         };
         if editor.kind() == FormKind::Dna && key.code == KeyCode::Enter {
@@ -167,7 +167,7 @@ impl App {
     /// (a stray paste of a log file): that is refused with its size and changes nothing.
     pub fn paste(&mut self, text: &str) {
         const PASTE_MAX_CHARS: usize = 100_000;
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = self.modal.editor_mut() else {
             return;
         };
         let count = text.chars().count();
@@ -182,12 +182,14 @@ impl App {
 
     /// Whether the open form changed since last asked; the caller writes the draft soon after.
     pub fn form_changed(&mut self) -> bool {
-        self.editor.as_mut().is_some_and(|e| e.form.take_changed())
+        self.modal
+            .editor_mut()
+            .is_some_and(|e| e.form.take_changed())
     }
 
     pub(super) fn cancel_form(&mut self, store: &mut Store) -> Result<()> {
-        match &self.editor {
-            Some(editor) if editor.form.dirty => self.question = Some(Question::DiscardForm),
+        match self.modal.editor() {
+            Some(editor) if editor.form.dirty => self.modal.ask(Question::DiscardForm),
             Some(_) => self.close_form(store)?,
             None => {}
         }
@@ -195,7 +197,7 @@ impl App {
     }
 
     fn close_form(&mut self, store: &mut Store) -> Result<()> {
-        if let Some(id) = self.editor.take().and_then(|e| e.draft_id) {
+        if let Some(id) = self.modal.take_form().and_then(|e| e.draft_id) {
             store.delete_draft(id)?;
         }
         Ok(())
@@ -204,7 +206,7 @@ impl App {
     /// Answers the open question.
     pub(super) fn answer(&mut self, action: super::Action, store: &mut Store) -> Result<()> {
         use super::Action;
-        let Some(question) = self.question.take() else {
+        let Some(question) = self.modal.take_question() else {
             return Ok(());
         };
         match (question, action) {
@@ -242,7 +244,7 @@ impl App {
             }
         };
         let intervals = self.intervals;
-        let Some(editor) = &mut self.editor else {
+        let Some(editor) = self.modal.editor_mut() else {
             return Ok(());
         };
         let saving = Saving {

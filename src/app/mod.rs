@@ -6,6 +6,7 @@ mod drafts;
 mod editor;
 pub mod help;
 pub mod keymap;
+pub mod modal;
 pub mod record;
 mod scroll;
 pub mod trends;
@@ -18,6 +19,7 @@ use chrono::{Duration, NaiveDate};
 use crossterm::event::KeyEvent;
 pub use editor::Editor;
 pub use keymap::{Action, Pane, Situation};
+pub use modal::Modal;
 pub use record::{DocLine, LineKind};
 pub use scroll::Cursor;
 
@@ -203,10 +205,8 @@ pub struct App {
     pub readiness: ListPane<Stored<ReadinessNote>>,
     /// The plan's goals, and the pane's lines: domain headings, two lines a goal.
     pub plan: ListPane<PlanGoal, PlanLine>,
-    pub overlay: Option<Overlay>,
-    pub help: Option<usize>,
-    pub editor: Option<Editor>,
-    pub question: Option<Question>,
+    /// What is open over the panes: a view, the help, a form, a question.
+    pub modal: Modal,
     pub message: Option<String>,
     /// Why this run may not record, if it may not (not on the team, read-only, retired,
     /// `--read-only`, `--today` on real data, a damaged file): every form key says so.
@@ -255,10 +255,7 @@ impl App {
             selected_client: None,
             readiness: ListPane::default(),
             plan: ListPane::default(),
-            overlay: None,
-            help: None,
-            editor: None,
-            question: None,
+            modal: Modal::Panes,
             message: None,
             refusal: store.refusal()?,
             pending_views: Vec::new(),
@@ -275,14 +272,11 @@ impl App {
 
     /// Which bindings apply now.
     pub fn situation(&self) -> Situation {
-        if self.question.is_some() {
-            Situation::Question
-        } else if self.editor.is_some() {
-            Situation::Form
-        } else if self.help.is_some() || self.overlay.is_some() {
-            Situation::Reader
-        } else {
-            Situation::Panes(self.focus)
+        match &self.modal {
+            Modal::Asking { .. } => Situation::Question,
+            Modal::Form { .. } => Situation::Form,
+            Modal::Help { .. } | Modal::Reader(_) => Situation::Reader,
+            Modal::Panes => Situation::Panes(self.focus),
         }
     }
 
@@ -294,6 +288,30 @@ impl App {
             Some(action) => self.update(action, store),
             None => Ok(()),
         }
+    }
+
+    /// The full-screen view open (the record, a text), if any.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.modal.view()
+    }
+
+    /// How far the help is scrolled, if it is open.
+    pub fn help(&self) -> Option<usize> {
+        self.modal.help()
+    }
+
+    /// The open form, if any.
+    pub fn editor(&self) -> Option<&Editor> {
+        self.modal.editor()
+    }
+
+    pub fn editor_mut(&mut self) -> Option<&mut Editor> {
+        self.modal.editor_mut()
+    }
+
+    /// The question waiting for an answer, if any.
+    pub fn question(&self) -> Option<&Question> {
+        self.modal.question()
     }
 
     pub fn worker_name(&self) -> Option<&Name> {
@@ -316,7 +334,7 @@ impl App {
                 self.answer(action, store)?
             }
             Action::NextField | Action::PreviousField => {
-                if let Some(editor) = &mut self.editor {
+                if let Some(editor) = self.modal.editor_mut() {
                     editor.form.step(action == Action::NextField);
                 }
             }
@@ -336,7 +354,11 @@ impl App {
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
-            Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
+            Action::ToggleHelp => {
+                if !self.modal.close_help() {
+                    self.modal.open_help();
+                }
+            }
             Action::Back => self.back(),
             Action::NextEntry => self.select_entry(true),
             Action::PreviousEntry => self.select_entry(false),
@@ -413,14 +435,14 @@ impl App {
             entries,
             selected,
             ..
-        }) = &self.overlay
+        }) = self.modal.view()
         {
             let keep = selected.and_then(|i| entries.get(i)).map(|(_, e)| *e);
             let (client_id, scroll) = (*client_id, *scroll);
             self.show_record(store, client_id, scroll)?;
             if let Some(Overlay::Record {
                 entries, selected, ..
-            }) = &mut self.overlay
+            }) = self.modal.view_mut()
             {
                 *selected = keep.and_then(|k| entries.iter().position(|(_, e)| *e == k));
             }
@@ -459,25 +481,26 @@ impl App {
     }
 
     fn back(&mut self) {
-        if self.help.is_some() {
-            self.help = None;
-        } else if let Some(Overlay::Text {
+        if self.modal.close_help() {
+            return;
+        }
+        if let Some(Overlay::Text {
             back: Some(back), ..
-        }) = self.overlay.take()
+        }) = self.modal.take_view()
         {
-            self.overlay = Some(*back);
+            self.modal.set_view(Some(*back));
         }
     }
 
     fn scroll_reader(&mut self, action: Action) {
         let page = self.viewport.reader.max(1);
-        let (scroll, len) = match (&mut self.help, &mut self.overlay) {
-            (Some(scroll), _) => (scroll, help::document().len()),
-            (
-                None,
-                Some(Overlay::Record { scroll, lines, .. } | Overlay::Text { scroll, lines, .. }),
+        let help_len = help::document().len();
+        let (scroll, len) = match &mut self.modal {
+            Modal::Help { scroll, .. } => (scroll, help_len),
+            Modal::Reader(
+                Overlay::Record { scroll, lines, .. } | Overlay::Text { scroll, lines, .. },
             ) => (scroll, lines.len()),
-            (None, None) => return,
+            _ => return,
         };
         let max = len.saturating_sub(page);
         *scroll = match action {
@@ -718,13 +741,13 @@ impl App {
         };
         let doc = record::document(&record, &layout);
         let scroll = scroll.min(doc.lines.len().saturating_sub(self.viewport.reader.max(1)));
-        self.overlay = Some(Overlay::Record {
+        self.modal.set_view(Some(Overlay::Record {
             client_id,
             lines: doc.lines,
             entries: doc.entries,
             scroll,
             selected: None,
-        });
+        }));
         Ok(())
     }
 
@@ -737,7 +760,7 @@ impl App {
             selected,
             lines,
             ..
-        }) = &mut self.overlay
+        }) = self.modal.view_mut()
         else {
             return;
         };
@@ -772,7 +795,7 @@ impl App {
     /// selected in its pane.
     pub fn selected_entry(&self) -> Option<record::EntryRef> {
         use crate::domain::RecordType;
-        match (&self.overlay, self.focus) {
+        match (self.modal.view(), self.focus) {
             (
                 Some(Overlay::Record {
                     entries, selected, ..

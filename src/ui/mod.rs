@@ -9,7 +9,7 @@ mod readiness;
 mod reviews;
 pub mod theme;
 
-use crate::app::{App, Pane, Viewport, keymap};
+use crate::app::{App, Modal, Pane, Viewport, keymap};
 use crate::display::{clean, truncate, width};
 use crate::store::Scope;
 use ratatui::Frame;
@@ -111,19 +111,23 @@ pub fn view(frame: &mut Frame, app: &App) {
     }
     let s = screen(area);
     header(frame, s.header, app, &paint);
-    if app.help.is_some() {
-        overlay::help(frame, s.reader, app, &paint);
-    } else if let Some(editor) = &app.editor {
-        form::draw(frame, s.reader, &editor.form, &paint);
-    } else if let Some(record) = &app.overlay {
-        overlay::record(frame, s.reader, record, &paint);
-    } else {
-        caseload::draw(frame, s.panes[0], app, &paint);
-        reviews::draw(frame, s.panes[1], app, &paint);
-        readiness::draw(frame, s.panes[2], app, &paint);
-        plan::draw(frame, s.panes[3], app, &paint);
+    // The top layer is drawn; a question is drawn over the layer under it.
+    let (shown, question) = match &app.modal {
+        Modal::Asking { question, under } => (under.as_ref(), Some(question)),
+        top => (top, None),
+    };
+    match shown {
+        Modal::Help { scroll, .. } => overlay::help(frame, s.reader, *scroll, &paint),
+        Modal::Form { editor, .. } => form::draw(frame, s.reader, &editor.form, &paint),
+        Modal::Reader(view) => overlay::record(frame, s.reader, view, &paint),
+        Modal::Panes | Modal::Asking { .. } => {
+            caseload::draw(frame, s.panes[0], app, &paint);
+            reviews::draw(frame, s.panes[1], app, &paint);
+            readiness::draw(frame, s.panes[2], app, &paint);
+            plan::draw(frame, s.panes[3], app, &paint);
+        }
     }
-    if let Some(question) = &app.question {
+    if let Some(question) = question {
         form::question(frame, s.reader, question, &paint);
     }
     footer(frame, s.footer, app, &paint);

@@ -2,7 +2,7 @@
 //! the app and scrolled here.
 
 use super::Paint;
-use crate::app::{App, DocLine, LineKind, Overlay, help};
+use crate::app::{DocLine, LineKind, Overlay, help};
 use crate::display::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -43,13 +43,13 @@ pub fn record(frame: &mut Frame, area: Rect, overlay: &Overlay, paint: &Paint) {
     }
 }
 
-pub fn help(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
+pub fn help(frame: &mut Frame, area: Rect, scroll: usize, paint: &Paint) {
     reader(
         frame,
         area,
         " Help (Esc to close) ",
         &help::document(),
-        app.help.unwrap_or(0),
+        scroll,
         None,
         paint,
     );
