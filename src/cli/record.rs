@@ -8,6 +8,8 @@ use crate::domain::{
     Attendance, Client, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score, ServiceRef,
     Session, SessionKind, Stage,
 };
+use crate::form::forms::readiness::key as note_key;
+use crate::form::forms::session::key as session_key;
 use crate::form::forms::{self, GoalOnPlan};
 use crate::form::{Form, Now};
 use crate::store::{Store, StoreError};
@@ -205,13 +207,13 @@ fn first_error(errors: forms::Errors, flags: &[(&str, &str)]) -> CliError {
 }
 
 const SESSION_FLAGS: &[(&str, &str)] = &[
-    ("note", "note"),
-    ("at", "at"),
-    ("kind", "kind"),
-    ("minutes", "minutes"),
-    ("attendance", "attendance"),
-    ("interventions", "intervention"),
-    ("next", "next"),
+    (session_key::NOTE, "note"),
+    (session_key::AT, "at"),
+    (session_key::KIND, "kind"),
+    (session_key::MINUTES, "minutes"),
+    (session_key::ATTENDANCE, "attendance"),
+    (session_key::INTERVENTIONS, "intervention"),
+    (session_key::NEXT, "next"),
 ];
 
 fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
@@ -238,13 +240,21 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
     fill(
         &mut form,
         &[
-            ("note", "note", Some(&args.note)),
-            ("kind", "kind", Some(&args.kind)),
-            ("attendance", "attendance", Some(&args.attendance)),
-            ("at", "at", args.at.as_deref()),
-            ("minutes", "minutes", args.minutes.as_deref()),
-            ("interventions", "intervention", Some(&interventions)),
-            ("next", "next", args.next.as_deref()),
+            (session_key::NOTE, "note", Some(&args.note)),
+            (session_key::KIND, "kind", Some(&args.kind)),
+            (
+                session_key::ATTENDANCE,
+                "attendance",
+                Some(&args.attendance),
+            ),
+            (session_key::AT, "at", args.at.as_deref()),
+            (session_key::MINUTES, "minutes", args.minutes.as_deref()),
+            (
+                session_key::INTERVENTIONS,
+                "intervention",
+                Some(&interventions),
+            ),
+            (session_key::NEXT, "next", args.next.as_deref()),
         ],
     )?;
     check(&mut form, SESSION_FLAGS)?;
@@ -260,12 +270,12 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
 }
 
 const NOTE_FLAGS: &[(&str, &str)] = &[
-    ("on", "on"),
-    ("stage", "stage"),
-    ("importance", "importance"),
-    ("confidence", "confidence"),
-    ("readiness", "readiness"),
-    ("note", "note"),
+    (note_key::ON, "on"),
+    (note_key::STAGE, "stage"),
+    (note_key::IMPORTANCE, "importance"),
+    (note_key::CONFIDENCE, "confidence"),
+    (note_key::READINESS, "readiness"),
+    (note_key::NOTE, "note"),
 ];
 
 fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
@@ -279,12 +289,20 @@ fn add_note(store: &mut Store, args: &NoteArgs) -> Result<(), CliError> {
     fill(
         &mut form,
         &[
-            ("stage", "stage", Some(&args.stage)),
-            ("importance", "importance", args.importance.as_deref()),
-            ("confidence", "confidence", args.confidence.as_deref()),
-            ("readiness", "readiness", args.readiness.as_deref()),
-            ("note", "note", Some(&args.note)),
-            ("on", "on", args.on.as_deref()),
+            (note_key::STAGE, "stage", Some(&args.stage)),
+            (
+                note_key::IMPORTANCE,
+                "importance",
+                args.importance.as_deref(),
+            ),
+            (
+                note_key::CONFIDENCE,
+                "confidence",
+                args.confidence.as_deref(),
+            ),
+            (note_key::READINESS, "readiness", args.readiness.as_deref()),
+            (note_key::NOTE, "note", Some(&args.note)),
+            (note_key::ON, "on", args.on.as_deref()),
         ],
     )?;
     check(&mut form, NOTE_FLAGS)?;
