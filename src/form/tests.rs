@@ -475,15 +475,8 @@ fn review_form_refuses_a_future_date() {
 
 #[test]
 fn form_kinds_round_trip_their_codes() {
-    for kind in [
-        FormKind::Session,
-        FormKind::Dna,
-        FormKind::Readiness,
-        FormKind::Goal,
-        FormKind::Client,
-        FormKind::Review,
-    ] {
-        assert_eq!(FormKind::from_code(kind.code()), Some(kind));
+    for kind in FormKind::ALL {
+        assert_eq!(FormKind::from_code(kind.code()), Some(*kind));
     }
 }
 
