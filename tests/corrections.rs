@@ -721,3 +721,38 @@ fn a_schema_four_file_upgrades_with_its_audit_chain_intact_and_learns_the_new_ac
     );
     assert!(text.contains("6 rows, hash chain intact"), "{text}");
 }
+
+#[test]
+fn the_panes_leave_out_notes_and_goals_in_error_while_the_record_keeps_them() {
+    let mut f = fixture();
+    let kept = insert(&mut f, |f| note(f, date(2026, 10, 1), Stage::Contemplation));
+    let wrong = insert(&mut f, |f| note(f, date(2026, 11, 1), Stage::Action));
+    let goal_id = insert(&mut f, |f| goal(f, GoalDomain::Housing));
+    f.store
+        .write(|w| {
+            w.void(RecordType::ReadinessNote, wrong, "Wrong client")?;
+            w.void(RecordType::Goal, goal_id, "Duplicate")
+        })
+        .unwrap();
+    let in_force: Vec<i64> = f
+        .store
+        .readiness_in_force(f.client_id)
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(in_force, vec![kept]);
+    assert!(f.store.plan(f.client_id).unwrap().is_empty());
+    let record = f
+        .store
+        .client_record(f.client_id, &ReviewIntervals::default())
+        .unwrap();
+    assert_eq!(record.readiness.len(), 2, "the record lists both, marked");
+    assert_eq!(record.goals.len(), 1);
+    assert!(
+        record
+            .corrections
+            .in_error(RecordType::Goal, goal_id)
+            .is_some()
+    );
+}

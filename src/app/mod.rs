@@ -667,7 +667,7 @@ impl App {
         let same = client == self.selected_client;
         self.selected_client = client;
         self.readiness.rows = client
-            .map(|id| store.readiness_notes(id))
+            .map(|id| store.readiness_in_force(id))
             .transpose()?
             .unwrap_or_default();
         self.plan.rows = client

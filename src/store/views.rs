@@ -413,10 +413,20 @@ impl Store {
         )
     }
 
-    /// A client's goals by domain (in the plan's order), newest first within a domain.
+    /// A client's readiness notes that count (not entered in error), newest first: the pane's
+    /// trend and the stage a new note starts from. The record lists them all.
+    pub fn readiness_in_force(&self, client_id: i64) -> Result<Vec<Stored<ReadinessNote>>> {
+        self.for_client(
+            "WHERE t.client_id = ?1 AND t.in_error_at IS NULL ORDER BY t.noted_on DESC, t.id DESC",
+            client_id,
+        )
+    }
+
+    /// A client's goals that count (not entered in error) by domain, in the plan's order, newest
+    /// first within a domain. The record lists them all.
     pub fn plan(&self, client_id: i64) -> Result<Vec<PlanGoal>> {
         let goals: Vec<Stored<Goal>> = self.for_client(
-            "WHERE t.client_id = ?1 ORDER BY t.set_on DESC, t.id DESC",
+            "WHERE t.client_id = ?1 AND t.in_error_at IS NULL ORDER BY t.set_on DESC, t.id DESC",
             client_id,
         )?;
         let mut stmt = self.conn.prepare_cached(

@@ -135,7 +135,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
     };
     let latest = o
         .store
-        .readiness_notes(client)?
+        .readiness_in_force(client)?
         .first()
         .map(|n| n.record.stage);
     let title = o.client_title("Readiness note", client)?;
