@@ -516,3 +516,48 @@ fn a_top_and_a_review_opened_on_their_entries_are_amended() {
         1
     );
 }
+
+#[test]
+fn an_acknowledgement_opened_on_its_entry_has_its_reason_amended() {
+    let mut f = fixture();
+    open_fill_save(&mut f, FormKind::Acknowledge, None, |form| {
+        set(
+            form,
+            kinds::acknowledge::key::REASON,
+            "Kit ofered; declined.",
+        );
+    });
+    let id = {
+        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
+        conn.query_row("SELECT id FROM alert_acks", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let said = open_on_entry_fill_save(
+        &mut f,
+        FormKind::Acknowledge,
+        None,
+        Some((RecordType::AlertAck, id)),
+        |form| {
+            set(
+                form,
+                kinds::acknowledge::key::REASON,
+                "Kit offered; declined.",
+            )
+        },
+    );
+    assert!(said.starts_with("Acknowledgement amended"), "{said}");
+    assert_eq!(
+        count(
+            &f.store,
+            "SELECT count(*) FROM alert_acks WHERE reason = 'Kit offered; declined.'"
+        ),
+        1
+    );
+    assert_eq!(
+        f.store
+            .earlier_versions(RecordType::AlertAck, id)
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -30,6 +30,7 @@ impl App {
             RecordType::ReadinessNote => self.open_about(FormKind::Readiness, entry, store),
             RecordType::Top => self.open_about(FormKind::Top, entry, store),
             RecordType::Review => self.open_about(FormKind::Review, entry, store),
+            RecordType::AlertAck => self.open_about(FormKind::Acknowledge, entry, store),
             RecordType::Goal => self.edit_goal(entry.id, store),
             RecordType::GoalAction => {
                 let goal_id = store

@@ -77,9 +77,56 @@ pub fn build_acknowledgement(
 #[derive(Debug)]
 pub struct AcknowledgeForm {
     shown: Vec<Alert>,
+    /// The acknowledgement being amended (its reason only), if it is one.
+    amending: Option<Stored<AlertAck>>,
+}
+
+/// The form to amend an acknowledgement's reason: the alert it answered stays as it was.
+fn open_amendment(o: &Opening<'_>, ack: Stored<AlertAck>) -> Opens {
+    let client = ack.record.client_id;
+    let title = o.client_title("Amend acknowledgement", client)?;
+    let specs = vec![
+        Spec::new(
+            key::ALERT,
+            "Alert",
+            Kind::Choice(vec![Opt::new(
+                ack.record.kind.code(),
+                ack.record.kind.label(),
+            )]),
+        )
+        .required(),
+        Spec::new(key::REASON, "Why", Kind::Line { max: 500 }).required(),
+    ];
+    let mut form = Form::new(
+        title,
+        specs,
+        &[(key::ALERT, ack.record.kind.code().to_owned())],
+        o.now,
+    );
+    prefill(
+        &mut form,
+        &[(key::REASON, ack.record.reason.as_str().to_owned())],
+    );
+    form.focus_key(key::REASON);
+    Ok(Ok(Opened {
+        form,
+        client_id: Some(client),
+        handler: Box::new(AcknowledgeForm {
+            shown: Vec::new(),
+            amending: Some(ack),
+        }),
+    }))
 }
 
 pub fn open(o: &Opening<'_>) -> Opens {
+    let amend = match (o.entry, o.draft) {
+        (Some((RecordType::AlertAck, id)), _) => Some(id),
+        (_, Some(draft)) => draft.target_id,
+        _ => None,
+    };
+    if let Some(id) = amend {
+        return open_amendment(o, o.store.get::<AlertAck>(id)?);
+    }
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
@@ -98,15 +145,33 @@ pub fn open(o: &Opening<'_>) -> Opens {
         client_id: Some(client),
         handler: Box::new(AcknowledgeForm {
             shown: status.assessment.open,
+            amending: None,
         }),
     }))
 }
 
 impl Handler for AcknowledgeForm {
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
+        if self.amending.is_some() {
+            return Vec::new();
+        }
         build_acknowledgement(form, s.client_id, s.worker_id, &self.shown)
             .err()
             .unwrap_or_default()
+    }
+
+    fn target(&self) -> (Option<i64>, Option<i64>) {
+        self.amending
+            .as_ref()
+            .map_or((None, None), |a| (Some(a.id), Some(a.row_version)))
+    }
+
+    fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
+        if let Some(a) = self.amending.as_mut().filter(|a| a.id == id)
+            && what == RecordType::AlertAck
+        {
+            a.row_version = current;
+        }
     }
 
     fn kind(&self) -> FormKind {
@@ -114,6 +179,22 @@ impl Handler for AcknowledgeForm {
     }
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        if let Some(previous) = &self.amending {
+            let reason = match ShortText::new(form.text(key::REASON).trim().to_owned()) {
+                Ok(reason) => reason,
+                Err(e) => return Ok(Err(vec![err(key::REASON, e.to_string())])),
+            };
+            let amended = AlertAck {
+                reason,
+                ..previous.record.clone()
+            };
+            write_and_forget_draft(store, s.draft_id, |w| {
+                w.amend(previous.id, previous.row_version, &amended)
+            })?;
+            return Ok(Ok(Saved::said(
+                "Acknowledgement amended; the earlier version is kept (v on it shows it).",
+            )));
+        }
         let ack = built!(build_acknowledgement(
             form,
             s.client_id,
