@@ -4,7 +4,7 @@
 
 use super::record::EntryRef;
 use super::{App, DocLine, LineKind, Overlay, Question};
-use crate::domain::{RecordType, uk_date};
+use crate::domain::RecordType;
 use crate::form::kinds::FormKind;
 use crate::store::{Result, Store};
 
@@ -105,34 +105,15 @@ impl App {
             return Ok(());
         }
         let width = self.viewport.reader_width.max(20);
-        let line = |kind, text: String| DocLine { kind, text };
         let mut lines = Vec::new();
         for v in &versions {
             if !lines.is_empty() {
-                lines.push(line(LineKind::Blank, String::new()));
+                lines.push(DocLine {
+                    kind: LineKind::Blank,
+                    text: String::new(),
+                });
             }
-            let by = v
-                .written_by
-                .as_ref()
-                .map_or_else(|| "the demo generator".to_owned(), |l| l.to_string());
-            lines.push(line(
-                LineKind::Heading,
-                format!(
-                    "Version {}: written by {by} on {}; {} by {} on {}",
-                    v.version,
-                    uk_date(v.written_at.date_naive()),
-                    v.change.label(),
-                    v.replaced_by,
-                    uk_date(v.replaced_at.date_naive())
-                ),
-            ));
-            for text in version_text(&v.content) {
-                for paragraph in text.split('\n') {
-                    for wrapped in crate::display::wrap(paragraph, width.saturating_sub(4)) {
-                        lines.push(line(LineKind::Text, format!("  {wrapped}")));
-                    }
-                }
-            }
+            lines.extend(super::record::version_lines(v, width));
         }
         let back = self.modal.take_view().map(Box::new);
         self.modal.set_view(Some(Overlay::Text {
@@ -172,29 +153,5 @@ impl App {
             Err(why) => self.message = Some(why),
         }
         Ok(())
-    }
-}
-
-/// An earlier version's content as lines a person reads: each field on its own line, in the
-/// export's words (codes and dates as stored), without the bookkeeping.
-fn version_text(content: &serde_json::Value) -> Vec<String> {
-    const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "row_version", "client_id"];
-    let Some(fields) = content.as_object() else {
-        return vec![content.to_string()];
-    };
-    fields
-        .iter()
-        .filter(|(k, _)| !BOOKKEEPING.contains(&k.as_str()))
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v)))
-        .collect()
-}
-
-/// A JSON value as words: text as it is, a list as its items, anything else as JSON.
-fn plain(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
     }
 }

@@ -50,13 +50,20 @@ struct Doc {
     entries: Vec<(usize, EntryRef)>,
     /// The entry the next line pushed starts.
     starting: Option<EntryRef>,
+    /// The entry being laid out is entered in error: its lines are muted until the next.
+    muting: bool,
 }
 
 impl Doc {
     fn push(&mut self, kind: LineKind, text: impl Into<String>) {
         if let Some(entry) = self.starting.take() {
             self.entries.push((self.lines.len(), entry));
+            self.muting = false;
         }
+        let kind = match kind {
+            LineKind::Text | LineKind::Title if self.muting => LineKind::Muted,
+            other => other,
+        };
         self.lines.push(DocLine {
             kind,
             text: text.into(),
@@ -68,7 +75,22 @@ impl Doc {
         self.starting = Some(EntryRef { what, id });
     }
 
+    /// Mutes the entry being laid out, from its first line on: it was entered in error.
+    fn mute_entry(&mut self) {
+        let start = self
+            .entries
+            .last()
+            .map_or(self.lines.len(), |(line, _)| *line);
+        for line in &mut self.lines[start..] {
+            if matches!(line.kind, LineKind::Text | LineKind::Title) {
+                line.kind = LineKind::Muted;
+            }
+        }
+        self.muting = true;
+    }
+
     fn heading(&mut self, text: &str) {
+        self.muting = false;
         if !self.lines.is_empty() {
             self.push(LineKind::Blank, "");
         }
@@ -95,6 +117,7 @@ impl Doc {
 /// "amended" when an earlier version is kept.
 fn marks(doc: &mut Doc, record: &ClientRecord, what: RecordType, id: i64, indent: usize) {
     if let Some(mark) = record.corrections.in_error(what, id) {
+        doc.mute_entry();
         doc.wrapped(
             LineKind::Alert,
             &format!(
@@ -160,6 +183,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
         width: layout.width.max(20),
         entries: Vec::new(),
         starting: None,
+        muting: false,
     };
     title(&mut doc, record, today);
     alerts(&mut doc, record);
@@ -172,6 +196,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     plan(&mut doc, record);
     readiness(&mut doc, record);
     sessions(&mut doc, record);
+    earlier_versions(&mut doc, record);
     audit(&mut doc, record);
     Document {
         lines: doc.lines,
@@ -609,5 +634,70 @@ fn audit(doc: &mut Doc, record: &ClientRecord) {
             ),
             2,
         );
+    }
+}
+
+/// Every earlier version of the record's entries, oldest first: what was believed when, kept
+/// in the record's own text as well as behind `v` on each entry.
+fn earlier_versions(doc: &mut Doc, record: &ClientRecord) {
+    if record.earlier_versions.is_empty() {
+        return;
+    }
+    doc.heading("Earlier versions of corrected entries");
+    let width = doc.width;
+    for v in &record.earlier_versions {
+        for line in version_lines(v, width) {
+            doc.push(line.kind, format!("  {}", line.text));
+        }
+    }
+}
+
+/// One earlier version as lines a person reads: who wrote it and what replaced it, then each
+/// field on its own line in the export's words, without the bookkeeping.
+pub fn version_lines(v: &EarlierVersion, width: usize) -> Vec<DocLine> {
+    let by = v
+        .written_by
+        .as_ref()
+        .map_or_else(|| "the demo generator".to_owned(), |l| l.to_string());
+    let mut lines = vec![DocLine {
+        kind: LineKind::Text,
+        text: format!(
+            "{} {}, version {}: written by {by} on {}; {} by {} on {}",
+            v.record_type.label(),
+            v.record_id,
+            v.version,
+            uk_date(v.written_at.date_naive()),
+            v.change.label(),
+            v.replaced_by,
+            uk_date(v.replaced_at.date_naive())
+        ),
+    }];
+    const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "row_version", "client_id"];
+    let fields = v.content.as_object().into_iter().flatten();
+    for (key, value) in fields.filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && !v.is_null()) {
+        let text = format!("{}: {}", key.replace('_', " "), plain(value));
+        for paragraph in text.split('\n') {
+            for wrapped in wrap(paragraph, width.saturating_sub(6)) {
+                lines.push(DocLine {
+                    kind: LineKind::Muted,
+                    text: format!("    {wrapped}"),
+                });
+            }
+        }
+    }
+    lines
+}
+
+/// A JSON value as words: text as it is, a list as its items, a mark as its fields.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k} {}", plain(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
     }
 }

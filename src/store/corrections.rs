@@ -656,6 +656,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every earlier version of one client's entries, oldest first: the record's history of
+    /// corrections.
+    pub fn client_earlier_versions(&self, client_id: i64) -> Result<Vec<EarlierVersion>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_EARLIER} WHERE client_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([client_id], earlier_version_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The entered-in-error mark of one entry, if it has one.
     pub fn in_error(&self, what: RecordType, id: i64) -> Result<Option<InError>> {
         let table = table_of(what).ok_or_else(|| not_correctable(what))?;

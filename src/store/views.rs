@@ -139,6 +139,8 @@ pub struct ClientRecord {
     pub audit: Vec<crate::domain::AuditEntry>,
     /// Which entries above are amended or entered in error (they stay in the lists, marked).
     pub corrections: super::Corrections,
+    /// Every earlier version of the entries above, oldest first.
+    pub earlier_versions: Vec<crate::domain::EarlierVersion>,
 }
 
 /// Everything the review and alert rules read about each client, one row per client, each part
@@ -505,6 +507,7 @@ impl Store {
                 trail
             },
             corrections: self.corrections(client_id)?,
+            earlier_versions: self.client_earlier_versions(client_id)?,
             client,
         })
     }
