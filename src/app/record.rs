@@ -659,19 +659,23 @@ pub fn version_lines(v: &EarlierVersion, width: usize) -> Vec<DocLine> {
         .written_by
         .as_ref()
         .map_or_else(|| "the demo generator".to_owned(), |l| l.to_string());
-    let mut lines = vec![DocLine {
-        kind: LineKind::Text,
-        text: format!(
-            "{} {}, version {}: written by {by} on {}; {} by {} on {}",
-            v.record_type.label(),
-            v.record_id,
-            v.version,
-            uk_date(v.written_at.date_naive()),
-            v.change.label(),
-            v.replaced_by,
-            uk_date(v.replaced_at.date_naive())
-        ),
-    }];
+    let header = format!(
+        "{} {}, version {}: written by {by} on {}; {} by {} on {}",
+        v.record_type.label(),
+        v.record_id,
+        v.version,
+        uk_date(v.written_at.date_naive()),
+        v.change.label(),
+        v.replaced_by,
+        uk_date(v.replaced_at.date_naive())
+    );
+    let mut lines: Vec<DocLine> = wrap(&header, width.saturating_sub(4))
+        .into_iter()
+        .map(|text| DocLine {
+            kind: LineKind::Text,
+            text,
+        })
+        .collect();
     const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "row_version", "client_id"];
     let fields = v.content.as_object().into_iter().flatten();
     for (key, value) in fields.filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && !v.is_null()) {
