@@ -161,17 +161,15 @@ impl Handler for AcknowledgeForm {
     }
 
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.amending
-            .as_ref()
-            .map_or((None, None), |a| (Some(a.id), Some(a.row_version)))
+        super::target_of(&self.amending)
+    }
+
+    fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
+        adopt_target(&mut self.amending, target);
     }
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
-        if let Some(a) = self.amending.as_mut().filter(|a| a.id == id)
-            && what == RecordType::AlertAck
-        {
-            a.row_version = current;
-        }
+        accept_target(&mut self.amending, what, id, current);
     }
 
     fn kind(&self) -> FormKind {

@@ -351,23 +351,15 @@ impl Handler for ClientForm {
     }
 
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.existing
-            .as_ref()
-            .map_or((None, None), |c| (Some(c.id), Some(c.row_version)))
+        super::target_of(&self.existing)
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(c) = &mut self.existing {
-            c.row_version = target.unwrap_or(c.row_version);
-        }
+        adopt_target(&mut self.existing, target);
     }
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
-        if let Some(c) = self.existing.as_mut().filter(|c| c.id == id)
-            && what == RecordType::Client
-        {
-            c.row_version = current;
-        }
+        accept_target(&mut self.existing, what, id, current);
     }
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {

@@ -301,9 +301,7 @@ impl Handler for GoalForm {
     }
 
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.existing
-            .as_ref()
-            .map_or((None, None), |g| (Some(g.id), Some(g.row_version)))
+        super::target_of(&self.existing)
     }
 
     fn read_versions(&self) -> Vec<(String, i64)> {
@@ -314,9 +312,7 @@ impl Handler for GoalForm {
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(g) = &mut self.existing {
-            g.row_version = target.unwrap_or(g.row_version);
-        }
+        adopt_target(&mut self.existing, target);
         for a in &mut self.actions {
             a.row_version = version(&action_version_key(a.id)).unwrap_or(a.row_version);
         }
@@ -324,11 +320,7 @@ impl Handler for GoalForm {
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
         match what {
-            RecordType::Goal => {
-                if let Some(g) = self.existing.as_mut().filter(|g| g.id == id) {
-                    g.row_version = current;
-                }
-            }
+            RecordType::Goal => accept_target(&mut self.existing, what, id, current),
             RecordType::GoalAction => {
                 if let Some(a) = self.actions.iter_mut().find(|a| a.id == id) {
                     a.row_version = current;

@@ -273,6 +273,36 @@ pub trait Handler: std::fmt::Debug {
     }
 }
 
+/// The record a form edits, as the draft names it: its id and the version read.
+pub(crate) fn target_of<T>(edited: &Option<Stored<T>>) -> (Option<i64>, Option<i64>) {
+    edited
+        .as_ref()
+        .map_or((None, None), |r| (Some(r.id), Some(r.row_version)))
+}
+
+/// A resumed draft's version read becomes the edited record's, so a change made since the
+/// draft was written is still noticed.
+pub(crate) fn adopt_target<T>(edited: &mut Option<Stored<T>>, target_version: Option<i64>) {
+    if let Some(r) = edited {
+        r.row_version = target_version.unwrap_or(r.row_version);
+    }
+}
+
+/// After a conflict on the edited record, the colleague's version is taken as read, so a
+/// second save saves over it knowingly.
+pub(crate) fn accept_target<T: crate::store::Table>(
+    edited: &mut Option<Stored<T>>,
+    what: RecordType,
+    id: i64,
+    current: i64,
+) {
+    if let Some(r) = edited.as_mut().filter(|r| r.id == id)
+        && what == T::RECORD
+    {
+        r.row_version = current;
+    }
+}
+
 /// Puts a stored entry's values into a form opened to amend it. They are what the entry says,
 /// not the worker's typing: the form starts unchanged, so Esc closes it without asking.
 pub(crate) fn prefill(form: &mut Form, values: &[(&str, String)]) {

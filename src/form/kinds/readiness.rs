@@ -161,23 +161,15 @@ impl Handler for ReadinessForm {
     }
 
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.amending
-            .as_ref()
-            .map_or((None, None), |n| (Some(n.id), Some(n.row_version)))
+        super::target_of(&self.amending)
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(n) = &mut self.amending {
-            n.row_version = target.unwrap_or(n.row_version);
-        }
+        adopt_target(&mut self.amending, target);
     }
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
-        if let Some(n) = self.amending.as_mut().filter(|n| n.id == id)
-            && what == RecordType::ReadinessNote
-        {
-            n.row_version = current;
-        }
+        accept_target(&mut self.amending, what, id, current);
     }
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {

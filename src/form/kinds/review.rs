@@ -153,23 +153,15 @@ pub fn open(o: &Opening<'_>) -> Opens {
 
 impl Handler for ReviewForm {
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.amending
-            .as_ref()
-            .map_or((None, None), |r| (Some(r.id), Some(r.row_version)))
+        super::target_of(&self.amending)
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(r) = &mut self.amending {
-            r.row_version = target.unwrap_or(r.row_version);
-        }
+        adopt_target(&mut self.amending, target);
     }
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
-        if let Some(r) = self.amending.as_mut().filter(|r| r.id == id)
-            && what == RecordType::Review
-        {
-            r.row_version = current;
-        }
+        accept_target(&mut self.amending, what, id, current);
     }
 
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {

@@ -341,9 +341,7 @@ impl Handler for SessionForm {
     }
 
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.amending
-            .as_ref()
-            .map_or((None, None), |s| (Some(s.id), Some(s.row_version)))
+        super::target_of(&self.amending)
     }
 
     fn read_versions(&self) -> Vec<(String, i64)> {
@@ -354,9 +352,7 @@ impl Handler for SessionForm {
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(s) = &mut self.amending {
-            s.row_version = target.unwrap_or(s.row_version);
-        }
+        adopt_target(&mut self.amending, target);
         for g in &mut self.goals {
             g.goal.row_version = version(&goal_key(g.goal.id)).unwrap_or(g.goal.row_version);
         }
@@ -365,11 +361,7 @@ impl Handler for SessionForm {
     /// A goal changed only for its progress is read afresh, so the second save changes its
     /// progress and nothing else the colleague wrote.
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, store: &Store) {
-        if let Some(s) = self.amending.as_mut().filter(|s| s.id == id)
-            && what == RecordType::Session
-        {
-            s.row_version = current;
-        }
+        accept_target(&mut self.amending, what, id, current);
         if what != RecordType::Goal {
             return;
         }

@@ -286,15 +286,11 @@ pub fn open(o: &Opening<'_>) -> Opens {
 
 impl Handler for TopForm {
     fn target(&self) -> (Option<i64>, Option<i64>) {
-        self.amending
-            .as_ref()
-            .map_or((None, None), |t| (Some(t.id), Some(t.row_version)))
+        super::target_of(&self.amending)
     }
 
     fn adopt_versions(&mut self, target: Option<i64>, _version: &dyn Fn(&str) -> Option<i64>) {
-        if let Some(t) = &mut self.amending {
-            t.row_version = target.unwrap_or(t.row_version);
-        }
+        super::adopt_target(&mut self.amending, target);
     }
 
     fn accept_current(
@@ -304,11 +300,7 @@ impl Handler for TopForm {
         current: i64,
         _store: &Store,
     ) {
-        if let Some(t) = self.amending.as_mut().filter(|t| t.id == id)
-            && what == crate::domain::RecordType::Top
-        {
-            t.row_version = current;
-        }
+        super::accept_target(&mut self.amending, what, id, current);
     }
 
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
