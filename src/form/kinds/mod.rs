@@ -58,37 +58,25 @@ impl FormKind {
         FormKind::Void,
     ];
 
+    fn listed(self) -> &'static Listed {
+        KINDS
+            .iter()
+            .find(|listed| listed.kind == self)
+            .expect("every form kind is listed in KINDS")
+    }
+
+    /// The code a draft of this form is stored under.
     pub fn code(self) -> &'static str {
-        match self {
-            FormKind::Session => "session",
-            FormKind::Dna => "dna",
-            FormKind::Readiness => "readiness",
-            FormKind::Goal => "goal",
-            FormKind::Client => "client",
-            FormKind::Review => "review",
-            FormKind::Top => "top",
-            FormKind::Acknowledge => "acknowledge",
-            FormKind::Void => "void",
-        }
+        self.listed().code
     }
 
     pub fn from_code(code: &str) -> Option<FormKind> {
-        FormKind::ALL.iter().copied().find(|k| k.code() == code)
+        KINDS.iter().find(|l| l.code == code).map(|l| l.kind)
     }
 
     /// What the worker was writing, for "Resume unsaved session note for KW-00042?".
     pub fn noun(self) -> &'static str {
-        match self {
-            FormKind::Session => "session note",
-            FormKind::Dna => "did-not-attend note",
-            FormKind::Readiness => "readiness note",
-            FormKind::Goal => "goal",
-            FormKind::Client => "client details",
-            FormKind::Review => "review outcome",
-            FormKind::Top => "TOP",
-            FormKind::Acknowledge => "alert acknowledgement",
-            FormKind::Void => "reason an entry was in error",
-        }
+        self.listed().noun
     }
 }
 
@@ -314,29 +302,60 @@ pub(crate) fn prefill(form: &mut Form, values: &[(&str, String)]) {
     form.take_changed();
 }
 
-/// How a kind opens.
-type OpenFn = fn(&Opening<'_>) -> Opens;
+/// One kind of form in the list: its code (drafts are stored under it), what a draft of it
+/// holds in words, and how it opens.
+struct Listed {
+    kind: FormKind,
+    code: &'static str,
+    noun: &'static str,
+    open: fn(&Opening<'_>) -> Opens,
+}
 
-/// How each kind opens: the one list of forms.
-const KINDS: &[(FormKind, OpenFn)] = &[
-    (FormKind::Session, session::open),
-    (FormKind::Dna, dna::open),
-    (FormKind::Readiness, readiness::open),
-    (FormKind::Goal, goal::open),
-    (FormKind::Client, client::open),
-    (FormKind::Review, review::open),
-    (FormKind::Top, top::open),
-    (FormKind::Acknowledge, acknowledge::open),
-    (FormKind::Void, void::open),
+const fn listed(
+    kind: FormKind,
+    code: &'static str,
+    noun: &'static str,
+    open: fn(&Opening<'_>) -> Opens,
+) -> Listed {
+    Listed {
+        kind,
+        code,
+        noun,
+        open,
+    }
+}
+
+/// The one list of forms.
+const KINDS: &[Listed] = &[
+    listed(FormKind::Session, "session", "session note", session::open),
+    listed(FormKind::Dna, "dna", "did-not-attend note", dna::open),
+    listed(
+        FormKind::Readiness,
+        "readiness",
+        "readiness note",
+        readiness::open,
+    ),
+    listed(FormKind::Goal, "goal", "goal", goal::open),
+    listed(FormKind::Client, "client", "client details", client::open),
+    listed(FormKind::Review, "review", "review outcome", review::open),
+    listed(FormKind::Top, "top", "TOP", top::open),
+    listed(
+        FormKind::Acknowledge,
+        "acknowledge",
+        "alert acknowledgement",
+        acknowledge::open,
+    ),
+    listed(
+        FormKind::Void,
+        "void",
+        "reason an entry was in error",
+        void::open,
+    ),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).
 pub fn open(kind: FormKind, opening: &Opening<'_>) -> Opens {
-    let (_, open) = KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .expect("every form kind is listed in KINDS");
-    open(opening)
+    (kind.listed().open)(opening)
 }
 
 /// Writes the records and removes the form's draft in the same transaction: saved and draft
