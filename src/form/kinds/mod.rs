@@ -4,7 +4,7 @@
 //! shares: open, type, validate, draft, conflict, save, cancel. The command line reuses the same
 //! declarations, so a typed session and a scripted one pass the same rules.
 //!
-//! Adding a form is one new module here and one line in [`KINDS`].
+//! Adding a form is one new module here, its `FormKind` variant, and one line in [`KINDS`].
 
 pub mod acknowledge;
 pub mod client;
