@@ -42,6 +42,8 @@ pub enum Action {
     CompleteReview,
     RecordTop,
     Acknowledge,
+    /// Today's appointments: the worker's, or the team's in team view.
+    Today,
     /// In a form: move to the next or previous field.
     NextField,
     PreviousField,
@@ -410,6 +412,13 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Acknowledge one of the selected client's alerts, with the reason",
+    },
+    Binding {
+        keys: &[key('y')],
+        action: Action::Today,
+        contexts: &[Panes],
+        hint: None,
+        help: "Today's appointments (mine, or the team's in team view): attended, DNA or not yet",
     },
     Binding {
         keys: &[key('n')],

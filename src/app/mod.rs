@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod modal;
 pub mod record;
 mod scroll;
+pub mod today;
 pub mod trends;
 
 use crate::config::Settings;
@@ -354,6 +355,7 @@ impl App {
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
+            Action::Today => self.show_today(store)?,
             Action::ToggleHelp => {
                 if !self.modal.close_help() {
                     self.modal.open_help();

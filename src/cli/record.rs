@@ -260,7 +260,12 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
     check(&mut form, SESSION_FLAGS)?;
     let record = forms::build_session(&form, &ctx).map_err(|e| first_error(e, SESSION_FLAGS))?;
     let session: Session = record.session;
-    let id = store.write(|w| w.insert(&session))?;
+    // As the form's save does: the day's appointment settled, the next one booked.
+    let id = store.write(|w| {
+        let id = w.insert(&session)?;
+        w.settle_and_book(id, &session)?;
+        Ok(id)
+    })?;
     let dna_streak = store.three_dnas_in_a_row(client_id)?;
     println!("Recorded session {id} for {reference}.");
     if dna_streak {

@@ -8,6 +8,7 @@
 #[macro_use]
 mod code;
 pub mod alert;
+pub mod appointment;
 pub mod audit;
 pub mod client;
 pub mod correction;
@@ -26,6 +27,7 @@ pub mod worker;
 pub use alert::{
     Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Appointment, Assessment, TopOpiates,
 };
+pub use appointment::{AppointmentStatus, BookedAppointment};
 pub use audit::{AuditAction, AuditEntry, RecordType};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,

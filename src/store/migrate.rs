@@ -35,6 +35,9 @@ pub const MIGRATIONS: &[Migration] = &[
         )),
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
+    sql(include_str!(
+        "../../assets/migrations/0007_appointments.sql"
+    )),
 ];
 
 /// The schema version this build writes and understands.

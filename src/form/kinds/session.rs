@@ -405,6 +405,7 @@ impl Handler for SessionForm {
         }
         write_and_forget_draft(store, s.draft_id, |w| {
             let session_id = w.insert(&record.session)?;
+            w.settle_and_book(session_id, &record.session)?;
             if let Some(mut note) = record.readiness.clone() {
                 note.session_id = Some(session_id);
                 w.insert(&note)?;
