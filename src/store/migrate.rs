@@ -36,7 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
     sql(include_str!(
-        "../../assets/migrations/0007_appointments.sql"
+        "../../assets/migrations/0006_appointments.sql"
     )),
 ];
 
