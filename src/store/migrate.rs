@@ -35,6 +35,8 @@ pub const MIGRATIONS: &[Migration] = &[
         )),
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
+    // 0006 and 0007 are taken by work merged alongside; this file keeps its number.
+    sql(include_str!("../../assets/migrations/0008_one_entry.sql")),
 ];
 
 /// The schema version this build writes and understands.
