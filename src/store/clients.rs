@@ -197,6 +197,35 @@ impl Writer<'_> {
         self.update_client(id, version, &Client { risk, ..client })
     }
 
+    /// Saves the risk flags a risk review done on `reviewed_on` confirmed or changed. A flag
+    /// changed in the review dates from the review, which has covered it, so it does not call
+    /// for another risk review at once.
+    pub fn review_risk_flags(
+        &self,
+        id: i64,
+        read_version: i64,
+        client: &Client,
+        reviewed_on: chrono::NaiveDate,
+    ) -> Result<()> {
+        let before = self.client_as_read(id)?.map(|(_, m)| m);
+        self.update_client(id, read_version, client)?;
+        let Some((_, after)) = self.client_as_read(id)? else {
+            return Ok(());
+        };
+        let earlier = before.and_then(|m| m.risk_changed_on);
+        if after.risk_changed_on != earlier {
+            let on = earlier.map_or(reviewed_on, |e| e.max(reviewed_on));
+            self.set_milestones(
+                id,
+                &Milestones {
+                    risk_changed_on: Some(on),
+                    ..after
+                },
+            )?;
+        }
+        Ok(())
+    }
+
     /// Hep B vaccine doses on the client's record, leaving out entries made in error.
     fn hep_b_doses(&self, client_id: i64) -> Result<usize> {
         let n: i64 = self.tx.query_row(
