@@ -211,3 +211,75 @@ fn a_session_that_cannot_be_saved_changes_nothing_on_the_client() {
     assert!(f.store.write(|w| w.record_session(&session, None)).is_err());
     assert_eq!(risk(&f), before);
 }
+
+/// The binary on a generated demo database (where `--today` may write), with the login running
+/// the tests on its team, as in tests/cli_corrections.rs.
+fn demo_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    let out = keywork_cli(&["generate", "--db", db.to_str().unwrap(), "--clients", "3"]);
+    assert!(out.status.success(), "generate: {out:?}");
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .expect("the current user has a name");
+    let login = Login::new(user.name).expect("a valid login");
+    let mut store =
+        Store::open_unchecked(&db, Access::Write, Clock::fixed(today()), login.clone()).unwrap();
+    if store.worker_by_login(&login).unwrap().is_none() {
+        let worker = Worker {
+            login,
+            display_name: Name::new("Test Runner").unwrap(),
+            role: Role::TeamLead,
+        };
+        store.write(|w| w.insert(&worker)).unwrap();
+    }
+    db
+}
+
+fn keywork_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", "2026-11-23"])
+        .args(args)
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn a_session_from_the_shell_says_which_bbv_test_and_the_record_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let path = db.to_str().unwrap();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "session",
+            "add",
+            "--db",
+            path,
+            "--client",
+            "KW-00001",
+            "--at",
+            "today 10:00",
+            "--intervention",
+            "bbv_test",
+        ];
+        args.extend_from_slice(extra);
+        keywork_cli(&args)
+    };
+    let unsaid = add(&[]);
+    assert!(!unsaid.status.success(), "which test is asked for");
+    assert!(
+        String::from_utf8_lossy(&unsaid.stderr).contains("--bbv-test"),
+        "{unsaid:?}"
+    );
+    let said = add(&["--bbv-test", "hiv"]);
+    assert!(said.status.success(), "{said:?}");
+    let hiv: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT hiv_tested_on FROM clients WHERE reference = 'KW-00001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hiv, "2026-11-23");
+}
