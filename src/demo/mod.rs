@@ -9,6 +9,7 @@
 //! Among the first key worker's clients are showcase clients, one for each alert (module
 //! `showcase`), so a trainer logged in as `alex.demo` can show every one on any day.
 
+mod fit;
 mod history;
 mod outcomes;
 mod showcase;

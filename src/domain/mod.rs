@@ -14,6 +14,7 @@ pub mod client;
 pub mod correction;
 mod error;
 pub mod goal;
+pub mod one_entry;
 pub mod prescription;
 pub mod readiness;
 pub mod record;
@@ -36,6 +37,7 @@ pub use client::{
 pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
+pub use one_entry::{BbvTests, HEP_B_COURSE_DOSES};
 pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};
 pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;

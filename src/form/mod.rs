@@ -166,7 +166,7 @@ pub struct Spec {
     pub kind: Kind,
     pub required: bool,
     /// Shown only while another choice field holds this code (e.g. the hierarchy level only for
-    /// substance-use goals).
+    /// substance-use goals), or a multi-choice field has it ticked.
     pub shown_when: Option<(String, String)>,
     /// Checked after the kind's own parse: see [`Rule`].
     pub rule: Option<Rule>,
@@ -581,9 +581,14 @@ impl Form {
         self.text(key) == "yes"
     }
 
+    /// Whether a field is shown: always, or while the field it depends on holds its code (a
+    /// choice picked, or a box ticked in a multi-choice field).
     pub fn is_shown(&self, index: usize) -> bool {
         match &self.fields[index].spec.shown_when {
-            Some((key, code)) => self.text(key) == *code,
+            Some((key, code)) => match self.field(key).map(|f| &f.spec.kind) {
+                Some(Kind::Multi(_)) => self.codes(key).contains(code),
+                _ => self.text(key) == *code,
+            },
             None => true,
         }
     }

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     sql(include_str!(
         "../../assets/migrations/0006_appointments.sql"
     )),
+    sql(include_str!("../../assets/migrations/0007_one_entry.sql")),
 ];
 
 /// The schema version this build writes and understands.

@@ -23,7 +23,7 @@ pub use goal::{GoalContext, GoalRecord, build_goal, goal_form};
 pub use readiness::{build_readiness, readiness_form};
 pub use review::{build_review, review_form};
 pub use session::{
-    GoalChange, GoalOnPlan, SessionContext, SessionRecord, build_session, session_form,
+    GoalChange, GoalOnPlan, SessionContext, SessionRecord, build_session, session_form, unsaid_bbv,
 };
 
 use crate::domain::*;
