@@ -14,7 +14,7 @@ code_enum! {
 }
 
 /// An appointment booked with a client.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BookedAppointment {
     pub client_id: i64,
     /// Whose appointment it is: the worker who booked it.
