@@ -352,7 +352,7 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
         doc.push(LineKind::Muted, "  No prescription recorded.");
     }
     for p in &record.prescriptions {
-        let p = &p.record;
+        let p = &p.record.rx;
         let when = match p.ended_on {
             Some(end) => format!("{} to {}", uk_date(p.started_on), uk_date(end)),
             None => format!("since {}", uk_date(p.started_on)),

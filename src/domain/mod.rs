@@ -34,7 +34,9 @@ pub use client::{
 pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
-pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};
+pub use prescription::{
+    DoseInterval, Medicine, OstPrescription, Prescriber, Prescription, Supervision, Terms,
+};
 pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;
 pub use review::{Review, ReviewCompletion, ReviewKind};

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
         )),
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
+    sql(include_str!("../../assets/migrations/0006_prescribing.sql")),
 ];
 
 /// The schema version this build writes and understands.

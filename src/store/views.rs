@@ -125,7 +125,7 @@ pub struct PlanGoal {
 pub struct ClientRecord {
     pub client: Stored<Client>,
     pub key_worker: Name,
-    pub prescriptions: Vec<Stored<Prescription>>,
+    pub prescriptions: Vec<Stored<OstPrescription>>,
     pub sessions: Vec<Stored<Session>>,
     pub readiness: Vec<Stored<ReadinessNote>>,
     pub goals: Vec<(Stored<Goal>, Vec<Stored<GoalAction>>)>,
