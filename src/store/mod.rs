@@ -12,6 +12,7 @@ mod goals;
 pub mod migrate;
 mod open;
 mod prescriptions;
+pub use prescriptions::{Stopping, TAKE_HOME_REASON_NEEDED, ost_start};
 mod readiness;
 mod reports;
 mod reviews;

@@ -4,6 +4,7 @@
 //! actually prescribed.
 
 use super::{Result, StoreError, Table, Writer, invalid};
+use crate::domain::prescription::early_take_home;
 use crate::domain::{
     AuditAction, DomainError, Medicine, Modality, OstPrescription, Prescriber, Prescription,
     RecordType, Terms,
@@ -92,6 +93,46 @@ impl Table for OstPrescription {
             ":end_reason": t.end_reason, ":stamp": w.stamp,
         })?;
         Ok(w.tx.last_insert_rowid())
+    }
+}
+
+/// What a take-home arrangement within the first three months of OST lacks (NICE TA114).
+pub const TAKE_HOME_REASON_NEEDED: &str =
+    "take-home doses within the first 3 months of OST: record the reason (NICE TA114)";
+
+/// The day OST began for a prescription from `from`: the client's unbroken OST start when they
+/// are on OST already (a change, a switch), else this prescription's own start.
+pub fn ost_start(modality: Modality, ost_since: Option<NaiveDate>, from: NaiveDate) -> NaiveDate {
+    ost_since
+        .filter(|_| modality.is_ost())
+        .map_or(from, |since| since.min(from))
+}
+
+impl super::Store {
+    /// A client's prescriptions, latest first.
+    pub fn prescriptions_of(
+        &self,
+        client_id: i64,
+    ) -> Result<Vec<crate::domain::Stored<OstPrescription>>> {
+        let sql = format!(
+            "{} WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",
+            OstPrescription::SELECT
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([client_id], |row| {
+            super::sql::get_stored(row, OstPrescription::from_row(row)?)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The day OST began for a prescription of this client's from `from` (see [`ost_start`]).
+    pub fn ost_start_for(&self, client_id: i64, from: NaiveDate) -> Result<NaiveDate> {
+        let (modality, since): (Modality, Option<NaiveDate>) = self.conn.query_row(
+            "SELECT modality, ost_since FROM clients WHERE id = ?1",
+            [client_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(ost_start(modality, since, from))
     }
 }
 
@@ -185,6 +226,14 @@ impl Writer<'_> {
 
     /// Inserts a prescription and brings the client's modality to its medicine's.
     fn prescribed(&self, p: &OstPrescription) -> Result<i64> {
+        if let Some((client, milestones)) = self.client_as_read(p.rx.client_id)? {
+            let since = ost_start(client.modality, milestones.ost_since, p.rx.started_on);
+            if early_take_home(since, p.rx.started_on, p.rx.supervision)
+                && p.terms.take_home_reason.is_none()
+            {
+                return Err(refused(TAKE_HOME_REASON_NEEDED));
+            }
+        }
         let id = self.insert(p)?;
         let modality = match p.rx.medicine.modality() {
             Some(modality) => modality,
