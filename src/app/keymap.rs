@@ -41,6 +41,8 @@ pub enum Action {
     Edit,
     CompleteReview,
     RecordTop,
+    /// Start, change or stop the selected client's OST prescription (prescribers, team leads).
+    RecordPrescription,
     Acknowledge,
     /// In a form: move to the next or previous field.
     NextField,
@@ -403,6 +405,13 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Record a Treatment Outcomes Profile (TOP) for the selected client",
+    },
+    Binding {
+        keys: &[key('P')],
+        action: Action::RecordPrescription,
+        contexts: &[Panes],
+        hint: None,
+        help: "Start, change or stop the selected client's OST prescription (prescribers)",
     },
     Binding {
         keys: &[key('A')],

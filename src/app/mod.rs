@@ -353,6 +353,7 @@ impl App {
             Action::Edit => self.open_form(FormKind::Client, true, store)?,
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
+            Action::RecordPrescription => self.open_form(FormKind::Prescription, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::ToggleHelp => {
                 if !self.modal.close_help() {

@@ -89,6 +89,15 @@ impl Prescription {
     }
 }
 
+code_enum! {
+    /// What a prescriber does to the client's prescription.
+    pub enum Action {
+        Start = ("start", "Start"),
+        Change = ("change", "Change from a date"),
+        Stop = ("stop", "Stop"),
+    }
+}
+
 impl Supervision {
     /// Whether the client takes any doses home, which NICE TA114 asks to wait three months.
     pub fn has_take_home(self) -> bool {

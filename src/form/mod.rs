@@ -194,6 +194,7 @@ impl Spec {
         self
     }
 
+    /// Shows the field only while the choice `key` holds `code` (or one of `a|b`).
     pub fn shown_when(mut self, key: &str, code: &str) -> Self {
         self.shown_when = Some((key.into(), code.into()));
         self
@@ -583,7 +584,8 @@ impl Form {
 
     pub fn is_shown(&self, index: usize) -> bool {
         match &self.fields[index].spec.shown_when {
-            Some((key, code)) => self.text(key) == *code,
+            // `a|b`: shown for either code.
+            Some((key, codes)) => codes.split('|').any(|code| self.text(key) == code),
             None => true,
         }
     }
