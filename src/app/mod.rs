@@ -2,6 +2,7 @@
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
 mod corrections;
+mod dosing;
 mod drafts;
 mod editor;
 pub mod help;
