@@ -35,7 +35,8 @@ pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
 pub use prescription::{
-    DoseInterval, Medicine, OstPrescription, Prescriber, Prescription, Supervision, Terms,
+    DoseDecision, DoseInterval, Medicine, OstPrescription, Prescriber, PrescribingChecklist,
+    Prescription, Sedative, Supervision, SupervisionDecision, Terms,
 };
 pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;

@@ -218,3 +218,93 @@ impl OstPrescription {
         format!("{medicine} {} mg {every}, {supervision}", p.dose_mg)
     }
 }
+
+code_enum! {
+    /// A prescribing review's decision on the dose.
+    pub enum DoseDecision {
+        Unchanged = ("unchanged", "Unchanged"),
+        Increased = ("increased", "Increased"),
+        Reduced = ("reduced", "Reduced"),
+    }
+}
+
+code_enum! {
+    /// A prescribing review's decision on supervised consumption.
+    pub enum SupervisionDecision {
+        Unchanged = ("unchanged", "Unchanged"),
+        Relaxed = ("relaxed", "Relaxed"),
+        Increased = ("increased", "Increased"),
+    }
+}
+
+code_enum! {
+    /// Sedatives taken alongside OST, each adding to overdose risk.
+    pub enum Sedative {
+        Benzodiazepines = ("benzodiazepines", "Benzodiazepines"),
+        Gabapentinoids = ("gabapentinoids", "Gabapentinoids"),
+        Alcohol = ("alcohol", "Alcohol"),
+    }
+}
+
+/// What a prescribing review decided and checked, kept with the review as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PrescribingChecklist {
+    pub dose: DoseDecision,
+    /// The new dose in mg when it changed.
+    pub new_dose_mg: Option<f64>,
+    pub supervision: SupervisionDecision,
+    /// The new arrangement when it changed.
+    pub new_supervision: Option<Supervision>,
+    pub on_top_use_discussed: bool,
+    pub sedatives: Vec<Sedative>,
+    pub diversion_concerns: bool,
+    pub naloxone_offered: bool,
+    pub ready_to_reduce: bool,
+}
+
+impl PrescribingChecklist {
+    /// Whether the review changes the prescription (a new one from the review's date).
+    pub fn changes_prescription(&self) -> bool {
+        self.dose != DoseDecision::Unchanged || self.supervision != SupervisionDecision::Unchanged
+    }
+
+    /// The checklist in a line for the record: "dose increased to 40 mg; on-top use discussed".
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.dose, self.new_dose_mg) {
+            (DoseDecision::Unchanged, _) => parts.push("dose unchanged".to_owned()),
+            (d, Some(mg)) => parts.push(format!("dose {} to {mg} mg", d.label().to_lowercase())),
+            (d, None) => parts.push(format!("dose {}", d.label().to_lowercase())),
+        }
+        match (self.supervision, self.new_supervision) {
+            (SupervisionDecision::Unchanged, _) => parts.push("supervision unchanged".to_owned()),
+            (d, Some(s)) => parts.push(format!(
+                "supervision {}: {}",
+                d.label().to_lowercase(),
+                s.label().to_lowercase()
+            )),
+            (d, None) => parts.push(format!("supervision {}", d.label().to_lowercase())),
+        }
+        let checks = [
+            (self.on_top_use_discussed, "on-top use discussed"),
+            (self.diversion_concerns, "diversion concerns"),
+            (self.naloxone_offered, "naloxone offered"),
+            (self.ready_to_reduce, "ready to reduce"),
+        ];
+        parts.extend(
+            checks
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, w)| (*w).to_owned()),
+        );
+        if !self.sedatives.is_empty() {
+            let names: Vec<_> = self
+                .sedatives
+                .iter()
+                .map(|s| s.label().to_lowercase())
+                .collect();
+            parts.push(format!("sedatives alongside: {}", names.join(", ")));
+        }
+        parts.join("; ")
+    }
+}

@@ -77,3 +77,37 @@ impl Writer<'_> {
         Ok(id)
     }
 }
+
+impl Writer<'_> {
+    /// Keeps a prescribing review's checklist with it.
+    pub fn set_review_checklist(
+        &self,
+        review_id: i64,
+        checklist: &crate::domain::PrescribingChecklist,
+    ) -> Result<()> {
+        let json = serde_json::to_string(checklist).map_err(|e| super::StoreError::Invalid {
+            what: RecordType::Review,
+            source: crate::domain::DomainError::Rule(e.to_string()),
+        })?;
+        self.tx.execute(
+            "UPDATE reviews SET checklist = ?2 WHERE id = ?1",
+            params![review_id, json],
+        )?;
+        Ok(())
+    }
+}
+
+impl super::Store {
+    /// A prescribing review's checklist, if one was kept.
+    pub fn review_checklist(
+        &self,
+        review_id: i64,
+    ) -> Result<Option<crate::domain::PrescribingChecklist>> {
+        let json: Option<String> = self.conn.query_row(
+            "SELECT checklist FROM reviews WHERE id = ?1",
+            [review_id],
+            |r| r.get(0),
+        )?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}
