@@ -83,7 +83,7 @@ pub fn supervision_chart(oldest_first: &[&OstPrescription]) -> String {
         .map(|p| supervision_letter(p.rx.supervision))
         .collect();
     format!(
-        "{:<LABEL_WIDTH$}{letters}  S supervised daily, T some take-home, H all take-home, C clinic",
+        "{:<LABEL_WIDTH$}{letters}  S supervised, T some take-home, H take-home, C clinic",
         "Supervision"
     )
 }

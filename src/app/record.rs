@@ -375,7 +375,12 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: 
             (false, true) => LineKind::Muted,
             (false, false) => LineKind::Text,
         };
-        doc.wrapped(kind, &clean(&line.text), 2);
+        // A detail line (pharmacy, reason, note) sits under its prescription.
+        let (text, indent) = match line.text.strip_prefix("  ") {
+            Some(detail) => (detail, 4),
+            None => (line.text.as_str(), 2),
+        };
+        doc.wrapped(kind, &clean(text), indent);
     }
 }
 

@@ -124,7 +124,7 @@ impl Refusal {
             ),
             Refusal::NotPrescriber { login, role } => format!(
                 "only prescribers and team leads record prescriptions; the role of login {login} \
-                 is {} (read the prescription on the record)",
+                 is {}",
                 role.label().to_lowercase()
             ),
             Refusal::Damaged { detail } => format!(

@@ -419,8 +419,13 @@ pub struct PrescriptionForm {
     current: Option<Stored<OstPrescription>>,
 }
 
-/// "Only prescribers and team leads record prescriptions; ...", a sentence for the footer.
+/// The one line a worker who may not prescribe reads on pressing P: who may, and where to read
+/// the prescription instead. Other refusals (a read-only run...) say their own reason.
 fn refusal_line(refusal: &Refusal) -> String {
+    if let Refusal::NotPrescriber { .. } = refusal {
+        return "Only prescribers and team leads record prescriptions; Enter reads the record."
+            .to_owned();
+    }
     let reason = refusal.reason();
     let mut chars = reason.chars();
     chars.next().map_or_else(String::new, |first| {
