@@ -448,6 +448,9 @@ fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
             2,
         );
         marks(doc, record, RecordType::Review, review.id, 6);
+        if let Some(checklist) = record.checklists.get(&review.id) {
+            doc.wrapped(LineKind::Text, &checklist.summary(), 6);
+        }
         if !done.outcome.as_str().is_empty() {
             doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
         }

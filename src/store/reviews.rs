@@ -98,6 +98,28 @@ impl Writer<'_> {
 }
 
 impl super::Store {
+    /// The checklists kept with a client's prescribing reviews, by review id.
+    pub fn review_checklists(
+        &self,
+        client_id: i64,
+    ) -> Result<std::collections::BTreeMap<i64, crate::domain::PrescribingChecklist>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, checklist FROM reviews WHERE client_id = ?1 AND checklist IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([client_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut checklists = std::collections::BTreeMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            // A checklist this version cannot read (written by a newer one) is left out.
+            if let Ok(checklist) = serde_json::from_str(&json) {
+                checklists.insert(id, checklist);
+            }
+        }
+        Ok(checklists)
+    }
+
     /// A prescribing review's checklist, if one was kept.
     pub fn review_checklist(
         &self,
