@@ -321,3 +321,197 @@ fn a_small_service_still_generates() {
         assert_eq!(open_reviews(&store), 0);
     }
 }
+
+/// The demo services the coherence checks read: several seeds, on several days.
+fn services() -> Vec<(String, TempDir, Store)> {
+    let mut out = Vec::new();
+    for today in [date(2026, 11, 23), date(2028, 2, 29)] {
+        for seed in [42, 1, 7] {
+            let (dir, store) = demo_on(
+                today,
+                Plan {
+                    seed,
+                    ..Plan::default()
+                },
+            );
+            out.push((format!("seed {seed} on {today}"), dir, store));
+        }
+    }
+    out
+}
+
+/// The rows `sql` finds, each as one line: what contradicts the rule it states.
+fn found(store: &Store, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(store.path()).expect("open file");
+    let mut stmt = conn.prepare(sql).expect("query");
+    let columns = stmt.column_count();
+    stmt.query_map([], |row| {
+        (0..columns)
+            .map(|i| row.get::<_, rusqlite::types::Value>(i).map(cell))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map(|cells| cells.join(" | "))
+    })
+    .expect("rows")
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .expect("rows")
+}
+
+/// A value as the failure message shows it.
+fn cell(value: rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match value {
+        Value::Text(t) => t,
+        Value::Integer(n) => n.to_string(),
+        Value::Real(x) => x.to_string(),
+        Value::Null | Value::Blob(_) => String::new(),
+    }
+}
+
+/// Sessions that delivered `intervention`, by client, with their dates.
+fn delivered(intervention: &str) -> String {
+    format!(
+        "SELECT s.client_id, substr(s.started_at, 1, 10) AS on_day FROM sessions s
+         JOIN session_interventions i ON i.session_id = s.id
+         WHERE i.intervention = '{intervention}'"
+    )
+}
+
+/// Each client's first session day.
+const FIRST_SESSION: &str =
+    "(SELECT min(substr(started_at, 1, 10)) FROM sessions f WHERE f.client_id = c.id)";
+
+#[test]
+fn the_naloxone_on_each_demo_record_is_the_latest_kit_its_sessions_supplied() {
+    for (what, _dir, store) in services() {
+        let sql = format!(
+            "WITH kits AS ({}), latest AS (SELECT client_id, max(on_day) AS on_day FROM kits GROUP BY client_id)
+             SELECT c.reference, c.naloxone_held, c.naloxone_supplied_on, l.on_day
+             FROM clients c LEFT JOIN latest l ON l.client_id = c.id
+             WHERE (l.on_day IS NOT NULL AND (c.naloxone_held = 0 OR c.naloxone_supplied_on IS NOT l.on_day))
+                OR (l.on_day IS NULL AND c.naloxone_supplied_on >= {FIRST_SESSION})",
+            delivered("naloxone_supplied")
+        );
+        let wrong = found(&store, &sql);
+        assert!(
+            wrong.is_empty(),
+            "{what}: naloxone contradicts the sessions: {wrong:#?}"
+        );
+        let kits = found(&store, &delivered("naloxone_supplied"));
+        assert!(!kits.is_empty(), "{what}: no session supplied naloxone");
+    }
+}
+
+#[test]
+fn the_bbv_test_dates_on_each_demo_record_are_days_its_sessions_tested() {
+    for (what, _dir, store) in services() {
+        let sql = format!(
+            "WITH tests AS ({})
+             SELECT c.reference, 'a test session after the dates recorded', t.on_day
+             FROM clients c JOIN tests t ON t.client_id = c.id
+             WHERE t.on_day > coalesce(max(c.hep_c_tested_on, c.hiv_tested_on),
+                                       c.hep_c_tested_on, c.hiv_tested_on, '')
+             UNION ALL
+             SELECT c.reference, 'a test date in treatment with no session', d.on_day
+             FROM clients c
+             JOIN (SELECT id, hep_c_tested_on AS on_day FROM clients
+                   UNION ALL SELECT id, hiv_tested_on FROM clients) d ON d.id = c.id
+             WHERE d.on_day >= {FIRST_SESSION}
+               AND NOT EXISTS (SELECT 1 FROM tests t WHERE t.client_id = c.id AND t.on_day = d.on_day)",
+            delivered("bbv_test")
+        );
+        let wrong = found(&store, &sql);
+        assert!(
+            wrong.is_empty(),
+            "{what}: BBV tests contradict the sessions: {wrong:#?}"
+        );
+        let tests = found(&store, &delivered("bbv_test"));
+        assert!(!tests.is_empty(), "{what}: no session tested for BBVs");
+    }
+}
+
+/// Every piece of demo text about a client: notes, readiness notes, goals, actions, reviews.
+const CLIENT_TEXT: &str = "
+    SELECT client_id, note AS words FROM sessions
+    UNION ALL SELECT client_id, note FROM readiness_notes
+    UNION ALL SELECT client_id, in_own_words FROM goals
+    UNION ALL SELECT g.client_id, a.step FROM goal_actions a JOIN goals g ON g.id = a.goal_id
+    UNION ALL SELECT client_id, outcome FROM reviews";
+
+#[test]
+fn no_demo_client_who_never_injected_is_given_injecting_advice() {
+    for (what, _dir, store) in services() {
+        let sql = format!(
+            "SELECT c.reference, t.words FROM clients c JOIN ({CLIENT_TEXT}) t ON t.client_id = c.id
+             WHERE c.injecting = 'never'
+               AND (t.words LIKE '%inject%' OR t.words LIKE '%needle%' OR t.words LIKE '%works again%'
+                    OR t.words LIKE '%veins%' OR t.words LIKE '%hep C%')"
+        );
+        let wrong = found(&store, &sql);
+        assert!(
+            wrong.is_empty(),
+            "{what}: injecting advice to non-injectors: {wrong:#?}"
+        );
+    }
+}
+
+#[test]
+fn no_demo_client_without_a_prescription_hears_about_the_pharmacy_or_their_script() {
+    for (what, _dir, store) in services() {
+        let sql = format!(
+            "SELECT c.reference, c.modality, t.words FROM clients c JOIN ({CLIENT_TEXT}) t ON t.client_id = c.id
+             WHERE c.modality NOT IN ('ost_methadone', 'ost_buprenorphine', 'lai_buprenorphine', 'heroin_assisted')
+               AND (t.words LIKE '%pharmacy%' OR t.words LIKE '%script%' OR t.words LIKE '%on top%'
+                    OR t.words LIKE '%prescriber%' OR t.words LIKE '%take-home%'
+                    OR (' ' || t.words) LIKE '% dose%')"
+        );
+        let wrong = found(&store, &sql);
+        assert!(
+            wrong.is_empty(),
+            "{what}: prescription talk without one: {wrong:#?}"
+        );
+    }
+}
+
+/// Words an action must use to belong to a goal of each domain.
+const ACTION_WORDS: &[(&str, &[&str])] = &[
+    (
+        "substance_use",
+        &["craving", "group", "prescriber", "needle exchange"],
+    ),
+    ("physical_health", &["GP", "dentist"]),
+    ("mental_health", &["GP", "talking therapies"]),
+    ("housing", &["housing"]),
+    ("ete", &["college", "employment"]),
+    ("family", &["family"]),
+    ("money_debt", &["benefits", "debt"]),
+    ("offending_legal", &["probation", "solicitor"]),
+    ("mutual_aid", &["mutual-aid", "meeting"]),
+    ("exit", &["prescriber", "exit plan", "mutual-aid"]),
+];
+
+#[test]
+fn every_demo_action_belongs_to_its_goals_domain() {
+    for (what, _dir, store) in services() {
+        let rows = found(
+            &store,
+            "SELECT g.domain, g.in_own_words, a.step FROM goal_actions a JOIN goals g ON g.id = a.goal_id",
+        );
+        assert!(!rows.is_empty(), "{what}: no actions at all");
+        let wrong: Vec<&String> = rows
+            .iter()
+            .filter(|row| {
+                let domain = row.split(" | ").next().unwrap_or_default();
+                let step = row.rsplit(" | ").next().unwrap_or_default();
+                let words = ACTION_WORDS
+                    .iter()
+                    .find(|(d, _)| *d == domain)
+                    .map_or(&[][..], |(_, w)| *w);
+                !words.iter().any(|w| step.contains(w))
+            })
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{what}: actions outside their goal's domain: {wrong:#?}"
+        );
+    }
+}

@@ -611,3 +611,114 @@ fn an_acknowledgement_opened_on_its_entry_has_its_reason_amended() {
         1
     );
 }
+
+fn client_risk(f: &Fixture) -> RiskFlags {
+    f.store.get::<Client>(f.client_id).unwrap().record.risk
+}
+
+#[test]
+fn a_session_that_supplied_naloxone_records_the_kit_on_the_client() {
+    let mut f = fixture();
+    open_fill_save(&mut f, FormKind::Session, None, |form| {
+        set(
+            form,
+            kinds::session::key::INTERVENTIONS,
+            Intervention::NaloxoneSupplied.code(),
+        );
+    });
+    let risk = client_risk(&f);
+    assert!(risk.naloxone_held);
+    assert_eq!(risk.naloxone_supplied_on, Some(today()));
+}
+
+#[test]
+fn which_bbv_test_is_asked_only_once_bbv_test_is_ticked() {
+    let f = fixture();
+    let ctx = kinds::SessionContext {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        now: Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        usual_minutes: 45,
+        goals: &[],
+    };
+    let mut form = kinds::session_form("s".into(), &ctx);
+    let which = form
+        .fields
+        .iter()
+        .position(|field| field.spec.key == kinds::session::key::BBV)
+        .unwrap();
+    assert!(!form.is_shown(which));
+    set(
+        &mut form,
+        kinds::session::key::INTERVENTIONS,
+        "harm_reduction,bbv_test",
+    );
+    assert!(form.is_shown(which));
+}
+
+#[test]
+fn a_bbv_test_saved_without_saying_which_is_refused_and_saying_which_records_it() {
+    let mut f = fixture();
+    let errors = open_fill_refused(&mut f, FormKind::Session, |form| {
+        set(form, kinds::session::key::INTERVENTIONS, "bbv_test");
+    });
+    assert_eq!(errors[0].0, kinds::session::key::BBV);
+    open_fill_save(&mut f, FormKind::Session, None, |form| {
+        set(form, kinds::session::key::INTERVENTIONS, "bbv_test");
+        set(form, kinds::session::key::BBV, BbvTests::Hiv.code());
+    });
+    let risk = client_risk(&f);
+    assert_eq!(risk.hiv_tested_on, Some(today()));
+    assert_eq!(risk.hep_c_tested_on, None);
+}
+
+#[test]
+fn a_risk_review_saves_the_flags_it_confirmed_or_changed_without_calling_for_another() {
+    let mut f = fixture();
+    let owed = |f: &Fixture| {
+        f.store
+            .client_status(f.client_id, &ReviewIntervals::default())
+            .unwrap()
+            .owed
+            .into_iter()
+            .find(|d| d.kind == ReviewKind::Risk)
+    };
+    let risk_review = owed(&f).expect("a risk review is owed");
+    open_fill_save(&mut f, FormKind::Review, Some(risk_review), |form| {
+        use kinds::review::risk_key;
+        assert_eq!(form.text(risk_key::INJECTING), "never", "prefilled");
+        set(form, kinds::review::key::OUTCOME, "Risks reviewed.");
+        set(form, risk_key::OVERDOSE, "yes");
+        set(form, risk_key::NALOXONE, "yes");
+        set(form, risk_key::NALOXONE_ON, "20/11/2026");
+    });
+    let client = f.store.get::<Client>(f.client_id).unwrap().record;
+    assert!(client.risk.overdose_risk && client.risk.naloxone_held);
+    assert_eq!(
+        client.risk.naloxone_supplied_on,
+        NaiveDate::from_ymd_opt(2026, 11, 20)
+    );
+    let next = owed(&f).expect("the next risk review");
+    assert!(next.due_on > today(), "not owed again at once: {next:?}");
+}
+
+#[test]
+fn a_care_plan_review_leaves_the_risk_flags_alone() {
+    let mut f = fixture();
+    let before = f.store.get::<Client>(f.client_id).unwrap();
+    let care_plan = f
+        .store
+        .client_status(f.client_id, &ReviewIntervals::default())
+        .unwrap()
+        .owed
+        .into_iter()
+        .find(|d| d.kind == ReviewKind::CarePlan);
+    open_fill_save(&mut f, FormKind::Review, care_plan, |form| {
+        set(form, kinds::review::risk_key::OVERDOSE, "yes");
+    });
+    let after = f.store.get::<Client>(f.client_id).unwrap();
+    assert_eq!(after.row_version, before.row_version);
+}

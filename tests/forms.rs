@@ -625,7 +625,7 @@ fn three_dnas_for_the_second_client(s: &mut Session) {
             s.wait_for_text("A DNA was already recorded for this client today at");
             s.send(b"y");
         }
-        s.wait_for_text("Did not attend today (Enter saves): KW-00002");
+        s.wait_for_text("Did not attend (Enter saves): KW-00002");
         s.send(ENTER);
         let expected = if time < 3 {
             "Did-not-attend recorded."
@@ -634,7 +634,7 @@ fn three_dnas_for_the_second_client(s: &mut Session) {
         };
         // The footer is the last row drawn, so once it shows the message the frame is whole.
         s.wait_for(&format!("DNA {time} saved: {expected:?}"), |screen| {
-            footer(screen).contains(expected) && !screen.contents().contains("Did not attend today")
+            footer(screen).contains(expected) && !screen.contents().contains("Did not attend (")
         });
     }
 }
@@ -1006,4 +1006,93 @@ fn keys_typed_while_the_terminal_is_too_small_never_reach_the_open_form() {
         drafts[0].record.content["note"], NOTE,
         "nothing typed behind the notice"
     );
+}
+
+/// Books KW-00001 for 14:00 today from the shell, as a session a week ago setting its next
+/// appointment.
+fn book_first_client_for_two_today(f: &Fixture) {
+    let out = keywork(
+        &f.db,
+        &[
+            "session",
+            "add",
+            "--client",
+            "KW-00001",
+            "--at",
+            "16/11/2026 10:00",
+            "--next",
+            "23/11/2026 14:00",
+        ],
+    );
+    assert!(out.status.success(), "session add: {}", stderr(&out));
+}
+
+/// The day's appointments as `keywork report appointments --format json` lists them.
+fn appointments_today(f: &Fixture) -> Vec<Value> {
+    let out = keywork(
+        &f.db,
+        &["report", "appointments", "--team", "--format", "json"],
+    );
+    assert!(out.status.success(), "report: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("the report is JSON")
+}
+
+#[test]
+fn a_dna_on_the_day_is_recorded_against_the_booked_appointment_once() {
+    let f = fixture();
+    book_first_client_for_two_today(&f);
+    let booked = appointments_today(&f);
+    assert_eq!(
+        booked.len(),
+        1,
+        "the next appointment is booked: {booked:?}"
+    );
+    assert_eq!(booked[0]["status"], "booked");
+
+    let mut s = f.start();
+    s.wait_for("KW-00001 selected", |screen| {
+        let rows = rows(screen);
+        selected_row(screen).is_some_and(|row| rows[row].contains("KW-00001"))
+    });
+    s.send(b"d");
+    s.wait_for_text("Did not attend today's 14:00 appointment (Enter saves): KW-00001");
+    s.send(ENTER);
+    s.wait_for("the DNA saved against the appointment", |screen| {
+        footer(screen).contains("DNA recorded against the 14:00 appointment.")
+            && !screen.contents().contains("Did not attend")
+    });
+
+    // A second `d` says so in one line and opens nothing.
+    s.send(b"d");
+    s.wait_for("the second DNA refused", |screen| {
+        footer(screen)
+            .contains("The DNA for KW-00001's 14:00 appointment today is already recorded.")
+    });
+    assert!(
+        !s.text().contains("Did not attend"),
+        "no form opened for a second DNA"
+    );
+
+    // The Today view shows it missed.
+    s.send(b"y");
+    s.wait_for("today's list with the DNA", |screen| {
+        row_with(screen, "KW-00001").is_some_and(|row| row.contains("14:00") && row.contains("DNA"))
+    });
+    s.send(ESC);
+    quit(&mut s);
+
+    let day = appointments_today(&f);
+    assert_eq!(day.len(), 1);
+    assert_eq!(day[0]["status"], "dna");
+    let export = f.export();
+    let missed: Vec<&Value> = array(&export, "sessions")
+        .iter()
+        .filter(|s| s["attendance"] == "dna")
+        .collect();
+    assert_eq!(
+        missed.len(),
+        1,
+        "one DNA, at the appointment's time: {missed:?}"
+    );
+    assert_eq!(missed[0]["started_at"], "2026-11-23T14:00:00");
 }

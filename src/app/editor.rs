@@ -58,10 +58,12 @@ impl App {
         store: &mut Store,
     ) -> Result<()> {
         // A second DNA the same day is more often a key pressed twice than a second missed
-        // appointment: ask first.
+        // appointment: ask first. With an appointment today the DNA form itself decides (one
+        // per appointment).
         if kind == FormKind::Dna
             && self.author().is_ok()
             && let Some(client) = self.selected_client
+            && store.appointment_for_dna(client, self.today)?.is_none()
             && let Some(at) = store.dna_recorded_on(client, self.today)?
         {
             self.modal.ask(Question::Confirm {
@@ -266,12 +268,8 @@ impl App {
                 self.message = Some(needs_attention(&editor.form));
                 return Ok(());
             }
-            Err(StoreError::AlreadyDone { .. }) => {
-                self.message = Some(
-                    "A colleague has already completed this review; nothing was saved. \
-                     Your outcome is still here to copy; Esc closes the form."
-                        .into(),
-                );
+            Err(StoreError::AlreadyDone { what, .. }) => {
+                self.message = Some(already_done(what));
                 self.keep_draft(store);
                 return Ok(());
             }
@@ -318,6 +316,20 @@ impl App {
             ));
         }
         Ok(())
+    }
+}
+
+/// What a colleague's save meanwhile means for the form: nothing was saved.
+fn already_done(what: RecordType) -> String {
+    match what {
+        RecordType::Appointment => {
+            "A colleague has already recorded this appointment as attended or missed; \
+             nothing was saved. Your note is still here to copy; Esc closes the form."
+                .into()
+        }
+        _ => "A colleague has already completed this review; nothing was saved. \
+             Your outcome is still here to copy; Esc closes the form."
+            .into(),
     }
 }
 

@@ -44,6 +44,8 @@ pub enum Action {
     /// Start, change or stop the selected client's OST prescription (prescribers, team leads).
     RecordPrescription,
     Acknowledge,
+    /// Today's appointments: the worker's, or the team's in team view.
+    Today,
     /// In a form: move to the next or previous field.
     NextField,
     PreviousField,
@@ -419,6 +421,13 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Acknowledge one of the selected client's alerts, with the reason",
+    },
+    Binding {
+        keys: &[key('y')],
+        action: Action::Today,
+        contexts: &[Panes],
+        hint: None,
+        help: "Today's appointments (mine, or the team's in team view): attended, DNA or not yet",
     },
     Binding {
         keys: &[key('n')],

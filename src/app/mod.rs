@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod modal;
 pub mod record;
 mod scroll;
+pub mod today;
 pub mod trends;
 
 use crate::config::Settings;
@@ -356,6 +357,7 @@ impl App {
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
             Action::RecordPrescription => self.open_form(FormKind::Prescription, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
+            Action::Today => self.show_today(store)?,
             Action::ToggleHelp => {
                 if !self.modal.close_help() {
                     self.modal.open_help();

@@ -118,6 +118,9 @@ pub struct SessionArgs {
     /// An intervention delivered (repeat for several), e.g. motivational_interviewing.
     #[arg(long = "intervention", value_name = "CODE")]
     pub interventions: Vec<String>,
+    /// With --intervention bbv_test: which tests, hep_c, hiv or both.
+    #[arg(long = "bbv-test", value_name = "WHICH")]
+    pub bbv: Option<String>,
     /// Next appointment, e.g. +2w 10:00.
     #[arg(long)]
     pub next: Option<String>,
@@ -213,6 +216,7 @@ const SESSION_FLAGS: &[(&str, &str)] = &[
     (session_key::MINUTES, "minutes"),
     (session_key::ATTENDANCE, "attendance"),
     (session_key::INTERVENTIONS, "intervention"),
+    (session_key::BBV, "bbv-test"),
     (session_key::NEXT, "next"),
 ];
 
@@ -254,13 +258,24 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
                 "intervention",
                 Some(&interventions),
             ),
+            (session_key::BBV, "bbv-test", args.bbv.as_deref()),
             (session_key::NEXT, "next", args.next.as_deref()),
         ],
     )?;
     check(&mut form, SESSION_FLAGS)?;
     let record = forms::build_session(&form, &ctx).map_err(|e| first_error(e, SESSION_FLAGS))?;
+    let unsaid = forms::unsaid_bbv(&record);
+    if !unsaid.is_empty() {
+        return Err(first_error(unsaid, SESSION_FLAGS));
+    }
     let session: Session = record.session;
-    let id = store.write(|w| w.insert(&session))?;
+    // As the form's save does: the client's record updated by what was delivered, the day's
+    // appointment settled, the next one booked.
+    let id = store.write(|w| {
+        let id = w.record_session(&session, record.bbv)?;
+        w.settle_and_book(id, &session)?;
+        Ok(id)
+    })?;
     let dna_streak = store.three_dnas_in_a_row(client_id)?;
     println!("Recorded session {id} for {reference}.");
     if dna_streak {

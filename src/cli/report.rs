@@ -9,8 +9,8 @@ use super::{CliError, output};
 use crate::config::Settings;
 use crate::display::{self, clean};
 use crate::domain::alert::RECOVERY_LABEL;
-use crate::domain::{Login, ReviewIntervals, ReviewKind, uk_date};
-use crate::store::{CaseloadRow, DueReview, Scope, Store};
+use crate::domain::{AppointmentStatus, Login, ReviewIntervals, ReviewKind, uk_date};
+use crate::store::{AppointmentRow, CaseloadRow, DueReview, Scope, Store};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -32,6 +32,9 @@ pub enum ReportCommand {
     /// One line per worker: clients, overdue reviews, open alerts, recent sessions and DNAs.
     #[command(after_help = CASELOAD_HELP)]
     Caseload(CaseloadArgs),
+    /// The day's booked appointments: who, when, and attended, DNA or not yet.
+    #[command(after_help = APPOINTMENTS_HELP)]
+    Appointments(AppointmentsArgs),
 }
 
 const REVIEWS_HELP: &str = "\
@@ -65,6 +68,17 @@ team leads and prescribers who have clients or such activity, and anyone else ho
 
 JSON: an array of objects with the keys worker, login, role, active_clients, overdue_reviews, \
 open_alerts, sessions_28_days and dnas_28_days.
+CSV: the same columns, with a header row.";
+
+const APPOINTMENTS_HELP: &str = "\
+Lists the appointments booked for one day (today unless --on), in time order: the worker's own \
+and their clients' appointments, or with --team everyone's. A session's next appointment books \
+one; on the day a session marks it attended and a DNA marks it missed.
+
+Text: an aligned table (times HH:MM) and a summary line.
+JSON: an array of objects with the keys time (HH:MM), date (YYYY-MM-DD), reference, known_as, \
+worker, kind (a code such as key_work), kind_label, status (booked, attended or dna) and \
+status_label.
 CSV: the same columns, with a header row.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -128,6 +142,21 @@ pub struct CaseloadArgs {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct AppointmentsArgs {
+    #[command(flatten)]
+    pub whose: WhoseArgs,
+    /// The day to list: 23/11/2026, 2026-11-23, today, tomorrow, +1d [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// How to write the report.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Write to this new file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs one report against a store opened for reading, and writes it to standard output or to
 /// the new file named by `--out`.
 pub fn run(store: &Store, settings: &Settings, command: &ReportCommand) -> Result<(), CliError> {
@@ -140,6 +169,7 @@ pub fn run(store: &Store, settings: &Settings, command: &ReportCommand) -> Resul
             caseload(store, &store.review_intervals()?, args)?,
             &args.out,
         ),
+        ReportCommand::Appointments(args) => (appointments(store, args)?, &args.out),
     };
     if let Some(path) = out {
         return Ok(output::write_new(path, "write the report", |file| {
@@ -623,6 +653,113 @@ fn caseload(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Appointments
+
+#[derive(Debug, Serialize)]
+struct AppointmentLine {
+    time: String,
+    date: NaiveDate,
+    reference: String,
+    known_as: String,
+    worker: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    status: &'static str,
+    status_label: &'static str,
+}
+
+const APPOINTMENT_COLUMNS: &[&str] = &[
+    "time",
+    "date",
+    "reference",
+    "known_as",
+    "worker",
+    "kind",
+    "kind_label",
+    "status",
+    "status_label",
+];
+
+fn appointment_line(row: &AppointmentRow) -> AppointmentLine {
+    AppointmentLine {
+        time: row.at.format("%H:%M").to_string(),
+        date: row.at.date(),
+        reference: text(row.reference.as_str()),
+        known_as: text(row.known_as.as_str()),
+        worker: text(row.worker.as_str()),
+        kind: row.kind.code(),
+        kind_label: row.kind.label(),
+        status: row.status.code(),
+        status_label: row.status.label(),
+    }
+}
+
+fn appointments(store: &Store, args: &AppointmentsArgs) -> Result<Vec<u8>, CliError> {
+    let (scope, whose) = whose(store, &args.whose)?;
+    let on = match &args.on {
+        Some(text) => crate::form::dates::parse_date(text, store.today())
+            .map_err(|e| CliError::Usage(format!("--on: {e}")))?,
+        None => store.today(),
+    };
+    let lines: Vec<AppointmentLine> = store
+        .appointments_on(scope, on)?
+        .iter()
+        .map(appointment_line)
+        .collect();
+    match args.format {
+        ReportFormat::Json => json(&lines),
+        ReportFormat::Csv => csv(APPOINTMENT_COLUMNS, &lines),
+        ReportFormat::Text => {
+            let mut out = format!("{whose}: appointments on {}\n\n", uk_date(on));
+            let rows: Vec<Vec<String>> = lines
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.time.clone(),
+                        l.reference.clone(),
+                        l.known_as.clone(),
+                        l.worker.clone(),
+                        l.kind_label.to_owned(),
+                        l.status_label.to_owned(),
+                    ]
+                })
+                .collect();
+            if !rows.is_empty() {
+                table(
+                    &mut out,
+                    &[
+                        ("Time", Align::Left),
+                        ("Reference", Align::Left),
+                        ("Client", Align::Left),
+                        ("Worker", Align::Left),
+                        ("Kind", Align::Left),
+                        ("Status", Align::Left),
+                    ],
+                    &rows,
+                );
+                out.push('\n');
+            }
+            out.push_str(&appointments_summary(&lines));
+            out.push('\n');
+            Ok(out.into_bytes())
+        }
+    }
+}
+
+/// "3 appointments: 1 attended, 1 DNA, 1 not yet".
+fn appointments_summary(lines: &[AppointmentLine]) -> String {
+    let count =
+        |status: AppointmentStatus| lines.iter().filter(|l| l.status == status.code()).count();
+    format!(
+        "{}: {} attended, {} DNA, {} not yet",
+        plural(lines.len(), "appointment", "appointments"),
+        count(AppointmentStatus::Attended),
+        count(AppointmentStatus::Dna),
+        count(AppointmentStatus::Booked)
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
 // Formats
 
 fn json<T: Serialize>(lines: &T) -> Result<Vec<u8>, CliError> {
@@ -762,6 +899,25 @@ mod tests {
         assert_eq!(keys(&review), sorted(REVIEW_COLUMNS));
         assert_eq!(keys(&alert), sorted(ALERT_COLUMNS));
         assert_eq!(keys(&worker), sorted(WORKER_COLUMNS));
+        let appointment = AppointmentLine {
+            time: "14:00".into(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            reference: "KW-00001".into(),
+            known_as: "A".into(),
+            worker: "B".into(),
+            kind: "key_work",
+            kind_label: "Key work",
+            status: "booked",
+            status_label: "not yet",
+        };
+        assert_eq!(keys(&appointment), sorted(APPOINTMENT_COLUMNS));
+        let mut auto = csv::Writer::from_writer(Vec::new());
+        auto.serialize(&appointment).unwrap();
+        let auto = String::from_utf8(auto.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            auto.lines().next(),
+            Some(APPOINTMENT_COLUMNS.join(",").as_str())
+        );
         let mut auto = csv::Writer::from_writer(Vec::new());
         auto.serialize(&review).unwrap();
         let auto = String::from_utf8(auto.into_inner().unwrap()).unwrap();

@@ -2,8 +2,9 @@
 //! reviews done, TOPs, and the dates the review rules read. Reviews are stored only once done;
 //! what is due now follows from the rules, so a lapse shows as an overdue review.
 
+use super::fit::{self, Planned};
 use super::outcomes::{Profile, Response};
-use super::text::{self, change_talk, goal_words, session_opening};
+use super::text::{self, action_steps, change_talk, goal_words, review_outcomes, session_opening};
 use super::{Dice, Team};
 use crate::domain::*;
 use crate::store::{Result, Writer};
@@ -162,7 +163,6 @@ pub(super) fn history(
     course: &Course,
     adjust: impl FnOnce(&mut Dice, &mut [Top]),
 ) -> Result<()> {
-    let key_worker = client.key_worker_id;
     if client.modality.is_ost() {
         prescriptions(
             w,
@@ -174,16 +174,25 @@ pub(super) fn history(
         )?;
     }
     let active = client.status == ClientStatus::Active;
-    let final_stage = timeline(
+    let (final_stage, risk) = timeline(
         w,
         dice,
         client_id,
-        key_worker,
+        client,
         span,
         active,
         course.last_sessions,
     )?;
-    plan(w, dice, client_id, span, final_stage, course)?;
+    // The record as the sessions left it, by the rule a session saved applies.
+    let recorded = Client {
+        risk,
+        ..client.clone()
+    };
+    if recorded != *client {
+        w.update_client(client_id, 1, &recorded)?;
+    }
+    let client = &recorded;
+    plan(w, dice, client_id, client, span, final_stage, course)?;
     let last_day = span.last_day(dice.today);
     let risk_changed_on = client
         .risk
@@ -443,16 +452,18 @@ fn course_of(
 }
 
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
-/// client has reached.
+/// client has reached and the risk flags as the sessions leave them: the naloxone kit, BBV tests
+/// and hep B dose the client's drawn flags date inside their treatment are delivered in the
+/// session nearest each date, which the client attended.
 fn timeline(
     w: &Writer<'_>,
     dice: &mut Dice,
     client_id: i64,
-    worker_id: i64,
+    client: &Client,
     span: &Span,
     active: bool,
     last_sessions: LastSessions,
-) -> Result<Stage> {
+) -> Result<(Stage, RiskFlags)> {
     let today = dice.today;
     let cadence = dice.between(14, 28);
     let mut stage = dice.weighted(&[
@@ -474,6 +485,13 @@ fn timeline(
         dates.push(weekday_within(day, span.start, last));
         day += Duration::days(cadence + dice.between(-3, 3));
     }
+    // The three missed at the end of a streak cannot carry anything.
+    let open: Vec<usize> = (0..dates.len())
+        .filter(|i| !(dna_streak && i + 3 >= dates.len()))
+        .collect();
+    let planned = fit::plan(client, &dates, &open);
+    let mut risk = fit::before_sessions(client, dates.first().copied());
+    let mut hep_b_doses = 0;
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
         let next = dates
@@ -482,7 +500,10 @@ fn timeline(
             .or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))))
             .map(|next| weekday_within(next, next, next + Duration::days(2)));
         let in_final_three = index + 3 >= dates.len();
-        let attendance = if dna_streak && in_final_three {
+        let delivers = planned.get(&index);
+        let attendance = if delivers.is_some() {
+            Attendance::Attended
+        } else if dna_streak && in_final_three {
             Attendance::DidNotAttend
         } else if last_sessions == LastSessions::Attended && index + 1 == dates.len() {
             Attendance::Attended
@@ -499,17 +520,27 @@ fn timeline(
             stage = next_stage(dice, stage);
         }
         let next_at = next.map(|d| at_time(dice, d));
-        let session_id = w.insert(&session(
-            dice, client_id, worker_id, at, next_at, attendance, stage,
-        ))?;
+        let this = session(
+            dice, client_id, client, at, next_at, attendance, stage, delivers,
+        );
+        if let Some(delivered) = delivers {
+            if delivered
+                .interventions
+                .contains(&Intervention::HepBVaccination)
+            {
+                hep_b_doses += 1;
+            }
+            risk = risk.after_session(&this, delivered.bbv(), hep_b_doses);
+        }
+        let session_id = w.insert(&this)?;
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
             w.insert(&readiness_note(
-                dice, client_id, worker_id, *date, stage, session_id,
+                dice, client_id, client, *date, stage, session_id,
             ))?;
         }
     }
-    Ok(stage)
+    Ok((stage, risk))
 }
 
 /// A weekday near `date` within `first..=last`: a weekend moves back to the Friday, or forward
@@ -549,15 +580,20 @@ fn next_stage(dice: &mut Dice, stage: Stage) -> Stage {
     }
 }
 
+/// One session: what it delivered by chance among what fits the client, plus what the record
+/// says it delivered (`delivers`), and a note that fits the client.
+#[allow(clippy::too_many_arguments)]
 fn session(
     dice: &mut Dice,
     client_id: i64,
-    worker_id: i64,
+    client: &Client,
     started_at: NaiveDateTime,
     next_appointment: Option<NaiveDateTime>,
     attendance: Attendance,
     stage: Stage,
+    delivers: Option<&Planned>,
 ) -> Session {
+    let worker_id = client.key_worker_id;
     let kind = dice.weighted(&[
         (60, SessionKind::KeyWork),
         (15, SessionKind::Phone),
@@ -574,30 +610,31 @@ fn session(
         SessionKind::Group => 90,
         SessionKind::Video | SessionKind::Outreach => 30,
     };
-    let mut interventions = BTreeSet::new();
+    let mut interventions = delivers.map_or_else(BTreeSet::new, |d| d.interventions.clone());
     if attended {
+        let by_chance = fit::by_chance(client);
         for _ in 0..dice.between(0, 3) {
-            interventions.insert(dice.pick(Intervention::ALL));
+            interventions.insert(dice.pick(&by_chance));
         }
     }
     let note = if attended {
-        let mut note = dice.pick(session_opening(stage)).to_owned();
+        let mut note = fit::pick(dice, session_opening(stage), client).to_owned();
         if dice.chance(0.6) {
             note.push('\n');
-            note.push_str(dice.pick(text::SESSION_FOLLOW_UPS));
+            note.push_str(fit::pick(dice, text::SESSION_FOLLOW_UPS, client));
         }
         if dice.chance(0.3) {
             note.push_str("\nClient said: \"");
-            note.push_str(dice.pick(change_talk(stage)));
+            note.push_str(fit::pick(dice, change_talk(stage), client));
             note.push('"');
         }
         note
     } else {
-        let notes = match attendance {
-            Attendance::DidNotAttend => text::DNA_NOTES,
-            _ => text::CANCELLED_NOTES,
-        };
-        dice.pick(notes).to_owned()
+        match attendance {
+            Attendance::DidNotAttend => fit::pick(dice, text::DNA_NOTES, client),
+            _ => dice.pick(text::CANCELLED_NOTES),
+        }
+        .to_owned()
     };
     Session {
         client_id,
@@ -615,7 +652,7 @@ fn session(
 fn readiness_note(
     dice: &mut Dice,
     client_id: i64,
-    worker_id: i64,
+    client: &Client,
     noted_on: NaiveDate,
     stage: Stage,
     session_id: i64,
@@ -636,13 +673,13 @@ fn readiness_note(
     let [importance, confidence, readiness] = ranges.map(&mut score);
     ReadinessNote {
         client_id,
-        worker_id,
+        worker_id: client.key_worker_id,
         noted_on,
         stage,
         importance,
         confidence,
         readiness,
-        note: NoteText::new(dice.pick(change_talk(stage))).expect("short"),
+        note: NoteText::new(fit::pick(dice, change_talk(stage), client)).expect("short"),
         session_id: Some(session_id),
     }
 }
@@ -654,6 +691,7 @@ fn plan(
     w: &Writer<'_>,
     dice: &mut Dice,
     client_id: i64,
+    client: &Client,
     span: &Span,
     stage: Stage,
     course: &Course,
@@ -680,7 +718,7 @@ fn plan(
     goal(
         w,
         dice,
-        client_id,
+        (client_id, client),
         substance_goal,
         span.start,
         until,
@@ -696,7 +734,7 @@ fn plan(
         goal(
             w,
             dice,
-            client_id,
+            (client_id, client),
             GoalArea::substance_use(higher),
             set_on,
             until,
@@ -710,7 +748,15 @@ fn plan(
         } else {
             GoalStatus::Active
         };
-        goal(w, dice, client_id, exit, span.start, until, status)?;
+        goal(
+            w,
+            dice,
+            (client_id, client),
+            exit,
+            span.start,
+            until,
+            status,
+        )?;
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
@@ -723,17 +769,18 @@ fn plan(
             (10, GoalStatus::Paused),
             (5, GoalStatus::Dropped),
         ]);
-        goal(w, dice, client_id, area, set_on, until, status)?;
+        goal(w, dice, (client_id, client), area, set_on, until, status)?;
     }
     Ok(())
 }
 
-/// One goal with its actions. Its progress was last recorded on or before `until`: lately for
-/// goals in hand, when it closed for those achieved or dropped.
+/// One goal with its actions, in words and steps that fit the client and the goal's domain. Its
+/// progress was last recorded on or before `until`: lately for goals in hand, when it closed for
+/// those achieved or dropped.
 fn goal(
     w: &Writer<'_>,
     dice: &mut Dice,
-    client_id: i64,
+    (client_id, client): (i64, &Client),
     area: GoalArea,
     set_on: NaiveDate,
     until: NaiveDate,
@@ -749,8 +796,12 @@ fn goal(
     let goal_id = w.insert(&Goal {
         client_id,
         area,
-        in_own_words: ShortText::new(dice.pick(goal_words(area.domain(), area.level())))
-            .expect("short"),
+        in_own_words: ShortText::new(fit::pick(
+            dice,
+            goal_words(area.domain(), area.level()),
+            client,
+        ))
+        .expect("short"),
         why_it_matters: dice
             .chance(0.5)
             .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
@@ -778,7 +829,8 @@ fn goal(
             .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, until));
         w.insert(&GoalAction {
             goal_id,
-            step: ShortText::new(dice.pick(text::ACTION_STEPS)).expect("short"),
+            step: ShortText::new(fit::pick(dice, action_steps(area.domain()), client))
+                .expect("short"),
             owner: dice.weighted(&[
                 (50, ActionOwner::Client),
                 (35, ActionOwner::KeyWorker),
@@ -818,7 +870,8 @@ fn reviews(
                 completion: Some(ReviewCompletion {
                     completed_on,
                     completed_by: by,
-                    outcome: NoteText::new(dice.pick(text::review_outcomes(kind))).expect("short"),
+                    outcome: NoteText::new(fit::pick(dice, review_outcomes(kind), client))
+                        .expect("short"),
                 }),
             })?;
         }

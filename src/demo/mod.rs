@@ -9,6 +9,7 @@
 //! Among the first key worker's clients are showcase clients, one for each alert (module
 //! `showcase`), so a trainer logged in as `alex.demo` can show every one on any day.
 
+mod fit;
 mod history;
 mod outcomes;
 mod showcase;
@@ -79,6 +80,13 @@ pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
                 }
             }
         }
+        // Today's clinic for the demo worker, so the Today view (y) and a DNA against a booked
+        // appointment can be shown.
+        let clinic: Vec<_> = [(10, 0), (11, 30), (14, 0)]
+            .iter()
+            .filter_map(|(h, m)| today.and_hms_opt(*h, *m, 0))
+            .collect();
+        w.book_clinic(team.key_workers[0], &clinic)?;
         Ok(())
     })
 }

@@ -1,7 +1,8 @@
 //! Word lists for the demo service. Surnames are birds and plants so nobody mistakes a demo
 //! client for a real one.
 
-use crate::domain::{GoalDomain, HierarchyLevel, ReviewKind, Stage};
+use super::fit::Fit::{self, Anyone, Injected, Opioid, Ost, Uses};
+use crate::domain::{GoalDomain, HierarchyLevel, ReviewKind, Stage, Substance};
 
 pub const GIVEN_NAMES: &[&str] = &[
     "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean",
@@ -74,154 +75,267 @@ pub const GP_PRACTICES: &[&str] = &[
     "Dr Fraser, The Green Medical Practice",
 ];
 
-/// What a client might say about change, by stage.
-pub fn change_talk(stage: Stage) -> &'static [&'static str] {
+/// What a client might say about change, by stage, each with whom it fits.
+pub fn change_talk(stage: Stage) -> &'static [(Fit, &'static str)] {
     match stage {
         Stage::Precontemplation => &[
-            "I don't see what the fuss is about, I've got it under control.",
-            "I'm only here because probation said I had to be.",
-            "Everyone round me uses, it's just normal.",
+            (
+                Anyone,
+                "I don't see what the fuss is about, I've got it under control.",
+            ),
+            (Anyone, "I'm only here because probation said I had to be."),
+            (Anyone, "Everyone round me uses, it's just normal."),
         ],
         Stage::Contemplation => &[
-            "Part of me wants to stop, part of me can't imagine it.",
-            "I'm tired of chasing it every single day.",
-            "My mum keeps asking when I'll sort myself out. Maybe she's right.",
+            (
+                Anyone,
+                "Part of me wants to stop, part of me can't imagine it.",
+            ),
+            (Anyone, "I'm tired of chasing it every single day."),
+            (
+                Anyone,
+                "My mum keeps asking when I'll sort myself out. Maybe she's right.",
+            ),
         ],
         Stage::Preparation => &[
-            "I want to start cutting down after my birthday.",
-            "I've told my sister I'm going to get clean this year.",
-            "If I could get the dose right I think I could stop using on top.",
+            (Anyone, "I want to start cutting down after my birthday."),
+            (
+                Anyone,
+                "I've told my sister I'm going to get clean this year.",
+            ),
+            (
+                Ost,
+                "If I could get the dose right I think I could stop using on top.",
+            ),
         ],
         Stage::Action => &[
-            "Three weeks without using on top. First time in years.",
-            "I've been going to the Tuesday group and it helps.",
-            "I threw my old number away so people can't ring me.",
+            (
+                Ost,
+                "Three weeks without using on top. First time in years.",
+            ),
+            (Anyone, "Three weeks without using. First time in years."),
+            (Anyone, "I've been going to the Tuesday group and it helps."),
+            (
+                Anyone,
+                "I threw my old number away so people can't ring me.",
+            ),
         ],
         Stage::Maintenance => &[
-            "I want to be there for my kids, properly this time.",
-            "Work is keeping me busy and that's what I need.",
-            "I still think about it but I know what to do now.",
+            (
+                Anyone,
+                "I want to be there for my kids, properly this time.",
+            ),
+            (Anyone, "Work is keeping me busy and that's what I need."),
+            (Anyone, "I still think about it but I know what to do now."),
         ],
         Stage::Relapse => &[
-            "I slipped after the funeral. I'm gutted.",
-            "Bumped into old mates and it all went from there.",
-            "I used at the weekend but I came straight back here.",
+            (Anyone, "I slipped after the funeral. I'm gutted."),
+            (Anyone, "Bumped into old mates and it all went from there."),
+            (
+                Anyone,
+                "I used at the weekend but I came straight back here.",
+            ),
         ],
     }
 }
 
-/// Opening lines of a session note, by stage.
-pub fn session_opening(stage: Stage) -> &'static [&'static str] {
+/// Opening lines of a session note, by stage, each with whom it fits.
+pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
     match stage {
         Stage::Precontemplation => &[
-            "Client attended on time. Reluctant to talk about use; engaged more on housing.",
-            "Brief session. Client says use is not a problem; explored pros and cons without pushing.",
+            (
+                Anyone,
+                "Client attended on time. Reluctant to talk about use; engaged more on housing.",
+            ),
+            (
+                Anyone,
+                "Brief session. Client says use is not a problem; explored pros and cons without pushing.",
+            ),
         ],
         Stage::Contemplation => &[
-            "Explored ambivalence about reducing. Client weighed up what use costs against what it gives.",
-            "Discussed what a week without using on top might look like. Client unsure but curious.",
+            (
+                Anyone,
+                "Explored ambivalence about reducing. Client weighed up what use costs against what it gives.",
+            ),
+            (
+                Ost,
+                "Discussed what a week without using on top might look like. Client unsure but curious.",
+            ),
+            (
+                Anyone,
+                "Talked about what a week with less use might look like. Client unsure but curious.",
+            ),
         ],
         Stage::Preparation => &[
-            "Planned a start date for reduction with client. Identified triggers: weekends and payday.",
-            "Agreed small steps towards the goal. Client keen to try mutual aid.",
+            (
+                Anyone,
+                "Planned a start date for reduction with client. Identified triggers: weekends and payday.",
+            ),
+            (
+                Anyone,
+                "Agreed small steps towards the goal. Client keen to try mutual aid.",
+            ),
         ],
         Stage::Action => &[
-            "Client reports no use on top since last session. Urine screen consistent.",
-            "Reviewed coping strategies that worked this fortnight. Confidence growing.",
+            (
+                Ost,
+                "Client reports no use on top since last session. Urine screen consistent.",
+            ),
+            (
+                Anyone,
+                "Reviewed coping strategies that worked this fortnight. Confidence growing.",
+            ),
         ],
         Stage::Maintenance => &[
-            "Client stable and well. Talked about the exit plan and what support looks like after.",
-            "Good session. Client volunteering two days a week; discussed next steps with employment.",
+            (
+                Anyone,
+                "Client stable and well. Talked about the exit plan and what support looks like after.",
+            ),
+            (
+                Anyone,
+                "Good session. Client volunteering two days a week; discussed next steps with employment.",
+            ),
         ],
         Stage::Relapse => &[
-            "Client disclosed a lapse at the weekend. Non-judgemental review of what happened.",
-            "Client used on top three times since last session. Revisited overdose risk and naloxone.",
+            (
+                Anyone,
+                "Client disclosed a lapse at the weekend. Non-judgemental review of what happened.",
+            ),
+            (
+                Opioid,
+                "Client used on top three times since last session. Revisited overdose risk and naloxone.",
+            ),
         ],
     }
 }
 
-pub const SESSION_FOLLOW_UPS: &[&str] = &[
-    "Reminded client about the pharmacy pick-up times.",
-    "Checked naloxone kit is in date.",
-    "Client to bring tenancy letter next time.",
-    "Discussed sleep; client to try the routine we agreed.",
-    "Agreed to ring the housing officer together next week.",
-    "Client mentioned debts; offered referral to benefits advice.",
-    "Talked through safe storage of medication at home.",
-    "Client wants to reconnect with family; explored how.",
+pub const SESSION_FOLLOW_UPS: &[(Fit, &str)] = &[
+    (Ost, "Reminded client about the pharmacy pick-up times."),
+    (Opioid, "Checked naloxone kit is in date."),
+    (Anyone, "Client to bring tenancy letter next time."),
+    (
+        Anyone,
+        "Discussed sleep; client to try the routine we agreed.",
+    ),
+    (
+        Anyone,
+        "Agreed to ring the housing officer together next week.",
+    ),
+    (
+        Anyone,
+        "Client mentioned debts; offered referral to benefits advice.",
+    ),
+    (Ost, "Talked through safe storage of medication at home."),
+    (
+        Anyone,
+        "Client wants to reconnect with family; explored how.",
+    ),
+    (
+        Injected,
+        "Talked about injecting-site care; needle exchange opening times given.",
+    ),
 ];
 
-pub const DNA_NOTES: &[&str] = &[
-    "Did not attend. Phoned, no answer; text sent.",
-    "No show. Pharmacy confirms client collected yesterday.",
-    "Did not attend. Letter sent offering new appointment.",
-    "",
+pub const DNA_NOTES: &[(Fit, &str)] = &[
+    (Anyone, "Did not attend. Phoned, no answer; text sent."),
+    (
+        Ost,
+        "No show. Pharmacy confirms client collected yesterday.",
+    ),
+    (
+        Anyone,
+        "Did not attend. Letter sent offering new appointment.",
+    ),
+    (Anyone, ""),
 ];
 
-/// A goal in a client's own words, by domain (and hierarchy level for substance use).
-pub fn goal_words(domain: GoalDomain, level: Option<HierarchyLevel>) -> &'static [&'static str] {
+/// A goal in a client's own words, by domain (and hierarchy level for substance use), each with
+/// whom it fits; every list has words for anyone.
+pub fn goal_words(
+    domain: GoalDomain,
+    level: Option<HierarchyLevel>,
+) -> &'static [(Fit, &'static str)] {
     match (domain, level) {
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceAll)) => {
-            &["Be completely drug free, including my script, by next summer."]
-        }
+        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceAll)) => &[
+            (
+                Ost,
+                "Be completely drug free, including my script, by next summer.",
+            ),
+            (Anyone, "Be completely drug free by next summer."),
+        ],
         (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceMain)) => &[
-            "Stop using heroin on top of my script.",
-            "No crack at all, not even at weekends.",
+            (Ost, "Stop using heroin on top of my script."),
+            (
+                Uses(Substance::Crack),
+                "No crack at all, not even at weekends.",
+            ),
+            (Anyone, "Stop using my main drug altogether."),
         ],
         (GoalDomain::SubstanceUse, Some(HierarchyLevel::ControlledUse)) => &[
-            "Only drink at weekends and no more than four cans.",
-            "Keep cannabis to evenings only.",
+            (
+                Uses(Substance::Alcohol),
+                "Only drink at weekends and no more than four cans.",
+            ),
+            (Uses(Substance::Cannabis), "Keep cannabis to evenings only."),
+            (Anyone, "Only use at weekends, and less each time."),
         ],
         (GoalDomain::SubstanceUse, Some(HierarchyLevel::IndirectHarms)) => &[
-            "Stop getting into trouble when I've been using.",
-            "Keep my flat even when things are bad.",
+            (Anyone, "Stop getting into trouble when I've been using."),
+            (Anyone, "Keep my flat even when things are bad."),
         ],
         (GoalDomain::SubstanceUse, Some(HierarchyLevel::RiskyBehaviour)) => &[
-            "Never share works again.",
-            "Always carry naloxone and never use alone.",
+            (Injected, "Never share works again."),
+            (Opioid, "Always carry naloxone and never use alone."),
+            (Anyone, "Never use alone."),
         ],
         (GoalDomain::SubstanceUse, _) => &[
-            "Get my veins looked after so I stop getting abscesses.",
-            "Sort out my teeth.",
+            (
+                Injected,
+                "Get my veins looked after so I stop getting abscesses.",
+            ),
+            (Anyone, "Sort out my teeth."),
         ],
         (GoalDomain::PhysicalHealth, _) => &[
-            "Get my hep C treated.",
-            "Register with a dentist.",
-            "Walk to the shops every day.",
+            (Injected, "Get my hep C treated."),
+            (Anyone, "Register with a dentist."),
+            (Anyone, "Walk to the shops every day."),
         ],
         (GoalDomain::MentalHealth, _) => &[
-            "Sleep through the night more often.",
-            "Talk to someone about my anxiety.",
+            (Anyone, "Sleep through the night more often."),
+            (Anyone, "Talk to someone about my anxiety."),
         ],
         (GoalDomain::Housing, _) => &[
-            "Move out of the hostel into my own place.",
-            "Keep up with my rent this year.",
+            (Anyone, "Move out of the hostel into my own place."),
+            (Anyone, "Keep up with my rent this year."),
         ],
         (GoalDomain::Ete, _) => &[
-            "Get my forklift licence.",
-            "Start the English course at the college.",
-            "Find part-time work.",
+            (Anyone, "Get my forklift licence."),
+            (Anyone, "Start the English course at the college."),
+            (Anyone, "Find part-time work."),
         ],
         (GoalDomain::Family, _) => &[
-            "See my daughter every weekend.",
-            "Get back in touch with my brother.",
+            (Anyone, "See my daughter every weekend."),
+            (Anyone, "Get back in touch with my brother."),
         ],
         (GoalDomain::MoneyDebt, _) => &[
-            "Sort out my Universal Credit.",
-            "Pay off the catalogue debt.",
+            (Anyone, "Sort out my Universal Credit."),
+            (Anyone, "Pay off the catalogue debt."),
         ],
         (GoalDomain::OffendingLegal, _) => &[
-            "Finish my probation order without breaching.",
-            "Stay out of trouble.",
+            (Anyone, "Finish my probation order without breaching."),
+            (Anyone, "Stay out of trouble."),
         ],
         (GoalDomain::MutualAid, _) => &[
-            "Go to an SMART Recovery meeting each week.",
-            "Help out at the recovery cafe.",
+            (Anyone, "Go to an SMART Recovery meeting each week."),
+            (Anyone, "Help out at the recovery cafe."),
         ],
         (GoalDomain::Exit, _) => &[
-            "Finish treatment and have a plan for after.",
-            "Reduce my script to nothing at my own pace.",
-            "Be discharged with support from the recovery community.",
+            (Anyone, "Finish treatment and have a plan for after."),
+            (Ost, "Reduce my script to nothing at my own pace."),
+            (
+                Anyone,
+                "Be discharged with support from the recovery community.",
+            ),
         ],
     }
 }
@@ -239,40 +353,120 @@ pub const WHY_IT_MATTERS: &[&str] = &[
     "Because I'm fed up of being ill.",
 ];
 
-pub const ACTION_STEPS: &[&str] = &[
-    "Ring the housing office",
-    "Book an appointment at the GP",
-    "Go to the Tuesday group",
-    "Fill in the college application",
-    "Write down cravings in the diary",
-    "Refer to the benefits advice service",
-    "Arrange a three-way meeting with the prescriber",
-    "Look up local mutual-aid meetings",
-];
+/// Steps towards a goal, by the goal's domain: an action belongs to the goal it serves.
+pub fn action_steps(domain: GoalDomain) -> &'static [(Fit, &'static str)] {
+    match domain {
+        GoalDomain::SubstanceUse => &[
+            (Anyone, "Write down cravings in the diary"),
+            (Anyone, "Go to the Tuesday group"),
+            (Ost, "Arrange a three-way meeting with the prescriber"),
+            (Injected, "Visit the needle exchange for a site check"),
+        ],
+        GoalDomain::PhysicalHealth => &[
+            (Anyone, "Book an appointment at the GP"),
+            (Anyone, "Ring the dentist to register"),
+        ],
+        GoalDomain::MentalHealth => &[
+            (Anyone, "Book an appointment at the GP about low mood"),
+            (Anyone, "Self-refer to the talking therapies service"),
+        ],
+        GoalDomain::Housing => &[
+            (Anyone, "Ring the housing office"),
+            (Anyone, "Fill in the housing register form"),
+        ],
+        GoalDomain::Ete => &[
+            (Anyone, "Fill in the college application"),
+            (Anyone, "Book a session with the employment adviser"),
+        ],
+        GoalDomain::Family => &[
+            (Anyone, "Ring the family support service"),
+            (Anyone, "Write a letter to the family member to send"),
+        ],
+        GoalDomain::MoneyDebt => &[
+            (Anyone, "Refer to the benefits advice service"),
+            (
+                Anyone,
+                "List the debts and bring the letters to the debt adviser",
+            ),
+        ],
+        GoalDomain::OffendingLegal => &[
+            (
+                Anyone,
+                "Take the appointment letter to the probation officer",
+            ),
+            (Anyone, "Ring the solicitor about the court date"),
+        ],
+        GoalDomain::MutualAid => &[
+            (Anyone, "Look up local mutual-aid meetings"),
+            (Anyone, "Go to a meeting with the peer mentor"),
+        ],
+        GoalDomain::Exit => &[
+            (Ost, "Arrange a three-way meeting with the prescriber"),
+            (Anyone, "Write the exit plan with the key worker"),
+            (Anyone, "Look up local mutual-aid meetings"),
+        ],
+    }
+}
 
-/// What a completed review agreed, by kind.
-pub fn review_outcomes(kind: ReviewKind) -> &'static [&'static str] {
+/// What a completed review agreed, by kind, each with whom it fits.
+pub fn review_outcomes(kind: ReviewKind) -> &'static [(Fit, &'static str)] {
     match kind {
         ReviewKind::CarePlan => &[
-            "Plan reviewed with client; goals still fit. Next steps agreed.",
-            "Two goals achieved and closed; client chose a new housing goal.",
-            "Exit plan talked through: client wants to look again in three months.",
-            "Progress scores agreed in session; actions carried over with new dates.",
-            "Mutual aid goal added: client will try a SMART Recovery meeting.",
+            (
+                Anyone,
+                "Plan reviewed with client; goals still fit. Next steps agreed.",
+            ),
+            (
+                Anyone,
+                "Two goals achieved and closed; client chose a new housing goal.",
+            ),
+            (
+                Anyone,
+                "Exit plan talked through: client wants to look again in three months.",
+            ),
+            (
+                Anyone,
+                "Progress scores agreed in session; actions carried over with new dates.",
+            ),
+            (
+                Anyone,
+                "Mutual aid goal added: client will try a SMART Recovery meeting.",
+            ),
         ],
         ReviewKind::Prescribing => &[
-            "Dose stable, no on-top use reported. Supervision relaxed to twice weekly.",
-            "Discussed readiness to reduce; client wants to wait three months.",
-            "Some on-top use reported; dose kept, supervision stays daily.",
-            "Take-home doses continue; safe storage discussed, children in the home.",
-            "Reduction of 5 mg agreed; review again in four weeks if unsettled.",
+            (
+                Ost,
+                "Dose stable, no on-top use reported. Supervision relaxed to twice weekly.",
+            ),
+            (
+                Ost,
+                "Discussed readiness to reduce; client wants to wait three months.",
+            ),
+            (
+                Ost,
+                "Some on-top use reported; dose kept, supervision stays daily.",
+            ),
+            (Ost, "Take-home doses continue; safe storage discussed."),
+            (
+                Ost,
+                "Reduction of 5 mg agreed; review again in four weeks if unsettled.",
+            ),
         ],
-        ReviewKind::Outcomes => &["TOP completed with client."],
+        ReviewKind::Outcomes => &[(Anyone, "TOP completed with client.")],
         ReviewKind::Risk => &[
-            "Risks reviewed: naloxone held, no safeguarding concerns.",
-            "Overdose risk discussed: not using alone, naloxone re-offered.",
-            "Injecting site care and BBV testing discussed; needle exchange details given.",
-            "Safeguarding plan unchanged; safe storage box seen on home visit.",
+            (Anyone, "Risks reviewed with client; nothing new to act on."),
+            (
+                Opioid,
+                "Overdose risk discussed: not using alone, naloxone re-offered.",
+            ),
+            (
+                Injected,
+                "Injecting site care and BBV testing discussed; needle exchange details given.",
+            ),
+            (
+                Ost,
+                "Safe storage of medication checked; storage box seen on home visit.",
+            ),
         ],
     }
 }

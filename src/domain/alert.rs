@@ -294,11 +294,16 @@ fn overdue_reviews(facts: &AlertFacts) -> Vec<Alert> {
 
 /// On OST two years or more, and the plan has stopped moving: no care-plan review in the
 /// interval, no goal progress in six months, or no exit plan at all.
+///
+/// A client in medication-assisted recovery is never parked for lacking goal progress or an
+/// exit-plan goal: the ACMD says this group must be positively regarded, and staying on OST is
+/// their recovery. A care-plan review missed is still missed (and still alerts as overdue).
 fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
     let since = facts.ost_since?;
     if PARKED_AFTER.after(since) > facts.today {
         return None;
     }
+    let in_recovery = recovery(facts).is_some();
     let mut why = Vec::new();
     let mut cause = Vec::new();
     let review_window = intervals.care_plan.before(facts.today);
@@ -314,9 +319,10 @@ fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
                 .map_or("never".into(), |d| d.to_string())
         ));
     }
-    if facts
-        .last_goal_progress
-        .is_none_or(|d| d < NO_PROGRESS_FOR.before(facts.today))
+    if !in_recovery
+        && facts
+            .last_goal_progress
+            .is_none_or(|d| d < NO_PROGRESS_FOR.before(facts.today))
     {
         why.push(format!("no goal progress recorded in {NO_PROGRESS_FOR}"));
         cause.push(format!(
@@ -326,7 +332,7 @@ fn parked(facts: &AlertFacts, intervals: &ReviewIntervals) -> Option<Alert> {
                 .map_or("never".into(), |d| d.to_string())
         ));
     }
-    if !facts.has_exit_goal {
+    if !in_recovery && !facts.has_exit_goal {
         why.push("no exit-plan goal".into());
         cause.push("no exit goal".into());
     }

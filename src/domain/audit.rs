@@ -39,6 +39,7 @@ code_enum! {
         Review = ("review", "review"),
         Top = ("top", "TOP"),
         AlertAck = ("alert_ack", "alert acknowledgement"),
+        Appointment = ("appointment", "appointment"),
     }
 }
 

@@ -8,11 +8,13 @@
 #[macro_use]
 mod code;
 pub mod alert;
+pub mod appointment;
 pub mod audit;
 pub mod client;
 pub mod correction;
 mod error;
 pub mod goal;
+pub mod one_entry;
 pub mod prescription;
 pub mod readiness;
 pub mod record;
@@ -26,6 +28,7 @@ pub mod worker;
 pub use alert::{
     Acknowledged, Alert, AlertAck, AlertFacts, AlertKind, Appointment, Assessment, TopOpiates,
 };
+pub use appointment::{AppointmentStatus, BookedAppointment};
 pub use audit::{AuditAction, AuditEntry, RecordType};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
@@ -34,6 +37,7 @@ pub use client::{
 pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
+pub use one_entry::{BbvTests, HEP_B_COURSE_DOSES};
 pub use prescription::{
     DoseDecision, DoseInterval, Medicine, OstPrescription, Prescriber, PrescribingChecklist,
     Prescription, Sedative, Supervision, SupervisionDecision, Terms,

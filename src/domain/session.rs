@@ -33,6 +33,7 @@ code_enum! {
         HarmReduction = ("harm_reduction", "Harm-reduction advice"),
         NaloxoneSupplied = ("naloxone_supplied", "Naloxone supplied"),
         BbvTest = ("bbv_test", "BBV test"),
+        HepBVaccination = ("hep_b_vaccination", "Hep B vaccine dose"),
         MutualAid = ("mutual_aid", "Mutual-aid link"),
         HousingReferral = ("housing_referral", "Housing referral"),
         EmploymentReferral = ("employment_referral", "Employment referral"),

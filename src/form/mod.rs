@@ -166,7 +166,7 @@ pub struct Spec {
     pub kind: Kind,
     pub required: bool,
     /// Shown only while another choice field holds this code (e.g. the hierarchy level only for
-    /// substance-use goals).
+    /// substance-use goals), or a multi-choice field has it ticked.
     pub shown_when: Option<(String, String)>,
     /// Checked after the kind's own parse: see [`Rule`].
     pub rule: Option<Rule>,
@@ -582,10 +582,19 @@ impl Form {
         self.text(key) == "yes"
     }
 
+    /// Whether a field is shown: always, or while the field it depends on holds its code (a
+    /// choice picked, or a box ticked in a multi-choice field).
     pub fn is_shown(&self, index: usize) -> bool {
         match &self.fields[index].spec.shown_when {
-            // `a|b`: shown for either code.
-            Some((key, codes)) => codes.split('|').any(|code| self.text(key) == code),
+            // `a|b`: shown for either code; a checklist shows it while the code is ticked.
+            Some((key, codes)) => {
+                codes
+                    .split('|')
+                    .any(|code| match self.field(key).map(|f| &f.spec.kind) {
+                        Some(Kind::Multi(_)) => self.codes(key).iter().any(|c| c == code),
+                        _ => self.text(key) == code,
+                    })
+            }
             None => true,
         }
     }

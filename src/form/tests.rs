@@ -374,6 +374,25 @@ fn dna_form_records_a_missed_appointment_now() {
 }
 
 #[test]
+fn dna_form_without_an_appointment_takes_the_time_typed() {
+    let mut form = dna_form("DNA".into(), now());
+    let earlier = now().now - chrono::Duration::hours(3);
+    form.set("at", &crate::form::dates::show_date_time(earlier))
+        .unwrap();
+    assert_eq!(build_dna(&form, 1, 2).unwrap().started_at, earlier);
+}
+
+#[test]
+fn dna_form_refuses_a_time_in_the_future() {
+    let mut form = dna_form("DNA".into(), now());
+    let later = now().now + chrono::Duration::hours(2);
+    form.set("at", &crate::form::dates::show_date_time(later))
+        .unwrap();
+    let errors = build_dna(&form, 1, 2).unwrap_err();
+    assert_eq!(errors[0].0, "at");
+}
+
+#[test]
 fn readiness_form_starts_at_the_latest_stage_and_needs_one() {
     let form = readiness_form("r".into(), now(), Some(Stage::Preparation));
     assert_eq!(form.text("stage"), "preparation");

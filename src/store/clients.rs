@@ -1,6 +1,6 @@
 use super::sql::get_code_set;
 use super::{Result, StoreError, Table, Writer, invalid};
-use crate::domain::{Client, Milestones, RecordType, RiskFlags};
+use crate::domain::{BbvTests, Client, Milestones, RecordType, RiskFlags, Session};
 use rusqlite::{named_params, params};
 
 const COLUMNS: &str = "reference = :reference, given_name = :given_name, family_name = :family_name,
@@ -170,6 +170,71 @@ impl Writer<'_> {
             self.set_milestones(id, &milestones.after_change(&old, client, self.today))?;
         }
         Ok(())
+    }
+
+    /// Moves the client's risk flags on for what `session` (already saved) delivered, in the
+    /// session's transaction, so the record and its alerts agree the moment the session is
+    /// saved. The client is changed (and audited) only if a flag moves.
+    pub fn apply_session(&self, session: &Session, bbv: Option<BbvTests>) -> Result<()> {
+        let id = session.client_id;
+        let Some((client, _)) = self.client_as_read(id)? else {
+            return Err(StoreError::NotFound {
+                what: RecordType::Client,
+                id,
+            });
+        };
+        let risk = client
+            .risk
+            .after_session(session, bbv, self.hep_b_doses(id)?);
+        if risk == client.risk {
+            return Ok(());
+        }
+        let version: i64 =
+            self.tx
+                .query_row("SELECT row_version FROM clients WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        self.update_client(id, version, &Client { risk, ..client })
+    }
+
+    /// Saves the risk flags a risk review done on `reviewed_on` confirmed or changed. A flag
+    /// changed in the review dates from the review, which has covered it, so it does not call
+    /// for another risk review at once.
+    pub fn review_risk_flags(
+        &self,
+        id: i64,
+        read_version: i64,
+        client: &Client,
+        reviewed_on: chrono::NaiveDate,
+    ) -> Result<()> {
+        let before = self.client_as_read(id)?.map(|(_, m)| m);
+        self.update_client(id, read_version, client)?;
+        let Some((_, after)) = self.client_as_read(id)? else {
+            return Ok(());
+        };
+        let earlier = before.and_then(|m| m.risk_changed_on);
+        if after.risk_changed_on != earlier {
+            let on = earlier.map_or(reviewed_on, |e| e.max(reviewed_on));
+            self.set_milestones(
+                id,
+                &Milestones {
+                    risk_changed_on: Some(on),
+                    ..after
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Hep B vaccine doses on the client's record, leaving out entries made in error.
+    fn hep_b_doses(&self, client_id: i64) -> Result<usize> {
+        let n: i64 = self.tx.query_row(
+            "SELECT count(*) FROM sessions s JOIN session_interventions i ON i.session_id = s.id
+             WHERE s.client_id = ?1 AND s.in_error_at IS NULL AND i.intervention = 'hep_b_vaccination'",
+            [client_id],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// The client and their milestones as stored now, inside this transaction.

@@ -81,6 +81,11 @@ const PARTS: &[Part] = &[
         count: "SELECT count(*) FROM client_substances WHERE client_id = ?1",
     },
     Part {
+        one: "appointment",
+        many: "appointments",
+        count: "SELECT count(*) FROM appointments WHERE client_id = ?1",
+    },
+    Part {
         one: "earlier version",
         many: "earlier versions",
         count: "SELECT count(*) FROM earlier_versions WHERE client_id = ?1",

@@ -3,8 +3,8 @@
 use super::corrections::{export_earlier_versions, export_entries};
 use super::{Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
-    AlertAck, AuditAction, Client, Goal, GoalAction, OstPrescription, ReadinessNote, RecordType,
-    Review, Session, Top, Worker,
+    AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, OstPrescription,
+    ReadinessNote, RecordType, Review, Session, Top, Worker,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -24,6 +24,7 @@ pub const TABLES: &[&str] = &[
     "tops",
     "top_answers",
     "alert_acks",
+    "appointments",
     "earlier_versions",
     "audit",
 ];
@@ -111,6 +112,7 @@ impl Store {
         export_entries::<Review>(self, out, "reviews")?;
         export_entries::<Top>(self, out, "tops")?;
         export_entries::<AlertAck>(self, out, "alert_acks")?;
+        self.export_table::<BookedAppointment>(out, "appointments")?;
         export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;

@@ -35,7 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         )),
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
-    sql(include_str!("../../assets/migrations/0006_prescribing.sql")),
+    sql(include_str!(
+        "../../assets/migrations/0006_appointments.sql"
+    )),
+    sql(include_str!("../../assets/migrations/0007_one_entry.sql")),
+    sql(include_str!("../../assets/migrations/0008_prescribing.sql")),
 ];
 
 /// The schema version this build writes and understands.

@@ -1,6 +1,7 @@
 //! All SQL lives here. The rest of the program reads and writes the record through [`Store`].
 
 mod alerts;
+mod appointments;
 mod audit;
 pub mod backup;
 mod clients;
@@ -31,6 +32,7 @@ use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use appointments::AppointmentRow;
 pub use audit::{AuditFilter, ChainReport};
 pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};

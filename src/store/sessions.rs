@@ -1,6 +1,6 @@
 use super::sql::{get_code_set, get_minute, get_opt_minute, minute};
 use super::{Result, Table, Writer, invalid};
-use crate::domain::{RecordType, Session};
+use crate::domain::{BbvTests, RecordType, Session};
 use rusqlite::params;
 
 impl Table for Session {
@@ -49,6 +49,16 @@ impl Table for Session {
         for intervention in &s.interventions {
             stmt.execute(params![id, intervention])?;
         }
+        Ok(id)
+    }
+}
+
+impl Writer<'_> {
+    /// Saves a new session and, in the same transaction, what it delivered on the client's
+    /// record (naloxone held, BBV test dates, hep B course): one entry, and the record agrees.
+    pub fn record_session(&self, session: &Session, bbv: Option<BbvTests>) -> Result<i64> {
+        let id = self.insert(session)?;
+        self.apply_session(session, bbv)?;
         Ok(id)
     }
 }

@@ -46,6 +46,7 @@ sql_as_code!(
     TopStage,
     TopItem,
     AlertKind,
+    AppointmentStatus,
 );
 
 macro_rules! sql_as_text {

@@ -863,6 +863,86 @@ fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
 }
 
 #[test]
+fn a_client_in_medication_assisted_recovery_is_never_parked_for_goals_or_an_exit_plan() {
+    // Five years on OST on 23/11/2026 means since 23/11/2021; clean at the last two TOPs.
+    let stable = |since: &str| AlertFacts {
+        tops: vec![
+            top("2026-10-01", Review, Some(0.0)),
+            top("2026-04-01", Review, Some(0.0)),
+        ],
+        last_goal_progress: None,
+        has_exit_goal: false,
+        ..on_ost(since)
+    };
+    let cases = [
+        Case {
+            name: "exactly 5 years on OST, clean, no goals moving, no exit goal: not parked",
+            facts: stable("2021-11-23"),
+            expect: None,
+        },
+        Case {
+            name: "a day short of 5 years, the same: parked for goals and the exit plan",
+            facts: stable("2021-11-24"),
+            expect: Some((
+                "On OST 4 years 11 months (since 24/11/2021): no goal progress recorded in 6 months; no exit-plan goal",
+                "progress never; no exit goal",
+            )),
+        },
+        Case {
+            name: "in recovery but no care-plan review in the interval: parked for that alone",
+            facts: AlertFacts {
+                last_care_plan_review: None,
+                ..stable("2020-01-01")
+            },
+            expect: Some((
+                "On OST 6 years 10 months (since 01/01/2020): no care-plan review in 12 weeks",
+                "review never",
+            )),
+        },
+    ];
+    check(Parked, &cases);
+}
+
+#[test]
+fn the_six_month_signal_stops_once_a_later_review_top_shows_no_use() {
+    // On OST since 05/01/2026: six months on 05/07/2026.
+    let with = |tops: Vec<TopOpiates>| AlertFacts {
+        tops,
+        ..on_ost("2026-01-05")
+    };
+    let cases = [
+        Case {
+            name: "use at the first review TOP after six months: signal",
+            facts: with(vec![top("2026-07-20", Review, Some(8.0))]),
+            expect: Some((
+                "On OST 10 months and the TOP of 20/07/2026 records illicit opiate use on 8 of 28 days",
+                "top 2026-07-20",
+            )),
+        },
+        Case {
+            name: "a later review TOP after six months with no use: the signal stops",
+            facts: with(vec![
+                top("2026-11-02", Review, Some(0.0)),
+                top("2026-07-20", Review, Some(8.0)),
+            ]),
+            expect: None,
+        },
+        Case {
+            name: "use again at a later review TOP: the signal is back, from that TOP",
+            facts: with(vec![
+                top("2026-11-02", Review, Some(3.0)),
+                top("2026-07-20", Review, Some(0.0)),
+            ]),
+            expect: Some((
+                "On OST 10 months and the TOP of 02/11/2026 records illicit opiate use on 3 of 28 days",
+                "top 2026-11-02",
+            )),
+        },
+    ];
+    check(SixMonthSignal, &cases);
+}
+
+#[test]
 fn three_dnas_in_a_row_are_flagged() {
     let attending = |rows: &[(&str, Attendance)]| AlertFacts {
         recent_attendance: rows.iter().map(|(when, a)| appt(when, *a)).collect(),

@@ -1,34 +1,52 @@
-//! A did-not-attend, recorded in two keys.
+//! A did-not-attend, recorded in two keys. With an appointment booked for the client today, the
+//! DNA is recorded against it (one per appointment); without one, the form asks when, defaulting
+//! to now.
 
 use super::*;
 use crate::domain::*;
+use crate::form::dates::show_date_time;
 use crate::form::{Form, Kind, Now, Spec};
 use std::collections::BTreeSet;
 
 /// The fields of this form, by key: what drafts, errors and the command line name them by.
 pub mod key {
     pub const NOTE: &str = "note";
+    pub const AT: &str = "at";
 }
 
+fn note_spec() -> Spec {
+    Spec::new(key::NOTE, "Note (optional)", Kind::Line { max: 500 })
+}
+
+/// The form for a DNA with no appointment booked: the note, then when (now unless changed).
 pub fn dna_form(title: String, now: Now) -> Form {
     Form::new(
         title,
-        vec![Spec::new(
-            key::NOTE,
-            "Note (optional)",
-            Kind::Line { max: 500 },
-        )],
-        &[],
+        vec![
+            note_spec(),
+            Spec::new(key::AT, "When", Kind::DateTime).required(),
+        ],
+        &[(key::AT, show_date_time(now.now))],
         now,
     )
 }
 
+/// The form for a DNA against a booked appointment: its time is the appointment's.
+pub fn dna_against_form(title: String, now: Now) -> Form {
+    Form::new(title, vec![note_spec()], &[], now)
+}
+
 pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session, Errors> {
     let mut errors = Errors::new();
+    let started_at = form.date_time(key::AT).unwrap_or(form.now.now);
+    // The same few minutes' grace as a session's.
+    if started_at > form.now.now + chrono::Duration::minutes(5) {
+        errors.push(err(key::AT, "a missed appointment cannot be in the future"));
+    }
     let session = Session {
         client_id,
         worker_id,
-        started_at: form.now.now,
+        started_at,
         duration: Minutes::new(0).expect("zero"),
         kind: SessionKind::KeyWork,
         attendance: Attendance::DidNotAttend,
@@ -43,21 +61,49 @@ pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session,
     }
 }
 
-/// An open did-not-attend form.
+/// An open did-not-attend form, and the appointment it is recorded against, if any.
 #[derive(Debug)]
-pub struct DnaForm;
+pub struct DnaForm {
+    appointment: Option<Stored<BookedAppointment>>,
+}
 
 pub fn open(o: &Opening<'_>) -> Opens {
     let client = match o.client() {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
     };
-    let title = o.client_title("Did not attend today (Enter saves)", client)?;
+    let appointment = o.store.appointment_for_dna(client, o.now.today)?;
+    let (form, appointment) = match appointment {
+        Some(a) if a.record.status == AppointmentStatus::Dna => {
+            return Ok(Err(already_recorded(o, client, &a.record)?));
+        }
+        Some(a) => {
+            let what = format!(
+                "Did not attend today's {} appointment (Enter saves)",
+                a.record.at.format("%H:%M")
+            );
+            let form = dna_against_form(o.client_title(&what, client)?, o.now);
+            (form, Some(a))
+        }
+        None => {
+            let title = o.client_title("Did not attend (Enter saves)", client)?;
+            (dna_form(title, o.now), None)
+        }
+    };
     Ok(Ok(Opened {
-        form: dna_form(title, o.now),
+        form,
         client_id: Some(client),
-        handler: Box::new(DnaForm),
+        handler: Box::new(DnaForm { appointment }),
     }))
+}
+
+/// "The DNA for KW-00042's 14:00 appointment today is already recorded."
+fn already_recorded(o: &Opening<'_>, client: i64, a: &BookedAppointment) -> Result<String> {
+    let reference = o.store.get::<Client>(client)?.record.reference;
+    Ok(format!(
+        "The DNA for {reference}'s {} appointment today is already recorded.",
+        a.at.format("%H:%M")
+    ))
 }
 
 impl Handler for DnaForm {
@@ -72,10 +118,28 @@ impl Handler for DnaForm {
     }
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
-        let session = built!(build_dna(form, s.client_id, s.worker_id));
-        write_and_forget_draft(store, s.draft_id, |w| w.insert(&session))?;
+        let mut session = built!(build_dna(form, s.client_id, s.worker_id));
+        let message = match &self.appointment {
+            Some(a) => {
+                session.started_at = a.record.at;
+                write_and_forget_draft(store, s.draft_id, |w| {
+                    w.record_dna_against(a.id, &session)
+                })?;
+                format!(
+                    "DNA recorded against the {} appointment.",
+                    a.record.at.format("%H:%M")
+                )
+            }
+            None => {
+                write_and_forget_draft(store, s.draft_id, |w| {
+                    let id = w.insert(&session)?;
+                    w.settle_and_book(id, &session)
+                })?;
+                "Did-not-attend recorded.".to_owned()
+            }
+        };
         Ok(Ok(Saved {
-            message: "Did-not-attend recorded.".into(),
+            message,
             check_dna_streak: true,
         }))
     }

@@ -82,6 +82,18 @@ fn checklist_specs() -> Vec<Spec> {
     ]
 }
 
+/// The risk flags a risk review confirms or changes, by key: shown only for a risk review.
+pub mod risk_key {
+    pub const OVERDOSE: &str = "risk_overdose";
+    pub const NALOXONE: &str = "risk_naloxone";
+    pub const NALOXONE_ON: &str = "risk_naloxone_on";
+    pub const SAFEGUARDING: &str = "risk_safeguarding";
+    pub const INJECTING: &str = "risk_injecting";
+    pub const HEP_B: &str = "risk_hep_b";
+    pub const HEP_C: &str = "risk_hep_c";
+    pub const HIV: &str = "risk_hiv";
+}
+
 /// The reviews completed with this form; a TOP review is done by recording a TOP.
 const REVIEW_KINDS: [ReviewKind; 3] = [
     ReviewKind::CarePlan,
@@ -105,6 +117,7 @@ pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
         ),
         Spec::new(key::DONE, "Date done", Kind::Date).required(),
     ]);
+    let specs = [specs, risk_fields()].concat();
     let mut form = Form::new(
         title,
         specs,
@@ -175,6 +188,89 @@ pub fn build_checklist(form: &Form) -> Result<Option<PrescribingChecklist>, Erro
     }
 }
 
+/// The risk flags, asked in a risk review so the worker confirms or changes each in the same
+/// breath as recording the review (prefilled from the client's record when the form opens).
+fn risk_fields() -> Vec<Spec> {
+    use risk_key::*;
+    let risk = ReviewKind::Risk.code();
+    [
+        Spec::new(OVERDOSE, "Overdose risk", Kind::YesNo),
+        Spec::new(NALOXONE, "Naloxone held", Kind::YesNo),
+        Spec::new(NALOXONE_ON, "Naloxone supplied", Kind::Date),
+        Spec::new(SAFEGUARDING, "Safeguarding children", Kind::YesNo),
+        Spec::new(
+            INJECTING,
+            "Injecting",
+            Kind::Choice(coded_options!(InjectingStatus)),
+        ),
+        Spec::new(
+            HEP_B,
+            "Hep B vaccination",
+            Kind::Choice(with_none("not recorded", coded_options!(HepBStatus))),
+        ),
+        Spec::new(HEP_C, "Last hep C test", Kind::Date),
+        Spec::new(HIV, "Last HIV test", Kind::Date),
+    ]
+    .into_iter()
+    .map(|spec| spec.shown_when(key::KIND, risk))
+    .collect()
+}
+
+/// The client's risk flags as the risk fields show them.
+fn risk_values(c: &Client) -> Vec<(&'static str, String)> {
+    use risk_key::*;
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let date = |d: Option<chrono::NaiveDate>| d.map(show_date).unwrap_or_default();
+    let r = &c.risk;
+    vec![
+        (OVERDOSE, yes(r.overdose_risk)),
+        (NALOXONE, yes(r.naloxone_held)),
+        (NALOXONE_ON, date(r.naloxone_supplied_on)),
+        (SAFEGUARDING, yes(r.safeguarding_children)),
+        (INJECTING, c.injecting.code().to_owned()),
+        (
+            HEP_B,
+            r.hep_b.map(|h| h.code().to_owned()).unwrap_or_default(),
+        ),
+        (HEP_C, date(r.hep_c_tested_on)),
+        (HIV, date(r.hiv_tested_on)),
+    ]
+}
+
+/// The client as the risk fields leave them: flags confirmed or changed, the rest as read.
+pub fn build_risk(form: &Form, read: &Client) -> Result<Client, Errors> {
+    use risk_key::*;
+    let mut errors = Errors::new();
+    let mut date = |key: &str| {
+        let day = form.date(key);
+        if day.is_some_and(|d| d > form.now.today) {
+            errors.push(err(key, "this date is in the future"));
+        }
+        day
+    };
+    let risk = RiskFlags {
+        overdose_risk: form.yes(OVERDOSE),
+        naloxone_held: form.yes(NALOXONE),
+        naloxone_supplied_on: date(NALOXONE_ON),
+        safeguarding_children: form.yes(SAFEGUARDING),
+        hep_c_tested_on: date(HEP_C),
+        hiv_tested_on: date(HIV),
+        hep_b: None,
+        ..read.risk.clone()
+    };
+    let injecting = parse_code(form, INJECTING, &mut errors).unwrap_or(read.injecting);
+    let hep_b = parse_code(form, HEP_B, &mut errors);
+    if errors.is_empty() {
+        Ok(Client {
+            injecting,
+            risk: RiskFlags { hep_b, ..risk },
+            ..read.clone()
+        })
+    } else {
+        Err(errors)
+    }
+}
+
 /// The prescription a review's dose or supervision change makes, from the review's date: the
 /// current one with what changed.
 pub fn changed_prescription(
@@ -225,23 +321,31 @@ pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCo
     }
 }
 
-/// Completes the review with its checklist and, when the dose or supervision changed, the
-/// prescription change (a new one from the review's date), all in one transaction. Changing a
-/// prescription is for prescribers and team leads.
+/// What a review changes besides itself: a prescribing review's checklist and prescription
+/// change, or a risk review's flags over the client as read.
+struct Changes<'a> {
+    checklist: Option<&'a PrescribingChecklist>,
+    prescription: Option<(&'a Stored<OstPrescription>, OstPrescription)>,
+    risk: Option<(&'a Stored<Client>, Client)>,
+}
+
+/// Completes the review with what it changes, all in one transaction: the checklist, the
+/// prescription change (a new one from the review's date; for prescribers and team leads), the
+/// risk flags confirmed or changed.
 fn write_review(
     store: &mut Store,
     draft: Option<i64>,
     review: &Review,
-    checklist: Option<&PrescribingChecklist>,
-    change: Option<(&Stored<OstPrescription>, OstPrescription)>,
+    changes: Changes<'_>,
 ) -> Result<std::result::Result<(), Errors>> {
-    let changes = change.is_some();
+    let done_on = review.completion.as_ref().map(|c| c.completed_on);
+    let prescribes = changes.prescription.is_some();
     let write = |w: &Writer<'_>| {
         let id = w.complete_review(review)?;
-        if let Some(checklist) = checklist {
+        if let Some(checklist) = changes.checklist {
             w.set_review_checklist(id, checklist)?;
         }
-        if let Some((current, next)) = &change {
+        if let Some((current, next)) = &changes.prescription {
             w.change_prescription(
                 current.id,
                 current.row_version,
@@ -249,12 +353,15 @@ fn write_review(
                 Some("prescribing review"),
             )?;
         }
+        if let (Some((read, client)), Some(on)) = (&changes.risk, done_on) {
+            w.review_risk_flags(read.id, read.row_version, client, on)?;
+        }
         if let Some(id) = draft {
             w.delete_draft(id)?;
         }
         Ok(())
     };
-    let written = if changes {
+    let written = if prescribes {
         store.write_as_prescriber(write)
     } else {
         store.write(write)
@@ -276,6 +383,8 @@ pub struct ReviewForm {
     owed: Vec<Due>,
     /// The prescription open when the form opened, which a dose or supervision change ends.
     prescribing: Option<Stored<OstPrescription>>,
+    /// The client as read when a new review opened: a risk review saves its risk fields over it.
+    client: Option<Stored<Client>>,
     /// The completed review being amended, if it is one.
     amending: Option<Stored<Review>>,
 }
@@ -310,6 +419,7 @@ fn open_amendment(o: &Opening<'_>, review: Stored<Review>) -> Opens {
         handler: Box::new(ReviewForm {
             owed: Vec::new(),
             prescribing: None,
+            client: None,
             amending: Some(review),
         }),
     }))
@@ -346,15 +456,33 @@ pub fn open(o: &Opening<'_>) -> Opens {
     }
     let title = o.client_title("Complete a review", client)?;
     let (_, prescribing) = super::prescription::context_of(o.store, client, o.now.today)?;
+    let mut form = review_form(title, o.now, kind);
+    let read = o.store.get::<Client>(client)?;
+    prefill(&mut form, &risk_values(&read.record));
     Ok(Ok(Opened {
-        form: review_form(title, o.now, kind),
+        form,
         client_id: Some(client),
         handler: Box::new(ReviewForm {
             owed,
             prescribing,
+            client: Some(read),
             amending: None,
         }),
     }))
+}
+
+impl ReviewForm {
+    /// The client with the risk fields applied, when a new risk review changes any flag.
+    fn risk_change(&self, form: &Form) -> Option<Result<Client, Errors>> {
+        let read = self.client.as_ref()?;
+        if form.text(key::KIND) != ReviewKind::Risk.code() {
+            return None;
+        }
+        match build_risk(form, &read.record) {
+            Ok(client) if client == read.record => None,
+            built => Some(built),
+        }
+    }
 }
 
 impl Handler for ReviewForm {
@@ -368,12 +496,16 @@ impl Handler for ReviewForm {
 
     fn accept_current(&mut self, what: RecordType, id: i64, current: i64, _store: &Store) {
         accept_target(&mut self.amending, what, id, current);
+        accept_target(&mut self.client, what, id, current);
     }
 
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
         let mut errors = build_review(form, s.worker_id).err().unwrap_or_default();
         if self.amending.is_none() {
             errors.extend(build_checklist(form).err().unwrap_or_default());
+        }
+        if let Some(Err(risk)) = self.risk_change(form) {
+            errors.extend(risk);
         }
         errors
     }
@@ -437,7 +569,17 @@ impl Handler for ReviewForm {
             due_on: due.due_on,
             completion: Some(done),
         };
-        if let Err(errors) = write_review(store, s.draft_id, &review, checklist.as_ref(), change)? {
+        let risk = match self.risk_change(form) {
+            Some(Err(errors)) => return Ok(Err(errors)),
+            Some(Ok(client)) => self.client.as_ref().map(|read| (read, client)),
+            None => None,
+        };
+        let changes = Changes {
+            checklist: checklist.as_ref(),
+            prescription: change,
+            risk,
+        };
+        if let Err(errors) = write_review(store, s.draft_id, &review, changes)? {
             return Ok(Err(errors));
         }
         // Saved: from here nothing may report failure, or the worker would save it twice.

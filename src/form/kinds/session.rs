@@ -15,6 +15,7 @@ pub mod key {
     pub const MINUTES: &str = "minutes";
     pub const ATTENDANCE: &str = "attendance";
     pub const INTERVENTIONS: &str = "interventions";
+    pub const BBV: &str = "bbv_tests";
     pub const STAGE: &str = "stage";
     pub const IMPORTANCE: &str = "importance";
     pub const CONFIDENCE: &str = "confidence";
@@ -51,6 +52,8 @@ pub struct SessionRecord {
     pub session: Session,
     pub readiness: Option<ReadinessNote>,
     pub goal_changes: Vec<GoalChange>,
+    /// Which BBV tests were done, when "BBV test" is ticked: they move the client's test dates.
+    pub bbv: Option<BbvTests>,
 }
 
 fn goal_key(goal_id: i64) -> String {
@@ -89,6 +92,7 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
             "Delivered",
             Kind::Multi(coded_options!(Intervention)),
         ),
+        bbv_spec(),
         Spec::new(
             key::STAGE,
             "Stage of change",
@@ -117,6 +121,45 @@ pub fn session_form(title: String, ctx: &SessionContext<'_>) -> Form {
     Form::new(title, specs, &initial, ctx.now)
 }
 
+/// Which BBV tests, asked only once "BBV test" is ticked: the client's hep C and HIV test dates
+/// are kept apart because each falls due on its own.
+fn bbv_spec() -> Spec {
+    Spec::new(
+        key::BBV,
+        "Which BBV test",
+        Kind::Choice(with_none("(say which)", coded_options!(BbvTests))),
+    )
+    .shown_when(key::INTERVENTIONS, Intervention::BbvTest.code())
+}
+
+/// The BBV tests done, when the session records a BBV test (a choice left over from a box since
+/// unticked counts for nothing).
+fn bbv_tests(
+    form: &Form,
+    interventions: &BTreeSet<Intervention>,
+    errors: &mut Errors,
+) -> Option<BbvTests> {
+    interventions
+        .contains(&Intervention::BbvTest)
+        .then(|| parse_code(form, key::BBV, errors))
+        .flatten()
+}
+
+/// A new session recording a BBV test must say which, or the client's test dates could not move
+/// on. (An amendment may leave it unsaid: an older entry may never have said, and amending does
+/// not move the client's record.)
+pub fn unsaid_bbv(record: &SessionRecord) -> Errors {
+    let tested = record
+        .session
+        .interventions
+        .contains(&Intervention::BbvTest);
+    if tested && record.bbv.is_none() {
+        vec![err(key::BBV, "say which BBV test: hep C, HIV or both")]
+    } else {
+        Errors::new()
+    }
+}
+
 pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRecord, Errors> {
     let mut errors = Errors::new();
     let started_at = form.date_time(key::AT).unwrap_or(ctx.now.now);
@@ -126,6 +169,7 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
         .iter()
         .filter_map(|c| Intervention::from_code(c))
         .collect();
+    let bbv = bbv_tests(form, &interventions, &mut errors);
     let session = Session {
         client_id: ctx.client_id,
         worker_id: ctx.worker_id,
@@ -215,6 +259,7 @@ pub fn build_session(form: &Form, ctx: &SessionContext<'_>) -> Result<SessionRec
             session,
             readiness,
             goal_changes,
+            bbv,
         })
     } else {
         Err(errors)
@@ -322,7 +367,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
 
 impl Handler for SessionForm {
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
-        build_session(
+        let built = build_session(
             form,
             &SessionContext {
                 client_id: s.client_id,
@@ -331,9 +376,12 @@ impl Handler for SessionForm {
                 usual_minutes: self.usual_minutes,
                 goals: &self.goals,
             },
-        )
-        .err()
-        .unwrap_or_default()
+        );
+        match built {
+            Ok(_) if self.amending.is_some() => Errors::new(),
+            Ok(record) => unsaid_bbv(&record),
+            Err(errors) => errors,
+        }
     }
 
     fn kind(&self) -> FormKind {
@@ -403,8 +451,13 @@ impl Handler for SessionForm {
                 check_dna_streak: missed,
             }));
         }
+        let unsaid = unsaid_bbv(&record);
+        if !unsaid.is_empty() {
+            return Ok(Err(unsaid));
+        }
         write_and_forget_draft(store, s.draft_id, |w| {
-            let session_id = w.insert(&record.session)?;
+            let session_id = w.record_session(&record.session, record.bbv)?;
+            w.settle_and_book(session_id, &record.session)?;
             if let Some(mut note) = record.readiness.clone() {
                 note.session_id = Some(session_id);
                 w.insert(&note)?;

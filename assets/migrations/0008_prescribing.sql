@@ -1,4 +1,4 @@
--- keywork schema, version 6: prescribing (OST). A prescription now says who prescribed it (a
+-- keywork schema, version 8: prescribing (OST). A prescription now says who prescribed it (a
 -- prescriber on the team, or a shared-care GP by name), where it is dispensed, how many
 -- take-home days a week, a depot's interval in days, and why it ended or why take-home doses
 -- came early (NICE TA114). A medicine outside the four named ones is recorded by its name.
@@ -66,7 +66,8 @@ CREATE VIEW client_records (client_id, record_type, record_id) AS
     UNION ALL SELECT g.client_id, 'goal_action', a.id FROM goal_actions a JOIN goals g ON g.id = a.goal_id
     UNION ALL SELECT client_id, 'review', id FROM reviews
     UNION ALL SELECT client_id, 'top', id FROM tops
-    UNION ALL SELECT client_id, 'alert_ack', id FROM alert_acks;
+    UNION ALL SELECT client_id, 'alert_ack', id FROM alert_acks
+    UNION ALL SELECT client_id, 'appointment', id FROM appointments;
 
 -- A prescribing review's checklist: what was decided and checked, as JSON.
 ALTER TABLE reviews ADD COLUMN checklist TEXT
