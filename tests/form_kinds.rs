@@ -276,6 +276,55 @@ fn an_acknowledge_form_quietens_an_open_alert() {
 }
 
 #[test]
+fn a_prescription_form_starts_methadone_and_the_client_becomes_ost_methadone() {
+    use kinds::prescription::key;
+    let mut f = fixture();
+    let said = open_fill_save(&mut f, FormKind::Prescription, None, |form| {
+        set(form, key::MEDICINE, "methadone");
+        set(form, key::DOSE, "30");
+        set(form, key::SUPERVISION, "daily_supervised");
+        set(form, key::FROM, "09/11/2026");
+    });
+    assert!(said.starts_with("Prescription started"), "{said}");
+    let modality: String = rusqlite::Connection::open(f.store.path())
+        .unwrap()
+        .query_row("SELECT modality FROM clients", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(modality, "ost_methadone");
+    // At the prescribing review the dose goes up: a new prescription from the review's date.
+    let owed = f
+        .store
+        .client_status(f.client_id, &ReviewIntervals::default())
+        .unwrap()
+        .owed;
+    let prescribing = *owed
+        .iter()
+        .find(|d| d.kind == ReviewKind::Prescribing)
+        .expect("a prescribing review owed");
+    let said = open_fill_save(&mut f, FormKind::Review, Some(prescribing), |form| {
+        use kinds::review::key;
+        set(form, key::DOSE, "increased");
+        set(form, key::NEW_DOSE, "40");
+        set(form, key::NALOXONE, "yes");
+    });
+    assert!(said.starts_with("Prescribing review done"), "{said}");
+    assert_eq!(
+        count(
+            &f.store,
+            "SELECT count(*) FROM prescriptions WHERE dose_mg = 40 AND ended_on IS NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &f.store,
+            "SELECT count(*) FROM reviews WHERE json_extract(checklist, '$.naloxone_offered')"
+        ),
+        1
+    );
+}
+
+#[test]
 fn every_form_kind_has_a_test_here() {
     // The tests above cover these; a new kind must add its own.
     let covered = [
@@ -288,6 +337,7 @@ fn every_form_kind_has_a_test_here() {
         FormKind::Review,
         FormKind::Top,
         FormKind::Acknowledge,
+        FormKind::Prescription,
     ];
     for kind in FormKind::ALL {
         assert!(covered.contains(kind), "{kind:?} has no round-trip test");

@@ -41,6 +41,8 @@ pub enum Action {
     Edit,
     CompleteReview,
     RecordTop,
+    /// Start, change or stop the selected client's OST prescription (prescribers, team leads).
+    RecordPrescription,
     Acknowledge,
     /// Today's appointments: the worker's, or the team's in team view.
     Today,
@@ -405,6 +407,13 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Record a Treatment Outcomes Profile (TOP) for the selected client",
+    },
+    Binding {
+        keys: &[key('P')],
+        action: Action::RecordPrescription,
+        contexts: &[Panes],
+        hint: None,
+        help: "Start, change or stop the selected client's OST prescription (prescribers)",
     },
     Binding {
         keys: &[key('A')],

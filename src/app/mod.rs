@@ -2,6 +2,7 @@
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
 mod corrections;
+mod dosing;
 mod drafts;
 mod editor;
 pub mod help;
@@ -354,6 +355,7 @@ impl App {
             Action::Edit => self.open_form(FormKind::Client, true, store)?,
             Action::CompleteReview => self.open_form(FormKind::Review, false, store)?,
             Action::RecordTop => self.open_form(FormKind::Top, false, store)?,
+            Action::RecordPrescription => self.open_form(FormKind::Prescription, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::Today => self.show_today(store)?,
             Action::ToggleHelp => {

@@ -189,7 +189,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     alerts(&mut doc, record);
     details(&mut doc, record, today);
     risks(&mut doc, &record.client.record);
-    prescriptions(&mut doc, record, today);
+    prescriptions(&mut doc, record, today, layout.ascii);
     reviews(&mut doc, record, layout);
     outcomes(&mut doc, record, layout.ascii);
     reviews_done(&mut doc, record);
@@ -346,30 +346,41 @@ fn risks(doc: &mut Doc, c: &Client) {
     doc.field("HIV test", optional_date(r.hiv_tested_on));
 }
 
-fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
+/// The prescription history: dose chart, supervision line, then each prescription latest first.
+fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: bool) {
+    use super::dosing;
     doc.heading("Prescription");
     if record.prescriptions.is_empty() {
         doc.push(LineKind::Muted, "  No prescription recorded.");
+        return;
     }
-    for p in &record.prescriptions {
-        let p = &p.record;
-        let when = match p.ended_on {
-            Some(end) => format!("{} to {}", uk_date(p.started_on), uk_date(end)),
-            None => format!("since {}", uk_date(p.started_on)),
+    let oldest_first: Vec<&OstPrescription> = record
+        .prescriptions
+        .iter()
+        .rev()
+        .map(|p| &p.record)
+        .collect();
+    doc.push(
+        LineKind::Text,
+        format!("  {}", dosing::dose_chart(&oldest_first, ascii)),
+    );
+    doc.wrapped(
+        LineKind::Muted,
+        &dosing::supervision_chart(&oldest_first),
+        2,
+    );
+    for line in dosing::history(&oldest_first, today) {
+        let kind = match (line.alert, line.past) {
+            (true, _) => LineKind::Alert,
+            (false, true) => LineKind::Muted,
+            (false, false) => LineKind::Text,
         };
-        let kind = if p.is_current(today) {
-            LineKind::Text
-        } else {
-            LineKind::Muted
+        // A detail line (pharmacy, reason, note) sits under its prescription.
+        let (text, indent) = match line.text.strip_prefix("  ") {
+            Some(detail) => (detail, 4),
+            None => (line.text.as_str(), 2),
         };
-        let text = format!(
-            "{} {} mg {}, {}, {when}",
-            p.medicine.label(),
-            p.dose_mg,
-            p.interval.label(),
-            p.supervision.label().to_lowercase()
-        );
-        doc.wrapped(kind, &text, 2);
+        doc.wrapped(kind, &clean(text), indent);
     }
 }
 
@@ -437,6 +448,9 @@ fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
             2,
         );
         marks(doc, record, RecordType::Review, review.id, 6);
+        if let Some(checklist) = record.checklists.get(&review.id) {
+            doc.wrapped(LineKind::Text, &checklist.summary(), 6);
+        }
         if !done.outcome.as_str().is_empty() {
             doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
         }

@@ -3,6 +3,7 @@
 mod backup;
 mod erase;
 mod output;
+mod prescription;
 mod record;
 mod report;
 mod team;
@@ -100,6 +101,9 @@ pub enum Command {
     /// Record readiness-for-change notes from the shell or a script.
     #[command(subcommand)]
     Note(record::NoteCommand),
+    /// Start, change or stop a client's OST prescription (prescribers and team leads).
+    #[command(subcommand)]
+    Prescription(prescription::PrescriptionCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -236,6 +240,9 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
         Some(Command::Session(command)) => record::session(&mut open(Access::Write)?, &command),
         Some(Command::Note(command)) => record::note(&mut open(Access::Write)?, &command),
+        Some(Command::Prescription(command)) => {
+            prescription::prescription(&mut open(Access::Write)?, &command)
+        }
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

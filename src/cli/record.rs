@@ -171,7 +171,7 @@ pub(super) fn client(store: &Store, reference: &str) -> Result<(i64, ServiceRef)
 }
 
 /// Fills fields from flags; the first refusal names its flag.
-fn fill(form: &mut Form, values: &[(&str, &str, Option<&str>)]) -> Result<(), CliError> {
+pub(super) fn fill(form: &mut Form, values: &[(&str, &str, Option<&str>)]) -> Result<(), CliError> {
     for (key, flag, value) in values {
         if let Some(value) = value {
             form.set(key, value)
@@ -182,7 +182,7 @@ fn fill(form: &mut Form, values: &[(&str, &str, Option<&str>)]) -> Result<(), Cl
 }
 
 /// Runs the form's own checks, reporting the first problem by flag name.
-fn check(form: &mut Form, flags: &[(&str, &str)]) -> Result<(), CliError> {
+pub(super) fn check(form: &mut Form, flags: &[(&str, &str)]) -> Result<(), CliError> {
     let flag = |key: &str| {
         flags
             .iter()
@@ -200,7 +200,7 @@ fn check(form: &mut Form, flags: &[(&str, &str)]) -> Result<(), CliError> {
     Ok(())
 }
 
-fn first_error(errors: forms::Errors, flags: &[(&str, &str)]) -> CliError {
+pub(super) fn first_error(errors: forms::Errors, flags: &[(&str, &str)]) -> CliError {
     let (key, message) = errors.into_iter().next().unwrap_or_default();
     let flag = flags
         .iter()

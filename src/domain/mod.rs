@@ -38,7 +38,10 @@ pub use correction::{Change, EarlierVersion, InError};
 pub use error::DomainError;
 pub use goal::{ActionOwner, Goal, GoalAction, GoalArea, GoalDomain, GoalStatus, HierarchyLevel};
 pub use one_entry::{BbvTests, HEP_B_COURSE_DOSES};
-pub use prescription::{DoseInterval, Medicine, Prescription, Supervision};
+pub use prescription::{
+    DoseDecision, DoseInterval, Medicine, OstPrescription, Prescriber, PrescribingChecklist,
+    Prescription, Sedative, Supervision, SupervisionDecision, Terms,
+};
 pub use readiness::{ReadinessNote, Score, Stage};
 pub use record::Stored;
 pub use review::{Review, ReviewCompletion, ReviewKind};

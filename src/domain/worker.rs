@@ -64,6 +64,11 @@ impl Role {
     pub fn opens_on_team(self) -> bool {
         matches!(self, Role::Prescriber | Role::TeamLead)
     }
+
+    /// Prescribers and team leads record prescriptions; a key worker reads them.
+    pub fn may_prescribe(self) -> bool {
+        matches!(self, Role::Prescriber | Role::TeamLead)
+    }
 }
 
 /// Why a login may not change the record. Each says so in one line, with what to do where
@@ -82,6 +87,8 @@ pub enum Refusal {
     FixedClock,
     /// A change only a team lead may make.
     NotTeamLead { login: Login, role: Role },
+    /// A prescription, which only prescribers and team leads record.
+    NotPrescriber { login: Login, role: Role },
     /// SQLite reported the file damaged; nothing more is written this run.
     Damaged { detail: String },
 }
@@ -113,6 +120,11 @@ impl Refusal {
                 .to_owned(),
             Refusal::NotTeamLead { login, role } => format!(
                 "only a team lead can do this; the role of login {login} is {}",
+                role.label().to_lowercase()
+            ),
+            Refusal::NotPrescriber { login, role } => format!(
+                "only prescribers and team leads record prescriptions; the role of login {login} \
+                 is {}",
                 role.label().to_lowercase()
             ),
             Refusal::Damaged { detail } => format!(

@@ -194,6 +194,7 @@ impl Spec {
         self
     }
 
+    /// Shows the field only while the choice `key` holds `code` (or one of `a|b`).
     pub fn shown_when(mut self, key: &str, code: &str) -> Self {
         self.shown_when = Some((key.into(), code.into()));
         self
@@ -585,10 +586,15 @@ impl Form {
     /// choice picked, or a box ticked in a multi-choice field).
     pub fn is_shown(&self, index: usize) -> bool {
         match &self.fields[index].spec.shown_when {
-            Some((key, code)) => match self.field(key).map(|f| &f.spec.kind) {
-                Some(Kind::Multi(_)) => self.codes(key).contains(code),
-                _ => self.text(key) == *code,
-            },
+            // `a|b`: shown for either code; a checklist shows it while the code is ticked.
+            Some((key, codes)) => {
+                codes
+                    .split('|')
+                    .any(|code| match self.field(key).map(|f| &f.spec.kind) {
+                        Some(Kind::Multi(_)) => self.codes(key).iter().any(|c| c == code),
+                        _ => self.text(key) == code,
+                    })
+            }
             None => true,
         }
     }

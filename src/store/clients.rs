@@ -238,7 +238,7 @@ impl Writer<'_> {
     }
 
     /// The client and their milestones as stored now, inside this transaction.
-    fn client_as_read(&self, id: i64) -> Result<Option<(Client, Milestones)>> {
+    pub(super) fn client_as_read(&self, id: i64) -> Result<Option<(Client, Milestones)>> {
         use rusqlite::OptionalExtension;
         let sql = format!("{} WHERE t.id = ?1", Client::SELECT);
         Ok(self

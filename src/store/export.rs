@@ -3,7 +3,7 @@
 use super::corrections::{export_earlier_versions, export_entries};
 use super::{Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
-    AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, Prescription,
+    AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, OstPrescription,
     ReadinessNote, RecordType, Review, Session, Top, Worker,
 };
 use serde::Serialize;
@@ -102,7 +102,8 @@ impl Store {
         write!(out, "{}", &header[..header.len() - 1]).map_err(StoreError::Export)?;
         self.export_table::<Worker>(out, "workers")?;
         self.export_table::<Client>(out, "clients")?;
-        self.export_table::<Prescription>(out, "prescriptions")?;
+        // With their terms (pharmacy, prescriber, reasons): a subject access request sees all.
+        self.export_table::<OstPrescription>(out, "prescriptions")?;
         // Entries carry their in-error mark; their earlier versions follow them.
         export_entries::<Session>(self, out, "sessions")?;
         export_entries::<ReadinessNote>(self, out, "readiness_notes")?;

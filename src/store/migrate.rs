@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "../../assets/migrations/0006_appointments.sql"
     )),
     sql(include_str!("../../assets/migrations/0007_one_entry.sql")),
+    sql(include_str!("../../assets/migrations/0008_prescribing.sql")),
 ];
 
 /// The schema version this build writes and understands.

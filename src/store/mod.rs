@@ -13,6 +13,7 @@ mod goals;
 pub mod migrate;
 mod open;
 mod prescriptions;
+pub use prescriptions::{Stopping, TAKE_HOME_REASON_NEEDED, ost_start};
 mod readiness;
 mod reports;
 mod reviews;
@@ -289,6 +290,11 @@ impl Store {
                 None if self.enforce => self.standing()?.lead_refusal(&self.actor),
                 None => None,
             },
+            Need::Prescriber => match self.refusal()? {
+                Some(refusal) => Some(refusal),
+                None if self.enforce => self.standing()?.prescriber_refusal(&self.actor),
+                None => None,
+            },
         };
         refusal.map_or(Ok(()), |r| Err(StoreError::Refused(r)))
     }
@@ -351,6 +357,24 @@ impl Store {
     /// settings, erasure).
     pub fn write_as_lead<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         self.write_as(Need::TeamLead, f)
+    }
+
+    /// Like [`Store::write`], for prescriptions: only prescribers and team leads record them.
+    pub fn write_as_prescriber<T>(
+        &mut self,
+        f: impl FnOnce(&Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_as(Need::Prescriber, f)
+    }
+
+    /// Why this login may not record a prescription, if it may not: the one line a key worker
+    /// sees on pressing P.
+    pub fn prescribing_refusal(&self) -> Result<Option<Refusal>> {
+        match self.refusal()? {
+            Some(refusal) => Ok(Some(refusal)),
+            None if self.enforce => Ok(self.standing()?.prescriber_refusal(&self.actor)),
+            None => Ok(None),
+        }
     }
 
     fn write_as<T>(&mut self, need: Need, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
@@ -446,6 +470,8 @@ enum Need {
     Bootstrap,
     Record,
     TeamLead,
+    /// A prescription: prescribers and team leads.
+    Prescriber,
 }
 
 /// `meta` key marking a database as generated demo data.

@@ -77,3 +77,59 @@ impl Writer<'_> {
         Ok(id)
     }
 }
+
+impl Writer<'_> {
+    /// Keeps a prescribing review's checklist with it.
+    pub fn set_review_checklist(
+        &self,
+        review_id: i64,
+        checklist: &crate::domain::PrescribingChecklist,
+    ) -> Result<()> {
+        let json = serde_json::to_string(checklist).map_err(|e| super::StoreError::Invalid {
+            what: RecordType::Review,
+            source: crate::domain::DomainError::Rule(e.to_string()),
+        })?;
+        self.tx.execute(
+            "UPDATE reviews SET checklist = ?2 WHERE id = ?1",
+            params![review_id, json],
+        )?;
+        Ok(())
+    }
+}
+
+impl super::Store {
+    /// The checklists kept with a client's prescribing reviews, by review id.
+    pub fn review_checklists(
+        &self,
+        client_id: i64,
+    ) -> Result<std::collections::BTreeMap<i64, crate::domain::PrescribingChecklist>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, checklist FROM reviews WHERE client_id = ?1 AND checklist IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([client_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut checklists = std::collections::BTreeMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            // A checklist this version cannot read (written by a newer one) is left out.
+            if let Ok(checklist) = serde_json::from_str(&json) {
+                checklists.insert(id, checklist);
+            }
+        }
+        Ok(checklists)
+    }
+
+    /// A prescribing review's checklist, if one was kept.
+    pub fn review_checklist(
+        &self,
+        review_id: i64,
+    ) -> Result<Option<crate::domain::PrescribingChecklist>> {
+        let json: Option<String> = self.conn.query_row(
+            "SELECT checklist FROM reviews WHERE id = ?1",
+            [review_id],
+            |r| r.get(0),
+        )?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}

@@ -125,11 +125,13 @@ pub struct PlanGoal {
 pub struct ClientRecord {
     pub client: Stored<Client>,
     pub key_worker: Name,
-    pub prescriptions: Vec<Stored<Prescription>>,
+    pub prescriptions: Vec<Stored<OstPrescription>>,
     pub sessions: Vec<Stored<Session>>,
     pub readiness: Vec<Stored<ReadinessNote>>,
     pub goals: Vec<(Stored<Goal>, Vec<Stored<GoalAction>>)>,
     pub reviews: Vec<Stored<Review>>,
+    /// The checklists kept with prescribing reviews, by review id.
+    pub checklists: std::collections::BTreeMap<i64, PrescribingChecklist>,
     /// TOPs, oldest first (the order of a trend).
     pub tops: Vec<Stored<Top>>,
     pub acks: Vec<Stored<AlertAck>>,
@@ -489,6 +491,7 @@ impl Store {
                 "WHERE t.client_id = ?1 ORDER BY t.completed_on DESC, t.id DESC",
                 client_id,
             )?,
+            checklists: self.review_checklists(client_id)?,
             tops: self.for_client(
                 "WHERE t.client_id = ?1 ORDER BY t.completed_on, t.id",
                 client_id,

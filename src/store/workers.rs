@@ -77,6 +77,19 @@ impl Standing {
             other => other.refusal(login),
         }
     }
+
+    /// Why this login may not record a prescription, if it may not.
+    pub fn prescriber_refusal(&self, login: &Login) -> Option<Refusal> {
+        match self {
+            Standing::Member(m) if m.retired_on.is_none() && !m.worker.role.may_prescribe() => {
+                Some(Refusal::NotPrescriber {
+                    login: login.clone(),
+                    role: m.worker.role,
+                })
+            }
+            other => other.refusal(login),
+        }
+    }
 }
 
 /// What `worker role` changed.

@@ -10,6 +10,7 @@ pub mod acknowledge;
 pub mod client;
 pub mod dna;
 pub mod goal;
+pub mod prescription;
 pub mod readiness;
 pub mod review;
 pub mod session;
@@ -43,6 +44,8 @@ pub enum FormKind {
     Acknowledge,
     /// Marking an entry entered in error, with the reason.
     Void,
+    /// Starting, changing or stopping an OST prescription.
+    Prescription,
 }
 
 impl FormKind {
@@ -56,6 +59,7 @@ impl FormKind {
         FormKind::Top,
         FormKind::Acknowledge,
         FormKind::Void,
+        FormKind::Prescription,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -350,6 +354,12 @@ const KINDS: &[Listed] = &[
         "void",
         "reason an entry was in error",
         void::open,
+    ),
+    listed(
+        FormKind::Prescription,
+        "prescription",
+        "prescription",
+        prescription::open,
     ),
 ];
 

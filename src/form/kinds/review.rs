@@ -10,6 +10,76 @@ pub mod key {
     pub const KIND: &str = "kind";
     pub const OUTCOME: &str = "outcome";
     pub const DONE: &str = "done";
+    // The prescribing review's checklist, shown only for a prescribing review.
+    pub const DOSE: &str = "dose";
+    pub const NEW_DOSE: &str = "new_dose_mg";
+    pub const SUPERVISION: &str = "supervision";
+    pub const NEW_SUPERVISION: &str = "new_supervision";
+    pub const TAKE_HOME_DAYS: &str = "take_home_days";
+    pub const TAKE_HOME_REASON: &str = "take_home_reason";
+    pub const ON_TOP: &str = "on_top_use";
+    pub const SEDATIVES: &str = "sedatives";
+    pub const DIVERSION: &str = "diversion";
+    pub const NALOXONE: &str = "naloxone";
+    pub const REDUCE: &str = "ready_to_reduce";
+}
+
+/// The prescribing review's checklist fields, shown only while the kind is prescribing.
+fn checklist_specs() -> Vec<Spec> {
+    let prescribing = ReviewKind::Prescribing.code();
+    let shown = |spec: Spec| spec.shown_when(key::KIND, prescribing);
+    vec![
+        shown(
+            Spec::new(
+                key::DOSE,
+                "Dose",
+                Kind::Choice(coded_options!(DoseDecision)),
+            )
+            .required(),
+        ),
+        Spec::new(key::NEW_DOSE, "New dose (mg)", Kind::Line { max: 8 })
+            .required()
+            .shown_when(key::DOSE, "increased|reduced"),
+        shown(
+            Spec::new(
+                key::SUPERVISION,
+                "Supervision",
+                Kind::Choice(coded_options!(SupervisionDecision)),
+            )
+            .required(),
+        ),
+        Spec::new(
+            key::NEW_SUPERVISION,
+            "Supervision now",
+            Kind::Choice(coded_options!(Supervision)),
+        )
+        .required()
+        .shown_when(key::SUPERVISION, "relaxed|increased"),
+        Spec::new(
+            key::TAKE_HOME_DAYS,
+            "Take-home days a week",
+            Kind::Integer { min: 1, max: 6 },
+        )
+        .required()
+        .shown_when(key::NEW_SUPERVISION, Supervision::PartlySupervised.code()),
+        Spec::new(
+            key::TAKE_HOME_REASON,
+            "Reason for take-home (first 3 months)",
+            Kind::Line {
+                max: crate::domain::prescription::LINE_MAX,
+            },
+        )
+        .shown_when(key::NEW_SUPERVISION, "some_take_home|all_take_home"),
+        shown(Spec::new(key::ON_TOP, "On-top use discussed", Kind::YesNo)),
+        shown(Spec::new(
+            key::SEDATIVES,
+            "Sedatives alongside",
+            Kind::Multi(coded_options!(Sedative)),
+        )),
+        shown(Spec::new(key::DIVERSION, "Diversion concerns", Kind::YesNo)),
+        shown(Spec::new(key::NALOXONE, "Naloxone offered", Kind::YesNo)),
+        shown(Spec::new(key::REDUCE, "Ready to reduce", Kind::YesNo)),
+    ]
 }
 
 /// The risk flags a risk review confirms or changes, by key: shown only for a risk review.
@@ -34,8 +104,9 @@ const REVIEW_KINDS: [ReviewKind; 3] = [
 /// The review form, its kind preset to the review the worker chose.
 pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
     let kinds = options(&REVIEW_KINDS, ReviewKind::code, ReviewKind::label);
-    let specs = vec![
-        Spec::new(key::KIND, "Review", Kind::Choice(kinds)).required(),
+    let mut specs = vec![Spec::new(key::KIND, "Review", Kind::Choice(kinds)).required()];
+    specs.extend(checklist_specs());
+    specs.extend([
         Spec::new(
             key::OUTCOME,
             "Outcome",
@@ -45,7 +116,7 @@ pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
             },
         ),
         Spec::new(key::DONE, "Date done", Kind::Date).required(),
-    ];
+    ]);
     let specs = [specs, risk_fields()].concat();
     let mut form = Form::new(
         title,
@@ -53,11 +124,68 @@ pub fn review_form(title: String, now: Now, kind: ReviewKind) -> Form {
         &[
             (key::DONE, show_date(now.today)),
             (key::KIND, kind.code().to_owned()),
+            (key::DOSE, DoseDecision::Unchanged.code().to_owned()),
+            (
+                key::SUPERVISION,
+                SupervisionDecision::Unchanged.code().to_owned(),
+            ),
         ],
         now,
     );
-    form.focus_key(key::OUTCOME);
+    form.focus_key(if kind == ReviewKind::Prescribing {
+        key::DOSE
+    } else {
+        key::OUTCOME
+    });
     form
+}
+
+/// The prescribing review's checklist, for a prescribing review only.
+pub fn build_checklist(form: &Form) -> Result<Option<PrescribingChecklist>, Errors> {
+    let mut errors = Errors::new();
+    if parse_code::<ReviewKind>(form, key::KIND, &mut errors) != Some(ReviewKind::Prescribing) {
+        return Ok(None);
+    }
+    let dose = parse_code::<DoseDecision>(form, key::DOSE, &mut errors);
+    let supervision = parse_code::<SupervisionDecision>(form, key::SUPERVISION, &mut errors);
+    let (Some(dose), Some(supervision)) = (dose, supervision) else {
+        return Err(errors);
+    };
+    let new_dose_mg = match dose {
+        DoseDecision::Unchanged => None,
+        _ => match form.text(key::NEW_DOSE).trim().parse::<f64>() {
+            Ok(mg) if mg > 0.0 && mg <= crate::domain::prescription::MAX_DOSE_MG => Some(mg),
+            _ => {
+                errors.push(err(key::NEW_DOSE, "a dose in mg, more than 0"));
+                None
+            }
+        },
+    };
+    let new_supervision = match supervision {
+        SupervisionDecision::Unchanged => None,
+        _ => parse_code::<Supervision>(form, key::NEW_SUPERVISION, &mut errors),
+    };
+    let sedatives = form
+        .codes(key::SEDATIVES)
+        .iter()
+        .filter_map(|c| c.parse().ok())
+        .collect();
+    let checklist = PrescribingChecklist {
+        dose,
+        new_dose_mg,
+        supervision,
+        new_supervision,
+        on_top_use_discussed: form.yes(key::ON_TOP),
+        sedatives,
+        diversion_concerns: form.yes(key::DIVERSION),
+        naloxone_offered: form.yes(key::NALOXONE),
+        ready_to_reduce: form.yes(key::REDUCE),
+    };
+    if errors.is_empty() {
+        Ok(Some(checklist))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The risk flags, asked in a risk review so the worker confirms or changes each in the same
@@ -143,6 +271,35 @@ pub fn build_risk(form: &Form, read: &Client) -> Result<Client, Errors> {
     }
 }
 
+/// The prescription a review's dose or supervision change makes, from the review's date: the
+/// current one with what changed.
+pub fn changed_prescription(
+    form: &Form,
+    checklist: &PrescribingChecklist,
+    current: &OstPrescription,
+    on: chrono::NaiveDate,
+) -> OstPrescription {
+    let mut next = current.clone();
+    next.rx.started_on = on;
+    next.rx.ended_on = None;
+    next.terms.end_reason = None;
+    if let Some(mg) = checklist.new_dose_mg {
+        next.rx.dose_mg = mg;
+    }
+    if let Some(s) = checklist.new_supervision {
+        next.rx.supervision = s;
+        next.terms.take_home_days = (s == Supervision::PartlySupervised)
+            .then(|| form.integer(key::TAKE_HOME_DAYS))
+            .flatten()
+            .and_then(|d| u8::try_from(d).ok());
+        next.terms.take_home_reason = s
+            .has_take_home()
+            .then(|| form.optional(key::TAKE_HOME_REASON))
+            .flatten();
+    }
+    next
+}
+
 pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCompletion), Errors> {
     let mut errors = Errors::new();
     let outcome = note(form, key::OUTCOME, &mut errors);
@@ -164,11 +321,68 @@ pub fn build_review(form: &Form, worker_id: i64) -> Result<(ReviewKind, ReviewCo
     }
 }
 
+/// What a review changes besides itself: a prescribing review's checklist and prescription
+/// change, or a risk review's flags over the client as read.
+struct Changes<'a> {
+    checklist: Option<&'a PrescribingChecklist>,
+    prescription: Option<(&'a Stored<OstPrescription>, OstPrescription)>,
+    risk: Option<(&'a Stored<Client>, Client)>,
+}
+
+/// Completes the review with what it changes, all in one transaction: the checklist, the
+/// prescription change (a new one from the review's date; for prescribers and team leads), the
+/// risk flags confirmed or changed.
+fn write_review(
+    store: &mut Store,
+    draft: Option<i64>,
+    review: &Review,
+    changes: Changes<'_>,
+) -> Result<std::result::Result<(), Errors>> {
+    let done_on = review.completion.as_ref().map(|c| c.completed_on);
+    let prescribes = changes.prescription.is_some();
+    let write = |w: &Writer<'_>| {
+        let id = w.complete_review(review)?;
+        if let Some(checklist) = changes.checklist {
+            w.set_review_checklist(id, checklist)?;
+        }
+        if let Some((current, next)) = &changes.prescription {
+            w.change_prescription(
+                current.id,
+                current.row_version,
+                next,
+                Some("prescribing review"),
+            )?;
+        }
+        if let (Some((read, client)), Some(on)) = (&changes.risk, done_on) {
+            w.review_risk_flags(read.id, read.row_version, client, on)?;
+        }
+        if let Some(id) = draft {
+            w.delete_draft(id)?;
+        }
+        Ok(())
+    };
+    let written = if prescribes {
+        store.write_as_prescriber(write)
+    } else {
+        store.write(write)
+    };
+    match written {
+        Ok(()) => Ok(Ok(())),
+        Err(crate::store::StoreError::Invalid {
+            what: RecordType::Prescription,
+            source,
+        }) => Ok(Err(vec![err(key::DOSE, source.to_string())])),
+        Err(e) => Err(e),
+    }
+}
+
 /// An open review form: the reviews owed when it opened. The save answers one of these due
 /// dates, so a colleague completing the same review meanwhile is noticed rather than doubled.
 #[derive(Debug)]
 pub struct ReviewForm {
     owed: Vec<Due>,
+    /// The prescription open when the form opened, which a dose or supervision change ends.
+    prescribing: Option<Stored<OstPrescription>>,
     /// The client as read when a new review opened: a risk review saves its risk fields over it.
     client: Option<Stored<Client>>,
     /// The completed review being amended, if it is one.
@@ -204,6 +418,7 @@ fn open_amendment(o: &Opening<'_>, review: Stored<Review>) -> Opens {
         client_id: Some(client),
         handler: Box::new(ReviewForm {
             owed: Vec::new(),
+            prescribing: None,
             client: None,
             amending: Some(review),
         }),
@@ -240,6 +455,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         return super::top::open(o);
     }
     let title = o.client_title("Complete a review", client)?;
+    let (_, prescribing) = super::prescription::context_of(o.store, client, o.now.today)?;
     let mut form = review_form(title, o.now, kind);
     let read = o.store.get::<Client>(client)?;
     prefill(&mut form, &risk_values(&read.record));
@@ -248,6 +464,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         client_id: Some(client),
         handler: Box::new(ReviewForm {
             owed,
+            prescribing,
             client: Some(read),
             amending: None,
         }),
@@ -284,6 +501,9 @@ impl Handler for ReviewForm {
 
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
         let mut errors = build_review(form, s.worker_id).err().unwrap_or_default();
+        if self.amending.is_none() {
+            errors.extend(build_checklist(form).err().unwrap_or_default());
+        }
         if let Some(Err(risk)) = self.risk_change(form) {
             errors.extend(risk);
         }
@@ -329,7 +549,20 @@ impl Handler for ReviewForm {
                 format!("{} is not owed by this client", kind.label()),
             )]));
         };
-        let done_on = done.completed_on;
+        let checklist = built!(build_checklist(form));
+        let change = match (&checklist, &self.prescribing) {
+            (Some(c), Some(current)) if c.changes_prescription() => Some((
+                current,
+                changed_prescription(form, c, &current.record, done.completed_on),
+            )),
+            (Some(c), None) if c.changes_prescription() => {
+                return Ok(Err(vec![err(
+                    key::DOSE,
+                    "no prescription is recorded to change: record it with P first",
+                )]));
+            }
+            _ => None,
+        };
         let review = Review {
             client_id: s.client_id,
             kind,
@@ -338,18 +571,17 @@ impl Handler for ReviewForm {
         };
         let risk = match self.risk_change(form) {
             Some(Err(errors)) => return Ok(Err(errors)),
-            Some(Ok(client)) => Some(client),
+            Some(Ok(client)) => self.client.as_ref().map(|read| (read, client)),
             None => None,
         };
-        write_and_forget_draft(store, s.draft_id, |w| {
-            w.complete_review(&review)?;
-            match (&risk, &self.client) {
-                (Some(client), Some(read)) => {
-                    w.review_risk_flags(read.id, read.row_version, client, done_on)
-                }
-                _ => Ok(()),
-            }
-        })?;
+        let changes = Changes {
+            checklist: checklist.as_ref(),
+            prescription: change,
+            risk,
+        };
+        if let Err(errors) = write_review(store, s.draft_id, &review, changes)? {
+            return Ok(Err(errors));
+        }
         // Saved: from here nothing may report failure, or the worker would save it twice.
         let next = store
             .client_status(s.client_id, s.intervals)

@@ -1,0 +1,174 @@
+//! `keywork prescription start|change|stop`: the prescription form filled from flags, so the
+//! shell passes the same rules, role check and audit as the screen.
+
+use super::CliError;
+use super::record::{check, client, fill, first_error};
+use crate::domain::prescription::Action;
+use crate::form::Now;
+use crate::form::forms::prescription::{
+    SHARED_CARE_GP, build_prescription, context_of, key, prescription_form, team_prescribers,
+    write_built,
+};
+use crate::store::{Store, StoreError};
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum PrescriptionCommand {
+    /// Start an OST prescription for a client with none.
+    Start(PrescribeArgs),
+    /// Change the prescription from a date: a new one; the previous ends the day before.
+    Change(PrescribeArgs),
+    /// Stop the prescription, saying what the client's treatment is now.
+    Stop(StopArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PrescribeArgs {
+    /// The client's reference (KW-00042).
+    #[arg(long)]
+    pub client: String,
+    /// methadone, buprenorphine, buprenorphine_depot, diamorphine or other.
+    #[arg(long)]
+    pub medicine: String,
+    /// The name of an other medicine.
+    #[arg(long)]
+    pub medicine_name: Option<String>,
+    /// Dose in mg (a day; for a depot, each injection).
+    #[arg(long)]
+    pub dose_mg: String,
+    /// A depot's interval in days.
+    #[arg(long)]
+    pub interval_days: Option<String>,
+    /// daily_supervised, some_take_home, all_take_home or clinic_administered.
+    #[arg(long)]
+    pub supervision: String,
+    /// Take-home days a week, with some_take_home.
+    #[arg(long)]
+    pub take_home_days: Option<String>,
+    /// From this date [default: today].
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Until this date, if it is known.
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub pharmacy: Option<String>,
+    /// Why (a change), and why take-home doses within the first 3 months of OST.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// A shared-care GP who prescribes, by name [default: the prescriber running this].
+    #[arg(long)]
+    pub gp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    #[arg(long)]
+    pub client: String,
+    /// The last day of the prescription [default: today].
+    #[arg(long, alias = "from")]
+    pub on: Option<String>,
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The client's treatment now: psychosocial, detox or alcohol.
+    #[arg(long)]
+    pub modality: String,
+}
+
+/// Field keys to flag names, for messages.
+const FLAGS: &[(&str, &str)] = &[
+    (key::ACTION, "action"),
+    (key::MEDICINE, "medicine"),
+    (key::MEDICINE_NAME, "medicine-name"),
+    (key::DOSE, "dose-mg"),
+    (key::INTERVAL_DAYS, "interval-days"),
+    (key::SUPERVISION, "supervision"),
+    (key::TAKE_HOME_DAYS, "take-home-days"),
+    (key::TAKE_HOME_REASON, "reason"),
+    (key::PHARMACY, "pharmacy"),
+    (key::FROM, "from"),
+    (key::UNTIL, "until"),
+    (key::PRESCRIBER, "gp"),
+    (key::GP, "gp"),
+    (key::ENDED, "on"),
+    (key::REASON, "reason"),
+    (key::MODALITY, "modality"),
+];
+
+pub fn prescription(store: &mut Store, command: &PrescriptionCommand) -> Result<(), CliError> {
+    if let Some(refusal) = store.prescribing_refusal()? {
+        return Err(StoreError::Refused(refusal).into());
+    }
+    let (action, reference) = match command {
+        PrescriptionCommand::Start(a) => (Action::Start, &a.client),
+        PrescriptionCommand::Change(a) => (Action::Change, &a.client),
+        PrescriptionCommand::Stop(a) => (Action::Stop, &a.client),
+    };
+    let (client_id, reference) = client(store, reference)?;
+    let now = Now {
+        today: store.today(),
+        now: store.clock().now_local(),
+    };
+    let (ctx, current) = context_of(store, client_id, now.today)?;
+    let prescribers = team_prescribers(store)?;
+    let mut form = prescription_form(String::new(), now, &[action], &prescribers);
+    let me = store
+        .worker_by_login(store.actor())?
+        .map(|w| w.id.to_string())
+        .filter(|id| prescribers.0.iter().any(|(p, _)| p.to_string() == *id));
+    match command {
+        PrescriptionCommand::Start(a) | PrescriptionCommand::Change(a) => {
+            let prescriber = match &a.gp {
+                Some(_) => Some(SHARED_CARE_GP.to_owned()),
+                None => me,
+            };
+            fill(
+                &mut form,
+                &[
+                    (key::MEDICINE, "medicine", Some(&a.medicine)),
+                    (
+                        key::MEDICINE_NAME,
+                        "medicine-name",
+                        a.medicine_name.as_deref(),
+                    ),
+                    (key::DOSE, "dose-mg", Some(&a.dose_mg)),
+                    (
+                        key::INTERVAL_DAYS,
+                        "interval-days",
+                        a.interval_days.as_deref(),
+                    ),
+                    (key::SUPERVISION, "supervision", Some(&a.supervision)),
+                    (
+                        key::TAKE_HOME_DAYS,
+                        "take-home-days",
+                        a.take_home_days.as_deref(),
+                    ),
+                    (key::TAKE_HOME_REASON, "reason", a.reason.as_deref()),
+                    (key::PHARMACY, "pharmacy", a.pharmacy.as_deref()),
+                    (key::FROM, "from", a.from.as_deref()),
+                    (key::UNTIL, "until", a.until.as_deref()),
+                    (key::PRESCRIBER, "gp", prescriber.as_deref()),
+                    (key::GP, "gp", a.gp.as_deref()),
+                    (key::REASON, "reason", a.reason.as_deref()),
+                ],
+            )?;
+        }
+        PrescriptionCommand::Stop(a) => fill(
+            &mut form,
+            &[
+                (key::ENDED, "on", a.on.as_deref()),
+                (key::REASON, "reason", a.reason.as_deref()),
+                (key::MODALITY, "modality", Some(&a.modality)),
+            ],
+        )?,
+    }
+    check(&mut form, FLAGS)?;
+    let built = build_prescription(&form, &ctx).map_err(|e| first_error(e, FLAGS))?;
+    match write_built(store, &built, current.as_ref(), None)? {
+        Ok(saved) => {
+            println!("{reference}: {}", saved.message);
+            Ok(())
+        }
+        Err(errors) => Err(first_error(errors, FLAGS)),
+    }
+}

@@ -1,0 +1,347 @@
+//! Prescriptions (OST) through the store: start, change and stop each keep the client's
+//! modality in step, so the prescribing review rule follows the medicine; early take-home
+//! doses need a reason (NICE TA114); only prescribers and team leads record them.
+
+use chrono::NaiveDate;
+use keywork::clock::Clock;
+use keywork::domain::*;
+use keywork::store::{Access, Stopping, Store, StoreError, TAKE_HOME_REASON_NEEDED};
+use std::collections::BTreeSet;
+use tempfile::TempDir;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn today() -> NaiveDate {
+    date(2026, 11, 23)
+}
+
+struct Fixture {
+    _dir: TempDir,
+    store: Store,
+    client_id: i64,
+    prescriber_id: i64,
+}
+
+/// A psychosocial client in treatment since 2026-06-01, and a prescriber.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("caseload.db");
+    let login = Login::new("ana.prescriber").expect("login");
+    let mut store =
+        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
+            .expect("create store");
+    let (prescriber_id, client_id) = store
+        .write(|w| {
+            let prescriber_id = w.insert(&Worker {
+                login: login.clone(),
+                display_name: Name::new("Ana Prescriber").unwrap(),
+                role: Role::Prescriber,
+            })?;
+            let client_id = w.insert(&client(prescriber_id))?;
+            Ok((prescriber_id, client_id))
+        })
+        .expect("insert");
+    Fixture {
+        _dir: dir,
+        store,
+        client_id,
+        prescriber_id,
+    }
+}
+
+fn client(key_worker_id: i64) -> Client {
+    Client {
+        reference: ServiceRef::from_number(7),
+        given_name: Name::new("Jo").unwrap(),
+        family_name: Name::new("Wren").unwrap(),
+        preferred_name: None,
+        date_of_birth: date(1985, 6, 15),
+        nhs_number: None,
+        key_worker_id,
+        status: ClientStatus::Active,
+        referral_date: date(2026, 5, 20),
+        treatment_start: Some(date(2026, 6, 1)),
+        primary_substance: Substance::Heroin,
+        other_substances: BTreeSet::new(),
+        injecting: InjectingStatus::Never,
+        modality: Modality::Psychosocial,
+        shared_care: None,
+        risk: RiskFlags::default(),
+    }
+}
+
+fn rx(f: &Fixture, medicine: Medicine, dose_mg: f64, from: NaiveDate) -> OstPrescription {
+    OstPrescription {
+        rx: Prescription {
+            client_id: f.client_id,
+            medicine,
+            dose_mg,
+            interval: DoseInterval::Daily,
+            started_on: from,
+            ended_on: None,
+            supervision: Supervision::DailySupervised,
+        },
+        terms: Terms {
+            pharmacy: Some("Boots, High St".into()),
+            prescriber: Some(Prescriber::Worker(f.prescriber_id)),
+            ..Terms::default()
+        },
+    }
+}
+
+fn take_home(mut p: OstPrescription, days: u8, reason: Option<&str>) -> OstPrescription {
+    p.rx.supervision = Supervision::PartlySupervised;
+    p.terms.take_home_days = Some(days);
+    p.terms.take_home_reason = reason.map(str::to_owned);
+    p
+}
+
+fn start(
+    f: &mut Fixture,
+    medicine: Medicine,
+    dose_mg: f64,
+    from: NaiveDate,
+) -> Result<i64, StoreError> {
+    let p = rx(f, medicine, dose_mg, from);
+    f.store.write_as_prescriber(|w| w.start_prescription(&p))
+}
+
+fn change_to(
+    f: &mut Fixture,
+    medicine: Medicine,
+    dose_mg: f64,
+    from: NaiveDate,
+) -> Result<i64, StoreError> {
+    let next = rx(f, medicine, dose_mg, from);
+    change(f, &next)
+}
+
+fn change(f: &mut Fixture, next: &OstPrescription) -> Result<i64, StoreError> {
+    let current = f.store.prescriptions_of(f.client_id).expect("read")[0].clone();
+    f.store.write_as_prescriber(|w| {
+        w.change_prescription(current.id, current.row_version, next, Some("titration"))
+    })
+}
+
+fn stop(f: &mut Fixture, on: NaiveDate, modality: Modality) -> Result<(), StoreError> {
+    let current = f.store.prescriptions_of(f.client_id).expect("read")[0].clone();
+    let stopping = Stopping {
+        ended_on: on,
+        reason: Some("completed detox".into()),
+        modality,
+    };
+    f.store
+        .write_as_prescriber(|w| w.stop_prescription(current.id, current.row_version, &stopping))
+}
+
+fn modality(f: &Fixture) -> Modality {
+    f.store
+        .client_status(f.client_id, &ReviewIntervals::default())
+        .expect("status")
+        .modality
+}
+
+fn prescribing_due(f: &Fixture) -> Option<Due> {
+    f.store
+        .client_status(f.client_id, &ReviewIntervals::default())
+        .expect("status")
+        .owed
+        .into_iter()
+        .find(|d| d.kind == ReviewKind::Prescribing)
+}
+
+#[test]
+fn starting_methadone_makes_the_client_ost_methadone_with_a_review_within_four_weeks() {
+    let mut f = fixture();
+    let from = date(2026, 11, 2);
+    start(&mut f, Medicine::Methadone, 30.0, from).expect("start");
+    assert_eq!(modality(&f), Modality::OstMethadone);
+    let due = prescribing_due(&f).expect("prescribing review owed");
+    assert_eq!(due.due_on, date(2026, 11, 30));
+    assert!(matches!(due.basis, Basis::OstStart { on, .. } if on == from));
+}
+
+#[test]
+fn each_medicine_brings_its_own_modality() {
+    // (medicine, modality the client is on after starting it)
+    let cases = [
+        (Medicine::Methadone, Modality::OstMethadone),
+        (Medicine::Buprenorphine, Modality::OstBuprenorphine),
+        (Medicine::BuprenorphineDepot, Modality::LaiBuprenorphine),
+        (Medicine::Diamorphine, Modality::HeroinAssisted),
+    ];
+    for (medicine, expected) in cases {
+        let mut f = fixture();
+        start(&mut f, medicine, 16.0, date(2026, 11, 2)).expect("start");
+        assert_eq!(modality(&f), expected, "{medicine:?}");
+    }
+}
+
+#[test]
+fn a_dose_change_ends_the_previous_prescription_the_day_before_and_keeps_the_review_date() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 11, 2)).expect("start");
+    change_to(&mut f, Medicine::Methadone, 40.0, date(2026, 11, 9)).expect("change");
+    let all = f.store.prescriptions_of(f.client_id).expect("read");
+    let doses: Vec<_> = all
+        .iter()
+        .map(|p| {
+            (
+                p.record.rx.dose_mg,
+                p.record.rx.started_on,
+                p.record.rx.ended_on,
+            )
+        })
+        .collect();
+    assert_eq!(
+        doses,
+        [
+            (40.0, date(2026, 11, 9), None),
+            (30.0, date(2026, 11, 2), Some(date(2026, 11, 8))),
+        ]
+    );
+    assert_eq!(all[1].record.terms.end_reason.as_deref(), Some("titration"));
+    assert_eq!(
+        prescribing_due(&f).expect("owed").due_on,
+        date(2026, 11, 30)
+    );
+}
+
+#[test]
+fn switching_medicine_switches_modality_and_restarts_the_first_prescribing_review() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 9, 1)).expect("start");
+    let switch = date(2026, 11, 16);
+    change_to(&mut f, Medicine::Buprenorphine, 16.0, switch).expect("switch");
+    assert_eq!(modality(&f), Modality::OstBuprenorphine);
+    let due = prescribing_due(&f).expect("owed");
+    assert_eq!(due.due_on, date(2026, 12, 14));
+    assert!(matches!(due.basis, Basis::OstStart { on, .. } if on == switch));
+}
+
+#[test]
+fn stopping_sets_the_chosen_modality_and_no_prescribing_review_is_owed() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 9, 1)).expect("start");
+    stop(&mut f, date(2026, 11, 20), Modality::Detox).expect("stop");
+    assert_eq!(modality(&f), Modality::Detox);
+    assert_eq!(prescribing_due(&f), None);
+    let ended = f.store.prescriptions_of(f.client_id).expect("read")[0].clone();
+    assert_eq!(ended.record.rx.ended_on, Some(date(2026, 11, 20)));
+}
+
+#[test]
+fn a_stop_must_leave_the_client_on_something_other_than_ost() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 9, 1)).expect("start");
+    let refused = stop(&mut f, date(2026, 11, 20), Modality::OstBuprenorphine);
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(modality(&f), Modality::OstMethadone);
+}
+
+#[test]
+fn a_second_start_while_one_is_open_is_refused() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 9, 1)).expect("start");
+    let again = start(&mut f, Medicine::Methadone, 40.0, date(2026, 10, 1));
+    assert!(
+        matches!(again, Err(StoreError::Invalid { .. })),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn take_home_doses_within_three_months_of_ost_need_a_reason_and_after_do_not() {
+    let ost_began = date(2026, 8, 3);
+    // (take-home from, reason given, saved)
+    let cases = [
+        (date(2026, 11, 2), None, false),
+        (date(2026, 11, 2), Some("works nights; stable"), true),
+        (date(2026, 11, 3), None, true),
+    ];
+    for (from, reason, saves) in cases {
+        let mut f = fixture();
+        start(&mut f, Medicine::Methadone, 30.0, ost_began).expect("start");
+        let next = take_home(rx(&f, Medicine::Methadone, 30.0, from), 2, reason);
+        let result = change(&mut f, &next);
+        assert_eq!(result.is_ok(), saves, "{from} {reason:?}: {result:?}");
+        if let Err(StoreError::Invalid { source, .. }) = result {
+            assert!(source.to_string().contains(TAKE_HOME_REASON_NEEDED));
+        }
+    }
+}
+
+#[test]
+fn early_take_home_is_judged_at_both_sides_of_three_months() {
+    let began = date(2026, 8, 3);
+    // (take-home from, needs a reason)
+    let cases = [
+        (began, true),
+        (date(2026, 11, 2), true),
+        (date(2026, 11, 3), false),
+        (date(2027, 1, 1), false),
+    ];
+    for (from, early) in cases {
+        let needs = prescription::early_take_home(began, from, Supervision::PartlySupervised);
+        assert_eq!(needs, early, "{from}");
+        assert!(!prescription::early_take_home(
+            began,
+            from,
+            Supervision::DailySupervised
+        ));
+    }
+}
+
+#[test]
+fn a_key_worker_cannot_record_a_prescription() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("team.db");
+    let lead = Login::new("lee.lead").expect("login");
+    let key_worker = Login::new("kim.kw").expect("login");
+    let mut store =
+        Store::open(&path, Access::Create, Clock::system(), lead.clone()).expect("create");
+    for (login, name, role) in [
+        (&lead, "Lee Lead", Role::TeamLead),
+        (&key_worker, "Kim Kw", Role::KeyWorker),
+    ] {
+        store
+            .add_worker(&Worker {
+                login: login.clone(),
+                display_name: Name::new(name).unwrap(),
+                role,
+            })
+            .expect("add to the team");
+    }
+    let kw = store
+        .member(&key_worker)
+        .expect("read")
+        .expect("on the team");
+    let client_id = store.write(|w| w.insert(&client(kw.id))).expect("a client");
+    store.act_as(key_worker);
+    let p = OstPrescription {
+        rx: Prescription {
+            client_id,
+            medicine: Medicine::Methadone,
+            dose_mg: 30.0,
+            interval: DoseInterval::Daily,
+            started_on: store.today(),
+            ended_on: None,
+            supervision: Supervision::DailySupervised,
+        },
+        terms: Terms::default(),
+    };
+    let refused = store.write_as_prescriber(|w| w.start_prescription(&p));
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Refused(Refusal::NotPrescriber { .. }))
+        ),
+        "{refused:?}"
+    );
+    assert!(store.prescribing_refusal().expect("standing").is_some());
+}
