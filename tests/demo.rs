@@ -515,3 +515,34 @@ fn every_demo_action_belongs_to_its_goals_domain() {
         );
     }
 }
+
+#[test]
+fn the_demo_never_prescribes_take_home_doses_in_the_first_three_months_without_a_reason() {
+    for seed in [42, 1, 7] {
+        let (dir, store) = demo_on(
+            date(2026, 11, 23),
+            Plan {
+                seed,
+                ..Plan::default()
+            },
+        );
+        drop(store);
+        let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+        let early: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM prescriptions p JOIN clients c ON c.id = p.client_id
+                 WHERE p.supervision IN ('some_take_home', 'all_take_home')
+                   AND p.take_home_reason IS NULL
+                   AND p.started_on < date(
+                       (SELECT min(q.started_on) FROM prescriptions q WHERE q.client_id = p.client_id),
+                       '+3 months')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            early, 0,
+            "seed {seed}: NICE TA114 in the demo's own prescriptions"
+        );
+    }
+}

@@ -415,8 +415,12 @@ fn course_of(
             Some(Supervision::ClinicAdministered),
         ),
     };
-    // NICE TA114: supervised daily for at least the first three months.
-    let titration_end = from + Duration::days(90);
+    // NICE TA114: supervised daily for at least the first three (calendar) months.
+    let titration_end = from
+        .checked_add_months(chrono::Months::new(
+            crate::domain::prescription::SUPERVISED_MONTHS,
+        ))
+        .unwrap_or(from + Duration::days(92));
     let first_ends = (titration_end < last_day).then_some(titration_end);
     w.insert(&Prescription {
         client_id,
