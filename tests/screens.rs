@@ -1090,7 +1090,12 @@ fn reserved_keys_say_not_built_yet_and_change_nothing_else() {
         .map(|b| b.action)
         .filter(|a| matches!(a, Action::Reserved(_)))
         .collect();
-    assert!(!reserved.is_empty(), "some keys are kept for later");
+    // Every key may be built by now (`/` was the last); the one left to test is the action.
+    let reserved = if reserved.is_empty() {
+        vec![Action::Reserved("search")]
+    } else {
+        reserved
+    };
     for action in reserved {
         let before = state(&app);
         act(&mut app, &mut demo.store, &[action]);

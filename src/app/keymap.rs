@@ -58,6 +58,10 @@ pub enum Action {
     Yes,
     No,
     Discard,
+    /// Open Find, the search line over the caseload.
+    Find,
+    /// In Find: go to the highlighted match (the best, unless moved) and close.
+    Pick,
     /// A key kept for a feature that is not built yet; it says so in the footer.
     Reserved(&'static str),
 }
@@ -111,6 +115,8 @@ pub enum Context {
     Form,
     /// Answering a question (discard this? resume that?).
     Question,
+    /// Typing in Find's search line.
+    Find,
 }
 
 /// A key as the table names it: a code and whether Ctrl is held.
@@ -438,10 +444,38 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         keys: &[key('/')],
-        action: Action::Reserved("search"),
+        action: Action::Find,
         contexts: &[Panes],
+        hint: Some("find"),
+        help: "Find a client on the caseload by reference, name or NHS number",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        action: Action::Pick,
+        contexts: &[Context::Find],
+        hint: Some("go to"),
+        help: "Select the best match (or the one highlighted) and close",
+    },
+    Binding {
+        keys: &[code(KeyCode::Down)],
+        action: Action::Down,
+        contexts: &[Context::Find],
+        hint: Some("next match"),
+        help: "Highlight the next match",
+    },
+    Binding {
+        keys: &[code(KeyCode::Up)],
+        action: Action::Up,
+        contexts: &[Context::Find],
         hint: None,
-        help: "Search clients (coming soon)",
+        help: "Highlight the previous match",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Context::Find],
+        hint: Some("back"),
+        help: "Close Find: the view and selection are as before",
     },
     Binding {
         keys: &[code(KeyCode::Tab)],
@@ -529,6 +563,7 @@ pub enum Situation {
     Reader,
     Form,
     Question,
+    Find,
 }
 
 impl Binding {
@@ -542,6 +577,7 @@ impl Binding {
                 (Context::Reader, Situation::Reader) => true,
                 (Context::Form, Situation::Form) => true,
                 (Context::Question, Situation::Question) => true,
+                (Context::Find, Situation::Find) => true,
                 _ => false,
             })
     }
@@ -587,6 +623,7 @@ fn markdown_table() -> String {
         Context::Reader => "record, help".to_owned(),
         Context::Form => "forms".to_owned(),
         Context::Question => "questions".to_owned(),
+        Context::Find => "find".to_owned(),
     };
     let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     for b in KEYMAP {
@@ -700,6 +737,7 @@ mod tests {
             Situation::Reader,
             Situation::Form,
             Situation::Question,
+            Situation::Find,
         ]);
         for situation in situations {
             let mut seen = Vec::new();
@@ -732,7 +770,7 @@ mod tests {
         }
         assert_eq!(
             action_for(&press(KeyCode::Char('/')), Situation::Panes(Pane::Plan)),
-            Some(Action::Reserved("search"))
+            Some(Action::Find)
         );
     }
 

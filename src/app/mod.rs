@@ -5,6 +5,7 @@ mod corrections;
 mod dosing;
 mod drafts;
 mod editor;
+pub mod find;
 pub mod help;
 pub mod keymap;
 pub mod modal;
@@ -276,6 +277,7 @@ impl App {
     pub fn situation(&self) -> Situation {
         match &self.modal {
             Modal::Asking { .. } => Situation::Question,
+            Modal::Find { .. } => Situation::Find,
             Modal::Form { .. } => Situation::Form,
             Modal::Help { .. } | Modal::Reader(_) => Situation::Reader,
             Modal::Panes => Situation::Panes(self.focus),
@@ -287,6 +289,10 @@ impl App {
         let situation = self.situation();
         match keymap::action_for(&key, situation) {
             Some(Action::Type) | None if situation == Situation::Form => self.type_key(key, store),
+            None if situation == Situation::Find => {
+                self.find_key(key);
+                Ok(())
+            }
             Some(action) => self.update(action, store),
             None => Ok(()),
         }
@@ -327,6 +333,14 @@ impl App {
     pub fn update(&mut self, action: Action, store: &mut Store) -> Result<()> {
         self.message = None;
         match action {
+            Action::Find => self.open_find(),
+            Action::Pick => self.pick_found(store)?,
+            Action::Cancel if self.situation() == Situation::Find => self.cancel_find(),
+            Action::Up | Action::Down if self.situation() == Situation::Find => {
+                if let Some(find) = self.modal.find_mut() {
+                    find.step(action == Action::Down);
+                }
+            }
             Action::Quit => {
                 // An open form is kept as a draft and offered back next time; if it cannot be
                 // kept, the worker is told and stays, rather than losing it.
@@ -413,6 +427,9 @@ impl App {
         let intervals = self.intervals;
         self.caseload.rows = store.caseload(self.scope, &intervals)?;
         self.sort_caseload_keeping(keep);
+        if let Some(find) = self.modal.find_mut() {
+            find.search(&self.caseload.rows);
+        }
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
         let exited = store.exited_owing_top(self.scope, &intervals)?;
         self.reviews.rows = due_within(self.caseload.rows.iter().chain(&exited), until);

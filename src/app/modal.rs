@@ -2,6 +2,7 @@
 //! the record it was opened from, a question over the form), so which one takes the keys is the
 //! top of the stack: a type, not an `if` chain over four optional fields.
 
+use super::find::Find;
 use super::{Editor, Overlay, Question};
 
 #[derive(Debug, Default)]
@@ -18,6 +19,8 @@ pub enum Modal {
         editor: Box<Editor>,
         under: Box<Modal>,
     },
+    /// Find's search line over the caseload (opened from the panes).
+    Find { find: Box<Find>, under: Box<Modal> },
     /// A question waiting for an answer before anything else.
     Asking {
         question: Question,
@@ -29,18 +32,20 @@ impl Modal {
     fn under(&self) -> Option<&Modal> {
         match self {
             Modal::Panes | Modal::Reader(_) => None,
-            Modal::Help { under, .. } | Modal::Form { under, .. } | Modal::Asking { under, .. } => {
-                Some(under)
-            }
+            Modal::Help { under, .. }
+            | Modal::Form { under, .. }
+            | Modal::Find { under, .. }
+            | Modal::Asking { under, .. } => Some(under),
         }
     }
 
     fn under_mut(&mut self) -> Option<&mut Modal> {
         match self {
             Modal::Panes | Modal::Reader(_) => None,
-            Modal::Help { under, .. } | Modal::Form { under, .. } | Modal::Asking { under, .. } => {
-                Some(under)
-            }
+            Modal::Help { under, .. }
+            | Modal::Form { under, .. }
+            | Modal::Find { under, .. }
+            | Modal::Asking { under, .. } => Some(under),
         }
     }
 
@@ -151,6 +156,7 @@ impl Modal {
             let under = match self {
                 Modal::Help { under, .. }
                 | Modal::Form { under, .. }
+                | Modal::Find { under, .. }
                 | Modal::Asking { under, .. } => std::mem::take(under.as_mut()),
                 _ => return None,
             };
@@ -174,6 +180,36 @@ impl Modal {
     pub fn take_form(&mut self) -> Option<Editor> {
         match self.remove(|m| matches!(m, Modal::Form { .. })) {
             Some(Modal::Form { editor, .. }) => Some(*editor),
+            _ => None,
+        }
+    }
+
+    pub fn open_find(&mut self, find: Find) {
+        self.push(|under| Modal::Find {
+            find: Box::new(find),
+            under,
+        });
+    }
+
+    /// The search line, if Find is open.
+    pub fn find(&self) -> Option<&Find> {
+        self.layers().find_map(|m| match m {
+            Modal::Find { find, .. } => Some(find.as_ref()),
+            _ => None,
+        })
+    }
+
+    pub fn find_mut(&mut self) -> Option<&mut Find> {
+        match self {
+            Modal::Find { find, .. } => Some(find),
+            other => other.under_mut().and_then(Modal::find_mut),
+        }
+    }
+
+    /// Closes Find, wherever it is, and gives it back.
+    pub fn take_find(&mut self) -> Option<Find> {
+        match self.remove(|m| matches!(m, Modal::Find { .. })) {
+            Some(Modal::Find { find, .. }) => Some(*find),
             _ => None,
         }
     }

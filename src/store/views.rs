@@ -40,6 +40,13 @@ pub struct CaseloadRow {
     pub client_id: i64,
     pub reference: ServiceRef,
     pub known_as: Name,
+    /// The legal names and preferred name apart, so the caseload can tell two Jos apart and
+    /// Find can match any of them.
+    pub given_name: Name,
+    pub family_name: Name,
+    pub preferred_name: Option<Name>,
+    /// Ten digits, no spaces; `None` when not recorded. Find matches it; the table never shows it.
+    pub nhs_number: Option<String>,
     pub key_worker_id: i64,
     pub key_worker: Name,
     pub status: ClientStatus,
@@ -149,6 +156,7 @@ pub struct ClientRecord {
 /// one index seek. `{filter}` is replaced by the clients wanted, its worker bound as `?1`.
 const CLIENT_FACTS: &str = "
     SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, c.key_worker_id,
+        c.given_name, c.family_name, c.preferred_name, c.nhs_number,
         w.display_name AS key_worker, c.status, c.status_since, c.modality, c.modality_since, c.ost_since,
         c.risk_changed_on, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
         c.injecting, c.naloxone_held, c.naloxone_supplied_on, c.hep_c_tested_on, c.hiv_tested_on,
@@ -310,6 +318,10 @@ fn caseload_row(
         client_id: row.get("id")?,
         reference: row.get("reference")?,
         known_as: row.get("known_as")?,
+        given_name: row.get("given_name")?,
+        family_name: row.get("family_name")?,
+        preferred_name: row.get("preferred_name")?,
+        nhs_number: row.get("nhs_number")?,
         key_worker_id: row.get("key_worker_id")?,
         key_worker: row.get("key_worker")?,
         status: schedule.status,

@@ -2,6 +2,7 @@
 //! the clock or the environment.
 
 mod caseload;
+mod find;
 mod form;
 mod overlay;
 mod plan;
@@ -120,12 +121,15 @@ pub fn view(frame: &mut Frame, app: &App) {
         Modal::Help { scroll, .. } => overlay::help(frame, s.reader, *scroll, &paint),
         Modal::Form { editor, .. } => form::draw(frame, s.reader, &editor.form, &paint),
         Modal::Reader(view) => overlay::record(frame, s.reader, view, &paint),
-        Modal::Panes | Modal::Asking { .. } => {
+        Modal::Panes | Modal::Asking { .. } | Modal::Find { .. } => {
             caseload::draw(frame, s.panes[0], app, &paint);
             reviews::draw(frame, s.panes[1], app, &paint);
             readiness::draw(frame, s.panes[2], app, &paint);
             plan::draw(frame, s.panes[3], app, &paint);
         }
+    }
+    if let Modal::Find { find, .. } = shown {
+        find::draw(frame, s.panes[0], find, app.caseload.rows.len(), &paint);
     }
     if let Some(question) = question {
         form::question(frame, s.reader, question, &paint);
