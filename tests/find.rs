@@ -1,6 +1,6 @@
 //! Find (`/`): a search line over the caseload that matches reference, names and NHS number as
 //! the worker types, best first, with the matched letters marked; Enter goes to the match and Esc
-//! puts everything back.
+//! puts everything back. And the caseload itself tells two clients of the same first name apart.
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -33,6 +33,7 @@ const CLIENTS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
     ("Mo", "Patel", Some("Wrenny"), None),
     ("Jo", "Wren", None, Some("9434765919")),
     ("Sam", "Brown", None, None),
+    ("Jo", "Smith", None, None),
 ];
 
 fn client(worker: i64, number: u32, c: &(&str, &str, Option<&str>, Option<&str>)) -> Client {
@@ -276,4 +277,41 @@ fn no_match_says_so_and_enter_keeps_find_open() {
     f.press(KeyCode::Enter);
     assert!(f.app.modal.find().is_some());
     assert!(f.app.message.as_deref().unwrap_or("").contains("No client"));
+}
+
+/// The screen at 80x24 as rows of text.
+fn screen(app: &App) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|frame| keywork::ui::view(frame, app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..24)
+        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// The caseload row drawn for a reference.
+fn caseload_line<'a>(screen: &'a [String], reference: &str) -> &'a str {
+    screen
+        .iter()
+        .find(|row| row.contains(reference))
+        .map(String::as_str)
+        .unwrap_or_else(|| panic!("{reference} on screen:\n{}", screen.join("\n")))
+}
+
+#[test]
+fn two_clients_called_jo_are_told_apart_by_family_name_at_80_columns() {
+    let f = fixture();
+    let screen = screen(&f.app);
+    assert!(caseload_line(&screen, "KW-00003").contains("Jo Wren"));
+    assert!(caseload_line(&screen, "KW-00005").contains("Jo Smith"));
+}
+
+#[test]
+fn a_preferred_name_is_shown_with_the_family_initial_when_room_is_short() {
+    let f = fixture();
+    let screen = screen(&f.app);
+    let line = caseload_line(&screen, "KW-00002");
+    assert!(line.contains("Mo P. (Wrenny)"), "{line}");
 }

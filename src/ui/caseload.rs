@@ -62,6 +62,43 @@ fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
     )
 }
 
+/// The client's name in `room` columns, saying as much as fits: given and family name, with
+/// the preferred name after when set (`Joanne Wren (Jo)`); then the family name's initial
+/// (`Joanne W. (Jo)`); then the preferred name with the initial (`Jo W.`); then the given name
+/// cut to leave room for the initial. Known-as alone cannot tell two Jos apart.
+pub fn client_name(row: &CaseloadRow, room: usize, ascii: bool) -> String {
+    let given = clean(row.given_name.as_str());
+    let family = clean(row.family_name.as_str());
+    let initial: String = family.chars().take(1).chain(['.']).collect();
+    let preferred = row
+        .preferred_name
+        .as_ref()
+        .map(|p| clean(p.as_str()))
+        .filter(|p| *p != given);
+    let mut candidates = Vec::with_capacity(4);
+    match &preferred {
+        Some(preferred) => {
+            candidates.push(format!("{given} {family} ({preferred})"));
+            candidates.push(format!("{given} {initial} ({preferred})"));
+            candidates.push(format!("{preferred} {initial}"));
+        }
+        None => {
+            candidates.push(format!("{given} {family}"));
+            candidates.push(format!("{given} {initial}"));
+        }
+    }
+    if let Some(fits) = candidates.iter().find(|c| width(c) <= room) {
+        return fits.clone();
+    }
+    let first = preferred.unwrap_or(given);
+    let keep = room.saturating_sub(width(&initial) + 1);
+    if keep >= 2 {
+        format!("{} {initial}", truncate(&first, keep, ascii))
+    } else {
+        truncate(&first, room, ascii)
+    }
+}
+
 /// The days-in-treatment column with the space before it.
 const DAYS_COLUMN: u16 = 6;
 
@@ -187,11 +224,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let risk_room = |name: u16, days: bool| {
         (inner.width + risk_base + if days { 0 } else { DAYS_COLUMN }).saturating_sub(fixed + name)
     };
-    let mut name_width = inner.width.saturating_sub(fixed).clamp(8, 20);
+    // On a narrow screen the days in treatment (which the record shows) give their room to the
+    // name, so two clients called Jo are told apart at 80 columns too.
+    let days_shown = wide;
+    let spare = if days_shown { 0 } else { DAYS_COLUMN };
+    let mut name_width = (inner.width + spare).saturating_sub(fixed).clamp(8, 20);
     name_width = name_width
-        .saturating_sub(needed.saturating_sub(risk_room(name_width, true)))
+        .saturating_sub(needed.saturating_sub(risk_room(name_width, days_shown)))
         .max(8);
-    let days_shown = wide || risk_room(name_width, true) >= needed;
     let today = app.today;
     let mut widths = vec![Constraint::Length(8), Constraint::Length(name_width)];
     let mut headings = vec!["Ref", "Name"];
@@ -228,11 +268,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             let next = row.next_due();
             let quiet = next.is_some_and(|d| row.is_quiet(d));
             let (due, overdue) = due_text(next.map(|d| d.due_on), today, wide, quiet);
-            let name = truncate(
-                &clean(row.known_as.as_str()),
-                if wide { 14 } else { 8 },
-                paint.glyphs.ascii,
-            );
+            let name = client_name(row, usize::from(name_width), paint.glyphs.ascii);
             let mut cells = vec![
                 Cell::from(row.reference.as_str().to_owned()),
                 Cell::from(name),
