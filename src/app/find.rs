@@ -4,7 +4,7 @@
 
 use super::{App, Cursor, Pane, Result, Store};
 use crate::display::clean;
-use crate::store::CaseloadRow;
+use crate::store::{CaseloadRow, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -204,6 +204,33 @@ impl App {
                 .follow(index, 1, self.viewport.caseload);
         }
         self.sync_selection(store, false)
+    }
+
+    /// Opens a client's record straight away (`keywork open KW-00042`), the caseload behind it
+    /// pointing at them: the team's caseload when they are not on the worker's own. A client no
+    /// longer on any caseload (discharged) still has their record opened.
+    pub fn open_client(&mut self, client_id: i64, store: &mut Store) -> Result<()> {
+        let on_caseload = |app: &App| {
+            app.caseload
+                .rows
+                .iter()
+                .position(|r| r.client_id == client_id)
+        };
+        if on_caseload(self).is_none() && self.scope != Scope::Team {
+            self.scope = Scope::Team;
+            self.reload(store)?;
+        }
+        if let Some(index) = on_caseload(self) {
+            self.focus = Pane::Caseload;
+            self.caseload.cursor.selected = index;
+            self.caseload
+                .cursor
+                .follow(index, 1, self.viewport.caseload);
+            self.sync_selection(store, false)?;
+        }
+        self.pending_views.push(client_id);
+        self.record_views(store);
+        self.show_record(store, client_id, 0)
     }
 
     /// Esc: Find closes and the view and selection are as they were before it opened.

@@ -118,6 +118,14 @@ pub enum Command {
     /// Erase one client's whole record for good (team lead only): the rare lawful erasure under
     /// UK GDPR. Health records are usually exempt; discharge is the normal end of a record.
     Erase(erase::EraseArgs),
+    /// Open the screens on one client's record (`keywork open KW-00042`).
+    Open(OpenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The client's service reference, e.g. KW-00042.
+    pub reference: String,
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +273,14 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Check) => check(&open(Access::Read)?),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
+        Some(Command::Open(args)) => {
+            let mut store = open(Access::Create)?;
+            // Checked before the screen takes over, so a typo is one line on standard error.
+            let client = client_by_reference(&store, &args.reference)?;
+            tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
+            let login = store.actor().clone();
+            open_screen(&mut store, settings, &login, false, Some(client))
+        }
         None => {
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
@@ -284,11 +300,11 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
                 demo::generate(&mut store, Plan::default())?;
                 let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
                 store.act_as(persona.clone());
-                open_screen(&mut store, settings, &persona, true)
+                open_screen(&mut store, settings, &persona, true, None)
             } else {
                 let mut store = open(Access::Create)?;
                 let login = store.actor().clone();
-                open_screen(&mut store, settings, &login, false)
+                open_screen(&mut store, settings, &login, false, None)
             }
         }
     }
@@ -327,11 +343,22 @@ fn settings(global: &Global, look: &LookArgs) -> Result<Settings, CliError> {
     Ok(settings.honour_no_color(std::env::var_os("NO_COLOR")))
 }
 
+/// The id of the client with this reference, or a one-line error naming it.
+fn client_by_reference(store: &Store, reference: &str) -> Result<i64, CliError> {
+    let reference = crate::domain::ServiceRef::new(reference)
+        .map_err(|e| CliError::Usage(format!("open: {e}")))?;
+    store
+        .client_id_by_reference(&reference)?
+        .ok_or_else(|| CliError::Usage(format!("open: no client {reference}")))
+}
+
+/// The screens, on the caseload or (`client`) on one client's record.
 fn open_screen(
     store: &mut Store,
     settings: Settings,
     login: &Login,
     demo_persona: bool,
+    client: Option<i64>,
 ) -> Result<(), CliError> {
     let identity = Identity {
         login: login.to_string(),
@@ -340,6 +367,9 @@ fn open_screen(
     };
     let mouse = settings.mouse;
     let mut app = App::new(store, settings, identity, Viewport::default())?;
+    if let Some(client) = client {
+        app.open_client(client, store)?;
+    }
     // Said on standard error too, but the screen covers that: say it here as well.
     if let Some(warning) = crate::store::team_files::outsiders_warning(store.path()) {
         app.message = Some(format!(
