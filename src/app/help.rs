@@ -54,6 +54,7 @@ const SECTIONS: &[(&str, Belongs)] = &[
     ("In a form", |c| matches!(c, Context::Form)),
     ("When asked a question", |c| matches!(c, Context::Question)),
     ("In Find (/)", |c| matches!(c, Context::Find)),
+    ("Choosing filters (f)", |c| matches!(c, Context::Filters)),
 ];
 
 fn line(kind: LineKind, text: impl Into<String>) -> DocLine {

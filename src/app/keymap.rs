@@ -62,6 +62,15 @@ pub enum Action {
     Find,
     /// In Find: go to the highlighted match (the best, unless moved) and close.
     Pick,
+    /// Open the caseload filter chooser.
+    OpenFilters,
+    /// Turn every caseload filter off.
+    ClearFilters,
+    /// In the filter chooser: the selected line's next or previous value.
+    NextValue,
+    PreviousValue,
+    /// In the filter chooser: put the filters in force and close.
+    Apply,
     /// A key kept for a feature that is not built yet; it says so in the footer.
     Reserved(&'static str),
 }
@@ -117,6 +126,8 @@ pub enum Context {
     Question,
     /// Typing in Find's search line.
     Find,
+    /// Choosing caseload filters.
+    Filters,
 }
 
 /// A key as the table names it: a code and whether Ctrl is held.
@@ -478,6 +489,69 @@ pub const KEYMAP: &[Binding] = &[
         help: "Close Find: the view and selection are as before",
     },
     Binding {
+        keys: &[key('f')],
+        action: Action::OpenFilters,
+        contexts: &[Panes],
+        hint: None,
+        help: "Filter the caseload: status (past clients too), modality, stage, alert, overdue, key worker, not seen",
+    },
+    Binding {
+        keys: &[key('F')],
+        action: Action::ClearFilters,
+        contexts: &[Panes],
+        hint: None,
+        help: "Clear every caseload filter",
+    },
+    Binding {
+        keys: &[key('F')],
+        action: Action::ClearFilters,
+        contexts: &[Context::Filters],
+        hint: None,
+        help: "Clear every filter in the chooser (Enter applies)",
+    },
+    Binding {
+        keys: &[key('j'), code(KeyCode::Down)],
+        action: Action::Down,
+        contexts: &[Context::Filters],
+        hint: Some("move"),
+        help: "Next filter",
+    },
+    Binding {
+        keys: &[key('k'), code(KeyCode::Up)],
+        action: Action::Up,
+        contexts: &[Context::Filters],
+        hint: None,
+        help: "Previous filter",
+    },
+    Binding {
+        keys: &[key(' '), code(KeyCode::Right)],
+        action: Action::NextValue,
+        contexts: &[Context::Filters],
+        hint: Some("change"),
+        help: "The filter's next value",
+    },
+    Binding {
+        keys: &[code(KeyCode::Left)],
+        action: Action::PreviousValue,
+        contexts: &[Context::Filters],
+        hint: None,
+        help: "The filter's previous value",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        action: Action::Apply,
+        contexts: &[Context::Filters],
+        hint: Some("apply"),
+        help: "Apply the filters and close",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Context::Filters],
+        hint: Some("cancel"),
+        help: "Close, leaving the filters as they were",
+    },
+    Binding {
         keys: &[code(KeyCode::Tab)],
         action: Action::NextField,
         contexts: &[Form],
@@ -564,6 +638,7 @@ pub enum Situation {
     Form,
     Question,
     Find,
+    Filters,
 }
 
 impl Binding {
@@ -578,6 +653,7 @@ impl Binding {
                 (Context::Form, Situation::Form) => true,
                 (Context::Question, Situation::Question) => true,
                 (Context::Find, Situation::Find) => true,
+                (Context::Filters, Situation::Filters) => true,
                 _ => false,
             })
     }
@@ -624,6 +700,7 @@ fn markdown_table() -> String {
         Context::Form => "forms".to_owned(),
         Context::Question => "questions".to_owned(),
         Context::Find => "find".to_owned(),
+        Context::Filters => "filters".to_owned(),
     };
     let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     for b in KEYMAP {
@@ -738,6 +815,7 @@ mod tests {
             Situation::Form,
             Situation::Question,
             Situation::Find,
+            Situation::Filters,
         ]);
         for situation in situations {
             let mut seen = Vec::new();

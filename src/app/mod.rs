@@ -5,6 +5,7 @@ mod corrections;
 mod dosing;
 mod drafts;
 mod editor;
+pub mod filter;
 pub mod find;
 pub mod help;
 pub mod keymap;
@@ -202,6 +203,10 @@ pub struct App {
     pub focus: Pane,
     pub sort: Sort,
     pub caseload: ListPane<CaseloadRow>,
+    /// The filters in force over the caseload (none by default).
+    pub filters: filter::Filters,
+    /// Clients the caseload query found before the filters: the "of 60" in "12 of 60".
+    pub caseload_total: usize,
     /// The reviews due, and the pane's lines: group headings between them.
     pub reviews: ListPane<DueReview, ReviewLine>,
     pub selected_client: Option<i64>,
@@ -254,6 +259,8 @@ impl App {
             focus: Pane::Caseload,
             sort: Sort::Due,
             caseload: ListPane::default(),
+            filters: filter::Filters::default(),
+            caseload_total: 0,
             reviews: ListPane::default(),
             selected_client: None,
             readiness: ListPane::default(),
@@ -278,6 +285,7 @@ impl App {
         match &self.modal {
             Modal::Asking { .. } => Situation::Question,
             Modal::Find { .. } => Situation::Find,
+            Modal::Filters { .. } => Situation::Filters,
             Modal::Form { .. } => Situation::Form,
             Modal::Help { .. } | Modal::Reader(_) => Situation::Reader,
             Modal::Panes => Situation::Panes(self.focus),
@@ -336,6 +344,22 @@ impl App {
             Action::Find => self.open_find(),
             Action::Pick => self.pick_found(store)?,
             Action::Cancel if self.situation() == Situation::Find => self.cancel_find(),
+            Action::OpenFilters => self.open_filters(),
+            Action::ClearFilters => self.clear_filters(store)?,
+            Action::Apply => self.apply_filters(store)?,
+            Action::NextValue | Action::PreviousValue => {
+                if let Some(chooser) = self.modal.filters_mut() {
+                    chooser.cycle(action == Action::NextValue);
+                }
+            }
+            Action::Cancel if self.situation() == Situation::Filters => {
+                self.modal.take_filters();
+            }
+            Action::Up | Action::Down if self.situation() == Situation::Filters => {
+                if let Some(chooser) = self.modal.filters_mut() {
+                    chooser.step(action == Action::Down);
+                }
+            }
             Action::Up | Action::Down if self.situation() == Situation::Find => {
                 if let Some(find) = self.modal.find_mut() {
                     find.step(action == Action::Down);
@@ -425,13 +449,29 @@ impl App {
         self.intervals = store.review_intervals()?;
         self.refusal = store.refusal()?;
         let intervals = self.intervals;
-        self.caseload.rows = store.caseload(self.scope, &intervals)?;
+        let mut rows = match self.filters.status {
+            filter::Statuses::Active => store.caseload(self.scope, &intervals)?,
+            filter::Statuses::Only(status) => {
+                store.caseload_of_status(self.scope, Some(status), &intervals)?
+            }
+            filter::Statuses::Any => store.caseload_of_status(self.scope, None, &intervals)?,
+        };
+        self.caseload_total = rows.len();
+        let today = self.today;
+        rows.retain(|row| self.filters.keeps(row, today));
+        self.caseload.rows = rows;
         self.sort_caseload_keeping(keep);
         if let Some(find) = self.modal.find_mut() {
             find.search(&self.caseload.rows);
         }
         let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
-        let exited = store.exited_owing_top(self.scope, &intervals)?;
+        // Past clients owing an exit TOP, unless a status filter already lists them.
+        let mut exited = if self.filters.status == filter::Statuses::Active {
+            store.exited_owing_top(self.scope, &intervals)?
+        } else {
+            Vec::new()
+        };
+        exited.retain(|row| self.filters.keeps(row, today));
         self.reviews.rows = due_within(self.caseload.rows.iter().chain(&exited), until);
         self.reviews.lines = review_lines(&self.reviews.rows, self.today);
         if let Some(index) = keep_review.and_then(|keep| {

@@ -2,6 +2,7 @@
 //! the record it was opened from, a question over the form), so which one takes the keys is the
 //! top of the stack: a type, not an `if` chain over four optional fields.
 
+use super::filter::Chooser;
 use super::find::Find;
 use super::{Editor, Overlay, Question};
 
@@ -21,6 +22,11 @@ pub enum Modal {
     },
     /// Find's search line over the caseload (opened from the panes).
     Find { find: Box<Find>, under: Box<Modal> },
+    /// The caseload filters being chosen (opened from the panes).
+    Filters {
+        chooser: Box<Chooser>,
+        under: Box<Modal>,
+    },
     /// A question waiting for an answer before anything else.
     Asking {
         question: Question,
@@ -35,6 +41,7 @@ impl Modal {
             Modal::Help { under, .. }
             | Modal::Form { under, .. }
             | Modal::Find { under, .. }
+            | Modal::Filters { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -45,6 +52,7 @@ impl Modal {
             Modal::Help { under, .. }
             | Modal::Form { under, .. }
             | Modal::Find { under, .. }
+            | Modal::Filters { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -157,6 +165,7 @@ impl Modal {
                 Modal::Help { under, .. }
                 | Modal::Form { under, .. }
                 | Modal::Find { under, .. }
+                | Modal::Filters { under, .. }
                 | Modal::Asking { under, .. } => std::mem::take(under.as_mut()),
                 _ => return None,
             };
@@ -210,6 +219,28 @@ impl Modal {
     pub fn take_find(&mut self) -> Option<Find> {
         match self.remove(|m| matches!(m, Modal::Find { .. })) {
             Some(Modal::Find { find, .. }) => Some(*find),
+            _ => None,
+        }
+    }
+
+    pub fn open_filters(&mut self, chooser: Chooser) {
+        self.push(|under| Modal::Filters {
+            chooser: Box::new(chooser),
+            under,
+        });
+    }
+
+    pub fn filters_mut(&mut self) -> Option<&mut Chooser> {
+        match self {
+            Modal::Filters { chooser, .. } => Some(chooser),
+            other => other.under_mut().and_then(Modal::filters_mut),
+        }
+    }
+
+    /// Closes the filter chooser, wherever it is, and gives it back.
+    pub fn take_filters(&mut self) -> Option<Chooser> {
+        match self.remove(|m| matches!(m, Modal::Filters { .. })) {
+            Some(Modal::Filters { chooser, .. }) => Some(*chooser),
             _ => None,
         }
     }

@@ -360,6 +360,24 @@ impl Store {
         )
     }
 
+    /// Clients in scope of one status (`None`: any status, past clients too), for the caseload's
+    /// status filter: the same query as the caseload, another condition.
+    pub fn caseload_of_status(
+        &self,
+        scope: Scope,
+        status: Option<crate::domain::ClientStatus>,
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
+        // The code comes from the enum, never from typing.
+        let status =
+            status.map_or_else(|| "1".to_owned(), |s| format!("c.status = '{}'", s.code()));
+        self.client_facts(
+            &format!("{status} AND {}", scope.condition()),
+            scope,
+            intervals,
+        )
+    }
+
     /// Clients in scope who have left treatment and still owe an exit TOP.
     pub fn exited_owing_top(
         &self,

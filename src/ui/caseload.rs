@@ -152,11 +152,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         Scope::Worker(_) => "mine",
         Scope::Team => "team",
     };
-    let extra = format!(
-        "{} {whose}, by {}",
-        app.caseload.rows.len(),
-        app.sort.label()
-    );
+    let filters = app.filters.labels();
+    let extra = if filters.is_empty() {
+        format!(
+            "{} {whose}, by {}",
+            app.caseload.rows.len(),
+            app.sort.label()
+        )
+    } else {
+        format!(
+            "{} of {} {whose} {} filter: {}",
+            app.caseload.rows.len(),
+            app.caseload_total,
+            paint.glyphs.dot,
+            clean(&filters.join(", "))
+        )
+    };
     let legend = legend(app, area.width, paint.glyphs.ascii);
     let block = paint
         .block(

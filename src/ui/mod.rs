@@ -2,6 +2,7 @@
 //! the clock or the environment.
 
 mod caseload;
+mod filters;
 mod find;
 mod form;
 mod overlay;
@@ -121,12 +122,15 @@ pub fn view(frame: &mut Frame, app: &App) {
         Modal::Help { scroll, .. } => overlay::help(frame, s.reader, *scroll, &paint),
         Modal::Form { editor, .. } => form::draw(frame, s.reader, &editor.form, &paint),
         Modal::Reader(view) => overlay::record(frame, s.reader, view, &paint),
-        Modal::Panes | Modal::Asking { .. } | Modal::Find { .. } => {
+        Modal::Panes | Modal::Asking { .. } | Modal::Find { .. } | Modal::Filters { .. } => {
             caseload::draw(frame, s.panes[0], app, &paint);
             reviews::draw(frame, s.panes[1], app, &paint);
             readiness::draw(frame, s.panes[2], app, &paint);
             plan::draw(frame, s.panes[3], app, &paint);
         }
+    }
+    if let Modal::Filters { chooser, .. } = shown {
+        filters::draw(frame, s.panes[0], chooser, &paint);
     }
     if let Modal::Find { find, .. } = shown {
         find::draw(frame, s.panes[0], find, app.caseload.rows.len(), &paint);
