@@ -315,3 +315,47 @@ fn a_preferred_name_is_shown_with_the_family_initial_when_room_is_short() {
     let line = caseload_line(&screen, "KW-00002");
     assert!(line.contains("Mo P. (Wrenny)"), "{line}");
 }
+
+// The command palette (`:`), built from the same keymap table.
+
+#[test]
+fn palette_runs_the_action_chosen_by_name() {
+    let mut f = fixture();
+    assert_eq!(f.app.sort, keywork::app::Sort::Due);
+    f.press(KeyCode::Char(':'));
+    f.type_text("sort the case");
+    f.press(KeyCode::Enter);
+    assert!(f.app.modal.palette_mut().is_none(), "the palette closed");
+    assert_eq!(f.app.sort, keywork::app::Sort::Name, "o's action ran");
+}
+
+#[test]
+fn palette_offers_every_action_of_the_panes_with_its_key() {
+    let mut f = fixture();
+    f.press(KeyCode::Char(':'));
+    let palette = f.app.modal.palette_mut().unwrap();
+    let offered: Vec<Action> = palette.entries.iter().map(|e| e.binding.action).collect();
+    for action in [
+        Action::Find,
+        Action::OpenFilters,
+        Action::RecordSession,
+        Action::Quit,
+    ] {
+        assert!(offered.contains(&action), "{action:?} in {offered:?}");
+    }
+    assert!(!offered.contains(&Action::Palette), "not itself");
+    assert!(
+        !offered.contains(&Action::Save),
+        "form keys do not work here"
+    );
+}
+
+#[test]
+fn palette_esc_runs_nothing() {
+    let mut f = fixture();
+    f.press(KeyCode::Char(':'));
+    f.type_text("quit");
+    f.press(KeyCode::Esc);
+    assert!(f.app.modal.palette_mut().is_none());
+    assert!(!f.app.quit);
+}

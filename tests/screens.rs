@@ -1528,7 +1528,8 @@ fn help_at_80x24_wraps_every_line_and_cuts_none() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::ToggleHelp]);
     let mut seen = String::new();
-    for _ in 0..4 {
+    // Enough pages for the whole help (it grows with the keymap).
+    for _ in 0..8 {
         let terminal = render(&app, SMALL);
         // Below the header (whose service name is shortened as it always was).
         for row in rows(terminal.backend().buffer()).into_iter().skip(1) {

@@ -55,6 +55,9 @@ const SECTIONS: &[(&str, Belongs)] = &[
     ("When asked a question", |c| matches!(c, Context::Question)),
     ("In Find (/)", |c| matches!(c, Context::Find)),
     ("Choosing filters (f)", |c| matches!(c, Context::Filters)),
+    ("In the command palette (:)", |c| {
+        matches!(c, Context::Palette)
+    }),
 ];
 
 fn line(kind: LineKind, text: impl Into<String>) -> DocLine {

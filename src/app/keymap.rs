@@ -62,6 +62,10 @@ pub enum Action {
     Find,
     /// In Find: go to the highlighted match (the best, unless moved) and close.
     Pick,
+    /// Open the command palette.
+    Palette,
+    /// In the palette: run the highlighted action.
+    RunCommand,
     /// Open the caseload filter chooser.
     OpenFilters,
     /// Turn every caseload filter off.
@@ -128,6 +132,8 @@ pub enum Context {
     Find,
     /// Choosing caseload filters.
     Filters,
+    /// Typing in the command palette.
+    Palette,
 }
 
 /// A key as the table names it: a code and whether Ctrl is held.
@@ -489,6 +495,41 @@ pub const KEYMAP: &[Binding] = &[
         help: "Close Find: the view and selection are as before",
     },
     Binding {
+        keys: &[key(':')],
+        action: Action::Palette,
+        contexts: &[Panes],
+        hint: None,
+        help: "Command palette: every action here by name, fuzzy-matched as you type",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        action: Action::RunCommand,
+        contexts: &[Context::Palette],
+        hint: Some("run"),
+        help: "Run the highlighted action, as its key would",
+    },
+    Binding {
+        keys: &[code(KeyCode::Down)],
+        action: Action::Down,
+        contexts: &[Context::Palette],
+        hint: Some("next"),
+        help: "Highlight the next action",
+    },
+    Binding {
+        keys: &[code(KeyCode::Up)],
+        action: Action::Up,
+        contexts: &[Context::Palette],
+        hint: None,
+        help: "Highlight the previous action",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Cancel,
+        contexts: &[Context::Palette],
+        hint: Some("back"),
+        help: "Close the palette, running nothing",
+    },
+    Binding {
         keys: &[key('f')],
         action: Action::OpenFilters,
         contexts: &[Panes],
@@ -639,6 +680,7 @@ pub enum Situation {
     Question,
     Find,
     Filters,
+    Palette,
 }
 
 impl Binding {
@@ -654,6 +696,7 @@ impl Binding {
                 (Context::Question, Situation::Question) => true,
                 (Context::Find, Situation::Find) => true,
                 (Context::Filters, Situation::Filters) => true,
+                (Context::Palette, Situation::Palette) => true,
                 _ => false,
             })
     }
@@ -701,6 +744,7 @@ fn markdown_table() -> String {
         Context::Question => "questions".to_owned(),
         Context::Find => "find".to_owned(),
         Context::Filters => "filters".to_owned(),
+        Context::Palette => "palette".to_owned(),
     };
     let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     for b in KEYMAP {
@@ -816,6 +860,7 @@ mod tests {
             Situation::Question,
             Situation::Find,
             Situation::Filters,
+            Situation::Palette,
         ]);
         for situation in situations {
             let mut seen = Vec::new();

@@ -10,6 +10,7 @@ pub mod find;
 pub mod help;
 pub mod keymap;
 pub mod modal;
+pub mod palette;
 pub mod record;
 mod scroll;
 pub mod today;
@@ -286,6 +287,7 @@ impl App {
             Modal::Asking { .. } => Situation::Question,
             Modal::Find { .. } => Situation::Find,
             Modal::Filters { .. } => Situation::Filters,
+            Modal::Palette { .. } => Situation::Palette,
             Modal::Form { .. } => Situation::Form,
             Modal::Help { .. } | Modal::Reader(_) => Situation::Reader,
             Modal::Panes => Situation::Panes(self.focus),
@@ -299,6 +301,10 @@ impl App {
             Some(Action::Type) | None if situation == Situation::Form => self.type_key(key, store),
             None if situation == Situation::Find => {
                 self.find_key(key);
+                Ok(())
+            }
+            None if situation == Situation::Palette => {
+                self.palette_key(key);
                 Ok(())
             }
             Some(action) => self.update(action, store),
@@ -344,6 +350,16 @@ impl App {
             Action::Find => self.open_find(),
             Action::Pick => self.pick_found(store)?,
             Action::Cancel if self.situation() == Situation::Find => self.cancel_find(),
+            Action::Palette => self.open_palette(),
+            Action::RunCommand => self.run_palette(store)?,
+            Action::Cancel if self.situation() == Situation::Palette => {
+                self.modal.take_palette();
+            }
+            Action::Up | Action::Down if self.situation() == Situation::Palette => {
+                if let Some(palette) = self.modal.palette_mut() {
+                    palette.step(action == Action::Down);
+                }
+            }
             Action::OpenFilters => self.open_filters(),
             Action::ClearFilters => self.clear_filters(store)?,
             Action::Apply => self.apply_filters(store)?,

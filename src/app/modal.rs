@@ -4,6 +4,7 @@
 
 use super::filter::Chooser;
 use super::find::Find;
+use super::palette::Palette;
 use super::{Editor, Overlay, Question};
 
 #[derive(Debug, Default)]
@@ -27,6 +28,11 @@ pub enum Modal {
         chooser: Box<Chooser>,
         under: Box<Modal>,
     },
+    /// The command palette (opened from the panes).
+    Palette {
+        palette: Box<Palette>,
+        under: Box<Modal>,
+    },
     /// A question waiting for an answer before anything else.
     Asking {
         question: Question,
@@ -42,6 +48,7 @@ impl Modal {
             | Modal::Form { under, .. }
             | Modal::Find { under, .. }
             | Modal::Filters { under, .. }
+            | Modal::Palette { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -53,6 +60,7 @@ impl Modal {
             | Modal::Form { under, .. }
             | Modal::Find { under, .. }
             | Modal::Filters { under, .. }
+            | Modal::Palette { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -166,6 +174,7 @@ impl Modal {
                 | Modal::Form { under, .. }
                 | Modal::Find { under, .. }
                 | Modal::Filters { under, .. }
+                | Modal::Palette { under, .. }
                 | Modal::Asking { under, .. } => std::mem::take(under.as_mut()),
                 _ => return None,
             };
@@ -241,6 +250,28 @@ impl Modal {
     pub fn take_filters(&mut self) -> Option<Chooser> {
         match self.remove(|m| matches!(m, Modal::Filters { .. })) {
             Some(Modal::Filters { chooser, .. }) => Some(*chooser),
+            _ => None,
+        }
+    }
+
+    pub fn open_palette(&mut self, palette: Palette) {
+        self.push(|under| Modal::Palette {
+            palette: Box::new(palette),
+            under,
+        });
+    }
+
+    pub fn palette_mut(&mut self) -> Option<&mut Palette> {
+        match self {
+            Modal::Palette { palette, .. } => Some(palette),
+            other => other.under_mut().and_then(Modal::palette_mut),
+        }
+    }
+
+    /// Closes the palette, wherever it is, and gives it back.
+    pub fn take_palette(&mut self) -> Option<Palette> {
+        match self.remove(|m| matches!(m, Modal::Palette { .. })) {
+            Some(Modal::Palette { palette, .. }) => Some(*palette),
             _ => None,
         }
     }

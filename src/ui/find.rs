@@ -1,7 +1,7 @@
 //! Find's search line and its matches, drawn over the caseload pane they search.
 
 use super::Paint;
-use crate::app::find::{Find, Hit};
+use crate::app::find::Find;
 use crate::display::truncate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,14 +32,26 @@ pub fn draw(frame: &mut Frame, area: Rect, find: &Find, total: usize, paint: &Pa
     }
     let first = (find.highlighted + 1).saturating_sub(shown);
     for (index, hit) in find.hits.iter().enumerate().skip(first).take(shown) {
-        lines.push(hit_line(hit, index == find.highlighted, paint));
+        lines.push(marked_line(
+            "",
+            &hit.text,
+            &hit.positions,
+            index == find.highlighted,
+            paint,
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// One match: the pointer when highlighted, then the text with the matched letters marked by
-/// underline and bold (so they show in the monochrome theme too).
-fn hit_line(hit: &Hit, highlighted: bool, paint: &Paint) -> Line<'static> {
+/// One match: the pointer when highlighted, `prefix`, then the text with the matched letters (at
+/// char `positions`) marked by underline and bold (so they show in the monochrome theme too).
+pub fn marked_line(
+    prefix: &str,
+    text: &str,
+    positions: &[usize],
+    highlighted: bool,
+    paint: &Paint,
+) -> Line<'static> {
     let t = &paint.theme;
     let base = if highlighted { t.selected } else { t.base };
     let matched = base
@@ -50,11 +62,11 @@ fn hit_line(hit: &Hit, highlighted: bool, paint: &Paint) -> Line<'static> {
     } else {
         " ".repeat(crate::display::width(paint.glyphs.pointer))
     };
-    let mut spans = vec![Span::styled(pointer, base)];
+    let mut spans = vec![Span::styled(format!("{pointer}{prefix}"), base)];
     let mut run = String::new();
     let mut run_matched = false;
-    let mut next = hit.positions.iter().peekable();
-    for (i, c) in hit.text.chars().enumerate() {
+    let mut next = positions.iter().peekable();
+    for (i, c) in text.chars().enumerate() {
         let is_match = next.peek().is_some_and(|p| **p == i);
         if is_match {
             next.next();

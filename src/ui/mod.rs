@@ -6,6 +6,7 @@ mod filters;
 mod find;
 mod form;
 mod overlay;
+mod palette;
 mod plan;
 mod readiness;
 mod reviews;
@@ -122,12 +123,19 @@ pub fn view(frame: &mut Frame, app: &App) {
         Modal::Help { scroll, .. } => overlay::help(frame, s.reader, *scroll, &paint),
         Modal::Form { editor, .. } => form::draw(frame, s.reader, &editor.form, &paint),
         Modal::Reader(view) => overlay::record(frame, s.reader, view, &paint),
-        Modal::Panes | Modal::Asking { .. } | Modal::Find { .. } | Modal::Filters { .. } => {
+        Modal::Panes
+        | Modal::Asking { .. }
+        | Modal::Find { .. }
+        | Modal::Filters { .. }
+        | Modal::Palette { .. } => {
             caseload::draw(frame, s.panes[0], app, &paint);
             reviews::draw(frame, s.panes[1], app, &paint);
             readiness::draw(frame, s.panes[2], app, &paint);
             plan::draw(frame, s.panes[3], app, &paint);
         }
+    }
+    if let Modal::Palette { palette, .. } = shown {
+        palette::draw(frame, s.panes[0], palette, &paint);
     }
     if let Modal::Filters { chooser, .. } = shown {
         filters::draw(frame, s.panes[0], chooser, &paint);

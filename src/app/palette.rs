@@ -1,0 +1,126 @@
+//! The command palette (`:`): every action that works here, by name with its key, fuzzy-matched
+//! as the worker types. It is built from the one keymap table, so it can never offer an action
+//! the keys do not have, and choosing one runs it exactly as its key would.
+
+use super::keymap::{Action, Binding, KEYMAP, Situation};
+use super::{App, Result, Store};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// One action offered: its binding, and the letters of its help text matched.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub binding: &'static Binding,
+    pub positions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Palette {
+    pub query: String,
+    /// The situation the palette was opened from: the actions that work there.
+    pub situation: Situation,
+    pub entries: Vec<Entry>,
+    pub highlighted: usize,
+}
+
+/// The bindings that work in `situation`, the palette's own key left out.
+pub fn bindings(situation: Situation) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP
+        .iter()
+        .filter(move |b| b.applies(situation) && b.action != Action::Palette)
+}
+
+impl Palette {
+    pub fn new(situation: Situation) -> Palette {
+        let mut palette = Palette {
+            query: String::new(),
+            situation,
+            entries: Vec::new(),
+            highlighted: 0,
+        };
+        palette.search();
+        palette
+    }
+
+    /// Matches the query against each action's help text: best first, table order on ties.
+    pub fn search(&mut self) {
+        let pattern = Pattern::new(
+            &self.query,
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            AtomKind::Fuzzy,
+        );
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        let mut indices = Vec::new();
+        let mut scored: Vec<(u32, Entry)> = bindings(self.situation)
+            .filter_map(|binding| {
+                indices.clear();
+                let haystack = Utf32Str::new(binding.help, &mut buf);
+                let score = pattern.indices(haystack, &mut matcher, &mut indices)?;
+                indices.sort_unstable();
+                indices.dedup();
+                let positions = indices.iter().map(|i| *i as usize).collect();
+                Some((score, Entry { binding, positions }))
+            })
+            .collect();
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        self.entries = scored.into_iter().map(|(_, e)| e).collect();
+        self.highlighted = 0;
+    }
+
+    pub fn step(&mut self, down: bool) {
+        let last = self.entries.len().saturating_sub(1);
+        self.highlighted = if down {
+            (self.highlighted + 1).min(last)
+        } else {
+            self.highlighted.saturating_sub(1)
+        };
+    }
+
+    fn type_key(&mut self, key: KeyEvent) {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let changed = match key.code {
+            KeyCode::Char(c) if plain && self.query.chars().count() < 60 => {
+                self.query.push(c);
+                true
+            }
+            KeyCode::Backspace => self.query.pop().is_some(),
+            _ => false,
+        };
+        if changed {
+            self.search();
+        }
+    }
+}
+
+impl App {
+    pub(super) fn open_palette(&mut self) {
+        let palette = Palette::new(self.situation());
+        self.modal.open_palette(palette);
+    }
+
+    pub(super) fn palette_key(&mut self, key: KeyEvent) {
+        if let Some(palette) = self.modal.palette_mut() {
+            palette.type_key(key);
+        }
+    }
+
+    /// Enter: the palette closes and the highlighted action runs as if its key were pressed.
+    pub(super) fn run_palette(&mut self, store: &mut Store) -> Result<()> {
+        let chosen = self
+            .modal
+            .palette_mut()
+            .and_then(|p| p.entries.get(p.highlighted))
+            .map(|e| e.binding.action);
+        let Some(action) = chosen else {
+            self.message = Some("No action matches that. Esc goes back.".into());
+            return Ok(());
+        };
+        self.modal.take_palette();
+        self.update(action, store)
+    }
+}
