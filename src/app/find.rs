@@ -239,6 +239,8 @@ impl App {
             self.focus = find.before.focus;
             self.caseload.cursor = find.before.caseload;
             self.selected_client = find.before.selected_client;
+            // A colleague's save may have reordered the caseload meanwhile: the same client.
+            self.point_caseload_at_selected();
         }
     }
 }
