@@ -6,6 +6,7 @@ mod output;
 mod prescription;
 mod record;
 mod report;
+mod subject_access;
 mod team;
 
 use crate::app::{App, Identity, Viewport};
@@ -83,7 +84,8 @@ pub struct LookArgs {
 pub enum Command {
     /// Write a fictional demo service into a new database file.
     Generate(GenerateArgs),
-    /// Write every record out (JSON: one object, an array per record type).
+    /// Write every record out (JSON: one object, an array per record type), or with --client
+    /// one client's whole record (a subject access request), or with --plan their recovery plan.
     Export(ExportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
     /// WAL size, file permissions, row counts. Exits non-zero on any problem.
@@ -136,6 +138,10 @@ pub struct GenerateArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
     Json,
+    /// Markdown, with --client or --plan.
+    Md,
+    /// One self-contained HTML page for printing on A4, with --client or --plan.
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +151,12 @@ pub struct ExportArgs {
     /// Write to this new file (owner-only) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// One client's whole record, by service reference: a subject access request.
+    #[arg(long, value_name = "REF", conflicts_with = "plan")]
+    pub client: Option<String>,
+    /// One client's recovery plan alone, by service reference, for them to take home.
+    #[arg(long, value_name = "REF")]
+    pub plan: Option<String>,
 }
 
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -419,7 +431,9 @@ fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), C
 }
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
-    let Format::Json = args.format;
+    if args.client.is_some() || args.plan.is_some() || !matches!(args.format, Format::Json) {
+        return subject_access::export(store, &args);
+    }
     // Refused before any output is made, so a refusal is one line and no file.
     if let Some(refusal) = store.refusal()? {
         return Err(StoreError::Refused(refusal).into());
