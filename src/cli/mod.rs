@@ -2,6 +2,7 @@
 
 mod backup;
 mod erase;
+mod import;
 mod output;
 mod prescription;
 mod record;
@@ -83,8 +84,11 @@ pub struct LookArgs {
 pub enum Command {
     /// Write a fictional demo service into a new database file.
     Generate(GenerateArgs),
-    /// Write every record out (JSON: one object, an array per record type).
+    /// Write every record out (JSON: one object, an array per record type), or the clients alone
+    /// as CSV in the columns `import` reads.
     Export(ExportArgs),
+    /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
+    Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
     /// WAL size, file permissions, row counts. Exits non-zero on any problem.
     Check,
@@ -136,6 +140,8 @@ pub struct GenerateArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
     Json,
+    /// The clients only, one row each, in the columns `import` reads.
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +244,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             team::init(&path, &args, clock, actor)
         }
         Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
+        Some(Command::Import(args)) => import::import(&mut open(Access::Write)?, &args),
         Some(Command::Session(command)) => record::session(&mut open(Access::Write)?, &command),
         Some(Command::Note(command)) => record::note(&mut open(Access::Write)?, &command),
         Some(Command::Prescription(command)) => {
@@ -419,7 +426,9 @@ fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), C
 }
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
-    let Format::Json = args.format;
+    if let Format::Csv = args.format {
+        return import::export_csv(store, args.out.as_deref());
+    }
     // Refused before any output is made, so a refusal is one line and no file.
     if let Some(refusal) = store.refusal()? {
         return Err(StoreError::Refused(refusal).into());
