@@ -2,9 +2,10 @@
 //! same columns out for the round trip. Every row fills the client form's own fields and goes
 //! through `build_client`, so an imported client obeys exactly the rules of one typed in.
 //!
-//! A row that matches a client already on record (by service reference, or by NHS number when
-//! the reference is blank) is skipped, never updated: an update would overwrite whatever a
-//! colleague changed since the spreadsheet was made, with no version to check it against.
+//! A row that matches a client already on record (by service reference; by NHS number when the
+//! reference is blank; by name and date of birth when both are) is skipped, never updated: an
+//! update would overwrite whatever a colleague changed since the spreadsheet was made, with no
+//! version to check it against.
 
 use super::{CliError, output};
 use crate::domain::{Client, NhsNumber, Refusal, ServiceRef, Stored};
@@ -143,6 +144,41 @@ fn read_text(path: &Path) -> Result<String, CliError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
 }
 
+/// Line numbers from byte offsets, counted here because the CSV reader's own count is one short
+/// after Windows line endings (it starts the next record at the line's closing `\n`). Offsets must come in order, as records do.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line (from 1) holding the byte at `offset`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        // After `\r` the reader places the next record at the `\n` that ends the line.
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset > self.byte {
+            let newlines = self.text[self.byte..offset].iter().filter(|b| **b == b'\n');
+            self.line += newlines.count() as u64;
+            self.byte = offset;
+        }
+        self.line
+    }
+}
+
 /// Splits the text into a header and rows. Quoted commas and line breaks stay in their cell;
 /// Windows line endings and blank lines (or rows of empty cells) at the end are ignored.
 fn parse(text: &str) -> Result<Table, Vec<Problem>> {
@@ -151,12 +187,13 @@ fn parse(text: &str) -> Result<Table, Vec<Problem>> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
+    let mut lines = LineCounter::new(text);
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             vec![Problem::new(line, "-", "not readable as CSV")]
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         if cells.iter().any(|c| !c.trim().is_empty()) {
             records.push((line, cells));
@@ -319,12 +356,16 @@ fn check_row(
 ) -> Result<GoodRow, Vec<Problem>> {
     let mut form = ctx.form();
     let mut problems: Vec<Problem> = Vec::new();
-    let mut values: HashMap<&str, &str> = HashMap::new();
+    let mut values: HashMap<&str, String> = HashMap::new();
     let mut blank_reference = true;
     for (&index, cell) in table.columns.iter().zip(cells) {
         let column = &COLUMNS[index];
-        let text = unguard_cell(cell).trim();
-        values.insert(column.key, text);
+        // One-line fields, as a paste into the form makes them: a line break becomes a space.
+        let folded = unguard_cell(cell)
+            .replace("\r\n", " ")
+            .replace(['\r', '\n'], " ");
+        let text = folded.trim();
+        values.insert(column.key, text.to_owned());
         if text.is_empty() {
             continue;
         }
@@ -344,7 +385,7 @@ fn check_row(
         if let Some(reason) = &field.error
             && !problems.iter().any(|p| p.column == column.name)
         {
-            let value = values.get(column.key).copied().unwrap_or_default();
+            let value = values.get(column.key).map_or("", String::as_str);
             problems.push(Problem::new(line, column.name, withheld(reason, value)));
         }
     }
@@ -371,10 +412,23 @@ struct Plan {
     problems: Vec<Problem>,
 }
 
+/// A person as a row with neither reference nor NHS number can be told apart: names (any case)
+/// and date of birth.
+type Person = (String, String, chrono::NaiveDate);
+
+fn person(c: &Client) -> Person {
+    (
+        c.given_name.to_string().to_lowercase(),
+        c.family_name.to_string().to_lowercase(),
+        c.date_of_birth,
+    )
+}
+
 /// The clients already on record, by what a row is matched on.
 struct OnRecord {
     by_reference: HashMap<ServiceRef, ()>,
     by_nhs: HashMap<NhsNumber, ServiceRef>,
+    by_person: HashMap<Person, ServiceRef>,
 }
 
 impl OnRecord {
@@ -382,15 +436,63 @@ impl OnRecord {
         let mut on_record = Self {
             by_reference: HashMap::new(),
             by_nhs: HashMap::new(),
+            by_person: HashMap::new(),
         };
         for stored in clients {
             let c = stored.record;
-            if let Some(nhs) = c.nhs_number {
-                on_record.by_nhs.insert(nhs, c.reference.clone());
+            if let Some(nhs) = &c.nhs_number {
+                on_record.by_nhs.insert(nhs.clone(), c.reference.clone());
             }
+            on_record.by_person.insert(person(&c), c.reference.clone());
             on_record.by_reference.insert(c.reference, ());
         }
         on_record
+    }
+
+    /// Whether the row is a client already on record: by reference if it has one, else by NHS
+    /// number if it has one, else by name and date of birth.
+    fn matches(&self, row: &GoodRow) -> bool {
+        let c = &row.client;
+        match (&c.nhs_number, row.blank_reference) {
+            (_, false) => self.by_reference.contains_key(&c.reference),
+            (Some(nhs), true) => self.by_nhs.contains_key(nhs),
+            (None, true) => self.by_person.contains_key(&person(c)),
+        }
+    }
+}
+
+/// Lines of the file that hold the same client twice: a reference, an NHS number, or (for rows
+/// with neither) a person seen on an earlier line.
+#[derive(Default)]
+struct SeenInFile {
+    references: HashMap<ServiceRef, u64>,
+    nhs_numbers: HashMap<NhsNumber, u64>,
+    people: HashMap<Person, u64>,
+}
+
+impl SeenInFile {
+    /// Notes the row; the problems if it repeats an earlier one.
+    fn repeats(&mut self, row: &GoodRow) -> Vec<Problem> {
+        let c = &row.client;
+        let mut problems = Vec::new();
+        let mut again = |column: &str, what: &str, first: Option<u64>| {
+            if let Some(first) = first {
+                let reason = format!("the same {what} as line {first}");
+                problems.push(Problem::new(row.line, column, reason));
+            }
+        };
+        if !row.blank_reference {
+            let first = self.references.insert(c.reference.clone(), row.line);
+            again("reference", "reference", first);
+        }
+        if let Some(nhs) = &c.nhs_number {
+            let first = self.nhs_numbers.insert(nhs.clone(), row.line);
+            again("nhs_number", "NHS number", first);
+        } else if row.blank_reference {
+            let first = self.people.insert(person(c), row.line);
+            again("given_name", "name and date of birth", first);
+        }
+        problems
     }
 }
 
@@ -398,43 +500,17 @@ impl OnRecord {
 /// within itself or against the record.
 fn plan(rows: Vec<GoodRow>, on_record: &OnRecord, mut problems: Vec<Problem>) -> Plan {
     let mut plan = Plan::default();
-    let mut references: HashMap<ServiceRef, u64> = HashMap::new();
-    let mut nhs_numbers: HashMap<NhsNumber, u64> = HashMap::new();
+    let mut seen = SeenInFile::default();
     for row in rows {
-        let client = &row.client;
-        let mut clash = false;
-        if !row.blank_reference
-            && let Some(first) = references.insert(client.reference.clone(), row.line)
-        {
-            problems.push(Problem::new(
-                row.line,
-                "reference",
-                format!("the same reference as line {first}"),
-            ));
-            clash = true;
-        }
-        if let Some(nhs) = &client.nhs_number
-            && let Some(first) = nhs_numbers.insert(nhs.clone(), row.line)
-        {
-            problems.push(Problem::new(
-                row.line,
-                "nhs_number",
-                format!("the same NHS number as line {first}"),
-            ));
-            clash = true;
-        }
-        let nhs_holder = client
+        let repeats = seen.repeats(&row);
+        let nhs_holder = row
+            .client
             .nhs_number
             .as_ref()
             .and_then(|n| on_record.by_nhs.get(n));
-        let matched = if row.blank_reference {
-            nhs_holder.is_some()
-        } else {
-            on_record.by_reference.contains_key(&client.reference)
-        };
-        if clash {
-            continue;
-        } else if matched {
+        if !repeats.is_empty() {
+            problems.extend(repeats);
+        } else if on_record.matches(&row) {
             plan.skipped.push(row.line);
         } else if let Some(holder) = nhs_holder {
             problems.push(Problem::new(
@@ -523,10 +599,10 @@ pub fn import(store: &mut Store, args: &ImportArgs) -> Result<(), CliError> {
             args.file.display()
         )));
     }
-    let skipped = plan.skipped.len();
+    let skipped = skipped_lines(&plan.skipped);
     if args.dry_run {
         println!(
-            "Dry run: {} client(s) would be imported, {skipped} skipped as already on record; nothing was written.",
+            "Dry run: {} client(s) would be imported{skipped}; nothing was written.",
             plan.new.len()
         );
         return Ok(());
@@ -538,11 +614,21 @@ pub fn import(store: &mut Store, args: &ImportArgs) -> Result<(), CliError> {
         }
         Ok(())
     })?;
-    println!(
-        "Imported {} client(s); skipped {skipped} already on record (not changed).",
-        clients.len()
-    );
+    println!("Imported {} client(s){skipped}.", clients.len());
     Ok(())
+}
+
+/// The lines skipped as already on record, for the summary (the record is left unchanged).
+fn skipped_lines(lines: &[u64]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = lines.iter().map(u64::to_string).collect();
+    format!(
+        "; {} already on record, skipped and left unchanged (line {})",
+        lines.len(),
+        list.join(", ")
+    )
 }
 
 /// A date as the export writes it: ISO, which no spreadsheet locale misreads.
