@@ -2,6 +2,7 @@
 
 mod backup;
 mod erase;
+mod import;
 mod output;
 mod prescription;
 mod record;
@@ -84,9 +85,12 @@ pub struct LookArgs {
 pub enum Command {
     /// Write a fictional demo service into a new database file.
     Generate(GenerateArgs),
-    /// Write every record out (JSON: one object, an array per record type), or with --client
-    /// one client's whole record (a subject access request), or with --plan their recovery plan.
+    /// Write every record out (JSON: one object, an array per record type), the clients alone as
+    /// CSV in the columns `import` reads, or with --client one client's whole record (a subject
+    /// access request), or with --plan their recovery plan.
     Export(ExportArgs),
+    /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
+    Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
     /// WAL size, file permissions, row counts. Exits non-zero on any problem.
     Check,
@@ -142,6 +146,8 @@ pub enum Format {
     Md,
     /// One self-contained HTML page for printing on A4, with --client or --plan.
     Html,
+    /// The clients only, one row each, in the columns `import` reads.
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -250,6 +256,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             team::init(&path, &args, clock, actor)
         }
         Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
+        Some(Command::Import(args)) => import::import(&mut open(Access::Write)?, &args),
         Some(Command::Session(command)) => record::session(&mut open(Access::Write)?, &command),
         Some(Command::Note(command)) => record::note(&mut open(Access::Write)?, &command),
         Some(Command::Prescription(command)) => {
@@ -431,6 +438,9 @@ fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), C
 }
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
+    if args.client.is_none() && args.plan.is_none() && matches!(args.format, Format::Csv) {
+        return import::export_csv(store, args.out.as_deref());
+    }
     if args.client.is_some() || args.plan.is_some() || !matches!(args.format, Format::Json) {
         return subject_access::export(store, &args);
     }

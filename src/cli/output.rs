@@ -86,9 +86,27 @@ fn sync_directory(dir: &Path) {
 /// CR) with `'` put in front, as OWASP advises against CSV injection: the cell then reads as the
 /// text it is. Only for text: a number such as `-3` must stay a number.
 pub fn guard_csv_text(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
-        _ => text.into(),
+    if needs_guard(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// What a spreadsheet would run as a formula at the start of a cell.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a cell needs the `'` guard: it starts with a formula character, or is already `'`s
+/// before one (so that taking one `'` off on import always gives back the original).
+fn needs_guard(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A cell as read back: exactly the guard [`guard_csv_text`] adds comes off, nothing else.
+pub fn unguard_csv_text(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => text,
     }
 }
 

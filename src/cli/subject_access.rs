@@ -14,6 +14,11 @@ fn kind(args: &ExportArgs) -> Result<(&str, Kind), CliError> {
         Format::Md => export::Format::Markdown,
         Format::Html => export::Format::Html,
         Format::Json => export::Format::Json,
+        Format::Csv => {
+            return Err(CliError::Usage(
+                "--format csv is the clients' list (without --client or --plan); one client's record is md, html or json".into(),
+            ));
+        }
     };
     match (&args.client, &args.plan) {
         (Some(reference), None) => Ok((reference, Kind::Record(format))),
