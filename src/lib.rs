@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod display;
 pub mod domain;
+pub mod export;
 pub mod form;
 pub mod store;
 pub mod tui;

@@ -2,10 +2,12 @@
 
 mod backup;
 mod erase;
+mod import;
 mod output;
 mod prescription;
 mod record;
 mod report;
+mod subject_access;
 mod team;
 
 use crate::app::{App, Identity, Viewport};
@@ -83,8 +85,12 @@ pub struct LookArgs {
 pub enum Command {
     /// Write a fictional demo service into a new database file.
     Generate(GenerateArgs),
-    /// Write every record out (JSON: one object, an array per record type).
+    /// Write every record out (JSON: one object, an array per record type), the clients alone as
+    /// CSV in the columns `import` reads, or with --client one client's whole record (a subject
+    /// access request), or with --plan their recovery plan.
     Export(ExportArgs),
+    /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
+    Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
     /// WAL size, file permissions, row counts. Exits non-zero on any problem.
     Check,
@@ -144,6 +150,12 @@ pub struct GenerateArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
     Json,
+    /// Markdown, with --client or --plan.
+    Md,
+    /// One self-contained HTML page for printing on A4, with --client or --plan.
+    Html,
+    /// The clients only, one row each, in the columns `import` reads.
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +165,12 @@ pub struct ExportArgs {
     /// Write to this new file (owner-only) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// One client's whole record, by service reference: a subject access request.
+    #[arg(long, value_name = "REF", conflicts_with = "plan")]
+    pub client: Option<String>,
+    /// One client's recovery plan alone, by service reference, for them to take home.
+    #[arg(long, value_name = "REF")]
+    pub plan: Option<String>,
 }
 
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -246,6 +264,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             team::init(&path, &args, clock, actor)
         }
         Some(Command::Export(args)) => export(&mut open(Access::Write)?, args),
+        Some(Command::Import(args)) => import::import(&mut open(Access::Write)?, &args),
         Some(Command::Session(command)) => record::session(&mut open(Access::Write)?, &command),
         Some(Command::Note(command)) => record::note(&mut open(Access::Write)?, &command),
         Some(Command::Prescription(command)) => {
@@ -449,7 +468,12 @@ fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), C
 }
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
-    let Format::Json = args.format;
+    if args.client.is_none() && args.plan.is_none() && matches!(args.format, Format::Csv) {
+        return import::export_csv(store, args.out.as_deref());
+    }
+    if args.client.is_some() || args.plan.is_some() || !matches!(args.format, Format::Json) {
+        return subject_access::export(store, &args);
+    }
     // Refused before any output is made, so a refusal is one line and no file.
     if let Some(refusal) = store.refusal()? {
         return Err(StoreError::Refused(refusal).into());

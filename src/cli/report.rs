@@ -768,22 +768,14 @@ fn json<T: Serialize>(lines: &T) -> Result<Vec<u8>, CliError> {
     Ok(out)
 }
 
-/// A header row, written even when there are no rows, then one record per line.
+/// A header row, written even when there are no rows, then one record per line, its text
+/// cells guarded against formulas ([`output::csv_with_guarded_text`]).
 fn csv<'a, T: Serialize + 'a>(
     columns: &[&str],
     lines: impl IntoIterator<Item = &'a T>,
 ) -> Result<Vec<u8>, CliError> {
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let error = |e: csv::Error| stdout_error(std::io::Error::other(e));
-    writer.write_record(columns).map_err(error)?;
-    for line in lines {
-        writer.serialize(line).map_err(error)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| stdout_error(e.into_error()))
+    output::csv_with_guarded_text(columns, lines)
+        .map_err(|e| stdout_error(std::io::Error::other(e)))
 }
 
 fn stdout_error(source: std::io::Error) -> CliError {

@@ -290,6 +290,15 @@ pub fn settings(store: &mut Store, command: &SettingsCommand) -> Result<(), CliE
     }
 }
 
+const AUDIT_COLUMNS: &[&str] = &[
+    "at",
+    "login",
+    "action",
+    "record_type",
+    "record_id",
+    "detail",
+];
+
 #[derive(Serialize)]
 struct AuditLine {
     at: String,
@@ -341,13 +350,9 @@ pub fn audit(store: &Store, args: &AuditArgs) -> Result<(), CliError> {
             std::io::stdout().lock().write_all(&out).map_err(io)
         }
         AuditFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
-            for line in &lines {
-                writer
-                    .serialize(line)
-                    .map_err(|e| io(std::io::Error::other(e)))?;
-            }
-            writer.flush().map_err(io)
+            let out = super::output::csv_with_guarded_text(AUDIT_COLUMNS, &lines)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            std::io::stdout().lock().write_all(&out).map_err(io)
         }
         AuditFormat::Text => {
             let rows: Vec<[String; 4]> = entries

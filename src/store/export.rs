@@ -92,6 +92,53 @@ impl Store {
         })
     }
 
+    /// Audits that one client's record (or plan) left the program, `detail` saying which form:
+    /// refused under the same rules as any write, so a login that may not record may not take a
+    /// client's record away either.
+    pub fn audit_client_export(&mut self, client_id: i64, detail: &str) -> Result<()> {
+        self.require(super::Need::Record)?;
+        let stamp = self.audit_time();
+        self.write_stamped(stamp, false, |w| {
+            w.audit_detail(
+                AuditAction::Export,
+                RecordType::Client,
+                Some(client_id),
+                Some(detail),
+            )
+        })
+        .map_err(|e| self.note_damage(e))
+    }
+
+    /// The plan in force with each goal's actions in force, for the plan a client takes home.
+    pub fn plan_with_actions(
+        &self,
+        client_id: i64,
+    ) -> Result<Vec<(super::PlanGoal, Vec<GoalAction>)>> {
+        let sql = format!(
+            "{} WHERE t.goal_id = ?1 AND t.in_error_at IS NULL ORDER BY t.due_on, t.id",
+            GoalAction::SELECT
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut plan = Vec::new();
+        for goal in self.plan(client_id)? {
+            let actions = stmt
+                .query_map([goal.goal.id], GoalAction::from_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            plan.push((goal, actions));
+        }
+        Ok(plan)
+    }
+
+    /// The service's name for the top of a document, or the database file's name.
+    pub fn service_name(&self) -> Result<String> {
+        Ok(self.meta(super::META_SERVICE_NAME)?.unwrap_or_else(|| {
+            self.path.file_stem().map_or_else(
+                || "the service".into(),
+                |s| s.to_string_lossy().into_owned(),
+            )
+        }))
+    }
+
     fn write_export(&self, out: &mut dyn Write) -> Result<()> {
         let header = serde_json::json!({
             "format": "keywork-export",

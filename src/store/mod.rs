@@ -4,6 +4,7 @@ mod alerts;
 mod appointments;
 mod audit;
 pub mod backup;
+mod client_file;
 mod clients;
 mod corrections;
 mod drafts;
