@@ -15,6 +15,7 @@ pub mod demo;
 pub mod display;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod form;
 pub mod store;
 pub mod tui;

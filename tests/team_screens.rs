@@ -164,3 +164,38 @@ fn the_screens_open_while_a_colleague_holds_the_file_in_a_long_write() {
     session.wait_exit();
     session.assert_restored();
 }
+
+#[test]
+fn x_writes_the_selected_clients_record_to_a_new_owner_only_file_here() {
+    let mut session = Session::demo(&[]);
+    session.wait_for_panes();
+    session.send(b"x");
+    session.wait_for_text("Export to a file in the current directory");
+    session.send(b"\x13"); // Ctrl-S
+    session.wait_for("the footer names the file", |screen| {
+        footer(screen).contains("Written to") && footer(screen).contains("-record.html")
+    });
+    // A second export of the same takes a new name rather than writing over the first.
+    session.send(b"x");
+    session.wait_for_text("Export to a file in the current directory");
+    session.send(b"\x13");
+    session.wait_for("a second file", |screen| {
+        footer(screen).contains("-record-2.html")
+    });
+    session.send(b"q");
+    session.wait_exit();
+    let files: Vec<_> = std::fs::read_dir(session.home())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".html"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+        let html = std::fs::read_to_string(file).unwrap();
+        assert!(html.contains("<html") && !html.contains("<script"));
+    }
+}

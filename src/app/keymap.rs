@@ -44,6 +44,8 @@ pub enum Action {
     /// Start, change or stop the selected client's OST prescription (prescribers, team leads).
     RecordPrescription,
     Acknowledge,
+    /// Export the selected client's record or recovery plan to a file.
+    ExportClient,
     /// Today's appointments: the worker's, or the team's in team view.
     Today,
     /// In a form: move to the next or previous field.
@@ -458,6 +460,13 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Add a new client",
+    },
+    Binding {
+        keys: &[key('x')],
+        action: Action::ExportClient,
+        contexts: &[Panes],
+        hint: None,
+        help: "Export the selected client's record or plan to a file here (owner-only, audited)",
     },
     Binding {
         keys: &[key('/')],

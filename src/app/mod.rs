@@ -402,6 +402,7 @@ impl App {
             Action::AddReadiness => self.open_form(FormKind::Readiness, false, store)?,
             Action::AddGoal => self.open_form(FormKind::Goal, false, store)?,
             Action::NewClient => self.open_form(FormKind::Client, false, store)?,
+            Action::ExportClient => self.open_form(FormKind::Export, false, store)?,
             Action::Edit if self.focus == Pane::Plan => {
                 self.open_form(FormKind::Goal, true, store)?
             }

@@ -293,6 +293,11 @@ impl Session {
         self.writer.flush().expect("flush the pty");
     }
 
+    /// The program's home and working directory.
+    pub fn home(&self) -> &Path {
+        self._home.path()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("the child has a process id")
     }

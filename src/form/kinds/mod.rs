@@ -9,6 +9,7 @@
 pub mod acknowledge;
 pub mod client;
 pub mod dna;
+pub mod export;
 pub mod goal;
 pub mod prescription;
 pub mod readiness;
@@ -46,6 +47,8 @@ pub enum FormKind {
     Void,
     /// Starting, changing or stopping an OST prescription.
     Prescription,
+    /// Taking a client's record or plan out to a file.
+    Export,
 }
 
 impl FormKind {
@@ -60,6 +63,7 @@ impl FormKind {
         FormKind::Acknowledge,
         FormKind::Void,
         FormKind::Prescription,
+        FormKind::Export,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -361,6 +365,7 @@ const KINDS: &[Listed] = &[
         "prescription",
         prescription::open,
     ),
+    listed(FormKind::Export, "export", "export", export::open),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).
