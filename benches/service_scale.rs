@@ -139,6 +139,23 @@ fn main() {
             App::new(&store, Settings::default(), identity(None), viewport).unwrap()
         }),
     );
+    // Find (`/`): each keystroke matches the query afresh over the whole team caseload.
+    let intervals = store.review_intervals().unwrap();
+    let team_rows = store.caseload(Scope::Team, &intervals).unwrap();
+    report(
+        "find: open over the team caseload (texts made once)",
+        time(21, || keywork::app::find::haystacks(&team_rows)),
+    );
+    let haystacks = keywork::app::find::haystacks(&team_rows);
+    for query in ["p", "plo", "plov", "943 476"] {
+        report(
+            &format!(
+                "find: a keystroke, query {query:?}, over {} clients",
+                team_rows.len()
+            ),
+            time(21, || keywork::app::find::matches_in(query, &haystacks)),
+        );
+    }
 
     let mut app = App::new(
         &store,

@@ -37,6 +37,9 @@ pub struct Find {
     /// The match Enter takes: the best unless the worker moved down the list.
     pub highlighted: usize,
     pub before: Before,
+    /// What each client is matched on, made once when Find opens (and after a reload), not on
+    /// every keystroke.
+    haystacks: Vec<(i64, String)>,
 }
 
 impl Find {
@@ -46,6 +49,7 @@ impl Find {
             hits: Vec::new(),
             highlighted: 0,
             before,
+            haystacks: Vec::new(),
         };
         find.search(rows);
         find.highlighted = find
@@ -56,9 +60,15 @@ impl Find {
         find
     }
 
-    /// Matches the query against `rows` again: after each key, and after a reload.
+    /// Matches the query against `rows` afresh: when Find opens, and after a reload.
     pub fn search(&mut self, rows: &[CaseloadRow]) {
-        self.hits = matches(&self.query, rows);
+        self.haystacks = haystacks(rows);
+        self.refine();
+    }
+
+    /// Matches the query again over the clients already read: after each key.
+    pub fn refine(&mut self) {
+        self.hits = matches_in(&self.query, &self.haystacks);
         self.highlighted = 0;
     }
 
@@ -126,8 +136,21 @@ pub fn normalise(query: &str) -> String {
     out
 }
 
+/// Each row's client and the text Find matches for it.
+pub fn haystacks(rows: &[CaseloadRow]) -> Vec<(i64, String)> {
+    rows.iter()
+        .map(|row| (row.client_id, haystack(row)))
+        .collect()
+}
+
 /// Every row matching `query`, best first (ties in caseload order); all rows when it is empty.
 pub fn matches(query: &str, rows: &[CaseloadRow]) -> Vec<Hit> {
+    matches_in(query, &haystacks(rows))
+}
+
+/// Every client whose text matches `query`, best first (ties in caseload order). Scores are
+/// taken first; the matched letters' positions only for the clients that match.
+pub fn matches_in(query: &str, haystacks: &[(i64, String)]) -> Vec<Hit> {
     let pattern = Pattern::new(
         &normalise(query),
         CaseMatching::Ignore,
@@ -137,19 +160,19 @@ pub fn matches(query: &str, rows: &[CaseloadRow]) -> Vec<Hit> {
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
     let mut indices = Vec::new();
-    let mut hits: Vec<Hit> = rows
+    let mut hits: Vec<Hit> = haystacks
         .iter()
-        .filter_map(|row| {
-            let text = haystack(row);
+        .filter_map(|(client_id, text)| {
+            pattern.score(Utf32Str::new(text, &mut buf), &mut matcher)?;
             indices.clear();
             let score =
-                pattern.indices(Utf32Str::new(&text, &mut buf), &mut matcher, &mut indices)?;
+                pattern.indices(Utf32Str::new(text, &mut buf), &mut matcher, &mut indices)?;
             indices.sort_unstable();
             indices.dedup();
             let positions = indices.iter().map(|i| *i as usize).collect();
             Some(Hit {
-                client_id: row.client_id,
-                text,
+                client_id: *client_id,
+                text: text.clone(),
                 positions,
                 score,
             })
@@ -172,11 +195,10 @@ impl App {
 
     /// A key for the search line: typing, or Backspace.
     pub(super) fn find_key(&mut self, key: KeyEvent) {
-        let rows = &self.caseload.rows;
         if let Some(find) = self.modal.find_mut()
             && find.type_key(key)
         {
-            find.search(rows);
+            find.refine();
         }
     }
 
