@@ -34,9 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, chooser: &Chooser, paint: &Paint) {
         .collect();
     lines.push(Line::raw(""));
     let dot = paint.glyphs.dot;
-    lines.push(Line::styled(
-        format!("Space/Right change {dot} Enter apply {dot} F clear all {dot} Esc cancel"),
-        t.muted,
-    ));
+    // Wrapped, never cut: the pane is narrow at 80 columns.
+    let hint = format!("Space/Right change {dot} Enter apply {dot} F clear all {dot} Esc cancel");
+    for part in crate::display::wrap(&hint, usize::from(inner.width).max(1)) {
+        lines.push(Line::styled(part, t.muted));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
