@@ -90,21 +90,7 @@ fn open_on_entry_fill_save(
     fill: impl FnOnce(&mut keywork::form::Form),
 ) -> String {
     let intervals = ReviewIntervals::default();
-    let opening = Opening {
-        store: &f.store,
-        now: Now {
-            today: today(),
-            now: today().and_hms_opt(11, 0, 0).unwrap(),
-        },
-        client_id: Some(f.client_id),
-        draft: None,
-        edit: false,
-        selected_goal: None,
-        selected_review,
-        intervals: &intervals,
-        default_worker: Some(f.worker_id),
-        entry,
-    };
+    let opening = opening(f, &intervals, selected_review, entry);
     let mut opened = kinds::open(kind, &opening)
         .unwrap()
         .unwrap_or_else(|why| panic!("{kind:?} did not open: {why}"));
@@ -129,6 +115,48 @@ fn open_on_entry_fill_save(
         .unwrap()
         .unwrap_or_else(|errors| panic!("{kind:?} refused: {errors:?}"))
         .message
+}
+
+/// What the screen knows when it opens a form on the fixture's client, on the fixed day.
+fn opening<'a>(
+    f: &'a Fixture,
+    intervals: &'a ReviewIntervals,
+    selected_review: Option<Due>,
+    entry: Option<(RecordType, i64)>,
+) -> Opening<'a> {
+    Opening {
+        store: &f.store,
+        now: Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        client_id: Some(f.client_id),
+        draft: None,
+        edit: false,
+        selected_goal: None,
+        selected_review,
+        intervals,
+        default_worker: Some(f.worker_id),
+        entry,
+    }
+}
+
+/// Answers every TOP item for a client who used nothing: days 0, amounts left blank.
+fn answer_top_nothing_used(form: &mut keywork::form::Form) {
+    use keywork::domain::top::{Measure, TopItem};
+    for item in TopItem::ALL {
+        if item.measure() != Measure::Amount {
+            set(form, item.code(), "0");
+        }
+    }
+}
+
+/// The id of the one row in `table`.
+fn only_id(store: &Store, table: &str) -> i64 {
+    rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(&format!("SELECT id FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 fn set(form: &mut keywork::form::Form, key: &str, value: &str) {
@@ -250,13 +278,7 @@ fn a_review_form_completes_the_review_selected() {
 fn a_top_form_saves_every_answer() {
     let mut f = fixture();
     open_fill_save(&mut f, FormKind::Top, None, |form| {
-        use keywork::domain::top::{Measure, TopItem};
-        for item in TopItem::ALL {
-            // An amount is left blank on a substance not used in the 28 days.
-            if item.measure() != Measure::Amount {
-                set(form, item.code(), "0");
-            }
-        }
+        answer_top_nothing_used(form);
     });
     assert_eq!(count(&f.store, "SELECT count(*) FROM tops"), 1);
     assert!(count(&f.store, "SELECT count(*) FROM top_answers") > 20);
@@ -354,21 +376,7 @@ fn open_fill_refused(
 ) -> Vec<(String, String)> {
     let entry = None;
     let intervals = ReviewIntervals::default();
-    let opening = Opening {
-        store: &f.store,
-        now: Now {
-            today: today(),
-            now: today().and_hms_opt(11, 0, 0).unwrap(),
-        },
-        client_id: Some(f.client_id),
-        draft: None,
-        edit: false,
-        selected_goal: None,
-        selected_review: None,
-        intervals: &intervals,
-        default_worker: Some(f.worker_id),
-        entry,
-    };
+    let opening = opening(f, &intervals, None, entry);
     let mut opened = kinds::open(kind, &opening).unwrap().unwrap();
     fill(&mut opened.form);
     let saving = Saving {
@@ -409,12 +417,7 @@ fn a_readiness_note_cannot_be_dated_in_the_future_or_before_the_referral() {
 fn a_top_cannot_be_dated_before_the_referral() {
     let mut f = fixture();
     let errors = open_fill_refused(&mut f, FormKind::Top, |form| {
-        use keywork::domain::top::{Measure, TopItem};
-        for item in TopItem::ALL {
-            if item.measure() != Measure::Amount {
-                set(form, item.code(), "0");
-            }
-        }
+        answer_top_nothing_used(form);
         set(form, kinds::top::key::ON, "02/01/2026");
     });
     assert!(
@@ -503,18 +506,9 @@ fn a_void_form_marks_its_entry_entered_in_error_with_the_reason() {
 fn a_top_and_a_review_opened_on_their_entries_are_amended() {
     let mut f = fixture();
     open_fill_save(&mut f, FormKind::Top, None, |form| {
-        use keywork::domain::top::{Measure, TopItem};
-        for item in TopItem::ALL {
-            if item.measure() != Measure::Amount {
-                set(form, item.code(), "0");
-            }
-        }
+        answer_top_nothing_used(form);
     });
-    let top_id = {
-        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
-        conn.query_row("SELECT id FROM tops", [], |r| r.get::<_, i64>(0))
-            .unwrap()
-    };
+    let top_id = only_id(&f.store, "tops");
     let said = open_on_entry_fill_save(
         &mut f,
         FormKind::Top,
@@ -547,11 +541,7 @@ fn a_top_and_a_review_opened_on_their_entries_are_amended() {
     open_fill_save(&mut f, FormKind::Review, Some(care_plan), |form| {
         set(form, kinds::review::key::OUTCOME, "Plan agred.");
     });
-    let review_id = {
-        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
-        conn.query_row("SELECT id FROM reviews", [], |r| r.get::<_, i64>(0))
-            .unwrap()
-    };
+    let review_id = only_id(&f.store, "reviews");
     let said = open_on_entry_fill_save(
         &mut f,
         FormKind::Review,
@@ -579,11 +569,7 @@ fn an_acknowledgement_opened_on_its_entry_has_its_reason_amended() {
             "Kit ofered; declined.",
         );
     });
-    let id = {
-        let conn = rusqlite::Connection::open(f.store.path()).unwrap();
-        conn.query_row("SELECT id FROM alert_acks", [], |r| r.get::<_, i64>(0))
-            .unwrap()
-    };
+    let id = only_id(&f.store, "alert_acks");
     let said = open_on_entry_fill_save(
         &mut f,
         FormKind::Acknowledge,
