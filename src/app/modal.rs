@@ -40,6 +40,43 @@ pub enum Modal {
     },
 }
 
+/// The four ways of handling a layer that holds one boxed value (a form, Find, the filters,
+/// the palette): open it over everything, read it, change it, and close it wherever it is.
+macro_rules! boxed_layer {
+    ($variant:ident { $field:ident: $ty:ty }, $open:ident, $get:ident, $get_mut:ident, $take:ident, $what:literal) => {
+        #[doc = concat!("Opens ", $what, " over everything open.")]
+        pub fn $open(&mut self, $field: $ty) {
+            self.push(|under| Modal::$variant {
+                $field: Box::new($field),
+                under,
+            });
+        }
+
+        #[doc = concat!("What ", $what, " holds, if it is open.")]
+        pub fn $get(&self) -> Option<&$ty> {
+            self.layers().find_map(|m| match m {
+                Modal::$variant { $field, .. } => Some($field.as_ref()),
+                _ => None,
+            })
+        }
+
+        pub fn $get_mut(&mut self) -> Option<&mut $ty> {
+            match self {
+                Modal::$variant { $field, .. } => Some($field),
+                other => other.under_mut().and_then(Modal::$get_mut),
+            }
+        }
+
+        #[doc = concat!("Closes ", $what, ", wherever it is, and gives it back.")]
+        pub fn $take(&mut self) -> Option<$ty> {
+            match self.remove(|m| matches!(m, Modal::$variant { .. })) {
+                Some(Modal::$variant { $field, .. }) => Some(*$field),
+                _ => None,
+            }
+        }
+    };
+}
+
 impl Modal {
     fn under(&self) -> Option<&Modal> {
         match self {
@@ -123,20 +160,6 @@ impl Modal {
         }
     }
 
-    pub fn editor(&self) -> Option<&Editor> {
-        self.layers().find_map(|m| match m {
-            Modal::Form { editor, .. } => Some(editor.as_ref()),
-            _ => None,
-        })
-    }
-
-    pub fn editor_mut(&mut self) -> Option<&mut Editor> {
-        match self {
-            Modal::Form { editor, .. } => Some(editor),
-            other => other.under_mut().and_then(Modal::editor_mut),
-        }
-    }
-
     /// The question on top, if one is waiting.
     pub fn question(&self) -> Option<&Question> {
         match self {
@@ -153,13 +176,6 @@ impl Modal {
 
     pub fn ask(&mut self, question: Question) {
         self.push(|under| Modal::Asking { question, under });
-    }
-
-    pub fn open_form(&mut self, editor: Editor) {
-        self.push(|under| Modal::Form {
-            editor: Box::new(editor),
-            under,
-        });
     }
 
     pub fn open_help(&mut self) {
@@ -194,87 +210,38 @@ impl Modal {
         }
     }
 
-    /// Closes the form, wherever it is, and gives it back.
-    pub fn take_form(&mut self) -> Option<Editor> {
-        match self.remove(|m| matches!(m, Modal::Form { .. })) {
-            Some(Modal::Form { editor, .. }) => Some(*editor),
-            _ => None,
-        }
-    }
-
-    pub fn open_find(&mut self, find: Find) {
-        self.push(|under| Modal::Find {
-            find: Box::new(find),
-            under,
-        });
-    }
-
-    /// The search line, if Find is open.
-    pub fn find(&self) -> Option<&Find> {
-        self.layers().find_map(|m| match m {
-            Modal::Find { find, .. } => Some(find.as_ref()),
-            _ => None,
-        })
-    }
-
-    pub fn find_mut(&mut self) -> Option<&mut Find> {
-        match self {
-            Modal::Find { find, .. } => Some(find),
-            other => other.under_mut().and_then(Modal::find_mut),
-        }
-    }
-
-    /// Closes Find, wherever it is, and gives it back.
-    pub fn take_find(&mut self) -> Option<Find> {
-        match self.remove(|m| matches!(m, Modal::Find { .. })) {
-            Some(Modal::Find { find, .. }) => Some(*find),
-            _ => None,
-        }
-    }
-
-    pub fn open_filters(&mut self, chooser: Chooser) {
-        self.push(|under| Modal::Filters {
-            chooser: Box::new(chooser),
-            under,
-        });
-    }
-
-    pub fn filters_mut(&mut self) -> Option<&mut Chooser> {
-        match self {
-            Modal::Filters { chooser, .. } => Some(chooser),
-            other => other.under_mut().and_then(Modal::filters_mut),
-        }
-    }
-
-    /// Closes the filter chooser, wherever it is, and gives it back.
-    pub fn take_filters(&mut self) -> Option<Chooser> {
-        match self.remove(|m| matches!(m, Modal::Filters { .. })) {
-            Some(Modal::Filters { chooser, .. }) => Some(*chooser),
-            _ => None,
-        }
-    }
-
-    pub fn open_palette(&mut self, palette: Palette) {
-        self.push(|under| Modal::Palette {
-            palette: Box::new(palette),
-            under,
-        });
-    }
-
-    pub fn palette_mut(&mut self) -> Option<&mut Palette> {
-        match self {
-            Modal::Palette { palette, .. } => Some(palette),
-            other => other.under_mut().and_then(Modal::palette_mut),
-        }
-    }
-
-    /// Closes the palette, wherever it is, and gives it back.
-    pub fn take_palette(&mut self) -> Option<Palette> {
-        match self.remove(|m| matches!(m, Modal::Palette { .. })) {
-            Some(Modal::Palette { palette, .. }) => Some(*palette),
-            _ => None,
-        }
-    }
+    boxed_layer!(
+        Form { editor: Editor },
+        open_form,
+        editor,
+        editor_mut,
+        take_form,
+        "the form"
+    );
+    boxed_layer!(
+        Find { find: Find },
+        open_find,
+        find,
+        find_mut,
+        take_find,
+        "Find"
+    );
+    boxed_layer!(
+        Filters { chooser: Chooser },
+        open_filters,
+        filters,
+        filters_mut,
+        take_filters,
+        "the filter chooser"
+    );
+    boxed_layer!(
+        Palette { palette: Palette },
+        open_palette,
+        palette,
+        palette_mut,
+        take_palette,
+        "the command palette"
+    );
 
     /// Closes the help; answers whether it was open.
     pub fn close_help(&mut self) -> bool {
