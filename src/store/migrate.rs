@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[Migration] = &[
     )),
     sql(include_str!("../../assets/migrations/0007_one_entry.sql")),
     sql(include_str!("../../assets/migrations/0008_prescribing.sql")),
+    Migration {
+        sql: include_str!("../../assets/migrations/0009_client_summary.sql"),
+        then: Some((super::summary::create_triggers, super::summary::REBUILD)),
+    },
 ];
 
 /// The schema version this build writes and understands.

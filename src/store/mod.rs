@@ -21,6 +21,7 @@ mod reviews;
 mod sessions;
 mod settings;
 mod sql;
+mod summary;
 pub mod team_files;
 mod tops;
 mod views;
@@ -39,10 +40,13 @@ pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
+pub use summary::{Changes, WHOLE_SERVICE};
 pub use export::Counts;
 pub use open::Access;
 pub use settings::{SettingKey, parse_value as parse_setting};
-pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope, due_within};
+pub use views::{
+    CaseloadRow, ClientRecord, DueReview, FactsSource, PlanGoal, RiskSummary, Scope, due_within,
+};
 pub use workers::{Member, RoleChange, Standing};
 
 /// Why the store refused. Each message names the file and says what to do; none carries the
@@ -393,7 +397,14 @@ impl Store {
         f: impl FnOnce(&Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         self.write_stamped(at, false, |w| {
+            w.set_meta(summary::META_SUMMARY_PAUSED, "1")?;
             let out = f(w)?;
+            w.tx.execute_batch(summary::REBUILD)?;
+            w.tx.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [summary::META_SUMMARY_PAUSED],
+            )?;
+            w.tx.execute_batch(&summary::stamp_whole_service())?;
             w.audit(AuditAction::Generate, RecordType::Service, None)?;
             Ok(out)
         })

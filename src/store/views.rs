@@ -1,7 +1,7 @@
 //! Reads shaped for the screens: one caseload row per client, the reviews coming due, and one
 //! client's notes, plan and whole record. Each loads only what its pane shows.
 
-use super::sql::{get_minute, get_stored};
+use super::sql::{date_at, fast_date, get_minute, get_stored};
 use super::{Result, Store, Table};
 use crate::domain::schedule::{self, Due};
 use crate::domain::*;
@@ -152,53 +152,89 @@ pub struct ClientRecord {
     pub earlier_versions: Vec<crate::domain::EarlierVersion>,
 }
 
-/// Everything the review and alert rules read about each client, one row per client, each part
-/// one index seek. `{filter}` is replaced by the clients wanted, its worker bound as `?1`.
+/// Everything the review and alert rules read about each client, one row per client: the client's
+/// own columns and their summary row. `{facts}` is `client_summary` (kept by triggers, one seek
+/// per client) or `client_facts_computed` (the same columns computed afresh: the definition, which
+/// tests compare with the summary). `{filter}` is replaced by the clients wanted, its worker bound
+/// as `?1`. Columns are read by position: see [`col`].
 const CLIENT_FACTS: &str = "
-    SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name) AS known_as, c.key_worker_id,
+    SELECT c.id, c.reference, coalesce(c.preferred_name, c.given_name), c.key_worker_id,
         c.given_name, c.family_name, c.preferred_name, c.nhs_number,
-        w.display_name AS key_worker, c.status, c.status_since, c.modality, c.modality_since, c.ost_since,
+        w.display_name, c.status, c.status_since, c.modality, c.modality_since, c.ost_since,
         c.risk_changed_on, c.treatment_start, c.overdose_risk, c.prison_release_on, c.safeguarding_children,
         c.injecting, c.naloxone_held, c.naloxone_supplied_on, c.hep_c_tested_on, c.hiv_tested_on,
-        c.primary_substance IN ('heroin', 'prescribed_opioids')
-            OR EXISTS (SELECT 1 FROM client_substances o
-                       WHERE o.client_id = c.id AND o.substance IN ('heroin', 'prescribed_opioids')) AS uses_opioids,
-        (SELECT stage FROM readiness_notes r WHERE r.client_id = c.id AND r.in_error_at IS NULL
-            ORDER BY noted_on DESC, id DESC LIMIT 1)
-            AS stage,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'care_plan'
-            AND v.in_error_at IS NULL) AS last_care_plan,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'prescribing'
-            AND v.in_error_at IS NULL) AS last_prescribing,
-        (SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'risk'
-            AND v.in_error_at IS NULL) AS last_risk,
-        -- Recording a TOP is the outcomes review; before schema 3 it was a review row.
-        max(coalesce((SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.in_error_at IS NULL), ''),
-            coalesce((SELECT max(completed_on) FROM reviews v WHERE v.client_id = c.id AND v.kind = 'outcomes'
-                      AND v.in_error_at IS NULL), ''))
-            AS last_top,
-        (SELECT max(completed_on) FROM tops p WHERE p.client_id = c.id AND p.stage = 'exit'
-            AND p.in_error_at IS NULL) AS last_exit_top,
-        (SELECT group_concat(completed_on || char(31) || stage || char(31) || coalesce(opiates, ''), char(30)) FROM
-            (SELECT p.completed_on, p.stage,
-                (SELECT a.value FROM top_answers a WHERE a.top_id = p.id AND a.item = 'opiates_days') AS opiates
-             FROM tops p WHERE p.client_id = c.id AND p.in_error_at IS NULL
-             ORDER BY p.completed_on DESC, p.id DESC LIMIT 2)) AS recent_tops,
-        (SELECT group_concat(started_at || char(31) || attendance, char(30)) FROM
-            (SELECT started_at, attendance FROM sessions s WHERE s.client_id = c.id AND s.in_error_at IS NULL
-             ORDER BY started_at DESC LIMIT 3)) AS recent_attendance,
-        (SELECT started_at FROM sessions s WHERE s.client_id = c.id AND s.attendance = 'attended'
-            AND s.in_error_at IS NULL ORDER BY started_at DESC LIMIT 1) AS last_seen,
-        (SELECT max(progress_on) FROM goals g WHERE g.client_id = c.id AND g.in_error_at IS NULL) AS last_progress,
-        EXISTS (SELECT 1 FROM goals g WHERE g.client_id = c.id AND g.domain = 'exit' AND g.status <> 'dropped'
-                AND g.in_error_at IS NULL)
-            AS has_exit_goal,
-        (SELECT group_concat(alert || char(31) || cause, char(30)) FROM alert_acks k WHERE k.client_id = c.id
-            AND k.in_error_at IS NULL)
-            AS acks
+        c.primary_substance IN ('heroin', 'prescribed_opioids') OR s.other_opioids,
+        s.stage, s.last_care_plan, s.last_prescribing, s.last_risk, s.last_top, s.last_exit_top,
+        s.recent_tops, s.recent_attendance, s.last_seen, s.last_progress, s.has_exit_goal, s.acks
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
+        JOIN {facts} s ON s.client_id = c.id
     WHERE {filter}
     ORDER BY c.reference";
+
+/// The positions of [`CLIENT_FACTS`]' columns.
+mod col {
+    pub const ID: usize = 0;
+    pub const REFERENCE: usize = 1;
+    pub const KNOWN_AS: usize = 2;
+    pub const KEY_WORKER_ID: usize = 3;
+    pub const GIVEN_NAME: usize = 4;
+    pub const FAMILY_NAME: usize = 5;
+    pub const PREFERRED_NAME: usize = 6;
+    pub const NHS_NUMBER: usize = 7;
+    pub const KEY_WORKER: usize = 8;
+    pub const STATUS: usize = 9;
+    pub const STATUS_SINCE: usize = 10;
+    pub const MODALITY: usize = 11;
+    pub const MODALITY_SINCE: usize = 12;
+    pub const OST_SINCE: usize = 13;
+    pub const RISK_CHANGED_ON: usize = 14;
+    pub const TREATMENT_START: usize = 15;
+    pub const OVERDOSE_RISK: usize = 16;
+    pub const PRISON_RELEASE_ON: usize = 17;
+    pub const SAFEGUARDING_CHILDREN: usize = 18;
+    pub const INJECTING: usize = 19;
+    pub const NALOXONE_HELD: usize = 20;
+    pub const NALOXONE_SUPPLIED_ON: usize = 21;
+    pub const HEP_C_TESTED_ON: usize = 22;
+    pub const HIV_TESTED_ON: usize = 23;
+    pub const USES_OPIOIDS: usize = 24;
+    pub const STAGE: usize = 25;
+    pub const LAST_CARE_PLAN: usize = 26;
+    pub const LAST_PRESCRIBING: usize = 27;
+    pub const LAST_RISK: usize = 28;
+    pub const LAST_TOP: usize = 29;
+    pub const LAST_EXIT_TOP: usize = 30;
+    pub const RECENT_TOPS: usize = 31;
+    pub const RECENT_ATTENDANCE: usize = 32;
+    pub const LAST_SEEN: usize = 33;
+    pub const LAST_PROGRESS: usize = 34;
+    pub const HAS_EXIT_GOAL: usize = 35;
+    pub const ACKS: usize = 36;
+}
+
+/// Where the caseload's per-client facts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactsSource {
+    /// The summary table the triggers keep: what every screen and report reads.
+    Summary,
+    /// Computed afresh from the records: the definition, for tests and `check`.
+    Computed,
+}
+
+impl FactsSource {
+    fn table(self) -> &'static str {
+        match self {
+            FactsSource::Summary => "client_summary",
+            FactsSource::Computed => "client_facts_computed",
+        }
+    }
+}
+
+fn client_facts_sql(source: FactsSource, filter: &str) -> String {
+    CLIENT_FACTS
+        .replace("{facts}", source.table())
+        .replace("{filter}", filter)
+}
 
 /// Clients who have left without an exit TOP: the only review they still owe.
 const EXITED_WITHOUT_EXIT_TOP: &str =
@@ -209,17 +245,17 @@ const EXITED_WITHOUT_EXIT_TOP: &str =
 /// Reads rows packed by `group_concat` (rows apart by ASCII record separators, fields by unit
 /// separators; dates, codes and causes never hold either): cheaper than JSON for thousands of
 /// clients. Empty when the client has none.
-fn packed_rows(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<Vec<String>>> {
-    let text: Option<String> = row.get(column)?;
+fn packed_rows<T>(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+    read: impl Fn(&[&str]) -> Option<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let text = row.get_ref(column)?.as_str_or_null()?;
     Ok(text
         .iter()
         .flat_map(|t| t.split('\x1e'))
-        .map(|r| r.split('\x1f').map(str::to_owned).collect())
+        .filter_map(|r| read(&r.split('\x1f').collect::<Vec<_>>()))
         .collect())
-}
-
-fn packed_date(field: Option<&String>) -> Option<NaiveDate> {
-    field.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 /// One row of [`CLIENT_FACTS`] with the rules applied.
@@ -228,83 +264,78 @@ fn caseload_row(
     today: NaiveDate,
     iv: &ReviewIntervals,
 ) -> rusqlite::Result<CaseloadRow> {
-    let last_seen: Option<String> = row.get("last_seen")?;
-    let milestones = super::clients::milestones_from_row(row)?;
     let schedule = ScheduleFacts {
-        status: row.get("status")?,
-        status_since: milestones.status_since,
-        treatment_start: row.get("treatment_start")?,
-        modality: row.get("modality")?,
-        modality_since: milestones.modality_since,
-        risk_changed_on: milestones.risk_changed_on,
-        prison_release_on: row.get("prison_release_on")?,
+        status: row.get(col::STATUS)?,
+        status_since: date_at(row, col::STATUS_SINCE)?,
+        treatment_start: date_at(row, col::TREATMENT_START)?,
+        modality: row.get(col::MODALITY)?,
+        modality_since: date_at(row, col::MODALITY_SINCE)?,
+        risk_changed_on: date_at(row, col::RISK_CHANGED_ON)?,
+        prison_release_on: date_at(row, col::PRISON_RELEASE_ON)?,
         last: LastReviews {
-            care_plan: row.get("last_care_plan")?,
-            prescribing: row.get("last_prescribing")?,
-            risk: row.get("last_risk")?,
-            top: row.get::<_, String>("last_top")?.parse::<NaiveDate>().ok(),
-            exit_top: row.get("last_exit_top")?,
+            care_plan: date_at(row, col::LAST_CARE_PLAN)?,
+            prescribing: date_at(row, col::LAST_PRESCRIBING)?,
+            risk: date_at(row, col::LAST_RISK)?,
+            // '' when there is none (the query's `max` of two sources).
+            top: row
+                .get_ref(col::LAST_TOP)?
+                .as_str_or_null()?
+                .and_then(fast_date),
+            exit_top: date_at(row, col::LAST_EXIT_TOP)?,
         },
     };
     let owed = schedule::reviews_owed(&schedule, iv);
-    let tops = packed_rows(row, "recent_tops")?
-        .iter()
-        .filter_map(|t| {
-            Some(TopOpiates {
-                completed_on: packed_date(t.first())?,
-                stage: TopStage::from_code(t.get(1)?)?,
-                opiate_days: t.get(2).and_then(|v| v.parse().ok()),
-                // Entries in error are left out by the query.
-                in_error: false,
-            })
+    let tops = packed_rows(row, col::RECENT_TOPS, |t| {
+        Some(TopOpiates {
+            completed_on: fast_date(t.first()?)?,
+            stage: TopStage::from_code(t.get(1)?)?,
+            opiate_days: t.get(2).and_then(|v| v.parse().ok()),
+            // Entries in error are left out by the query.
+            in_error: false,
         })
-        .collect();
-    let recent_attendance = packed_rows(row, "recent_attendance")?
-        .iter()
-        .filter_map(|s| {
-            let at = super::sql::parse_minute(s.first()?).ok()?;
-            Some(Appointment {
-                at,
-                attendance: Attendance::from_code(s.get(1)?)?,
-                in_error: false,
-            })
+    })?;
+    let recent_attendance = packed_rows(row, col::RECENT_ATTENDANCE, |s| {
+        Some(Appointment {
+            at: super::sql::parse_minute(s.first()?).ok()?,
+            attendance: Attendance::from_code(s.get(1)?)?,
+            in_error: false,
         })
-        .collect();
-    let acks: Vec<Acknowledged> = packed_rows(row, "acks")?
-        .iter()
-        .filter_map(|a| {
-            Some(Acknowledged {
-                kind: AlertKind::from_code(a.first()?)?,
-                cause: a.get(1)?.clone(),
-                in_error: false,
-            })
+    })?;
+    let acks: Vec<Acknowledged> = packed_rows(row, col::ACKS, |a| {
+        Some(Acknowledged {
+            kind: AlertKind::from_code(a.first()?)?,
+            cause: (*a.get(1)?).to_owned(),
+            in_error: false,
         })
-        .collect();
-    let injecting: InjectingStatus = row.get("injecting")?;
+    })?;
+    let injecting: InjectingStatus = row.get(col::INJECTING)?;
     let in_treatment = matches!(schedule.status, ClientStatus::Active | ClientStatus::OnHold);
     let on_ost = in_treatment && schedule.modality.is_ost();
     // Time on OST counts from this treatment episode, never an earlier one.
-    let ost_since = milestones.ost_since.filter(|_| on_ost).map(|since| {
-        schedule
-            .treatment_start
-            .map_or(since, |start| since.max(start))
-    });
+    let ost_since = date_at(row, col::OST_SINCE)?
+        .filter(|_| on_ost)
+        .map(|since| {
+            schedule
+                .treatment_start
+                .map_or(since, |start| since.max(start))
+        });
+    let overdose_risk: bool = row.get(col::OVERDOSE_RISK)?;
     let facts = AlertFacts {
         today,
         owed: owed.clone(),
         ost_since,
         last_care_plan_review: schedule.last.care_plan,
-        last_goal_progress: row.get("last_progress")?,
-        has_exit_goal: row.get("has_exit_goal")?,
+        last_goal_progress: date_at(row, col::LAST_PROGRESS)?,
+        has_exit_goal: row.get(col::HAS_EXIT_GOAL)?,
         tops,
         recent_attendance,
-        overdose_risk: row.get("overdose_risk")?,
+        overdose_risk,
         injecting,
-        uses_opioids: row.get::<_, bool>("uses_opioids")? || on_ost,
-        naloxone_held: row.get("naloxone_held")?,
-        naloxone_supplied_on: row.get("naloxone_supplied_on")?,
-        hep_c_tested_on: row.get("hep_c_tested_on")?,
-        hiv_tested_on: row.get("hiv_tested_on")?,
+        uses_opioids: row.get::<_, bool>(col::USES_OPIOIDS)? || on_ost,
+        naloxone_held: row.get(col::NALOXONE_HELD)?,
+        naloxone_supplied_on: date_at(row, col::NALOXONE_SUPPLIED_ON)?,
+        hep_c_tested_on: date_at(row, col::HEP_C_TESTED_ON)?,
+        hiv_tested_on: date_at(row, col::HIV_TESTED_ON)?,
         prison_release_on: schedule.prison_release_on,
     };
     // A client on hold (in custody, in hospital) owes no reviews meanwhile, but their safety
@@ -314,26 +345,31 @@ fn caseload_row(
     } else {
         Assessment::default()
     };
+    let last_seen = match row.get_ref(col::LAST_SEEN)?.as_str_or_null()? {
+        Some(text) => Some(
+            super::sql::parse_minute(text)
+                .map_err(|e| super::sql::conversion_error(row, "last_seen", e))?,
+        ),
+        None => None,
+    };
     Ok(CaseloadRow {
-        client_id: row.get("id")?,
-        reference: row.get("reference")?,
-        known_as: row.get("known_as")?,
-        given_name: row.get("given_name")?,
-        family_name: row.get("family_name")?,
-        preferred_name: row.get("preferred_name")?,
-        nhs_number: row.get("nhs_number")?,
-        key_worker_id: row.get("key_worker_id")?,
-        key_worker: row.get("key_worker")?,
+        client_id: row.get(col::ID)?,
+        reference: row.get(col::REFERENCE)?,
+        known_as: row.get(col::KNOWN_AS)?,
+        given_name: row.get(col::GIVEN_NAME)?,
+        family_name: row.get(col::FAMILY_NAME)?,
+        preferred_name: row.get(col::PREFERRED_NAME)?,
+        nhs_number: row.get(col::NHS_NUMBER)?,
+        key_worker_id: row.get(col::KEY_WORKER_ID)?,
+        key_worker: row.get(col::KEY_WORKER)?,
         status: schedule.status,
         modality: schedule.modality,
-        stage: row.get("stage")?,
+        stage: row.get(col::STAGE)?,
         treatment_start: schedule.treatment_start,
-        last_seen: last_seen
-            .map(|_| get_minute(row, "last_seen"))
-            .transpose()?,
+        last_seen,
         flags: RiskSummary {
-            overdose_risk: row.get("overdose_risk")?,
-            safeguarding_children: row.get("safeguarding_children")?,
+            overdose_risk,
+            safeguarding_children: row.get(col::SAFEGUARDING_CHILDREN)?,
             injecting: injecting == InjectingStatus::Currently,
         },
         owed,
@@ -397,7 +433,7 @@ impl Store {
         client_id: i64,
         intervals: &ReviewIntervals,
     ) -> Result<CaseloadRow> {
-        let sql = CLIENT_FACTS.replace("{filter}", "c.id = ?1");
+        let sql = client_facts_sql(FactsSource::Summary, "c.id = ?1");
         let today = self.today();
         Ok(self
             .conn
@@ -411,7 +447,36 @@ impl Store {
         scope: Scope,
         intervals: &ReviewIntervals,
     ) -> Result<Vec<CaseloadRow>> {
-        let sql = CLIENT_FACTS.replace("{filter}", filter);
+        self.client_facts_from(FactsSource::Summary, filter, scope, intervals)
+    }
+
+    /// [`Store::caseload_of_status`] read from `source`: tests compare the summary with the
+    /// facts computed afresh.
+    pub fn caseload_from(
+        &self,
+        source: FactsSource,
+        scope: Scope,
+        status: Option<ClientStatus>,
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
+        let status =
+            status.map_or_else(|| "1".to_owned(), |s| format!("c.status = '{}'", s.code()));
+        self.client_facts_from(
+            source,
+            &format!("{status} AND {}", scope.condition()),
+            scope,
+            intervals,
+        )
+    }
+
+    fn client_facts_from(
+        &self,
+        source: FactsSource,
+        filter: &str,
+        scope: Scope,
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
+        let sql = client_facts_sql(source, filter);
         let today = self.today();
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([scope.worker()], |row| caseload_row(row, today, intervals))?;
