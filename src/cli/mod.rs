@@ -507,6 +507,15 @@ fn check(store: &Store) -> Result<(), CliError> {
     if !permissions.is_empty() {
         failed.push("permissions");
     }
+    // An older file's schema has no summary yet: it is built when the file is upgraded.
+    let drift = if store.schema_version()? >= 9 {
+        store.summary_drift()?
+    } else {
+        0
+    };
+    if drift > 0 {
+        failed.push("summary");
+    }
     let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
     let wal = crate::store::team_files::sibling(path, "-wal");
     let mut lines = vec![
@@ -536,6 +545,14 @@ fn check(store: &Store) -> Result<(), CliError> {
                 "ok".to_owned()
             } else {
                 permissions.join("; ")
+            }
+        ),
+        format!(
+            "caseload summary: {}",
+            if drift == 0 {
+                "matches the records".to_owned()
+            } else {
+                format!("{drift} rows differ from the records")
             }
         ),
         format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),

@@ -432,6 +432,8 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
             [META_RECORD_CHANGES],
         )?;
+        #[cfg(debug_assertions)]
+        summary::assert_no_drift(&writer.tx);
         writer.tx.commit()?;
         Ok(out)
     }
