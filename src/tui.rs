@@ -2,7 +2,7 @@
 //! it was on every way out (quit, error, panic, SIGTERM, SIGHUP when the SSH connection drops).
 
 use crate::app::{Action, App, Situation, keymap};
-use crate::store::Store;
+use crate::store::{Changes, Store};
 use crate::ui;
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -10,7 +10,7 @@ use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::{Rect, Size};
-use std::io::{IsTerminal, Stdout, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -20,10 +20,12 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Whether mouse capture was turned on and must be turned off.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
-/// How long to wait for a key before looking at signals, the terminal size and the database.
-const TICK: Duration = Duration::from_millis(250);
-/// How often to look for changes made by colleagues and for size changes without an event.
+/// How often to look for changes made by colleagues and for size changes without an event, and
+/// so the longest the loop sleeps: idle, the program wakes once a second and writes nothing.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// How long typing must pause before the lower panes follow a moved selection: a held key's
+/// repeats come every 30-50 ms, so they wait until it is let go.
+const SETTLE_AFTER: Duration = Duration::from_millis(80);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
@@ -83,7 +85,9 @@ impl Drop for TerminalGuard {
     }
 }
 
-fn enter(mouse: bool) -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGuard), TuiError> {
+fn enter(
+    mouse: bool,
+) -> Result<(Terminal<CrosstermBackend<FrameWriter>>, TerminalGuard), TuiError> {
     crossterm::terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard;
@@ -97,8 +101,41 @@ fn enter(mouse: bool) -> Result<(Terminal<CrosstermBackend<Stdout>>, TerminalGua
         execute!(out, crossterm::event::EnableMouseCapture)?;
         MOUSE.store(true, Ordering::SeqCst);
     }
-    let terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let terminal = Terminal::new(CrosstermBackend::new(FrameWriter::default()))?;
     Ok((terminal, guard))
+}
+
+/// Holds a frame's bytes until the frame is whole, then [`send_frame`] sends them in one write:
+/// over SSH each write can be a packet of its own, and standard output alone sends a frame as
+/// 1 KB pieces. `flush`, which ratatui calls at the end of drawing, keeps them.
+#[derive(Default)]
+pub struct FrameWriter;
+
+thread_local! {
+    /// The frame being drawn. The screen is drawn on one thread only, and the backend's own
+    /// writer is out of reach (ratatui marks it unstable), so the bytes wait here.
+    static FRAME: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Writes the frame held by [`FrameWriter`] to the terminal in one piece.
+fn send_frame() -> std::io::Result<()> {
+    FRAME.with_borrow_mut(|frame| {
+        let mut out = std::io::stdout().lock();
+        let written = out.write_all(frame).and_then(|()| out.flush());
+        frame.clear();
+        written
+    })
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        FRAME.with_borrow_mut(|frame| frame.extend_from_slice(bytes));
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Signals that end the session: the SSH connection dropping (SIGHUP), a polite kill (SIGTERM)
@@ -125,6 +162,7 @@ pub fn run(store: &mut Store, mut app: App, mouse: bool) -> Result<(), TuiError>
     let stop = watch_signals()?;
     watch_for_hang_up(Arc::clone(&stop));
     let (mut terminal, _guard) = enter(mouse)?;
+    app.details.defer = true;
     let result = event_loop(store, &mut app, &mut terminal, &stop);
     // A signal, an error or a quit: keep what was typed.
     let kept = app.write_draft(store);
@@ -134,17 +172,18 @@ pub fn run(store: &mut Store, mut app: App, mouse: bool) -> Result<(), TuiError>
 fn event_loop(
     store: &mut Store,
     app: &mut App,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<FrameWriter>>,
     stop: &AtomicBool,
 ) -> Result<(), TuiError> {
     let mut size = terminal.size()?;
     app.resize(ui::viewport(size), store)?;
     let mut seen = Seen {
         data_version: store.data_version()?,
-        record_changes: store.record_changes()?,
+        change_seq: store.change_seq()?,
     };
     let mut last_check = Instant::now();
     let mut draft_due: Option<Instant> = None;
+    let mut settle_due: Option<Instant> = None;
     let mut dirty = true;
     while !app.quit {
         if stop.load(Ordering::SeqCst) {
@@ -162,7 +201,12 @@ fn event_loop(
             guarded(app, store, |app, _| draw(terminal, app))?;
             dirty = false;
         }
-        let ready = match event::poll(TICK) {
+        let next = [Some(last_check + CHECK_EVERY), draft_due, settle_due]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or_else(Instant::now);
+        let ready = match event::poll(next.saturating_duration_since(Instant::now())) {
             Ok(ready) => ready,
             // The terminal went away and the watcher made reading fail: leave, keeping the draft.
             Err(_) if stop.load(Ordering::SeqCst) => continue,
@@ -176,6 +220,11 @@ fn event_loop(
             if app.form_changed() {
                 draft_due = Some(Instant::now() + DRAFT_AFTER);
             }
+            settle_due = app.details_pending().then(|| Instant::now() + SETTLE_AFTER);
+        }
+        if settle_due.is_some_and(|due| Instant::now() >= due) {
+            settle_due = None;
+            dirty |= guarded(app, store, |app, store| Ok(app.settle(store)?))?;
         }
         if draft_due.is_some_and(|due| Instant::now() >= due) {
             draft_due = None;
@@ -208,26 +257,30 @@ fn event_loop(
     Ok(())
 }
 
-/// What the screen last reloaded for: SQLite's data version and the count of record saves.
+/// What the screen last reloaded for: SQLite's data version (it moves when another connection
+/// commits) and the change sequence its records had then.
 struct Seen {
     data_version: i64,
-    record_changes: i64,
+    change_seq: i64,
 }
 
-/// Reloads when a colleague saved a record (drafts change nothing on screen) or the day changed;
-/// answers whether it did. `seen` moves on only once a reload has worked.
+/// Reloads the clients a colleague's save touched (drafts change nothing on screen), or
+/// everything when the team list or settings changed, or the day did; answers whether it did.
+/// `seen` moves on only once a reload has worked.
 fn refresh(app: &mut App, store: &Store, seen: &mut Seen) -> crate::store::Result<bool> {
     let mut changed = false;
     let version = store.data_version()?;
     if version != seen.data_version {
-        let changes = store.record_changes()?;
-        if changes != seen.record_changes {
-            app.reload(store)?;
-            changed = true;
+        let (changes, latest) = store.changes_since(seen.change_seq)?;
+        match changes {
+            Changes::None => {}
+            Changes::Clients(ref clients) => app.reload_clients(store, clients)?,
+            Changes::Everything => app.reload(store)?,
         }
+        changed = changes != Changes::None;
         *seen = Seen {
             data_version: version,
-            record_changes: changes,
+            change_seq: latest,
         };
     }
     if store.today() != app.today {
@@ -249,7 +302,8 @@ fn refresh(app: &mut App, store: &Store, seen: &mut Seen) -> crate::store::Resul
 fn watch_for_hang_up(stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         while !terminal_hung_up() {
-            std::thread::sleep(TICK);
+            // Only a signal or an odd answer gets here: never spin on it.
+            std::thread::sleep(CHECK_EVERY);
         }
         stop.store(true, Ordering::SeqCst);
         if let Ok((empty, writer)) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK) {
@@ -264,15 +318,17 @@ fn watch_for_hang_up(stop: Arc<AtomicBool>) {
     });
 }
 
-/// Whether standard input, the terminal, has hung up.
+/// Waits until standard input, the terminal, hangs up (true), or a signal interrupts the wait
+/// (false). Asking for no events at all means only a hang-up or an error wakes it: keys
+/// arriving do not, so the watcher costs no wake-ups while the worker types or idles.
 fn terminal_hung_up() -> bool {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     let stdin = std::io::stdin();
     let mut fds = [PollFd::new(
         std::os::fd::AsFd::as_fd(&stdin),
-        PollFlags::POLLIN,
+        PollFlags::empty(),
     )];
-    match poll(&mut fds, PollTimeout::ZERO) {
+    match poll(&mut fds, PollTimeout::NONE) {
         Ok(_) => fds[0].revents().is_some_and(|r| {
             r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
         }),
@@ -303,7 +359,7 @@ fn handle(
     event: Event,
     app: &mut App,
     store: &mut Store,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<FrameWriter>>,
     size: &mut Size,
 ) -> Result<bool, TuiError> {
     // tmux can change the size without an event: a key must be judged at the size it was
@@ -362,7 +418,7 @@ fn resized(
     new: Size,
     app: &mut App,
     store: &Store,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<CrosstermBackend<FrameWriter>>,
     size: &mut Size,
 ) -> Result<bool, TuiError> {
     *size = new;
@@ -372,10 +428,11 @@ fn resized(
 }
 
 /// One frame, inside synchronized output so a slow link never shows half a frame.
-fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> Result<(), TuiError> {
+fn draw(terminal: &mut Terminal<CrosstermBackend<FrameWriter>>, app: &App) -> Result<(), TuiError> {
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|frame| ui::view(frame, app))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    send_frame()?;
     Ok(())
 }
 

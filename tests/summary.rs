@@ -69,7 +69,10 @@ fn summary_gives_the_same_caseload_reviews_and_alerts_as_the_rules_over_the_reco
                 .sum::<usize>();
         }
     }
-    assert!(alerts_seen > 100, "the comparison covers alerts: {alerts_seen}");
+    assert!(
+        alerts_seen > 100,
+        "the comparison covers alerts: {alerts_seen}"
+    );
 }
 
 #[test]
@@ -100,5 +103,8 @@ fn a_summary_row_out_of_step_with_the_records_is_caught() {
             .unwrap()
     };
     // Compared by count, so a failure never prints the (fictional) clients' details.
-    assert_eq!(differing(&read(FactsSource::Summary), &read(FactsSource::Computed)), 1);
+    assert_eq!(
+        differing(&read(FactsSource::Summary), &read(FactsSource::Computed)),
+        1
+    );
 }

@@ -81,6 +81,21 @@ pub enum Action {
     Reserved(&'static str),
 }
 
+impl Action {
+    /// A step through a list: held down, these come many a second.
+    pub fn is_step(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::First
+                | Action::Last
+                | Action::PageUp
+                | Action::PageDown
+        )
+    }
+}
+
 /// The four panes of the main screen, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {

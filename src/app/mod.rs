@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod modal;
 pub mod palette;
 pub mod record;
+mod refresh;
 mod scroll;
 mod state;
 pub mod today;
@@ -49,6 +50,8 @@ pub struct App {
     /// The reviews due, and the pane's lines: group headings between them.
     pub reviews: ListPane<DueReview, ReviewLine>,
     pub selected_client: Option<i64>,
+    /// Whose notes and plan the lower panes hold, and whether they wait for a pause in typing.
+    pub details: refresh::DetailPanes,
     pub readiness: ListPane<Stored<ReadinessNote>>,
     /// The plan's goals, and the pane's lines: domain headings, two lines a goal.
     pub plan: ListPane<PlanGoal, PlanLine>,
@@ -102,6 +105,7 @@ impl App {
             caseload_total: 0,
             reviews: ListPane::default(),
             selected_client: None,
+            details: refresh::DetailPanes::default(),
             readiness: ListPane::default(),
             plan: ListPane::default(),
             modal: Modal::Panes,
@@ -184,6 +188,10 @@ impl App {
     /// Applies one action. Store errors come back to the caller, which shows them in the footer.
     pub fn update(&mut self, action: Action, store: &mut Store) -> Result<()> {
         self.message = None;
+        // Anything but another step acts on what the panes show: they catch up first.
+        if !action.is_step() {
+            self.settle(store)?;
+        }
         match action {
             Action::Find => self.open_find(),
             Action::Pick => self.pick_found(store)?,
@@ -294,11 +302,7 @@ impl App {
     /// where it can: a colleague's save must not move what the worker is reading.
     pub fn reload(&mut self, store: &Store) -> Result<()> {
         let keep = self.selected_client;
-        let keep_review = self
-            .reviews
-            .rows
-            .get(self.reviews.cursor.selected)
-            .map(|r| (r.client_id, r.due.kind));
+        let keep_review = self.selected_review_key();
         // The service's rules and this login's standing, re-read with the records: a team lead
         // may have changed them.
         self.intervals = store.review_intervals()?;
@@ -329,7 +333,22 @@ impl App {
         exited.retain(|row| self.filters.keeps(row, today));
         self.reviews.rows = due_within(self.caseload.rows.iter().chain(&exited), until);
         self.reviews.lines = review_lines(&self.reviews.rows, self.today);
-        if let Some(index) = keep_review.and_then(|keep| {
+        self.restore_review_selection(keep_review);
+        self.sync_selection(store, true)?;
+        self.refresh_record(store)
+    }
+
+    /// The review the Next reviews pane points at: client and kind, which outlive a reload.
+    fn selected_review_key(&self) -> Option<(i64, crate::domain::ReviewKind)> {
+        self.reviews
+            .rows
+            .get(self.reviews.cursor.selected)
+            .map(|r| (r.client_id, r.due.kind))
+    }
+
+    /// Points the Next reviews pane at the same review after its rows changed.
+    fn restore_review_selection(&mut self, keep: Option<(i64, crate::domain::ReviewKind)>) {
+        if let Some(index) = keep.and_then(|keep| {
             self.reviews
                 .rows
                 .iter()
@@ -339,8 +358,14 @@ impl App {
         }
         self.reviews.cursor.clamp(self.reviews.rows.len());
         self.follow_reviews();
-        self.sync_selection(store, true)?;
-        self.refresh_record(store)
+    }
+
+    /// The client whose record is open, if one is.
+    fn open_record_client(&self) -> Option<i64> {
+        match self.modal.view() {
+            Some(Overlay::Record { client_id, .. }) => Some(*client_id),
+            _ => None,
+        }
     }
 
     /// Lays the open client record out again (new data, or a new width), at the same place.
@@ -503,14 +528,14 @@ impl App {
                     1,
                     self.viewport.caseload,
                 );
-                self.sync_selection(store, false)?;
+                self.follow_selection(store)?;
             }
             Pane::Reviews => {
                 self.reviews
                     .cursor
                     .apply(action, self.reviews.rows.len(), self.viewport.reviews);
                 self.follow_reviews();
-                self.sync_selection(store, false)?;
+                self.follow_selection(store)?;
             }
             Pane::Readiness => {
                 self.readiness.cursor.apply(
@@ -539,24 +564,8 @@ impl App {
     /// focus; with Readiness or Plan focused, the client already shown while they are still on
     /// the caseload. `refresh` reloads their notes and plan even if the client is the same.
     fn sync_selection(&mut self, store: &Store, refresh: bool) -> Result<()> {
-        let at_cursor = self
-            .caseload
-            .rows
-            .get(self.caseload.cursor.selected)
-            .map(|r| r.client_id);
-        let client = match self.focus {
-            Pane::Caseload => at_cursor,
-            Pane::Reviews => self
-                .reviews
-                .rows
-                .get(self.reviews.cursor.selected)
-                .map(|r| r.client_id),
-            Pane::Readiness | Pane::Plan => self
-                .selected_client
-                .filter(|id| self.caseload.rows.iter().any(|r| r.client_id == *id))
-                .or(at_cursor),
-        };
-        if refresh || client != self.selected_client {
+        let client = self.client_in_focus();
+        if refresh || client != self.selected_client || self.details.pending {
             self.load_client(store, client)?;
         }
         self.point_caseload_at_selected();
@@ -580,8 +589,10 @@ impl App {
 
     /// Loads a client's notes and plan; the same client keeps its place in both lists.
     fn load_client(&mut self, store: &Store, client: Option<i64>) -> Result<()> {
-        let same = client == self.selected_client;
+        let same = client == self.details.loaded_for;
         self.selected_client = client;
+        self.details.loaded_for = client;
+        self.details.pending = false;
         self.readiness.rows = client
             .map(|id| store.readiness_in_force(id))
             .transpose()?

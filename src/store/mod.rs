@@ -40,12 +40,13 @@ pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
-pub use summary::{Changes, WHOLE_SERVICE};
 pub use export::Counts;
 pub use open::Access;
 pub use settings::{SettingKey, parse_value as parse_setting};
+pub use summary::{Changes, WHOLE_SERVICE};
 pub use views::{
     CaseloadRow, ClientRecord, DueReview, FactsSource, PlanGoal, RiskSummary, Scope, due_within,
+    sort_due,
 };
 pub use workers::{Member, RoleChange, Standing};
 

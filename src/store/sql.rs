@@ -155,7 +155,10 @@ fn digits(b: &[u8]) -> Option<u32> {
 
 /// A nullable date column read by position (see [`fast_date`]); text that is not a date is a
 /// conversion error, as with rusqlite's own reading.
-pub fn date_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+pub fn date_at(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     match row.get_ref(index)? {
         ValueRef::Null => Ok(None),
         ValueRef::Text(t) => {

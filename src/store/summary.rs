@@ -166,7 +166,10 @@ pub(super) fn assert_no_drift(tx: &rusqlite::Transaction<'_>) {
     let drift: i64 = tx
         .query_row(DRIFT, [], |r| r.get(0))
         .expect("the summary drift check runs");
-    assert_eq!(drift, 0, "client_summary drifted from client_facts_computed");
+    assert_eq!(
+        drift, 0,
+        "client_summary drifted from client_facts_computed"
+    );
 }
 
 impl Store {

@@ -114,10 +114,15 @@ pub fn due_within<'a>(
                 })
         })
         .collect();
+    sort_due(&mut due);
+    due
+}
+
+/// Soonest (most overdue) first; by reference and kind within a day.
+pub fn sort_due(due: &mut [DueReview]) {
     due.sort_by(|a, b| {
         (a.due.due_on, &a.reference, a.due.kind).cmp(&(b.due.due_on, &b.reference, b.due.kind))
     });
-    due
 }
 
 /// A goal with the count of its actions not yet done.
@@ -228,6 +233,18 @@ impl FactsSource {
             FactsSource::Computed => "client_facts_computed",
         }
     }
+}
+
+/// The SQL condition for clients of one status (`None`: any). The code comes from the enum,
+/// never from typing.
+fn status_condition(status: Option<ClientStatus>) -> String {
+    status.map_or_else(|| "1".to_owned(), |s| format!("c.status = '{}'", s.code()))
+}
+
+/// The SQL condition for these client ids (integers, so written into the text).
+fn id_list(clients: &[i64]) -> String {
+    let ids: Vec<String> = clients.iter().map(i64::to_string).collect();
+    format!("c.id IN ({})", ids.join(", "))
 }
 
 fn client_facts_sql(source: FactsSource, filter: &str) -> String {
@@ -404,14 +421,65 @@ impl Store {
         status: Option<crate::domain::ClientStatus>,
         intervals: &ReviewIntervals,
     ) -> Result<Vec<CaseloadRow>> {
-        // The code comes from the enum, never from typing.
-        let status =
-            status.map_or_else(|| "1".to_owned(), |s| format!("c.status = '{}'", s.code()));
         self.client_facts(
-            &format!("{status} AND {}", scope.condition()),
+            &format!("{} AND {}", status_condition(status), scope.condition()),
             scope,
             intervals,
         )
+    }
+
+    /// [`Store::caseload_of_status`] for some clients only: what an open screen reloads after a
+    /// colleague's save. Clients not returned have left the view (erased, moved, another status).
+    pub fn caseload_rows_of(
+        &self,
+        scope: Scope,
+        status: Option<ClientStatus>,
+        clients: &[i64],
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
+        self.client_facts(
+            &format!(
+                "{} AND {} AND {}",
+                status_condition(status),
+                scope.condition(),
+                id_list(clients)
+            ),
+            scope,
+            intervals,
+        )
+    }
+
+    /// [`Store::exited_owing_top`] for some clients only.
+    pub fn exited_owing_top_of(
+        &self,
+        scope: Scope,
+        clients: &[i64],
+        intervals: &ReviewIntervals,
+    ) -> Result<Vec<CaseloadRow>> {
+        self.client_facts(
+            &format!(
+                "{EXITED_WITHOUT_EXIT_TOP} AND {} AND {}",
+                scope.condition(),
+                id_list(clients)
+            ),
+            scope,
+            intervals,
+        )
+    }
+
+    /// How many clients in scope have this status (`None`: any).
+    pub fn client_count_of_status(
+        &self,
+        scope: Scope,
+        status: Option<ClientStatus>,
+    ) -> Result<usize> {
+        let sql = format!(
+            "SELECT count(*) FROM clients c WHERE {} AND {}",
+            status_condition(status),
+            scope.condition()
+        );
+        let count: i64 = self.conn.query_row(&sql, [scope.worker()], |r| r.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Clients in scope who have left treatment and still owe an exit TOP.
@@ -459,11 +527,9 @@ impl Store {
         status: Option<ClientStatus>,
         intervals: &ReviewIntervals,
     ) -> Result<Vec<CaseloadRow>> {
-        let status =
-            status.map_or_else(|| "1".to_owned(), |s| format!("c.status = '{}'", s.code()));
         self.client_facts_from(
             source,
-            &format!("{status} AND {}", scope.condition()),
+            &format!("{} AND {}", status_condition(status), scope.condition()),
             scope,
             intervals,
         )
