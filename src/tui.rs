@@ -101,14 +101,13 @@ fn enter(
         execute!(out, crossterm::event::EnableMouseCapture)?;
         MOUSE.store(true, Ordering::SeqCst);
     }
-    let terminal = Terminal::new(CrosstermBackend::new(FrameWriter::default()))?;
+    let terminal = Terminal::new(CrosstermBackend::new(FrameWriter))?;
     Ok((terminal, guard))
 }
 
 /// Holds a frame's bytes until the frame is whole, then [`send_frame`] sends them in one write:
 /// over SSH each write can be a packet of its own, and standard output alone sends a frame as
 /// 1 KB pieces. `flush`, which ratatui calls at the end of drawing, keeps them.
-#[derive(Default)]
 pub struct FrameWriter;
 
 thread_local! {
