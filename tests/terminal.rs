@@ -316,3 +316,43 @@ fn one_j_press_writes_few_bytes() {
     s.send(b"q");
     assert!(s.wait_exit().success());
 }
+
+/// The frames written after `from`, split at synchronized-output ends (each frame is one).
+fn frames_after(raw: &[u8], from: usize) -> Vec<&[u8]> {
+    const END: &[u8] = b"\x1b[?2026l";
+    let mut frames = Vec::new();
+    let mut rest = &raw[from..];
+    while let Some(at) = rest.windows(END.len()).position(|w| w == END) {
+        frames.push(&rest[..at + END.len()]);
+        rest = &rest[at + END.len()..];
+    }
+    frames
+}
+
+#[test]
+fn a_held_down_key_rewrites_two_caseload_rows_not_the_lower_panes() {
+    let mut screen = Session::demo(&[]);
+    screen.wait_for_panes();
+    screen.wait_quiet();
+    let first = selected_row(screen.screen()).expect("a selected row");
+    let start = screen.raw.len();
+    // Five presses in one write, as auto-repeat delivers them faster than a frame: the lower
+    // panes follow once, after the last.
+    screen.send(b"jjjjj");
+    screen.wait_for("five rows down", |s| selected_row(s) == Some(first + 5));
+    screen.wait_quiet();
+    let frames = frames_after(&screen.raw, start);
+    assert!(frames.len() >= 6, "five steps and the pause: {}", frames.len());
+    for (i, frame) in frames[..5].iter().enumerate() {
+        assert!(
+            frame.len() <= 400,
+            "step {} wrote {} bytes, more than two list rows need",
+            i + 1,
+            frame.len()
+        );
+    }
+    let settle = frames.last().unwrap().len();
+    assert!(settle > 400, "the pause then fills the lower panes: {settle} bytes");
+    screen.send(b"q");
+    assert!(screen.wait_exit().success());
+}

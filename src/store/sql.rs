@@ -106,6 +106,9 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 pub fn parse_timestamp(text: &str) -> FromSqlResult<DateTime<Utc>> {
+    if let Some(at) = fast_timestamp(text) {
+        return Ok(at);
+    }
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
         .map(|dt| dt.and_utc())
         .map_err(|e| FromSqlError::Other(Box::new(e)))
@@ -145,6 +148,20 @@ fn fast_minute(text: &str) -> Option<NaiveDateTime> {
         return None;
     }
     fast_date(&text[..10])?.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, 0)
+}
+
+/// Reads `YYYY-MM-DDTHH:MM:SSZ` by its digits (see [`fast_date`]).
+fn fast_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let at = fast_date(&text[..10])?.and_hms_opt(
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    )?;
+    Some(at.and_utc())
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -240,4 +257,27 @@ pub(super) fn conversion_error(
 ) -> rusqlite::Error {
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_readers_agree_with_chrono_and_refuse_what_it_refuses() {
+        for text in ["2026-11-23", "2024-02-29", "1999-12-31", "2026-01-01"] {
+            let chrono = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            assert_eq!(fast_date(text), chrono, "{text}");
+        }
+        for text in ["2026-02-30", "2026-1-01", "2026-13-01", "abcd-ef-gh", "2026-11-2x", ""] {
+            assert_eq!(fast_date(text), None, "{text}");
+        }
+        let at = parse_minute("2026-11-23 09:05").unwrap();
+        assert_eq!(minute(at), "2026-11-23 09:05");
+        assert!(parse_minute("2026-11-23 24:00").is_err());
+        let stamp = parse_timestamp("2026-11-23T09:05:59Z").unwrap();
+        assert_eq!(timestamp(stamp), "2026-11-23T09:05:59Z");
+        assert!(parse_timestamp("2026-11-23T09:61:00Z").is_err());
+        assert!(parse_timestamp("2026-11-23 09:05:59").is_err());
+    }
 }

@@ -689,6 +689,20 @@ impl Store {
             .optional()?)
     }
 
+    /// The client with the most sessions, and how many: the longest record to open.
+    pub fn client_with_most_sessions(&self) -> Result<Option<(i64, i64)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT client_id, count(*) AS n FROM sessions GROUP BY client_id
+                 ORDER BY n DESC, client_id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Whether anyone is on the team list yet.
     pub fn has_workers(&self) -> Result<bool> {
         Ok(self
