@@ -209,9 +209,7 @@ fn queries(
     report(
         "report reviews --team: the team's reviews due",
         time(11, || {
-            store
-                .reviews_due(Scope::Team, intervals, until)
-                .unwrap()
+            store.reviews_due(Scope::Team, intervals, until).unwrap()
         }),
     );
 }
@@ -238,7 +236,10 @@ fn keys(app: &mut App, store: &mut Store, terminal: &mut Terminal<TestBackend>) 
     draw(terminal, app);
     for (defer, name) in [
         (false, "one Down, lower panes loaded at once, with redraw"),
-        (true, "one Down while a key is held (lower panes wait), with redraw"),
+        (
+            true,
+            "one Down while a key is held (lower panes wait), with redraw",
+        ),
     ] {
         app.details.defer = defer;
         let mut down = true;
@@ -306,6 +307,7 @@ fn team_refresh(path: &Path, store: &mut Store, viewport: keywork::app::Viewport
         )
         .unwrap();
     let mut flip = false;
+    let mut seen = store.change_seq().unwrap();
     report(
         "a colleague's save reaches an open team view (one client read again)",
         time(21, || {
@@ -316,7 +318,8 @@ fn team_refresh(path: &Path, store: &mut Store, viewport: keywork::app::Viewport
                     (client, flip),
                 )
                 .unwrap();
-            let (changes, _) = store.changes_since(0).unwrap();
+            let (changes, latest) = store.changes_since(seen).unwrap();
+            seen = latest;
             let keywork::store::Changes::Clients(changed) = changes else {
                 panic!("one client changed");
             };
@@ -354,9 +357,7 @@ fn durable_save(store: &mut Store, worker: &keywork::domain::Stored<keywork::dom
                 interventions: Default::default(),
                 next_appointment: None,
             };
-            store
-                .write(|w| w.record_session(&session, None))
-                .unwrap()
+            store.write(|w| w.record_session(&session, None)).unwrap()
         }),
     );
 }

@@ -342,7 +342,11 @@ fn a_held_down_key_rewrites_two_caseload_rows_not_the_lower_panes() {
     screen.wait_for("five rows down", |s| selected_row(s) == Some(first + 5));
     screen.wait_quiet();
     let frames = frames_after(&screen.raw, start);
-    assert!(frames.len() >= 6, "five steps and the pause: {}", frames.len());
+    assert!(
+        frames.len() >= 6,
+        "five steps and the pause: {}",
+        frames.len()
+    );
     for (i, frame) in frames[..5].iter().enumerate() {
         assert!(
             frame.len() <= 400,
@@ -352,7 +356,10 @@ fn a_held_down_key_rewrites_two_caseload_rows_not_the_lower_panes() {
         );
     }
     let settle = frames.last().unwrap().len();
-    assert!(settle > 400, "the pause then fills the lower panes: {settle} bytes");
+    assert!(
+        settle > 400,
+        "the pause then fills the lower panes: {settle} bytes"
+    );
     screen.send(b"q");
     assert!(screen.wait_exit().success());
 }

@@ -130,7 +130,11 @@ pub fn parse_minute(text: &str) -> FromSqlResult<NaiveDateTime> {
 /// Reads `YYYY-MM-DD` by its digits: the caseload reads a dozen dates per client, and chrono's
 /// format-string parser was a tenth of the team view's time. `None` for anything else.
 pub fn fast_date(text: &str) -> Option<chrono::NaiveDate> {
-    let b = text.as_bytes();
+    date_from_bytes(text.as_bytes())
+}
+
+/// [`fast_date`] over the bytes SQLite hands back, so they need no UTF-8 check first.
+fn date_from_bytes(b: &[u8]) -> Option<chrono::NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -147,7 +151,7 @@ fn fast_minute(text: &str) -> Option<NaiveDateTime> {
     if b.len() != 16 || b[10] != b' ' || b[13] != b':' {
         return None;
     }
-    fast_date(&text[..10])?.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, 0)
+    date_from_bytes(&b[..10])?.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, 0)
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SSZ` by its digits (see [`fast_date`]).
@@ -156,7 +160,7 @@ fn fast_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
         return None;
     }
-    let at = fast_date(&text[..10])?.and_hms_opt(
+    let at = date_from_bytes(&b[..10])?.and_hms_opt(
         digits(&b[11..13])?,
         digits(&b[14..16])?,
         digits(&b[17..19])?,
@@ -178,13 +182,10 @@ pub fn date_at(
 ) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     match row.get_ref(index)? {
         ValueRef::Null => Ok(None),
-        ValueRef::Text(t) => {
-            let text = std::str::from_utf8(t).unwrap_or_default();
-            match fast_date(text) {
-                Some(date) => Ok(Some(date)),
-                None => row.get(index),
-            }
-        }
+        ValueRef::Text(t) => match date_from_bytes(t) {
+            Some(date) => Ok(Some(date)),
+            None => row.get(index),
+        },
         _ => row.get(index),
     }
 }
@@ -269,7 +270,14 @@ mod tests {
             let chrono = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
             assert_eq!(fast_date(text), chrono, "{text}");
         }
-        for text in ["2026-02-30", "2026-1-01", "2026-13-01", "abcd-ef-gh", "2026-11-2x", ""] {
+        for text in [
+            "2026-02-30",
+            "2026-1-01",
+            "2026-13-01",
+            "abcd-ef-gh",
+            "2026-11-2x",
+            "",
+        ] {
             assert_eq!(fast_date(text), None, "{text}");
         }
         let at = parse_minute("2026-11-23 09:05").unwrap();
