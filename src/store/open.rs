@@ -93,6 +93,9 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        if super::replica::leaves_checkpoints_to_litestream(path) {
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
         if migrate::needed(&conn)? {
             migrate::run(&mut conn)?;
         }
