@@ -108,7 +108,7 @@ fn check_file_replica(path: &Path, db_dir: &Path) -> Result<bool, CliError> {
     if existing.starts_with(db_dir) {
         return Err(CliError::Usage(format!(
             "--to: {} is inside the database's own directory {}; put the replica on other \
-             storage. Nothing was written",
+             storage; nothing was written",
             path.display(),
             db_dir.display()
         )));
