@@ -220,3 +220,25 @@ fn network_filesystem(dir: &Path) -> Option<&'static str> {
 fn network_filesystem(_dir: &Path) -> Option<&'static str> {
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn autocheckpoint(path: &Path) -> i64 {
+        let (conn, _) = connect(path, Access::Write).unwrap();
+        conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn checkpoints_are_left_to_litestream_only_while_replication_is_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.db");
+        let (conn, _) = connect(&path, Access::Materialise).unwrap();
+        migrate::run(&mut { conn }).unwrap();
+        assert_eq!(autocheckpoint(&path), 1000, "SQLite's own default");
+        std::fs::write(super::super::replica::config_path(&path), "dbs: []\n").unwrap();
+        assert_eq!(autocheckpoint(&path), 0, "Litestream checkpoints");
+    }
+}
