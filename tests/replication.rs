@@ -287,8 +287,8 @@ fn recorded_id(stdout: &str) -> i64 {
 }
 
 /// Restores the replica (at `at`, or its latest) into the new database `target`, then checks it
-/// with `keywork check`: integrity and the audit chain.
-fn restore_and_check(target: &Path, litestream: &Path, url: &str, at: Option<&str>) {
+/// with `keywork check`: integrity and the audit chain. Returns the number of audit rows.
+fn restore_and_check(target: &Path, litestream: &Path, url: &str, at: Option<&str>) -> usize {
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     let mut args = vec!["restore", "--from-replica", url];
     if let Some(at) = at {
@@ -307,6 +307,12 @@ fn restore_and_check(target: &Path, litestream: &Path, url: &str, at: Option<&st
     let report = stdout(&check);
     assert!(report.contains("integrity: ok"), "{report}");
     assert!(report.contains("hash chain intact"), "{report}");
+    report
+        .split("audit: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|rows| rows.parse().ok())
+        .unwrap_or_else(|| panic!("no audit row count in {report}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,7 +397,7 @@ fn server_killed_while_four_write_loses_nothing_saved_well_before_the_kill() {
     let recorded = writers.stop();
 
     let restored = dir.path().join("restored").join("team.db");
-    restore_and_check(&restored, &litestream, &url, None);
+    let audit_rows = restore_and_check(&restored, &litestream, &url, None);
     let in_replica = session_ids(&restored);
     let well_before: BTreeSet<i64> = recorded
         .iter()
@@ -410,6 +416,8 @@ fn server_killed_while_four_write_loses_nothing_saved_well_before_the_kill() {
     );
     let missing: Vec<_> = well_before.difference(&in_replica).collect();
     assert!(missing.is_empty(), "lost from the replica: {missing:?}");
+    // Each session's audit row came with it, and the chain over them verified.
+    assert!(audit_rows > well_before.len(), "{audit_rows} audit rows");
     // Nothing appears that nobody saved.
     let saved: BTreeSet<i64> = recorded.iter().map(|(id, _)| *id).chain(before).collect();
     let phantom: Vec<_> = in_replica.difference(&saved).collect();
