@@ -155,9 +155,13 @@ fn assert_refused(out: &Output, expected: &[&str]) {
     assert!(!message.contains("panicked"));
 }
 
-/// A demo service at `dir/live/team.db` with the login running the tests on its team, so that it
-/// may record sessions.
+/// A demo service at `dir/live/team.db` with the login running the tests on its team as a key
+/// worker, so that it may record sessions.
 fn demo_service(dir: &Path, litestream: &Path) -> PathBuf {
+    demo_service_as(dir, litestream, Role::KeyWorker)
+}
+
+fn demo_service_as(dir: &Path, litestream: &Path, role: Role) -> PathBuf {
     let live = dir.join("live");
     std::fs::create_dir(&live).unwrap();
     let db = live.join("team.db");
@@ -172,7 +176,7 @@ fn demo_service(dir: &Path, litestream: &Path) -> PathBuf {
     let worker = Worker {
         login,
         display_name: Name::new("Test Runner").unwrap(),
-        role: Role::KeyWorker,
+        role,
     };
     store.write(|w| w.insert(&worker)).unwrap();
     db
@@ -523,6 +527,48 @@ fn a_moment_that_is_not_one_or_before_the_replica_is_refused_and_nothing_is_made
     assert_refused(
         &out,
         &["could not restore from the replica", "nothing was changed"],
+    );
+}
+
+#[test]
+fn erase_while_litestream_holds_the_wal_says_so_and_clears_it_once_litestream_is_stopped() {
+    let Some(litestream) = litestream() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service_as(dir.path(), &litestream, Role::TeamLead);
+    let url = replica_url(dir.path());
+    succeeded(
+        keywork(&db, &litestream, &["replicate", "init", "--to", &url]),
+        "replicate init",
+    );
+    let server = Replicator::start(&litestream, &db);
+    wait_for_replica(&db, &litestream);
+
+    let args = ["erase", "--client", "KW-00002", "--confirm", "KW-00002"];
+    let out = keywork(&db, &litestream, &args);
+    assert!(
+        stdout(&out).starts_with("Erased KW-00002:"),
+        "{}",
+        stdout(&out)
+    );
+    assert_refused(
+        &out,
+        &[
+            "replicated with Litestream, which keeps it open",
+            "Stop Litestream",
+            "retention",
+        ],
+    );
+    drop(server);
+    let out = succeeded(
+        keywork(&db, &litestream, &["erase", "--checkpoint-only"]),
+        "erase --checkpoint-only once Litestream is stopped",
+    );
+    assert!(
+        stdout(&out).contains("-wal file is cleared"),
+        "{}",
+        stdout(&out)
     );
 }
 

@@ -93,7 +93,7 @@ pub enum Command {
     /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
     Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
-    /// WAL size, file permissions, row counts. Exits non-zero on any problem.
+    /// WAL size, file permissions, replication, row counts. Exits non-zero on any problem.
     Check,
     /// Set up a new database for a team sharing one server (run once, by an administrator).
     Init(team::InitArgs),
