@@ -515,6 +515,15 @@ fn a_moment_that_is_not_one_or_before_the_replica_is_refused_and_nothing_is_made
         let left: Vec<_> = std::fs::read_dir(&target_dir).unwrap().collect();
         assert!(left.is_empty(), "{at}: left behind {left:?}");
     }
+    let backup = dir.path().join("backup.db");
+    let args = [
+        "restore",
+        "--at",
+        "2026-11-23 10:00",
+        backup.to_str().unwrap(),
+    ];
+    let out = keywork(&target, &litestream, &args);
+    assert_refused(&out, &["--at is for --from-replica", "nothing was changed"]);
     let out = keywork(
         &target,
         &litestream,

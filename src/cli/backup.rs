@@ -93,6 +93,13 @@ pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Res
                 actor,
             );
         }
+        // clap lets `--at` through beside BACKUP (the two conflict with --from-replica).
+        (Some(_), None) if args.at.is_some() => {
+            return Err(CliError::Usage(
+                "--at is for --from-replica: a backup holds one moment only; nothing was changed"
+                    .into(),
+            ));
+        }
         (Some(backup), None) => backup,
         (None, None) => {
             return Err(CliError::Usage(
