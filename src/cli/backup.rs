@@ -20,16 +20,35 @@ pub struct BackupArgs {
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// A backup made by `keywork backup`; it is copied, never changed.
-    #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    #[arg(
+        value_name = "BACKUP",
+        required_unless_present = "from_replica",
+        conflicts_with = "from_replica"
+    )]
+    pub backup: Option<PathBuf>,
+    /// Restore through Litestream from the replica `keywork replicate init` set up
+    /// (file:///PATH, sftp://USER@HOST/PATH or s3://BUCKET/PATH).
+    #[arg(long, value_name = "URL")]
+    pub from_replica: Option<String>,
+    /// With --from-replica: the database as it was at this moment, e.g. 2026-11-29T16:00:00Z or
+    /// 2026-11-29 16:00 (local time) [default: as late as the replica holds].
+    #[arg(long, value_name = "TIMESTAMP", requires = "from_replica")]
+    pub at: Option<String>,
 }
 
 /// Why a restore did not happen: the database was left as it was.
 #[derive(Debug, thiserror::Error)]
-#[error("could not restore {}: {source}; nothing was changed", .backup.display())]
+#[error("could not restore {from}: {source}; nothing was changed")]
 pub struct RestoreError {
-    backup: PathBuf,
+    from: String,
     source: BackupError,
+}
+
+impl RestoreError {
+    /// `from` says what was being restored: a backup's path, or "from the replica URL".
+    pub(super) fn new(from: String, source: BackupError) -> Self {
+        Self { from, source }
+    }
 }
 
 /// The tables a summary names, with the words for one row and for several; the rest count
@@ -62,17 +81,37 @@ pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
 }
 
 /// Puts a backup in place of the database at `db` and says where the replaced file was kept.
+/// With `--from-replica`, rebuilds it through Litestream first (see [`super::replicate`]).
 pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Result<(), CliError> {
-    let restored =
-        crate::store::backup::restore(&args.backup, db, clock, actor).map_err(|source| {
-            RestoreError {
-                backup: args.backup.clone(),
-                source,
-            }
-        })?;
+    let backup = match (&args.backup, &args.from_replica) {
+        (_, Some(url)) => {
+            return super::replicate::restore_from_replica(
+                db,
+                url,
+                args.at.as_deref(),
+                clock,
+                actor,
+            );
+        }
+        // clap lets `--at` through beside BACKUP (the two conflict with --from-replica).
+        (Some(_), None) if args.at.is_some() => {
+            return Err(CliError::Usage(
+                "--at is for --from-replica: a backup holds one moment only; nothing was changed"
+                    .into(),
+            ));
+        }
+        (Some(backup), None) => backup,
+        (None, None) => {
+            return Err(CliError::Usage(
+                "restore needs a BACKUP file or --from-replica URL".into(),
+            ));
+        }
+    };
+    let restored = crate::store::backup::restore(backup, db, clock, actor)
+        .map_err(|source| RestoreError::new(backup.display().to_string(), source))?;
     println!(
         "Restored {} to {} ({}): {}; integrity ok",
-        args.backup.display(),
+        backup.display(),
         db.display(),
         megabytes(restored.summary.bytes),
         contents(&restored.summary)
@@ -86,7 +125,7 @@ pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Res
 
 /// "40 clients, 1,200 sessions, ..., 5,934 rows in all", or the schema version of an older
 /// backup, whose tables differ.
-fn contents(summary: &Summary) -> String {
+pub(super) fn contents(summary: &Summary) -> String {
     match &summary.counts {
         Some(counts) => rows(counts),
         None => format!(
@@ -126,7 +165,7 @@ fn thousands(n: i64) -> String {
 }
 
 /// Decimal megabytes to one place, as `ls -h --si` and file managers show them.
-fn megabytes(bytes: u64) -> String {
+pub(super) fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 

@@ -33,8 +33,11 @@ only the reference, who and when; earlier audit rows (ids only, never names or n
 Deleted content is zeroed in the database file (secure_delete), then the -wal file is copied in
 and truncated so no earlier copy of the record lingers there. That needs a moment with no
 colleague reading: keywork waits up to 5 seconds, and if someone is still reading it says so;
-run `keywork erase --checkpoint-only` once they have quit keywork. Backups and exports made
-before the erasure still hold the record: erase it from them too.";
+run `keywork erase --checkpoint-only` once they have quit keywork. A database replicated with
+Litestream (`keywork replicate init`) is always held open by Litestream: stop it for the
+--checkpoint-only run, then start it again; its replica keeps the record until its retention
+(24 hours) has passed. Backups and exports made before the erasure still hold the record: erase
+it from them too.";
 
 pub fn erase(store: &mut Store, args: &EraseArgs) -> Result<(), CliError> {
     let Some(client) = &args.client else {
@@ -131,6 +134,9 @@ fn truncate_wal(store: &mut Store) -> Result<(), CliError> {
         println!("The -wal file is cleared: no earlier copy of the record remains in it.");
         return Ok(());
     }
+    if crate::store::replica::leaves_checkpoints_to_litestream(store.path()) {
+        return Err(CliError::Usage(LITESTREAM_HOLDS_WAL.to_owned()));
+    }
     Err(CliError::Usage(
         "the -wal file could not be cleared because a colleague is reading the database, so an \
          earlier copy of erased pages may remain in it; when colleagues have quit keywork, run: \
@@ -138,3 +144,12 @@ fn truncate_wal(store: &mut Store) -> Result<(), CliError> {
             .to_owned(),
     ))
 }
+
+/// Litestream keeps a read open on the database all the time (so SQLite cannot recycle WAL
+/// frames it has not copied), so while it runs the WAL can never be truncated.
+const LITESTREAM_HOLDS_WAL: &str = "\
+the -wal file could not be cleared: the database is replicated with Litestream, which keeps it \
+open, so an earlier copy of erased pages may remain in the -wal. Stop Litestream (systemctl stop \
+keywork-litestream), run keywork erase --checkpoint-only once colleagues have quit keywork, then \
+start Litestream again. The replica keeps earlier copies of the record until its retention has \
+passed (24 hours): see README, \"If the server dies\"";

@@ -6,6 +6,7 @@ mod import;
 mod output;
 mod prescription;
 mod record;
+mod replicate;
 mod report;
 mod subject_access;
 mod team;
@@ -92,7 +93,7 @@ pub enum Command {
     /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
     Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
-    /// WAL size, file permissions, row counts. Exits non-zero on any problem.
+    /// WAL size, file permissions, replication, row counts. Exits non-zero on any problem.
     Check,
     /// Set up a new database for a team sharing one server (run once, by an administrator).
     Init(team::InitArgs),
@@ -119,8 +120,12 @@ pub enum Command {
     Report(report::ReportCommand),
     /// Copy the database to a new file, consistently, while colleagues keep working.
     Backup(backup::BackupArgs),
-    /// Put a backup in place of the database (refused while anyone has it open).
+    /// Put a backup, or with --from-replica a Litestream replica, in place of the database
+    /// (refused while anyone has it open).
     Restore(backup::RestoreArgs),
+    /// Continuous off-host copies of the database through Litestream.
+    #[command(subcommand)]
+    Replicate(replicate::ReplicateCommand),
     /// Erase one client's whole record for good (team lead only): the rare lawful erasure under
     /// UK GDPR. Health records are usually exempt; discharge is the normal end of a record.
     Erase(erase::EraseArgs),
@@ -290,6 +295,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Some(Command::Restore(args)) => {
             backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
         }
+        Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
         Some(Command::Check) => check(&open(Access::Read)?),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         Some(Command::Open(args)) => {
@@ -516,6 +522,10 @@ fn check(store: &Store) -> Result<(), CliError> {
     if drift > 0 {
         failed.push("summary");
     }
+    let (replication, replicating) = replicate::check_line(path);
+    if !replicating {
+        failed.push("replication");
+    }
     let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
     let wal = crate::store::team_files::sibling(path, "-wal");
     let mut lines = vec![
@@ -556,6 +566,7 @@ fn check(store: &Store) -> Result<(), CliError> {
             }
         ),
         format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),
+        format!("replication: {replication}"),
         "rows:".to_owned(),
     ];
     let counts = store.counts()?;

@@ -21,9 +21,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum BackupError {
     #[error(
-        "{} is open in keywork (or another program) right now; ask colleagues to quit keywork, \
+        "{} is open in keywork (or another program) right now; ask colleagues to quit keywork{}, \
          then try again",
-        .0.display()
+        .0.display(), litestream_hint(.0)
     )]
     InUse(PathBuf),
     #[error("{} is not a SQLite database", .0.display())]
@@ -62,6 +62,15 @@ pub enum BackupError {
 }
 
 type Result<T, E = BackupError> = std::result::Result<T, E>;
+
+/// Litestream holds a replicated database open all the time: it must be stopped too.
+fn litestream_hint(db: &Path) -> &'static str {
+    if super::replica::leaves_checkpoints_to_litestream(db) {
+        " and stop Litestream (systemctl stop keywork-litestream)"
+    } else {
+        ""
+    }
+}
 
 /// What a finished copy holds, read from the copy itself rather than from the live file.
 #[derive(Debug)]

@@ -16,6 +16,7 @@ mod open;
 mod prescriptions;
 pub use prescriptions::{Stopping, TAKE_HOME_REASON_NEEDED, ost_start};
 mod readiness;
+pub mod replica;
 mod reports;
 mod reviews;
 mod sessions;

@@ -93,6 +93,9 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        if super::replica::leaves_checkpoints_to_litestream(path) {
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
         if migrate::needed(&conn)? {
             migrate::run(&mut conn)?;
         }
@@ -216,4 +219,26 @@ fn network_filesystem(dir: &Path) -> Option<&'static str> {
 #[cfg(not(target_os = "linux"))]
 fn network_filesystem(_dir: &Path) -> Option<&'static str> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn autocheckpoint(path: &Path) -> i64 {
+        let (conn, _) = connect(path, Access::Write).unwrap();
+        conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn checkpoints_are_left_to_litestream_only_while_replication_is_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.db");
+        let (conn, _) = connect(&path, Access::Materialise).unwrap();
+        migrate::run(&mut { conn }).unwrap();
+        assert_eq!(autocheckpoint(&path), 1000, "SQLite's own default");
+        std::fs::write(super::super::replica::config_path(&path), "dbs: []\n").unwrap();
+        assert_eq!(autocheckpoint(&path), 0, "Litestream checkpoints");
+    }
 }
