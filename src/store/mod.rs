@@ -21,6 +21,7 @@ mod reviews;
 mod sessions;
 mod settings;
 mod sql;
+mod structure;
 pub mod team_files;
 mod tops;
 mod views;
@@ -42,6 +43,7 @@ pub use erase::{Erasure, Removed};
 pub use export::Counts;
 pub use open::Access;
 pub use settings::{SettingKey, parse_value as parse_setting};
+pub use structure::PlanStructure;
 pub use views::{CaseloadRow, ClientRecord, DueReview, PlanGoal, RiskSummary, Scope, due_within};
 pub use workers::{Member, RoleChange, Standing};
 
