@@ -11,7 +11,7 @@ use keywork::app::{Action, App, Identity, Situation};
 use keywork::clock::Clock;
 use keywork::config::{Settings, ThemeName};
 use keywork::demo::{self, Plan};
-use keywork::domain::{Login, ServiceRef};
+use keywork::domain::{GoalArea, HierarchyLevel, Login, ServiceRef};
 use keywork::store::{Access, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -375,5 +375,60 @@ fn the_view_follows_a_resize() {
         app.modal.structure().expect("open").columns.len(),
         1,
         "one column at 80 wide"
+    );
+}
+
+#[test]
+fn a_goal_moved_up_a_rung_shows_the_rung_it_left_as_earlier_with_the_day_it_moved() {
+    let mut demo = Demo::new();
+    demo.store
+        .act_as(Login::new(demo::FIRST_KEY_WORKER).expect("valid login"));
+    let reference = ServiceRef::new("KW-00022").expect("valid reference");
+    let client = demo
+        .store
+        .client_id_by_reference(&reference)
+        .expect("look up")
+        .expect("the demo has this client");
+    let goal = demo
+        .store
+        .plan(client)
+        .expect("plan")
+        .into_iter()
+        .map(|g| g.goal)
+        .find(|g| g.record.area.level().is_some())
+        .expect("a substance-use goal");
+    let from = goal.record.area.level().expect("a level");
+    let to = HierarchyLevel::from_number(from.number() - 1).expect("a rung above");
+    let mut moved = goal.record.clone();
+    moved.area = GoalArea::substance_use(to);
+    demo.store
+        .write(|w| w.update_goal(goal.id, goal.row_version, &moved))
+        .expect("move the goal up a rung");
+
+    let app = demo.structure("KW-00022", ThemeName::Monochrome, false, SMALL);
+    let lines = laid_out(&app);
+    let rung = |level: HierarchyLevel| {
+        lines
+            .iter()
+            .find(|l| l.contains(&format!("{} {}", level.number(), level.label())))
+            .cloned()
+            .expect("every rung is drawn")
+    };
+    assert!(rung(to).contains("◀ now"), "{lines:#?}");
+    assert!(rung(from).contains("◁ earlier"), "{lines:#?}");
+    let over_time = lines.join(" ");
+    let expected = format!(
+        "rung {} from {} → rung {} from 23/11/2026",
+        from.number(),
+        goal.record.set_on.format("%d/%m/%Y"),
+        to.number()
+    );
+    assert!(
+        over_time
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&expected),
+        "{expected:?} in {lines:#?}"
     );
 }
