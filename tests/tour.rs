@@ -146,3 +146,21 @@ fn the_tour_needs_the_demo() {
     assert!(!status.success());
     assert!(s.text().contains("--demo"), "{}", s.text());
 }
+
+#[test]
+fn print_tour_gives_the_built_in_captions_to_adapt() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .arg("--print-tour")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("KEYWORK_CONFIG")
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("run keywork");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(text, BUILT_IN);
+    assert!(Script::parse(&text).is_ok());
+}

@@ -39,9 +39,12 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
     /// With --demo: take the guided tour of the screens, the built-in one or an adapted caption
-    /// file (see assets/tour.txt).
+    /// file (--print-tour gives the built-in one to start from).
     #[arg(long, value_name = "FILE", num_args = 0..=1, requires = "demo")]
     pub tour: Option<Option<PathBuf>>,
+    /// Print the built-in tour's caption file, for a trainer to adapt and run with --tour FILE.
+    #[arg(long, conflicts_with_all = ["demo", "tour"])]
+    pub print_tour: bool,
     #[command(flatten)]
     pub look: LookArgs,
     #[command(subcommand)]
@@ -305,6 +308,20 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             let login = store.actor().clone();
             open_screen(&mut store, settings, &login, false, Some(client), None)
+        }
+        None if cli.print_tour => {
+            let mut out = std::io::stdout().lock();
+            match out
+                .write_all(crate::app::tour::BUILT_IN.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                // Piped into `head`: what was wanted has been read.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io {
+                    path: PathBuf::from("standard output"),
+                    source: e,
+                }),
+                _ => Ok(()),
+            }
         }
         None => {
             // Checked first, so a mistake in an adapted tour is one line naming it.
