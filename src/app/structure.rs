@@ -291,6 +291,50 @@ mod tests {
     }
 
     #[test]
+    fn fill_shows_control_characters_as_placeholders() {
+        let rows = fill(
+            Vec::new(),
+            Vec::new(),
+            vec![seg(Ink::Words, "a\u{1b}[2Jb")],
+            40,
+        );
+        assert!(!text(&rows).concat().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn an_empty_plan_says_what_is_missing_in_every_part() {
+        let data = PlanStructure {
+            reference: crate::domain::ServiceRef::new("KW-00001").expect("valid"),
+            known_as: "Sam Example".into(),
+            goals: Vec::new(),
+            levels_held: Vec::new(),
+            readiness: Vec::new(),
+        };
+        for width in [76, 96] {
+            let options = Options {
+                today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid"),
+                width,
+                ascii: false,
+                explain: false,
+            };
+            let all: String = layout(&data, &options)
+                .iter()
+                .flat_map(|(_, rows)| text(rows))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for said in [
+                "No substance-use goal in the plan yet",
+                "No stage of change recorded yet",
+                "No exit plan yet.",
+                "No goals in this plan yet.",
+            ] {
+                assert!(all.contains(said), "{said:?} at {width}: {all}");
+            }
+            assert!(!all.contains("now"), "no rung or stage is marked: {all}");
+        }
+    }
+
+    #[test]
     fn fill_keeps_glued_segments_together() {
         let rows = fill(
             Vec::new(),

@@ -223,9 +223,13 @@ fn ladder(col: &mut Column, data: &PlanStructure) {
                 ),
             ),
         ]),
-        None => col.line(vec![seg(
+        None if substance.is_empty() => col.line(vec![seg(
             Ink::Warn,
             "No substance-use goal in the plan yet, so no rung is marked.",
+        )]),
+        None => col.line(vec![seg(
+            Ink::Warn,
+            "Every substance-use goal was dropped, so no rung is marked now.",
         )]),
     }
     col.line(rungs_over_time(&history, g));
