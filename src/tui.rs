@@ -386,7 +386,10 @@ fn handle(
         }
         // The wheel moves lists and the reader, never anything behind an open form or question.
         Event::Mouse(mouse)
-            if matches!(app.situation(), Situation::Panes(_) | Situation::Reader) =>
+            if matches!(
+                app.situation(),
+                Situation::Panes(_) | Situation::Reader | Situation::Structure
+            ) =>
         {
             match mouse.kind {
                 MouseEventKind::ScrollDown => app.update(Action::Down, store),

@@ -58,6 +58,13 @@ const SECTIONS: &[(&str, Belongs)] = &[
     ("In the command palette (:)", |c| {
         matches!(c, Context::Palette)
     }),
+    (
+        "In the plan structure view (p); moving, Esc and q as above",
+        |c| matches!(c, Context::Structure),
+    ),
+    ("On the guided tour (w, demo only)", |c| {
+        matches!(c, Context::Tour)
+    }),
 ];
 
 fn line(kind: LineKind, text: impl Into<String>) -> DocLine {
@@ -97,14 +104,17 @@ fn key_lines(binding: &Binding) -> Vec<DocLine> {
 
 pub fn document() -> Vec<DocLine> {
     let mut lines = Vec::new();
+    // A binding that works in several places (moving works in the panes and the plan structure
+    // view) is listed once, in the first section it belongs to.
+    let mut listed = vec![false; KEYMAP.len()];
     for (title, belongs) in SECTIONS {
         lines.push(line(LineKind::Heading, *title));
-        lines.extend(
-            KEYMAP
-                .iter()
-                .filter(|b| b.contexts.iter().any(belongs))
-                .flat_map(key_lines),
-        );
+        for (index, binding) in KEYMAP.iter().enumerate() {
+            if !listed[index] && binding.contexts.iter().any(belongs) {
+                listed[index] = true;
+                lines.extend(key_lines(binding));
+            }
+        }
         lines.push(line(LineKind::Blank, ""));
     }
     lines.push(line(LineKind::Heading, "Risk flags in the caseload"));

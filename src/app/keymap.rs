@@ -77,6 +77,16 @@ pub enum Action {
     PreviousValue,
     /// In the filter chooser: put the filters in force and close.
     Apply,
+    /// Open the plan structure view of the selected client.
+    PlanStructure,
+    /// In the plan structure view: show or hide the explanation of each part.
+    Explain,
+    /// Start the guided tour (demo only).
+    StartTour,
+    /// In the tour: the next step, the step before, or leave.
+    TourNext,
+    TourBack,
+    LeaveTour,
     /// A key kept for a feature that is not built yet; it says so in the footer.
     Reserved(&'static str),
 }
@@ -151,6 +161,10 @@ pub enum Context {
     Filters,
     /// Typing in the command palette.
     Palette,
+    /// Reading the plan structure view.
+    Structure,
+    /// On the guided tour.
+    Tour,
 }
 
 /// A key as the table names it: a code and whether Ctrl is held.
@@ -226,7 +240,7 @@ pub struct Binding {
 
 use Context::{Anywhere, Form, Panes, Question, Reader};
 
-const MOVING: &[Context] = &[Panes, Reader];
+const MOVING: &[Context] = &[Panes, Reader, Context::Structure];
 
 /// Every key binding. Order is the order of the help screen and the footer.
 pub const KEYMAP: &[Binding] = &[
@@ -282,7 +296,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Esc)],
         action: Action::Back,
-        contexts: &[Reader],
+        contexts: &[Reader, Context::Structure],
         hint: Some("back"),
         help: "Close and go back to where you were",
     },
@@ -339,7 +353,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[key('q')],
         action: Action::Quit,
-        contexts: &[Panes, Reader],
+        contexts: &[Panes, Reader, Context::Structure],
         hint: Some("quit"),
         help: "Quit",
     },
@@ -482,6 +496,48 @@ pub const KEYMAP: &[Binding] = &[
         contexts: &[Panes],
         hint: None,
         help: "Export the selected client's record or plan to a file here (owner-only, audited)",
+    },
+    Binding {
+        keys: &[key('p')],
+        action: Action::PlanStructure,
+        contexts: &[Panes],
+        hint: None,
+        help: "Plan structure: the client's rung on the hierarchy of goals, stage cycle, exit plan and domains",
+    },
+    Binding {
+        keys: &[key('?')],
+        action: Action::Explain,
+        contexts: &[Context::Structure],
+        hint: Some("explain"),
+        help: "Plan structure: explain each part in plain words, or hide the explanations",
+    },
+    Binding {
+        keys: &[key('w')],
+        action: Action::StartTour,
+        contexts: &[Panes],
+        hint: None,
+        help: "Guided tour of the screens, with captions (demo only)",
+    },
+    Binding {
+        keys: &[key(' '), code(KeyCode::Enter)],
+        action: Action::TourNext,
+        contexts: &[Context::Tour],
+        hint: Some("next"),
+        help: "Tour: the next step (after the last, the tour ends)",
+    },
+    Binding {
+        keys: &[code(KeyCode::Backspace)],
+        action: Action::TourBack,
+        contexts: &[Context::Tour],
+        hint: Some("back"),
+        help: "Tour: the step before",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::LeaveTour,
+        contexts: &[Context::Tour],
+        hint: Some("leave tour"),
+        help: "Tour: leave it, back to the panes",
     },
     Binding {
         keys: &[key('/')],
@@ -705,6 +761,8 @@ pub enum Situation {
     Find,
     Filters,
     Palette,
+    Structure,
+    Tour,
 }
 
 impl Binding {
@@ -721,6 +779,8 @@ impl Binding {
                 (Context::Find, Situation::Find) => true,
                 (Context::Filters, Situation::Filters) => true,
                 (Context::Palette, Situation::Palette) => true,
+                (Context::Structure, Situation::Structure) => true,
+                (Context::Tour, Situation::Tour) => true,
                 _ => false,
             })
     }
@@ -769,6 +829,8 @@ fn markdown_table() -> String {
         Context::Find => "find".to_owned(),
         Context::Filters => "filters".to_owned(),
         Context::Palette => "palette".to_owned(),
+        Context::Structure => "plan structure".to_owned(),
+        Context::Tour => "tour".to_owned(),
     };
     let mut table = String::from("| Keys | Where | What |\n| --- | --- | --- |\n");
     for b in KEYMAP {
@@ -885,6 +947,8 @@ mod tests {
             Situation::Find,
             Situation::Filters,
             Situation::Palette,
+            Situation::Structure,
+            Situation::Tour,
         ]);
         for situation in situations {
             let mut seen = Vec::new();

@@ -15,7 +15,9 @@ pub mod record;
 mod refresh;
 mod scroll;
 mod state;
+pub mod structure;
 pub mod today;
+pub mod tour;
 pub mod trends;
 
 use crate::config::Settings;
@@ -64,6 +66,8 @@ pub struct App {
     /// Records opened whose `view` audit row could not be written yet (the file busy): retried.
     pending_views: Vec<i64>,
     pub viewport: Viewport,
+    /// The guided tour given at start (`--tour FILE`), which the tour key takes again.
+    pub tour_script: Option<tour::Script>,
     pub quit: bool,
 }
 
@@ -113,6 +117,7 @@ impl App {
             refusal: store.refusal()?,
             pending_views: Vec::new(),
             viewport,
+            tour_script: None,
             quit: false,
         };
         app.reload(store)?;
@@ -126,6 +131,8 @@ impl App {
     /// Which bindings apply now.
     pub fn situation(&self) -> Situation {
         match &self.modal {
+            Modal::Tour { .. } => Situation::Tour,
+            Modal::Structure { .. } => Situation::Structure,
             Modal::Asking { .. } => Situation::Question,
             Modal::Find { .. } => Situation::Find,
             Modal::Filters { .. } => Situation::Filters,
@@ -270,11 +277,18 @@ impl App {
             Action::Amend => self.amend_selected(store)?,
             Action::MarkInError => self.toggle_in_error(store)?,
             Action::EarlierVersions => self.show_versions(store)?,
+            Action::PlanStructure => self.open_structure(store, false)?,
+            Action::Explain => self.toggle_explain(),
+            Action::StartTour => self.take_tour_key(store)?,
+            Action::TourNext => self.tour_next(store)?,
+            Action::TourBack => self.tour_back(store)?,
+            Action::LeaveTour => self.leave_tour(),
             Action::Reserved(what) => {
                 self.message = Some(format!(
                     "Not built yet: {what} arrives in the next release."
                 ))
             }
+            _ if self.situation() == Situation::Structure => self.scroll_structure(action),
             _ if self.situation() == Situation::Reader => self.scroll_reader(action),
             Action::NextPane => self.focus_pane(self.focus.next(), store)?,
             Action::PreviousPane => self.focus_pane(self.focus.previous(), store)?,
@@ -335,7 +349,8 @@ impl App {
         self.reviews.lines = review_lines(&self.reviews.rows, self.today);
         self.restore_review_selection(keep_review);
         self.sync_selection(store, true)?;
-        self.refresh_record(store)
+        self.refresh_record(store)?;
+        self.refresh_structure(store)
     }
 
     /// The review the Next reviews pane points at: client and kind, which outlive a reload.
@@ -418,11 +433,12 @@ impl App {
             .cursor
             .follow(self.readiness.cursor.selected, 1, viewport.readiness);
         self.follow_plan();
-        self.refresh_record(store)
+        self.refresh_record(store)?;
+        self.refresh_structure(store)
     }
 
     fn back(&mut self) {
-        if self.modal.close_help() {
+        if self.modal.close_help() || self.modal.take_structure().is_some() {
             return;
         }
         if let Some(Overlay::Text {

@@ -5,6 +5,8 @@
 use super::filter::Chooser;
 use super::find::Find;
 use super::palette::Palette;
+use super::structure::Structure;
+use super::tour::Tour;
 use super::{Editor, Overlay, Question};
 
 #[derive(Debug, Default)]
@@ -33,6 +35,13 @@ pub enum Modal {
         palette: Box<Palette>,
         under: Box<Modal>,
     },
+    /// The plan structure view of one client (opened from the panes).
+    Structure {
+        view: Box<Structure>,
+        under: Box<Modal>,
+    },
+    /// The guided tour's caption, over the screen the tour moved to.
+    Tour { tour: Box<Tour>, under: Box<Modal> },
     /// A question waiting for an answer before anything else.
     Asking {
         question: Question,
@@ -86,6 +95,8 @@ impl Modal {
             | Modal::Find { under, .. }
             | Modal::Filters { under, .. }
             | Modal::Palette { under, .. }
+            | Modal::Structure { under, .. }
+            | Modal::Tour { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -98,6 +109,8 @@ impl Modal {
             | Modal::Find { under, .. }
             | Modal::Filters { under, .. }
             | Modal::Palette { under, .. }
+            | Modal::Structure { under, .. }
+            | Modal::Tour { under, .. }
             | Modal::Asking { under, .. } => Some(under),
         }
     }
@@ -191,6 +204,8 @@ impl Modal {
                 | Modal::Find { under, .. }
                 | Modal::Filters { under, .. }
                 | Modal::Palette { under, .. }
+                | Modal::Structure { under, .. }
+                | Modal::Tour { under, .. }
                 | Modal::Asking { under, .. } => std::mem::take(under.as_mut()),
                 _ => return None,
             };
@@ -241,6 +256,22 @@ impl Modal {
         palette_mut,
         take_palette,
         "the command palette"
+    );
+    boxed_layer!(
+        Structure { view: Structure },
+        open_structure,
+        structure,
+        structure_mut,
+        take_structure,
+        "the plan structure view"
+    );
+    boxed_layer!(
+        Tour { tour: Tour },
+        open_tour,
+        tour,
+        tour_mut,
+        take_tour,
+        "the guided tour"
     );
 
     /// Closes the help; answers whether it was open.

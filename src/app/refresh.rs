@@ -90,6 +90,13 @@ impl App {
         if self.open_record_client().is_some_and(|id| changed(&id)) {
             self.refresh_record(store)?;
         }
+        if self
+            .modal
+            .structure()
+            .is_some_and(|view| changed(&view.client_id))
+        {
+            self.refresh_structure(store)?;
+        }
         Ok(())
     }
 

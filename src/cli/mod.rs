@@ -39,6 +39,13 @@ pub struct Cli {
     /// KEYWORK_DB is left alone).
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: take the guided tour of the screens, the built-in one or an adapted caption
+    /// file (--print-tour gives the built-in one to start from).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, requires = "demo")]
+    pub tour: Option<Option<PathBuf>>,
+    /// Print the built-in tour's caption file, for a trainer to adapt and run with --tour FILE.
+    #[arg(long, conflicts_with_all = ["demo", "tour"])]
+    pub print_tour: bool,
     #[command(flatten)]
     pub look: LookArgs,
     #[command(subcommand)]
@@ -211,6 +218,8 @@ pub enum CliError {
     Output(#[from] output::OutputError),
     #[error(transparent)]
     Restore(#[from] backup::RestoreError),
+    #[error("{0}; the tour was not started")]
+    Tour(#[from] crate::app::tour::TourFileError),
 }
 
 pub fn main() -> ExitCode {
@@ -304,9 +313,29 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             let client = client_by_reference(&store, &args.reference)?;
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             let login = store.actor().clone();
-            open_screen(&mut store, settings, &login, false, Some(client))
+            open_screen(&mut store, settings, &login, false, Some(client), None)
+        }
+        None if cli.print_tour => {
+            let mut out = std::io::stdout().lock();
+            match out
+                .write_all(crate::app::tour::BUILT_IN.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                // Piped into `head`: what was wanted has been read.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io {
+                    path: PathBuf::from("standard output"),
+                    source: e,
+                }),
+                _ => Ok(()),
+            }
         }
         None => {
+            // Checked first, so a mistake in an adapted tour is one line naming it.
+            let tour = cli
+                .tour
+                .as_ref()
+                .map(|file| crate::app::tour::Script::load(file.as_deref()))
+                .transpose()?;
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
                 // A private directory that disappears on exit, with the database's -wal and -shm.
@@ -325,11 +354,11 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
                 demo::generate(&mut store, Plan::default())?;
                 let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
                 store.act_as(persona.clone());
-                open_screen(&mut store, settings, &persona, true, None)
+                open_screen(&mut store, settings, &persona, true, None, tour)
             } else {
                 let mut store = open(Access::Create)?;
                 let login = store.actor().clone();
-                open_screen(&mut store, settings, &login, false, None)
+                open_screen(&mut store, settings, &login, false, None, None)
             }
         }
     }
@@ -384,6 +413,7 @@ fn open_screen(
     login: &Login,
     demo_persona: bool,
     client: Option<i64>,
+    tour: Option<crate::app::tour::Script>,
 ) -> Result<(), CliError> {
     let identity = Identity {
         login: login.to_string(),
@@ -394,6 +424,10 @@ fn open_screen(
     let mut app = App::new(store, settings, identity, Viewport::default())?;
     if let Some(client) = client {
         app.open_client(client, store)?;
+    }
+    if let Some(script) = tour {
+        app.tour_script = Some(script.clone());
+        app.start_tour(script, store)?;
     }
     // Said on standard error too, but the screen covers that: say it here as well.
     if let Some(warning) = crate::store::team_files::outsiders_warning(store.path()) {

@@ -15,6 +15,7 @@ pub mod correction;
 mod error;
 pub mod goal;
 pub mod one_entry;
+pub mod plan_structure;
 pub mod prescription;
 pub mod readiness;
 pub mod record;

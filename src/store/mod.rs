@@ -22,6 +22,7 @@ mod reviews;
 mod sessions;
 mod settings;
 mod sql;
+mod structure;
 mod summary;
 pub mod team_files;
 mod tops;
@@ -44,6 +45,7 @@ pub use erase::{Erasure, Removed};
 pub use export::Counts;
 pub use open::Access;
 pub use settings::{SettingKey, parse_value as parse_setting};
+pub use structure::PlanStructure;
 pub use summary::{Changes, WHOLE_SERVICE};
 pub use views::{
     CaseloadRow, ClientRecord, DueReview, FactsSource, PlanGoal, RiskSummary, Scope, due_within,

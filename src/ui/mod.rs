@@ -10,7 +10,9 @@ mod palette;
 mod plan;
 mod readiness;
 mod reviews;
+mod structure;
 pub mod theme;
+mod tour;
 
 use crate::app::{App, Modal, Pane, Viewport, keymap};
 use crate::display::{clean, truncate, width};
@@ -114,8 +116,12 @@ pub fn view(frame: &mut Frame, app: &App) {
     }
     let s = screen(area);
     header(frame, s.header, app, &paint);
-    // The top layer is drawn; a question is drawn over the layer under it.
-    let (shown, question) = match &app.modal {
+    // The top layer is drawn; the tour's caption and a question are drawn over the layer under.
+    let (shown, tour) = match &app.modal {
+        Modal::Tour { tour, under } => (under.as_ref(), Some(tour)),
+        top => (top, None),
+    };
+    let (shown, question) = match shown {
         Modal::Asking { question, under } => (under.as_ref(), Some(question)),
         top => (top, None),
     };
@@ -123,7 +129,9 @@ pub fn view(frame: &mut Frame, app: &App) {
         Modal::Help { scroll, .. } => overlay::help(frame, s.reader, *scroll, &paint),
         Modal::Form { editor, .. } => form::draw(frame, s.reader, &editor.form, &paint),
         Modal::Reader(view) => overlay::record(frame, s.reader, view, &paint),
+        Modal::Structure { view, .. } => structure::draw(frame, s.reader, view, &paint),
         Modal::Panes
+        | Modal::Tour { .. }
         | Modal::Asking { .. }
         | Modal::Find { .. }
         | Modal::Filters { .. }
@@ -145,6 +153,9 @@ pub fn view(frame: &mut Frame, app: &App) {
     }
     if let Some(question) = question {
         form::question(frame, s.reader, question, &paint);
+    }
+    if let Some(tour) = tour {
+        tour::draw(frame, s.reader, s.panes[0], tour, &paint);
     }
     footer(frame, s.footer, app, &paint);
 }
