@@ -143,8 +143,8 @@ fn binary(given: Option<PathBuf>) -> Result<PathBuf, Error> {
 // One run
 // ---------------------------------------------------------------------------------------------
 
-/// One Down of the held key: time to its first output (none before the next press: `None`),
-/// bytes until the next press, and whether the list scrolled rather than the marker moving.
+/// One Down of the held key: time to the first byte of its frame (`None`: no frame answered
+/// it), the frame's bytes, and whether the list scrolled rather than the marker moving.
 struct Press {
     first: Option<Duration>,
     bytes: usize,
@@ -202,36 +202,31 @@ fn one_run(
 }
 
 /// Sends `j` `count` times, [`REPEAT`] apart, as a held key does, without waiting for the
-/// screen; output is counted against the latest press before it arrived.
+/// screen. keywork draws one frame for each key, in order, so the n-th frame after the first
+/// press answers the n-th press, however late. The marker moves down until the list has to
+/// scroll, then stays: the presses before it stopped moved it, the rest scrolled the list.
 fn held_down(term: &mut Term, count: usize) -> Result<Vec<Press>, Error> {
+    let row = term.selected_row();
+    let before = term.frames.len();
     let start = Instant::now();
-    let mut presses = Vec::with_capacity(count);
-    let mut row = term.selected_row();
+    let mut sent = Vec::with_capacity(count);
     for i in 0..count {
-        let before = term.bytes;
-        let sent = term.send(b"j")?;
-        let next = start + REPEAT * u32::try_from(i + 1)?;
-        let mut first = None;
-        while let Some(wait) = next.checked_duration_since(Instant::now()) {
-            if term.pump(wait)? && first.is_none() {
-                first = Some(term.last - sent);
-            }
-        }
-        if i + 1 == count {
-            if first.is_none() && term.pump(TIMEOUT)? {
-                first = Some(term.last - sent);
-            }
-            term.settle()?;
-        }
-        let now = term.selected_row();
-        presses.push(Press {
-            first,
-            bytes: term.bytes - before,
-            scrolled: now.is_some() && now == row,
-        });
-        row = now;
+        term.pump_until(start + REPEAT * u32::try_from(i)?)?;
+        sent.push(term.send(b"j")?);
     }
-    Ok(presses)
+    term.wait_frames(before + count)?;
+    term.settle()?;
+    let moved = match (row, term.selected_row()) {
+        (Some(from), Some(to)) => to.saturating_sub(from),
+        _ => 0,
+    };
+    let frames = &term.frames[before..];
+    let press = |(i, sent): (usize, &Instant)| Press {
+        first: frames.get(i).map(|f| f.at.saturating_duration_since(*sent)),
+        bytes: frames.get(i).map_or(0, |f| f.bytes),
+        scrolled: i >= moved,
+    };
+    Ok(sent.iter().enumerate().map(press).collect())
 }
 
 /// Goes to the largest record's row (from the top, one Down at a time) and times Enter on it;
@@ -321,7 +316,7 @@ fn response_lines(what: &str, responses: &[Response]) -> [String; 2] {
 }
 
 /// Held-Down lines, over the presses of every run: those that moved the marker, and those that
-/// scrolled the list. A press answered only after the next one was sent has no time of its own.
+/// scrolled the list.
 fn press_lines(results: &[RunResult]) -> Vec<String> {
     let all: Vec<&Press> = results.iter().flat_map(|r| &r.presses).collect();
     let mut lines = Vec::new();
@@ -330,7 +325,7 @@ fn press_lines(results: &[RunResult]) -> Vec<String> {
         let answered: Vec<f64> = kind.iter().filter_map(|p| p.first).map(ms).collect();
         let late = match kind.len() - answered.len() {
             0 => String::new(),
-            late => format!(", {late} answered after the next"),
+            late => format!(", {late} with no frame of their own"),
         };
         let label = format!(
             "held Down, {what} ({} presses{late}): first byte (ms)",
@@ -404,7 +399,7 @@ fn table(results: &[RunResult], options: &Options, target: &Target, presses: usi
     lines.push(String::new());
     lines.push(format!(
         "bytes: what keywork wrote to the terminal (median): for the first frame up to it, for a\n\
-         held Down per press ({presses} presses a run, {} ms apart, times over all runs' presses), \
+         held Down per press (its frame; {presses} presses a run, {} ms apart, over all runs' presses), \
          for idle during the whole idle\n\
          period. Settled: the last output before {} ms of quiet.",
         REPEAT.as_millis(),

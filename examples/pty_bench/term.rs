@@ -10,6 +10,9 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+/// Begin synchronized update: keywork opens every frame with it.
+const FRAME_START: &[u8] = b"\x1b[?2026h";
+
 /// Output that arrived, with when the reader thread read it.
 pub(crate) type Chunk = (Instant, Vec<u8>);
 
@@ -25,8 +28,21 @@ pub(crate) struct Term {
     started: Instant,
     /// Bytes the program has written so far.
     pub(crate) bytes: usize,
+    /// Every frame begun so far: each is drawn inside synchronized output, opened by
+    /// [`FRAME_START`].
+    pub(crate) frames: Vec<Frame>,
+    /// The end of the output so far, short of a whole [`FRAME_START`], to find one split
+    /// between two reads.
+    tail: Vec<u8>,
     /// When the last output arrived.
     pub(crate) last: Instant,
+}
+
+/// One frame: when its first byte arrived, and its length in bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pub(crate) at: Instant,
+    pub(crate) bytes: usize,
 }
 
 /// What one input brought: when its first and last output arrived, and how many bytes.
@@ -76,6 +92,8 @@ impl Term {
             pid,
             started,
             bytes: 0,
+            frames: Vec::new(),
+            tail: Vec::new(),
             last: started,
         })
     }
@@ -86,12 +104,43 @@ impl Term {
             Ok((at, bytes)) => {
                 self.parser.process(&bytes);
                 self.bytes += bytes.len();
+                self.count_frames(at, &bytes);
                 self.last = at;
                 Ok(true)
             }
             Err(RecvTimeoutError::Timeout) => Ok(false),
             Err(RecvTimeoutError::Disconnected) => Err("keywork closed the terminal".into()),
         }
+    }
+
+    /// Notes the frames begun in `bytes` (read at `at`) and adds the bytes to the frames they
+    /// belong to; keeps the end of the output for the next read.
+    fn count_frames(&mut self, at: Instant, bytes: &[u8]) {
+        let carried = self.tail.len();
+        self.tail.extend_from_slice(bytes);
+        let starts: Vec<usize> = (self.tail.windows(FRAME_START.len()).enumerate())
+            .filter(|(_, w)| *w == FRAME_START)
+            .map(|(at, _)| at.saturating_sub(carried))
+            .collect();
+        let mut from = 0;
+        for start in starts {
+            if let Some(frame) = self.frames.last_mut() {
+                frame.bytes += start - from;
+            }
+            self.frames.push(Frame { at, bytes: 0 });
+            from = start;
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame.bytes += bytes.len() - from;
+        }
+        let keep = self.tail.len().saturating_sub(FRAME_START.len() - 1);
+        self.tail.drain(..keep);
+    }
+
+    /// Takes in output until there are `count` frames, or none comes for a second.
+    pub(crate) fn wait_frames(&mut self, count: usize) -> Result<(), Error> {
+        while self.frames.len() < count && self.pump(Duration::from_secs(1))? {}
+        Ok(())
     }
 
     /// Takes in output until `until`.
@@ -125,10 +174,13 @@ impl Term {
         Ok(())
     }
 
+    /// Writes `bytes` as typed keys; the time just before the write (taken after it, a busy
+    /// machine could let the answer arrive before the bench reads the clock).
     pub(crate) fn send(&mut self, bytes: &[u8]) -> Result<Instant, Error> {
+        let at = Instant::now();
         self.writer.write_all(bytes)?;
         self.writer.flush()?;
-        Ok(Instant::now())
+        Ok(at)
     }
 
     /// Sends a key and takes in its response: the first byte, then until the screen settles.
