@@ -181,7 +181,7 @@ fn one_run(
         "keywork did not open on a caseload of its own",
     )?;
     let presses = held_down(&mut term, presses)?;
-    let enter = open_largest(&mut term, &target.largest, !presses.is_empty())?;
+    let enter = open_largest(&mut term, target, !presses.is_empty())?;
     let idle = idle(&mut term, Duration::from_secs(options.idle))?;
     let rss_mine = term.peak_rss()?;
     let to_team = term.respond(b"T", "T (to the team view)")?;
@@ -231,17 +231,18 @@ fn held_down(term: &mut Term, count: usize) -> Result<Vec<Press>, Error> {
 
 /// Goes to the largest record's row (from the top, one Down at a time) and times Enter on it;
 /// then Esc back to the panes.
-fn open_largest(term: &mut Term, reference: &str, moved: bool) -> Result<Response, Error> {
+fn open_largest(term: &mut Term, target: &Target, moved: bool) -> Result<Response, Error> {
     if moved {
         term.respond(b"g", "g (to the first line)")?;
     }
-    let mut steps = 0;
-    while !term.selected_is(reference) {
-        if steps > 10_000 {
-            return Err("the largest record is not on the caseload".into());
+    for _ in 0..target.caseload {
+        if term.selected_is(&target.largest) {
+            break;
         }
         term.respond(b"j", "Down")?;
-        steps += 1;
+    }
+    if !term.selected_is(&target.largest) {
+        return Err("the largest record is not on the caseload".into());
     }
     let enter = term.respond(b"\r", "Enter on the largest record")?;
     if panes_shown(term.parser.screen()) {
@@ -398,10 +399,10 @@ fn table(results: &[RunResult], options: &Options, target: &Target, presses: usi
     ));
     lines.push(String::new());
     lines.push(format!(
-        "bytes: what keywork wrote to the terminal (median): for the first frame up to it, for a\n\
-         held Down per press (its frame; {presses} presses a run, {} ms apart, over all runs' presses), \
-         for idle during the whole idle\n\
-         period. Settled: the last output before {} ms of quiet.",
+        "- bytes: the median of what keywork wrote to the terminal: up to the first frame; for a\n  \
+         held Down, each press's own frame; for idle, the whole idle period.\n\
+         - held Down: {presses} presses a run, {} ms apart; its rows are over every run's presses.\n\
+         - settled: the last output before {} ms without any.",
         REPEAT.as_millis(),
         QUIET.as_millis(),
     ));
