@@ -62,7 +62,8 @@ struct Options {
     /// Terminal size, COLSxROWS.
     #[arg(long, default_value = "80x24", value_parser = parse_size)]
     size: (u16, u16),
-    /// Run keywork as this existing OS login (root only, through setpriv).
+    /// Run keywork as this existing OS login (root only, through setpriv) [default: as you].
+    /// Whoever it runs as, on the copy the largest record's key worker gets that login.
     #[arg(long = "as", value_name = "LOGIN")]
     run_as: Option<String>,
     /// Down presses in the held-key burst (at most the caseload's length less one).
@@ -347,10 +348,11 @@ fn table(results: &[RunResult], options: &Options, target: &Target, presses: usi
     let mut lines = vec![
         format!(
             "keywork in a {cols}x{rows} pseudo-terminal, on a caseload of {} of the team's {} \
-             active clients; medians of {} runs:",
+             active clients; medians of {} run{}:",
             target.caseload,
             target.team,
             results.len(),
+            if results.len() == 1 { "" } else { "s" },
         ),
         String::new(),
         "| what | median | min | max | bytes |".to_owned(),
