@@ -36,6 +36,8 @@ pub(crate) struct Term {
     tail: Vec<u8>,
     /// When the last output arrived.
     pub(crate) last: Instant,
+    /// keywork has closed its side of the terminal (it has gone or is going).
+    closed: bool,
 }
 
 /// One frame: when its first byte arrived, and its length in bytes.
@@ -95,6 +97,7 @@ impl Term {
             frames: Vec::new(),
             tail: Vec::new(),
             last: started,
+            closed: false,
         })
     }
 
@@ -109,7 +112,10 @@ impl Term {
                 Ok(true)
             }
             Err(RecvTimeoutError::Timeout) => Ok(false),
-            Err(RecvTimeoutError::Disconnected) => Err("keywork closed the terminal".into()),
+            Err(RecvTimeoutError::Disconnected) => {
+                self.closed = true;
+                Err("keywork closed the terminal".into())
+            }
         }
     }
 
@@ -202,9 +208,13 @@ impl Term {
     /// Waits for the first frame (all four panes and a footer) and then for the output to settle.
     pub(crate) fn start_up(&mut self) -> Result<StartUp, Error> {
         if let Err(e) = self.wait_for("the first frame", panes_shown) {
-            // Before the first frame the screen holds only what keywork said on its way out.
+            if !self.closed {
+                return Err(e);
+            }
+            // keywork left before its first frame: the screen holds its error message, which
+            // never quotes a client's details.
             let said = self.parser.screen().contents();
-            return Err(format!("{e}; the screen shows:\n{}", said.trim()).into());
+            return Err(format!("{e}; it said:\n{}", said.trim()).into());
         }
         let frame = (self.bytes, self.last - self.started);
         self.settle()?;
@@ -239,6 +249,7 @@ impl Term {
             .position(|row| row.contains(POINTER) && row.contains("KW-"))
     }
 
+    /// Whether the selection marker is on the row of the client with this reference.
     pub(crate) fn selected_is(&self, reference: &str) -> bool {
         screen_rows(self.parser.screen())
             .any(|row| row.contains(POINTER) && row.contains(reference))
