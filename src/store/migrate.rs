@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     )),
     sql(include_str!("../../assets/migrations/0007_one_entry.sql")),
     sql(include_str!("../../assets/migrations/0008_prescribing.sql")),
+    sql(include_str!("../../assets/migrations/0009_scenarios.sql")),
 ];
 
 /// The schema version this build writes and understands.
