@@ -451,10 +451,13 @@ fn course_of(
         ),
     };
     // NICE TA114: supervised daily for at least the first three (calendar) months.
+    // From a day the later month lacks (31 August), the months run over into the next (to 1
+    // December), as SQLite counts them: never short of three months by any reckoning.
     let titration_end = from
         .checked_add_months(chrono::Months::new(
             crate::domain::prescription::SUPERVISED_MONTHS,
         ))
+        .map(|end| end + Duration::days(i64::from(from.day().saturating_sub(end.day()))))
         .unwrap_or(from + Duration::days(92));
     let first_ends = (titration_end < last_day).then_some(titration_end);
     w.insert(&Prescription {
