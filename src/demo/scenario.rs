@@ -82,3 +82,27 @@ pub fn help_lines() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenarios_are_numbered_in_order_with_distinct_references() {
+        for (i, s) in SCENARIOS.iter().enumerate() {
+            assert_eq!(usize::from(s.number), i + 1);
+        }
+        let mut references: Vec<_> = SCENARIOS.iter().map(|s| s.reference()).collect();
+        references.dedup();
+        assert_eq!(references.len(), SCENARIOS.len());
+    }
+
+    #[test]
+    fn the_help_lists_each_scenario_within_80_columns() {
+        let lines = help_lines();
+        assert_eq!(lines.lines().count(), SCENARIOS.len() + 1);
+        for line in lines.lines() {
+            assert!(line.chars().count() <= 80, "{line}");
+        }
+    }
+}
