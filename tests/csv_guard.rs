@@ -17,8 +17,9 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// A demo service whose first and third clients (on the first key worker's caseload) and that worker have names a spreadsheet would
-/// run as formulas, written by hand as another program writing the file could.
+/// A demo service whose first and third clients (both on the first key worker's caseload) and
+/// that worker have names a spreadsheet would run as formulas, written by hand as another
+/// program writing the file could.
 fn hostile_service(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&db, &["generate", "--clients", "6", "--seed", "3"]);
