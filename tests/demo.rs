@@ -153,7 +153,12 @@ fn assert_one_alert_each(store: &Store, today: NaiveDate) {
             .iter()
             .find(|r| r.reference.as_str() == *reference)
             .unwrap_or_else(|| panic!("{today}: {reference} is not on the caseload:\n{all}"));
-        let mut open: Vec<String> = row.assessment.open.iter().map(|a| a.kind.code().to_owned()).collect();
+        let mut open: Vec<String> = row
+            .assessment
+            .open
+            .iter()
+            .map(|a| a.kind.code().to_owned())
+            .collect();
         let mut expected: Vec<String> = kinds.iter().map(|k| k.code().to_owned()).collect();
         open.sort();
         expected.sort();

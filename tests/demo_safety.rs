@@ -105,7 +105,8 @@ fn demo_read_only_refuses_every_form_key_in_every_place_it_works() {
                 for key in binding.keys {
                     go_to(&mut session, place);
                     session.send(&bytes(key));
-                    let what = format!("{} ({:?}) in {place:?} refused", key.name(), binding.action);
+                    let what =
+                        format!("{} ({:?}) in {place:?} refused", key.name(), binding.action);
                     session.wait_for(&what, |s| footer_of(s).contains(REFUSED));
                     assert!(!form_open(&session), "{what}: a form opened");
                     assert!(banner_shown(&session), "{what}: no DEMO banner");
@@ -120,7 +121,10 @@ fn demo_read_only_refuses_every_form_key_in_every_place_it_works() {
         .iter()
         .map(|b| format!("{:?}", b.action))
         .collect();
-    assert!(actions.len() >= 10, "form actions in the keymap: {actions:?}");
+    assert!(
+        actions.len() >= 10,
+        "form actions in the keymap: {actions:?}"
+    );
     for action in &actions {
         assert!(
             pressed.iter().any(|p| p.contains(&format!("({action})"))),

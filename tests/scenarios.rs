@@ -69,8 +69,17 @@ fn generated_on(today: NaiveDate, seed: u64, login: &str) -> (TempDir, Store) {
     let today_arg = today.to_string();
     let seed_arg = seed.to_string();
     let args = [
-        "generate", "--db", db_arg, "--today", &today_arg, "--seed", &seed_arg, "--clients", "60",
-        "--as", login,
+        "generate",
+        "--db",
+        db_arg,
+        "--today",
+        &today_arg,
+        "--seed",
+        &seed_arg,
+        "--clients",
+        "60",
+        "--as",
+        login,
     ];
     succeeded(&keywork(&args), "generate");
     let store = open(&db, today);
@@ -170,15 +179,11 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
         let goals = |domain: &str| {
             column(
                 store,
-                &format!(
-                    "SELECT status FROM goals WHERE client_id = ?1 AND domain = '{domain}'"
-                ),
+                &format!("SELECT status FROM goals WHERE client_id = ?1 AND domain = '{domain}'"),
                 id,
             )
         };
-        let facts = format!(
-            "{what}: {modality}, open {open:?}, stages {stages:?}, tops {tops:?}"
-        );
+        let facts = format!("{what}: {modality}, open {open:?}, stages {stages:?}, tops {tops:?}");
         match scenario.number {
             1 => {
                 assert_eq!(modality, "ost_methadone", "{facts}");
@@ -205,14 +210,23 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                 assert!(modality.starts_with("ost_"), "{facts}");
                 let days = days_on_ost(store, id, today);
                 assert!((183..730).contains(&days), "{facts}: {days} days on OST");
-                assert!(tops[0].0 == "start" && tops[0].1 > 0.0, "{facts}: using at start");
+                assert!(
+                    tops[0].0 == "start" && tops[0].1 > 0.0,
+                    "{facts}: using at start"
+                );
                 let reviews: Vec<_> = tops.iter().filter(|(s, _)| s == "review").collect();
-                assert!(!reviews.is_empty(), "{facts}: a review TOP after six months");
+                assert!(
+                    !reviews.is_empty(),
+                    "{facts}: a review TOP after six months"
+                );
                 assert!(
                     reviews.iter().all(|(_, d)| *d == 0.0),
                     "{facts}: no heroin at any review TOP"
                 );
-                assert!(goals("exit").contains(&"active".to_owned()), "{facts}: exit goal");
+                assert!(
+                    goals("exit").contains(&"active".to_owned()),
+                    "{facts}: exit goal"
+                );
                 let doses = column(
                     store,
                     "SELECT dose_mg FROM prescriptions WHERE client_id = ?1 ORDER BY started_on",
@@ -261,7 +275,11 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                 assert!(open.is_empty(), "{facts}: naloxone in hand");
             }
             6 => {
-                let released = one(store, "SELECT prison_release_on FROM clients WHERE id = ?1", id);
+                let released = one(
+                    store,
+                    "SELECT prison_release_on FROM clients WHERE id = ?1",
+                    id,
+                );
                 assert!(
                     today - date(&released) <= Duration::days(14),
                     "{facts}: released {released}"
@@ -347,7 +365,16 @@ fn the_trainer_named_by_as_records_in_the_generated_database_and_others_cannot()
     let me = keywork_login();
     succeeded(&keywork(&["generate", "--db", db, "--as", &me]), "generate");
     let out = succeeded(
-        &keywork(&["session", "add", "--db", db, "--client", "KW-00001", "--note", "Practice."]),
+        &keywork(&[
+            "session",
+            "add",
+            "--db",
+            db,
+            "--client",
+            "KW-00001",
+            "--note",
+            "Practice.",
+        ]),
         "record as the --as login",
     );
     assert!(out.contains("Recorded session"), "{out}");
@@ -355,8 +382,13 @@ fn the_trainer_named_by_as_records_in_the_generated_database_and_others_cannot()
     let other = dir.path().join("other.db");
     let other = other.to_str().expect("UTF-8 path");
     succeeded(&keywork(&["generate", "--db", other]), "generate");
-    let refused = keywork(&["session", "add", "--db", other, "--client", "KW-00001", "--note", "x"]);
-    assert!(!refused.status.success(), "without --as, this login is not on the team");
+    let refused = keywork(&[
+        "session", "add", "--db", other, "--client", "KW-00001", "--note", "x",
+    ]);
+    assert!(
+        !refused.status.success(),
+        "without --as, this login is not on the team"
+    );
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("not on the team list"), "{said}");
 }
@@ -402,9 +434,13 @@ fn reset_restores_the_scenario_data_and_keeps_the_trainer() {
     let db_arg = db.to_str().expect("UTF-8 path");
     let me = keywork_login();
     let today = "2026-11-23";
-    let made = ["generate", "--db", db_arg, "--today", today, "--seed", "9", "--as", &me];
+    let made = [
+        "generate", "--db", db_arg, "--today", today, "--seed", "9", "--as", &me,
+    ];
     succeeded(&keywork(&made), "generate");
-    let note = ["session", "add", "--db", db_arg, "--today", today, "--client", "KW-00005"];
+    let note = [
+        "session", "add", "--db", db_arg, "--today", today, "--client", "KW-00005",
+    ];
     let with_note = [&note[..], &["--note", "A practice note from the class."]].concat();
     succeeded(&keywork(&with_note), "record");
     let sessions = |store: &Store| {
@@ -437,7 +473,10 @@ fn reset_restores_the_scenario_data_and_keeps_the_trainer() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with("teaching.db"))
         .collect();
-    assert!(leftovers.is_empty(), "nothing left beside it: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "nothing left beside it: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -505,7 +544,10 @@ fn help_names_the_database_and_settings_actually_in_use() {
         "{help}"
     );
     assert!(
-        help.contains(&format!("Settings: {} (from KEYWORK_CONFIG)", config.display())),
+        help.contains(&format!(
+            "Settings: {} (from KEYWORK_CONFIG)",
+            config.display()
+        )),
         "{help}"
     );
     let home = tempfile::tempdir().expect("temp home");

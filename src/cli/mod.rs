@@ -291,11 +291,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             let path = cli.global.db.clone().ok_or_else(|| {
                 CliError::Usage("generate needs --db PATH for the new file".into())
             })?;
-            let key_worker = args
-                .as_login
-                .as_deref()
-                .map(demo_key_worker)
-                .transpose()?;
+            let key_worker = args.as_login.as_deref().map(demo_key_worker).transpose()?;
             let plan = Plan {
                 clients: args.clients,
                 years: args.years,
@@ -406,7 +402,8 @@ fn list_scenarios(store: &Store) -> Result<(), CliError> {
             store.path().display()
         )));
     }
-    let mut out = String::from("Scenario clients (fictional), on the demo key worker's caseload:\n");
+    let mut out =
+        String::from("Scenario clients (fictional), on the demo key worker's caseload:\n");
     for s in scenarios {
         out.push_str(&format!(
             "{:>2}  {}  {:<16}  {}\n",
@@ -627,7 +624,9 @@ fn generate(
 fn fill(store: &mut Store, plan: Plan, key_worker: Option<&Login>) -> Result<(), CliError> {
     let bar = progress::counting(u64::from(plan.clients), "clients");
     bar.set_message("Generating");
-    demo::generate_as(store, plan, key_worker, &mut |n| bar.set_position(u64::from(n)))?;
+    demo::generate_as(store, plan, key_worker, &mut |n| {
+        bar.set_position(u64::from(n))
+    })?;
     bar.finish_and_clear();
     Ok(())
 }
@@ -665,9 +664,8 @@ fn reset(path: &Path, clock: Clock, actor: Login, fallback: Plan) -> Result<(), 
         let mut store = Store::open(&fresh, Access::Create, clock, actor.clone())?;
         fill(&mut store, plan, key_worker.as_ref())?;
     }
-    let restored = crate::store::backup::restore(&fresh, path, clock, actor).map_err(|source| {
-        CliError::Usage(format!("--reset: {source}; nothing was changed"))
-    })?;
+    let restored = crate::store::backup::restore(&fresh, path, clock, actor)
+        .map_err(|source| CliError::Usage(format!("--reset: {source}; nothing was changed")))?;
     // The file it replaced held generated data only: nothing to keep.
     if let Some(aside) = restored.replaced {
         let _ = std::fs::remove_file(&aside);

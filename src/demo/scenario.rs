@@ -62,9 +62,7 @@ pub const SCENARIOS: [Scenario; 7] = [
 impl Scenario {
     /// The service reference this scenario's client has in every generated service.
     pub fn reference(self) -> crate::domain::ServiceRef {
-        crate::domain::ServiceRef::from_number(super::showcase_number(usize::from(
-            self.number - 1,
-        )))
+        crate::domain::ServiceRef::from_number(super::showcase_number(usize::from(self.number - 1)))
     }
 }
 
