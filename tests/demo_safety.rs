@@ -169,6 +169,68 @@ fn the_demo_banner_is_on_forms_help_and_the_record() {
     assert!(banner_shown(&session), "record");
     session.send(b"\x1b");
     session.wait_for_panes();
+    // A scenario client's record says which story it tells, under the name.
+    session.send(b"/hawth");
+    session.wait_for_text("/ hawth");
+    session.send(b"\r");
+    session.wait_for_panes();
+    session.send(b"\r");
+    session.wait_for_text("Scenario: stable in medication-assisted recovery");
+    assert!(session.text().contains("Paul Hawthorn"), "{}", session.text());
+    assert!(banner_shown(&session), "scenario record");
+    session.send(b"\x1b");
+    session.wait_for_panes();
     session.send(b"q");
     session.wait_exit();
+}
+
+#[test]
+fn generate_shows_progress_on_a_terminal_without_naming_clients() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("g.db");
+    let db = db.to_str().expect("UTF-8 path");
+    let mut session = Session::spawn(&["generate", "--db", db, "--clients", "400"], &[]);
+    session.wait_for_text("Generated a fictional service");
+    assert!(session.wait_exit().success());
+    let written = String::from_utf8_lossy(&session.raw).into_owned();
+    assert!(written.contains("Generating"), "a progress bar: {written}");
+    assert!(written.contains("/400 clients"), "a count: {written}");
+    for scenario in keywork::demo::scenario::SCENARIOS {
+        let named = written.contains(scenario.family_name);
+        assert!(!named, "progress names no client: {written}");
+    }
+}
+
+#[test]
+fn reset_is_refused_while_the_teaching_database_is_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("teaching.db");
+    let db_arg = db.to_str().expect("UTF-8 path");
+    let keywork = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keywork"))
+            .args(args)
+            .env_remove("KEYWORK_DB")
+            .output()
+            .expect("runs")
+    };
+    assert!(keywork(&["generate", "--db", db_arg]).status.success());
+    let names = || {
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut class = Session::on_db(&db);
+    class.wait_for_panes();
+    let before = names();
+    let out = keywork(&["generate", "--db", db_arg, "--reset"]);
+    assert!(!out.status.success(), "refused while open");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("nothing was changed"), "{said}");
+    assert_eq!(names(), before, "nothing left beside it");
+    class.send(b"q");
+    assert!(class.wait_exit().success());
+    assert!(keywork(&["generate", "--db", db_arg, "--reset"]).status.success());
 }

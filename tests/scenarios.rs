@@ -567,3 +567,31 @@ fn help_names_the_database_and_settings_actually_in_use() {
         "{help}"
     );
 }
+
+#[test]
+fn a_story_shows_only_on_a_demo_database() {
+    let today = date(DAYS[0]);
+    let (dir, store) = demo_on(today, 42);
+    let id = store.scenarios().expect("scenarios")[0].client_id;
+    drop(store);
+    let path = dir.path().join("demo.db");
+    let conn = rusqlite::Connection::open(&path).expect("open file");
+    conn.execute("UPDATE meta SET value = '0' WHERE key = 'demo'", [])
+        .expect("unmark");
+    drop(conn);
+    let store = open(&path, today);
+    assert_eq!(store.scenario_story(id).expect("story"), None);
+}
+
+#[test]
+fn generate_is_quiet_on_a_pipe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("g.db");
+    let out = keywork(&["generate", "--db", db.to_str().expect("UTF-8"), "--clients", "120"]);
+    succeeded(&out, "generate");
+    assert!(
+        out.stderr.is_empty(),
+        "no progress on a pipe: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
