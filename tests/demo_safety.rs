@@ -176,7 +176,11 @@ fn the_demo_banner_is_on_forms_help_and_the_record() {
     session.wait_for_panes();
     session.send(b"\r");
     session.wait_for_text("Scenario: stable in medication-assisted recovery");
-    assert!(session.text().contains("Paul Hawthorn"), "{}", session.text());
+    assert!(
+        session.text().contains("Paul Hawthorn"),
+        "{}",
+        session.text()
+    );
     assert!(banner_shown(&session), "scenario record");
     session.send(b"\x1b");
     session.wait_for_panes();
@@ -232,5 +236,9 @@ fn reset_is_refused_while_the_teaching_database_is_open() {
     assert_eq!(names(), before, "nothing left beside it");
     class.send(b"q");
     assert!(class.wait_exit().success());
-    assert!(keywork(&["generate", "--db", db_arg, "--reset"]).status.success());
+    assert!(
+        keywork(&["generate", "--db", db_arg, "--reset"])
+            .status
+            .success()
+    );
 }

@@ -587,7 +587,13 @@ fn a_story_shows_only_on_a_demo_database() {
 fn generate_is_quiet_on_a_pipe() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("g.db");
-    let out = keywork(&["generate", "--db", db.to_str().expect("UTF-8"), "--clients", "120"]);
+    let out = keywork(&[
+        "generate",
+        "--db",
+        db.to_str().expect("UTF-8"),
+        "--clients",
+        "120",
+    ]);
     succeeded(&out, "generate");
     assert!(
         out.stderr.is_empty(),
