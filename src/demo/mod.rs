@@ -6,8 +6,10 @@
 //! program says DEMO wherever it shows it.
 //!
 //! Reviews are stored only once done, TOPs as TOPs; what is due follows from the review rules.
-//! Among the first key worker's clients are showcase clients, one for each alert (module
-//! `showcase`), so a trainer logged in as `alex.demo` can show every one on any day.
+//! Among the first key worker's clients are the named scenario clients, each record telling one
+//! story (module `scenario`), and a showcase client for each alert not shown by them (module
+//! `showcase`), so a trainer logged in as `alex.demo` (or the login `generate --as` names) can
+//! show every one on any day.
 
 mod fit;
 mod history;

@@ -1,8 +1,10 @@
 //! Clients made to show one thing each, so a trainer can demonstrate every alert on the demo
-//! caseload: an overdue care-plan review, an overdue prescribing review, a client at risk of
-//! being parked, the six-month signal, medication-assisted recovery, three DNAs in a row,
-//! naloxone needed, a BBV test due, a release from prison, an acknowledged alert and a
-//! discharged client owing an exit TOP.
+//! caseload. The first seven are the scenario clients (module `scenario`), whose whole records
+//! tell a story (new to OST, a planned exit, medication-assisted recovery, parked, relapse after
+//! detox, release from prison without naloxone, alcohol with a family goal); the rest show one
+//! alert each: the six-month signal, an overdue care-plan review, three DNAs in a row, naloxone
+//! needed, an overdue prescribing review, a BBV test due, an acknowledged alert and a discharged
+//! client owing an exit TOP.
 //!
 //! Each is otherwise well looked after (reviews on time, naloxone in date, a moving plan), so the
 //! one thing it shows stands out. Everything is dated relative to today, so the showcase works
