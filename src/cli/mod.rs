@@ -153,7 +153,7 @@ pub struct OpenArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// How many clients.
+    /// How many clients (the seven scenario clients need 13 or more).
     #[arg(long, default_value_t = Plan::default().clients, value_parser = clap::value_parser!(u32).range(1..=99_999))]
     pub clients: u32,
     /// How many years of history.

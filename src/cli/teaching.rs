@@ -150,6 +150,14 @@ fn generate_new(
         counts.total(),
         started.elapsed().as_secs_f64()
     );
+    let placed = store.scenarios()?.len();
+    if placed < demo::scenario::SCENARIOS.len() {
+        println!(
+            "Only {placed} of the {} scenario clients fit in {} clients: use --clients 13 or more for all.",
+            demo::scenario::SCENARIOS.len(),
+            plan.clients
+        );
+    }
     let worker = key_worker.map_or(demo::FIRST_KEY_WORKER, Login::as_str);
     println!("The scenario clients are on {worker}'s caseload (keywork --db PATH --scenarios).");
     if key_worker.is_none() {

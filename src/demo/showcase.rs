@@ -6,8 +6,8 @@
 //! needed, an overdue prescribing review, a BBV test due, an acknowledged alert and a discharged
 //! client owing an exit TOP.
 //!
-//! Each is otherwise well looked after (reviews on time, naloxone in date, a moving plan), so the
-//! one thing it shows stands out. Everything is dated relative to today, so the showcase works
+//! Each is otherwise well looked after (reviews on time, naloxone in date, a moving plan), so
+//! the thing it shows stands out. Everything is dated relative to today, so the showcase works
 //! on any day; names, NHS numbers and details stay as fictional as the rest of the demo.
 
 use super::history::{self, Course, LastSessions, Span};
