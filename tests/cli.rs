@@ -345,7 +345,7 @@ fn short_help_hides_today_but_shows_the_default_database() {
     let out = keywork(&["-h"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("--today"), "{text}");
-    assert!(text.contains("Default database:"), "{text}");
+    assert!(text.contains("Database: "), "{text}");
     let long = String::from_utf8(keywork(&["--help"]).stdout).unwrap();
     assert!(long.contains("--today"));
 }

@@ -17,8 +17,9 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// A demo service whose first two clients and first key worker have names a spreadsheet would
-/// run as formulas, written by hand as another program writing the file could.
+/// A demo service whose first and third clients (both on the first key worker's caseload) and
+/// that worker have names a spreadsheet would run as formulas, written by hand as another
+/// program writing the file could.
 fn hostile_service(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&db, &["generate", "--clients", "6", "--seed", "3"]);
@@ -28,7 +29,7 @@ fn hostile_service(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     let conn = rusqlite::Connection::open(&db).unwrap();
-    for (name, reference) in [("=1+2", "KW-00001"), ("@SUM(A1)", "KW-00002")] {
+    for (name, reference) in [("=1+2", "KW-00001"), ("@SUM(A1)", "KW-00003")] {
         conn.execute(
             "UPDATE clients SET given_name = ?1, preferred_name = NULL WHERE reference = ?2",
             [name, reference],

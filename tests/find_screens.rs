@@ -37,20 +37,20 @@ fn slash_four_letters_of_a_family_name_and_enter_selects_that_client() {
     session.wait_for_panes();
     session.wait_for_text("team caseload");
     assert!(
-        !selected_line(&session).contains("KW-00020"),
-        "Imran Plover is not selected to begin with"
+        !selected_line(&session).contains("KW-00016"),
+        "Ellie Kestrel is not selected to begin with"
     );
-    // The keystrokes: `/`, `plov`, Enter.
+    // The keystrokes: `/`, `kest`, Enter.
     session.send(b"/");
     session.wait_for_text("Find:");
-    session.send(b"plov");
-    session.wait_for_text("/ plov");
+    session.send(b"kest");
+    session.wait_for_text("/ kest");
     session.send(b"\r");
-    session.wait_for("the marker on KW-00020's row", |screen| {
-        selected_row(screen).is_some_and(|y| rows(screen)[y].contains("KW-00020"))
+    session.wait_for("the marker on KW-00016's row", |screen| {
+        selected_row(screen).is_some_and(|y| rows(screen)[y].contains("KW-00016"))
     });
     assert!(
-        selected_line(&session).contains("Imran Plover"),
+        selected_line(&session).contains("Ellie Kestrel"),
         "{}",
         session.text()
     );
@@ -65,13 +65,13 @@ fn keywork_open_starts_on_that_clients_record() {
     let db = dir.path().join("demo.db");
     generate(&db);
     let db = db.to_str().unwrap();
-    let mut session = Session::spawn(&["--db", db, "--today", TODAY, "open", "KW-00020"], &[]);
+    let mut session = Session::spawn(&["--db", db, "--today", TODAY, "open", "KW-00016"], &[]);
     session.wait_for_text("Client record");
-    assert!(session.text().contains("KW-00020"), "{}", session.text());
+    assert!(session.text().contains("KW-00016"), "{}", session.text());
     // Esc goes back to the caseload, pointing at the same client.
     session.send(b"\x1b");
     session.wait_for_panes();
-    assert!(selected_line(&session).contains("KW-00020"));
+    assert!(selected_line(&session).contains("KW-00016"));
     session.send(b"q");
     session.wait_exit();
 }

@@ -104,6 +104,72 @@ impl Action {
                 | Action::PageDown
         )
     }
+
+    /// Whether the action opens a form to record, correct or export something: refused, with
+    /// the reason, on a run that may not record (`--read-only`, a trainer's login). Every action
+    /// is named here, so a new one must say whether it opens a form, and the read-only test of
+    /// every form key covers it.
+    pub fn opens_form(self) -> bool {
+        match self {
+            Action::RecordSession
+            | Action::RecordDna
+            | Action::AddReadiness
+            | Action::AddGoal
+            | Action::NewClient
+            | Action::Edit
+            | Action::CompleteReview
+            | Action::RecordTop
+            | Action::RecordPrescription
+            | Action::Acknowledge
+            | Action::ExportClient
+            | Action::Amend
+            | Action::MarkInError => true,
+            Action::Quit
+            | Action::ToggleHelp
+            | Action::NextPane
+            | Action::PreviousPane
+            | Action::FocusPane(_)
+            | Action::Up
+            | Action::Down
+            | Action::First
+            | Action::Last
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Open
+            | Action::Back
+            | Action::NextEntry
+            | Action::PreviousEntry
+            | Action::EarlierVersions
+            | Action::ToggleScope
+            | Action::CycleSort
+            | Action::Today
+            | Action::NextField
+            | Action::PreviousField
+            | Action::Save
+            | Action::Cancel
+            | Action::Type
+            | Action::Keep
+            | Action::Yes
+            | Action::No
+            | Action::Discard
+            | Action::Find
+            | Action::Pick
+            | Action::Palette
+            | Action::RunCommand
+            | Action::OpenFilters
+            | Action::ClearFilters
+            | Action::NextValue
+            | Action::PreviousValue
+            | Action::Apply
+            | Action::PlanStructure
+            | Action::Explain
+            | Action::StartTour
+            | Action::TourNext
+            | Action::TourBack
+            | Action::LeaveTour
+            | Action::Reserved(_) => false,
+        }
+    }
 }
 
 /// The four panes of the main screen, in Tab order.

@@ -222,6 +222,10 @@ fn title(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
         ),
         0,
     );
+    // A trainer's cue: which story this demo client's record tells.
+    if let Some(story) = &record.scenario {
+        doc.wrapped(LineKind::Text, &format!("Scenario: {}", clean(story)), 0);
+    }
 }
 
 /// The alerts first, each with its reason: what needs doing before anything else is read.

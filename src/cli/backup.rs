@@ -68,7 +68,9 @@ const SUMMARY_TABLES: &[(&str, &str, &str)] = &[
 /// owner-only file, and says what the copy holds.
 pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
     let started = Instant::now();
+    let bar = super::progress::working("Backing up");
     let summary = output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?;
+    bar.finish_and_clear();
     println!(
         "Backed up {} to {} ({} in {:.1} s): {}; integrity ok",
         store.path().display(),

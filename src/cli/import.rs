@@ -592,12 +592,16 @@ pub fn import(store: &mut Store, args: &ImportArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let clients: Vec<Client> = plan.new.into_iter().map(|r| r.client).collect();
+    let bar = super::progress::counting(clients.len() as u64, "clients");
+    bar.set_message("Importing");
     store.write(|w| {
         for client in &clients {
             w.insert(client)?;
+            bar.inc(1);
         }
         Ok(())
     })?;
+    bar.finish_and_clear();
     println!("Imported {} client(s){skipped}.", clients.len());
     Ok(())
 }
@@ -693,6 +697,7 @@ pub fn export_csv(store: &mut Store, out: Option<&Path>) -> Result<(), CliError>
         .into_iter()
         .map(|m| (m.id, m.worker.login.to_string()))
         .collect();
+    let bar = super::progress::working("Exporting the clients");
     match out {
         None => {
             let stdout = std::io::stdout();
@@ -704,6 +709,7 @@ pub fn export_csv(store: &mut Store, out: Option<&Path>) -> Result<(), CliError>
             written.map_err(|e| store.note_damage(e))
         })?,
     }
+    bar.finish_and_clear();
     Ok(())
 }
 

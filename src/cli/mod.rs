@@ -5,10 +5,12 @@ mod erase;
 mod import;
 mod output;
 mod prescription;
+mod progress;
 mod record;
 mod replicate;
 mod report;
 mod subject_access;
+mod teaching;
 mod team;
 
 use crate::app::{App, Identity, Viewport};
@@ -23,7 +25,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +47,10 @@ pub struct Cli {
     /// Print the built-in tour's caption file, for a trainer to adapt and run with --tour FILE.
     #[arg(long, conflicts_with_all = ["demo", "tour"])]
     pub print_tour: bool,
+    /// List the scenario clients and the story each record tells: the demo's with --demo, else
+    /// those of the generated database named by --db.
+    #[arg(long)]
+    pub scenarios: bool,
     #[command(flatten)]
     pub look: LookArgs,
     #[command(subcommand)]
@@ -138,6 +143,18 @@ pub enum Command {
     Erase(erase::EraseArgs),
     /// Open the screens on one client's record (`keywork open KW-00042`).
     Open(OpenArgs),
+    /// Print a shell completion script (see the README for where to put it).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), made from the same definitions as --help:
+    /// `keywork man > keywork.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +165,7 @@ pub struct OpenArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// How many clients.
+    /// How many clients (the seven scenario clients need 13 or more).
     #[arg(long, default_value_t = Plan::default().clients, value_parser = clap::value_parser!(u32).range(1..=99_999))]
     pub clients: u32,
     /// How many years of history.
@@ -157,6 +174,15 @@ pub struct GenerateArgs {
     /// Random seed: the same seed on the same day gives the same service.
     #[arg(long, default_value_t = Plan::default().seed)]
     pub seed: u64,
+    /// Make LOGIN (e.g. your own account) the demo key worker who holds the scenario clients,
+    /// so that you can record in the generated database.
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub as_login: Option<String>,
+    /// Remake an existing generated database as it was first made (same size, seed and --as),
+    /// dated from today: the scenario data restored. Refused for a real database and while
+    /// anyone has it open.
+    #[arg(long, conflicts_with_all = ["clients", "years", "seed", "as_login"])]
+    pub reset: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -190,12 +216,22 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{text}' is not a date like 2026-11-23"))
 }
 
+/// The help's closing lines: where the database and settings actually are on this machine
+/// (after KEYWORK_DB and KEYWORK_CONFIG), and the demo's scenario clients.
 fn after_help() -> String {
-    let data = default_db_path().map_or_else(
-        || "(no home directory)".to_owned(),
-        |p| p.display().to_string(),
-    );
-    format!("Default database: {data}")
+    let resolved = |env: &str, default: Option<PathBuf>| match std::env::var_os(env) {
+        Some(path) if !path.is_empty() => format!("{} (from {env})", Path::new(&path).display()),
+        _ => default.map_or_else(
+            || "(no home directory)".to_owned(),
+            |p| format!("{} (default)", p.display()),
+        ),
+    };
+    format!(
+        "Database: {}\nSettings: {}\n\n{}",
+        resolved("KEYWORK_DB", default_db_path()),
+        resolved("KEYWORK_CONFIG", config::default_path()),
+        demo::scenario::help_lines()
+    )
 }
 
 /// What went wrong, for one line on standard error.
@@ -255,22 +291,31 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
     }
     let global = &cli.global;
     let open = |access: Access| open_store(global, access, clock, actor.clone());
+    if cli.scenarios {
+        return match (&cli.command, cli.demo) {
+            (Some(_), _) => Err(CliError::Usage(
+                "--scenarios lists scenario clients on its own; give it no command".into(),
+            )),
+            (None, true) => {
+                teaching::with_demo(clock, actor, |store| teaching::list_scenarios(store))
+            }
+            (None, false) => teaching::list_scenarios(&open(Access::Read)?),
+        };
+    }
     match cli.command {
         Some(Command::Generate(args)) => {
             let path = cli.global.db.clone().ok_or_else(|| {
                 CliError::Usage("generate needs --db PATH for the new file".into())
             })?;
-            generate(
-                &path,
-                clock,
-                actor,
-                Plan {
-                    clients: args.clients,
-                    years: args.years,
-                    seed: args.seed,
-                },
-            )
+            teaching::generate(&path, &args, clock, actor)
         }
+        Some(Command::Completions(args)) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "keywork", &mut script);
+            teaching::print_out(&String::from_utf8_lossy(&script))
+        }
+        Some(Command::Man) => teaching::man(),
         Some(Command::Init(args)) => {
             let path = cli.global.db.clone().ok_or_else(|| {
                 CliError::Usage("init needs --db PATH for the team's database".into())
@@ -338,23 +383,15 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
                 .transpose()?;
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
-                // A private directory that disappears on exit, with the database's -wal and -shm.
-                let dir = tempfile::Builder::new()
-                    .prefix("keywork-demo-")
-                    .tempdir()
-                    .map_err(|source| CliError::Io {
-                        path: std::env::temp_dir(),
-                        source,
-                    })?;
-                let mut store =
-                    Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
-                if cli.global.read_only {
-                    store.set_read_only_run();
-                }
-                demo::generate(&mut store, Plan::default())?;
-                let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
-                store.act_as(persona.clone());
-                open_screen(&mut store, settings, &persona, true, None, tour)
+                let read_only = cli.global.read_only;
+                teaching::with_demo(clock, actor, |store| {
+                    if read_only {
+                        store.set_read_only_run();
+                    }
+                    let persona = Login::new(demo::FIRST_KEY_WORKER).expect("valid demo login");
+                    store.act_as(persona.clone());
+                    open_screen(store, settings, &persona, true, None, tour)
+                })
             } else {
                 let mut store = open(Access::Create)?;
                 let login = store.actor().clone();
@@ -487,26 +524,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-fn generate(path: &Path, clock: Clock, actor: Login, plan: Plan) -> Result<(), CliError> {
-    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
-        return Err(StoreError::NotEmpty(path.to_owned()).into());
-    }
-    let started = Instant::now();
-    let mut store = Store::open(path, Access::Create, clock, actor)?;
-    demo::generate(&mut store, plan)?;
-    let counts = store.counts()?;
-    println!(
-        "Generated a fictional service in {}: {} clients over {} years (seed {}), {} rows in {:.1} s",
-        path.display(),
-        plan.clients,
-        plan.years,
-        plan.seed,
-        counts.total(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     if args.client.is_none() && args.plan.is_none() && matches!(args.format, Format::Csv) {
         return import::export_csv(store, args.out.as_deref());
@@ -518,6 +535,7 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     if let Some(refusal) = store.refusal()? {
         return Err(StoreError::Refused(refusal).into());
     }
+    let bar = progress::working("Exporting the service");
     match args.out {
         None => {
             let stdout = std::io::stdout();
@@ -529,6 +547,7 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
             written.map_err(|e| store.note_damage(e))
         })?,
     }
+    bar.finish_and_clear();
     Ok(())
 }
 

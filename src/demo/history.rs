@@ -55,6 +55,13 @@ pub(super) struct Course {
     /// On hold since this day (reviews stop then).
     pub(super) on_hold_since: Option<NaiveDate>,
     pub(super) last_sessions: LastSessions,
+    /// The stages of change the client passes through, spread evenly over their sessions, every
+    /// one attended: a scenario's story. `None` draws them as chance has it.
+    pub(super) arc: Option<&'static [Stage]>,
+    /// The dose came down from this day: a planned reduction towards exit.
+    pub(super) reduce_from: Option<NaiveDate>,
+    /// Life domains the plan has an active goal in, besides those drawn.
+    pub(super) goal_domains: &'static [GoalDomain],
 }
 
 impl Course {
@@ -73,6 +80,9 @@ impl Course {
             switched_on: None,
             on_hold_since: None,
             last_sessions: LastSessions::Attended,
+            arc: None,
+            reduce_from: None,
+            goal_domains: &[],
         }
     }
 }
@@ -146,6 +156,9 @@ pub(super) fn client(
         switched_on,
         on_hold_since,
         last_sessions: LastSessions::Random,
+        arc: None,
+        reduce_from: None,
+        goal_domains: &[],
     };
     history(w, dice, team, client_id, &client, &span, &course, |_, _| {})
 }
@@ -171,18 +184,11 @@ pub(super) fn history(
             client.modality,
             span,
             course.switched_on,
+            course.reduce_from,
         )?;
     }
     let active = client.status == ClientStatus::Active;
-    let (final_stage, risk) = timeline(
-        w,
-        dice,
-        client_id,
-        client,
-        span,
-        active,
-        course.last_sessions,
-    )?;
+    let (final_stage, risk) = timeline(w, dice, client_id, client, span, active, course)?;
     // The record as the sessions left it, by the rule a session saved applies.
     let recorded = Client {
         risk,
@@ -351,19 +357,44 @@ fn prescriptions(
     modality: Modality,
     span: &Span,
     switched_on: Option<NaiveDate>,
+    reduce_from: Option<NaiveDate>,
 ) -> Result<()> {
     let last_day = span.last_day(dice.today);
+    let (from, ends) = (span.start, span.end);
     match switched_on {
         Some(on) => {
             let before = match modality {
                 Modality::OstMethadone => Modality::OstBuprenorphine,
                 _ => Modality::OstMethadone,
             };
-            course_of(w, dice, client_id, before, span.start, Some(on), on)?;
-            course_of(w, dice, client_id, modality, on, span.end, last_day)
+            let course = |modality, from, ends| Medication {
+                modality,
+                from,
+                ends,
+                reduce_from: None,
+            };
+            course_of(w, dice, client_id, course(before, from, Some(on)), on)?;
+            course_of(w, dice, client_id, course(modality, on, ends), last_day)
         }
-        None => course_of(w, dice, client_id, modality, span.start, span.end, last_day),
+        None => {
+            let course = Medication {
+                modality,
+                from,
+                ends,
+                reduce_from,
+            };
+            course_of(w, dice, client_id, course, last_day)
+        }
     }
+}
+
+/// One medicine's course: from a day, perhaps to another, perhaps reduced from a third.
+struct Medication {
+    modality: Modality,
+    from: NaiveDate,
+    ends: Option<NaiveDate>,
+    /// The dose comes down from this day, towards a planned exit.
+    reduce_from: Option<NaiveDate>,
 }
 
 /// One medicine from `from`: supervised at first, then (after three months) as agreed.
@@ -371,11 +402,15 @@ fn course_of(
     w: &Writer<'_>,
     dice: &mut Dice,
     client_id: i64,
-    modality: Modality,
-    from: NaiveDate,
-    ends: Option<NaiveDate>,
+    course: Medication,
     last_day: NaiveDate,
 ) -> Result<()> {
+    let Medication {
+        modality,
+        from,
+        ends,
+        reduce_from,
+    } = course;
     let (medicine, interval, dose, supervision) = match modality {
         Modality::OstMethadone => (
             Medicine::Methadone,
@@ -416,10 +451,13 @@ fn course_of(
         ),
     };
     // NICE TA114: supervised daily for at least the first three (calendar) months.
+    // From a day the later month lacks (31 August), the months run over into the next (to 1
+    // December), as SQLite counts them: never short of three months by any reckoning.
     let titration_end = from
         .checked_add_months(chrono::Months::new(
             crate::domain::prescription::SUPERVISED_MONTHS,
         ))
+        .map(|end| end + Duration::days(i64::from(from.day().saturating_sub(end.day()))))
         .unwrap_or(from + Duration::days(92));
     let first_ends = (titration_end < last_day).then_some(titration_end);
     w.insert(&Prescription {
@@ -442,7 +480,7 @@ fn course_of(
         } else {
             2.0
         };
-        w.insert(&Prescription {
+        let relaxed = Prescription {
             client_id,
             medicine,
             dose_mg: (dose + step * dice.between(-2, 2) as f64).max(step),
@@ -450,7 +488,23 @@ fn course_of(
             started_on: changed,
             ended_on: ends,
             supervision: supervision.unwrap_or(relaxed),
-        })?;
+        };
+        match reduce_from.filter(|on| *on > changed && *on < last_day) {
+            Some(on) if relaxed.dose_mg > step => {
+                w.insert(&Prescription {
+                    ended_on: Some(on),
+                    ..relaxed.clone()
+                })?;
+                w.insert(&Prescription {
+                    dose_mg: relaxed.dose_mg - step,
+                    started_on: on,
+                    ..relaxed
+                })?;
+            }
+            _ => {
+                w.insert(&relaxed)?;
+            }
+        }
     }
     Ok(())
 }
@@ -466,8 +520,9 @@ fn timeline(
     client: &Client,
     span: &Span,
     active: bool,
-    last_sessions: LastSessions,
+    course: &Course,
 ) -> Result<(Stage, RiskFlags)> {
+    let last_sessions = course.last_sessions;
     let today = dice.today;
     let cadence = dice.between(14, 28);
     let mut stage = dice.weighted(&[
@@ -505,7 +560,7 @@ fn timeline(
             .map(|next| weekday_within(next, next, next + Duration::days(2)));
         let in_final_three = index + 3 >= dates.len();
         let delivers = planned.get(&index);
-        let attendance = if delivers.is_some() {
+        let attendance = if delivers.is_some() || course.arc.is_some() {
             Attendance::Attended
         } else if dna_streak && in_final_three {
             Attendance::DidNotAttend
@@ -521,7 +576,10 @@ fn timeline(
         };
         let previous = stage;
         if attendance == Attendance::Attended {
-            stage = next_stage(dice, stage);
+            stage = match course.arc {
+                Some(arc) => stage_on_arc(arc, index, dates.len()),
+                None => next_stage(dice, stage),
+            };
         }
         let next_at = next.map(|d| at_time(dice, d));
         let this = session(
@@ -569,6 +627,17 @@ fn at_time(dice: &mut Dice, date: NaiveDate) -> NaiveDateTime {
     let hour = dice.between(9, 16) as u32;
     let minute = dice.pick(&[0, 15, 30, 45]);
     date.and_hms_opt(hour, minute, 0).expect("valid time")
+}
+
+/// The stage at session `index` of `sessions` on a scripted arc: each stage for an equal share
+/// of the sessions, the last stage at the last session.
+fn stage_on_arc(arc: &[Stage], index: usize, sessions: usize) -> Stage {
+    let at = if index + 1 >= sessions {
+        arc.len() - 1
+    } else {
+        index * arc.len() / sessions
+    };
+    arc[at.min(arc.len() - 1)]
 }
 
 /// Forward through the stages of change, with the occasional relapse and recovery from it.
@@ -760,6 +829,19 @@ fn plan(
             span.start,
             until,
             status,
+        )?;
+    }
+    for domain in course.goal_domains {
+        let area = GoalArea::new(*domain, None).expect("no level");
+        let set_on = some_day(dice);
+        goal(
+            w,
+            dice,
+            (client_id, client),
+            area,
+            set_on,
+            until,
+            GoalStatus::Active,
         )?;
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];

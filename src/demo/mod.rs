@@ -6,12 +6,15 @@
 //! program says DEMO wherever it shows it.
 //!
 //! Reviews are stored only once done, TOPs as TOPs; what is due follows from the review rules.
-//! Among the first key worker's clients are showcase clients, one for each alert (module
-//! `showcase`), so a trainer logged in as `alex.demo` can show every one on any day.
+//! Among the first key worker's clients are the named scenario clients, each record telling one
+//! story (module `scenario`), and a showcase client for each alert not shown by them (module
+//! `showcase`), so a trainer logged in as `alex.demo` (or the login `generate --as` names) can
+//! show every one on any day.
 
 mod fit;
 mod history;
 mod outcomes;
+pub mod scenario;
 mod showcase;
 mod text;
 
@@ -60,12 +63,33 @@ const NAMED_TEAM: &[(&str, &str, Role)] = &[
 
 /// Fills an empty store with a generated service, in one transaction.
 pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
+    generate_as(store, plan, None, &mut |_| {})
+}
+
+/// `meta` key holding how a generated service was made (`clients years seed [login]`), so a
+/// reset makes it again the same way.
+pub const META_PLAN: &str = "demo_plan";
+
+/// Like [`generate`], with `key_worker` (when given) as the login of the demo key worker whose
+/// caseload holds the scenario and showcase clients, in place of [`FIRST_KEY_WORKER`]; `done`
+/// hears each client number as it is written, for a progress bar.
+pub fn generate_as(
+    store: &mut Store,
+    plan: Plan,
+    key_worker: Option<&Login>,
+    done: &mut dyn FnMut(u32),
+) -> Result<()> {
     let today = store.today();
     let stamp = store.clock().timestamp();
     store.import(stamp, |w| {
         w.set_meta(META_DEMO, "1")?;
         w.set_meta(META_SERVICE_NAME, SERVICE_NAME)?;
-        let team = insert_team(w, plan)?;
+        let mut recipe = format!("{} {} {}", plan.clients, plan.years, plan.seed);
+        if let Some(login) = key_worker {
+            recipe.push_str(&format!(" {login}"));
+        }
+        w.set_meta(META_PLAN, &recipe)?;
+        let team = insert_team(w, plan, key_worker)?;
         let mut dice = Dice::new(plan.seed, today);
         let mut ordinary = 0;
         for number in 1..=plan.clients {
@@ -79,6 +103,7 @@ pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
                     history::client(w, &mut dice, &team, key_worker, number, plan.years)?;
                 }
             }
+            done(number);
         }
         // Today's clinic for the demo worker, so the Today view (y) and a DNA against a booked
         // appointment can be shown.
@@ -91,13 +116,44 @@ pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
     })
 }
 
-/// The showcase client, if any, with this client number: every third number from the first
+/// The showcase client, if any, with this client number: every other number from the first
 /// until each has been placed, all in the first key worker's caseload, so a trainer logged in
-/// as them can show every alert among ordinary clients.
+/// as them can show every scenario and alert among ordinary clients.
 fn showcase_at(number: u32) -> Option<showcase::Showcase> {
-    (number % 3 == 1)
-        .then(|| showcase::ALL.get((number / 3) as usize).copied())
+    (number % 2 == 1)
+        .then(|| showcase::ALL.get((number / 2) as usize).copied())
         .flatten()
+}
+
+/// The client number of the showcase client at `index` in [`showcase::ALL`].
+fn showcase_number(index: usize) -> u32 {
+    index as u32 * 2 + 1
+}
+
+/// How a generated service was made, read back from its `meta` (see [`META_PLAN`]).
+pub fn recipe(store: &Store) -> Result<Option<(Plan, Option<Login>)>> {
+    let Some(text) = store.meta(META_PLAN)? else {
+        return Ok(None);
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let number = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok());
+    let (Some(clients), Some(years), Some(seed)) = (number(0), number(1), number(2)) else {
+        return Ok(None);
+    };
+    let plan = Plan {
+        clients: u32::try_from(clients).unwrap_or(Plan::default().clients),
+        years: u32::try_from(years).unwrap_or(Plan::default().years),
+        seed,
+    };
+    Ok(Some((plan, words.get(3).and_then(|w| Login::new(*w).ok()))))
+}
+
+/// Whether `login` is one of the demo team's own logins (so `--as` cannot take it).
+pub fn is_team_login(login: &Login) -> bool {
+    NAMED_TEAM
+        .iter()
+        .any(|(l, _, _)| *l == login.as_str() && *l != FIRST_KEY_WORKER)
+        || (login.as_str().starts_with("kw") && login.as_str().ends_with(".demo"))
 }
 
 /// Ids of the generated team by what they do.
@@ -106,10 +162,14 @@ pub(crate) struct Team {
     prescriber: i64,
 }
 
-fn insert_team(w: &Writer<'_>, plan: Plan) -> Result<Team> {
+fn insert_team(w: &Writer<'_>, plan: Plan, first: Option<&Login>) -> Result<Team> {
     let mut key_workers = Vec::new();
     let mut prescriber = 0;
     for (login, name, role) in NAMED_TEAM {
+        let login = match first {
+            Some(first) if *login == FIRST_KEY_WORKER => first.as_str(),
+            _ => login,
+        };
         let id = w.insert(&worker(login, name, *role))?;
         match role {
             Role::KeyWorker => key_workers.push(id),

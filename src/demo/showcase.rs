@@ -1,15 +1,18 @@
 //! Clients made to show one thing each, so a trainer can demonstrate every alert on the demo
-//! caseload: an overdue care-plan review, an overdue prescribing review, a client at risk of
-//! being parked, the six-month signal, medication-assisted recovery, three DNAs in a row,
-//! naloxone needed, a BBV test due, a release from prison, an acknowledged alert and a
-//! discharged client owing an exit TOP.
+//! caseload. The first seven are the scenario clients (module `scenario`), whose whole records
+//! tell a story (new to OST, a planned exit, medication-assisted recovery, parked, relapse after
+//! detox, release from prison without naloxone, alcohol with a family goal); the rest show one
+//! alert each: the six-month signal, an overdue care-plan review, three DNAs in a row, naloxone
+//! needed, an overdue prescribing review, a BBV test due, an acknowledged alert and a discharged
+//! client owing an exit TOP.
 //!
-//! Each is otherwise well looked after (reviews on time, naloxone in date, a moving plan), so the
-//! one thing it shows stands out. Everything is dated relative to today, so the showcase works
+//! Each is otherwise well looked after (reviews on time, naloxone in date, a moving plan), so
+//! the thing it shows stands out. Everything is dated relative to today, so the showcase works
 //! on any day; names, NHS numbers and details stay as fictional as the rest of the demo.
 
 use super::history::{self, Course, LastSessions, Span};
 use super::outcomes::{Response, set_use};
+use super::scenario::{SCENARIOS, Scenario};
 use super::{Dice, Team, text};
 use crate::domain::*;
 use crate::store::{Result, Writer};
@@ -19,6 +22,10 @@ use std::collections::BTreeSet;
 /// What a showcase client shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Showcase {
+    NewToOst,
+    PlannedExit,
+    RelapsedAfterDetox,
+    AlcoholFamily,
     PrisonRelease,
     SixMonthSignal,
     CarePlanOverdue,
@@ -32,20 +39,42 @@ pub(super) enum Showcase {
     ExitTopOwed,
 }
 
-/// The showcase clients, in the order they take the first key worker's client numbers.
-pub(super) const ALL: [Showcase; 11] = [
+/// The showcase clients, in the order they take the first key worker's client numbers: the
+/// scenarios first, in their numbers' order, then one client for each alert not yet shown.
+pub(super) const ALL: [Showcase; 15] = [
+    Showcase::NewToOst,
+    Showcase::PlannedExit,
+    Showcase::Recovery,
+    Showcase::Parked,
+    Showcase::RelapsedAfterDetox,
     Showcase::PrisonRelease,
+    Showcase::AlcoholFamily,
     Showcase::SixMonthSignal,
     Showcase::CarePlanOverdue,
-    Showcase::Recovery,
     Showcase::ThreeDnas,
-    Showcase::Parked,
     Showcase::Naloxone,
     Showcase::PrescribingOverdue,
     Showcase::BbvTest,
     Showcase::Acknowledged,
     Showcase::ExitTopOwed,
 ];
+
+impl Showcase {
+    /// The scenario this client's record tells, if it is a scenario client.
+    pub(super) fn scenario(self) -> Option<&'static Scenario> {
+        let number = match self {
+            Showcase::NewToOst => 1,
+            Showcase::PlannedExit => 2,
+            Showcase::Recovery => 3,
+            Showcase::Parked => 4,
+            Showcase::RelapsedAfterDetox => 5,
+            Showcase::PrisonRelease => 6,
+            Showcase::AlcoholFamily => 7,
+            _ => return None,
+        };
+        SCENARIOS.iter().find(|s| s.number == number)
+    }
+}
 
 /// Why the acknowledged client's naloxone alert needs no action now, in the worker's words.
 const ACK_REASON: &str =
@@ -69,15 +98,70 @@ pub(super) fn client(
     // six months into OST do not raise the six-month signal by chance.
     let mut latest_opiates = Some(0.0);
     match showcase {
+        Showcase::NewToOst => {
+            // Started methadone in the last few weeks: titrating, supervised daily (NICE
+            // TA114), the first prescribing review still ahead.
+            start = ago(dice, 8, 24);
+            c.risk.overdose_risk = true;
+            course.arc = Some(&[Stage::Preparation, Stage::Action]);
+            latest_opiates = None;
+        }
+        Showcase::PlannedExit => {
+            // Stopped heroin within six months of starting OST (the ACMD's good sign): every
+            // review TOP shows none, the exit goal is active and the dose is coming down.
+            start = ago(dice, 300, 420);
+            c.modality = Modality::OstBuprenorphine;
+            c.other_substances = BTreeSet::new();
+            course.arc = Some(&[
+                Stage::Contemplation,
+                Stage::Preparation,
+                Stage::Action,
+                Stage::Maintenance,
+            ]);
+            course.reduce_from = Some(ago(dice, 20, 50));
+            course.goal_domains = &[GoalDomain::MutualAid];
+        }
+        Showcase::RelapsedAfterDetox => {
+            // Came for a heroin detox, completed it, stayed off for months, then used again:
+            // lost tolerance (overdose risk, naloxone in hand) and thinking about it once more.
+            start = ago(dice, 220, 300);
+            c.modality = Modality::Detox;
+            c.other_substances = BTreeSet::new();
+            c.risk.overdose_risk = true;
+            c.shared_care = None;
+            course.arc = Some(&[
+                Stage::Preparation,
+                Stage::Action,
+                Stage::Maintenance,
+                Stage::Relapse,
+                Stage::Contemplation,
+            ]);
+            latest_opiates = Some(dice.between(4, 10) as f64);
+        }
+        Showcase::AlcoholFamily => {
+            // Alcohol alone; what matters most to her is her children.
+            start = ago(dice, 150, 250);
+            c.modality = Modality::Alcohol;
+            c.primary_substance = Substance::Alcohol;
+            c.other_substances = BTreeSet::new();
+            c.injecting = InjectingStatus::Never;
+            not_opioid(&mut c);
+            course.arc = Some(&[Stage::Contemplation, Stage::Preparation, Stage::Action]);
+            course.goal_domains = &[GoalDomain::Family];
+            latest_opiates = None;
+        }
         Showcase::PrisonRelease => {
-            // Referred from prison, started OST on the day of release, a few days ago.
+            // Referred from prison, started OST on the day of release, a few days ago, and left
+            // without a naloxone kit: the highest overdose risk of all.
             start = ago(dice, 2, 5);
             c.referral_date = start - Duration::days(dice.between(14, 35));
             c.risk.prison_release_on = Some(start);
             c.risk.overdose_risk = true;
-            c.risk.naloxone_supplied_on = Some(start);
+            c.risk.naloxone_held = false;
+            c.risk.naloxone_supplied_on = None;
             c.risk.hep_c_tested_on = Some(start - Duration::days(dice.between(60, 150)));
             c.risk.hiv_tested_on = c.risk.hep_c_tested_on;
+            course.arc = Some(&[Stage::Contemplation]);
             latest_opiates = None;
         }
         Showcase::SixMonthSignal => {
@@ -101,6 +185,7 @@ pub(super) fn client(
             // Six years and more on methadone, stable: a history longer than the demo's own.
             start = ago(dice, 6 * 365 + 20, 6 * 365 + 150);
             c.other_substances = BTreeSet::new();
+            course.arc = Some(&[Stage::Action, Stage::Maintenance]);
         }
         Showcase::ThreeDnas => {
             start = ago(dice, 200, 300);
@@ -113,11 +198,13 @@ pub(super) fn client(
             latest_opiates = None;
         }
         Showcase::Parked => {
-            // Reviewed on time for over two years, yet nothing moves: no exit plan, and no goal
-            // progress recorded for most of a year.
+            // Over two years on OST and nothing moves: no care-plan review for months, no exit
+            // plan, no goal progress recorded for most of a year, readiness stuck.
             start = ago(dice, 800, 900);
             course.exit_goal = false;
             course.stalled_on = Some(ago(dice, 230, 300));
+            course.care_plan_stops = Some(ago(dice, 110, 125));
+            course.arc = Some(&[Stage::Contemplation]);
         }
         Showcase::Naloxone => {
             // The kit came from the needle exchange long before treatment and has expired.
@@ -164,8 +251,16 @@ pub(super) fn client(
     if !c.modality.is_ost() {
         c.shared_care = None;
     }
+    if let Some(scenario) = showcase.scenario() {
+        c.given_name = Name::new(scenario.given_name).expect("scenario names are valid");
+        c.family_name = Name::new(scenario.family_name).expect("scenario names are valid");
+        c.preferred_name = None;
+    }
     let span = Span { start, end };
     let client_id = w.insert(&c)?;
+    if let Some(scenario) = showcase.scenario() {
+        w.insert_scenario(client_id, scenario.number, scenario.story)?;
+    }
     history::history(
         w,
         dice,
@@ -247,6 +342,16 @@ fn not_opioid(c: &mut Client) {
 fn shape_opiate_trend(dice: &mut Dice, tops: &mut [Top], showcase: Showcase, latest: Option<f64>) {
     let grams = |dice: &mut Dice| dice.between(2, 8) as f64 / 10.0;
     match showcase {
+        Showcase::PlannedExit | Showcase::RelapsedAfterDetox => {
+            // Heavy use before treatment; none at any review TOP (the last may say otherwise).
+            if let Some((first, rest)) = tops.split_first_mut() {
+                let g = grams(dice);
+                set_use(first, TopItem::OpiatesDays, dice.between(20, 28) as f64, g);
+                for top in rest {
+                    set_use(top, TopItem::OpiatesDays, 0.0, 0.0);
+                }
+            }
+        }
         Showcase::Recovery => {
             let n = tops.len();
             for top in tops.iter_mut().skip(n.saturating_sub(2)) {

@@ -202,7 +202,7 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
                 "Client disclosed a lapse at the weekend. Non-judgemental review of what happened.",
             ),
             (
-                Opioid,
+                Ost,
                 "Client used on top three times since last session. Revisited overdose risk and naloxone.",
             ),
         ],

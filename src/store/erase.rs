@@ -91,6 +91,11 @@ const PARTS: &[Part] = &[
         count: "SELECT count(*) FROM earlier_versions WHERE client_id = ?1",
     },
     Part {
+        one: "scenario story",
+        many: "scenario stories",
+        count: "SELECT count(*) FROM scenarios WHERE client_id = ?1",
+    },
+    Part {
         one: "draft",
         many: "drafts",
         count: DRAFTS_COUNT,

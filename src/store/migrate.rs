@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../assets/migrations/0009_client_summary.sql"),
         then: Some((super::summary::create_triggers, super::summary::REBUILD)),
     },
+    sql(include_str!("../../assets/migrations/0010_scenarios.sql")),
 ];
 
 /// The schema version this build writes and understands.

@@ -155,6 +155,8 @@ pub struct ClientRecord {
     pub corrections: super::Corrections,
     /// Every earlier version of the entries above, oldest first.
     pub earlier_versions: Vec<crate::domain::EarlierVersion>,
+    /// The story a scenario client's record tells, on a demo database only.
+    pub scenario: Option<String>,
 }
 
 /// Everything the review and alert rules read about each client, one row per client: the client's
@@ -637,6 +639,7 @@ impl Store {
             with_actions.push((goal, actions));
         }
         Ok(ClientRecord {
+            scenario: self.scenario_story(client_id)?,
             key_worker,
             prescriptions: self.for_client(
                 "WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",

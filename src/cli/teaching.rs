@@ -1,0 +1,226 @@
+//! For trainers and newcomers: the demo run, scenario clients listed, `generate` (with `--as`
+//! and `--reset`) and its progress, and the manual page.
+
+use super::{Cli, CliError, GenerateArgs, progress};
+use crate::clock::Clock;
+use crate::demo::{self, Plan};
+use crate::domain::Login;
+use crate::store::{Access, Store, StoreError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// `keywork generate`: a new service, or with `--reset` the old one made again.
+pub(super) fn generate(
+    path: &Path,
+    args: &GenerateArgs,
+    clock: Clock,
+    actor: Login,
+) -> Result<(), CliError> {
+    let key_worker = args.as_login.as_deref().map(demo_key_worker).transpose()?;
+    let plan = Plan {
+        clients: args.clients,
+        years: args.years,
+        seed: args.seed,
+    };
+    if args.reset {
+        reset(path, clock, actor, plan)
+    } else {
+        generate_new(path, clock, actor, plan, key_worker.as_ref())
+    }
+}
+
+/// Runs `f` on a freshly generated demo service in a private directory that disappears
+/// afterwards, with the database's -wal and -shm: every `--demo` starts from the scenario data.
+pub(super) fn with_demo(
+    clock: Clock,
+    actor: Login,
+    f: impl FnOnce(&mut Store) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let dir = tempfile::Builder::new()
+        .prefix("keywork-demo-")
+        .tempdir()
+        .map_err(|source| CliError::Io {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let mut store = Store::open(&dir.path().join("demo.db"), Access::Create, clock, actor)?;
+    demo::generate(&mut store, Plan::default())?;
+    f(&mut store)
+}
+
+/// The scenario clients of a generated database, one a line, to standard output.
+pub(super) fn list_scenarios(store: &Store) -> Result<(), CliError> {
+    let scenarios = store.scenarios()?;
+    if scenarios.is_empty() || !store.is_demo()? {
+        return Err(CliError::Usage(format!(
+            "{} has no scenario clients: only `keywork generate` and --demo make them",
+            store.path().display()
+        )));
+    }
+    let mut out =
+        String::from("Scenario clients (fictional), on the demo key worker's caseload:\n");
+    for s in scenarios {
+        out.push_str(&format!(
+            "{:>2}  {}  {:<16}  {}\n",
+            s.number, s.reference, s.name, s.story
+        ));
+    }
+    print_out(&out)
+}
+
+/// Writes `text` to standard output; a reader that stops early (`| head`) is no error.
+pub(super) fn print_out(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|source| CliError::Io {
+            path: PathBuf::from("stdout"),
+            source,
+        }),
+    }
+}
+
+/// The manual page, from the same clap definition as `--help`, for any machine: the closing
+/// lines name the default paths in general terms rather than this machine's.
+pub(super) fn man() -> Result<(), CliError> {
+    let command = <Cli as clap::CommandFactory>::command().after_help(format!(
+        "Database: --db, else KEYWORK_DB, else the platform data directory \
+         (e.g. ~/.local/share/keywork/keywork.db). Settings: --config, else KEYWORK_CONFIG, else \
+         the platform config directory (e.g. ~/.config/keywork/config.toml). `keywork --help` \
+         shows the paths resolved on this machine.\n\n{}",
+        demo::scenario::help_lines().trim_end()
+    ));
+    let mut page = Vec::new();
+    let rendered = clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .and_then(|()| render_subcommands(&command, &mut page));
+    rendered.map_err(|source| CliError::Io {
+        path: PathBuf::from("stdout"),
+        source,
+    })?;
+    print_out(&String::from_utf8_lossy(&page))
+}
+
+/// One section per subcommand, with its own options, after the main page.
+fn render_subcommands(command: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("keywork {}", sub.get_name());
+        writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
+        let man = clap_mangen::Man::new(sub.clone().bin_name(name));
+        man.render_description_section(page)?;
+        man.render_synopsis_section(page)?;
+        man.render_options_section(page)?;
+    }
+    Ok(())
+}
+
+/// The login `generate --as` makes the demo key worker: any valid login but the other demo
+/// team members'.
+fn demo_key_worker(login: &str) -> Result<Login, CliError> {
+    let login = Login::new(login).map_err(|e| CliError::Usage(format!("--as: {e}")))?;
+    if demo::is_team_login(&login) {
+        return Err(CliError::Usage(format!(
+            "--as: {login} is another member of the demo team; give your own login"
+        )));
+    }
+    Ok(login)
+}
+
+fn generate_new(
+    path: &Path,
+    clock: Clock,
+    actor: Login,
+    plan: Plan,
+    key_worker: Option<&Login>,
+) -> Result<(), CliError> {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return Err(StoreError::NotEmpty(path.to_owned()).into());
+    }
+    let started = Instant::now();
+    let mut store = Store::open(path, Access::Create, clock, actor)?;
+    fill(&mut store, plan, key_worker)?;
+    let counts = store.counts()?;
+    println!(
+        "Generated a fictional service in {}: {} clients over {} years (seed {}), {} rows in {:.1} s",
+        path.display(),
+        plan.clients,
+        plan.years,
+        plan.seed,
+        counts.total(),
+        started.elapsed().as_secs_f64()
+    );
+    let placed = store.scenarios()?.len();
+    if placed < demo::scenario::SCENARIOS.len() {
+        println!(
+            "Only {placed} of the {} scenario clients fit in {} clients: use --clients 13 or more for all.",
+            demo::scenario::SCENARIOS.len(),
+            plan.clients
+        );
+    }
+    let worker = key_worker.map_or(demo::FIRST_KEY_WORKER, Login::as_str);
+    println!("The scenario clients are on {worker}'s caseload (keywork --db PATH --scenarios).");
+    if key_worker.is_none() {
+        println!("To record in it as yourself, generate it with --as YOUR-LOGIN.");
+    }
+    Ok(())
+}
+
+/// Generates the service into an empty store, with a progress bar on a terminal.
+fn fill(store: &mut Store, plan: Plan, key_worker: Option<&Login>) -> Result<(), CliError> {
+    let bar = progress::counting(u64::from(plan.clients), "clients");
+    bar.set_message("Generating");
+    demo::generate_as(store, plan, key_worker, &mut |n| {
+        bar.set_position(u64::from(n))
+    })?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// `generate --reset`: makes the service again beside the old file, then puts it in place the
+/// way `restore` does (refused while anyone has the file open), so the old file is whole until
+/// the new one is.
+fn reset(path: &Path, clock: Clock, actor: Login, fallback: Plan) -> Result<(), CliError> {
+    if !path.is_file() {
+        return Err(CliError::Usage(format!(
+            "--reset: there is no database at {} to reset; generate one without --reset",
+            path.display()
+        )));
+    }
+    let (plan, key_worker) = {
+        let old = Store::open(path, Access::Read, clock, actor.clone())?;
+        if !old.is_demo()? {
+            return Err(CliError::Usage(format!(
+                "--reset: {} holds real records, not generated demo data; nothing was changed",
+                path.display()
+            )));
+        }
+        demo::recipe(&old)?.unwrap_or((fallback, None))
+    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let scratch = tempfile::Builder::new()
+        .prefix(".keywork-reset-")
+        .tempdir_in(dir.unwrap_or(Path::new(".")))
+        .map_err(|source| CliError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    let fresh = scratch.path().join("fresh.db");
+    {
+        let mut store = Store::open(&fresh, Access::Create, clock, actor.clone())?;
+        fill(&mut store, plan, key_worker.as_ref())?;
+    }
+    let restored = crate::store::backup::restore(&fresh, path, clock, actor)
+        .map_err(|source| CliError::Usage(format!("--reset: {source}; nothing was changed")))?;
+    // The file it replaced held generated data only: nothing to keep.
+    if let Some(aside) = restored.replaced {
+        let _ = std::fs::remove_file(&aside);
+    }
+    println!(
+        "Reset {}: the fictional service made again from today ({} clients, seed {}).",
+        path.display(),
+        plan.clients,
+        plan.seed
+    );
+    Ok(())
+}
