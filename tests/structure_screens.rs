@@ -23,16 +23,14 @@ use tempfile::TempDir;
 /// The clients shown, by a name for the snapshot and their service reference: showcase clients
 /// of the demo (see `src/demo/showcase.rs`), whose plans differ in the ways the view draws.
 const CLIENTS: &[(&str, &str)] = &[
-    // Parked on OST: no exit plan, and a plan that stopped moving.
-    ("parked_no_exit_plan", "KW-00016"),
-    // Years in medication-assisted recovery, with an exit plan.
-    ("recovery", "KW-00010"),
-    // Released from prison days ago: a new plan.
-    ("prison_release", "KW-00001"),
-    // Three DNAs in a row, on alcohol.
-    ("three_dnas", "KW-00013"),
-    // The first on the caseload by next due.
-    ("prescribing_overdue", "KW-00022"),
+    // The seven scenario clients, whose records each tell one story (`keywork --demo --scenarios`).
+    ("new_to_ost", "KW-00001"),
+    ("planned_exit", "KW-00003"),
+    ("recovery", "KW-00005"),
+    ("parked_no_exit_plan", "KW-00007"),
+    ("relapsed", "KW-00009"),
+    ("prison_release", "KW-00011"),
+    ("alcohol_family", "KW-00013"),
 ];
 
 const LARGE: (u16, u16) = (100, 30);
@@ -306,10 +304,10 @@ fn ascii_draws_the_ladder_cycle_and_tree_without_box_drawing() {
 #[test]
 fn a_plan_without_an_exit_goal_says_so_and_one_with_it_shows_it() {
     let mut demo = Demo::new();
-    let parked = laid_out(&demo.structure("KW-00016", ThemeName::Default, false, LARGE)).join("\n");
+    let parked = laid_out(&demo.structure("KW-00007", ThemeName::Default, false, LARGE)).join("\n");
     assert!(parked.contains("No exit plan yet."), "{parked}");
     let recovery =
-        laid_out(&demo.structure("KW-00010", ThemeName::Default, false, LARGE)).join("\n");
+        laid_out(&demo.structure("KW-00005", ThemeName::Default, false, LARGE)).join("\n");
     assert!(!recovery.contains("No exit plan yet."), "{recovery}");
 }
 
@@ -431,4 +429,14 @@ fn a_goal_moved_up_a_rung_shows_the_rung_it_left_as_earlier_with_the_day_it_move
             .contains(&expected),
         "{expected:?} in {lines:#?}"
     );
+}
+
+#[test]
+fn the_snapshot_table_covers_every_scenario_client() {
+    let table: Vec<&str> = CLIENTS.iter().map(|(_, reference)| *reference).collect();
+    let scenarios: Vec<String> = demo::scenario::SCENARIOS
+        .iter()
+        .map(|s| s.reference().to_string())
+        .collect();
+    assert_eq!(table, scenarios);
 }
