@@ -509,19 +509,27 @@ impl App {
 
     fn sort_caseload_keeping(&mut self, keep: Option<i64>) {
         let today = self.today;
+        // Ties go by reference, so the order never depends on how the rows came (a full read, a
+        // few clients read again, the sort before).
+        let rows = &mut self.caseload.rows;
         match self.sort {
-            Sort::Due => self
-                .caseload
-                .rows
-                .sort_by_key(|r| r.next_due().map_or(NaiveDate::MAX, |d| d.due_on)),
-            Sort::Name => self
-                .caseload
-                .rows
-                .sort_by_cached_key(|r| r.known_as.as_str().to_lowercase()),
-            Sort::DaysInTreatment => self.caseload.rows.sort_by_key(|r| {
-                std::cmp::Reverse(r.treatment_start.map(|s| (today - s).num_days()))
+            Sort::Due => rows.sort_by(|a, b| {
+                let due = |r: &CaseloadRow| r.next_due().map_or(NaiveDate::MAX, |d| d.due_on);
+                due(a)
+                    .cmp(&due(b))
+                    .then_with(|| a.reference.cmp(&b.reference))
             }),
-            Sort::LastSeen => self.caseload.rows.sort_by_key(|r| r.last_seen),
+            Sort::Name => rows
+                .sort_by_cached_key(|r| (r.known_as.as_str().to_lowercase(), r.reference.clone())),
+            Sort::DaysInTreatment => rows.sort_by(|a, b| {
+                let days = |r: &CaseloadRow| r.treatment_start.map(|s| (today - s).num_days());
+                days(b)
+                    .cmp(&days(a))
+                    .then_with(|| a.reference.cmp(&b.reference))
+            }),
+            Sort::LastSeen => {
+                rows.sort_by(|a, b| (a.last_seen, &a.reference).cmp(&(b.last_seen, &b.reference)))
+            }
         }
         let index = keep.and_then(|id| self.caseload.rows.iter().position(|r| r.client_id == id));
         self.caseload.cursor.selected = index.unwrap_or(self.caseload.cursor.selected);

@@ -63,10 +63,7 @@ impl App {
         fresh.retain(|row| self.filters.keeps(row, today));
         self.caseload.rows.retain(|row| !changed(&row.client_id));
         self.caseload.rows.extend(fresh);
-        // The order a full reload reads them in, so both ways agree exactly.
-        self.caseload
-            .rows
-            .sort_by(|a, b| a.reference.cmp(&b.reference));
+        // Ties sort by reference, so this order is a full reload's.
         self.sort_caseload_keeping(keep);
         if let Some(find) = self.modal.find_mut() {
             find.search(&self.caseload.rows);
