@@ -373,7 +373,8 @@ pub(crate) fn table(peers: &[PeerResults], results: &[RunResult], options: &Opti
          - held Down: the same presses a run as keywork's, {} ms apart (htop's Down arrow sent as \
          ESC O B, as a terminal does once a program\n  asks for application cursor keys); a press's bytes are all \
          that arrived after it and before the next\n  (a peer's timer redraw in that window \
-         counts too); \"no output of their own\": nothing arrived before the next press.\n\
+         counts too); \"no output of their own\": nothing arrived before the next press\n  \
+         (htop writes nothing for a Down on its last process; its list is this machine's processes).\n\
          - RSS: the peer's own process (tig's git child is not counted); keywork's on its own \
          caseload.\n\
          - ratios: keywork's median over the peer's; below 1, keywork is quicker, smaller or \
