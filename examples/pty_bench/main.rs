@@ -3,12 +3,14 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release --example pty_bench -- --db FILE [--runs 5] [--size 80x24] [--as LOGIN]
+//! cargo run --release --example pty_bench -- --db FILE [--runs 5] [--size 80x24] [--as LOGIN] [--peers]
 //! ```
 //!
 //! Each run starts the program, times the first frame, holds Down (`j` every 30 ms, as a key's
 //! auto-repeat does), opens the record with the most sessions, sits idle counting wake-ups, and
 //! switches to the team view and back. It prints a Markdown table of medians for BENCHMARKS.md.
+//! With `--peers` it then measures tig and htop in the same harness and prints a second table,
+//! with keywork's ratios to them (see `peers.rs`).
 //!
 //! FILE is never written: it is copied into a private temporary directory first. keywork acts as
 //! the OS login that runs it, and opens on that worker's caseload; so that it opens on a real
@@ -20,6 +22,7 @@
 //!
 //! Nothing here prints a client's details: the largest record is named by its session count.
 
+mod peers;
 mod target;
 mod term;
 
@@ -72,6 +75,10 @@ struct Options {
     /// Seconds without input for counting wake-ups.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     idle: u64,
+    /// Then measure tig and htop the same way, in the same sitting, and print a second table
+    /// with keywork's ratios to them.
+    #[arg(long)]
+    peers: bool,
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
@@ -116,6 +123,10 @@ fn bench(options: &Options) -> Result<(), Error> {
         results.push(one_run(&bin, &target, options, presses)?);
     }
     println!("{}", table(&results, options, &target, presses));
+    if options.peers {
+        let peers = peers::measure(options, presses)?;
+        println!("\n{}", peers::table(&peers, &results, options));
+    }
     Ok(())
 }
 

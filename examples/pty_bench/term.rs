@@ -1,5 +1,5 @@
-//! keywork in a pseudo-terminal of the bench's own, its output read with a timestamp and fed
-//! through a terminal emulator.
+//! A program (keywork, or a peer) in a pseudo-terminal of the bench's own, its output read with a
+//! timestamp and fed through a terminal emulator.
 
 use crate::target::Target;
 use crate::{Error, PANE_TITLES, POINTER, QUIET, TIMEOUT};
@@ -16,8 +16,10 @@ const FRAME_START: &[u8] = b"\x1b[?2026h";
 /// Output that arrived, with when the reader thread read it.
 pub(crate) type Chunk = (Instant, Vec<u8>);
 
-/// keywork running in a pseudo-terminal, its output fed through a terminal emulator.
+/// A program running in a pseudo-terminal, its output fed through a terminal emulator.
 pub(crate) struct Term {
+    /// The program's name, for messages.
+    name: &'static str,
     pub(crate) parser: vt100::Parser,
     rx: Receiver<Chunk>,
     writer: Box<dyn Write + Send>,
@@ -28,6 +30,9 @@ pub(crate) struct Term {
     started: Instant,
     /// Bytes the program has written so far.
     pub(crate) bytes: usize,
+    /// Every read of output so far: when it arrived and how many bytes (peers that draw
+    /// without synchronized output are measured by these instead of frames).
+    pub(crate) chunks: Vec<(Instant, usize)>,
     /// Every frame begun so far: each is drawn inside synchronized output, opened by
     /// [`FRAME_START`].
     pub(crate) frames: Vec<Frame>,
@@ -36,7 +41,7 @@ pub(crate) struct Term {
     tail: Vec<u8>,
     /// When the last output arrived.
     pub(crate) last: Instant,
-    /// keywork has closed its side of the terminal (it has gone or is going).
+    /// The program has closed its side of the terminal (it has gone or is going).
     closed: bool,
 }
 
@@ -56,9 +61,14 @@ pub(crate) struct Response {
 }
 
 impl Term {
-    pub(crate) fn spawn(
-        bin: &Path,
-        target: &Target,
+    pub(crate) fn spawn(bin: &Path, target: &Target, size: (u16, u16)) -> Result<Term, Error> {
+        Term::spawn_command("keywork", command(bin, target), size)
+    }
+
+    /// Starts `cmd` (called `name` in messages) in a pseudo-terminal of `cols` x `rows`.
+    pub(crate) fn spawn_command(
+        name: &'static str,
+        cmd: CommandBuilder,
         (cols, rows): (u16, u16),
     ) -> Result<Term, Error> {
         let size = PtySize {
@@ -68,7 +78,6 @@ impl Term {
             pixel_height: 0,
         };
         let pair = native_pty_system().openpty(size)?;
-        let cmd = command(bin, target);
         let started = Instant::now();
         let child = pair.slave.spawn_command(cmd)?;
         // Only the child holds the slave side, so reading ends when it exits.
@@ -86,6 +95,7 @@ impl Term {
             }
         });
         Ok(Term {
+            name,
             parser: vt100::Parser::new(nz(rows), nz(cols), 0),
             rx,
             writer,
@@ -94,6 +104,7 @@ impl Term {
             pid,
             started,
             bytes: 0,
+            chunks: Vec::new(),
             frames: Vec::new(),
             tail: Vec::new(),
             last: started,
@@ -107,6 +118,7 @@ impl Term {
             Ok((at, bytes)) => {
                 self.parser.process(&bytes);
                 self.bytes += bytes.len();
+                self.chunks.push((at, bytes.len()));
                 self.count_frames(at, &bytes);
                 self.last = at;
                 Ok(true)
@@ -114,7 +126,7 @@ impl Term {
             Err(RecvTimeoutError::Timeout) => Ok(false),
             Err(RecvTimeoutError::Disconnected) => {
                 self.closed = true;
-                Err("keywork closed the terminal".into())
+                Err(format!("{} closed the terminal", self.name).into())
             }
         }
     }
@@ -158,7 +170,11 @@ impl Term {
     }
 
     /// Waits until the screen satisfies `done`.
-    fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen) -> bool) -> Result<(), Error> {
+    pub(crate) fn wait_for(
+        &mut self,
+        what: &str,
+        done: impl Fn(&vt100::Screen) -> bool,
+    ) -> Result<(), Error> {
         let deadline = Instant::now() + TIMEOUT;
         while !done(self.parser.screen()) {
             if Instant::now() >= deadline {
@@ -207,12 +223,21 @@ impl Term {
 
     /// Waits for the first frame (all four panes and a footer) and then for the output to settle.
     pub(crate) fn start_up(&mut self) -> Result<StartUp, Error> {
-        if let Err(e) = self.wait_for("the first frame", panes_shown) {
+        self.start_up_when(panes_shown)
+    }
+
+    /// Waits until the screen satisfies `shown` (the first frame) and then for the output to
+    /// settle.
+    pub(crate) fn start_up_when(
+        &mut self,
+        shown: impl Fn(&vt100::Screen) -> bool,
+    ) -> Result<StartUp, Error> {
+        if let Err(e) = self.wait_for("the first frame", shown) {
             if !self.closed {
                 return Err(e);
             }
-            // keywork left before its first frame: the screen holds its error message, which
-            // never quotes a client's details.
+            // The program left before its first frame: the screen holds its error message
+            // (keywork's never quotes a client's details).
             let said = self.parser.screen().contents();
             return Err(format!("{e}; it said:\n{}", said.trim()).into());
         }
@@ -271,7 +296,7 @@ impl Term {
         let deadline = Instant::now() + TIMEOUT;
         while self.child.try_wait()?.is_none() {
             if Instant::now() >= deadline {
-                return Err("keywork did not quit on q".into());
+                return Err(format!("{} did not quit on q", self.name).into());
             }
             let _ = self.pump(Duration::from_millis(20));
         }
@@ -308,6 +333,13 @@ fn command(bin: &Path, target: &Target) -> CommandBuilder {
     cmd.arg(&target.db);
     let home = target.home();
     cmd.cwd(&home);
+    clean_env(&mut cmd, &home);
+    cmd
+}
+
+/// The environment every measured program gets: none of keywork's own variables or a size
+/// that overrides the terminal's, xterm-256color, and a private home for any configuration.
+pub(crate) fn clean_env(cmd: &mut CommandBuilder, home: &Path) {
     for name in [
         "KEYWORK_CONFIG",
         "KEYWORK_DB",
@@ -319,10 +351,9 @@ fn command(bin: &Path, target: &Target) -> CommandBuilder {
         cmd.env_remove(name);
     }
     cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", &home);
+    cmd.env("HOME", home);
     cmd.env("XDG_CONFIG_HOME", home.join("config"));
     cmd.env("XDG_DATA_HOME", home.join("data"));
-    cmd
 }
 
 fn nz(n: u16) -> NonZeroU16 {
