@@ -29,6 +29,17 @@ fn generated(dir: &std::path::Path, seed: u64, day: NaiveDate) -> std::path::Pat
     path
 }
 
+/// The file opened for reading with today fixed at `day`.
+fn read_on(path: &std::path::Path, day: NaiveDate) -> Store {
+    Store::open_unchecked(
+        path,
+        Access::Read,
+        Clock::fixed(day),
+        Login::new("tester").unwrap(),
+    )
+    .unwrap()
+}
+
 /// How many rows differ between two readings of the same clients.
 fn differing(a: &[CaseloadRow], b: &[CaseloadRow]) -> usize {
     assert_eq!(a.len(), b.len());
@@ -45,13 +56,7 @@ fn summary_gives_the_same_caseload_reviews_and_alerts_as_the_rules_over_the_reco
         let path = generated(dir.path(), seed, made_on);
         for offset in [-40, 0, 30, 180, 400] {
             let day = made_on + Duration::days(offset);
-            let store = Store::open_unchecked(
-                &path,
-                Access::Read,
-                Clock::fixed(day),
-                Login::new("tester").unwrap(),
-            )
-            .unwrap();
+            let store = read_on(&path, day);
             assert_eq!(store.summary_drift().unwrap(), 0);
             let read = |source| {
                 store
@@ -88,13 +93,7 @@ fn a_summary_row_out_of_step_with_the_records_is_caught() {
     )
     .unwrap();
     drop(conn);
-    let store = Store::open_unchecked(
-        &path,
-        Access::Read,
-        Clock::fixed(day),
-        Login::new("tester").unwrap(),
-    )
-    .unwrap();
+    let store = read_on(&path, day);
     assert_eq!(store.summary_drift().unwrap(), 2, "one row each way");
     let intervals = ReviewIntervals::default();
     let read = |source| {

@@ -4,6 +4,7 @@ mod alerts;
 mod appointments;
 mod audit;
 pub mod backup;
+mod caseload;
 mod client_file;
 mod clients;
 mod corrections;
@@ -39,6 +40,7 @@ use thiserror::Error;
 
 pub use appointments::AppointmentRow;
 pub use audit::{AuditFilter, ChainReport};
+pub use caseload::{CaseloadRow, DueReview, FactsSource, RiskSummary, Scope, due_within, sort_due};
 pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
@@ -49,10 +51,7 @@ pub use scenarios::ScenarioRow;
 pub use settings::{SettingKey, parse_value as parse_setting};
 pub use structure::PlanStructure;
 pub use summary::{Changes, WHOLE_SERVICE};
-pub use views::{
-    CaseloadRow, ClientRecord, DueReview, FactsSource, PlanGoal, RiskSummary, Scope, due_within,
-    sort_due,
-};
+pub use views::{ClientRecord, PlanGoal};
 pub use workers::{Member, RoleChange, Standing};
 
 /// Why the store refused. Each message names the file and says what to do; none carries the
