@@ -1,4 +1,4 @@
--- keywork schema, version 9: scenario clients. A generated (demo) service names a few clients
+-- keywork schema, version 10: scenario clients. A generated (demo) service names a few clients
 -- whose whole record tells one story each, for trainers; the story is kept here so a generated
 -- file lists its scenarios after restarts. Real databases have no rows in this table.
 

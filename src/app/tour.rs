@@ -186,11 +186,16 @@ impl Script {
             path: shown.clone(),
             source,
         };
-        let len = std::fs::metadata(path).map_err(read)?.len();
-        if len > MAX_FILE {
+        // Read at most one byte past the limit, so a device or a growing file cannot get round it.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(path).map_err(read)?, MAX_FILE + 1),
+            &mut bytes,
+        )
+        .map_err(read)?;
+        if bytes.len() as u64 > MAX_FILE {
             return Err(TourFileError::TooLarge { path: shown });
         }
-        let bytes = std::fs::read(path).map_err(read)?;
         let text = String::from_utf8(bytes).map_err(|_| TourFileError::NotText {
             path: shown.clone(),
         })?;
@@ -201,6 +206,8 @@ impl Script {
     }
 
     pub fn parse(text: &str) -> std::result::Result<Script, ScriptError> {
+        // Some editors start a UTF-8 file with a byte-order mark: it is not the caption's.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut steps: Vec<(usize, String, Step)> = Vec::new();
         for (index, raw) in text.lines().enumerate() {
             let line = index + 1;
@@ -398,6 +405,13 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_not_text_before_the_first_stop() {
+        let plain = Script::parse(BUILT_IN).unwrap();
+        let marked = Script::parse(&format!("\u{feff}{BUILT_IN}")).unwrap();
+        assert_eq!(marked, plain);
+    }
 
     #[test]
     fn the_built_in_tour_parses_and_visits_a_pane_a_form_the_record_and_the_structure() {

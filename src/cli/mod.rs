@@ -291,6 +291,11 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
     }
     let global = &cli.global;
     let open = |access: Access| open_store(global, access, clock, actor.clone());
+    if cli.print_tour && cli.command.is_some() {
+        return Err(CliError::Usage(
+            "--print-tour prints the built-in tour on its own; give it no command".into(),
+        ));
+    }
     if cli.scenarios {
         return match (&cli.command, cli.demo) {
             (Some(_), _) => Err(CliError::Usage(
@@ -360,20 +365,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             let login = store.actor().clone();
             open_screen(&mut store, settings, &login, false, Some(client), None)
         }
-        None if cli.print_tour => {
-            let mut out = std::io::stdout().lock();
-            match out
-                .write_all(crate::app::tour::BUILT_IN.as_bytes())
-                .and_then(|()| out.flush())
-            {
-                // Piped into `head`: what was wanted has been read.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io {
-                    path: PathBuf::from("standard output"),
-                    source: e,
-                }),
-                _ => Ok(()),
-            }
-        }
+        None if cli.print_tour => teaching::print_out(crate::app::tour::BUILT_IN),
         None => {
             // Checked first, so a mistake in an adapted tour is one line naming it.
             let tour = cli

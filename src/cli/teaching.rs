@@ -195,7 +195,17 @@ fn reset(path: &Path, clock: Clock, actor: Login, fallback: Plan) -> Result<(), 
                 path.display()
             )));
         }
-        demo::recipe(&old)?.unwrap_or((fallback, None))
+        match demo::recipe(&old)? {
+            // Made before recipes were kept: the size given now, or the default.
+            None => (fallback, None),
+            Some(Ok(recipe)) => recipe,
+            Some(Err(why)) => {
+                return Err(CliError::Usage(format!(
+                    "--reset: the recipe kept in {} is damaged ({why}); nothing was changed",
+                    path.display()
+                )));
+            }
+        }
     };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let scratch = tempfile::Builder::new()

@@ -130,22 +130,38 @@ fn showcase_number(index: usize) -> u32 {
     index as u32 * 2 + 1
 }
 
-/// How a generated service was made, read back from its `meta` (see [`META_PLAN`]).
-pub fn recipe(store: &Store) -> Result<Option<(Plan, Option<Login>)>> {
-    let Some(text) = store.meta(META_PLAN)? else {
-        return Ok(None);
-    };
+/// How a generated service was made, read back from its `meta` (see [`META_PLAN`]): `None` when
+/// the file keeps no recipe, an error naming what is wrong when the one it keeps is damaged.
+pub fn recipe(store: &Store) -> Result<Option<std::result::Result<(Plan, Option<Login>), String>>> {
+    Ok(store.meta(META_PLAN)?.map(|text| parse_recipe(&text)))
+}
+
+/// Reads a recipe ("clients years seed [login]") under the same limits as `generate`'s own
+/// options, so a damaged one is refused rather than followed.
+fn parse_recipe(text: &str) -> std::result::Result<(Plan, Option<Login>), String> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let number = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok());
-    let (Some(clients), Some(years), Some(seed)) = (number(0), number(1), number(2)) else {
-        return Ok(None);
+    let number = |i: usize, what: &str, range: std::ops::RangeInclusive<u64>| {
+        words
+            .get(i)
+            .and_then(|w| w.parse::<u64>().ok())
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| format!("{what} is missing or out of range"))
+    };
+    let clients = number(0, "the number of clients", 1..=99_999)?;
+    let years = number(1, "the years of history", 1..=20)?;
+    let seed = number(2, "the seed", 0..=u64::MAX)?;
+    let login = match words.get(3) {
+        None => None,
+        Some(word) => {
+            Some(Login::new(*word).map_err(|_| "the --as login is not valid".to_owned())?)
+        }
     };
     let plan = Plan {
-        clients: u32::try_from(clients).unwrap_or(Plan::default().clients),
-        years: u32::try_from(years).unwrap_or(Plan::default().years),
+        clients: u32::try_from(clients).map_err(|_| "the number of clients is out of range")?,
+        years: u32::try_from(years).map_err(|_| "the years of history are out of range")?,
         seed,
     };
-    Ok(Some((plan, words.get(3).and_then(|w| Login::new(*w).ok()))))
+    Ok((plan, login))
 }
 
 /// Whether `login` is one of the demo team's own logins (so `--as` cannot take it).
@@ -249,6 +265,24 @@ impl Dice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_recipe_is_refused_not_followed() {
+        let (plan, login) = parse_recipe("40 2 42 trainer.one").unwrap();
+        assert_eq!((plan.clients, plan.years, plan.seed), (40, 2, 42));
+        assert_eq!(login.unwrap().as_str(), "trainer.one");
+        assert!(parse_recipe("40 2 42").unwrap().1.is_none());
+        for damaged in [
+            "0 2 42",
+            "4000000000 2 42",
+            "40 99 42",
+            "40 2",
+            "x 2 42",
+            "40 2 42 no/such/login",
+        ] {
+            assert!(parse_recipe(damaged).is_err(), "{damaged}");
+        }
+    }
 
     #[test]
     fn same_seed_gives_same_draws() {

@@ -12,9 +12,12 @@ pub struct RungStep {
     pub level: HierarchyLevel,
 }
 
-/// The rungs over time, oldest first, from every level a substance-use goal held and the day it
-/// began. A run of days on one level is one step: a goal rewritten in new words on the same rung
-/// is not a move.
+/// How many of the latest moves on the ladder the view shows; older ones are left out.
+pub const RUNG_STEPS_SHOWN: usize = 6;
+
+/// The rungs over time, oldest first, from every level the substance-use goal in hand (and the
+/// finished goals before it) held and the day it began: the latest [`RUNG_STEPS_SHOWN`]. A run
+/// of days on one level is one step: a goal rewritten in new words on the same rung is not a move.
 pub fn rung_history(mut held: Vec<(NaiveDate, HierarchyLevel)>) -> Vec<RungStep> {
     held.sort_by_key(|(from, _)| *from);
     let mut steps: Vec<RungStep> = Vec::with_capacity(held.len());
@@ -23,7 +26,8 @@ pub fn rung_history(mut held: Vec<(NaiveDate, HierarchyLevel)>) -> Vec<RungStep>
             steps.push(RungStep { from, level });
         }
     }
-    steps
+    let skip = steps.len().saturating_sub(RUNG_STEPS_SHOWN);
+    steps.split_off(skip)
 }
 
 /// Of a client's substance-use goals (set on, status), the index of the one in hand: the latest

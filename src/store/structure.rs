@@ -55,7 +55,8 @@ impl Store {
         })
     }
 
-    /// The levels the goals held, from their earlier versions and as they stand.
+    /// The levels the substance-use goal in hand held, and the finished goals before it, from
+    /// their earlier versions and as they stand.
     fn levels_held(
         &self,
         client_id: i64,
@@ -63,7 +64,7 @@ impl Store {
     ) -> Result<Vec<(NaiveDate, HierarchyLevel)>> {
         let versions = self.client_earlier_versions(client_id)?;
         let mut held = Vec::new();
-        for (goal, _) in goals {
+        for goal in succession(goals) {
             let mut earlier: Vec<&EarlierVersion> = versions
                 .iter()
                 .filter(|v| v.record_type == RecordType::Goal && v.record_id == goal.id)
@@ -88,4 +89,34 @@ impl Store {
         }
         Ok(held)
     }
+}
+
+/// The substance-use goals whose rungs make the client's path: the goal in hand, and the goals
+/// set before it that were finished (achieved or paused). A goal dropped, or another held at the
+/// same time (one for crack beside one for opiates), is not a step on that path.
+fn succession(goals: &[(Stored<Goal>, Vec<Stored<GoalAction>>)]) -> Vec<&Stored<Goal>> {
+    let substance: Vec<&Stored<Goal>> = goals
+        .iter()
+        .map(|(goal, _)| goal)
+        .filter(|goal| goal.record.area.domain() == GoalDomain::SubstanceUse)
+        .collect();
+    let keys: Vec<(NaiveDate, GoalStatus)> = substance
+        .iter()
+        .map(|goal| (goal.record.set_on, goal.record.status))
+        .collect();
+    let Some(in_hand) = crate::domain::plan_structure::goal_in_hand(&keys).map(|i| substance[i])
+    else {
+        return Vec::new();
+    };
+    substance
+        .into_iter()
+        .filter(|goal| {
+            goal.id == in_hand.id
+                || (goal.record.set_on <= in_hand.record.set_on
+                    && matches!(
+                        goal.record.status,
+                        GoalStatus::Achieved | GoalStatus::Paused
+                    ))
+        })
+        .collect()
 }
