@@ -284,6 +284,15 @@ impl Writers {
         }
     }
 
+    /// Waits until a session has been recorded (a loaded machine can take seconds to start four
+    /// writers) or `limit` passes.
+    fn wait_for_first(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.recorded.lock().unwrap().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Stops the writers and returns every session recorded, with when it was.
     fn stop(self) -> Vec<(i64, Instant)> {
         self.stop.store(true, Ordering::SeqCst);
@@ -317,11 +326,14 @@ fn server_killed_while_four_write_loses_nothing_saved_well_before_the_kill() {
     wait_for_replica(&db, &litestream);
 
     let writers = Writers::start(&db, &litestream, 4);
-    // A random moment, long enough in for sessions to have been saved well before it.
+    // A random moment, long enough after the first save for sessions to have been saved well
+    // before it, however slowly the machine started the writers.
+    writers.wait_for_first(Duration::from_secs(60));
     let seed = Utc::now().timestamp_subsec_nanos().into();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let wait = Duration::from_millis(rng.random_range(9_000..14_000));
-    eprintln!("killing Litestream {wait:?} after the writers start (seed {seed})");
+    let wait =
+        REPLICATION_INTERVAL + MARGIN + Duration::from_millis(rng.random_range(1_000..5_000));
+    eprintln!("killing Litestream {wait:?} after the first save (seed {seed})");
     std::thread::sleep(wait);
     server.kill();
     let killed_at = Instant::now();

