@@ -130,15 +130,18 @@ fn showcase_number(index: usize) -> u32 {
     index as u32 * 2 + 1
 }
 
+/// How a generated service was made: its plan, and the login `--as` put in the demo worker's place.
+pub type Recipe = (Plan, Option<Login>);
+
 /// How a generated service was made, read back from its `meta` (see [`META_PLAN`]): `None` when
 /// the file keeps no recipe, an error naming what is wrong when the one it keeps is damaged.
-pub fn recipe(store: &Store) -> Result<Option<std::result::Result<(Plan, Option<Login>), String>>> {
+pub fn recipe(store: &Store) -> Result<Option<std::result::Result<Recipe, String>>> {
     Ok(store.meta(META_PLAN)?.map(|text| parse_recipe(&text)))
 }
 
 /// Reads a recipe ("clients years seed [login]") under the same limits as `generate`'s own
 /// options, so a damaged one is refused rather than followed.
-fn parse_recipe(text: &str) -> std::result::Result<(Plan, Option<Login>), String> {
+fn parse_recipe(text: &str) -> std::result::Result<Recipe, String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let number = |i: usize, what: &str, range: std::ops::RangeInclusive<u64>| {
         words
