@@ -3,6 +3,7 @@
 mod backup;
 mod erase;
 mod import;
+mod litestream;
 mod output;
 mod prescription;
 mod progress;

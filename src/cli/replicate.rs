@@ -3,10 +3,11 @@
 //! server loses seconds of work rather than a day.
 
 use super::backup::{self, RestoreError};
+use super::litestream::{self, Position, Source};
 use super::{CliError, output};
 use crate::clock::Clock;
 use crate::domain::Login;
-use crate::store::replica::{self, Position, Replica, ReplicaError, Source};
+use crate::store::replica::{self, Replica, ReplicaError};
 use crate::store::{Access, Store, StoreError, team_files};
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Subcommand};
@@ -139,7 +140,7 @@ fn share_with_group(file: &std::fs::File, group: Option<u32>) -> std::io::Result
 }
 
 fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
-    let program = replica::litestream_program()
+    let program = litestream::litestream_program()
         .ok()
         .and_then(|p| std::fs::canonicalize(p).ok());
     let shown = program
@@ -251,8 +252,8 @@ pub(super) fn check_line(db: &Path) -> (String, bool) {
         .ok()
         .and_then(|text| replica::configured_url(&text))
         .unwrap_or_else(|| format!("the replica in {}", config.display()));
-    let position =
-        replica::litestream_program().and_then(|program| replica::latest_position(&program, db));
+    let position = litestream::litestream_program()
+        .and_then(|program| litestream::latest_position(&program, db));
     match position {
         Err(e) => (format!("to {url}, but its position is unknown: {e}"), false),
         Ok(None) => (
@@ -318,7 +319,7 @@ pub(super) fn restore_from_replica(
     let replica = Replica::parse(url)
         .map_err(|e| CliError::Usage(format!("--from-replica: {e}; nothing was changed")))?;
     let at = at.map(|text| parse_moment(text, Utc::now())).transpose()?;
-    let program = replica::litestream_program().map_err(|e| refused(&replica, e))?;
+    let program = litestream::litestream_program().map_err(|e| refused(&replica, e))?;
     let dir = team_files::directory_of(db);
     let name = db.file_name().unwrap_or_default().to_string_lossy();
     let work = tempfile::Builder::new()
@@ -341,7 +342,7 @@ pub(super) fn restore_from_replica(
     };
     let started = Instant::now();
     let txid =
-        replica::restore(&program, source, &rebuilt, at).map_err(|e| refused(&replica, e))?;
+        litestream::restore(&program, source, &rebuilt, at).map_err(|e| refused(&replica, e))?;
     let fetched = started.elapsed();
     let chain_checked = verify_audit(&rebuilt, &replica, clock, actor.clone())?;
     let restored = crate::store::backup::restore(&rebuilt, db, clock, actor).map_err(|source| {

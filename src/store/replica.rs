@@ -2,15 +2,13 @@
 //! each commit from SQLite's write-ahead log to another place within about a second and can
 //! rebuild the database as it was at any moment it holds.
 //!
-//! keywork's part is small: it writes Litestream's configuration beside the database, leaves
-//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]),
-//! and asks the `litestream` program where the replica has got to or to restore from it.
+//! keywork's part is small: it writes Litestream's configuration beside the database and leaves
+//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]).
+//! Running the `litestream` program (where the replica has got to, restoring from it) is the
+//! command line's, in `cli/litestream.rs`.
 
 use super::team_files;
-use chrono::{DateTime, Utc};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -172,144 +170,6 @@ pub fn configured_url(config: &str) -> Option<String> {
 /// A double-quoted YAML scalar: JSON's string escapes are valid YAML.
 fn yaml_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string serialises")
-}
-
-/// The `litestream` program: `$KEYWORK_LITESTREAM`, else the first on `PATH`.
-pub fn litestream_program() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os(LITESTREAM_ENV).filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("litestream"))
-        .find(|candidate| is_executable(candidate))
-        .ok_or(ReplicaError::NoLitestream)
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// The newest position the replica holds: Litestream's transaction id and when that LTX file
-/// was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
-    pub txid: u64,
-    pub at: DateTime<Utc>,
-}
-
-/// One line of `litestream ltx -json`.
-#[derive(serde::Deserialize)]
-struct LtxFile {
-    max_txid: String,
-    timestamp: DateTime<Utc>,
-}
-
-/// The newest position in the replica configured for `db`, read with `litestream ltx` over every
-/// compaction level; `None` if the replica holds nothing yet.
-pub fn latest_position(program: &Path, db: &Path) -> Result<Option<Position>> {
-    let config = config_path(db);
-    let mut args: Vec<OsString> = ["ltx", "-json", "-level", "all", "-config"]
-        .map(OsString::from)
-        .into();
-    args.push(config.into());
-    args.push(db.into());
-    let out = run(program, &args, "ltx")?;
-    let files: Vec<LtxFile> =
-        serde_json::from_slice(&out).map_err(|e| ReplicaError::Litestream {
-            what: "ltx",
-            message: format!("unexpected output ({e})"),
-        })?;
-    let mut latest: Option<Position> = None;
-    for file in files {
-        let txid =
-            u64::from_str_radix(&file.max_txid, 16).map_err(|e| ReplicaError::Litestream {
-                what: "ltx",
-                message: format!("unexpected transaction id '{}' ({e})", file.max_txid),
-            })?;
-        if latest.as_ref().is_none_or(|p| txid > p.txid) {
-            latest = Some(Position {
-                txid,
-                at: file.timestamp,
-            });
-        }
-    }
-    Ok(latest)
-}
-
-/// What to restore from: the configuration beside a database (which may hold an SSH key path),
-/// or a bare URL (the server that had the configuration is gone).
-pub enum Source<'a> {
-    Configured { db: &'a Path },
-    Url(&'a Replica),
-}
-
-/// Rebuilds the database from the replica into the new file `out`, as it was at `at` (the last
-/// LTX file made no later than then) or as late as the replica holds. Returns Litestream's
-/// transaction id of the restored state.
-pub fn restore(
-    program: &Path,
-    source: Source<'_>,
-    out: &Path,
-    at: Option<DateTime<Utc>>,
-) -> Result<Option<u64>> {
-    let mut args: Vec<OsString> = vec!["restore".into(), "-json".into()];
-    if let Some(at) = at {
-        args.push("-timestamp".into());
-        args.push(
-            at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                .into(),
-        );
-    }
-    args.push("-o".into());
-    args.push(out.into());
-    match source {
-        Source::Configured { db } => {
-            args.push("-config".into());
-            args.push(config_path(db).into());
-            args.push(db.into());
-        }
-        Source::Url(replica) => args.push(replica.url().into()),
-    }
-    let stdout = run(program, &args, "restore")?;
-    #[derive(serde::Deserialize)]
-    struct Summary {
-        txid: Option<String>,
-    }
-    let summary: Option<Summary> = serde_json::from_slice(&stdout).ok();
-    Ok(summary
-        .and_then(|s| s.txid)
-        .and_then(|txid| u64::from_str_radix(&txid, 16).ok()))
-}
-
-/// The version the `litestream` program reports, e.g. "0.5.17".
-pub fn version(program: &Path) -> Result<String> {
-    let out = run(program, &[OsString::from("version")], "version")?;
-    Ok(String::from_utf8_lossy(&out).trim().to_owned())
-}
-
-/// Runs `program args`, returning its standard output, or its last line of complaint.
-fn run(program: &Path, args: &[OsString], what: &'static str) -> Result<Vec<u8>> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|source| ReplicaError::Run {
-            program: program.to_owned(),
-            source,
-        })?;
-    if out.status.success() {
-        return Ok(out.stdout);
-    }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let message = stderr
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .map(|line| line.trim_start_matches("Error: ").to_owned())
-        .unwrap_or_else(|| format!("exit status {}", out.status));
-    Err(ReplicaError::Litestream { what, message })
 }
 
 #[cfg(test)]
