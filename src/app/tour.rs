@@ -9,7 +9,6 @@
 use super::{App, Modal, Pane};
 use crate::form::forms::FormKind;
 use crate::store::{Result, Store};
-use std::path::Path;
 
 /// The tour built into the program.
 pub const BUILT_IN: &str = include_str!("../../assets/tour.txt");
@@ -22,9 +21,6 @@ pub const MAX_CAPTION: usize = 360;
 /// the box beside a pane holds at 80x24.
 pub const MAX_LINES: usize = 8;
 const LINE_WIDTH: usize = crate::ui::MIN_WIDTH as usize - 4;
-
-/// The largest tour file read: a tour is a page or two of text.
-const MAX_FILE: u64 = 64 * 1024;
 
 /// Where a step takes the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,50 +155,10 @@ fn known_stops() -> String {
         .join(", ")
 }
 
-/// Why a tour file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TourFileError {
-    #[error("tour file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("tour file {path}: larger than {MAX_FILE} bytes; a tour is a page or two of text")]
-    TooLarge { path: String },
-    #[error("tour file {path}: not UTF-8 text")]
-    NotText { path: String },
-    #[error("tour file {path}: {source}")]
-    Script { path: String, source: ScriptError },
-}
-
 impl Script {
-    /// The built-in tour, or the one in `path`.
-    pub fn load(path: Option<&Path>) -> std::result::Result<Script, TourFileError> {
-        let Some(path) = path else {
-            return Ok(Script::parse(BUILT_IN).expect("the built-in tour is checked by a test"));
-        };
-        let shown = path.display().to_string();
-        let read = |source| TourFileError::Read {
-            path: shown.clone(),
-            source,
-        };
-        // Read at most one byte past the limit, so a device or a growing file cannot get round it.
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::fs::File::open(path).map_err(read)?, MAX_FILE + 1),
-            &mut bytes,
-        )
-        .map_err(read)?;
-        if bytes.len() as u64 > MAX_FILE {
-            return Err(TourFileError::TooLarge { path: shown });
-        }
-        let text = String::from_utf8(bytes).map_err(|_| TourFileError::NotText {
-            path: shown.clone(),
-        })?;
-        Script::parse(&text).map_err(|source| TourFileError::Script {
-            path: shown,
-            source,
-        })
+    /// The tour built into the program (`assets/tour.txt`).
+    pub fn built_in() -> Script {
+        Script::parse(BUILT_IN).expect("the built-in tour is checked by a test")
     }
 
     pub fn parse(text: &str) -> std::result::Result<Script, ScriptError> {
@@ -332,9 +288,7 @@ impl App {
             );
             return Ok(());
         }
-        let script = self.tour_script.clone().unwrap_or_else(|| {
-            Script::parse(BUILT_IN).expect("the built-in tour is checked by a test")
-        });
+        let script = self.tour_script.clone().unwrap_or_else(Script::built_in);
         self.start_tour(script, store)
     }
 

@@ -13,6 +13,7 @@ mod report;
 mod subject_access;
 mod teaching;
 mod team;
+mod tour_file;
 
 use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
@@ -256,7 +257,7 @@ pub enum CliError {
     #[error(transparent)]
     Restore(#[from] backup::RestoreError),
     #[error("{0}; the tour was not started")]
-    Tour(#[from] crate::app::tour::TourFileError),
+    Tour(#[from] tour_file::TourFileError),
 }
 
 pub fn main() -> ExitCode {
@@ -372,7 +373,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             let tour = cli
                 .tour
                 .as_ref()
-                .map(|file| crate::app::tour::Script::load(file.as_deref()))
+                .map(|file| tour_file::load(file.as_deref()))
                 .transpose()?;
             tui::check_terminal(std::env::var("TERM").ok().as_deref())?;
             if cli.demo {
