@@ -61,10 +61,13 @@ pub(super) fn list_scenarios(store: &Store) -> Result<(), CliError> {
     let mut out =
         String::from("Scenario clients (fictional), on the demo key worker's caseload:\n");
     for s in scenarios {
-        out.push_str(&format!(
-            "{:>2}  {}  {:<16}  {}\n",
-            s.number, s.reference, s.name, s.story
-        ));
+        let who = format!("{:>2}  {}  {:<16}", s.number, s.reference, s.name);
+        // At 80 columns a long story goes under the name rather than off the edge.
+        if who.chars().count() + 2 + s.story.chars().count() <= 80 {
+            out.push_str(&format!("{who}  {}\n", s.story));
+        } else {
+            out.push_str(&format!("{}\n      {}\n", who.trim_end(), s.story));
+        }
     }
     print_out(&out)
 }
