@@ -1,6 +1,7 @@
 //! The application's state and how it changes: key actions come in, `update` changes the state
 //! and asks the store for what the screen needs. Drawing lives in `ui` and only reads this state.
 
+mod action;
 mod corrections;
 mod dosing;
 mod drafts;
