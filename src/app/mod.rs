@@ -24,8 +24,8 @@ pub mod trends;
 use crate::config::Settings;
 use crate::domain::{Name, ReadinessNote, Refusal, ReviewIntervals, Stored};
 use crate::form::forms::FormKind;
-use crate::store::{CaseloadRow, DueReview, PlanGoal, Result, Scope, Store, due_within};
-use chrono::{Duration, NaiveDate};
+use crate::store::{CaseloadRow, DueReview, PlanGoal, Result, Scope, Store};
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 pub use editor::Editor;
 pub use keymap::{Action, Pane, Situation};
@@ -311,77 +311,6 @@ impl App {
             }
         }
         Ok(())
-    }
-
-    /// Reloads everything the panes show, keeping the selection on the same client (and review)
-    /// where it can: a colleague's save must not move what the worker is reading.
-    pub fn reload(&mut self, store: &Store) -> Result<()> {
-        let keep = self.selected_client;
-        let keep_review = self.selected_review_key();
-        // The service's rules and this login's standing, re-read with the records: a team lead
-        // may have changed them.
-        self.intervals = store.review_intervals()?;
-        self.refusal = store.refusal()?;
-        let intervals = self.intervals;
-        let mut rows = match self.filters.status {
-            filter::Statuses::Active => store.caseload(self.scope, &intervals)?,
-            filter::Statuses::Only(status) => {
-                store.caseload_of_status(self.scope, Some(status), &intervals)?
-            }
-            filter::Statuses::Any => store.caseload_of_status(self.scope, None, &intervals)?,
-        };
-        self.caseload_total = rows.len();
-        let today = self.today;
-        rows.retain(|row| self.filters.keeps(row, today));
-        self.caseload.rows = rows;
-        self.sort_caseload_keeping(keep);
-        if let Some(find) = self.modal.find_mut() {
-            find.search(&self.caseload.rows);
-        }
-        let until = self.today + Duration::days(i64::from(self.settings.review_window_days));
-        // Past clients owing an exit TOP, unless a status filter already lists them.
-        let mut exited = if self.filters.status == filter::Statuses::Active {
-            store.exited_owing_top(self.scope, &intervals)?
-        } else {
-            Vec::new()
-        };
-        exited.retain(|row| self.filters.keeps(row, today));
-        self.reviews.rows = due_within(self.caseload.rows.iter().chain(&exited), until);
-        self.reviews.lines = review_lines(&self.reviews.rows, self.today);
-        self.restore_review_selection(keep_review);
-        self.sync_selection(store, true)?;
-        self.refresh_record(store)?;
-        self.refresh_structure(store)
-    }
-
-    /// The review the Next reviews pane points at: client and kind, which outlive a reload.
-    fn selected_review_key(&self) -> Option<(i64, crate::domain::ReviewKind)> {
-        self.reviews
-            .rows
-            .get(self.reviews.cursor.selected)
-            .map(|r| (r.client_id, r.due.kind))
-    }
-
-    /// Points the Next reviews pane at the same review after its rows changed.
-    fn restore_review_selection(&mut self, keep: Option<(i64, crate::domain::ReviewKind)>) {
-        if let Some(index) = keep.and_then(|keep| {
-            self.reviews
-                .rows
-                .iter()
-                .position(|r| (r.client_id, r.due.kind) == keep)
-        }) {
-            self.reviews.cursor.selected = index;
-        }
-        self.reviews.cursor.clamp(self.reviews.rows.len());
-        self.follow_reviews();
-    }
-
-    /// The client whose record is open, if one is.
-    fn open_record_client(&self) -> Option<i64> {
-        match self.modal.view() {
-            Some(Overlay::Record { client_id, .. }) => Some(*client_id),
-            _ => None,
-        }
     }
 
     /// Lays the open client record out again (new data, or a new width), at the same place.
