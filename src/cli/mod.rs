@@ -1,6 +1,7 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
 mod backup;
+mod check;
 mod erase;
 mod import;
 mod litestream;
@@ -24,7 +25,6 @@ use crate::store::{Access, Store, StoreError};
 use crate::tui;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -357,7 +357,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
         }
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
-        Some(Command::Check) => check(&open(Access::Read)?),
+        Some(Command::Check) => check::check(&open(Access::Read)?),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         Some(Command::Open(args)) => {
             let mut store = open(Access::Create)?;
@@ -543,128 +543,4 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     }
     bar.finish_and_clear();
     Ok(())
-}
-
-fn check(store: &Store) -> Result<(), CliError> {
-    let path = store.path();
-    let mut failed = Vec::new();
-    let integrity = store.integrity_problems()?;
-    if !integrity.is_empty() {
-        failed.push("integrity");
-    }
-    let chain = store.verify_audit()?;
-    if !chain.is_intact() {
-        failed.push("audit");
-    }
-    let permissions = crate::store::team_files::problems(path);
-    if !permissions.is_empty() {
-        failed.push("permissions");
-    }
-    // An older file's schema has no summary yet: it is built when the file is upgraded.
-    let drift = if store.schema_version()? >= 9 {
-        store.summary_drift()?
-    } else {
-        0
-    };
-    if drift > 0 {
-        failed.push("summary");
-    }
-    let (replication, replicating) = replicate::check_line(path);
-    if !replicating {
-        failed.push("replication");
-    }
-    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-    let wal = crate::store::team_files::sibling(path, "-wal");
-    let mut lines = vec![
-        format!("database: {}", path.display()),
-        format!(
-            "schema version: {} (this keywork writes {})",
-            store.schema_version()?,
-            crate::store::migrate::LATEST
-        ),
-        format!(
-            "integrity: {}",
-            if integrity.is_empty() {
-                "ok".to_owned()
-            } else {
-                integrity.join("; ")
-            }
-        ),
-        format!("audit: {}", audit_summary(&chain)),
-        format!(
-            "size: {} (WAL {})",
-            human_bytes(size(path)),
-            human_bytes(size(&wal))
-        ),
-        format!(
-            "permissions: {}",
-            if permissions.is_empty() {
-                "ok".to_owned()
-            } else {
-                permissions.join("; ")
-            }
-        ),
-        format!(
-            "caseload summary: {}",
-            if drift == 0 {
-                "matches the records".to_owned()
-            } else {
-                format!("{drift} rows differ from the records")
-            }
-        ),
-        format!("demo data: {}", if store.is_demo()? { "yes" } else { "no" }),
-        format!("replication: {replication}"),
-        "rows:".to_owned(),
-    ];
-    let counts = store.counts()?;
-    for (table, n) in &counts.0 {
-        lines.push(format!("  {table:<22} {n:>9}"));
-    }
-    lines.push(format!("  {:<22} {:>9}", "total", counts.total()));
-    let mut out = std::io::stdout().lock();
-    for line in lines {
-        writeln!(out, "{line}").map_err(|source| CliError::Io {
-            path: PathBuf::from("stdout"),
-            source,
-        })?;
-    }
-    if failed.is_empty() {
-        return Ok(());
-    }
-    let first_bad = chain
-        .first_bad
-        .map(|(id, _)| format!(" (first bad audit row: {id})"))
-        .unwrap_or_default();
-    Err(CliError::Usage(format!(
-        "check failed: {}{first_bad}",
-        failed.join(", ")
-    )))
-}
-
-fn audit_summary(chain: &crate::store::ChainReport) -> String {
-    let mut parts = Vec::new();
-    match &chain.first_bad {
-        None => parts.push(format!("{} rows, hash chain intact", chain.rows)),
-        Some((id, why)) => parts.push(format!(
-            "{} rows, hash chain BROKEN at row {id}: {why}",
-            chain.rows
-        )),
-    }
-    if chain.missing_triggers.is_empty() {
-        parts.push("append-only triggers present".to_owned());
-    } else {
-        parts.push(format!(
-            "append-only triggers MISSING: {}",
-            chain.missing_triggers.join(", ")
-        ));
-    }
-    parts.join("; ")
-}
-
-fn human_bytes(n: u64) -> String {
-    match n {
-        0..1024 => format!("{n} B"),
-        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
-        _ => format!("{:.1} MiB", n as f64 / 1_048_576.0),
-    }
 }
