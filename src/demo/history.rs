@@ -4,7 +4,7 @@
 
 use super::fit::{self, Planned};
 use super::outcomes::{Profile, Response};
-use super::text::{self, action_steps, change_talk, goal_words, review_outcomes, session_opening};
+use super::text::{self, change_talk, review_outcomes, session_opening};
 use super::{Dice, Team};
 use crate::domain::*;
 use crate::store::{Result, Writer};
@@ -19,7 +19,7 @@ pub(super) struct Span {
 }
 
 impl Span {
-    fn last_day(&self, today: NaiveDate) -> NaiveDate {
+    pub(super) fn last_day(&self, today: NaiveDate) -> NaiveDate {
         self.end.unwrap_or(today)
     }
 }
@@ -177,7 +177,7 @@ pub(super) fn history(
     adjust: impl FnOnce(&mut Dice, &mut [Top]),
 ) -> Result<()> {
     if client.modality.is_ost() {
-        prescriptions(
+        super::prescribing::prescriptions(
             w,
             dice,
             client_id,
@@ -198,7 +198,7 @@ pub(super) fn history(
         w.update_client(client_id, 1, &recorded)?;
     }
     let client = &recorded;
-    plan(w, dice, client_id, client, span, final_stage, course)?;
+    super::plan::plan(w, dice, client_id, client, span, final_stage, course)?;
     let last_day = span.last_day(dice.today);
     let risk_changed_on = client
         .risk
@@ -348,165 +348,6 @@ pub(super) fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
     let digits: Vec<u32> = first_nine.bytes().map(|b| u32::from(b - b'0')).collect();
     let check = NhsNumber::check_digit(&digits)?;
     NhsNumber::new(&format!("{first_nine}{check}")).ok()
-}
-
-fn prescriptions(
-    w: &Writer<'_>,
-    dice: &mut Dice,
-    client_id: i64,
-    modality: Modality,
-    span: &Span,
-    switched_on: Option<NaiveDate>,
-    reduce_from: Option<NaiveDate>,
-) -> Result<()> {
-    let last_day = span.last_day(dice.today);
-    let (from, ends) = (span.start, span.end);
-    match switched_on {
-        Some(on) => {
-            let before = match modality {
-                Modality::OstMethadone => Modality::OstBuprenorphine,
-                _ => Modality::OstMethadone,
-            };
-            let course = |modality, from, ends| Medication {
-                modality,
-                from,
-                ends,
-                reduce_from: None,
-            };
-            course_of(w, dice, client_id, course(before, from, Some(on)), on)?;
-            course_of(w, dice, client_id, course(modality, on, ends), last_day)
-        }
-        None => {
-            let course = Medication {
-                modality,
-                from,
-                ends,
-                reduce_from,
-            };
-            course_of(w, dice, client_id, course, last_day)
-        }
-    }
-}
-
-/// One medicine's course: from a day, perhaps to another, perhaps reduced from a third.
-struct Medication {
-    modality: Modality,
-    from: NaiveDate,
-    ends: Option<NaiveDate>,
-    /// The dose comes down from this day, towards a planned exit.
-    reduce_from: Option<NaiveDate>,
-}
-
-/// One medicine from `from`: supervised at first, then (after three months) as agreed.
-fn course_of(
-    w: &Writer<'_>,
-    dice: &mut Dice,
-    client_id: i64,
-    course: Medication,
-    last_day: NaiveDate,
-) -> Result<()> {
-    let Medication {
-        modality,
-        from,
-        ends,
-        reduce_from,
-    } = course;
-    let (medicine, interval, dose, supervision) = match modality {
-        Modality::OstMethadone => (
-            Medicine::Methadone,
-            DoseInterval::Daily,
-            dice.between(6, 24) as f64 * 5.0,
-            None,
-        ),
-        Modality::OstBuprenorphine => (
-            Medicine::Buprenorphine,
-            DoseInterval::Daily,
-            dice.between(2, 12) as f64 * 2.0,
-            None,
-        ),
-        Modality::LaiBuprenorphine => {
-            let monthly = dice.chance(0.5);
-            let interval = if monthly {
-                DoseInterval::Monthly
-            } else {
-                DoseInterval::Weekly
-            };
-            let dose = if monthly {
-                dice.pick(&[96.0, 128.0, 160.0])
-            } else {
-                dice.pick(&[16.0, 24.0, 32.0])
-            };
-            (
-                Medicine::BuprenorphineDepot,
-                interval,
-                dose,
-                Some(Supervision::ClinicAdministered),
-            )
-        }
-        _ => (
-            Medicine::Diamorphine,
-            DoseInterval::Daily,
-            dice.between(20, 60) as f64 * 10.0,
-            Some(Supervision::ClinicAdministered),
-        ),
-    };
-    // NICE TA114: supervised daily for at least the first three (calendar) months.
-    // From a day the later month lacks (31 August), the months run over into the next (to 1
-    // December), as SQLite counts them: never short of three months by any reckoning.
-    let titration_end = from
-        .checked_add_months(chrono::Months::new(
-            crate::domain::prescription::SUPERVISED_MONTHS,
-        ))
-        .map(|end| end + Duration::days(i64::from(from.day().saturating_sub(end.day()))))
-        .unwrap_or(from + Duration::days(92));
-    let first_ends = (titration_end < last_day).then_some(titration_end);
-    w.insert(&Prescription {
-        client_id,
-        medicine,
-        dose_mg: dose,
-        interval,
-        started_on: from,
-        ended_on: first_ends.or(ends),
-        supervision: supervision.unwrap_or(Supervision::DailySupervised),
-    })?;
-    if let Some(changed) = first_ends {
-        let relaxed = dice.pick(&[
-            Supervision::PartlySupervised,
-            Supervision::TakeHome,
-            Supervision::DailySupervised,
-        ]);
-        let step = if medicine == Medicine::Methadone {
-            5.0
-        } else {
-            2.0
-        };
-        let relaxed = Prescription {
-            client_id,
-            medicine,
-            dose_mg: (dose + step * dice.between(-2, 2) as f64).max(step),
-            interval,
-            started_on: changed,
-            ended_on: ends,
-            supervision: supervision.unwrap_or(relaxed),
-        };
-        match reduce_from.filter(|on| *on > changed && *on < last_day) {
-            Some(on) if relaxed.dose_mg > step => {
-                w.insert(&Prescription {
-                    ended_on: Some(on),
-                    ..relaxed.clone()
-                })?;
-                w.insert(&Prescription {
-                    dose_mg: relaxed.dose_mg - step,
-                    started_on: on,
-                    ..relaxed
-                })?;
-            }
-            _ => {
-                w.insert(&relaxed)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
@@ -755,178 +596,6 @@ fn readiness_note(
         note: NoteText::new(fit::pick(dice, change_talk(stage), client)).expect("short"),
         session_id: Some(session_id),
     }
-}
-
-/// The recovery plan: an exit goal from day one, a substance-use goal that may have moved up the
-/// hierarchy, and goals in other life domains, each with actions. Progress is recorded up to
-/// the last day, or only until the day a stalled plan stopped moving.
-fn plan(
-    w: &Writer<'_>,
-    dice: &mut Dice,
-    client_id: i64,
-    client: &Client,
-    span: &Span,
-    stage: Stage,
-    course: &Course,
-) -> Result<()> {
-    let last_day = span.last_day(dice.today);
-    let until = course
-        .stalled_on
-        .map_or(last_day, |d| d.clamp(span.start, last_day));
-    let some_day = |dice: &mut Dice| {
-        span.start + Duration::days(dice.between(0, (until - span.start).num_days()))
-    };
-    let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
-    let first_level = dice.pick(&[
-        HierarchyLevel::DirectHarms,
-        HierarchyLevel::RiskyBehaviour,
-        HierarchyLevel::IndirectHarms,
-    ]);
-    let first_status = if progressed {
-        GoalStatus::Achieved
-    } else {
-        GoalStatus::Active
-    };
-    let substance_goal = GoalArea::substance_use(first_level);
-    goal(
-        w,
-        dice,
-        (client_id, client),
-        substance_goal,
-        span.start,
-        until,
-        first_status,
-    )?;
-    if progressed {
-        let higher = dice.pick(&[
-            HierarchyLevel::ControlledUse,
-            HierarchyLevel::AbstinenceMain,
-            HierarchyLevel::AbstinenceAll,
-        ]);
-        let set_on = some_day(dice);
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            GoalArea::substance_use(higher),
-            set_on,
-            until,
-            GoalStatus::Active,
-        )?;
-    }
-    if course.exit_goal {
-        let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
-        let status = if span.end.is_some() {
-            GoalStatus::Achieved
-        } else {
-            GoalStatus::Active
-        };
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            exit,
-            span.start,
-            until,
-            status,
-        )?;
-    }
-    for domain in course.goal_domains {
-        let area = GoalArea::new(*domain, None).expect("no level");
-        let set_on = some_day(dice);
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            area,
-            set_on,
-            until,
-            GoalStatus::Active,
-        )?;
-    }
-    let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
-    for _ in 0..dice.between(1, 4) {
-        let area = GoalArea::new(dice.pick(life_domains), None).expect("no level");
-        let set_on = some_day(dice);
-        let status = dice.weighted(&[
-            (15, GoalStatus::Proposed),
-            (45, GoalStatus::Active),
-            (25, GoalStatus::Achieved),
-            (10, GoalStatus::Paused),
-            (5, GoalStatus::Dropped),
-        ]);
-        goal(w, dice, (client_id, client), area, set_on, until, status)?;
-    }
-    Ok(())
-}
-
-/// One goal with its actions, in words and steps that fit the client and the goal's domain. Its
-/// progress was last recorded on or before `until`: lately for goals in hand, when it closed for
-/// those achieved or dropped.
-fn goal(
-    w: &Writer<'_>,
-    dice: &mut Dice,
-    (client_id, client): (i64, &Client),
-    area: GoalArea,
-    set_on: NaiveDate,
-    until: NaiveDate,
-    status: GoalStatus,
-) -> Result<()> {
-    let progress = match status {
-        GoalStatus::Proposed => 0,
-        GoalStatus::Active => dice.between(1, 8),
-        GoalStatus::Achieved => 10,
-        GoalStatus::Paused => dice.between(1, 5),
-        GoalStatus::Dropped => dice.between(0, 3),
-    };
-    let goal_id = w.insert(&Goal {
-        client_id,
-        area,
-        in_own_words: ShortText::new(fit::pick(
-            dice,
-            goal_words(area.domain(), area.level()),
-            client,
-        ))
-        .expect("short"),
-        why_it_matters: dice
-            .chance(0.5)
-            .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
-        set_on,
-        target_date: Some(set_on + Duration::weeks(dice.between(8, 26))),
-        status,
-        progress: Score::new(progress as u8).expect("0-10"),
-    })?;
-    let days = (until - set_on).num_days().max(0);
-    let progress_on = match status {
-        GoalStatus::Proposed => set_on,
-        GoalStatus::Active | GoalStatus::Paused => {
-            until - Duration::days(dice.between(0, days.min(70)))
-        }
-        GoalStatus::Achieved | GoalStatus::Dropped => {
-            set_on + Duration::days(dice.between(days / 3, days))
-        }
-    };
-    if progress_on != set_on {
-        w.set_goal_progress_on(goal_id, progress_on)?;
-    }
-    for _ in 0..dice.between(1, 3) {
-        let due = set_on + Duration::days(dice.between(7, 56));
-        let done = (due <= until && (status == GoalStatus::Achieved || dice.chance(0.6)))
-            .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, until));
-        w.insert(&GoalAction {
-            goal_id,
-            step: ShortText::new(fit::pick(dice, action_steps(area.domain()), client))
-                .expect("short"),
-            owner: dice.weighted(&[
-                (50, ActionOwner::Client),
-                (35, ActionOwner::KeyWorker),
-                (15, ActionOwner::OtherAgency),
-            ]),
-            due_on: Some(due),
-            done_on: done,
-        })?;
-    }
-    Ok(())
 }
 
 /// The completed reviews: care plan and risk by the key worker, prescribing (OST only) by the

@@ -14,6 +14,8 @@
 mod fit;
 mod history;
 mod outcomes;
+mod plan;
+mod prescribing;
 pub mod scenario;
 mod showcase;
 mod text;
