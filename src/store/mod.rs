@@ -7,6 +7,7 @@ pub mod backup;
 mod caseload;
 mod client_file;
 mod clients;
+mod correctable;
 mod corrections;
 mod drafts;
 mod erase;
