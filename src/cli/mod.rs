@@ -2,6 +2,7 @@
 
 mod backup;
 mod check;
+mod clients_csv;
 mod erase;
 mod import;
 mod litestream;
@@ -520,7 +521,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     if args.client.is_none() && args.plan.is_none() && matches!(args.format, Format::Csv) {
-        return import::export_csv(store, args.out.as_deref());
+        return clients_csv::export_csv(store, args.out.as_deref());
     }
     if args.client.is_some() || args.plan.is_some() || !matches!(args.format, Format::Json) {
         return subject_access::export(store, &args);
