@@ -277,12 +277,18 @@ impl Store {
         let since = filter
             .since
             .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")));
+        // A client's trail is the rows naming its records, each from that record's creation on:
+        // before schema 11 an erased record's id could be given again, and the rows about the
+        // erased record (its creation, its erasure) must never read as the new one's.
         let mut stmt = self.conn.prepare(
-            "SELECT at, login, action, record_type, record_id, detail FROM audit
+            "SELECT at, login, action, record_type, record_id, detail FROM audit AS a
              WHERE (?1 IS NULL OR login = ?1)
                AND (?2 IS NULL OR at >= ?2)
-               AND (?3 IS NULL OR (record_type, record_id) IN
-                       (SELECT record_type, record_id FROM client_records WHERE client_id = ?3))
+               AND (?3 IS NULL OR ((record_type, record_id) IN
+                       (SELECT record_type, record_id FROM client_records WHERE client_id = ?3)
+                   AND id >= (SELECT coalesce(max(c.id), 0) FROM audit AS c
+                              WHERE c.record_type = a.record_type AND c.record_id = a.record_id
+                                AND c.action = 'create')))
              ORDER BY id",
         )?;
         let rows = stmt.query_map(

@@ -6,6 +6,8 @@
 
 use rusqlite::Connection;
 
+pub mod autoincrement;
+
 /// Work done in Rust inside a migration's transaction.
 pub type Step = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 
@@ -14,10 +16,17 @@ pub type Step = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
 pub struct Migration {
     pub sql: &'static str,
     pub then: Option<(Step, &'static str)>,
+    /// Run with foreign keys off: a migration that rebuilds a parent table (dropping it with
+    /// them on would delete its children). It must check them itself before it ends.
+    pub foreign_keys_off: bool,
 }
 
 const fn sql(sql: &'static str) -> Migration {
-    Migration { sql, then: None }
+    Migration {
+        sql,
+        then: None,
+        foreign_keys_off: false,
+    }
 }
 
 /// The migrations in order; migration `n` (1-based) takes the schema from version `n - 1` to `n`.
@@ -33,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
             super::audit::chain_old_rows,
             include_str!("../../assets/migrations/0004_team_after_chain.sql"),
         )),
+        foreign_keys_off: false,
     },
     sql(include_str!("../../assets/migrations/0005_corrections.sql")),
     sql(include_str!(
@@ -43,8 +53,14 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("../../assets/migrations/0009_client_summary.sql"),
         then: Some((super::summary::create_triggers, super::summary::REBUILD)),
+        foreign_keys_off: false,
     },
     sql(include_str!("../../assets/migrations/0010_scenarios.sql")),
+    Migration {
+        sql: include_str!("../../assets/migrations/0011_ids_never_reused.sql"),
+        then: Some((autoincrement::rebuild_with_autoincrement, "")),
+        foreign_keys_off: true,
+    },
 ];
 
 /// The schema version this build writes and understands.
@@ -52,6 +68,21 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Applies one migration in its own transaction, unless another process got there first.
+fn apply(conn: &mut Connection, migration: &Migration, target: i64) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if schema_version(&tx)? >= target {
+        return Ok(());
+    }
+    tx.execute_batch(migration.sql)?;
+    if let Some((step, sql)) = migration.then {
+        step(&tx)?;
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()
 }
 
 /// Whether the schema is older than this build's.
@@ -64,19 +95,22 @@ pub fn needed(conn: &Connection) -> rusqlite::Result<bool> {
 /// Each step takes the write lock first and reads the version under it, so when two workers
 /// open an older file at the same moment one migrates and the other finds nothing left to do.
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
-    for (index, migration) in MIGRATIONS.iter().enumerate() {
+    run_up_to(conn, LATEST)
+}
+
+/// Brings the schema up to version `last` (tests build files of an older schema with it).
+pub fn run_up_to(conn: &mut Connection, last: i64) -> rusqlite::Result<()> {
+    for (index, migration) in MIGRATIONS.iter().enumerate().take(last.max(0) as usize) {
         let target = index as i64 + 1;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if schema_version(&tx)? >= target {
-            continue;
+        if migration.foreign_keys_off {
+            // Only takes effect outside a transaction, so it is set before the migration's.
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
         }
-        tx.execute_batch(migration.sql)?;
-        if let Some((step, sql)) = migration.then {
-            step(&tx)?;
-            tx.execute_batch(sql)?;
+        let applied = apply(conn, migration, target);
+        if migration.foreign_keys_off {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
         }
-        tx.pragma_update(None, "user_version", target)?;
-        tx.commit()?;
+        applied?;
     }
     Ok(())
 }

@@ -1,0 +1,11 @@
+-- keywork schema, version 11: a row id is never given twice. Tables without AUTOINCREMENT give a
+-- new row the highest id plus one, so after an erasure removed the highest rows the next session
+-- or client took an erased one's id, and the audit rows naming the erased record read as the new
+-- one's (issue 19). Every table whose rows the audit names is rebuilt with AUTOINCREMENT, its
+-- rows copied as they are, and its sequence starts above every id the audit has ever named. The
+-- audit itself is not touched, so its hash chain stays valid.
+--
+-- The rebuild is the Rust step `store::migrate::autoincrement::rebuild_with_autoincrement`,
+-- which runs with foreign keys off (dropping a parent table with them on would delete its
+-- children) and checks them all before the migration commits.
+SELECT 1;
