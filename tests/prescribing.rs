@@ -165,16 +165,20 @@ fn starting_methadone_makes_the_client_ost_methadone_with_a_review_within_four_w
 
 #[test]
 fn each_medicine_brings_its_own_modality() {
-    // (medicine, modality the client is on after starting it)
+    // (medicine, a usual first dose, modality the client is on after starting it)
     let cases = [
-        (Medicine::Methadone, Modality::OstMethadone),
-        (Medicine::Buprenorphine, Modality::OstBuprenorphine),
-        (Medicine::BuprenorphineDepot, Modality::LaiBuprenorphine),
-        (Medicine::Diamorphine, Modality::HeroinAssisted),
+        (Medicine::Methadone, 20.0, Modality::OstMethadone),
+        (Medicine::Buprenorphine, 8.0, Modality::OstBuprenorphine),
+        (
+            Medicine::BuprenorphineDepot,
+            16.0,
+            Modality::LaiBuprenorphine,
+        ),
+        (Medicine::Diamorphine, 30.0, Modality::HeroinAssisted),
     ];
-    for (medicine, expected) in cases {
+    for (medicine, dose, expected) in cases {
         let mut f = fixture();
-        start(&mut f, medicine, 16.0, date(2026, 11, 2)).expect("start");
+        start(&mut f, medicine, dose, date(2026, 11, 2)).expect("start");
         assert_eq!(modality(&f), expected, "{medicine:?}");
     }
 }
@@ -214,7 +218,7 @@ fn switching_medicine_switches_modality_and_restarts_the_first_prescribing_revie
     let mut f = fixture();
     start(&mut f, Medicine::Methadone, 30.0, date(2026, 9, 1)).expect("start");
     let switch = date(2026, 11, 16);
-    change_to(&mut f, Medicine::Buprenorphine, 16.0, switch).expect("switch");
+    change_to(&mut f, Medicine::Buprenorphine, 8.0, switch).expect("switch");
     assert_eq!(modality(&f), Modality::OstBuprenorphine);
     let due = prescribing_due(&f).expect("owed");
     assert_eq!(due.due_on, date(2026, 12, 14));
@@ -344,4 +348,80 @@ fn a_key_worker_cannot_record_a_prescription() {
         "{refused:?}"
     );
     assert!(store.prescribing_refusal().expect("standing").is_some());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safe-prescribing checks (issue 20; the rules and their sources: `domain::dose_check`). The
+// store applies them on every path that prescribes.
+// ---------------------------------------------------------------------------------------------
+
+fn refusal(result: Result<i64, StoreError>) -> String {
+    match result {
+        Err(StoreError::Invalid { source, .. }) => source.to_string(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_typing_slip_of_500_mg_methadone_is_never_recorded() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 11, 2)).expect("start");
+    let mut next = rx(&f, Medicine::Methadone, 500.0, date(2026, 11, 23));
+    next.terms.dose_reason = Some("as agreed".into());
+    let why = refusal(change(&mut f, &next));
+    assert!(why.contains("500 mg of methadone"), "{why}");
+    assert_eq!(f.store.prescriptions_of(f.client_id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_start_above_the_induction_dose_needs_a_reason_which_is_kept() {
+    let mut f = fixture();
+    let why = refusal(start(
+        &mut f,
+        Medicine::Methadone,
+        100.0,
+        date(2026, 11, 23),
+    ));
+    assert!(why.contains("record the reason"), "{why}");
+    assert!(f.store.prescriptions_of(f.client_id).unwrap().is_empty());
+
+    let mut p = rx(&f, Medicine::Methadone, 60.0, date(2026, 11, 23));
+    p.terms.dose_reason =
+        Some("transferred from prison on 60 mg, confirmed with the prison".into());
+    f.store
+        .write_as_prescriber(|w| w.start_prescription(&p))
+        .expect("with a reason");
+    let kept = f.store.prescriptions_of(f.client_id).unwrap();
+    assert_eq!(
+        kept[0].record.terms.dose_reason.as_deref(),
+        Some("transferred from prison on 60 mg, confirmed with the prison")
+    );
+}
+
+#[test]
+fn a_change_dated_years_ahead_is_refused() {
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 11, 2)).expect("start");
+    let why = refusal(change_to(
+        &mut f,
+        Medicine::Methadone,
+        35.0,
+        date(2090, 1, 1),
+    ));
+    assert!(why.contains("days ahead"), "{why}");
+    change_to(&mut f, Medicine::Methadone, 35.0, date(2026, 12, 1)).expect("a week ahead");
+}
+
+#[test]
+fn a_depot_strength_that_does_not_exist_is_refused() {
+    let mut f = fixture();
+    let mut p = rx(&f, Medicine::BuprenorphineDepot, 18.0, date(2026, 11, 23));
+    p.rx.interval = DoseInterval::Weekly;
+    p.terms.interval_days = Some(7);
+    let why = refusal(f.store.write_as_prescriber(|w| w.start_prescription(&p)));
+    assert!(why.contains("8, 16, 24, 32 mg"), "{why}");
+    p.rx.dose_mg = 16.0;
+    f.store
+        .write_as_prescriber(|w| w.start_prescription(&p))
+        .expect("a real strength");
 }

@@ -134,6 +134,9 @@ fn details(p: &OstPrescription, ost_began: NaiveDate) -> Vec<HistoryLine> {
     let t = &p.terms;
     let mut lines: Vec<HistoryLine> = [
         t.pharmacy.as_ref().map(|ph| format!("  pharmacy: {ph}")),
+        t.dose_reason
+            .as_ref()
+            .map(|r| format!("  dose outside the usual checks, because: {r}")),
         t.end_reason.as_ref().map(|r| format!("  ended: {r}")),
     ]
     .into_iter()

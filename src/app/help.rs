@@ -18,7 +18,7 @@ pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
     ('6', "six-month signal: still using heroin on OST", "6mo"),
     ('D', "last 3 appointments missed", "3DNA"),
     ('N', "naloxone needed", "nalox"),
-    ('B', "BBV test due", "bbv"),
+    ('B', "BBV care due: a test or hep B vaccination", "bbv"),
     ('P', "released from prison in the last 2 weeks", "prison"),
     ('+', "medication-assisted recovery", "MAR"),
 ];

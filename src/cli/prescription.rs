@@ -56,6 +56,10 @@ pub struct PrescribeArgs {
     /// Why (a change), and why take-home doses within the first 3 months of OST.
     #[arg(long)]
     pub reason: Option<String>,
+    /// Why this dose, when the safe-prescribing checks ask (a start above the usual induction
+    /// dose, a steep increase).
+    #[arg(long)]
+    pub dose_reason: Option<String>,
     /// A shared-care GP who prescribes, by name [default: the prescriber running this].
     #[arg(long)]
     pub gp: Option<String>,
@@ -85,6 +89,7 @@ const FLAGS: &[(&str, &str)] = &[
     (key::SUPERVISION, "supervision"),
     (key::TAKE_HOME_DAYS, "take-home-days"),
     (key::TAKE_HOME_REASON, "reason"),
+    (key::DOSE_REASON, "dose-reason"),
     (key::PHARMACY, "pharmacy"),
     (key::FROM, "from"),
     (key::UNTIL, "until"),
@@ -144,6 +149,7 @@ pub fn prescription(store: &mut Store, command: &PrescriptionCommand) -> Result<
                         a.take_home_days.as_deref(),
                     ),
                     (key::TAKE_HOME_REASON, "reason", a.reason.as_deref()),
+                    (key::DOSE_REASON, "dose-reason", a.dose_reason.as_deref()),
                     (key::PHARMACY, "pharmacy", a.pharmacy.as_deref()),
                     (key::FROM, "from", a.from.as_deref()),
                     (key::UNTIL, "until", a.until.as_deref()),

@@ -6,7 +6,7 @@
 //! cause it answered, so the alert stays quiet until the cause changes and then speaks again.
 
 use super::schedule::{Due, Interval, ReviewIntervals};
-use super::{Attendance, InjectingStatus, ReviewKind, ShortText, TopStage};
+use super::{Attendance, HepBStatus, InjectingStatus, ReviewKind, ShortText, TopStage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -20,7 +20,8 @@ pub const SIX_MONTH_SIGNAL_AFTER: Interval = Interval::Months(6);
 pub const RECOVERY_AFTER: Interval = Interval::Months(60);
 /// Naloxone supplied longer ago than this should be re-offered (kits expire).
 pub const NALOXONE_STALE_AFTER: Interval = Interval::Months(12);
-/// Injectors should be re-tested for blood-borne viruses this often.
+/// People still injecting should be re-tested for each blood-borne virus this often (Orange Book
+/// 2017; NICE PH43).
 pub const BBV_RETEST_AFTER: Interval = Interval::Months(12);
 /// The risk of drug-related death is highest in the first two weeks after release from prison.
 pub const PRISON_RELEASE_DAYS: i64 = 14;
@@ -86,7 +87,7 @@ impl AlertKind {
             Self::SixMonthSignal => "Six-month signal",
             Self::ThreeDnas => "Three DNAs in a row",
             Self::Naloxone => "Naloxone needed",
-            Self::BbvTest => "BBV test due",
+            Self::BbvTest => "BBV care due",
             Self::PrisonRelease => "Released from prison",
         }
     }
@@ -193,6 +194,7 @@ pub struct AlertFacts {
     pub naloxone_supplied_on: Option<NaiveDate>,
     pub hep_c_tested_on: Option<NaiveDate>,
     pub hiv_tested_on: Option<NaiveDate>,
+    pub hep_b: Option<HepBStatus>,
     pub prison_release_on: Option<NaiveDate>,
 }
 
@@ -253,12 +255,12 @@ pub fn assess(
             six_month_signal(facts),
             three_dnas(facts),
             naloxone(facts),
-            bbv_test(facts),
             prison_release(facts),
         ]
         .into_iter()
         .flatten(),
     );
+    raised.extend(bbv_care(facts));
     let (quiet, open) = raised.into_iter().partition(|alert| {
         acks.iter()
             .filter(|ack| !ack.in_error)
@@ -451,28 +453,85 @@ fn naloxone(facts: &AlertFacts) -> Option<Alert> {
     })
 }
 
-/// A current injector with no hepatitis C or HIV test in the last year.
-fn bbv_test(facts: &AlertFacts) -> Option<Alert> {
-    if facts.injecting != InjectingStatus::Currently {
-        return None;
-    }
-    let last = facts.hep_c_tested_on.max(facts.hiv_tested_on);
-    if last.is_some_and(|d| d >= BBV_RETEST_AFTER.before(facts.today)) {
-        return None;
-    }
+/// Blood-borne virus care for someone who injects or has injected: each virus on its own, so a
+/// recent test for one never stands in for the other.
+///
+/// Sources: the Orange Book 2017 (UK clinical guidelines, "Drug misuse and dependence", 2.5 and
+/// 4.7: offer hepatitis B vaccination, and hepatitis C and HIV testing, to everyone who injects or
+/// has injected, and re-test those who still inject at least yearly); NICE PH43 (hepatitis B and
+/// C testing, 2012: people who inject drugs are offered testing, and re-testing yearly while the
+/// risk continues). Rules:
+/// - currently injecting, and no test of the virus in [`BBV_RETEST_AFTER`]: that test is due;
+/// - injected before, and the virus never tested: that test is due (a past injector with a test
+///   after the last risk needs no yearly re-test);
+/// - injecting now or before, and hep B neither completed nor immune: vaccination is due
+///   (declined is asked again; an acknowledgement quiets it until the status changes).
+fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
+    let now = match facts.injecting {
+        InjectingStatus::Currently => true,
+        InjectingStatus::Previously => false,
+        InjectingStatus::Never | InjectingStatus::Declined => return Vec::new(),
+    };
+    let mut alerts: Vec<Alert> = [
+        ("hep C", "hep_c", facts.hep_c_tested_on),
+        ("HIV", "hiv", facts.hiv_tested_on),
+    ]
+    .into_iter()
+    .filter_map(|(virus, code, last)| virus_test_due(facts.today, now, virus, code, last))
+    .collect();
+    alerts.extend(hep_b_vaccination_due(now, facts.hep_b));
+    alerts
+}
+
+/// One virus's test, when due: never tested, or (still injecting) not in the last year.
+fn virus_test_due(
+    today: NaiveDate,
+    injecting_now: bool,
+    virus: &str,
+    code: &str,
+    last: Option<NaiveDate>,
+) -> Option<Alert> {
+    let who = if injecting_now {
+        "Injecting now"
+    } else {
+        "Injected before"
+    };
+    let reason = match last {
+        None => format!("{who}, and no {virus} test is recorded: offer one"),
+        Some(d) if injecting_now && d < BBV_RETEST_AFTER.before(today) => format!(
+            "{who}, and the last {virus} test was on {}, over {BBV_RETEST_AFTER} ago: offer a re-test",
+            uk(d)
+        ),
+        Some(_) => return None,
+    };
     Some(Alert {
         kind: AlertKind::BbvTest,
-        reason: match last {
-            Some(d) => format!(
-                "Injecting, and the last BBV test was on {}, over {BBV_RETEST_AFTER} ago",
-                uk(d)
-            ),
-            None => "Injecting, and no BBV test is recorded".into(),
-        },
+        reason,
         cause: format!(
-            "last test {}",
+            "{code} test {}",
             last.map_or("never".into(), |d| d.to_string())
         ),
+    })
+}
+
+/// Hep B vaccination, when the course is neither completed nor the client immune.
+fn hep_b_vaccination_due(injecting_now: bool, status: Option<HepBStatus>) -> Option<Alert> {
+    let who = if injecting_now {
+        "Injecting now"
+    } else {
+        "Injected before"
+    };
+    let state = match status {
+        Some(HepBStatus::Completed | HepBStatus::Immune) => return None,
+        None => "hep B vaccination not recorded",
+        Some(HepBStatus::NotStarted) => "hep B vaccination not started",
+        Some(HepBStatus::InProgress) => "hep B vaccination course not finished",
+        Some(HepBStatus::Declined) => "hep B vaccination declined: offer again",
+    };
+    Some(Alert {
+        kind: AlertKind::BbvTest,
+        reason: format!("{who}, and {state}"),
+        cause: format!("hep_b {}", status.map_or("not recorded", |s| s.code())),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod appointment;
 pub mod audit;
 pub mod client;
 pub mod correction;
+pub mod dose_check;
 mod error;
 pub mod goal;
 pub mod one_entry;

@@ -130,6 +130,8 @@ pub struct Terms {
     pub prescriber: Option<Prescriber>,
     /// Why take-home doses within the first three months (NICE TA114).
     pub take_home_reason: Option<String>,
+    /// Why a dose the safe-prescribing checks question ([`super::dose_check`]).
+    pub dose_reason: Option<String>,
     /// Why it ended: changed or stopped.
     pub end_reason: Option<String>,
 }
@@ -192,6 +194,7 @@ impl OstPrescription {
         line("the medicine's name", &t.medicine_name)?;
         line("the pharmacy", &t.pharmacy)?;
         line("the take-home reason", &t.take_home_reason)?;
+        line("the reason for the dose", &t.dose_reason)?;
         line("the reason", &t.end_reason)?;
         if let Some(Prescriber::Named(name)) = &t.prescriber {
             line("the prescriber", &Some(name.clone()))?;

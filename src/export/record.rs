@@ -165,6 +165,7 @@ fn prescriptions(record: &ClientRecord) -> Section {
         let lines = [
             ("Pharmacy", &t.pharmacy),
             ("Why take-home doses early", &t.take_home_reason),
+            ("Why this dose (outside the usual checks)", &t.dose_reason),
             ("Why it ended", &t.end_reason),
         ];
         for (label, value) in lines {

@@ -139,7 +139,8 @@ const CLIENT_FACTS: &str = "
         c.injecting, c.naloxone_held, c.naloxone_supplied_on, c.hep_c_tested_on, c.hiv_tested_on,
         c.primary_substance IN ('heroin', 'prescribed_opioids') OR s.other_opioids,
         s.stage, s.last_care_plan, s.last_prescribing, s.last_risk, s.last_top, s.last_exit_top,
-        s.recent_tops, s.recent_attendance, s.last_seen, s.last_progress, s.has_exit_goal, s.acks
+        s.recent_tops, s.recent_attendance, s.last_seen, s.last_progress, s.has_exit_goal, s.acks,
+        c.hep_b
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
         JOIN {facts} s ON s.client_id = c.id
     WHERE {filter}
@@ -184,6 +185,7 @@ mod col {
     pub const LAST_PROGRESS: usize = 34;
     pub const HAS_EXIT_GOAL: usize = 35;
     pub const ACKS: usize = 36;
+    pub const HEP_B: usize = 37;
 }
 
 /// Where the caseload's per-client facts come from.
@@ -322,6 +324,7 @@ fn caseload_row(
         naloxone_supplied_on: date_at(row, col::NALOXONE_SUPPLIED_ON)?,
         hep_c_tested_on: date_at(row, col::HEP_C_TESTED_ON)?,
         hiv_tested_on: date_at(row, col::HIV_TESTED_ON)?,
+        hep_b: row.get(col::HEP_B)?,
         prison_release_on: schedule.prison_release_on,
     };
     // A client on hold (in custody, in hospital) owes no reviews meanwhile, but their safety

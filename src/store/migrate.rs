@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some((autoincrement::rebuild_with_autoincrement, "")),
         foreign_keys_off: true,
     },
+    sql(include_str!("../../assets/migrations/0012_dose_reason.sql")),
 ];
 
 /// The schema version this build writes and understands.

@@ -4,6 +4,7 @@
 //! actually prescribed.
 
 use super::{Result, StoreError, Table, Writer, invalid};
+use crate::domain::dose_check::{DoseLimits, EarlierDose, blocking, check_dose};
 use crate::domain::prescription::early_take_home;
 use crate::domain::{
     AuditAction, DomainError, Medicine, Modality, OstPrescription, Prescriber, Prescription,
@@ -57,6 +58,7 @@ impl Table for OstPrescription {
                     .map(Prescriber::Worker)
                     .or(named.map(Prescriber::Named)),
                 take_home_reason: row.get("take_home_reason")?,
+                dose_reason: row.get("dose_reason")?,
                 end_reason: row.get("end_reason")?,
             },
         })
@@ -79,10 +81,10 @@ impl Table for OstPrescription {
         w.tx.prepare_cached(
             "INSERT INTO prescriptions (client_id, medicine, medicine_name, dose_mg, interval, interval_days,
                 started_on, ended_on, supervision, take_home_days, pharmacy, prescriber_id, prescriber_name,
-                take_home_reason, end_reason, created_at, updated_at)
+                take_home_reason, dose_reason, end_reason, created_at, updated_at)
              VALUES (:client_id, :medicine, :medicine_name, :dose_mg, :interval, :interval_days, :started_on,
                 :ended_on, :supervision, :take_home_days, :pharmacy, :prescriber_id, :prescriber_name,
-                :take_home_reason, :end_reason, :stamp, :stamp)",
+                :take_home_reason, :dose_reason, :end_reason, :stamp, :stamp)",
         )?
         .execute(named_params! {
             ":client_id": rx.client_id, ":medicine": rx.medicine, ":medicine_name": t.medicine_name,
@@ -90,6 +92,7 @@ impl Table for OstPrescription {
             ":started_on": rx.started_on, ":ended_on": rx.ended_on, ":supervision": rx.supervision,
             ":take_home_days": t.take_home_days, ":pharmacy": t.pharmacy, ":prescriber_id": worker,
             ":prescriber_name": named, ":take_home_reason": t.take_home_reason,
+            ":dose_reason": t.dose_reason,
             ":end_reason": t.end_reason, ":stamp": w.stamp,
         })?;
         Ok(w.tx.last_insert_rowid())
@@ -224,8 +227,33 @@ impl Writer<'_> {
         self.set_modality(client_id, stop.modality, stop.ended_on)
     }
 
+    /// The client's prescriptions that started before `from`, newest first, for the dose checks.
+    fn earlier_doses(&self, client_id: i64, from: NaiveDate) -> Result<Vec<EarlierDose>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT medicine, dose_mg, started_on FROM prescriptions
+             WHERE client_id = ?1 AND started_on < ?2 ORDER BY started_on DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(params![client_id, from], |r| {
+            Ok(EarlierDose {
+                medicine: r.get(0)?,
+                dose_mg: r.get(1)?,
+                started_on: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Inserts a prescription and brings the client's modality to its medicine's.
+    ///
+    /// The safe-prescribing checks ([`check_dose`]) run here, on every path that prescribes
+    /// (the prescription form, the prescribing review, the command line): a refused dose or date
+    /// is never recorded, and a questioned dose only with its reason.
     fn prescribed(&self, p: &OstPrescription) -> Result<i64> {
+        let earlier = self.earlier_doses(p.rx.client_id, p.rx.started_on)?;
+        let findings = check_dose(p, &earlier, self.today, &DoseLimits::default());
+        if let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) {
+            return Err(refused(finding.text()));
+        }
         if let Some((client, milestones)) = self.client_as_read(p.rx.client_id)? {
             let since = ost_start(client.modality, milestones.ost_since, p.rx.started_on);
             if early_take_home(since, p.rx.started_on, p.rx.supervision)

@@ -36,6 +36,7 @@ fn fine() -> AlertFacts {
         naloxone_supplied_on: None,
         hep_c_tested_on: None,
         hiv_tested_on: None,
+        hep_b: None,
         prison_release_on: None,
     }
 }
@@ -847,6 +848,9 @@ fn a_well_reviewed_client_in_recovery_has_no_open_alert_for_long_treatment() {
         injecting: InjectingStatus::Previously,
         naloxone_held: true,
         naloxone_supplied_on: Some(d("2026-06-01")),
+        hep_c_tested_on: Some(d("2021-03-01")),
+        hiv_tested_on: Some(d("2021-03-01")),
+        hep_b: Some(HepBStatus::Completed),
         ..fine()
     };
     let got = assess(&facts, &ReviewIntervals::default(), &[]);
@@ -1081,9 +1085,12 @@ fn three_dnas_in_a_row_are_flagged() {
 #[test]
 fn naloxone_is_needed_by_anyone_at_risk_without_an_in_date_kit() {
     // A current injector is also owed a BBV test; a recent one keeps that alert out of the rows.
+    // BBV care up to date, so that only the naloxone rule speaks.
     let injecting = AlertFacts {
         injecting: InjectingStatus::Currently,
         hep_c_tested_on: Some(d("2026-06-01")),
+        hiv_tested_on: Some(d("2026-06-01")),
+        hep_b: Some(HepBStatus::Immune),
         ..fine()
     };
     let opioids = AlertFacts {
@@ -1144,7 +1151,7 @@ fn naloxone_is_needed_by_anyone_at_risk_without_an_in_date_kit() {
             name: "previously injecting only and no kit: not flagged",
             facts: AlertFacts {
                 injecting: InjectingStatus::Previously,
-                ..fine()
+                ..injecting.clone()
             },
             expect: None,
         },
@@ -1216,109 +1223,180 @@ fn naloxone_supplied_over_a_year_ago_is_flagged() {
     assert_eq!(got.letters(), "N");
 }
 
-#[test]
-fn a_current_injector_without_a_bbv_test_in_twelve_months_is_flagged() {
-    // Injecting is a naloxone risk too: an in-date kit keeps that alert out of the rows.
-    let injector = |hep_c: Option<&str>, hiv: Option<&str>| AlertFacts {
-        injecting: InjectingStatus::Currently,
+/// A row of the BBV tables: its name, the facts, and the alerts expected (reason, cause).
+type BbvCase<'a> = (&'a str, AlertFacts, &'a [(&'a str, &'a str)]);
+
+/// Each row: the BBV alerts expected (reason, cause), in order: hep C, HIV, hep B; no other alert.
+fn check_bbv(cases: &[BbvCase<'_>]) {
+    for (name, facts, expect) in cases {
+        let got = assess(facts, &ReviewIntervals::default(), &[]);
+        let bbv: Vec<(&str, &str)> = got
+            .open
+            .iter()
+            .filter(|a| a.kind == BbvTest)
+            .map(|a| (a.reason.as_str(), a.cause.as_str()))
+            .collect();
+        assert_eq!(bbv, *expect, "{name}");
+        let others: Vec<AlertKind> = got
+            .open
+            .iter()
+            .map(|a| a.kind)
+            .filter(|k| *k != BbvTest)
+            .collect();
+        assert_eq!(others, [], "{name}: no other alert expected");
+    }
+}
+
+/// Someone who injects, with naloxone in date (injecting is a naloxone risk too) and hep B done.
+fn injector(status: InjectingStatus, hep_c: Option<&str>, hiv: Option<&str>) -> AlertFacts {
+    AlertFacts {
+        injecting: status,
         naloxone_held: true,
         naloxone_supplied_on: Some(d("2026-10-01")),
         hep_c_tested_on: hep_c.map(d),
         hiv_tested_on: hiv.map(d),
+        hep_b: Some(HepBStatus::Completed),
         ..fine()
-    };
-    let cases = [
-        Case {
-            name: "injecting, never tested: flagged",
-            facts: injector(None, None),
-            expect: Some(("Injecting, and no BBV test is recorded", "last test never")),
-        },
-        Case {
-            name: "injecting, hep C test 12 months and a day ago: flagged",
-            facts: injector(Some("2025-11-22"), None),
-            expect: Some((
-                "Injecting, and the last BBV test was on 22/11/2025, over 12 months ago",
-                "last test 2025-11-22",
-            )),
-        },
-        Case {
-            name: "injecting, hep C test 12 months less a day ago: not flagged",
-            facts: injector(Some("2025-11-24"), None),
-            expect: None,
-        },
-        Case {
-            name: "injecting, only an old HIV test: flagged by it",
-            facts: injector(None, Some("2025-01-01")),
-            expect: Some((
-                "Injecting, and the last BBV test was on 01/01/2025, over 12 months ago",
-                "last test 2025-01-01",
-            )),
-        },
-        Case {
-            name: "injecting, old hep C test but a recent HIV test: not flagged",
-            facts: injector(Some("2025-01-01"), Some("2026-03-01")),
-            expect: None,
-        },
-        Case {
-            name: "injecting, old HIV test but a recent hep C test: not flagged",
-            facts: injector(Some("2026-03-01"), Some("2025-01-01")),
-            expect: None,
-        },
-        Case {
-            name: "injecting, both tests old: the later one is named",
-            facts: injector(Some("2024-06-01"), Some("2025-06-01")),
-            expect: Some((
-                "Injecting, and the last BBV test was on 01/06/2025, over 12 months ago",
-                "last test 2025-06-01",
-            )),
-        },
-        Case {
-            name: "previously injecting, never tested: not flagged",
-            facts: AlertFacts {
-                injecting: InjectingStatus::Previously,
-                ..injector(None, None)
-            },
-            expect: None,
-        },
-        Case {
-            name: "never injected, never tested: not flagged",
-            facts: AlertFacts {
-                injecting: InjectingStatus::Never,
-                ..injector(None, None)
-            },
-            expect: None,
-        },
-        Case {
-            name: "declined to say about injecting, never tested: not flagged",
-            facts: AlertFacts {
-                injecting: InjectingStatus::Declined,
-                ..injector(None, None)
-            },
-            expect: None,
-        },
-    ];
-    check(BbvTest, &cases);
+    }
 }
 
-/// Injectors should be re-tested yearly: a test exactly 12 months ago (23/11/2025) makes the
-/// re-test due today, not overdue, just as a naloxone kit supplied exactly 12 months ago is
-/// still in date and a review due today is not overdue.
+const HEP_C_NEVER: (&str, &str) = (
+    "Injecting now, and no hep C test is recorded: offer one",
+    "hep_c test never",
+);
+const HIV_NEVER: (&str, &str) = (
+    "Injecting now, and no HIV test is recorded: offer one",
+    "hiv test never",
+);
+
 #[test]
-fn a_bbv_test_exactly_twelve_months_ago_is_not_yet_overdue() {
-    check(
-        BbvTest,
-        &[Case {
-            name: "injecting, hep C test exactly 12 months ago",
-            facts: AlertFacts {
-                injecting: InjectingStatus::Currently,
-                naloxone_held: true,
-                naloxone_supplied_on: Some(d("2026-10-01")),
-                hep_c_tested_on: Some(d("2025-11-23")),
-                ..fine()
-            },
-            expect: None,
-        }],
-    );
+fn each_blood_borne_virus_is_tested_on_its_own_clock() {
+    use InjectingStatus::*;
+    check_bbv(&[
+        (
+            "injecting now, never tested: both tests due",
+            injector(Currently, None, None),
+            &[HEP_C_NEVER, HIV_NEVER],
+        ),
+        (
+            "injecting now, recent HIV test, never a hep C test: hep C due (HIV does not stand in)",
+            injector(Currently, None, Some("2026-09-01")),
+            &[HEP_C_NEVER],
+        ),
+        (
+            "injecting now, recent hep C test, HIV over a year ago: HIV re-test due",
+            injector(Currently, Some("2026-09-01"), Some("2025-01-01")),
+            &[(
+                "Injecting now, and the last HIV test was on 01/01/2025, over 12 months ago: offer a re-test",
+                "hiv test 2025-01-01",
+            )],
+        ),
+        (
+            "injecting now, hep C 12 months and a day ago: re-test due",
+            injector(Currently, Some("2025-11-22"), Some("2026-09-01")),
+            &[(
+                "Injecting now, and the last hep C test was on 22/11/2025, over 12 months ago: offer a re-test",
+                "hep_c test 2025-11-22",
+            )],
+        ),
+        (
+            "injecting now, hep C exactly 12 months ago: due today, not yet overdue",
+            injector(Currently, Some("2025-11-23"), Some("2026-09-01")),
+            &[],
+        ),
+        (
+            "injecting now, both tested within the year: nothing",
+            injector(Currently, Some("2025-11-24"), Some("2026-09-01")),
+            &[],
+        ),
+        (
+            "injected before, never tested: both tests due",
+            injector(Previously, None, None),
+            &[
+                (
+                    "Injected before, and no hep C test is recorded: offer one",
+                    "hep_c test never",
+                ),
+                (
+                    "Injected before, and no HIV test is recorded: offer one",
+                    "hiv test never",
+                ),
+            ],
+        ),
+        (
+            "injected before, tested years ago: no yearly re-test",
+            injector(Previously, Some("2022-05-01"), Some("2022-05-01")),
+            &[],
+        ),
+        (
+            "never injected, never tested: nothing",
+            injector(Never, None, None),
+            &[],
+        ),
+        (
+            "declined to say about injecting: nothing",
+            injector(Declined, None, None),
+            &[],
+        ),
+    ]);
+}
+
+#[test]
+fn hep_b_vaccination_is_due_until_the_course_is_completed_or_the_client_is_immune() {
+    use InjectingStatus::*;
+    let tested = |status: InjectingStatus, hep_b: Option<HepBStatus>| AlertFacts {
+        hep_b,
+        ..injector(status, Some("2026-09-01"), Some("2026-09-01"))
+    };
+    check_bbv(&[
+        (
+            "injecting now, not recorded",
+            tested(Currently, None),
+            &[(
+                "Injecting now, and hep B vaccination not recorded",
+                "hep_b not recorded",
+            )],
+        ),
+        (
+            "injecting now, not started",
+            tested(Currently, Some(HepBStatus::NotStarted)),
+            &[(
+                "Injecting now, and hep B vaccination not started",
+                "hep_b not_started",
+            )],
+        ),
+        (
+            "injected before, course in progress",
+            tested(Previously, Some(HepBStatus::InProgress)),
+            &[(
+                "Injected before, and hep B vaccination course not finished",
+                "hep_b in_progress",
+            )],
+        ),
+        (
+            "injecting now, declined: offered again",
+            tested(Currently, Some(HepBStatus::Declined)),
+            &[(
+                "Injecting now, and hep B vaccination declined: offer again",
+                "hep_b declined",
+            )],
+        ),
+        (
+            "injecting now, course completed",
+            tested(Currently, Some(HepBStatus::Completed)),
+            &[],
+        ),
+        (
+            "injecting now, immune",
+            tested(Currently, Some(HepBStatus::Immune)),
+            &[],
+        ),
+        (
+            "never injected, not started",
+            tested(Never, Some(HepBStatus::NotStarted)),
+            &[],
+        ),
+    ]);
 }
 
 #[test]
@@ -1507,14 +1585,18 @@ fn each_rules_acknowledgement_quietens_it_until_its_cause_changes() {
                 injecting: InjectingStatus::Currently,
                 naloxone_held: true,
                 naloxone_supplied_on: Some(d("2026-10-01")),
+                hiv_tested_on: Some(d("2026-10-01")),
+                hep_b: Some(HepBStatus::Immune),
                 ..fine()
             },
-            "last test never",
+            "hep_c test never",
             AlertFacts {
                 injecting: InjectingStatus::Currently,
                 naloxone_held: true,
                 naloxone_supplied_on: Some(d("2026-10-01")),
-                hiv_tested_on: Some(d("2025-02-01")),
+                hep_c_tested_on: Some(d("2025-02-01")),
+                hiv_tested_on: Some(d("2026-10-01")),
+                hep_b: Some(HepBStatus::Immune),
                 ..fine()
             },
         ),

@@ -4,6 +4,7 @@
 //! `store::prescriptions`). Only prescribers and team leads record prescriptions.
 
 use super::*;
+use crate::domain::dose_check::{DoseLimits, EarlierDose, Finding, blocking, check_dose};
 use crate::domain::prescription::{Action, LINE_MAX, MAX_DOSE_MG, early_take_home};
 use crate::domain::*;
 use crate::form::dates::show_date;
@@ -21,6 +22,7 @@ pub mod key {
     pub const SUPERVISION: &str = "supervision";
     pub const TAKE_HOME_DAYS: &str = "take_home_days";
     pub const TAKE_HOME_REASON: &str = "take_home_reason";
+    pub const DOSE_REASON: &str = "dose_reason";
     pub const PHARMACY: &str = "pharmacy";
     pub const FROM: &str = "from";
     pub const UNTIL: &str = "until";
@@ -74,6 +76,8 @@ fn prescribing_specs(prescribers: &Prescribers) -> Vec<Spec> {
             .shown_when(key::MEDICINE, Medicine::Other.code()),
         Spec::new(key::DOSE, "Dose (mg)", Kind::Line { max: 8 })
             .required()
+            .shown_when(key::ACTION, PRESCRIBING),
+        line(key::DOSE_REASON, "Reason for the dose (if asked)")
             .shown_when(key::ACTION, PRESCRIBING),
         Spec::new(
             key::INTERVAL_DAYS,
@@ -179,12 +183,36 @@ pub enum Built {
     Stop(Stopping),
 }
 
-/// What building needs besides the form: whose prescription, and when their OST began.
-#[derive(Debug, Clone, Copy)]
+/// What building needs besides the form: whose prescription, when their OST began, and their
+/// prescriptions so far (newest first) for the dose checks.
+#[derive(Debug, Clone)]
 pub struct Context {
     pub client_id: i64,
     pub modality: Modality,
     pub ost_since: Option<NaiveDate>,
+    pub history: Vec<EarlierDose>,
+}
+
+/// The safe-prescribing checks on what the form says, as field errors: a refused date on the
+/// start date, a refused dose on the dose, a questioned dose without a reason on the reason.
+/// The store runs the same checks when it writes ([`crate::store`]'s `prescribed`).
+fn dose_errors(p: &OstPrescription, ctx: &Context, today: NaiveDate) -> Errors {
+    let earlier: Vec<EarlierDose> = ctx
+        .history
+        .iter()
+        .filter(|e| e.started_on < p.rx.started_on)
+        .copied()
+        .collect();
+    let findings = check_dose(p, &earlier, today, &DoseLimits::default());
+    let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) else {
+        return Errors::new();
+    };
+    let field = match finding {
+        Finding::TooFarAhead(_) => key::FROM,
+        Finding::Refused(_) => key::DOSE,
+        Finding::NeedsReason(_) => key::DOSE_REASON,
+    };
+    vec![err(field, finding.text())]
 }
 
 fn dose(form: &Form, errors: &mut Errors) -> Option<f64> {
@@ -270,12 +298,14 @@ fn build_prescribed(form: &Form, ctx: &Context) -> Result<OstPrescription, Error
             pharmacy: form.optional(key::PHARMACY),
             prescriber: prescriber(form),
             take_home_reason,
+            dose_reason: form.optional(key::DOSE_REASON),
             end_reason: None,
         },
     };
     if let Err(e) = p.validate() {
         errors.push(err(key::DOSE, e.to_string()));
     }
+    errors.extend(dose_errors(&p, ctx, form.now.today));
     if errors.is_empty() {
         Ok(p)
     } else {
@@ -369,6 +399,7 @@ pub fn write_built(
             let field = match built {
                 Built::Stop(_) => key::ENDED,
                 _ if source.to_string().contains(TAKE_HOME_REASON_NEEDED) => key::TAKE_HOME_REASON,
+                _ if source.to_string().contains("record the reason") => key::DOSE_REASON,
                 _ => key::FROM,
             };
             Ok(Err(vec![err(field, source.to_string())]))
@@ -397,8 +428,16 @@ pub fn context_of(
 ) -> crate::store::Result<(Context, Option<Stored<OstPrescription>>)> {
     let client = store.get::<Client>(client_id)?.record;
     let ost_since = store.ost_start_for(client_id, today)?;
-    let current = store
-        .prescriptions_of(client_id)?
+    let prescriptions = store.prescriptions_of(client_id)?;
+    let history = prescriptions
+        .iter()
+        .map(|p| EarlierDose {
+            medicine: p.record.rx.medicine,
+            dose_mg: p.record.rx.dose_mg,
+            started_on: p.record.rx.started_on,
+        })
+        .collect();
+    let current = prescriptions
         .into_iter()
         .find(|p| p.record.rx.ended_on.is_none_or(|end| end >= today));
     Ok((
@@ -406,6 +445,7 @@ pub fn context_of(
             client_id,
             modality: client.modality,
             ost_since: client.modality.is_ost().then_some(ost_since),
+            history,
         },
         current,
     ))

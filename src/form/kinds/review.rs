@@ -13,6 +13,7 @@ pub mod key {
     // The prescribing review's checklist, shown only for a prescribing review.
     pub const DOSE: &str = "dose";
     pub const NEW_DOSE: &str = "new_dose_mg";
+    pub const DOSE_REASON: &str = "dose_reason";
     pub const SUPERVISION: &str = "supervision";
     pub const NEW_SUPERVISION: &str = "new_supervision";
     pub const TAKE_HOME_DAYS: &str = "take_home_days";
@@ -40,6 +41,14 @@ fn checklist_specs() -> Vec<Spec> {
         Spec::new(key::NEW_DOSE, "New dose (mg)", Kind::Line { max: 8 })
             .required()
             .shown_when(key::DOSE, "increased|reduced"),
+        Spec::new(
+            key::DOSE_REASON,
+            "Reason for the dose (if asked)",
+            Kind::Line {
+                max: crate::domain::prescription::LINE_MAX,
+            },
+        )
+        .shown_when(key::DOSE, "increased"),
         shown(
             Spec::new(
                 key::SUPERVISION,
@@ -283,8 +292,11 @@ pub fn changed_prescription(
     next.rx.started_on = on;
     next.rx.ended_on = None;
     next.terms.end_reason = None;
+    // A reason belongs to the dose it explains: a new one, or none.
+    next.terms.dose_reason = None;
     if let Some(mg) = checklist.new_dose_mg {
         next.rx.dose_mg = mg;
+        next.terms.dose_reason = form.optional(key::DOSE_REASON);
     }
     if let Some(s) = checklist.new_supervision {
         next.rx.supervision = s;

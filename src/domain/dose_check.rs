@@ -1,0 +1,251 @@
+//! Safe-prescribing checks on an OST dose: what is refused outright (a slip of the keys, a
+//! product strength that does not exist, a date far ahead) and what a prescriber may do only with
+//! a reason recorded on the prescription (a start above the usual induction dose, a steep
+//! increase). Pure: the store and the prescription form pass the prescription and the client's
+//! earlier ones, and act on the findings.
+//!
+//! Sources, for every default below: "Drug misuse and dependence: UK guidelines on clinical
+//! management" (the Orange Book, DHSC 2017), 4.3 (methadone: a starting dose of 10-30 mg daily,
+//! increased by 5-10 mg at a time and by no more than 30 mg in a week; buprenorphine: 4-8 mg on
+//! the first day, increased in steps of 2-8 mg), and the product information of the two
+//! prolonged-release buprenorphine injections (Buvidal: weekly 8, 16, 24, 32 mg; monthly 64, 96,
+//! 128, 160 mg. Sublocade: monthly 100, 300 mg). The ceilings are not clinical maxima but the
+//! point past which a dose can only be a typing error (methadone 500 mg, buprenorphine above
+//! its licensed 32 mg a day).
+
+use super::prescription::{DoseInterval, Medicine, OstPrescription};
+use chrono::NaiveDate;
+
+/// The limits the checks apply. Each is the guideline's value (see the module's sources); a
+/// service setting for each is the next step (issue 20).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DoseLimits {
+    /// Methadone: the highest usual first dose of a course (mg a day).
+    pub methadone_induction_mg: f64,
+    /// Methadone: the largest usual increase in one change, and within any seven days.
+    pub methadone_step_mg: f64,
+    pub methadone_week_mg: f64,
+    /// Methadone: above this, refused outright.
+    pub methadone_ceiling_mg: f64,
+    /// Sublingual buprenorphine: the highest usual first-day dose, the largest usual step, and
+    /// the licensed daily maximum (refused above).
+    pub buprenorphine_induction_mg: f64,
+    pub buprenorphine_step_mg: f64,
+    pub buprenorphine_ceiling_mg: f64,
+    /// A start or change may be dated at most this many days ahead.
+    pub days_ahead: i64,
+}
+
+impl Default for DoseLimits {
+    fn default() -> Self {
+        DoseLimits {
+            methadone_induction_mg: 30.0,
+            methadone_step_mg: 10.0,
+            methadone_week_mg: 30.0,
+            methadone_ceiling_mg: 300.0,
+            buprenorphine_induction_mg: 8.0,
+            buprenorphine_step_mg: 8.0,
+            buprenorphine_ceiling_mg: 32.0,
+            days_ahead: 28,
+        }
+    }
+}
+
+/// Prolonged-release buprenorphine: the strengths the products come in, by how often they are
+/// given (weekly: up to 7 days; monthly: more).
+pub const DEPOT_WEEKLY_MG: &[f64] = &[8.0, 16.0, 24.0, 32.0];
+pub const DEPOT_MONTHLY_MG: &[f64] = &[64.0, 96.0, 100.0, 128.0, 160.0, 300.0];
+
+/// One earlier prescription of the client's, as the checks read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarlierDose {
+    pub medicine: Medicine,
+    pub dose_mg: f64,
+    pub started_on: NaiveDate,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The dose is never recorded: the sentence says why.
+    Refused(String),
+    /// The start date is never recorded: too far ahead.
+    TooFarAhead(String),
+    /// Recorded only with a reason on the prescription.
+    NeedsReason(String),
+}
+
+impl Finding {
+    pub fn text(&self) -> &str {
+        match self {
+            Finding::Refused(text) | Finding::TooFarAhead(text) | Finding::NeedsReason(text) => {
+                text
+            }
+        }
+    }
+
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, Finding::NeedsReason(_))
+    }
+}
+
+/// What stops a prescription being recorded: the first refusal, else the first check wanting a
+/// reason when none was given.
+pub fn blocking(findings: &[Finding], reason_given: bool) -> Option<&Finding> {
+    findings
+        .iter()
+        .find(|f| f.is_refusal())
+        .or_else(|| findings.iter().find(|_| !reason_given))
+}
+
+/// Checks `next`, starting a course (`earlier` empty or another medicine) or changing one.
+/// `earlier` are the client's prescriptions before it, newest first; `today` dates the checks.
+pub fn check_dose(
+    next: &OstPrescription,
+    earlier: &[EarlierDose],
+    today: NaiveDate,
+    limits: &DoseLimits,
+) -> Vec<Finding> {
+    let rx = &next.rx;
+    let mut findings = Vec::new();
+    let ahead = (rx.started_on - today).num_days();
+    if ahead > limits.days_ahead {
+        findings.push(Finding::TooFarAhead(format!(
+            "dated {ahead} days ahead: a prescription starts at most {} days from today",
+            limits.days_ahead
+        )));
+    }
+    match rx.medicine {
+        Medicine::Methadone => findings.extend(oral(
+            rx.dose_mg,
+            rx.started_on,
+            rx.medicine,
+            earlier,
+            Oral {
+                name: "methadone",
+                induction: limits.methadone_induction_mg,
+                step: limits.methadone_step_mg,
+                week: Some(limits.methadone_week_mg),
+                ceiling: limits.methadone_ceiling_mg,
+            },
+        )),
+        Medicine::Buprenorphine => findings.extend(oral(
+            rx.dose_mg,
+            rx.started_on,
+            rx.medicine,
+            earlier,
+            Oral {
+                name: "buprenorphine",
+                induction: limits.buprenorphine_induction_mg,
+                step: limits.buprenorphine_step_mg,
+                week: None,
+                ceiling: limits.buprenorphine_ceiling_mg,
+            },
+        )),
+        Medicine::BuprenorphineDepot => findings.extend(depot_strength(
+            rx.dose_mg,
+            next.terms.interval_days,
+            rx.interval,
+        )),
+        Medicine::Diamorphine | Medicine::Other => {}
+    }
+    findings
+}
+
+/// The limits of one oral medicine.
+struct Oral {
+    name: &'static str,
+    induction: f64,
+    step: f64,
+    week: Option<f64>,
+    ceiling: f64,
+}
+
+fn oral(
+    dose: f64,
+    from: NaiveDate,
+    medicine: Medicine,
+    earlier: &[EarlierDose],
+    limits: Oral,
+) -> Vec<Finding> {
+    let name = limits.name;
+    if dose > limits.ceiling {
+        return vec![Finding::Refused(format!(
+            "{} mg of {name} a day is above the {} mg that can be recorded: check the dose",
+            mg(dose),
+            mg(limits.ceiling)
+        ))];
+    }
+    let Some(previous) = earlier.first().filter(|p| p.medicine == medicine) else {
+        return (dose > limits.induction)
+            .then(|| {
+                Finding::NeedsReason(format!(
+                    "a {name} course usually starts at no more than {} mg a day: record the \
+                     reason for starting at {} mg",
+                    mg(limits.induction),
+                    mg(dose)
+                ))
+            })
+            .into_iter()
+            .collect();
+    };
+    let mut findings = Vec::new();
+    let step = dose - previous.dose_mg;
+    if step > limits.step {
+        findings.push(Finding::NeedsReason(format!(
+            "an increase of {} mg: {name} usually goes up by no more than {} mg at a time; \
+             record the reason",
+            mg(step),
+            mg(limits.step)
+        )));
+    }
+    if let Some(week) = limits.week {
+        // The rise over the seven days up to this change: from the dose in force a week before.
+        let week_before = from - chrono::Duration::days(7);
+        let base = earlier
+            .iter()
+            .take_while(|p| p.medicine == medicine)
+            .find(|p| p.started_on <= week_before)
+            .or(earlier.iter().take_while(|p| p.medicine == medicine).last())
+            .map_or(previous.dose_mg, |p| p.dose_mg);
+        let rise = dose - base;
+        if rise > week && step <= limits.step {
+            findings.push(Finding::NeedsReason(format!(
+                "{} mg more than a week before: {name} usually goes up by no more than {} mg in \
+                 a week; record the reason",
+                mg(rise),
+                mg(week)
+            )));
+        }
+    }
+    findings
+}
+
+/// A prolonged-release injection comes only in its products' strengths.
+fn depot_strength(dose: f64, interval_days: Option<u8>, interval: DoseInterval) -> Option<Finding> {
+    let weekly = match interval_days {
+        Some(days) => days <= 7,
+        None => interval != DoseInterval::Monthly,
+    };
+    let (strengths, every) = if weekly {
+        (DEPOT_WEEKLY_MG, "weekly")
+    } else {
+        (DEPOT_MONTHLY_MG, "monthly")
+    };
+    (!strengths.contains(&dose)).then(|| {
+        let listed: Vec<String> = strengths.iter().map(|s| mg(*s)).collect();
+        Finding::Refused(format!(
+            "prolonged-release buprenorphine {every} comes as {} mg, not {} mg",
+            listed.join(", "),
+            mg(dose)
+        ))
+    })
+}
+
+/// A dose as people write it: "30", "7.5".
+fn mg(dose: f64) -> String {
+    dose.to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Each check on both sides of its threshold. Today is 23/11/2026.
+
+use super::*;
+use crate::domain::prescription::{Prescription, Supervision, Terms};
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect(text)
+}
+
+const TODAY: &str = "2026-11-23";
+
+fn rx(medicine: Medicine, dose_mg: f64, from: &str) -> OstPrescription {
+    OstPrescription {
+        rx: Prescription {
+            client_id: 1,
+            medicine,
+            dose_mg,
+            interval: DoseInterval::Daily,
+            started_on: d(from),
+            ended_on: None,
+            supervision: Supervision::DailySupervised,
+        },
+        terms: Terms::default(),
+    }
+}
+
+fn depot(dose_mg: f64, every_days: u8) -> OstPrescription {
+    let mut p = rx(Medicine::BuprenorphineDepot, dose_mg, TODAY);
+    p.terms.interval_days = Some(every_days);
+    p.rx.interval = if every_days <= 7 {
+        DoseInterval::Weekly
+    } else {
+        DoseInterval::Monthly
+    };
+    p
+}
+
+fn was(medicine: Medicine, dose_mg: f64, from: &str) -> EarlierDose {
+    EarlierDose {
+        medicine,
+        dose_mg,
+        started_on: d(from),
+    }
+}
+
+/// `None`: nothing found; `Some(true)`: refused; `Some(false)`: needs a reason.
+fn outcome(next: &OstPrescription, earlier: &[EarlierDose]) -> Option<bool> {
+    let findings = check_dose(next, earlier, d(TODAY), &DoseLimits::default());
+    assert!(findings.len() <= 1, "{findings:?}");
+    findings.first().map(Finding::is_refusal)
+}
+
+const REFUSED: Option<bool> = Some(true);
+const REASON: Option<bool> = Some(false);
+const FINE: Option<bool> = None;
+
+use Medicine::{Buprenorphine, Methadone};
+
+#[test]
+fn a_course_starting_above_the_usual_induction_dose_needs_a_reason() {
+    let cases = [
+        (
+            "methadone 30 mg first dose",
+            rx(Methadone, 30.0, TODAY),
+            FINE,
+        ),
+        (
+            "methadone 35 mg first dose",
+            rx(Methadone, 35.0, TODAY),
+            REASON,
+        ),
+        (
+            "methadone 100 mg first dose",
+            rx(Methadone, 100.0, TODAY),
+            REASON,
+        ),
+        (
+            "buprenorphine 8 mg first day",
+            rx(Buprenorphine, 8.0, TODAY),
+            FINE,
+        ),
+        (
+            "buprenorphine 10 mg first day",
+            rx(Buprenorphine, 10.0, TODAY),
+            REASON,
+        ),
+        (
+            "buprenorphine 24 mg first day",
+            rx(Buprenorphine, 24.0, TODAY),
+            REASON,
+        ),
+    ];
+    for (name, next, expect) in cases {
+        assert_eq!(outcome(&next, &[]), expect, "{name}");
+    }
+    // A switch of medicine starts a course of the new one.
+    let switched = [was(Methadone, 60.0, "2026-09-01")];
+    assert_eq!(outcome(&rx(Buprenorphine, 16.0, TODAY), &switched), REASON);
+    assert_eq!(outcome(&rx(Buprenorphine, 8.0, TODAY), &switched), FINE);
+}
+
+#[test]
+fn a_dose_above_the_ceiling_is_refused_outright() {
+    let on = [was(Methadone, 290.0, "2026-09-01")];
+    assert_eq!(outcome(&rx(Methadone, 300.0, TODAY), &on), FINE);
+    assert_eq!(outcome(&rx(Methadone, 301.0, TODAY), &on), REFUSED);
+    assert_eq!(outcome(&rx(Methadone, 500.0, TODAY), &[]), REFUSED);
+    let bup = [was(Buprenorphine, 28.0, "2026-09-01")];
+    assert_eq!(outcome(&rx(Buprenorphine, 32.0, TODAY), &bup), FINE);
+    assert_eq!(outcome(&rx(Buprenorphine, 33.0, TODAY), &bup), REFUSED);
+}
+
+#[test]
+fn an_increase_larger_than_the_usual_step_needs_a_reason() {
+    let on_60 = [was(Methadone, 60.0, "2026-09-01")];
+    assert_eq!(outcome(&rx(Methadone, 70.0, TODAY), &on_60), FINE);
+    assert_eq!(outcome(&rx(Methadone, 71.0, TODAY), &on_60), REASON);
+    assert_eq!(
+        outcome(&rx(Methadone, 40.0, TODAY), &on_60),
+        FINE,
+        "a reduction"
+    );
+    let on_8 = [was(Buprenorphine, 8.0, "2026-09-01")];
+    assert_eq!(outcome(&rx(Buprenorphine, 16.0, TODAY), &on_8), FINE);
+    assert_eq!(outcome(&rx(Buprenorphine, 18.0, TODAY), &on_8), REASON);
+}
+
+#[test]
+fn methadone_rising_more_than_thirty_mg_in_seven_days_needs_a_reason() {
+    // 30 -> 40 -> 50 -> 60 within the week: each step 10 mg, 30 mg in all: fine.
+    let titrating = [
+        was(Methadone, 50.0, "2026-11-20"),
+        was(Methadone, 40.0, "2026-11-18"),
+        was(Methadone, 30.0, "2026-11-16"),
+    ];
+    assert_eq!(outcome(&rx(Methadone, 60.0, TODAY), &titrating), FINE);
+    // One more step the same week: 35 mg over the week.
+    let faster = [
+        was(Methadone, 60.0, "2026-11-21"),
+        was(Methadone, 50.0, "2026-11-19"),
+        was(Methadone, 40.0, "2026-11-17"),
+        was(Methadone, 30.0, "2026-11-10"),
+    ];
+    assert_eq!(outcome(&rx(Methadone, 65.0, TODAY), &faster), REASON);
+    // The same rise spread over more than a week: fine.
+    let slower = [
+        was(Methadone, 60.0, "2026-11-16"),
+        was(Methadone, 50.0, "2026-11-09"),
+        was(Methadone, 40.0, "2026-11-02"),
+    ];
+    assert_eq!(outcome(&rx(Methadone, 65.0, TODAY), &slower), FINE);
+}
+
+#[test]
+fn a_depot_comes_only_in_its_products_strengths() {
+    for (dose, days, expect) in [
+        (8.0, 7, FINE),
+        (16.0, 7, FINE),
+        (24.0, 7, FINE),
+        (32.0, 7, FINE),
+        (18.0, 7, REFUSED),
+        (20.0, 7, REFUSED),
+        (26.0, 7, REFUSED),
+        (64.0, 7, REFUSED),
+        (64.0, 28, FINE),
+        (96.0, 28, FINE),
+        (128.0, 28, FINE),
+        (160.0, 28, FINE),
+        (100.0, 30, FINE),
+        (300.0, 30, FINE),
+        (150.0, 28, REFUSED),
+        (32.0, 28, REFUSED),
+    ] {
+        assert_eq!(
+            outcome(&depot(dose, days), &[]),
+            expect,
+            "{dose} mg every {days} days"
+        );
+    }
+}
+
+#[test]
+fn a_prescription_dated_more_than_four_weeks_ahead_is_refused() {
+    let on = [was(Methadone, 60.0, "2026-09-01")];
+    assert_eq!(
+        outcome(&rx(Methadone, 60.0, "2026-12-21"), &on),
+        FINE,
+        "28 days ahead"
+    );
+    assert_eq!(
+        outcome(&rx(Methadone, 60.0, "2026-12-22"), &on),
+        REFUSED,
+        "29 days ahead"
+    );
+    assert_eq!(outcome(&rx(Methadone, 60.0, "2090-01-01"), &on), REFUSED);
+}
+
+#[test]
+fn diamorphine_and_other_medicines_are_not_checked_here() {
+    assert_eq!(outcome(&rx(Medicine::Diamorphine, 400.0, TODAY), &[]), FINE);
+}
+
+#[test]
+fn a_reason_lets_a_questioned_dose_through_but_never_a_refused_one() {
+    let questioned = [Finding::NeedsReason("steep".into())];
+    assert_eq!(blocking(&questioned, false), questioned.first());
+    assert_eq!(blocking(&questioned, true), None);
+    let refused = [
+        Finding::NeedsReason("steep".into()),
+        Finding::Refused("typo".into()),
+    ];
+    assert_eq!(blocking(&refused, true), refused.get(1));
+    assert_eq!(blocking(&[], false), None);
+}

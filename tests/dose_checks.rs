@@ -1,0 +1,182 @@
+//! The safe-prescribing checks from the shell (issue 20): the same rules as the screens' form,
+//! each refusal naming the flag to fix, nothing recorded.
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const TODAY: &str = "2026-11-23";
+
+fn keywork(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", TODAY])
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("KEYWORK_DB")
+        .env_remove("KEYWORK_CONFIG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn login() -> String {
+    nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .expect("the test's user has a login")
+        .name
+}
+
+/// A small generated service with the test's login on its team as a prescriber.
+fn service(dir: &Path) -> PathBuf {
+    let db = dir.join("doses.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args([
+            "--today",
+            TODAY,
+            "generate",
+            "--clients",
+            "20",
+            "--years",
+            "1",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .env_remove("KEYWORK_DB")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO workers (login, display_name, role, created_at, updated_at)
+             VALUES (?1, 'Dr Test', 'prescriber', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
+            [login()],
+        )
+        .unwrap();
+    db
+}
+
+fn prescriptions(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM prescriptions", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn refused(out: &Output, flag: &str, words: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = stderr.lines().last().unwrap_or_default();
+    assert!(line.starts_with(&format!("keywork: {flag}: ")), "{stderr}");
+    assert!(line.contains(words), "{stderr}");
+}
+
+#[test]
+fn the_shell_refuses_doses_the_checks_refuse_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = service(dir.path());
+    let before = prescriptions(&db);
+    let change = |extra: &[&str]| {
+        let mut args = vec!["prescription", "change", "--client", "KW-00002"];
+        args.extend_from_slice(extra);
+        keywork(&db, &args)
+    };
+    refused(
+        &change(&[
+            "--medicine",
+            "methadone",
+            "--dose-mg",
+            "500",
+            "--supervision",
+            "daily_supervised",
+        ]),
+        "--dose-mg",
+        "500 mg of methadone a day is above the 300 mg",
+    );
+    refused(
+        &change(&[
+            "--medicine",
+            "methadone",
+            "--dose-mg",
+            "60",
+            "--supervision",
+            "daily_supervised",
+            "--from",
+            "2090-01-01",
+        ]),
+        "--from",
+        "days ahead",
+    );
+    refused(
+        &change(&[
+            "--medicine",
+            "buprenorphine_depot",
+            "--interval-days",
+            "7",
+            "--dose-mg",
+            "18",
+            "--supervision",
+            "clinic_administered",
+        ]),
+        "--dose-mg",
+        "comes as 8, 16, 24, 32 mg, not 18 mg",
+    );
+    // KW-00002 is on methadone 60 mg: 80 mg is a 20 mg step.
+    refused(
+        &change(&[
+            "--medicine",
+            "methadone",
+            "--dose-mg",
+            "80",
+            "--supervision",
+            "daily_supervised",
+        ]),
+        "--dose-reason",
+        "record the reason",
+    );
+    assert_eq!(prescriptions(&db), before, "nothing recorded");
+
+    let out = change(&[
+        "--medicine",
+        "methadone",
+        "--dose-mg",
+        "80",
+        "--supervision",
+        "daily_supervised",
+        "--dose-reason",
+        "ECG normal 20/11/2026; still using on top at 60 mg",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(prescriptions(&db), before + 1);
+    let md = dir.path().join("record.md");
+    let out = keywork(
+        &db,
+        &[
+            "export",
+            "--client",
+            "KW-00002",
+            "--format",
+            "md",
+            "--out",
+            md.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        record.contains("Why this dose (outside the usual checks): ECG normal 20/11/2026"),
+        "the reason is on the record"
+    );
+}
