@@ -77,8 +77,6 @@ fn prescribing_specs(prescribers: &Prescribers) -> Vec<Spec> {
         Spec::new(key::DOSE, "Dose (mg)", Kind::Line { max: 8 })
             .required()
             .shown_when(key::ACTION, PRESCRIBING),
-        line(key::DOSE_REASON, "Reason for the dose (if asked)")
-            .shown_when(key::ACTION, PRESCRIBING),
         Spec::new(
             key::INTERVAL_DAYS,
             "Depot every (days)",
@@ -119,6 +117,10 @@ fn prescribing_specs(prescribers: &Prescribers) -> Vec<Spec> {
         line(key::GP, "Shared-care GP")
             .required()
             .shown_when(key::PRESCRIBER, SHARED_CARE_GP),
+        // Last, so typing ahead through the usual fields is unchanged; a check that asks for it
+        // puts its message here.
+        line(key::DOSE_REASON, "Reason for the dose (if asked)")
+            .shown_when(key::ACTION, PRESCRIBING),
     ]
 }
 
