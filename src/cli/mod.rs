@@ -1,5 +1,9 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+// First, so that its `println!` stands in for std's in every command module below.
+#[macro_use]
+mod stdout;
+
 mod backup;
 mod check;
 mod clients_csv;
@@ -266,6 +270,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `keywork ... | head`: the reader has what it wanted; anything written is committed.
+        Err(error) if stdout::reader_gone(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("keywork: {error}");
             ExitCode::FAILURE
