@@ -25,6 +25,7 @@ use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
 use crate::config::{self, Settings, ThemeName};
 use crate::demo::{self, Plan};
+use crate::display::JsonSafe;
 use crate::domain::Login;
 use crate::store::{Access, Store, StoreError};
 use crate::tui;
@@ -540,11 +541,12 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     match args.out {
         None => {
             let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = JsonSafe::new(std::io::BufWriter::new(stdout.lock()));
             store.export_json(&mut out)?;
         }
         Some(path) => output::write_new(&path, "export", |file| {
-            let written = store.export_json(&mut std::io::BufWriter::new(file));
+            let mut out = JsonSafe::new(std::io::BufWriter::new(file));
+            let written = store.export_json(&mut out);
             written.map_err(|e| store.note_damage(e))
         })?,
     }

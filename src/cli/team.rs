@@ -219,9 +219,18 @@ fn list_workers(store: &Store) -> Result<(), CliError> {
     say(&lines)
 }
 
-/// Left-aligned columns two spaces apart, padded by display width.
+/// Left-aligned columns two spaces apart, padded by display width; every cell through the one
+/// filter for control characters, since names and audit details are stored text.
 fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|row| {
+            row.clone()
+                .map(|cell| crate::display::clean(&cell).into_owned())
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths = header.clone().map(|h| h.width());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -345,9 +354,12 @@ pub fn audit(store: &Store, args: &AuditArgs) -> Result<(), CliError> {
     };
     match args.format {
         AuditFormat::Json => {
-            let mut out = serde_json::to_vec_pretty(&lines).map_err(|e| io(e.into()))?;
-            out.push(b'\n');
-            std::io::stdout().lock().write_all(&out).map_err(io)
+            let out = serde_json::to_string_pretty(&lines).map_err(|e| io(e.into()))?;
+            let out = format!("{}\n", crate::display::json_safe(&out));
+            std::io::stdout()
+                .lock()
+                .write_all(out.as_bytes())
+                .map_err(io)
         }
         AuditFormat::Csv => {
             let out = super::output::csv_with_guarded_text(AUDIT_COLUMNS, &lines)

@@ -234,9 +234,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // Reviews
 
 fn json<T: Serialize>(lines: &T) -> Result<Vec<u8>, CliError> {
-    let mut out = serde_json::to_vec_pretty(lines).map_err(|e| stdout_error(e.into()))?;
-    out.push(b'\n');
-    Ok(out)
+    let out = serde_json::to_string_pretty(lines).map_err(|e| stdout_error(e.into()))?;
+    Ok(format!("{}\n", crate::display::json_safe(&out)).into_bytes())
 }
 
 /// A header row, written even when there are no rows, then one record per line, its text
