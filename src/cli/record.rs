@@ -5,8 +5,8 @@
 
 use super::CliError;
 use crate::domain::{
-    Attendance, Client, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score, ServiceRef,
-    Session, SessionKind, Stage,
+    Attendance, Client, Intervention, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score,
+    ServiceRef, Session, SessionKind, Stage,
 };
 use crate::form::forms::readiness::key as note_key;
 use crate::form::forms::session::key as session_key;
@@ -118,7 +118,8 @@ pub struct SessionArgs {
     /// An intervention delivered (repeat for several), e.g. motivational_interviewing.
     #[arg(long = "intervention", value_name = "CODE")]
     pub interventions: Vec<String>,
-    /// With --intervention bbv_test: which tests, hep_c, hiv or both.
+    /// A BBV test was done: which, hep_c, hiv or both. Also records the bbv_test intervention
+    /// (no need for --intervention bbv_test) and moves the client's test dates to the session's.
     #[arg(long = "bbv-test", value_name = "WHICH")]
     pub bbv: Option<String>,
     /// Next appointment, e.g. +2w 10:00.
@@ -240,7 +241,7 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         goals: &goals,
     };
     let mut form = forms::session_form(String::new(), &ctx);
-    let interventions = args.interventions.join(",");
+    let interventions = interventions_with_bbv(args).join(",");
     fill(
         &mut form,
         &[
@@ -282,6 +283,17 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         println!("{reference} has now missed 3 appointments in a row: please follow up.");
     }
     Ok(())
+}
+
+/// The interventions given, and the BBV test when --bbv-test names one: the test is the
+/// intervention, and a form asked only "which test" after it is ticked would drop it silently.
+fn interventions_with_bbv(args: &SessionArgs) -> Vec<String> {
+    let mut interventions = args.interventions.clone();
+    let code = Intervention::BbvTest.code();
+    if args.bbv.is_some() && !interventions.iter().any(|i| i.trim() == code) {
+        interventions.push(code.to_owned());
+    }
+    interventions
 }
 
 const NOTE_FLAGS: &[(&str, &str)] = &[
