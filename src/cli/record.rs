@@ -125,6 +125,11 @@ pub struct SessionArgs {
     /// Next appointment, e.g. +2w 10:00.
     #[arg(long)]
     pub next: Option<String>,
+    /// With --attendance dna: record it even though a DNA is already recorded for the client
+    /// that day (a second missed appointment). Without it a second one is refused, as the
+    /// screens ask first: a script run twice records nothing twice.
+    #[arg(long)]
+    pub again: bool,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +275,9 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         return Err(first_error(unsaid, SESSION_FLAGS));
     }
     let session: Session = record.session;
+    if session.attendance == Attendance::DidNotAttend && !args.again {
+        refuse_second_dna(store, &session, &reference)?;
+    }
     // As the form's save does: the client's record updated by what was delivered, the day's
     // appointment settled, the next one booked.
     let id = store.write(|w| {
@@ -283,6 +291,31 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         println!("{reference} has now missed 3 appointments in a row: please follow up.");
     }
     Ok(())
+}
+
+/// A DNA for a day that already has one is refused unless `--again` says it is a second missed
+/// appointment: the same rule by which the screens ask first ([`forms::DnaOnDay`]).
+fn refuse_second_dna(
+    store: &Store,
+    session: &Session,
+    reference: &ServiceRef,
+) -> Result<(), CliError> {
+    let day = session.started_at.date();
+    let earlier = match forms::DnaOnDay::of(store, session.client_id, day)? {
+        forms::DnaOnDay::AlreadyAgainst(a) => {
+            format!(
+                "for {reference}'s {} appointment",
+                a.record.at.format("%H:%M")
+            )
+        }
+        forms::DnaOnDay::AlreadyAt(at) => format!("for {reference} at {}", at.format("%H:%M")),
+        forms::DnaOnDay::Booked(_) | forms::DnaOnDay::First => return Ok(()),
+    };
+    Err(CliError::Usage(format!(
+        "a DNA is already recorded {earlier} on {}; nothing was recorded. If they missed \
+         another appointment that day, add --again",
+        crate::domain::uk_date(day)
+    )))
 }
 
 /// The interventions given, and the BBV test when --bbv-test names one: the test is the
