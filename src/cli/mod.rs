@@ -8,6 +8,7 @@ mod backup;
 mod check;
 mod clients_csv;
 mod erase;
+mod explain;
 mod import;
 mod litestream;
 mod output;
@@ -282,9 +283,10 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let db = cli.global.db.clone().or_else(default_db_path);
-    // SQLite's "database disk image is malformed" becomes what to do about it.
+    // SQLite's "database disk image is malformed", "attempt to write a readonly database" and
+    // "disk I/O error" become what to do about them.
     run_command(cli).map_err(|e| match (e, db) {
-        (CliError::Store(e), Some(path)) => CliError::Store(e.damaged_at(&path)),
+        (CliError::Store(e), Some(path)) => explain::store_error(e.damaged_at(&path), &path),
         (e, _) => e,
     })
 }

@@ -51,10 +51,10 @@ pub struct PrescribeArgs {
     /// Until this date, if it is known.
     #[arg(long)]
     pub until: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub pharmacy: Option<String>,
     /// Why (a change), and why take-home doses within the first 3 months of OST.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// A shared-care GP who prescribes, by name [default: the prescriber running this].
     #[arg(long)]
@@ -68,7 +68,7 @@ pub struct StopArgs {
     /// The last day of the prescription [default: today].
     #[arg(long, alias = "from")]
     pub on: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// The client's treatment now: psychosocial, detox or alcohol.
     #[arg(long)]

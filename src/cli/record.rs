@@ -45,7 +45,7 @@ pub struct SessionAmendArgs {
     #[arg(long)]
     pub id: i64,
     /// The corrected session note.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// attended, dna, cancelled_by_client or cancelled_by_service.
     #[arg(long)]
@@ -71,7 +71,7 @@ pub struct NoteAmendArgs {
     pub confidence: Option<String>,
     #[arg(long)]
     pub readiness: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// The date of the note.
     #[arg(long)]
@@ -84,7 +84,7 @@ pub struct VoidArgs {
     #[arg(long)]
     pub id: i64,
     /// Why it was entered in error (required; kept with the entry, never in the audit).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: String,
 }
 
@@ -104,7 +104,7 @@ pub struct SessionArgs {
     #[arg(long, default_value = "key_work")]
     pub kind: String,
     /// The session note.
-    #[arg(long, default_value = "")]
+    #[arg(long, allow_hyphen_values = true, default_value = "")]
     pub note: String,
     /// attended, dna, cancelled_by_client or cancelled_by_service.
     #[arg(long, default_value = "attended")]
@@ -146,7 +146,7 @@ pub struct NoteArgs {
     #[arg(long)]
     pub readiness: Option<String>,
     /// The client's own words.
-    #[arg(long, default_value = "")]
+    #[arg(long, allow_hyphen_values = true, default_value = "")]
     pub note: String,
     /// The date of the note [default: today].
     #[arg(long)]
