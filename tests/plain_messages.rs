@@ -264,3 +264,25 @@ fn text_that_starts_with_a_minus_is_text_not_a_flag() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn standard_output_on_a_full_disk_says_so_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path(), &[(&login(), "team_lead")]);
+    for args in [
+        &["report", "reviews", "--team"][..],
+        &["worker", "list"],
+        &["check"],
+    ] {
+        let mut to_full = Command::new("sh");
+        to_full
+            .args(["-c", "exec \"$0\" \"$@\" > /dev/full"])
+            .arg(env!("CARGO_BIN_EXE_keywork"))
+            .args(["--today", TODAY, "--db", db.to_str().unwrap()])
+            .args(args)
+            .env_remove("KEYWORK_DB")
+            .env("KEYWORK_CONFIG", "/nonexistent/keywork-config.toml");
+        let out = users::output(&mut to_full);
+        assert_one_line(&out, &["standard output", "is full", "free some space"]);
+    }
+}

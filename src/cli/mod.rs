@@ -287,7 +287,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // "disk I/O error" become what to do about them.
     run_command(cli).map_err(|e| match (e, db) {
         (CliError::Store(e), Some(path)) => explain::store_error(e.damaged_at(&path), &path),
-        (e, _) => e,
+        (e, _) => stdout::in_words(e),
     })
 }
 

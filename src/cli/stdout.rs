@@ -53,11 +53,39 @@ pub(super) fn print(text: std::fmt::Arguments<'_>) {
         Err(e) => {
             if !FAILED.swap(true, Ordering::Relaxed) {
                 eprintln!(
-                    "keywork: could not write to standard output ({e}); the command went on, \
-                     but its output is incomplete"
+                    "keywork: could not write to standard output: {}; the command went on, but \
+                     its output is incomplete",
+                    in_words_io(&e)
                 );
             }
         }
+    }
+}
+
+/// A failed write to standard output (other than to a gone reader) in words: "stdout: No space
+/// left on device (os error 28)" says neither where nor what to do.
+pub(super) fn in_words(error: super::CliError) -> super::CliError {
+    match error {
+        // A gone reader is left for `reader_gone` to recognise.
+        super::CliError::Io { path, source }
+            if path.as_os_str() == "stdout" && source.kind() != std::io::ErrorKind::BrokenPipe =>
+        {
+            super::CliError::Usage(format!(
+                "could not write to standard output: {}",
+                in_words_io(&source)
+            ))
+        }
+        error => error,
+    }
+}
+
+fn in_words_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::StorageFull => {
+            "the disk it goes to is full: free some space, or send the output to another disk"
+                .to_owned()
+        }
+        _ => error.to_string(),
     }
 }
 
