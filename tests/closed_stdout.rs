@@ -58,8 +58,13 @@ fn login() -> String {
 
 /// A generated demo service (where `--today` may write) with the test's login as team lead.
 fn demo_service(dir: &Path) -> PathBuf {
+    demo_service_of(dir, "15")
+}
+
+/// [`demo_service`] with this many clients.
+fn demo_service_of(dir: &Path, clients: &str) -> PathBuf {
     let db = dir.join("demo.db");
-    let out = keywork(&["generate", "--db", s(&db), "--clients", "15"]);
+    let out = keywork(&["generate", "--db", s(&db), "--clients", clients]);
     assert!(out.status.success(), "generate: {}", text(&out.stderr));
     let conn = Connection::open(&db).unwrap();
     conn.execute(
@@ -175,7 +180,9 @@ fn writes_whose_confirmation_meets_a_closed_pipe_complete_and_exit_0() {
 #[test]
 fn readers_stop_quietly_when_their_reader_has_gone() {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo_service(dir.path());
+    // Enough clients that each output fills its writer's buffer before it ends (the CSV
+    // writer's own 8 KiB among them), so a write fails half way as well as at the end.
+    let db = demo_service_of(dir.path(), "80");
     let db = s(&db);
     let readers: &[&[&str]] = &[
         &["export", "--format", "json"],

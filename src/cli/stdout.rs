@@ -93,15 +93,33 @@ fn in_words_io(error: &std::io::Error) -> String {
 /// and standard output is indeed a pipe (or socket) with no reader. The second check keeps a
 /// broken pipe elsewhere (to a child process) reported as the failure it is.
 pub(super) fn reader_gone(error: &(dyn Error + 'static)) -> bool {
+    caused_by_broken_pipe(error) && stdout_has_no_reader()
+}
+
+/// Whether EPIPE is among the causes of `error`. An `io::Error` wrapping another error (the CSV
+/// writer's, say) skips that error in `source()`, and `csv::Error` names its cause only in its
+/// kind, so both are looked into as well.
+fn caused_by_broken_pipe(error: &(dyn Error + 'static)) -> bool {
     let mut cause = Some(error);
-    let mut broken_pipe = false;
     while let Some(e) = cause {
-        broken_pipe |= e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            if let Some(inner) = io.get_ref()
+                && caused_by_broken_pipe(inner)
+            {
+                return true;
+            }
+        }
+        if let Some(csv::ErrorKind::Io(io)) = e.downcast_ref::<csv::Error>().map(csv::Error::kind)
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
         cause = e.source();
     }
-    broken_pipe && stdout_has_no_reader()
+    false
 }
 
 /// Whether writing to standard output would meet EPIPE: poll reports an error condition on the
