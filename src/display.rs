@@ -2,20 +2,42 @@
 //!
 //! Names and notes come from a database that other programs can write. A control character or an
 //! escape sequence inside one must never reach the terminal as such (`ESC[2J` would clear the
-//! worker's screen), so every piece of stored text passes through [`clean`] before it is drawn.
+//! worker's screen), nor a file that someone later shows in one (`cat export.csv`). So every
+//! piece of stored text keywork draws or writes passes this one filter: [`clean`] for the screen,
+//! text reports and Markdown/HTML, [`clean_keeping_lines`] for CSV cells, and [`JsonSafe`] for
+//! JSON, which keeps the exact text as `\u` escapes.
 
 use std::borrow::Cow;
+use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Replaces control characters with visible caret placeholders (`ESC` becomes `^[`), tabs with a
 /// space, and bidirectional overrides with `<?>`; everything else passes through.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_placeholder) {
+    filter(text, false)
+}
+
+/// [`clean`], except that line breaks (`\n`, and the `\r` of a `\r\n`) stay: for formats that
+/// hold several lines in one value, such as a quoted CSV cell.
+pub fn clean_keeping_lines(text: &str) -> Cow<'_, str> {
+    filter(text, true)
+}
+
+fn filter(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let kept = |c: char, next: Option<char>| {
+        keep_lines && (c == '\n' || (c == '\r' && next == Some('\n')))
+    };
+    let dirty = text
+        .char_indices()
+        .any(|(i, c)| needs_placeholder(c) && !kept(c, text[i + c.len_utf8()..].chars().next()));
+    if !dirty {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            c if kept(c, chars.peek().copied()) => out.push(c),
             '\t' => out.push(' '),
             c if (c as u32) < 0x20 => {
                 out.push('^');
@@ -37,6 +59,75 @@ fn needs_placeholder(c: char) -> bool {
 /// Characters that reorder text on screen and could disguise what a note says.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// JSON as serde_json writes it, with each character [`clean`] replaces that serde_json leaves
+/// raw (DEL, the C1 controls, bidirectional overrides) written as a `\uXXXX` escape, so the JSON
+/// still reads back as exactly the stored text. serde_json escapes the C0 controls inside
+/// strings itself, so any left in its output are its own line breaks and indents.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(needs_json_escape) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_json_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Outside a JSON string only ASCII punctuation and whitespace appear, so any of these is inside
+/// one, where an escape means the same character.
+fn needs_json_escape(c: char) -> bool {
+    c >= '\u{7f}' && needs_placeholder(c)
+}
+
+/// A writer that passes the JSON streamed into it through [`json_safe`]: for an export too big
+/// to hold in memory. A character split between two writes is held until it is whole.
+pub struct JsonSafe<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> JsonSafe<W> {
+    pub fn new(inner: W) -> Self {
+        JsonSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for JsonSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let mut done = 0;
+        while done < self.pending.len() {
+            let rest = &self.pending[done..];
+            let (valid, invalid) = match std::str::from_utf8(rest) {
+                Ok(text) => (text.len(), 0),
+                Err(e) => (e.valid_up_to(), e.error_len().unwrap_or(0)),
+            };
+            let text = std::str::from_utf8(&rest[..valid]).expect("checked as UTF-8 just above");
+            self.inner.write_all(json_safe(text).as_bytes())?;
+            // Bytes that are not UTF-8 (serde_json never writes them) pass as they came.
+            self.inner.write_all(&rest[valid..valid + invalid])?;
+            if valid + invalid == 0 {
+                break; // the start of a character the next write completes
+            }
+            done += valid + invalid;
+        }
+        self.pending.drain(..done);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The first line of a note, cleaned.
@@ -122,6 +213,41 @@ mod tests {
         assert_eq!(clean("del\u{7f}"), "del^?");
         assert_eq!(clean("csi\u{9b}2J"), "csi<9B>2J");
         assert_eq!(clean("rtl\u{202e}txt"), "rtl<?>txt");
+    }
+
+    #[test]
+    fn csv_cells_keep_their_line_breaks_and_nothing_else() {
+        assert_eq!(clean_keeping_lines("a\nb\r\nc"), "a\nb\r\nc");
+        assert_eq!(clean_keeping_lines("a\rb\u{1b}[2J\tc"), "a^Mb^[[2J c");
+        assert!(matches!(
+            clean_keeping_lines("two\nlines"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn json_keeps_the_text_but_escapes_what_a_terminal_acts_on() {
+        let stored = "Fie\u{1b}[2J\u{7f}\u{9b}X\u{85}\u{202e}ld \u{7} 王";
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "name": stored })).unwrap();
+        let safe = json_safe(&json);
+        assert!(
+            !safe.chars().any(|c| c != '\n' && needs_placeholder(c)),
+            "{safe:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["name"], stored);
+    }
+
+    #[test]
+    fn streamed_json_is_escaped_even_when_a_character_is_split_between_writes() {
+        let json = serde_json::to_string(&["a\u{9b}b\u{202e}c 王"]).unwrap();
+        let mut out = JsonSafe::new(Vec::new());
+        for byte in json.as_bytes() {
+            out.write_all(std::slice::from_ref(byte)).unwrap();
+        }
+        let streamed = String::from_utf8(out.inner).unwrap();
+        assert_eq!(streamed, json_safe(&json));
+        assert_eq!(streamed, r#"["a\u009bb\u202ec 王"]"#);
     }
 
     #[test]

@@ -6,13 +6,72 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// Why an output file was not written. The message says so, so nobody goes looking for it.
+/// Why an output file was not written. The message says so, so nobody goes looking for it, and
+/// says what to do in words rather than as an error number.
 #[derive(Debug, thiserror::Error)]
-#[error("could not {what}: {source}; nothing was written to {}", .path.display())]
+#[error("could not {what}: {}; nothing was written to {}", reason(.source.as_ref(), .path), .path.display())]
 pub struct OutputError {
     what: &'static str,
     path: PathBuf,
     source: Box<dyn Error + Send + Sync>,
+}
+
+/// The output path names something that is already there.
+#[derive(Debug, thiserror::Error)]
+enum Taken {
+    #[error("that is a directory: name a new file inside it")]
+    Directory,
+    #[error("that file already exists, and keywork never writes over one: name a new file")]
+    File,
+    #[error("that is a device or other special file, not a new file: name a new file")]
+    Special,
+}
+
+impl Taken {
+    fn of(meta: &std::fs::Metadata) -> Taken {
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            Taken::Directory
+        } else if kind.is_file() || kind.is_symlink() {
+            Taken::File
+        } else {
+            Taken::Special
+        }
+    }
+}
+
+/// The cause in words, with what to do about it: the system's own text only for the rare
+/// failures with no plain remedy.
+fn reason(source: &(dyn Error + Send + Sync + 'static), path: &Path) -> String {
+    use std::io::ErrorKind;
+    let Some(io) = source.downcast_ref::<std::io::Error>() else {
+        return source.to_string();
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match io.kind() {
+        ErrorKind::AlreadyExists => Taken::File.to_string(),
+        ErrorKind::StorageFull => {
+            "the disk is full: free some space, or name a file on another disk".to_owned()
+        }
+        ErrorKind::FileTooLarge => "the file grew past the size this login may write \
+                                    (ulimit -f) or the disk allows: name a file on another disk"
+            .to_owned(),
+        ErrorKind::PermissionDenied => format!(
+            "this login may not write in {}: name a file in a directory you can write to",
+            dir.display()
+        ),
+        ErrorKind::ReadOnlyFilesystem => {
+            "that disk is mounted read-only: name a file on another disk".to_owned()
+        }
+        ErrorKind::NotFound => format!(
+            "the directory {} does not exist: create it or name another",
+            dir.display()
+        ),
+        _ => io.to_string(),
+    }
 }
 
 /// Writes the new file `path` through `fill`, which gets an empty temporary file (mode 0600) in
@@ -34,8 +93,8 @@ where
         source,
     };
     // Refused before the work, not only at the rename: an export can take a while.
-    if path.symlink_metadata().is_ok() {
-        return Err(fail(already_exists().into()));
+    if let Ok(meta) = path.symlink_metadata() {
+        return Err(fail(Taken::of(&meta).into()));
     }
     let dir = directory_of(path).map_err(|e| fail(e.into()))?;
     let mut temp = temporary_in(&dir, path).map_err(|e| fail(e.into()))?;
@@ -45,11 +104,6 @@ where
         .map_err(|e| fail(e.error.into()))?;
     sync_directory(&dir);
     Ok(value)
-}
-
-/// The error `create_new` gives for a name that is taken, so both checks read the same.
-fn already_exists() -> std::io::Error {
-    std::io::Error::from_raw_os_error(nix::libc::EEXIST)
 }
 
 /// The absolute directory that will hold `path`: absolute, so that SQLite never reads the

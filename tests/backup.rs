@@ -371,7 +371,10 @@ fn backup_to_an_existing_file_is_refused_and_the_file_left_as_it_was() {
     let out = keywork(&db, &["backup", target.to_str().unwrap()]);
     assert_refused(
         &out,
-        &["could not back up: File exists", "nothing was written"],
+        &[
+            "could not back up: that file already exists",
+            "nothing was written",
+        ],
     );
     assert_eq!(
         std::fs::read_to_string(&target).unwrap(),

@@ -336,7 +336,7 @@ fn export_to_an_existing_file_is_refused_and_the_file_kept() {
         "--out",
         target.to_str().unwrap(),
     ]);
-    assert_refused(&out, "File exists");
+    assert_refused(&out, "already exists, and keywork never writes over one");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
 }
 

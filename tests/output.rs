@@ -217,7 +217,7 @@ fn report_to_an_existing_file_is_refused_and_the_file_left_as_it_was() {
             target.to_str().unwrap(),
         ],
     );
-    assert_nothing_written(&out, "could not write the report: File exists");
+    assert_nothing_written(&out, "could not write the report: that file already exists");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
     assert_eq!(names_in(&out_dir), ["keep.txt"], "no temporary file left");
 }

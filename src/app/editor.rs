@@ -57,14 +57,12 @@ impl App {
         edit: bool,
         store: &mut Store,
     ) -> Result<()> {
-        // A second DNA the same day is more often a key pressed twice than a second missed
-        // appointment: ask first. With an appointment today the DNA form itself decides (one
-        // per appointment).
+        // A second DNA the same day without an appointment: ask first (kinds::DnaOnDay). With
+        // an appointment today the DNA form itself decides (one per appointment).
         if kind == FormKind::Dna
             && self.author().is_ok()
             && let Some(client) = self.selected_client
-            && store.appointment_for_dna(client, self.today)?.is_none()
-            && let Some(at) = store.dna_recorded_on(client, self.today)?
+            && let kinds::DnaOnDay::AlreadyAt(at) = kinds::DnaOnDay::of(store, client, self.today)?
         {
             self.modal.ask(Question::Confirm {
                 text: format!(

@@ -1,7 +1,7 @@
 //! `keywork export --format csv`: every client in the columns `keywork import` reads, so a
 //! spreadsheet can go out and come back. Cells a spreadsheet would run as formulas are guarded.
 
-use super::import::{COLUMNS, guard_cell};
+use super::import::COLUMNS;
 use super::{CliError, output};
 use crate::domain::{Client, Stored};
 use crate::form::forms::client::key;
@@ -57,7 +57,7 @@ fn cells(c: &Client, login: &str) -> Vec<String> {
             key::HIV => iso(r.hiv_tested_on),
             _ => String::new(),
         })
-        .map(|cell| guard_cell(&cell))
+        .map(|cell| output::csv_cell(&cell))
         .collect()
 }
 

@@ -1,9 +1,14 @@
 //! The command line: parses arguments, opens the store, and runs the chosen command.
 
+// First, so that its `println!` stands in for std's in every command module below.
+#[macro_use]
+mod stdout;
+
 mod backup;
 mod check;
 mod clients_csv;
 mod erase;
+mod explain;
 mod import;
 mod litestream;
 mod output;
@@ -21,6 +26,7 @@ use crate::app::{App, Identity, Viewport};
 use crate::clock::Clock;
 use crate::config::{self, Settings, ThemeName};
 use crate::demo::{self, Plan};
+use crate::display::JsonSafe;
 use crate::domain::Login;
 use crate::store::{Access, Store, StoreError};
 use crate::tui;
@@ -266,6 +272,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `keywork ... | head`: the reader has what it wanted; anything written is committed.
+        Err(error) if stdout::reader_gone(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("keywork: {error}");
             ExitCode::FAILURE
@@ -275,10 +283,11 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let db = cli.global.db.clone().or_else(default_db_path);
-    // SQLite's "database disk image is malformed" becomes what to do about it.
+    // SQLite's "database disk image is malformed", "attempt to write a readonly database" and
+    // "disk I/O error" become what to do about them.
     run_command(cli).map_err(|e| match (e, db) {
-        (CliError::Store(e), Some(path)) => CliError::Store(e.damaged_at(&path)),
-        (e, _) => e,
+        (CliError::Store(e), Some(path)) => explain::store_error(e.damaged_at(&path), &path),
+        (e, _) => stdout::in_words(e),
     })
 }
 
@@ -534,11 +543,12 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     match args.out {
         None => {
             let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = JsonSafe::new(std::io::BufWriter::new(stdout.lock()));
             store.export_json(&mut out)?;
         }
         Some(path) => output::write_new(&path, "export", |file| {
-            let written = store.export_json(&mut std::io::BufWriter::new(file));
+            let mut out = JsonSafe::new(std::io::BufWriter::new(file));
+            let written = store.export_json(&mut out);
             written.map_err(|e| store.note_damage(e))
         })?,
     }

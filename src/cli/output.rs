@@ -14,6 +14,12 @@ pub fn guard_csv_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A text cell as every CSV keywork writes it: stored text through the one filter for control
+/// characters (line breaks stay: a quoted cell may hold them), then the formula guard.
+pub fn csv_cell(text: &str) -> String {
+    guard_csv_text(&crate::display::clean_keeping_lines(text)).into_owned()
+}
+
 /// What a spreadsheet would run as a formula at the start of a cell.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -57,8 +63,8 @@ fn cell(value: &serde_json::Value) -> String {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => guard_csv_text(s).into_owned(),
-        other => guard_csv_text(&other.to_string()).into_owned(),
+        Value::String(s) => csv_cell(s),
+        other => csv_cell(&other.to_string()),
     }
 }
 

@@ -51,14 +51,14 @@ pub struct PrescribeArgs {
     /// Until this date, if it is known.
     #[arg(long)]
     pub until: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub pharmacy: Option<String>,
     /// Why (a change), and why take-home doses within the first 3 months of OST.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// Why this dose, when the safe-prescribing checks ask (a start above the usual induction
     /// dose, a steep increase).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub dose_reason: Option<String>,
     /// A shared-care GP who prescribes, by name [default: the prescriber running this].
     #[arg(long)]
@@ -72,7 +72,7 @@ pub struct StopArgs {
     /// The last day of the prescription [default: today].
     #[arg(long, alias = "from")]
     pub on: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// The client's treatment now: psychosocial, detox or alcohol.
     #[arg(long)]

@@ -5,8 +5,8 @@
 
 use super::CliError;
 use crate::domain::{
-    Attendance, Client, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score, ServiceRef,
-    Session, SessionKind, Stage,
+    Attendance, Client, Intervention, Minutes, NoteText, ReadinessNote, RecordType, Refusal, Score,
+    ServiceRef, Session, SessionKind, Stage,
 };
 use crate::form::forms::readiness::key as note_key;
 use crate::form::forms::session::key as session_key;
@@ -45,7 +45,7 @@ pub struct SessionAmendArgs {
     #[arg(long)]
     pub id: i64,
     /// The corrected session note.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// attended, dna, cancelled_by_client or cancelled_by_service.
     #[arg(long)]
@@ -71,7 +71,7 @@ pub struct NoteAmendArgs {
     pub confidence: Option<String>,
     #[arg(long)]
     pub readiness: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// The date of the note.
     #[arg(long)]
@@ -84,7 +84,7 @@ pub struct VoidArgs {
     #[arg(long)]
     pub id: i64,
     /// Why it was entered in error (required; kept with the entry, never in the audit).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: String,
 }
 
@@ -104,7 +104,7 @@ pub struct SessionArgs {
     #[arg(long, default_value = "key_work")]
     pub kind: String,
     /// The session note.
-    #[arg(long, default_value = "")]
+    #[arg(long, allow_hyphen_values = true, default_value = "")]
     pub note: String,
     /// attended, dna, cancelled_by_client or cancelled_by_service.
     #[arg(long, default_value = "attended")]
@@ -118,12 +118,18 @@ pub struct SessionArgs {
     /// An intervention delivered (repeat for several), e.g. motivational_interviewing.
     #[arg(long = "intervention", value_name = "CODE")]
     pub interventions: Vec<String>,
-    /// With --intervention bbv_test: which tests, hep_c, hiv or both.
+    /// A BBV test was done: which, hep_c, hiv or both. Also records the bbv_test intervention
+    /// (no need for --intervention bbv_test) and moves the client's test dates to the session's.
     #[arg(long = "bbv-test", value_name = "WHICH")]
     pub bbv: Option<String>,
     /// Next appointment, e.g. +2w 10:00.
     #[arg(long)]
     pub next: Option<String>,
+    /// With --attendance dna: record it even though a DNA is already recorded for the client
+    /// that day (a second missed appointment). Without it a second one is refused, as the
+    /// screens ask first: a script run twice records nothing twice.
+    #[arg(long)]
+    pub again: bool,
 }
 
 #[derive(Debug, Args)]
@@ -140,7 +146,7 @@ pub struct NoteArgs {
     #[arg(long)]
     pub readiness: Option<String>,
     /// The client's own words.
-    #[arg(long, default_value = "")]
+    #[arg(long, allow_hyphen_values = true, default_value = "")]
     pub note: String,
     /// The date of the note [default: today].
     #[arg(long)]
@@ -240,7 +246,7 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         goals: &goals,
     };
     let mut form = forms::session_form(String::new(), &ctx);
-    let interventions = args.interventions.join(",");
+    let interventions = interventions_with_bbv(args).join(",");
     fill(
         &mut form,
         &[
@@ -269,6 +275,9 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         return Err(first_error(unsaid, SESSION_FLAGS));
     }
     let session: Session = record.session;
+    if session.attendance == Attendance::DidNotAttend && !args.again {
+        refuse_second_dna(store, &session, &reference)?;
+    }
     // As the form's save does: the client's record updated by what was delivered, the day's
     // appointment settled, the next one booked.
     let id = store.write(|w| {
@@ -282,6 +291,42 @@ fn add_session(store: &mut Store, args: &SessionArgs) -> Result<(), CliError> {
         println!("{reference} has now missed 3 appointments in a row: please follow up.");
     }
     Ok(())
+}
+
+/// A DNA for a day that already has one is refused unless `--again` says it is a second missed
+/// appointment: the same rule by which the screens ask first ([`forms::DnaOnDay`]).
+fn refuse_second_dna(
+    store: &Store,
+    session: &Session,
+    reference: &ServiceRef,
+) -> Result<(), CliError> {
+    let day = session.started_at.date();
+    let earlier = match forms::DnaOnDay::of(store, session.client_id, day)? {
+        forms::DnaOnDay::AlreadyAgainst(a) => {
+            format!(
+                "for {reference}'s {} appointment",
+                a.record.at.format("%H:%M")
+            )
+        }
+        forms::DnaOnDay::AlreadyAt(at) => format!("for {reference} at {}", at.format("%H:%M")),
+        forms::DnaOnDay::Booked(_) | forms::DnaOnDay::First => return Ok(()),
+    };
+    Err(CliError::Usage(format!(
+        "a DNA is already recorded {earlier} on {}; nothing was recorded. If they missed \
+         another appointment that day, add --again",
+        crate::domain::uk_date(day)
+    )))
+}
+
+/// The interventions given, and the BBV test when --bbv-test names one: the test is the
+/// intervention, and a form asked only "which test" after it is ticked would drop it silently.
+fn interventions_with_bbv(args: &SessionArgs) -> Vec<String> {
+    let mut interventions = args.interventions.clone();
+    let code = Intervention::BbvTest.code();
+    if args.bbv.is_some() && !interventions.iter().any(|i| i.trim() == code) {
+        interventions.push(code.to_owned());
+    }
+    interventions
 }
 
 const NOTE_FLAGS: &[(&str, &str)] = &[

@@ -4,6 +4,7 @@
 use super::{Cli, CliError, GenerateArgs, progress};
 use crate::clock::Clock;
 use crate::demo::{self, Plan};
+use crate::display::clean;
 use crate::domain::Login;
 use crate::store::{Access, Store, StoreError};
 use std::io::Write;
@@ -61,27 +62,29 @@ pub(super) fn list_scenarios(store: &Store) -> Result<(), CliError> {
     let mut out =
         String::from("Scenario clients (fictional), on the demo key worker's caseload:\n");
     for s in scenarios {
-        let who = format!("{:>2}  {}  {:<16}", s.number, s.reference, s.name);
+        // Stored text, which anyone with sqlite3 can change: through the one filter.
+        let (name, story) = (clean(&s.name), clean(&s.story));
+        let who = format!("{:>2}  {}  {:<16}", s.number, s.reference, name);
         // At 80 columns a long story goes under the name rather than off the edge.
-        if who.chars().count() + 2 + s.story.chars().count() <= 80 {
-            out.push_str(&format!("{who}  {}\n", s.story));
+        if who.chars().count() + 2 + story.chars().count() <= 80 {
+            out.push_str(&format!("{who}  {story}\n"));
         } else {
-            out.push_str(&format!("{}\n      {}\n", who.trim_end(), s.story));
+            out.push_str(&format!("{}\n      {story}\n", who.trim_end()));
         }
     }
     print_out(&out)
 }
 
-/// Writes `text` to standard output; a reader that stops early (`| head`) is no error.
+/// Writes `text` to standard output; a reader that stops early (`| head`) is no error
+/// (`cli::main` decides that for every command).
 pub(super) fn print_out(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        result => result.map_err(|source| CliError::Io {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| CliError::Io {
             path: PathBuf::from("stdout"),
             source,
-        }),
-    }
+        })
 }
 
 /// The manual page, from the same clap definition as `--help`, for any machine: the closing

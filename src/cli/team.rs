@@ -20,10 +20,10 @@ pub struct InitArgs {
     #[arg(long, value_name = "LOGIN")]
     pub lead: String,
     /// The team lead's name as colleagues know it.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, allow_hyphen_values = true, value_name = "NAME")]
     pub name: String,
     /// The service's name, shown at the top of every screen.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, allow_hyphen_values = true, value_name = "NAME")]
     pub service: Option<String>,
 }
 
@@ -47,7 +47,7 @@ pub struct WorkerArgs {
     #[arg(long)]
     pub login: Option<String>,
     /// The name colleagues know them by.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: String,
     /// key_worker, prescriber, team_lead or read_only (trainers, auditors).
     #[arg(long, default_value = "key_worker")]
@@ -219,9 +219,18 @@ fn list_workers(store: &Store) -> Result<(), CliError> {
     say(&lines)
 }
 
-/// Left-aligned columns two spaces apart, padded by display width.
+/// Left-aligned columns two spaces apart, padded by display width; every cell through the one
+/// filter for control characters, since names and audit details are stored text.
 fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|row| {
+            row.clone()
+                .map(|cell| crate::display::clean(&cell).into_owned())
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths = header.clone().map(|h| h.width());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -335,9 +344,30 @@ pub fn audit(store: &Store, args: &AuditArgs) -> Result<(), CliError> {
         .map_err(|e| usage("--worker", e))?;
     let entries = store.audit_trail(&AuditFilter {
         client_id,
-        login,
+        login: login.clone(),
         since: args.since,
     })?;
+    // A mistyped login would otherwise read as "did nothing". A login off the team list that
+    // did act (a colleague who has left, an outsider) still has its entries shown.
+    if let Some(login) = login
+        && entries.is_empty()
+        && store.worker_by_login(&login)?.is_none()
+        && store
+            .audit_trail(&AuditFilter {
+                client_id: None,
+                login: Some(login.clone()),
+                since: None,
+            })?
+            .is_empty()
+    {
+        return Err(usage(
+            "--worker",
+            format!(
+                "{login} is not on the team list and has no entries in the audit \
+                 (see `keywork worker list`)"
+            ),
+        ));
+    }
     let lines: Vec<AuditLine> = entries.iter().map(AuditLine::from).collect();
     let io = |source| CliError::Io {
         path: PathBuf::from("stdout"),
@@ -345,9 +375,12 @@ pub fn audit(store: &Store, args: &AuditArgs) -> Result<(), CliError> {
     };
     match args.format {
         AuditFormat::Json => {
-            let mut out = serde_json::to_vec_pretty(&lines).map_err(|e| io(e.into()))?;
-            out.push(b'\n');
-            std::io::stdout().lock().write_all(&out).map_err(io)
+            let out = serde_json::to_string_pretty(&lines).map_err(|e| io(e.into()))?;
+            let out = format!("{}\n", crate::display::json_safe(&out));
+            std::io::stdout()
+                .lock()
+                .write_all(out.as_bytes())
+                .map_err(io)
         }
         AuditFormat::Csv => {
             let out = super::output::csv_with_guarded_text(AUDIT_COLUMNS, &lines)

@@ -37,15 +37,25 @@ impl Interval {
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(digits_end);
         let expected = || format!("'{text}' is not an interval; write it like 12w, 6m or 28d");
-        let n: u16 = number.parse().map_err(|_| expected())?;
-        let interval = match unit.trim() {
-            "d" | "day" | "days" => Self::Days(n),
-            "w" | "week" | "weeks" => Self::Weeks(n),
-            "m" | "month" | "months" => Self::Months(n),
+        let unit: fn(u16) -> Self = match unit.trim() {
+            "d" | "day" | "days" => Self::Days,
+            "w" | "week" | "weeks" => Self::Weeks,
+            "m" | "month" | "months" => Self::Months,
             _ => return Err(expected()),
         };
+        if number.is_empty() {
+            return Err(expected());
+        }
+        // Well formed but too many to count (`99999w`) is out of range, not a typing error.
+        let out_of_range = |shown: &dyn std::fmt::Display| {
+            format!("{shown} is out of range; use 1 day to 3 years")
+        };
+        let n: u16 = number
+            .parse()
+            .map_err(|_| out_of_range(&format!("'{text}'")))?;
+        let interval = unit(n);
         if n == 0 || interval.approximate_days() > MAX_INTERVAL_DAYS {
-            return Err(format!("{interval} is out of range; use 1 day to 3 years"));
+            return Err(out_of_range(&interval));
         }
         Ok(interval)
     }

@@ -67,10 +67,9 @@ pub fn render(store: &Store, client_id: i64, kind: Kind) -> Result<String> {
             };
             if format == Format::Json {
                 let json = record_json(&record, &cx);
-                let mut text = serde_json::to_string_pretty(&json)
+                let text = serde_json::to_string_pretty(&json)
                     .map_err(|e| crate::store::StoreError::Export(e.into()))?;
-                text.push('\n');
-                return Ok(text);
+                return Ok(format!("{}\n", crate::display::json_safe(&text)));
             }
             record_document(&record, &cx)
         }

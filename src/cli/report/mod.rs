@@ -186,15 +186,14 @@ pub fn run(store: &Store, settings: &Settings, command: &ReportCommand) -> Resul
             file.write_all(&report)
         })?);
     }
+    // Piped into `head`, the reader goes early: `cli::main` lets that pass quietly.
     let mut out = std::io::stdout().lock();
-    match out.write_all(&report).and_then(|()| out.flush()) {
-        // Piped into `head`: the reader has what it wanted.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        result => result.map_err(|source| CliError::Io {
+    out.write_all(&report)
+        .and_then(|()| out.flush())
+        .map_err(|source| CliError::Io {
             path: PathBuf::from("stdout"),
             source,
-        }),
-    }
+        })
 }
 
 /// The clients a report covers, and how its title names them.
@@ -235,9 +234,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // Reviews
 
 fn json<T: Serialize>(lines: &T) -> Result<Vec<u8>, CliError> {
-    let mut out = serde_json::to_vec_pretty(lines).map_err(|e| stdout_error(e.into()))?;
-    out.push(b'\n');
-    Ok(out)
+    let out = serde_json::to_string_pretty(lines).map_err(|e| stdout_error(e.into()))?;
+    Ok(format!("{}\n", crate::display::json_safe(&out)).into_bytes())
 }
 
 /// A header row, written even when there are no rows, then one record per line, its text

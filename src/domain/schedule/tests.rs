@@ -370,3 +370,19 @@ fn intervals_are_read_in_days_weeks_or_months() {
         "40 months is out of range; use 1 day to 3 years"
     );
 }
+
+#[test]
+fn a_well_formed_interval_too_long_to_count_says_the_range() {
+    for text in ["99999w", "70000d", "99999999999999999999m"] {
+        assert_eq!(
+            Interval::parse(text).unwrap_err(),
+            format!("'{text}' is out of range; use 1 day to 3 years"),
+        );
+    }
+    assert!(
+        Interval::parse("12x")
+            .unwrap_err()
+            .contains("is not an interval"),
+        "a typing slip is still one"
+    );
+}

@@ -61,6 +61,34 @@ pub fn build_dna(form: &Form, client_id: i64, worker_id: i64) -> Result<Session,
     }
 }
 
+/// Where a new DNA for a client on a day stands: the one rule the screens and `keywork session
+/// add` share. A second DNA the same day is more often a key pressed (or a script run) twice
+/// than a second missed appointment, so it is asked about first.
+#[derive(Debug)]
+pub enum DnaOnDay {
+    /// The day's booked appointment: the DNA is recorded against it.
+    Booked(Stored<BookedAppointment>),
+    /// The day's appointment already has its DNA: one per appointment.
+    AlreadyAgainst(Stored<BookedAppointment>),
+    /// No appointment, but a DNA was recorded that day at this time: ask before another.
+    AlreadyAt(chrono::NaiveDateTime),
+    /// Nothing recorded that day.
+    First,
+}
+
+impl DnaOnDay {
+    pub fn of(store: &Store, client_id: i64, date: chrono::NaiveDate) -> Result<DnaOnDay> {
+        Ok(match store.appointment_for_dna(client_id, date)? {
+            Some(a) if a.record.status == AppointmentStatus::Dna => DnaOnDay::AlreadyAgainst(a),
+            Some(a) => DnaOnDay::Booked(a),
+            None => match store.dna_recorded_on(client_id, date)? {
+                Some(at) => DnaOnDay::AlreadyAt(at),
+                None => DnaOnDay::First,
+            },
+        })
+    }
+}
+
 /// An open did-not-attend form, and the appointment it is recorded against, if any.
 #[derive(Debug)]
 pub struct DnaForm {
@@ -72,12 +100,12 @@ pub fn open(o: &Opening<'_>) -> Opens {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
     };
-    let appointment = o.store.appointment_for_dna(client, o.now.today)?;
-    let (form, appointment) = match appointment {
-        Some(a) if a.record.status == AppointmentStatus::Dna => {
+    // A same-day DNA without an appointment was asked about before the form opened.
+    let (form, appointment) = match DnaOnDay::of(o.store, client, o.now.today)? {
+        DnaOnDay::AlreadyAgainst(a) => {
             return Ok(Err(already_recorded(o, client, &a.record)?));
         }
-        Some(a) => {
+        DnaOnDay::Booked(a) => {
             let what = format!(
                 "Did not attend today's {} appointment (Enter saves)",
                 a.record.at.format("%H:%M")
@@ -85,7 +113,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
             let form = dna_against_form(o.client_title(&what, client)?, o.now);
             (form, Some(a))
         }
-        None => {
+        DnaOnDay::AlreadyAt(_) | DnaOnDay::First => {
             let title = o.client_title("Did not attend (Enter saves)", client)?;
             (dna_form(title, o.now), None)
         }

@@ -20,7 +20,7 @@ pub mod void;
 
 pub use acknowledge::{acknowledge_form, build_acknowledgement};
 pub use client::{ClientContext, build_client, client_form};
-pub use dna::{build_dna, dna_against_form, dna_form};
+pub use dna::{DnaOnDay, build_dna, dna_against_form, dna_form};
 pub use goal::{GoalContext, GoalRecord, build_goal, goal_form};
 pub use readiness::{build_readiness, readiness_form};
 pub use review::{build_review, review_form};
