@@ -531,7 +531,7 @@ fn replicate_init_writes_a_group_readable_configuration_once_and_refuses_bad_rep
 
     for (to, expected) in [
         ("gs://bucket/kw", "is not a replica keywork can use"),
-        ("sftp://kw:secret@backup/srv/kw", "holds a password"),
+        ("sftp://kw:secret@backup/srv/kw", "holds credentials"),
         ("file://relative", "must be absolute"),
     ] {
         let out = keywork(&db, &nowhere, &["replicate", "init", "--to", to]);
@@ -590,4 +590,51 @@ fn replicate_init_writes_a_group_readable_configuration_once_and_refuses_bad_rep
         "{}",
         stderr(&check)
     );
+}
+
+/// Defect 6: keys in an s3 URL would be written into the group-readable configuration and
+/// printed. Every replica URL with credentials before its host is refused, without echoing them.
+#[test]
+fn replica_urls_holding_credentials_are_refused_without_repeating_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no-litestream-here");
+    let db = demo_service_as(dir.path(), &nowhere, Role::TeamLead);
+    let config = PathBuf::from(format!("{}.litestream.yml", db.display()));
+    for to in [
+        "s3://AKIAKEY:TOPSECRET@bucket/keywork",
+        "s3://AKIAKEY@bucket/keywork",
+        "S3://AKIAKEY:TOPSECRET@bucket",
+        "file://AKIAKEY:TOPSECRET@/mnt/replica",
+        "gs://AKIAKEY:TOPSECRET@bucket/kw",
+        "sftp://kw:TOPSECRET@backup/srv/kw",
+        "s3://AKIAKEY:TOP$SECRET@bucket/kw",
+    ] {
+        let out = keywork(&db, &nowhere, &["replicate", "init", "--to", to]);
+        assert_refused(&out, &["credentials", "nothing was written"]);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !said.contains("TOPSECRET") && !said.contains("AKIAKEY"),
+            "{to}: {said}"
+        );
+        assert!(!config.exists(), "{to}");
+        let out = keywork(&db, &nowhere, &["restore", "--from-replica", to]);
+        assert_refused(&out, &["credentials", "nothing was changed"]);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!said.contains("TOPSECRET"), "{to}: {said}");
+    }
+
+    // A configuration written before the refusal: check fails and does not repeat the keys.
+    std::fs::write(
+        &config,
+        "dbs:\n  - path: \"x\"\n    replica:\n      url: \"s3://AKIAKEY:TOPSECRET@bucket/kw\"\n",
+    )
+    .unwrap();
+    let check = keywork(&db, &nowhere, &["check"]);
+    assert!(!check.status.success());
+    let said = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(
+        said.contains("holds credentials in its replica URL"),
+        "{said}"
+    );
+    assert!(!said.contains("TOPSECRET"), "{said}");
 }

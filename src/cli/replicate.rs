@@ -39,7 +39,8 @@ Litestream copies each commit from the database's write-ahead log to the replica
 two seconds, and `keywork restore --from-replica URL` rebuilds the database from it, as it was
 at any moment the replica still holds (--at). While the configuration exists, keywork leaves WAL
 checkpoints to Litestream. Credentials for s3 go in environment variables of the service
-(LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY), never in the file.";
+(LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY): a URL holding any (KEY:SECRET@) is
+refused, since the file is readable by the team.";
 
 /// How long after the latest replicated position the database may change before `check` says
 /// replication looks stopped: the sync interval and then a generous margin.
@@ -252,6 +253,18 @@ pub(super) fn check_line(db: &Path) -> (String, bool) {
         .ok()
         .and_then(|text| replica::configured_url(&text))
         .unwrap_or_else(|| format!("the replica in {}", config.display()));
+    if replica::holds_credentials(&url) {
+        // Written before keywork refused them: say so without repeating them.
+        return (
+            format!(
+                "{} holds credentials in its replica URL, readable by the team: move them to \
+                 the service's environment (LITESTREAM_ACCESS_KEY_ID, \
+                 LITESTREAM_SECRET_ACCESS_KEY), change the keys, and remove them from the file",
+                config.display()
+            ),
+            false,
+        );
+    }
     let position = litestream::litestream_program()
         .and_then(|program| litestream::latest_position(&program, db));
     match position {

@@ -38,11 +38,14 @@ pub enum ReplicaError {
     Unsupported(String),
     #[error("'{0}': the replica's path must be absolute, e.g. file:///mnt/backup/keywork")]
     NotAbsolute(String),
+    /// Never echoes the URL: the part it objects to is a secret.
     #[error(
-        "the replica URL holds a password; keywork writes the URL into a file, so give an SSH key \
-         with --sftp-key instead (S3 keys go in environment variables)"
+        "the replica URL holds credentials (something before an '@'); keywork writes the URL into \
+         a file the team can read, so give an sftp replica an SSH key with --sftp-key, and an s3 \
+         replica its keys in the service's environment (LITESTREAM_ACCESS_KEY_ID, \
+         LITESTREAM_SECRET_ACCESS_KEY)"
     )]
-    Password,
+    Credentials,
     #[error("'{0}' holds a '$', which Litestream would read as an environment variable")]
     Dollar(String),
     #[error(
@@ -76,6 +79,10 @@ impl Replica {
     /// Reads `file:///path` (or a bare absolute path), `sftp://...` or `s3://...`.
     pub fn parse(text: &str) -> Result<Replica> {
         let text = text.trim();
+        // First, so that no later message repeats a secret.
+        if holds_credentials(text) {
+            return Err(ReplicaError::Credentials);
+        }
         if text.contains('$') {
             return Err(ReplicaError::Dollar(text.to_owned()));
         }
@@ -91,9 +98,6 @@ impl Replica {
             "sftp" => {
                 let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
                 let (user, host) = authority.rsplit_once('@').unwrap_or(("", authority));
-                if user.contains(':') {
-                    return Err(ReplicaError::Password);
-                }
                 if user.is_empty() || host.is_empty() || path.is_empty() {
                     return Err(ReplicaError::Unsupported(text.to_owned()));
                 }
@@ -115,6 +119,20 @@ impl Replica {
             Replica::File(path) => format!("file://{}", path.display()),
             Replica::Sftp(url) | Replica::S3(url) => url.clone(),
         }
+    }
+}
+
+/// Whether a replica URL carries credentials: anything before an '@' after the scheme, except
+/// an sftp login alone (`sftp://user@host/path`, whose key is given apart). Checked over the
+/// whole rest of the URL, not only up to the first '/', because S3 secret keys may hold a '/'.
+pub fn holds_credentials(text: &str) -> bool {
+    let Some((scheme, rest)) = text.trim().split_once("://") else {
+        return false;
+    };
+    match rest.rsplit_once('@') {
+        None => false,
+        Some((user, _)) if scheme.eq_ignore_ascii_case("sftp") => user.contains([':', '/']),
+        Some(_) => true,
     }
 }
 
@@ -198,10 +216,21 @@ mod tests {
             Replica::parse("file://relative/dir"),
             Err(ReplicaError::NotAbsolute(_))
         ));
-        assert!(matches!(
-            Replica::parse("sftp://kw:secret@host/srv"),
-            Err(ReplicaError::Password)
-        ));
+        for secret in [
+            "sftp://kw:HUNTER2@host/srv",
+            "sftp://kw:HUN/TER2@host/srv",
+            "s3://KEY:HUNTER2@bucket/kw",
+            "s3://KEY:HUN/TER2@bucket/kw",
+            "s3://KEY@bucket/kw",
+            "s3://KEY:HUNTER2@bucket",
+            "file://KEY:HUNTER2@/mnt/kw",
+            "gs://KEY:HUNTER2@bucket/kw",
+            "s3://KEY:HUN$TER2@bucket/kw",
+        ] {
+            let refused = Replica::parse(secret).unwrap_err();
+            assert!(matches!(refused, ReplicaError::Credentials), "{secret}");
+            assert!(!refused.to_string().contains("TER2"), "{secret}");
+        }
         assert!(matches!(
             Replica::parse("s3://$BUCKET/kw"),
             Err(ReplicaError::Dollar(_))
