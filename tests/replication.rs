@@ -638,3 +638,69 @@ fn replica_urls_holding_credentials_are_refused_without_repeating_them() {
     );
     assert!(!said.contains("TOPSECRET"), "{said}");
 }
+
+/// "WAL growth": with replication configured keywork leaves checkpoints to Litestream, so while
+/// Litestream was stopped each save stayed in the WAL for good (79 MB after 2,000). The safety
+/// net folds it in once it passes a threshold far above Litestream's own: 2,000 saves now leave
+/// the WAL at most that threshold plus one save's pages. Needs no Litestream.
+#[test]
+fn with_litestream_stopped_two_thousand_saves_keep_the_wal_bounded() {
+    use keywork::domain::{Attendance, Minutes, NoteText, ServiceRef, Session, SessionKind};
+    use keywork::store::replica::SAFETY_NET_CHECKPOINT_PAGES;
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no-litestream-here");
+    let db = demo_service(dir.path(), &nowhere);
+    let url = replica_url(dir.path());
+    succeeded(
+        keywork(&db, &nowhere, &["replicate", "init", "--to", &url]),
+        "replicate init",
+    );
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .unwrap();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let login = Login::new(user.name).unwrap();
+    let mut store = Store::open(&db, Access::Write, Clock::fixed(today), login.clone()).unwrap();
+    let worker_id = store.worker_by_login(&login).unwrap().unwrap().id;
+    let client_id = store
+        .client_id_by_reference(&ServiceRef::from_number(1))
+        .unwrap()
+        .unwrap();
+    let page_size: u64 = 4096;
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let started = Instant::now();
+    let mut largest = 0;
+    for n in 0..2000_u32 {
+        let session = Session {
+            client_id,
+            worker_id,
+            started_at: today
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+                .checked_sub_signed(chrono::Duration::minutes(i64::from(n) * 5))
+                .unwrap(),
+            duration: Minutes::new(30).unwrap(),
+            kind: SessionKind::KeyWork,
+            attendance: Attendance::Attended,
+            note: NoteText::new("Talked through the week.").unwrap(),
+            interventions: BTreeSet::new(),
+            next_appointment: None,
+        };
+        store.write(|w| w.insert(&session)).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    let bound = (u64::from(SAFETY_NET_CHECKPOINT_PAGES) + 100) * (page_size + 24) + 32;
+    eprintln!(
+        "2,000 saves in {:.1} s; largest WAL {:.1} MB, bound {:.1} MB",
+        started.elapsed().as_secs_f64(),
+        largest as f64 / 1e6,
+        bound as f64 / 1e6
+    );
+    assert!(
+        largest <= bound,
+        "the WAL reached {largest} bytes, over {bound}"
+    );
+    drop(store);
+    let check = keywork(&db, &nowhere, &["check"]);
+    assert!(stdout(&check).contains("(WAL "), "{}", stdout(&check));
+}

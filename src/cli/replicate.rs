@@ -38,7 +38,8 @@ const INIT_HELP: &str = "\
 Litestream copies each commit from the database's write-ahead log to the replica within about
 two seconds, and `keywork restore --from-replica URL` rebuilds the database from it, as it was
 at any moment the replica still holds (--at). While the configuration exists, keywork leaves WAL
-checkpoints to Litestream. Credentials for s3 go in environment variables of the service
+checkpoints to Litestream, but folds the WAL in itself if it reaches 4,000 pages (Litestream
+stopped). Credentials for s3 go in environment variables of the service
 (LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY): a URL holding any (KEY:SECRET@) is
 refused, since the file is readable by the team.";
 
@@ -163,8 +164,10 @@ fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
         ),
         format!(
             "Litestream ships each commit within about {} s plus its 1 s watch of the WAL; while \
-             this file exists keywork leaves WAL checkpoints to Litestream.",
-            replica::SYNC_INTERVAL.as_secs()
+             this file exists keywork leaves WAL checkpoints to Litestream (unless the WAL \
+             reaches {} pages: Litestream stopped).",
+            replica::SYNC_INTERVAL.as_secs(),
+            replica::SAFETY_NET_CHECKPOINT_PAGES
         ),
     ];
     if same_disk {
@@ -529,6 +532,13 @@ mod tests {
             line.contains("BEHIND: the database changed 90 s after it"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_help_names_the_safety_net_threshold_keywork_sets() {
+        let pages = replica::SAFETY_NET_CHECKPOINT_PAGES;
+        let shown = format!("{},{:03} pages", pages / 1000, pages % 1000);
+        assert!(INIT_HELP.contains(&shown), "{shown} in {INIT_HELP}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! rebuild the database as it was at any moment it holds.
 //!
 //! keywork's part is small: it writes Litestream's configuration beside the database and leaves
-//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]).
+//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]),
+//! but for a safety net far above Litestream's threshold ([`SAFETY_NET_CHECKPOINT_PAGES`]).
 //! Running the `litestream` program (where the replica has got to, restoring from it) is the
 //! command line's, in `cli/litestream.rs`.
 
@@ -24,6 +25,17 @@ pub const SYNC_INTERVAL: Duration = Duration::from_secs(1);
 pub const CHECKPOINT_PAGES: u32 = 1000;
 /// ... and at least this often while anything is being written.
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// keywork's own safety net while replication is configured: a PASSIVE checkpoint after any
+/// commit that leaves the WAL at this many pages or more (SQLite's `wal_autocheckpoint`), so a
+/// stopped Litestream cannot let the WAL grow without end (it grew ~40 KB a save). It does not
+/// fight Litestream: running, Litestream folds the WAL in at [`CHECKPOINT_PAGES`] after each
+/// sync, so the WAL never gets here; a PASSIVE checkpoint never waits for readers and copies
+/// only frames every reader has passed, and SQLite restarts the WAL only when no reader (such
+/// as Litestream's long-running read) still uses it, so no frame is lost before Litestream has
+/// shipped it; a Litestream started after keywork folded the WAL ships a fresh snapshot. Far
+/// below Litestream's own emergency TRUNCATE (121,359 pages), which blocks writers.
+pub const SAFETY_NET_CHECKPOINT_PAGES: u32 = 4 * CHECKPOINT_PAGES;
 
 /// The environment variable naming the `litestream` program, before `PATH` is searched.
 pub const LITESTREAM_ENV: &str = "KEYWORK_LITESTREAM";
@@ -143,8 +155,9 @@ pub fn config_path(db: &Path) -> PathBuf {
 
 /// Whether replication is configured for `db`. While it is, Litestream does the checkpoints: its
 /// long-running read keeps SQLite from recycling WAL frames it has not copied yet, and keywork
-/// sets `wal_autocheckpoint = 0` on its own connections so that only one process decides when
-/// the WAL is folded in. keywork never runs `wal_checkpoint(TRUNCATE)` then, except when
+/// raises `wal_autocheckpoint` on its own connections to [`SAFETY_NET_CHECKPOINT_PAGES`], so
+/// that Litestream decides when the WAL is folded in unless it has stopped. keywork never runs
+/// `wal_checkpoint(TRUNCATE)` then, except when
 /// `erase` must clear erased pages from the WAL (it says so, and what to do while Litestream
 /// holds the WAL).
 pub fn leaves_checkpoints_to_litestream(db: &Path) -> bool {
@@ -156,12 +169,13 @@ pub fn leaves_checkpoints_to_litestream(db: &Path) -> bool {
 pub fn render_config(db: &Path, replica: &Replica, sftp_key: Option<&Path>) -> String {
     let mut yaml = format!(
         "# Written by `keywork replicate init`. Run: litestream replicate -config THIS_FILE\n\
-         # While this file exists keywork leaves WAL checkpoints to Litestream\n\
-         # (PRAGMA wal_autocheckpoint = 0 on keywork's connections).\n\
+         # While this file exists keywork leaves WAL checkpoints to Litestream, but for\n\
+         # a safety net (PRAGMA wal_autocheckpoint = {} on keywork's connections).\n\
          # Credentials for s3 come from the environment (LITESTREAM_ACCESS_KEY_ID and\n\
          # LITESTREAM_SECRET_ACCESS_KEY), never from this file.\n\
          dbs:\n  - path: {}\n    checkpoint-interval: {}s\n    min-checkpoint-page-count: {}\n    \
          replica:\n      url: {}\n      sync-interval: {}s\n",
+        SAFETY_NET_CHECKPOINT_PAGES,
         yaml_string(&db.to_string_lossy()),
         CHECKPOINT_INTERVAL.as_secs(),
         CHECKPOINT_PAGES,
