@@ -1180,3 +1180,63 @@ fn eight_processes_of_two_logins_record_1600_sessions_at_once_without_an_error()
     let checked = team.ok(&users.lead, &["check"]);
     assert!(checked.contains("hash chain intact"), "{checked}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Set-up lines: what `replicate init` prints for the server, and warnings about logins
+// ---------------------------------------------------------------------------------------------
+
+/// The cron line `replicate init` prints redirected Litestream's output to /var/log, which the
+/// database's owner (the unit's `User=`) cannot write: the shell refused the redirection and
+/// Litestream never started. Run as that user, the printed line now starts it and logs.
+#[test]
+fn the_printed_cron_line_starts_litestream_as_the_user_it_names() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let team = Team::new(users);
+    chown(team.db(), &users.lead);
+    // A stand-in for Litestream that says how it was run and stops.
+    let fake = team.place.dir.path().join("litestream");
+    std::fs::write(&fake, "#!/bin/sh\necho \"litestream ran: $*\"\n").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let replica = format!("file://{}/replica", team.place.dir.path().display());
+    let mut init = team.place.command(
+        team.db(),
+        Some(&users.lead),
+        &["replicate", "init", "--to", &replica],
+    );
+    init.env("KEYWORK_LITESTREAM", &fake);
+    let out = users::output(&mut init);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let user = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("User="))
+        .expect("a User= line");
+    assert_eq!(user, users::LEAD, "the database's owner runs it");
+    let cron = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("@reboot "))
+        .expect("a cron line");
+
+    let home = team.place.home(Some(&users.lead));
+    let mut sh = Command::new("sh");
+    sh.args(["-c", cron]).current_dir(&home).env("HOME", &home);
+    users::as_user(&mut sh, &users.lead, users.team_gid);
+    let ran = users::output(&mut sh);
+    assert!(
+        ran.status.success(),
+        "the cron line failed as {user}: {}",
+        stderr(&ran)
+    );
+    let log = cron
+        .rsplit_once(">>")
+        .map(|(_, rest)| rest.split_whitespace().next().unwrap().trim_matches('\''))
+        .expect("the line names its log");
+    let logged = std::fs::read_to_string(log).expect("the log was written");
+    assert!(
+        logged.contains("litestream ran: replicate -config"),
+        "{logged}"
+    );
+}

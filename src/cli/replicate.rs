@@ -149,6 +149,10 @@ fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
         .as_deref()
         .unwrap_or(Path::new("/usr/local/bin/litestream"));
     let run = format!("{} replicate -config {}", shown.display(), config.display());
+    // Not /var/log: the unit's user (the database's owner) cannot write there, and cron's shell
+    // then refuses the redirection and never starts Litestream. The database's directory is
+    // one that user can write by construction.
+    let log = team_files::sibling(db, LOG_SUFFIX);
     let owner = std::fs::metadata(db).ok();
     let user = owner
         .as_ref()
@@ -216,13 +220,34 @@ fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
         "then: systemctl daemon-reload && systemctl enable --now keywork-litestream".into(),
         String::new(),
         format!(
-            "Or, without systemd, this line in {user}'s crontab (it is not restarted if it dies):"
+            "Or, without systemd, this line in {user}'s crontab (it is not restarted if it dies; \
+             it logs to {}, beside the database, where {user} can write):",
+            log.display()
         ),
-        format!("@reboot umask 007; {run} >>/var/log/keywork-litestream.log 2>&1"),
+        format!(
+            "@reboot umask 007; {} replicate -config {} >>{} 2>&1",
+            shell_word(&shown.to_string_lossy()),
+            shell_word(&config.to_string_lossy()),
+            shell_word(&log.to_string_lossy())
+        ),
         String::new(),
         "`keywork check` then reports how recent the replica is.".into(),
     ]);
     println!("{}", lines.join("\n"));
+}
+
+/// Litestream's log under cron, beside the database: `team.db-litestream.log`. Litestream logs
+/// positions and errors, never record content.
+const LOG_SUFFIX: &str = "-litestream.log";
+
+/// `text` as one word for `sh`: as it is when it holds only characters the shell leaves alone,
+/// else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:,=@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 fn user_name(uid: u32) -> String {
@@ -539,6 +564,14 @@ mod tests {
         let pages = replica::SAFETY_NET_CHECKPOINT_PAGES;
         let shown = format!("{},{:03} pages", pages / 1000, pages % 1000);
         assert!(INIT_HELP.contains(&shown), "{shown} in {INIT_HELP}");
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_the_shell_would_read_them_otherwise() {
+        assert_eq!(shell_word("/srv/keywork/team.db"), "/srv/keywork/team.db");
+        assert_eq!(shell_word("/srv/key work/t.db"), "'/srv/key work/t.db'");
+        assert_eq!(shell_word("/srv/o'neil/$x"), r"'/srv/o'\''neil/$x'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
