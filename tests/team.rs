@@ -1240,3 +1240,38 @@ fn the_printed_cron_line_starts_litestream_as_the_user_it_names() {
         "{logged}"
     );
 }
+
+/// The unit and cron line run Litestream as the database's owner: a program where that user
+/// cannot reach it (under /root, say, where pip under pyenv puts it) is named with a warning.
+#[test]
+fn replicate_init_warns_when_the_user_it_runs_as_cannot_reach_litestream() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let team = Team::new(users);
+    chown(team.db(), &users.lead);
+    let private = team.place.dir.path().join("private");
+    std::fs::create_dir(&private).expect("mkdir");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let fake = private.join("litestream");
+    std::fs::write(&fake, b"\x7fELF\x02\x01\x01\0").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let replica = format!("file://{}/replica", team.place.dir.path().display());
+    let mut init = team
+        .place
+        .command(team.db(), None, &["replicate", "init", "--to", &replica]);
+    init.env("KEYWORK_LITESTREAM", &fake);
+    let out = users::output(&mut init);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(
+        printed.contains(&format!(
+            "Warning: {}, who runs it, cannot reach {}: {} is closed to them",
+            users::LEAD,
+            fake.display(),
+            private.display()
+        )),
+        "{printed}"
+    );
+}

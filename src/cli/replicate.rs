@@ -142,9 +142,13 @@ fn share_with_group(file: &std::fs::File, group: Option<u32>) -> std::io::Result
 }
 
 fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
-    let program = litestream::litestream_program()
-        .ok()
-        .and_then(|p| std::fs::canonicalize(p).ok());
+    let (program, program_warning) = match litestream::litestream_program() {
+        Ok(found) => {
+            let (program, warning) = litestream::program_for_service(&found);
+            (Some(program), warning)
+        }
+        Err(_) => (None, None),
+    };
     let shown = program
         .as_deref()
         .unwrap_or(Path::new("/usr/local/bin/litestream"));
@@ -180,6 +184,19 @@ fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
              mistakes, not against the disk or server dying. Prefer other storage."
                 .into(),
         );
+    }
+    lines.extend(program_warning);
+    if let Some(closed) = owner
+        .as_ref()
+        .and_then(|m| program.as_deref().and_then(|p| closed_to(p, m.uid())))
+    {
+        lines.push(format!(
+            "Warning: {user}, who runs it, cannot reach {}: {} is closed to them, so the service \
+             would not start; copy the program to /usr/local/bin/litestream and use that path \
+             below.",
+            shown.display(),
+            closed.display()
+        ));
     }
     if program.is_none() {
         lines.push(
@@ -234,6 +251,37 @@ fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
         "`keywork check` then reports how recent the replica is.".into(),
     ]);
     println!("{}", lines.join("\n"));
+}
+
+/// The first of `program` and the directories above it that the user `uid` may not pass
+/// (execute permission, by owner, group or others as the kernel would judge), if any: a
+/// program under /root or a home directory that only its owner can enter.
+fn closed_to(program: &Path, uid: u32) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if uid == 0 {
+        return None;
+    }
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .ok()
+        .flatten()?;
+    let name = std::ffi::CString::new(user.name.as_str()).ok()?;
+    let groups = nix::unistd::getgrouplist(&name, user.gid).unwrap_or_else(|_| vec![user.gid]);
+    program
+        .ancestors()
+        .find(|path| {
+            let Ok(meta) = std::fs::metadata(path) else {
+                return false;
+            };
+            let bit = if meta.uid() == uid {
+                0o100
+            } else if groups.iter().any(|g| g.as_raw() == meta.gid()) {
+                0o010
+            } else {
+                0o001
+            };
+            meta.permissions().mode() & bit == 0
+        })
+        .map(Path::to_owned)
 }
 
 /// Litestream's log under cron, beside the database: `team.db-litestream.log`. Litestream logs
