@@ -1275,3 +1275,108 @@ fn replicate_init_warns_when_the_user_it_runs_as_cannot_reach_litestream() {
         "{printed}"
     );
 }
+
+/// `worker add` took a login that does not exist on the server without a word: the worker
+/// could never open keywork and nobody knew why. The worker is added (the account may come
+/// later) with a warning.
+#[test]
+fn worker_add_warns_of_a_login_that_does_not_exist_on_the_server() {
+    let place = solo_team();
+    let said = place.ok(
+        None,
+        &[
+            "worker",
+            "add",
+            "--login",
+            "kwt-nosuchlogin",
+            "--name",
+            "Not Yet",
+            "--role",
+            "key_worker",
+        ],
+    );
+    assert!(
+        said.starts_with("Added Not Yet (kwt-nosuchlogin)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Warning: there is no login kwt-nosuchlogin on this server"),
+        "{said}"
+    );
+}
+
+/// `init --lead` and `worker add` took a login outside the team's group without a word: they
+/// could not open the database. Both go ahead (the administrator may add them next) and warn
+/// with the command that fixes it.
+#[test]
+fn a_lead_or_worker_outside_the_teams_group_is_warned_about() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let outsider = User::from_uid(Uid::current())
+        .expect("read the user database")
+        .expect("the test's user has a login");
+    assert!(
+        !Group::from_gid(users.team_gid)
+            .unwrap()
+            .unwrap()
+            .mem
+            .contains(&outsider.name),
+        "the test's user must not be in {}",
+        users::GROUP
+    );
+    let place = Place::new(Some(users.team_gid));
+    let said = place.ok(
+        None,
+        &[
+            "init",
+            "--group",
+            users::GROUP,
+            "--lead",
+            &outsider.name,
+            "--name",
+            "Outside Lead",
+        ],
+    );
+    let warning = format!(
+        "Warning: {} is not in the group {}, so cannot open the database: an administrator runs \
+         `usermod -aG {} {}`",
+        outsider.name,
+        users::GROUP,
+        users::GROUP,
+        outsider.name
+    );
+    assert!(said.contains(&warning), "{said}");
+
+    let team = Team::new(users);
+    let said = team.ok(
+        &users.lead,
+        &[
+            "worker",
+            "add",
+            "--login",
+            &outsider.name,
+            "--name",
+            "Outside Worker",
+            "--role",
+            "read_only",
+        ],
+    );
+    assert!(said.contains(&warning), "{said}");
+    // A login that exists and is in the group: nothing to warn about.
+    let quiet = team.ok(
+        &users.lead,
+        &[
+            "worker",
+            "add",
+            "--login",
+            users::READER,
+            "--name",
+            "Rita Reader",
+            "--role",
+            "read_only",
+        ],
+    );
+    assert!(!quiet.contains("Warning"), "{quiet}");
+}
