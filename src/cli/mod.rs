@@ -6,6 +6,7 @@ mod clients_csv;
 mod erase;
 mod import;
 mod litestream;
+mod litestream_service;
 mod output;
 mod prescription;
 mod progress;
