@@ -30,9 +30,14 @@ fn is_executable(path: &Path) -> bool {
 /// `found` with symlinks resolved and, when it is a pyenv shim, the program behind it. A shim is
 /// a bash script that needs the pyenv set-up of a login shell, which systemd and cron do not
 /// give, so a unit naming it never starts Litestream. With it, a warning when what is left is
-/// still a script rather than the program.
-pub fn program_for_service(found: &Path) -> (PathBuf, Option<String>) {
-    let path = std::fs::canonicalize(found).unwrap_or_else(|_| found.to_owned());
+/// still a script rather than the program. `None` when nothing is there (`$KEYWORK_LITESTREAM`
+/// may name a path that does not exist).
+pub fn program_for_service(found: &Path) -> Option<(PathBuf, Option<String>)> {
+    let path = std::fs::canonicalize(found).ok()?;
+    Some(for_service(path))
+}
+
+fn for_service(path: PathBuf) -> (PathBuf, Option<String>) {
     let Some(script) = script_text(&path) else {
         return (path, None);
     };

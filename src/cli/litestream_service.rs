@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 /// Prints what `replicate init` wrote and how to run Litestream on it.
 pub(super) fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
-    let (program, program_warning) = match litestream::litestream_program() {
-        Ok(found) => {
-            let (program, warning) = litestream::program_for_service(&found);
-            (Some(program), warning)
-        }
-        Err(_) => (None, None),
+    let (program, program_warning) = match litestream::litestream_program()
+        .ok()
+        .and_then(|found| litestream::program_for_service(&found))
+    {
+        Some((program, warning)) => (Some(program), warning),
+        None => (None, None),
     };
     let shown = program
         .as_deref()
