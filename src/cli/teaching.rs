@@ -190,6 +190,9 @@ fn generate_beside(
         })?;
     let fresh = scratch.path().join("fresh.db");
     let failed = |e: CliError| nothing_left(path, e);
+    // The store is dropped at the end of this block: closing the only connection folds the WAL
+    // into the file and deletes it (SQLite does so on the last close). A -wal left in the
+    // private directory would not follow the file, so its absence is checked before the rename.
     let made = {
         let mut store =
             Store::open(&fresh, Access::Create, clock, actor).map_err(|e| failed(e.into()))?;
@@ -198,9 +201,6 @@ fn generate_beside(
             store.counts().map_err(|e| failed(e.into()))?,
             store.scenarios().map_err(|e| failed(e.into()))?.len(),
         )
-        // Dropping the store closes the only connection, which folds the WAL into the file and
-        // deletes it (SQLite does so on the last close): a -wal left in the private directory
-        // would not follow the file, so its absence is checked before the rename.
     };
     let wal = crate::store::team_files::sibling(&fresh, "-wal");
     if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
@@ -233,9 +233,18 @@ fn survive_file_size_limit() {
 
 /// A generate that failed part way, said once with the path and what is left: nothing.
 fn nothing_left(path: &Path, e: CliError) -> CliError {
+    let why = e.to_string();
+    let disk = ["I/O error", "full", "too large"]
+        .iter()
+        .any(|sign| why.contains(sign));
     CliError::Usage(format!(
-        "could not generate {}: {e}; nothing was left (is the disk full?)",
-        path.display()
+        "could not generate {}: {why}; nothing was left{}",
+        path.display(),
+        if disk {
+            " (is the disk full? `df` shows free space)"
+        } else {
+            ""
+        }
     ))
 }
 
