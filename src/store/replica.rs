@@ -157,9 +157,8 @@ pub fn config_path(db: &Path) -> PathBuf {
 /// long-running read keeps SQLite from recycling WAL frames it has not copied yet, and keywork
 /// raises `wal_autocheckpoint` on its own connections to [`SAFETY_NET_CHECKPOINT_PAGES`], so
 /// that Litestream decides when the WAL is folded in unless it has stopped. keywork never runs
-/// `wal_checkpoint(TRUNCATE)` then, except when
-/// `erase` must clear erased pages from the WAL (it says so, and what to do while Litestream
-/// holds the WAL).
+/// `wal_checkpoint(TRUNCATE)` then, except when `erase` must fold erased pages in (it says so,
+/// and what to do while Litestream holds the WAL).
 pub fn leaves_checkpoints_to_litestream(db: &Path) -> bool {
     config_path(db).exists()
 }
