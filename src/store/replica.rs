@@ -33,7 +33,7 @@ pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(60);
 /// sync, so the WAL never gets here; a PASSIVE checkpoint never waits for readers and copies
 /// only frames every reader has passed, and SQLite restarts the WAL only when no reader (such
 /// as Litestream's long-running read) still uses it, so no frame is lost before Litestream has
-/// shipped it; a Litestream started after keywork folded the WAL ships a fresh snapshot. Far
+/// shipped it; a Litestream started after keywork folded the WAL catches up (tested). Far
 /// below Litestream's own emergency TRUNCATE (121,359 pages), which blocks writers.
 pub const SAFETY_NET_CHECKPOINT_PAGES: u32 = 4 * CHECKPOINT_PAGES;
 
