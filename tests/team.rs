@@ -1180,3 +1180,203 @@ fn eight_processes_of_two_logins_record_1600_sessions_at_once_without_an_error()
     let checked = team.ok(&users.lead, &["check"]);
     assert!(checked.contains("hash chain intact"), "{checked}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Set-up lines: what `replicate init` prints for the server, and warnings about logins
+// ---------------------------------------------------------------------------------------------
+
+/// The cron line `replicate init` prints redirected Litestream's output to /var/log, which the
+/// database's owner (the unit's `User=`) cannot write: the shell refused the redirection and
+/// Litestream never started. Run as that user, the printed line now starts it and logs.
+#[test]
+fn the_printed_cron_line_starts_litestream_as_the_user_it_names() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let team = Team::new(users);
+    chown(team.db(), &users.lead);
+    // A stand-in for Litestream that says how it was run and stops.
+    let fake = team.place.dir.path().join("litestream");
+    std::fs::write(&fake, "#!/bin/sh\necho \"litestream ran: $*\"\n").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let replica = format!("file://{}/replica", team.place.dir.path().display());
+    let mut init = team.place.command(
+        team.db(),
+        Some(&users.lead),
+        &["replicate", "init", "--to", &replica],
+    );
+    init.env("KEYWORK_LITESTREAM", &fake);
+    let out = users::output(&mut init);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let user = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("User="))
+        .expect("a User= line");
+    assert_eq!(user, users::LEAD, "the database's owner runs it");
+    let cron = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("@reboot "))
+        .expect("a cron line");
+
+    let home = team.place.home(Some(&users.lead));
+    let mut sh = Command::new("sh");
+    sh.args(["-c", cron]).current_dir(&home).env("HOME", &home);
+    users::as_user(&mut sh, &users.lead, users.team_gid);
+    let ran = users::output(&mut sh);
+    assert!(
+        ran.status.success(),
+        "the cron line failed as {user}: {}",
+        stderr(&ran)
+    );
+    let log = cron
+        .rsplit_once(">>")
+        .map(|(_, rest)| rest.split_whitespace().next().unwrap().trim_matches('\''))
+        .expect("the line names its log");
+    let logged = std::fs::read_to_string(log).expect("the log was written");
+    assert!(
+        logged.contains("litestream ran: replicate -config"),
+        "{logged}"
+    );
+}
+
+/// The unit and cron line run Litestream as the database's owner: a program where that user
+/// cannot reach it (under /root, say, where pip under pyenv puts it) is named with a warning.
+#[test]
+fn replicate_init_warns_when_the_user_it_runs_as_cannot_reach_litestream() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let team = Team::new(users);
+    chown(team.db(), &users.lead);
+    let private = team.place.dir.path().join("private");
+    std::fs::create_dir(&private).expect("mkdir");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let fake = private.join("litestream");
+    std::fs::write(&fake, b"\x7fELF\x02\x01\x01\0").expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let replica = format!("file://{}/replica", team.place.dir.path().display());
+    let mut init = team
+        .place
+        .command(team.db(), None, &["replicate", "init", "--to", &replica]);
+    init.env("KEYWORK_LITESTREAM", &fake);
+    let out = users::output(&mut init);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(
+        printed.contains(&format!(
+            "Warning: {}, who runs it, cannot reach {}: {} is closed to them",
+            users::LEAD,
+            fake.display(),
+            private.display()
+        )),
+        "{printed}"
+    );
+}
+
+/// `worker add` took a login that does not exist on the server without a word: the worker
+/// could never open keywork and nobody knew why. The worker is added (the account may come
+/// later) with a warning.
+#[test]
+fn worker_add_warns_of_a_login_that_does_not_exist_on_the_server() {
+    let place = solo_team();
+    let said = place.ok(
+        None,
+        &[
+            "worker",
+            "add",
+            "--login",
+            "kwt-nosuchlogin",
+            "--name",
+            "Not Yet",
+            "--role",
+            "key_worker",
+        ],
+    );
+    assert!(
+        said.starts_with("Added Not Yet (kwt-nosuchlogin)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Warning: there is no login kwt-nosuchlogin on this server"),
+        "{said}"
+    );
+}
+
+/// `init --lead` and `worker add` took a login outside the team's group without a word: they
+/// could not open the database. Both go ahead (the administrator may add them next) and warn
+/// with the command that fixes it.
+#[test]
+fn a_lead_or_worker_outside_the_teams_group_is_warned_about() {
+    let Some(users) = users::users() else {
+        skip();
+        return;
+    };
+    let outsider = User::from_uid(Uid::current())
+        .expect("read the user database")
+        .expect("the test's user has a login");
+    assert!(
+        !Group::from_gid(users.team_gid)
+            .unwrap()
+            .unwrap()
+            .mem
+            .contains(&outsider.name),
+        "the test's user must not be in {}",
+        users::GROUP
+    );
+    let place = Place::new(Some(users.team_gid));
+    let said = place.ok(
+        None,
+        &[
+            "init",
+            "--group",
+            users::GROUP,
+            "--lead",
+            &outsider.name,
+            "--name",
+            "Outside Lead",
+        ],
+    );
+    let warning = format!(
+        "Warning: {} is not in the group {}, so cannot open the database: an administrator runs \
+         `usermod -aG {} {}`",
+        outsider.name,
+        users::GROUP,
+        users::GROUP,
+        outsider.name
+    );
+    assert!(said.contains(&warning), "{said}");
+
+    let team = Team::new(users);
+    let said = team.ok(
+        &users.lead,
+        &[
+            "worker",
+            "add",
+            "--login",
+            &outsider.name,
+            "--name",
+            "Outside Worker",
+            "--role",
+            "read_only",
+        ],
+    );
+    assert!(said.contains(&warning), "{said}");
+    // A login that exists and is in the group: nothing to warn about.
+    let quiet = team.ok(
+        &users.lead,
+        &[
+            "worker",
+            "add",
+            "--login",
+            users::READER,
+            "--name",
+            "Rita Reader",
+            "--role",
+            "read_only",
+        ],
+    );
+    assert!(!quiet.contains("Warning"), "{quiet}");
+}

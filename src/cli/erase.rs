@@ -16,8 +16,8 @@ pub struct EraseArgs {
     /// Answer the confirmation for a script: the same reference again. Anything else refuses.
     #[arg(long, value_name = "REF", requires = "client")]
     pub confirm: Option<String>,
-    /// Only clear the -wal file, after an erasure could not (colleagues were reading): run it
-    /// once they have quit keywork.
+    /// Only fold erased pages into the database file and clear the -wal file, after an erasure
+    /// could not (colleagues or Litestream were reading): run it once they have quit keywork.
     #[arg(long, conflicts_with_all = ["client", "confirm"])]
     pub checkpoint_only: bool,
 }
@@ -30,18 +30,24 @@ Team lead only. keywork asks for the reference to be typed back; anything else c
 changes nothing. In one transaction it deletes the client and every row of their record
 (sessions, notes, goals, reviews, TOPs, prescriptions, drafts...) and adds one audit row holding
 only the reference, who and when; earlier audit rows (ids only, never names or notes) stay.
-Deleted content is zeroed in the database file (secure_delete), then the -wal file is copied in
-and truncated so no earlier copy of the record lingers there. That needs a moment with no
-colleague reading: keywork waits up to 5 seconds, and if someone is still reading it says so;
-run `keywork erase --checkpoint-only` once they have quit keywork. A database replicated with
-Litestream (`keywork replicate init`) is always held open by Litestream: stop it for the
---checkpoint-only run, then start it again; its replica keeps the record until its retention
-(24 hours) has passed. Backups and exports made before the erasure still hold the record: erase
-it from them too.";
+Deleted content is zeroed (secure_delete), but the zeroed pages go first to the -wal file: until
+they are folded into the database file, it still holds the record's pages as they were, and the
+-wal file earlier copies. Folding them in and emptying the -wal needs a moment with no colleague
+reading: keywork waits up to 5 seconds. If someone is still reading, the erasure stands (exit 0)
+and keywork says what is left: run `keywork erase --checkpoint-only` once they have quit keywork
+(that run fails, exit 1, while someone still reads). A database replicated with Litestream
+(`keywork replicate init`) is always held open by Litestream: stop it for the --checkpoint-only
+run, then start it again; its replica keeps the record until its retention (24 hours) has
+passed. Backups and exports made before the erasure still hold the record: erase it from them
+too.";
 
 pub fn erase(store: &mut Store, args: &EraseArgs) -> Result<(), CliError> {
     let Some(client) = &args.client else {
-        return truncate_wal(store);
+        return match clear_old_copies(store)? {
+            None => Ok(()),
+            // The one thing asked for could not be done: a failure, to be run again.
+            Some(remaining) => Err(CliError::Usage(remaining)),
+        };
     };
     let reference =
         ServiceRef::new(client).map_err(|e| CliError::Usage(format!("--client: {e}")))?;
@@ -57,7 +63,12 @@ pub fn erase(store: &mut Store, args: &EraseArgs) -> Result<(), CliError> {
         "Erased {reference}: {} removed; the audit keeps only the reference, who and when.",
         summary(&erasure)
     );
-    truncate_wal(store)
+    // The erasure is committed whatever happens next: a script that took a failure for "not
+    // erased" would retry and find no client, so the step left is reported, not failed on.
+    if let Some(remaining) = clear_old_copies(store)? {
+        println!("Still to do: {remaining}");
+    }
+    Ok(())
 }
 
 fn no_client(reference: &ServiceRef) -> CliError {
@@ -128,28 +139,36 @@ fn ask(reference: &ServiceRef, preview: &Erasure) -> Result<String, CliError> {
     Ok(line.trim().to_owned())
 }
 
-/// Clears the -wal file, or says plainly that a colleague's read stopped it and what to do.
-fn truncate_wal(store: &mut Store) -> Result<(), CliError> {
+/// Folds the erased (zeroed) pages into the database file and empties the -wal file; `None`
+/// when done, else the step left and why, said plainly.
+fn clear_old_copies(store: &mut Store) -> Result<Option<String>, CliError> {
     if store.truncate_wal()? {
-        println!("The -wal file is cleared: no earlier copy of the record remains in it.");
-        return Ok(());
+        println!(
+            "The erased pages are folded into the database file and the -wal file is cleared: no \
+             earlier copy of the record remains in either."
+        );
+        return Ok(None);
     }
     if crate::store::replica::leaves_checkpoints_to_litestream(store.path()) {
-        return Err(CliError::Usage(LITESTREAM_HOLDS_WAL.to_owned()));
+        return Ok(Some(LITESTREAM_HOLDS_WAL.to_owned()));
     }
-    Err(CliError::Usage(
-        "the -wal file could not be cleared because a colleague is reading the database, so an \
-         earlier copy of erased pages may remain in it; when colleagues have quit keywork, run: \
-         keywork erase --checkpoint-only"
-            .to_owned(),
-    ))
+    Ok(Some(COLLEAGUE_READING.to_owned()))
 }
 
+/// Until a checkpoint can run, the zeroed pages exist only in the -wal, and the database file
+/// keeps the pages as they were before the erasure: both hold the record's text.
+const COLLEAGUE_READING: &str = "\
+a colleague is reading the database, so the erased pages could not be folded in yet: the \
+database file and its -wal file still hold earlier copies of the record (names, NHS number, \
+notes), though keywork shows it to no one. When colleagues have quit keywork, run: keywork erase \
+--checkpoint-only";
+
 /// Litestream keeps a read open on the database all the time (so SQLite cannot recycle WAL
-/// frames it has not copied), so while it runs the WAL can never be truncated.
+/// frames it has not copied), so while it runs the erased pages cannot be folded in.
 const LITESTREAM_HOLDS_WAL: &str = "\
-the -wal file could not be cleared: the database is replicated with Litestream, which keeps it \
-open, so an earlier copy of erased pages may remain in the -wal. Stop Litestream (systemctl stop \
-keywork-litestream), run keywork erase --checkpoint-only once colleagues have quit keywork, then \
+the database is replicated with Litestream, which keeps it open, so the erased pages could not \
+be folded in: the database file and its -wal file still hold earlier copies of the record \
+(names, NHS number, notes), though keywork shows it to no one. Stop Litestream (systemctl stop \
+keywork-litestream), run: keywork erase --checkpoint-only once colleagues have quit keywork, then \
 start Litestream again. The replica keeps earlier copies of the record until its retention has \
 passed (24 hours): see README, \"If the server dies\"";

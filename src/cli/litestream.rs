@@ -26,6 +26,86 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
+/// The program a service should run, for the unit and cron line `replicate init` prints:
+/// `found` with symlinks resolved and, when it is a pyenv shim, the program behind it. A shim is
+/// a bash script that needs the pyenv set-up of a login shell, which systemd and cron do not
+/// give, so a unit naming it never starts Litestream. With it, a warning when what is left is
+/// still a script rather than the program. `None` when nothing is there (`$KEYWORK_LITESTREAM`
+/// may name a path that does not exist).
+pub fn program_for_service(found: &Path) -> Option<(PathBuf, Option<String>)> {
+    let path = std::fs::canonicalize(found).ok()?;
+    Some(for_service(path))
+}
+
+fn for_service(path: PathBuf) -> (PathBuf, Option<String>) {
+    let Some(script) = script_text(&path) else {
+        return (path, None);
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "litestream".into(), |n| n.to_string_lossy().into_owned());
+    if !script.contains("pyenv") {
+        let warning = format!(
+            "Warning: {} is a script, not the litestream program (a version manager's shim?): \
+             make sure it runs without a login shell's set-up, or give the program's own path \
+             below.",
+            path.display()
+        );
+        return (path, Some(warning));
+    }
+    match pyenv_which(&script, &name) {
+        Some(real) => (real, None),
+        None => {
+            let warning = format!(
+                "Warning: {} is a pyenv shim, which a service cannot run (it needs a login \
+                 shell's pyenv set-up), and pyenv could not say which program it runs: put the \
+                 path `pyenv which litestream` prints in the lines below, or copy that program to \
+                 /usr/local/bin/litestream.",
+                path.display()
+            );
+            (path, Some(warning))
+        }
+    }
+}
+
+/// The text of `path` if it is a script (`#!`), from its first few kilobytes.
+fn script_text(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    head.starts_with(b"#!")
+        .then(|| String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Asks pyenv which program the shim `script` runs as `name`: the pyenv and root the shim names
+/// (so no shell set-up is needed), from `/` and without `PYENV_VERSION`, as a service would be
+/// run. `None` unless the answer is an executable that is not itself a script.
+fn pyenv_which(script: &str, name: &str) -> Option<PathBuf> {
+    let quoted = |line: &str, prefix: &str| -> Option<String> {
+        let rest = line.trim().strip_prefix(prefix)?;
+        Some(rest.split('"').next()?.to_owned())
+    };
+    let root = script
+        .lines()
+        .find_map(|l| quoted(l, "export PYENV_ROOT=\""))?;
+    let pyenv = script.lines().find_map(|l| quoted(l, "exec \""))?;
+    let out = Command::new(&pyenv)
+        .args(["which", name])
+        .env("PYENV_ROOT", &root)
+        .env_remove("PYENV_VERSION")
+        .current_dir("/")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let real = PathBuf::from(text.trim());
+    let real = std::fs::canonicalize(&real).unwrap_or(real);
+    (out.status.success() && is_executable(&real) && script_text(&real).is_none()).then_some(real)
+}
+
 /// The newest position the replica holds: Litestream's transaction id and when that LTX file
 /// was made.
 #[derive(Debug, Clone, PartialEq, Eq)]

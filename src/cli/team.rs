@@ -183,7 +183,45 @@ fn add_worker(store: &mut Store, args: &WorkerArgs) -> Result<(), CliError> {
              the rest of the team.",
         );
     }
-    say(&[line])
+    let warning = login_warning(store.path(), &worker.login);
+    say(&[Some(line), warning]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>())
+}
+
+/// A warning when the login cannot open this database yet: no such account on the server, or,
+/// in a team directory (setgid, as `init` makes it), an account outside its group. The worker
+/// is added all the same: the account may well be made next.
+fn login_warning(db: &Path, login: &Login) -> Option<String> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let Some(user) = nix::unistd::User::from_name(login.as_str()).ok().flatten() else {
+        return Some(format!(
+            "Warning: there is no login {login} on this server, so they cannot use keywork until \
+             an administrator creates it (useradd) and adds it to the database's group."
+        ));
+    };
+    let dir = std::fs::metadata(crate::store::team_files::directory_of(db)).ok()?;
+    if dir.permissions().mode() & 0o2000 == 0 {
+        return None;
+    }
+    let group = nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(dir.gid()))
+        .ok()
+        .flatten()?;
+    (!in_group(&user, &group)).then(|| outside_group(login, &group.name))
+}
+
+/// Whether `user` is in `group`, as their primary group or a member: only then can they open a
+/// database in the group's directory.
+fn in_group(user: &nix::unistd::User, group: &nix::unistd::Group) -> bool {
+    user.gid == group.gid || group.mem.contains(&user.name)
+}
+
+fn outside_group(login: &Login, group: &str) -> String {
+    format!(
+        "Warning: {login} is not in the group {group}, so cannot open the database: an \
+         administrator runs `usermod -aG {group} {login}`, then they log in again."
+    )
 }
 
 fn list_workers(store: &Store) -> Result<(), CliError> {
@@ -443,15 +481,12 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
             ))
         })?;
     let lead = Login::new(args.lead.as_str()).map_err(|e| usage("--lead", e))?;
-    if nix::unistd::User::from_name(lead.as_str())
-        .ok()
-        .flatten()
-        .is_none()
-    {
+    let Some(lead_user) = nix::unistd::User::from_name(lead.as_str()).ok().flatten() else {
         return Err(CliError::Usage(format!(
             "--lead: there is no login {lead} on this server; nothing was changed"
         )));
-    }
+    };
+    let lead_outside = (!in_group(&lead_user, &group)).then(|| outside_group(&lead, &args.group));
     let name = Name::new(args.name.as_str()).map_err(|e| usage("--name", e))?;
     let dir = crate::store::team_files::prepare(path, group.gid)?;
     let mut store = Store::open(path, Access::Create, clock, actor)?;
@@ -467,7 +502,7 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
     let path = path.display();
     let dir = dir.display();
     let group = &args.group;
-    say(&[
+    let lines = [
         format!("Set up a team database at {path}."),
         format!(
             "  directory {dir}: group {group}, mode 2770 (setgid, so every file made in it belongs to {group})"
@@ -491,5 +526,6 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
         format!(
             "  3. be on the team list: {lead} (the team lead) runs `keywork worker add --login LOGIN --name \"Their Name\" --role key_worker`"
         ),
-    ])
+    ];
+    say(&lines.into_iter().chain(lead_outside).collect::<Vec<_>>())
 }

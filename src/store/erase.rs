@@ -195,8 +195,9 @@ impl Store {
     /// whose detail is the reference alone. The audit's earlier rows for the client stay: they
     /// hold ids, never names or notes. `None` if there is no such client (nothing is removed).
     ///
-    /// `secure_delete` (set on every connection) zeroes the freed content in the file; the
-    /// copies in the `-wal` file go with [`Store::truncate_wal`], which the caller runs next.
+    /// `secure_delete` (set on every connection) zeroes the freed content, in pages written to
+    /// the `-wal` file: until [`Store::truncate_wal`] (which the caller runs next) folds them
+    /// in, the database file keeps the record's pages as they were, and the `-wal` earlier copies.
     pub fn erase_client(&mut self, reference: &ServiceRef) -> Result<Option<Erasure>> {
         self.write_as_lead(|w| {
             let Some(id) = client_id(&w.tx, reference)? else {
@@ -217,8 +218,8 @@ impl Store {
     }
 
     /// Copies the `-wal` file into the database and truncates it to nothing, so no earlier copy
-    /// of an erased record's pages stays in it. Waits for colleagues' reads up to the busy
-    /// timeout; false if one still held the log (nothing is lost: run it again later).
+    /// of an erased record's pages stays in either file. Waits for colleagues' reads up to the
+    /// busy timeout; false if one still held the log (nothing is lost: run it again later).
     pub fn truncate_wal(&mut self) -> Result<bool> {
         self.require(Need::TeamLead)?;
         let outcome = self

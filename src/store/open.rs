@@ -94,7 +94,8 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         if super::replica::leaves_checkpoints_to_litestream(path) {
-            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            let pages = super::replica::SAFETY_NET_CHECKPOINT_PAGES;
+            conn.pragma_update(None, "wal_autocheckpoint", pages)?;
         }
         if migrate::needed(&conn)? {
             migrate::run(&mut conn)?;
@@ -239,6 +240,10 @@ mod tests {
         migrate::run(&mut { conn }).unwrap();
         assert_eq!(autocheckpoint(&path), 1000, "SQLite's own default");
         std::fs::write(super::super::replica::config_path(&path), "dbs: []\n").unwrap();
-        assert_eq!(autocheckpoint(&path), 0, "Litestream checkpoints");
+        assert_eq!(
+            autocheckpoint(&path),
+            4000,
+            "Litestream checkpoints; keywork only far above its 1,000 pages"
+        );
     }
 }

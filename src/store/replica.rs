@@ -3,7 +3,8 @@
 //! rebuild the database as it was at any moment it holds.
 //!
 //! keywork's part is small: it writes Litestream's configuration beside the database and leaves
-//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]).
+//! checkpoints to Litestream while that file exists (see [`leaves_checkpoints_to_litestream`]),
+//! but for a safety net far above Litestream's threshold ([`SAFETY_NET_CHECKPOINT_PAGES`]).
 //! Running the `litestream` program (where the replica has got to, restoring from it) is the
 //! command line's, in `cli/litestream.rs`.
 
@@ -25,6 +26,17 @@ pub const CHECKPOINT_PAGES: u32 = 1000;
 /// ... and at least this often while anything is being written.
 pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(60);
 
+/// keywork's own safety net while replication is configured: a PASSIVE checkpoint after any
+/// commit that leaves the WAL at this many pages or more (SQLite's `wal_autocheckpoint`), so a
+/// stopped Litestream cannot let the WAL grow without end (it grew ~40 KB a save). It does not
+/// fight Litestream: running, Litestream folds the WAL in at [`CHECKPOINT_PAGES`] after each
+/// sync, so the WAL never gets here; a PASSIVE checkpoint never waits for readers and copies
+/// only frames every reader has passed, and SQLite restarts the WAL only when no reader (such
+/// as Litestream's long-running read) still uses it, so no frame is lost before Litestream has
+/// shipped it; a Litestream started after keywork folded the WAL catches up (tested). Far
+/// below Litestream's own emergency TRUNCATE (121,359 pages), which blocks writers.
+pub const SAFETY_NET_CHECKPOINT_PAGES: u32 = 4 * CHECKPOINT_PAGES;
+
 /// The environment variable naming the `litestream` program, before `PATH` is searched.
 pub const LITESTREAM_ENV: &str = "KEYWORK_LITESTREAM";
 
@@ -38,11 +50,14 @@ pub enum ReplicaError {
     Unsupported(String),
     #[error("'{0}': the replica's path must be absolute, e.g. file:///mnt/backup/keywork")]
     NotAbsolute(String),
+    /// Never echoes the URL: the part it objects to is a secret.
     #[error(
-        "the replica URL holds a password; keywork writes the URL into a file, so give an SSH key \
-         with --sftp-key instead (S3 keys go in environment variables)"
+        "the replica URL holds credentials (something before an '@'); keywork writes the URL into \
+         a file the team can read, so give an sftp replica an SSH key with --sftp-key, and an s3 \
+         replica its keys in the service's environment (LITESTREAM_ACCESS_KEY_ID, \
+         LITESTREAM_SECRET_ACCESS_KEY)"
     )]
-    Password,
+    Credentials,
     #[error("'{0}' holds a '$', which Litestream would read as an environment variable")]
     Dollar(String),
     #[error(
@@ -76,6 +91,10 @@ impl Replica {
     /// Reads `file:///path` (or a bare absolute path), `sftp://...` or `s3://...`.
     pub fn parse(text: &str) -> Result<Replica> {
         let text = text.trim();
+        // First, so that no later message repeats a secret.
+        if holds_credentials(text) {
+            return Err(ReplicaError::Credentials);
+        }
         if text.contains('$') {
             return Err(ReplicaError::Dollar(text.to_owned()));
         }
@@ -91,9 +110,6 @@ impl Replica {
             "sftp" => {
                 let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
                 let (user, host) = authority.rsplit_once('@').unwrap_or(("", authority));
-                if user.contains(':') {
-                    return Err(ReplicaError::Password);
-                }
                 if user.is_empty() || host.is_empty() || path.is_empty() {
                     return Err(ReplicaError::Unsupported(text.to_owned()));
                 }
@@ -118,6 +134,20 @@ impl Replica {
     }
 }
 
+/// Whether a replica URL carries credentials: anything before an '@' after the scheme, except
+/// an sftp login alone (`sftp://user@host/path`, whose key is given apart). Checked over the
+/// whole rest of the URL, not only up to the first '/', because S3 secret keys may hold a '/'.
+pub fn holds_credentials(text: &str) -> bool {
+    let Some((scheme, rest)) = text.trim().split_once("://") else {
+        return false;
+    };
+    match rest.rsplit_once('@') {
+        None => false,
+        Some((user, _)) if scheme.eq_ignore_ascii_case("sftp") => user.contains([':', '/']),
+        Some(_) => true,
+    }
+}
+
 /// The Litestream configuration for the database at `db`.
 pub fn config_path(db: &Path) -> PathBuf {
     team_files::sibling(db, CONFIG_SUFFIX)
@@ -125,10 +155,10 @@ pub fn config_path(db: &Path) -> PathBuf {
 
 /// Whether replication is configured for `db`. While it is, Litestream does the checkpoints: its
 /// long-running read keeps SQLite from recycling WAL frames it has not copied yet, and keywork
-/// sets `wal_autocheckpoint = 0` on its own connections so that only one process decides when
-/// the WAL is folded in. keywork never runs `wal_checkpoint(TRUNCATE)` then, except when
-/// `erase` must clear erased pages from the WAL (it says so, and what to do while Litestream
-/// holds the WAL).
+/// raises `wal_autocheckpoint` on its own connections to [`SAFETY_NET_CHECKPOINT_PAGES`], so
+/// that Litestream decides when the WAL is folded in unless it has stopped. keywork never runs
+/// `wal_checkpoint(TRUNCATE)` then, except when `erase` must fold erased pages in (it says so,
+/// and what to do while Litestream holds the WAL).
 pub fn leaves_checkpoints_to_litestream(db: &Path) -> bool {
     config_path(db).exists()
 }
@@ -138,12 +168,13 @@ pub fn leaves_checkpoints_to_litestream(db: &Path) -> bool {
 pub fn render_config(db: &Path, replica: &Replica, sftp_key: Option<&Path>) -> String {
     let mut yaml = format!(
         "# Written by `keywork replicate init`. Run: litestream replicate -config THIS_FILE\n\
-         # While this file exists keywork leaves WAL checkpoints to Litestream\n\
-         # (PRAGMA wal_autocheckpoint = 0 on keywork's connections).\n\
+         # While this file exists keywork leaves WAL checkpoints to Litestream, but for\n\
+         # a safety net (PRAGMA wal_autocheckpoint = {} on keywork's connections).\n\
          # Credentials for s3 come from the environment (LITESTREAM_ACCESS_KEY_ID and\n\
          # LITESTREAM_SECRET_ACCESS_KEY), never from this file.\n\
          dbs:\n  - path: {}\n    checkpoint-interval: {}s\n    min-checkpoint-page-count: {}\n    \
          replica:\n      url: {}\n      sync-interval: {}s\n",
+        SAFETY_NET_CHECKPOINT_PAGES,
         yaml_string(&db.to_string_lossy()),
         CHECKPOINT_INTERVAL.as_secs(),
         CHECKPOINT_PAGES,
@@ -198,10 +229,21 @@ mod tests {
             Replica::parse("file://relative/dir"),
             Err(ReplicaError::NotAbsolute(_))
         ));
-        assert!(matches!(
-            Replica::parse("sftp://kw:secret@host/srv"),
-            Err(ReplicaError::Password)
-        ));
+        for secret in [
+            "sftp://kw:HUNTER2@host/srv",
+            "sftp://kw:HUN/TER2@host/srv",
+            "s3://KEY:HUNTER2@bucket/kw",
+            "s3://KEY:HUN/TER2@bucket/kw",
+            "s3://KEY@bucket/kw",
+            "s3://KEY:HUNTER2@bucket",
+            "file://KEY:HUNTER2@/mnt/kw",
+            "gs://KEY:HUNTER2@bucket/kw",
+            "s3://KEY:HUN$TER2@bucket/kw",
+        ] {
+            let refused = Replica::parse(secret).unwrap_err();
+            assert!(matches!(refused, ReplicaError::Credentials), "{secret}");
+            assert!(!refused.to_string().contains("TER2"), "{secret}");
+        }
         assert!(matches!(
             Replica::parse("s3://$BUCKET/kw"),
             Err(ReplicaError::Dollar(_))
