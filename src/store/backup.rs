@@ -42,6 +42,9 @@ pub enum BackupError {
     },
     #[error("{what} failed SQLite's integrity check ({problems})")]
     Damaged { what: String, problems: String },
+    /// Restoring it would make a tampered or damaged trail the team's live one.
+    #[error("its audit chain does not verify ({why})")]
+    BrokenChain { why: String },
     #[error(
         "{} holds changes not yet in {} itself; back it up with `keywork backup NEW --db {}` and \
          restore NEW",
@@ -205,7 +208,25 @@ fn inspect_backup(
         return Err(BackupError::NotKeywork(backup.to_owned()));
     }
     let store = Store::over(conn, copy, clock, actor);
+    if found >= FIRST_CHAINED_SCHEMA {
+        refuse_broken_chain(&store)?;
+    }
     inspect(store, &format!("the backup {}", backup.display()))
+}
+
+/// The schema version from which the audit trail is chained by hash (migration 4).
+const FIRST_CHAINED_SCHEMA: i64 = 4;
+
+/// A backup is checked as `keywork check` checks the live file: a trail edited, cut or stripped
+/// of its append-only triggers would otherwise become the team's record unnoticed.
+fn refuse_broken_chain(copy: &Store) -> Result<()> {
+    let chain = copy.verify_audit()?;
+    let why = match (&chain.first_bad, chain.missing_triggers.first()) {
+        (Some((row, _)), _) => format!("first bad row: {row}"),
+        (None, Some(trigger)) => format!("the append-only trigger {trigger} is missing"),
+        (None, None) => return Ok(()),
+    };
+    Err(BackupError::BrokenChain { why })
 }
 
 /// SQLite's integrity and foreign-key checks on a copy, then its size and row counts.
