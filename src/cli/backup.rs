@@ -64,9 +64,12 @@ const SUMMARY_TABLES: &[(&str, &str, &str)] = &[
     ("audit", "audit entry", "audit entries"),
 ];
 
-/// Copies the database (opened for reading: anyone who can read it may back it up) to a new
-/// owner-only file, and says what the copy holds.
+/// Copies the database (opened for reading: anyone on the team list may back it up, a
+/// read-only worker too) to a new owner-only file, and says what the copy holds.
 pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
+    store
+        .may_back_up()
+        .map_err(|e| CliError::Usage(format!("{e}; no backup was made")))?;
     let started = Instant::now();
     let bar = super::progress::working("Backing up");
     let summary = output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?;

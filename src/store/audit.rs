@@ -167,6 +167,41 @@ pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The end of the trail: how many rows it holds, and the id and hash of its last one. Every
+/// earlier row is bound into that hash, so recording it somewhere else (an anchor) pins the
+/// whole trail up to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub rows: i64,
+    pub id: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Head {
+    /// `ID:HASH`, as the `meta` key holds it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
+
+/// The trail's head as stored, on any connection (a backup's, a file about to be replaced);
+/// `None` for an empty trail.
+pub fn head(conn: &Connection) -> rusqlite::Result<Option<Head>> {
+    let rows: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+    conn.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| {
+            Ok(Head {
+                rows,
+                id: r.get(0)?,
+                hash: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            })
+        },
+    )
+    .optional()
+}
+
 /// What `check` found in the trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {

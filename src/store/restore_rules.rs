@@ -1,0 +1,157 @@
+//! Who may back up and restore a team's database, and the row a restore leaves in the trail it
+//! puts in place: a restore rolls the whole team back, so it is a team lead's act, and visible.
+
+use super::audit::{self, Head};
+use super::backup::{BackupError, FIRST_CHAINED_SCHEMA, Summary, read_write};
+use super::{Need, Store, StoreError};
+use crate::clock::Clock;
+use crate::domain::{AuditAction, Login, RecordType, Refusal};
+use rusqlite::Connection;
+use std::path::Path;
+use tempfile::NamedTempFile;
+
+type Result<T, E = BackupError> = std::result::Result<T, E>;
+
+/// Restore rolls the whole team back to an earlier moment, so only a team lead of the database
+/// being replaced may do it. Where there is no database yet, nobody is rolled back; where the
+/// one there cannot be read as keywork's (damaged, an older schema), the team list that counts is
+/// the backup's, checked once the copy is (returns `false` then).
+pub(super) fn refuse_unless_lead(target: &Path, clock: Clock, actor: &Login) -> Result<bool> {
+    if !target.exists() {
+        return Ok(true);
+    }
+    match Store::open(target, super::Access::Read, clock, actor.clone()) {
+        Ok(store) => store.may_restore().map(|()| true).map_err(Into::into),
+        Err(_) => Ok(false),
+    }
+}
+
+impl Store {
+    /// Refuses a backup by a login not (or no longer) on the team list: a copy of every record
+    /// leaving the team's directory is the team's business. Read-only workers (auditors) may.
+    /// A database whose team list is still empty (a personal one before its first worker) has
+    /// nobody to ask.
+    pub fn may_back_up(&self) -> super::Result<()> {
+        if !self.enforce || self.team_is_empty()? {
+            return Ok(());
+        }
+        match self.standing()?.refusal(&self.actor) {
+            None | Some(Refusal::ReadOnlyRole { .. }) => Ok(()),
+            Some(refusal) => Err(StoreError::Refused(refusal)),
+        }
+    }
+
+    /// Refuses a restore unless this login is a current team lead (and the run may write).
+    pub fn may_restore(&self) -> super::Result<()> {
+        if self.team_is_empty()? {
+            return self.require(Need::Bootstrap);
+        }
+        self.require(Need::TeamLead)
+    }
+
+    fn team_is_empty(&self) -> super::Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM workers)", [], |r| {
+                r.get(0)
+            })?)
+    }
+}
+
+/// What the restore row says.
+pub(super) struct RestoreNote<'a> {
+    pub backup_head: Option<&'a Head>,
+    pub taken: Option<&'a str>,
+    pub replaced_head: Option<&'a Option<Head>>,
+}
+
+/// Hex digits of each hash the restore row gives: 128 bits tell trails apart beyond doubt, and
+/// two whole hashes would not fit the audit's 200-character detail.
+const NOTE_HASH_DIGITS: usize = 32;
+
+impl RestoreNote<'_> {
+    /// "restored a backup taken T (audit head 17:ab..) over audit head 18:cd..": which backup
+    /// replaced which trail. The kept file is named by the restore's time, as the row is.
+    fn detail(&self) -> String {
+        let head = |h: Option<&Head>| {
+            h.map_or_else(
+                || "none".to_owned(),
+                |h| {
+                    format!(
+                        "{}:{}",
+                        h.id,
+                        h.hash.get(..NOTE_HASH_DIGITS).unwrap_or(&h.hash)
+                    )
+                },
+            )
+        };
+        let over = match self.replaced_head {
+            Some(replaced) => format!("over audit head {}", head(replaced.as_ref())),
+            None => "where there was no database".to_owned(),
+        };
+        format!(
+            "restored a backup taken {} (audit head {}) {over}",
+            self.taken.unwrap_or("at an unknown time"),
+            head(self.backup_head)
+        )
+    }
+}
+
+/// Appends the restore row to the copy's trail, in one transaction, and counts its rows again.
+/// A copy from before the chained trail (schema 3 and older) is left as it is: its trail is
+/// chained when it is upgraded.
+pub(super) fn record_restore(
+    copy: &NamedTempFile,
+    summary: Summary,
+    note: &RestoreNote<'_>,
+    clock: Clock,
+    actor: Login,
+) -> Result<Summary> {
+    if summary.schema_version < FIRST_CHAINED_SCHEMA {
+        return Ok(summary);
+    }
+    let conn = Connection::open_with_flags(copy.path(), read_write())?;
+    let mut store = Store::over(conn, copy.path(), clock, actor.clone());
+    let stamp = super::sql::timestamp(audit::stamp_for(store.is_demo()?, clock.timestamp()));
+    let detail = note.detail();
+    let tx = store.conn.transaction()?;
+    audit::append(
+        &tx,
+        &audit::NewEntry {
+            at: &stamp,
+            login: actor.as_str(),
+            action: AuditAction::Update,
+            record_type: RecordType::Service,
+            record_id: None,
+            detail: Some(&detail),
+        },
+    )?;
+    tx.commit()?;
+    let counts = match summary.counts {
+        Some(_) => Some(store.counts()?),
+        None => None,
+    };
+    Ok(Summary { counts, ..summary })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Head, RestoreNote};
+
+    #[test]
+    fn the_longest_restore_note_fits_the_audit_detail() {
+        let head = Head {
+            rows: i64::MAX,
+            id: i64::MAX,
+            hash: "f".repeat(64),
+        };
+        let replaced = Some(head.clone());
+        let note = RestoreNote {
+            backup_head: Some(&head),
+            taken: Some("2026-12-07T17:15:00Z"),
+            replaced_head: Some(&replaced),
+        };
+        let detail = note.detail();
+        assert!(detail.len() <= 200, "{} characters: {detail}", detail.len());
+    }
+}
