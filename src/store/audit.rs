@@ -257,6 +257,14 @@ impl Store {
         if first_bad.is_none() {
             first_bad = self.head_mismatch(last)?;
         }
+        if first_bad.is_none() && count == 0 && self.holds_records()? {
+            first_bad = Some((
+                1,
+                "the trail is empty but the database holds records (every row and the \
+                 recorded head deleted)"
+                    .to_owned(),
+            ));
+        }
         Ok(ChainReport {
             rows: count,
             first_bad,
@@ -286,6 +294,33 @@ impl Store {
                 Some((1, format!("every row up to {recorded_id} has been deleted")))
             }
         })
+    }
+
+    /// Every worker, client and session is written with an audit row, so a database holding
+    /// any has a trail: an empty one was emptied.
+    fn holds_records(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM workers) OR EXISTS (SELECT 1 FROM clients)
+                 OR EXISTS (SELECT 1 FROM sessions)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The trail's head: row count, last id and hash; `None` for an empty trail.
+    pub fn audit_head(&self) -> Result<Option<Head>> {
+        Ok(head(&self.conn)?)
+    }
+
+    /// The stored hash of audit row `id`, if there is such a row.
+    pub fn audit_hash_at(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT hash FROM audit WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
     }
 
     fn missing_audit_triggers(&self) -> Result<Vec<&'static str>> {
