@@ -1,7 +1,7 @@
 //! `keywork backup` and `keywork restore`: a consistent copy taken while colleagues keep working
 //! (a nightly cron job), and putting one back when nobody has the database open.
 
-use super::{CliError, output};
+use super::{CliError, encrypted, output};
 use crate::clock::Clock;
 use crate::domain::Login;
 use crate::store::backup::{BackupError, Summary};
@@ -15,6 +15,10 @@ pub struct BackupArgs {
     /// The new backup file, e.g. /srv/keywork/backups/team-2026-11-29.db (never overwritten).
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+    /// Encrypt the backup to this age X25519 recipient (age1..., the service's public key; the
+    /// private key stays offline). Repeat for a second key, e.g. one kept in a safe.
+    #[arg(long = "encrypt-to", value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -34,6 +38,10 @@ pub struct RestoreArgs {
     /// 2026-11-29 16:00 (local time) [default: as late as the replica holds].
     #[arg(long, value_name = "TIMESTAMP", requires = "from_replica")]
     pub at: Option<String>,
+    /// For a backup made with --encrypt-to: the age identity file holding the service's key. It
+    /// is decrypted into a private temporary file beside the database, then restored as usual.
+    #[arg(long, value_name = "FILE", conflicts_with = "from_replica")]
+    pub identity: Option<PathBuf>,
 }
 
 /// Why a restore did not happen: the database was left as it was.
@@ -70,12 +78,22 @@ pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
     store
         .may_back_up()
         .map_err(|e| CliError::Usage(format!("{e}; no backup was made")))?;
+    let recipients = encrypted::recipients(&args.encrypt_to)?;
     let started = Instant::now();
     let bar = super::progress::working("Backing up");
-    let summary = output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?;
+    let summary = if recipients.is_empty() {
+        output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?
+    } else {
+        encrypted::backup(store, &args.path, &recipients)?
+    };
     bar.finish_and_clear();
+    let sealed = match recipients.len() {
+        0 => String::new(),
+        1 => ", encrypted to 1 recipient".to_owned(),
+        n => format!(", encrypted to {n} recipients"),
+    };
     println!(
-        "Backed up {} to {} ({} in {:.1} s): {}; integrity ok",
+        "Backed up {} to {} ({} in {:.1} s{sealed}): {}; integrity ok",
         store.path().display(),
         args.path.display(),
         megabytes(summary.bytes),
@@ -112,7 +130,21 @@ pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Res
             ));
         }
     };
-    let restored = crate::store::backup::restore(backup, db, clock, actor)
+    let plain = match &args.identity {
+        Some(identity) => Some(encrypted::decrypt(backup, identity, db)?),
+        None if encrypted::is_encrypted(backup) => {
+            return Err(CliError::Usage(format!(
+                "could not restore {}: it is encrypted; give --identity FILE (the service's age \
+                 key); nothing was changed",
+                backup.display()
+            )));
+        }
+        None => None,
+    };
+    let source = plain
+        .as_ref()
+        .map_or(backup.as_path(), |plain| plain.path());
+    let restored = crate::store::backup::restore(source, db, clock, actor)
         .map_err(|source| RestoreError::new(backup.display().to_string(), source))?;
     println!(
         "Restored {} to {} ({}): {}; integrity ok",

@@ -4,6 +4,7 @@ mod anchor;
 mod backup;
 mod check;
 mod clients_csv;
+mod encrypted;
 mod erase;
 mod import;
 mod litestream;
