@@ -620,3 +620,23 @@ fn an_encrypted_backup_with_the_wrong_key_or_recipient_is_refused_and_nothing_ch
         "the live directory changed"
     );
 }
+
+#[test]
+fn read_only_flag_refuses_a_restore_even_for_the_team_lead() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    std::fs::create_dir_all(&live).unwrap();
+    let db = demo_service(&live);
+    let backup = dir.path().join("backup.db");
+    succeeded(
+        keywork(&db, &["backup", backup.to_str().unwrap()]),
+        "backup",
+    );
+    let before = (std::fs::read(&db).unwrap(), names_in(&live));
+    let out = keywork(&db, &["--read-only", "restore", backup.to_str().unwrap()]);
+    assert_refused(&out, &["--read-only", "nothing was changed"]);
+    assert!(
+        (std::fs::read(&db).unwrap(), names_in(&live)) == before,
+        "the live directory changed"
+    );
+}

@@ -260,14 +260,27 @@ fn a_lead_restore_is_audited_with_both_heads_and_the_replaced_file_is_kept_from_
     assert!(live_rows > backup_rows);
 
     let out = team.ok(lead, &["restore", backup.to_str().unwrap()]);
+    let kept = PathBuf::from(
+        out.split("kept as ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no 'kept as' in {out:?}"))
+            .trim_end()
+            .trim_end_matches('.'),
+    );
+    let kept_name = kept.file_name().unwrap().to_string_lossy().into_owned();
     let (login, action, record_type, detail) = last_audit_row(&team.db);
     assert_eq!(
         (login.as_str(), action.as_str(), record_type.as_str()),
         (users::LEAD, "update", "service")
     );
     assert!(
-        detail.contains(&format!("audit head {backup_id}:{}", &backup_hash[..32]))
-            && detail.contains(&format!("over audit head {live_id}:{}", &live_hash[..32])),
+        detail.contains(&format!("(head {backup_id}:{})", &backup_hash[..24]))
+            && detail.contains(&format!("over head {live_id}:{}", &live_hash[..24]))
+            && detail.ends_with(&format!(
+                "kept as replaced-by-{}/{}",
+                users::LEAD,
+                kept_name
+            )),
         "{detail}"
     );
     let (_, _, restored_rows) = head(&team.db);
@@ -278,13 +291,6 @@ fn a_lead_restore_is_audited_with_both_heads_and_the_replaced_file_is_kept_from_
     );
     team.ok(lead, &["check"]);
 
-    let kept = PathBuf::from(
-        out.split("kept as ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no 'kept as' in {out:?}"))
-            .trim_end()
-            .trim_end_matches('.'),
-    );
     let keep_dir = kept.parent().unwrap().to_owned();
     assert_eq!(
         keep_dir,

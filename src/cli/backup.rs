@@ -5,7 +5,7 @@ use super::{CliError, encrypted, output};
 use crate::clock::Clock;
 use crate::domain::Login;
 use crate::store::backup::{BackupError, Summary};
-use crate::store::{Counts, Store};
+use crate::store::{Counts, Store, StoreError};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,10 +46,19 @@ pub struct RestoreArgs {
 
 /// Why a restore did not happen: the database was left as it was.
 #[derive(Debug, thiserror::Error)]
-#[error("could not restore {from}: {source}; nothing was changed")]
+#[error("could not restore {from}: {}", said(.source))]
 pub struct RestoreError {
     from: String,
     source: BackupError,
+}
+
+/// The reason and "nothing was changed"; a refusal of the login already says both (and its
+/// remedy, which must come last).
+fn said(source: &BackupError) -> String {
+    match source {
+        BackupError::Store(e @ StoreError::Refused(_)) => e.to_string(),
+        e => format!("{e}; nothing was changed"),
+    }
 }
 
 impl RestoreError {
@@ -75,9 +84,17 @@ const SUMMARY_TABLES: &[(&str, &str, &str)] = &[
 /// Copies the database (opened for reading: anyone on the team list may back it up, a
 /// read-only worker too) to a new owner-only file, and says what the copy holds.
 pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
-    store
-        .may_back_up()
-        .map_err(|e| CliError::Usage(format!("{e}; no backup was made")))?;
+    store.may_back_up().map_err(|e| match e {
+        StoreError::Refused(refusal) => CliError::Usage(format!(
+            "could not back up: {}; no backup was made{}",
+            refusal.reason(),
+            refusal
+                .remedy()
+                .map(|remedy| format!("; {remedy}"))
+                .unwrap_or_default()
+        )),
+        e => e.into(),
+    })?;
     let recipients = encrypted::recipients(&args.encrypt_to)?;
     let started = Instant::now();
     let bar = super::progress::working("Backing up");
@@ -105,7 +122,17 @@ pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
 
 /// Puts a backup in place of the database at `db` and says where the replaced file was kept.
 /// With `--from-replica`, rebuilds it through Litestream first (see [`super::replicate`]).
-pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Result<(), CliError> {
+/// `read_only` is the global `--read-only`: a restore is a write, refused then.
+pub fn restore(
+    db: &Path,
+    args: &RestoreArgs,
+    read_only: bool,
+    clock: Clock,
+    actor: Login,
+) -> Result<(), CliError> {
+    if read_only {
+        return Err(StoreError::Refused(crate::domain::Refusal::ReadOnlyRun).into());
+    }
     let backup = match (&args.backup, &args.from_replica) {
         (_, Some(url)) => {
             return super::replicate::restore_from_replica(

@@ -362,9 +362,13 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         },
         Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
         Some(Command::Backup(args)) => backup::backup(&open(Access::Read)?, &args),
-        Some(Command::Restore(args)) => {
-            backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
-        }
+        Some(Command::Restore(args)) => backup::restore(
+            &db_path(global.db.clone())?,
+            &args,
+            global.read_only,
+            clock,
+            actor,
+        ),
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
         Some(Command::Check(args)) => check::check(&open(Access::Read)?, &args),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),

@@ -165,6 +165,10 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
         backup_head: inspected.head.as_ref(),
         taken: inspected.taken.as_deref(),
         replaced_head: replaced_head.as_ref(),
+        kept: replaced_head.as_ref().map(|_| {
+            let relative = aside.strip_prefix(&dir).unwrap_or(&aside);
+            relative.display().to_string()
+        }),
     };
     let summary = record_restore(&copy, inspected.summary, &note, clock, actor)?;
     seal(&copy)?;

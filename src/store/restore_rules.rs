@@ -63,15 +63,21 @@ pub(super) struct RestoreNote<'a> {
     pub backup_head: Option<&'a Head>,
     pub taken: Option<&'a str>,
     pub replaced_head: Option<&'a Option<Head>>,
+    /// Where the replaced file is kept, relative to the database's directory.
+    pub kept: Option<String>,
 }
 
-/// Hex digits of each hash the restore row gives: 128 bits tell trails apart beyond doubt, and
-/// two whole hashes would not fit the audit's 200-character detail.
-const NOTE_HASH_DIGITS: usize = 32;
+/// The audit's CHECK on `detail`.
+const DETAIL_MAX: usize = 200;
+
+/// Hex digits of each hash the restore row gives: 96 bits tell trails apart beyond doubt, and
+/// two whole hashes would not fit the audit's 200-character detail beside the kept file's name.
+const NOTE_HASH_DIGITS: usize = 24;
 
 impl RestoreNote<'_> {
-    /// "restored a backup taken T (audit head 17:ab..) over audit head 18:cd..": which backup
-    /// replaced which trail. The kept file is named by the restore's time, as the row is.
+    /// "restored backup of T (head 17:ab..) over head 18:cd.., kept as F":
+    /// which backup replaced which trail, and where that file is. The kept file's name is left
+    /// out when it would not fit: it is named by the restore's time, as the row is.
     fn detail(&self) -> String {
         let head = |h: Option<&Head>| {
             h.map_or_else(
@@ -86,14 +92,21 @@ impl RestoreNote<'_> {
             )
         };
         let over = match self.replaced_head {
-            Some(replaced) => format!("over audit head {}", head(replaced.as_ref())),
+            Some(replaced) => format!("over head {}", head(replaced.as_ref())),
             None => "where there was no database".to_owned(),
         };
-        format!(
-            "restored a backup taken {} (audit head {}) {over}",
+        let mut detail = format!(
+            "restored backup of {} (head {}) {over}",
             self.taken.unwrap_or("at an unknown time"),
             head(self.backup_head)
-        )
+        );
+        if let Some(kept) = &self.kept {
+            let tail = format!(", kept as {kept}");
+            if detail.chars().count() + tail.chars().count() <= DETAIL_MAX {
+                detail.push_str(&tail);
+            }
+        }
+        detail
     }
 }
 
@@ -150,8 +163,29 @@ mod tests {
             backup_head: Some(&head),
             taken: Some("2026-12-07T17:15:00Z"),
             replaced_head: Some(&replaced),
+            kept: Some(format!(
+                "replaced-by-{}/team.db.replaced-20261207T171500",
+                "x".repeat(32)
+            )),
         };
         let detail = note.detail();
         assert!(detail.len() <= 200, "{} characters: {detail}", detail.len());
+        let short = Head {
+            id: 1843,
+            ..head.clone()
+        };
+        let replaced = Some(short.clone());
+        let note = RestoreNote {
+            backup_head: Some(&short),
+            replaced_head: Some(&replaced),
+            kept: Some("replaced-by-alex/team.db.replaced-20261207T171500".to_owned()),
+            ..note
+        };
+        assert!(
+            note.detail()
+                .ends_with(", kept as replaced-by-alex/team.db.replaced-20261207T171500"),
+            "{}",
+            note.detail()
+        );
     }
 }
