@@ -6,7 +6,7 @@
 //! is checked with the lock SQLite itself holds, not guessed from a process list.
 
 use super::audit::{self, Head};
-use super::restore_rules::{RestoreNote, record_restore, refuse_unless_lead};
+use super::restore_rules::{FIRST_CHAINED_SCHEMA, RestoreNote, record_restore, refuse_unless_lead};
 use super::{Counts, Store, StoreError, kept, migrate};
 use crate::clock::Clock;
 use crate::domain::Login;
@@ -55,12 +55,6 @@ pub enum BackupError {
     UnmergedWal { path: PathBuf, wal: PathBuf },
     #[error("{} already exists", .0.display())]
     Exists(PathBuf),
-    #[error(
-        "{} is not a directory of yours alone (someone else made it, or it is open to others); \
-         move it away and try again",
-        .0.display()
-    )]
-    KeptDirectoryNotPrivate(PathBuf),
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -149,7 +143,7 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
     let lead_checked = refuse_unless_lead(target, clock, &actor)?;
     let _sole = SoleUser::lock(target)?;
     let dir = directory_of(target)?;
-    let keep_in = kept::place(&dir, &actor)?;
+    let keep_in = kept::place(&dir, &actor).map_err(|(path, e)| io_error(&path, e))?;
     let aside = aside_path(target, &keep_in, clock);
     if aside.symlink_metadata().is_ok() {
         return Err(BackupError::Exists(aside));
@@ -170,11 +164,21 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
             relative.display().to_string()
         }),
     };
-    let summary = record_restore(&copy, inspected.summary, &note, clock, actor)?;
+    let counts = record_restore(
+        copy.path(),
+        inspected.summary.schema_version,
+        &note,
+        clock,
+        actor,
+    )?;
+    let summary = Summary {
+        counts: counts.or(inspected.summary.counts),
+        ..inspected.summary
+    };
     seal(&copy)?;
     let replaced = match replaced_head {
         Some(_) => {
-            kept::make(&keep_in)?;
+            kept::make(&keep_in).map_err(|e| io_error(&keep_in, e))?;
             Some(link_aside(target, aside)?)
         }
         None => None,
@@ -187,7 +191,7 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
 }
 
 /// What a checked copy holds, and what its trail and meta say of it.
-pub(super) struct Inspected {
+struct Inspected {
     summary: Summary,
     head: Option<Head>,
     /// When `keywork backup` took it, as it noted in the copy; `None` for other files.
@@ -279,9 +283,6 @@ fn inspect_backup(
 
 /// `meta` key a backup's copy holds: when `keywork backup` took it (UTC), for the restore row.
 const META_TAKEN: &str = "backup_taken_at";
-
-/// The schema version from which the audit trail is chained by hash (migration 4).
-pub(super) const FIRST_CHAINED_SCHEMA: i64 = 4;
 
 /// A backup is checked as `keywork check` checks the live file: a trail edited, cut or stripped
 /// of its append-only triggers would otherwise become the team's record unnoticed.
@@ -529,7 +530,7 @@ fn read_only() -> OpenFlags {
     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 
-pub(super) fn read_write() -> OpenFlags {
+fn read_write() -> OpenFlags {
     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 

@@ -9,7 +9,6 @@
 //! not the restoring lead, may change. A private directory (a personal database) needs none of
 //! this: the file is kept beside the database as before.
 
-use super::backup::BackupError;
 use crate::domain::Login;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -17,15 +16,16 @@ use std::path::{Path, PathBuf};
 /// The directory to keep the replaced database in: `dir` itself when nobody else may write to
 /// it, else `dir/replaced-by-LOGIN`, which must be (if it exists) a real directory owned by this
 /// process's user and closed to everyone else; a colleague could have made it first, as a trap.
-pub(super) fn place(dir: &Path, actor: &Login) -> Result<PathBuf, BackupError> {
-    let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, e))?;
+/// An error comes with the path it is about.
+pub(super) fn place(dir: &Path, actor: &Login) -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    let meta = std::fs::metadata(dir).map_err(|e| (dir.to_owned(), e))?;
     if meta.permissions().mode() & 0o022 == 0 {
         return Ok(dir.to_owned());
     }
     let own = dir.join(format!("replaced-by-{actor}"));
     match std::fs::symlink_metadata(&own) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(own),
-        Err(e) => Err(io_error(&own, e)),
+        Err(e) => Err((own, e)),
         Ok(meta)
             if meta.is_dir()
                 && meta.uid() == nix::unistd::Uid::effective().as_raw()
@@ -33,27 +33,22 @@ pub(super) fn place(dir: &Path, actor: &Login) -> Result<PathBuf, BackupError> {
         {
             Ok(own)
         }
-        Ok(_) => Err(BackupError::KeptDirectoryNotPrivate(own)),
+        Ok(_) => Err((
+            own,
+            std::io::Error::other(
+                "not a directory of yours alone (someone else made it, or it is open to \
+                 others); move it away and try again",
+            ),
+        )),
     }
 }
 
 /// Makes the directory `place` chose, owner-only, if it is not there yet.
-pub(super) fn make(dir: &Path) -> Result<(), BackupError> {
+pub(super) fn make(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| io_error(dir, e))?;
-    // The umask may not remove group bits the setgid parent does not add; make sure.
+    std::fs::DirBuilder::new().mode(0o700).create(dir)?;
+    // Clears the setgid bit the team directory passes on: nothing else is to be shared here.
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| io_error(dir, e))
-}
-
-fn io_error(path: &Path, source: std::io::Error) -> BackupError {
-    BackupError::Io {
-        path: path.to_owned(),
-        source,
-    }
 }

@@ -2,15 +2,14 @@
 //! puts in place: a restore rolls the whole team back, so it is a team lead's act, and visible.
 
 use super::audit::{self, Head};
-use super::backup::{BackupError, FIRST_CHAINED_SCHEMA, Summary, read_write};
-use super::{Need, Store, StoreError};
+use super::{Counts, Need, Result, Store, StoreError};
 use crate::clock::Clock;
 use crate::domain::{AuditAction, Login, RecordType, Refusal};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use tempfile::NamedTempFile;
 
-type Result<T, E = BackupError> = std::result::Result<T, E>;
+/// The schema version from which the audit trail is chained by hash (migration 4).
+pub(super) const FIRST_CHAINED_SCHEMA: i64 = 4;
 
 /// Restore rolls the whole team back to an earlier moment, so only a team lead of the database
 /// being replaced may do it. Where there is no database yet, nobody is rolled back; where the
@@ -21,7 +20,7 @@ pub(super) fn refuse_unless_lead(target: &Path, clock: Clock, actor: &Login) -> 
         return Ok(true);
     }
     match Store::open(target, super::Access::Read, clock, actor.clone()) {
-        Ok(store) => store.may_restore().map(|()| true).map_err(Into::into),
+        Ok(store) => store.may_restore().map(|()| true),
         Err(_) => Ok(false),
     }
 }
@@ -31,7 +30,7 @@ impl Store {
     /// leaving the team's directory is the team's business. Read-only workers (auditors) may.
     /// A database whose team list is still empty (a personal one before its first worker) has
     /// nobody to ask.
-    pub fn may_back_up(&self) -> super::Result<()> {
+    pub fn may_back_up(&self) -> Result<()> {
         if !self.enforce || self.team_is_empty()? {
             return Ok(());
         }
@@ -42,14 +41,14 @@ impl Store {
     }
 
     /// Refuses a restore unless this login is a current team lead (and the run may write).
-    pub fn may_restore(&self) -> super::Result<()> {
+    pub fn may_restore(&self) -> Result<()> {
         if self.team_is_empty()? {
             return self.require(Need::Bootstrap);
         }
         self.require(Need::TeamLead)
     }
 
-    fn team_is_empty(&self) -> super::Result<bool> {
+    fn team_is_empty(&self) -> Result<bool> {
         Ok(self
             .conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM workers)", [], |r| {
@@ -110,21 +109,23 @@ impl RestoreNote<'_> {
     }
 }
 
-/// Appends the restore row to the copy's trail, in one transaction, and counts its rows again.
-/// A copy from before the chained trail (schema 3 and older) is left as it is: its trail is
-/// chained when it is upgraded.
+/// Appends the restore row to the trail of the copy at `copy` (of schema `schema_version`), in
+/// one transaction, and returns its rows counted again (`None` unless the schema is this
+/// build's, whose tables the counts name). A copy from before the chained trail (schema 3 and
+/// older) is left as it is: its trail is chained when it is upgraded.
 pub(super) fn record_restore(
-    copy: &NamedTempFile,
-    summary: Summary,
+    copy: &Path,
+    schema_version: i64,
     note: &RestoreNote<'_>,
     clock: Clock,
     actor: Login,
-) -> Result<Summary> {
-    if summary.schema_version < FIRST_CHAINED_SCHEMA {
-        return Ok(summary);
+) -> Result<Option<Counts>> {
+    if schema_version < FIRST_CHAINED_SCHEMA {
+        return Ok(None);
     }
-    let conn = Connection::open_with_flags(copy.path(), read_write())?;
-    let mut store = Store::over(conn, copy.path(), clock, actor.clone());
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(copy, flags)?;
+    let mut store = Store::over(conn, copy, clock, actor.clone());
     let stamp = super::sql::timestamp(audit::stamp_for(store.is_demo()?, clock.timestamp()));
     let detail = note.detail();
     let tx = store.conn.transaction()?;
@@ -140,11 +141,11 @@ pub(super) fn record_restore(
         },
     )?;
     tx.commit()?;
-    let counts = match summary.counts {
-        Some(_) => Some(store.counts()?),
-        None => None,
-    };
-    Ok(Summary { counts, ..summary })
+    if schema_version == super::migrate::LATEST {
+        Ok(Some(store.counts()?))
+    } else {
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
