@@ -76,11 +76,16 @@ impl Team {
 
     /// `keywork --db DB ARGS` as `who` (root when `None`).
     fn run(&self, who: Option<&OsUser>, args: &[&str]) -> Output {
+        self.run_on(&self.db, who, args)
+    }
+
+    /// `keywork --db DB ARGS` on another database.
+    fn run_on(&self, db: &Path, who: Option<&OsUser>, args: &[&str]) -> Output {
         let home = self.home(who);
         let mut command = Command::new(&self.bin);
         command
             .arg("--db")
-            .arg(&self.db)
+            .arg(db)
             .args(args)
             .current_dir(&home)
             .env("HOME", &home)
@@ -116,6 +121,7 @@ impl Team {
     }
 
     /// The database's files and directories, with their contents: what "nothing changed" means.
+    /// Not the `-shm` and an empty `-wal`, which any reader (a refused restore too) may leave.
     fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let dir = self.db.parent().unwrap();
         let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -124,6 +130,9 @@ impl Team {
                 let path = entry.unwrap().path();
                 let bytes = std::fs::read(&path).unwrap_or_default();
                 (path.display().to_string(), bytes)
+            })
+            .filter(|(name, bytes)| {
+                !(name.ends_with("-shm") || name.ends_with("-wal") && bytes.is_empty())
             })
             .collect();
         files.sort();
@@ -226,6 +235,41 @@ fn a_key_worker_may_back_up_but_not_restore() {
     let before = team.snapshot();
 
     let out = team.run(Some(&users.sam), &["restore", backup.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        &[
+            "only a team lead can do this",
+            users::SAM,
+            "nothing was changed",
+        ],
+    );
+    assert!(team.snapshot() == before, "the team's directory changed");
+}
+
+#[test]
+fn a_key_worker_cannot_restore_a_backup_of_their_own_over_a_team_database_awaiting_upgrade() {
+    let Some(users) = users::users() else {
+        return eprintln!("{}", users::SKIP);
+    };
+    let team = Team::new(users);
+    let sam = Some(&users.sam);
+    // Sam's own database, where Sam is the first worker and so its team lead, backed up.
+    let home = team.home(sam);
+    let own = home.join("own.db");
+    let out = team.run_on(&own, sam, &["worker", "add", "--name", "Sam Worker"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let backup = home.join("own-backup.db");
+    let out = team.run_on(&own, sam, &["backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The team's file as a newer keywork finds it before anyone has opened it for writing: it
+    // cannot be opened for reading until upgraded.
+    Connection::open(&team.db)
+        .unwrap()
+        .pragma_update(None, "user_version", 9)
+        .unwrap();
+    let before = team.snapshot();
+
+    let out = team.run(sam, &["restore", backup.to_str().unwrap()]);
     assert_refused(
         &out,
         &[

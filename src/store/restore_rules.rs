@@ -4,25 +4,72 @@
 use super::audit::{self, Head};
 use super::{Counts, Need, Result, Store, StoreError};
 use crate::clock::Clock;
-use crate::domain::{AuditAction, Login, RecordType, Refusal};
-use rusqlite::{Connection, OpenFlags};
+use crate::domain::{AuditAction, Login, RecordType, Refusal, Role};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
 /// The schema version from which the audit trail is chained by hash (migration 4).
 pub(super) const FIRST_CHAINED_SCHEMA: i64 = 4;
 
 /// Restore rolls the whole team back to an earlier moment, so only a team lead of the database
-/// being replaced may do it. Where there is no database yet, nobody is rolled back; where the
-/// one there cannot be read as keywork's (damaged, an older schema), the team list that counts is
-/// the backup's, checked once the copy is (returns `false` then).
+/// being replaced may do it. Where there is no database yet, nobody is rolled back. Where the one
+/// there does not open as this build's (an older schema awaiting its upgrade), its team list is
+/// read directly: else anyone could restore a backup of a database of their own, where they are
+/// lead. Only where even that fails (a file too damaged to read, or not keywork's) does the
+/// backup's team list count, checked once the copy is (returns `false` then).
 pub(super) fn refuse_unless_lead(target: &Path, clock: Clock, actor: &Login) -> Result<bool> {
     if !target.exists() {
         return Ok(true);
     }
     match Store::open(target, super::Access::Read, clock, actor.clone()) {
         Ok(store) => store.may_restore().map(|()| true),
-        Err(_) => Ok(false),
+        Err(_) => match listed_role(target, actor) {
+            Ok(Listed::EmptyTeam) => Ok(true),
+            Ok(Listed::Member(Role::TeamLead, None)) => Ok(true),
+            Ok(Listed::Member(role, None)) => Err(StoreError::Refused(Refusal::NotTeamLead {
+                login: actor.clone(),
+                role,
+            })),
+            Ok(Listed::Member(_, Some(on))) => Err(StoreError::Refused(Refusal::Retired {
+                login: actor.clone(),
+                on,
+            })),
+            Ok(Listed::NotOnTeam) => Err(StoreError::Refused(Refusal::NotOnTeam {
+                login: actor.clone(),
+            })),
+            Err(_) => Ok(false),
+        },
     }
+}
+
+/// Where a login stands on a team list read straight from the file.
+enum Listed {
+    EmptyTeam,
+    NotOnTeam,
+    /// Role, and the day retired if they have left.
+    Member(Role, Option<NaiveDate>),
+}
+
+/// The team list of a file that does not open as this build's, read with a plain read-only
+/// connection (the workers table has kept these columns since it was made, in schema 4).
+fn listed_role(db: &Path, actor: &Login) -> rusqlite::Result<Listed> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(db, flags)?;
+    let empty: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM workers)", [], |r| {
+        r.get(0)
+    })?;
+    if empty {
+        return Ok(Listed::EmptyTeam);
+    }
+    let member = conn
+        .query_row(
+            "SELECT role, retired_on FROM workers WHERE login = ?1",
+            [actor],
+            |r| Ok(Listed::Member(r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(member.unwrap_or(Listed::NotOnTeam))
 }
 
 impl Store {
