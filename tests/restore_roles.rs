@@ -327,6 +327,17 @@ fn a_lead_restore_is_audited_with_both_heads_and_the_replaced_file_is_kept_from_
             )),
         "{detail}"
     );
+    assert!(!detail.contains("unknown time"), "{detail}");
+    // The backup's note of when it was taken stays with the backup, not the live file.
+    let taken: i64 = Connection::open_with_flags(&team.db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM meta WHERE key = 'backup_taken_at'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(taken, 0);
     let (_, _, restored_rows) = head(&team.db);
     assert_eq!(
         restored_rows,

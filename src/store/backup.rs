@@ -6,7 +6,9 @@
 //! is checked with the lock SQLite itself holds, not guessed from a process list.
 
 use super::audit::{self, Head};
-use super::restore_rules::{FIRST_CHAINED_SCHEMA, RestoreNote, record_restore, refuse_unless_lead};
+use super::restore_rules::{
+    FIRST_CHAINED_SCHEMA, META_TAKEN, RestoreNote, record_restore, refuse_unless_lead,
+};
 use super::{Counts, Store, StoreError, kept, migrate};
 use crate::clock::Clock;
 use crate::domain::Login;
@@ -280,9 +282,6 @@ fn inspect_backup(
         taken,
     })
 }
-
-/// `meta` key a backup's copy holds: when `keywork backup` took it (UTC), for the restore row.
-const META_TAKEN: &str = "backup_taken_at";
 
 /// A backup is checked as `keywork check` checks the live file: a trail edited, cut or stripped
 /// of its append-only triggers would otherwise become the team's record unnoticed.

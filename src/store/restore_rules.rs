@@ -12,6 +12,10 @@ use std::path::Path;
 /// The schema version from which the audit trail is chained by hash (migration 4).
 pub(super) const FIRST_CHAINED_SCHEMA: i64 = 4;
 
+/// `meta` key a backup's copy holds: when `keywork backup` took it (UTC), for the restore row.
+/// The restore removes it, so a live file never carries a stale one into a later copy.
+pub(super) const META_TAKEN: &str = "backup_taken_at";
+
 /// Restore rolls the whole team back to an earlier moment, so only a team lead of the database
 /// being replaced may do it. Where there is no database yet, nobody is rolled back. Where the one
 /// there does not open as this build's (an older schema awaiting its upgrade), its team list is
@@ -187,6 +191,7 @@ pub(super) fn record_restore(
             detail: Some(&detail),
         },
     )?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", [META_TAKEN])?;
     tx.commit()?;
     if schema_version == super::migrate::LATEST {
         Ok(Some(store.counts()?))
