@@ -231,3 +231,39 @@ fn audit_keeps_its_filters_beside_the_anchor_subcommand() {
     assert!(!out.status.success(), "a filter with anchor was accepted");
     assert!(!log.exists());
 }
+
+#[test]
+fn audit_client_lists_a_clients_trail_as_before() {
+    let place = Place::new();
+    let demo = place.dir.path().join("demo").join("demo.db");
+    std::fs::create_dir_all(demo.parent().unwrap()).unwrap();
+    let out = place.run_on(
+        &demo,
+        &["--today", "2026-11-23", "generate", "--clients", "13"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = place.run_on(&demo, &["audit", "--client", "KW-00001"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("When"), "{}", stdout(&out));
+    // The flag is read, not ignored: an unknown client is refused.
+    let out = place.run_on(&demo, &["audit", "--client", "KW-99999"]);
+    assert!(
+        stderr(&out).contains("--client: no client KW-99999"),
+        "{}",
+        stderr(&out)
+    );
+    let log = place.log();
+    let out = place.run_on(
+        &demo,
+        &[
+            "audit",
+            "--client",
+            "KW-00001",
+            "anchor",
+            "--to",
+            log.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "--client with anchor was accepted");
+    assert!(!log.exists());
+}
