@@ -4,7 +4,7 @@
 //! any file in it. The replaced database is the only copy of what was saved after the backup,
 //! so in a shared directory it goes into a directory of the restorer's own, `replaced-by-LOGIN`,
 //! mode 0700: colleagues can neither enter it (to delete, rename or overwrite the file) nor
-//! remove it while it holds anything. A sticky directory (1770) would stop deletion but not
+//! remove it while it holds anything; at most they could rename it within the team directory. A sticky directory (1770) would stop deletion but not
 //! writing: the kept file keeps the live file's mode (0660, the group's), which only its owner,
 //! not the restoring lead, may change. A private directory (a personal database) needs none of
 //! this: the file is kept beside the database as before.
