@@ -64,16 +64,18 @@ fn assert_refused(out: &Output, expected: &[&str]) {
     assert!(!message.contains("panicked"));
 }
 
-/// A default-sized demo service (40 clients) at `dir/team.db`.
+/// A default-sized demo service (40 clients) at `dir/team.db`, with the login running the tests
+/// on its team as a team lead: only a team lead may restore.
 fn demo_service(dir: &Path) -> PathBuf {
     let db = dir.join("team.db");
     succeeded(keywork(&db, &["generate"]), "generate");
+    join_the_team(&db, Role::TeamLead);
     db
 }
 
-/// Puts the login running the tests on the team as a key worker, so it may record sessions (the
-/// demo's own team has only fictional logins, and only a team lead may add anyone).
-fn join_the_team(db: &Path) {
+/// Puts the login running the tests on the team in `role` (the demo's own team has only
+/// fictional logins, and only a team lead may add anyone).
+fn join_the_team(db: &Path, role: Role) {
     let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
         .expect("look up the current user")
         .expect("the current user has an entry");
@@ -84,7 +86,7 @@ fn join_the_team(db: &Path) {
     let worker = Worker {
         login,
         display_name: Name::new("Test Runner").unwrap(),
-        role: Role::KeyWorker,
+        role,
     };
     store.write(|w| w.insert(&worker)).unwrap();
 }
@@ -197,7 +199,6 @@ fn backup_taken_while_four_processes_write_restores_every_session_committed_befo
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let db = demo_service(dir.path());
-    join_the_team(&db);
     let backups = dir.path().join("backups");
     std::fs::create_dir(&backups).unwrap();
     let backup = backups.join("team-2026-11-23.db");
@@ -362,6 +363,55 @@ fn restore_refuses_a_file_that_is_not_a_keywork_database_and_changes_nothing() {
     }
 }
 
+/// Edits the first audit row of the database at `path` as its owner could by hand (dropping the
+/// append-only trigger first and putting it back), leaving every other check passing.
+fn edit_first_audit_row(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let trigger: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'audit_is_append_only_update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_is_append_only_update;
+         UPDATE audit SET login = 'someone.else' WHERE id = 1;
+         {trigger};"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn restore_refuses_a_backup_whose_audit_chain_is_broken_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    std::fs::create_dir_all(&live).unwrap();
+    let db = demo_service(&live);
+    let backup = dir.path().join("edited.db");
+    succeeded(
+        keywork(&db, &["backup", backup.to_str().unwrap()]),
+        "backup",
+    );
+    edit_first_audit_row(&backup);
+    let check = keywork(&backup, &["check"]);
+    assert!(!check.status.success(), "check passes the edited backup");
+
+    let before = (std::fs::read(&db).unwrap(), names_in(&live));
+    let out = keywork(&db, &["restore", backup.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        &[
+            "its audit chain does not verify (first bad row: 1)",
+            "nothing was changed",
+        ],
+    );
+    assert!(
+        (std::fs::read(&db).unwrap(), names_in(&live)) == before,
+        "the live directory changed"
+    );
+}
+
 #[test]
 fn backup_to_an_existing_file_is_refused_and_the_file_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
@@ -403,4 +453,24 @@ fn overwrite_sessions_root_page(path: &Path) {
     let offset = u64::from(root - 1) * u64::from(page_size);
     file.seek(SeekFrom::Start(offset)).unwrap();
     file.write_all(&vec![0xAB; page_size as usize]).unwrap();
+}
+
+#[test]
+fn read_only_flag_refuses_a_restore_even_for_the_team_lead() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    std::fs::create_dir_all(&live).unwrap();
+    let db = demo_service(&live);
+    let backup = dir.path().join("backup.db");
+    succeeded(
+        keywork(&db, &["backup", backup.to_str().unwrap()]),
+        "backup",
+    );
+    let before = (std::fs::read(&db).unwrap(), names_in(&live));
+    let out = keywork(&db, &["--read-only", "restore", backup.to_str().unwrap()]);
+    assert_refused(&out, &["--read-only", "nothing was changed"]);
+    assert!(
+        (std::fs::read(&db).unwrap(), names_in(&live)) == before,
+        "the live directory changed"
+    );
 }

@@ -376,7 +376,9 @@ fn restore_to_a_moment_between_two_writes_has_the_first_and_not_the_second() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let db = demo_service(dir.path(), &litestream);
+    // A team lead: only a lead may restore over the live database (refused here while
+    // Litestream holds it open).
+    let db = demo_service_as(dir.path(), &litestream, Role::TeamLead);
     let url = replica_url(dir.path());
     succeeded(
         keywork(&db, &litestream, &["replicate", "init", "--to", &url]),

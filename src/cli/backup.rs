@@ -1,11 +1,11 @@
 //! `keywork backup` and `keywork restore`: a consistent copy taken while colleagues keep working
 //! (a nightly cron job), and putting one back when nobody has the database open.
 
-use super::{CliError, output};
+use super::{CliError, encrypted, output};
 use crate::clock::Clock;
 use crate::domain::Login;
 use crate::store::backup::{BackupError, Summary};
-use crate::store::{Counts, Store};
+use crate::store::{Counts, Store, StoreError};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,6 +15,10 @@ pub struct BackupArgs {
     /// The new backup file, e.g. /srv/keywork/backups/team-2026-11-29.db (never overwritten).
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+    /// Encrypt the backup to this age X25519 recipient (age1..., the service's public key; the
+    /// private key stays offline). Repeat for a second key, e.g. one kept in a safe.
+    #[arg(long = "encrypt-to", value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -34,14 +38,27 @@ pub struct RestoreArgs {
     /// 2026-11-29 16:00 (local time) [default: as late as the replica holds].
     #[arg(long, value_name = "TIMESTAMP", requires = "from_replica")]
     pub at: Option<String>,
+    /// For a backup made with --encrypt-to: the age identity file holding the service's key. It
+    /// is decrypted into a private temporary file beside the database, then restored as usual.
+    #[arg(long, value_name = "FILE", conflicts_with = "from_replica")]
+    pub identity: Option<PathBuf>,
 }
 
 /// Why a restore did not happen: the database was left as it was.
 #[derive(Debug, thiserror::Error)]
-#[error("could not restore {from}: {source}; nothing was changed")]
+#[error("could not restore {from}: {}", said(.source))]
 pub struct RestoreError {
     from: String,
     source: BackupError,
+}
+
+/// The reason and "nothing was changed"; a refusal of the login already says both (and its
+/// remedy, which must come last).
+fn said(source: &BackupError) -> String {
+    match source {
+        BackupError::Store(e @ StoreError::Refused(_)) => e.to_string(),
+        e => format!("{e}; nothing was changed"),
+    }
 }
 
 impl RestoreError {
@@ -64,15 +81,36 @@ const SUMMARY_TABLES: &[(&str, &str, &str)] = &[
     ("audit", "audit entry", "audit entries"),
 ];
 
-/// Copies the database (opened for reading: anyone who can read it may back it up) to a new
-/// owner-only file, and says what the copy holds.
+/// Copies the database (opened for reading: anyone on the team list may back it up, a
+/// read-only worker too) to a new owner-only file, and says what the copy holds.
 pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
+    store.may_back_up().map_err(|e| match e {
+        StoreError::Refused(refusal) => CliError::Usage(format!(
+            "could not back up: {}; no backup was made{}",
+            refusal.reason(),
+            refusal
+                .remedy()
+                .map(|remedy| format!("; {remedy}"))
+                .unwrap_or_default()
+        )),
+        e => e.into(),
+    })?;
+    let recipients = encrypted::recipients(&args.encrypt_to)?;
     let started = Instant::now();
     let bar = super::progress::working("Backing up");
-    let summary = output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?;
+    let summary = if recipients.is_empty() {
+        output::write_new(&args.path, "back up", |file| store.backup_into(file.path()))?
+    } else {
+        encrypted::backup(store, &args.path, &recipients)?
+    };
     bar.finish_and_clear();
+    let sealed = match recipients.len() {
+        0 => String::new(),
+        1 => ", encrypted to 1 recipient".to_owned(),
+        n => format!(", encrypted to {n} recipients"),
+    };
     println!(
-        "Backed up {} to {} ({} in {:.1} s): {}; integrity ok",
+        "Backed up {} to {} ({} in {:.1} s{sealed}): {}; integrity ok",
         store.path().display(),
         args.path.display(),
         megabytes(summary.bytes),
@@ -84,7 +122,17 @@ pub fn backup(store: &Store, args: &BackupArgs) -> Result<(), CliError> {
 
 /// Puts a backup in place of the database at `db` and says where the replaced file was kept.
 /// With `--from-replica`, rebuilds it through Litestream first (see [`super::replicate`]).
-pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Result<(), CliError> {
+/// `read_only` is the global `--read-only`: a restore is a write, refused then.
+pub fn restore(
+    db: &Path,
+    args: &RestoreArgs,
+    read_only: bool,
+    clock: Clock,
+    actor: Login,
+) -> Result<(), CliError> {
+    if read_only {
+        return Err(StoreError::Refused(crate::domain::Refusal::ReadOnlyRun).into());
+    }
     let backup = match (&args.backup, &args.from_replica) {
         (_, Some(url)) => {
             return super::replicate::restore_from_replica(
@@ -109,7 +157,21 @@ pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, actor: Login) -> Res
             ));
         }
     };
-    let restored = crate::store::backup::restore(backup, db, clock, actor)
+    let plain = match &args.identity {
+        Some(identity) => Some(encrypted::decrypt(backup, identity, db)?),
+        None if encrypted::is_encrypted(backup) => {
+            return Err(CliError::Usage(format!(
+                "could not restore {}: it is encrypted; give --identity FILE (the service's age \
+                 key); nothing was changed",
+                backup.display()
+            )));
+        }
+        None => None,
+    };
+    let source = plain
+        .as_ref()
+        .map_or(backup.as_path(), |plain| plain.path());
+    let restored = crate::store::backup::restore(source, db, clock, actor)
         .map_err(|source| RestoreError::new(backup.display().to_string(), source))?;
     println!(
         "Restored {} to {} ({}): {}; integrity ok",

@@ -1,12 +1,21 @@
 //! `keywork check`: schema, integrity, the audit chain, the caseload summary, replication, sizes,
 //! permissions and row counts, with a non-zero exit on any problem.
 
-use super::{CliError, replicate};
+use super::{CliError, anchor, replicate};
 use crate::store::Store;
+use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(super) fn check(store: &Store) -> Result<(), CliError> {
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// An anchor log written by `keywork audit anchor --to FILE`: fail unless the chain still
+    /// holds every head recorded there (rows cut from the end show so).
+    #[arg(long, value_name = "FILE")]
+    pub anchors: Option<PathBuf>,
+}
+
+pub(super) fn check(store: &Store, args: &CheckArgs) -> Result<(), CliError> {
     let path = store.path();
     let mut failed = Vec::new();
     let integrity = store.integrity_problems()?;
@@ -16,6 +25,14 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
     let chain = store.verify_audit()?;
     if !chain.is_intact() {
         failed.push("audit");
+    }
+    let anchors = args
+        .anchors
+        .as_deref()
+        .map(|log| anchor::check_anchors(store, log))
+        .transpose()?;
+    if anchors.as_ref().is_some_and(|a| a.failure.is_some()) {
+        failed.push("anchors");
     }
     let permissions = crate::store::team_files::problems(path);
     if !permissions.is_empty() {
@@ -52,6 +69,7 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
             }
         ),
         format!("audit: {}", audit_summary(&chain)),
+        format!("audit head: {}", head_line(store.audit_head()?)),
         format!(
             "size: {} (WAL {})",
             human_bytes(size(path)),
@@ -77,6 +95,10 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
         format!("replication: {replication}"),
         "rows:".to_owned(),
     ];
+    if let Some(anchors) = &anchors {
+        // Beside the audit lines, before the row counts.
+        lines.insert(5, anchors.line.clone());
+    }
     let counts = store.counts()?;
     for (table, n) in &counts.0 {
         lines.push(format!("  {table:<22} {n:>9}"));
@@ -96,10 +118,22 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
         .first_bad
         .map(|(id, _)| format!(" (first bad audit row: {id})"))
         .unwrap_or_default();
+    let anchor_failure = anchors
+        .and_then(|a| a.failure)
+        .map(|why| format!(" ({why})"))
+        .unwrap_or_default();
     Err(CliError::Usage(format!(
-        "check failed: {}{first_bad}",
+        "check failed: {}{first_bad}{anchor_failure}",
         failed.join(", ")
     )))
+}
+
+/// "row 18 of 18, hash 9f2c..." in full: the line to compare with an anchor, or to write down.
+fn head_line(head: Option<crate::store::Head>) -> String {
+    match head {
+        Some(head) => format!("row {} of {}, hash {}", head.id, head.rows, head.hash),
+        None => "none (the trail is empty)".to_owned(),
+    }
 }
 
 fn audit_summary(chain: &crate::store::ChainReport) -> String {

@@ -4,9 +4,11 @@
 #[macro_use]
 mod stdout;
 
+mod anchor;
 mod backup;
 mod check;
 mod clients_csv;
+mod encrypted;
 mod erase;
 mod explain;
 mod import;
@@ -114,9 +116,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Add clients from a spreadsheet (CSV) under the client form's rules: all rows or none.
     Import(import::ImportArgs),
-    /// Check the database: schema version, integrity, the audit chain and its triggers, size,
-    /// WAL size, file permissions, replication, row counts. Exits non-zero on any problem.
-    Check,
+    /// Check the database: schema version, integrity, the audit chain, its head and triggers
+    /// (and with --anchors, its recorded heads), size, WAL size, file permissions, replication,
+    /// row counts. Exits non-zero on any problem.
+    Check(check::CheckArgs),
     /// Set up a new database for a team sharing one server (run once, by an administrator).
     Init(team::InitArgs),
     /// The service's review intervals, one set for every worker (team leads change them).
@@ -361,14 +364,23 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             };
             team::settings(&mut open(access)?, &command)
         }
-        Some(Command::Audit(args)) => team::audit(&open(Access::Read)?, &args),
+        Some(Command::Audit(args)) => match &args.command {
+            Some(anchor::AuditCommand::Anchor(anchor_args)) => {
+                anchor::anchor(&open(Access::Read)?, anchor_args)
+            }
+            None => team::audit(&open(Access::Read)?, &args),
+        },
         Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
         Some(Command::Backup(args)) => backup::backup(&open(Access::Read)?, &args),
-        Some(Command::Restore(args)) => {
-            backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
-        }
+        Some(Command::Restore(args)) => backup::restore(
+            &db_path(global.db.clone())?,
+            &args,
+            global.read_only,
+            clock,
+            actor,
+        ),
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
-        Some(Command::Check) => check::check(&open(Access::Read)?),
+        Some(Command::Check(args)) => check::check(&open(Access::Read)?, &args),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         Some(Command::Open(args)) => {
             let mut store = open(Access::Create)?;

@@ -93,7 +93,11 @@ pub enum AuditFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AuditArgs {
+    /// `anchor`: record the chain's head outside the file. Without one, list the trail.
+    #[command(subcommand)]
+    pub command: Option<super::anchor::AuditCommand>,
     /// One client's trail, by reference (e.g. KW-00042): who viewed and changed the record.
     #[arg(long, value_name = "REF")]
     pub client: Option<String>,

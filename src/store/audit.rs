@@ -167,6 +167,41 @@ pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The end of the trail: how many rows it holds, and the id and hash of its last one. Every
+/// earlier row is bound into that hash, so recording it somewhere else (an anchor) pins the
+/// whole trail up to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub rows: i64,
+    pub id: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Head {
+    /// `ID:HASH`, as the `meta` key holds it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
+
+/// The trail's head as stored, on any connection (a backup's, a file about to be replaced);
+/// `None` for an empty trail.
+pub fn head(conn: &Connection) -> rusqlite::Result<Option<Head>> {
+    let rows: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+    conn.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| {
+            Ok(Head {
+                rows,
+                id: r.get(0)?,
+                hash: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            })
+        },
+    )
+    .optional()
+}
+
 /// What `check` found in the trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
@@ -222,6 +257,14 @@ impl Store {
         if first_bad.is_none() {
             first_bad = self.head_mismatch(last)?;
         }
+        if first_bad.is_none() && count == 0 && self.holds_records()? {
+            first_bad = Some((
+                1,
+                "the trail is empty but the database holds records (every row and the \
+                 recorded head deleted)"
+                    .to_owned(),
+            ));
+        }
         Ok(ChainReport {
             rows: count,
             first_bad,
@@ -251,6 +294,33 @@ impl Store {
                 Some((1, format!("every row up to {recorded_id} has been deleted")))
             }
         })
+    }
+
+    /// Every worker, client and session is written with an audit row, so a database holding
+    /// any has a trail: an empty one was emptied.
+    fn holds_records(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM workers) OR EXISTS (SELECT 1 FROM clients)
+                 OR EXISTS (SELECT 1 FROM sessions)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The trail's head: row count, last id and hash; `None` for an empty trail.
+    pub fn audit_head(&self) -> Result<Option<Head>> {
+        Ok(head(&self.conn)?)
+    }
+
+    /// The stored hash of audit row `id`, if there is such a row.
+    pub fn audit_hash_at(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT hash FROM audit WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
     }
 
     fn missing_audit_triggers(&self) -> Result<Vec<&'static str>> {

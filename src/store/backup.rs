@@ -5,7 +5,11 @@
 //! never finish). A restore replaces the file, which is safe only while nobody has it open; that
 //! is checked with the lock SQLite itself holds, not guessed from a process list.
 
-use super::{Counts, Store, StoreError, migrate};
+use super::audit::{self, Head};
+use super::restore_rules::{
+    FIRST_CHAINED_SCHEMA, META_TAKEN, RestoreNote, record_restore, refuse_unless_lead,
+};
+use super::{Counts, Store, StoreError, kept, migrate};
 use crate::clock::Clock;
 use crate::domain::Login;
 use chrono::Local;
@@ -42,6 +46,9 @@ pub enum BackupError {
     },
     #[error("{what} failed SQLite's integrity check ({problems})")]
     Damaged { what: String, problems: String },
+    /// Restoring it would make a tampered or damaged trail the team's live one.
+    #[error("its audit chain does not verify ({why})")]
+    BrokenChain { why: String },
     #[error(
         "{} holds changes not yet in {} itself; back it up with `keywork backup NEW --db {}` and \
          restore NEW",
@@ -103,6 +110,13 @@ impl Store {
     pub fn backup_into(&self, empty: &Path) -> Result<Summary> {
         let name = empty.to_str().ok_or_else(|| io_error(empty, non_utf8()))?;
         self.conn.execute("VACUUM INTO ?1", [name])?;
+        let taken =
+            super::sql::timestamp(audit::stamp_for(self.is_demo()?, self.clock.timestamp()));
+        Connection::open_with_flags(empty, read_write())?.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [META_TAKEN, &taken],
+        )?;
         let copy = Connection::open_with_flags(empty, read_only())?;
         inspect(self.alongside(copy, empty), "the copy")
     }
@@ -115,7 +129,12 @@ impl Store {
 }
 
 /// Puts the backup at `backup` in place of the database at `target`, keeping the database it
-/// replaces beside it as `TARGET.replaced-YYYYMMDDTHHMMSS`.
+/// replaces as `TARGET.replaced-YYYYMMDDTHHMMSS` (in a team's shared directory, inside a
+/// directory of the restorer's own: see [`kept`]).
+///
+/// Only a team lead of the database it replaces may restore (see [`refuse_unless_lead`]). The
+/// restored file's trail gets one more row saying who restored which backup over which trail, so
+/// the live trail never goes back silently: its head moves on, it never returns to an earlier one.
 ///
 /// Refused, with nothing changed, while any other process has `target` open, and for a backup
 /// that is not a sound keywork database this build understands. `target` never goes missing: the
@@ -123,60 +142,100 @@ impl Store {
 pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Result<Restored> {
     check_header(backup)?;
     refuse_unmerged_wal(backup)?;
+    let lead_checked = refuse_unless_lead(target, clock, &actor)?;
     let _sole = SoleUser::lock(target)?;
     let dir = directory_of(target)?;
-    let aside = aside_path(target, clock);
+    let keep_in = kept::place(&dir, &actor).map_err(|(path, e)| io_error(&path, e))?;
+    let aside = aside_path(target, &keep_in, clock);
     if aside.symlink_metadata().is_ok() {
         return Err(BackupError::Exists(aside));
     }
-    let (copy, summary) = checked_copy(backup, target, &dir, clock, actor)?;
-    let replaced = swap_in(copy, target, aside)?;
+    let copy = copy_beside(backup, target, &dir)?;
+    let inspected = checked_copy(&copy, backup, clock, actor.clone(), !lead_checked)?;
+    let replaced_head = if target.exists() {
+        Some(fold_wal_into_file(target)?)
+    } else {
+        None
+    };
+    let note = RestoreNote {
+        backup_head: inspected.head.as_ref(),
+        taken: inspected.taken.as_deref(),
+        replaced_head: replaced_head.as_ref(),
+        kept: replaced_head.as_ref().map(|_| {
+            let relative = aside.strip_prefix(&dir).unwrap_or(&aside);
+            relative.display().to_string()
+        }),
+    };
+    let counts = record_restore(
+        copy.path(),
+        inspected.summary.schema_version,
+        &note,
+        clock,
+        actor,
+    )?;
+    let summary = Summary {
+        counts: counts.or(inspected.summary.counts),
+        ..inspected.summary
+    };
+    seal(&copy)?;
+    let replaced = match replaced_head {
+        Some(_) => {
+            kept::make(&keep_in).map_err(|e| io_error(&keep_in, e))?;
+            Some(link_aside(target, aside)?)
+        }
+        None => None,
+    };
+    swap_in(copy, target, replaced.as_deref())?;
     sync_directory(&dir);
     // Nothing is mapped from it now: the next keywork to open the database starts a fresh one.
     let _ = std::fs::remove_file(sibling(target, "-shm"));
     Ok(Restored { summary, replaced })
 }
 
-/// The backup copied beside `target`, checked, put in WAL mode and synced to disk.
+/// What a checked copy holds, and what its trail and meta say of it.
+struct Inspected {
+    summary: Summary,
+    head: Option<Head>,
+    /// When `keywork backup` took it, as it noted in the copy; `None` for other files.
+    taken: Option<String>,
+}
+
+/// The backup copied beside `target` (as `copy`), checked, and (`lead_from_copy`) the actor
+/// checked as a team lead of its team list.
 fn checked_copy(
+    copy: &NamedTempFile,
     backup: &Path,
-    target: &Path,
-    dir: &Path,
     clock: Clock,
     actor: Login,
-) -> Result<(NamedTempFile, Summary)> {
-    let copy = copy_beside(backup, target, dir)?;
+    lead_from_copy: bool,
+) -> Result<Inspected> {
     // A backup from `keywork backup` is in rollback mode already; a copy of a live file is not,
     // and reading that read-only would leave a -wal and -shm beside the copy.
     set_journal_mode(copy.path(), "DELETE").map_err(not_a_database(backup))?;
     // Read-only: SQLite's integrity check runs several times faster so.
     let conn = Connection::open_with_flags(copy.path(), read_only())?;
-    let summary = inspect_backup(conn, copy.path(), backup, clock, actor)?;
-    // As keywork keeps every database: then even a reader holds the lock a later restore
-    // checks for.
+    inspect_backup(conn, copy.path(), backup, clock, actor, lead_from_copy)
+}
+
+/// As keywork keeps every database, in WAL mode (then even a reader holds the lock a later
+/// restore checks for), and synced to disk.
+fn seal(copy: &NamedTempFile) -> Result<()> {
     set_journal_mode(copy.path(), "WAL")?;
     copy.as_file()
         .sync_all()
-        .map_err(|e| io_error(copy.path(), e))?;
-    Ok((copy, summary))
+        .map_err(|e| io_error(copy.path(), e))
 }
 
-/// Gives the current database (if any) its second name `aside`, then renames the copy over
-/// `target`; if that fails, the second name goes again. Returns where the old file is kept.
-fn swap_in(copy: NamedTempFile, target: &Path, aside: PathBuf) -> Result<Option<PathBuf>> {
-    let replaced = if target.exists() {
-        set_aside(target, &aside)?;
-        Some(aside)
-    } else {
-        None
-    };
+/// Renames the copy over `target`; if that fails, the old file's second name (`replaced`) goes
+/// again, leaving things as they were.
+fn swap_in(copy: NamedTempFile, target: &Path, replaced: Option<&Path>) -> Result<()> {
     if let Err(e) = copy.persist(target) {
-        if let Some(aside) = &replaced {
+        if let Some(aside) = replaced {
             let _ = std::fs::remove_file(aside);
         }
         return Err(io_error(target, e.error));
     }
-    Ok(replaced)
+    Ok(())
 }
 
 /// Checks what a backup holds before anything is replaced: a keywork schema no newer than this
@@ -187,7 +246,8 @@ fn inspect_backup(
     backup: &Path,
     clock: Clock,
     actor: Login,
-) -> Result<Summary> {
+    lead_from_copy: bool,
+) -> Result<Inspected> {
     let found = migrate::schema_version(&conn).map_err(not_a_database(backup))?;
     if found > migrate::LATEST {
         return Err(BackupError::NewerSchema {
@@ -205,7 +265,34 @@ fn inspect_backup(
         return Err(BackupError::NotKeywork(backup.to_owned()));
     }
     let store = Store::over(conn, copy, clock, actor);
-    inspect(store, &format!("the backup {}", backup.display()))
+    if lead_from_copy {
+        store.may_restore()?;
+    }
+    let head = if found >= FIRST_CHAINED_SCHEMA {
+        refuse_broken_chain(&store)?;
+        audit::head(&store.conn)?
+    } else {
+        None
+    };
+    let taken = store.meta(META_TAKEN)?;
+    let summary = inspect(store, &format!("the backup {}", backup.display()))?;
+    Ok(Inspected {
+        summary,
+        head,
+        taken,
+    })
+}
+
+/// A backup is checked as `keywork check` checks the live file: a trail edited, cut or stripped
+/// of its append-only triggers would otherwise become the team's record unnoticed.
+fn refuse_broken_chain(copy: &Store) -> Result<()> {
+    let chain = copy.verify_audit()?;
+    let why = match (&chain.first_bad, chain.missing_triggers.first()) {
+        (Some((row, _)), _) => format!("first bad row: {row}"),
+        (None, Some(trigger)) => format!("the append-only trigger {trigger} is missing"),
+        (None, None) => return Ok(()),
+    };
+    Err(BackupError::BrokenChain { why })
 }
 
 /// SQLite's integrity and foreign-key checks on a copy, then its size and row counts.
@@ -357,10 +444,10 @@ fn take_over_permissions(_new: &File, _old: &Path) -> std::io::Result<()> {
 }
 
 /// Folds the write-ahead log into the database file and leaves WAL mode, so the file alone holds
-/// every committed record and no `-wal` is left to be replayed onto its replacement; then gives
-/// the file its second name. Exclusive locking mode keeps SQLite off the `-shm` (whose lock we
-/// hold) and fails if any other connection still has the file open.
-fn set_aside(target: &Path, aside: &Path) -> Result<()> {
+/// every committed record and no `-wal` is left to be replayed onto its replacement; returns the
+/// head of its trail as it is replaced. Exclusive locking mode keeps SQLite off the `-shm` (whose
+/// lock we hold) and fails if any other connection still has the file open.
+fn fold_wal_into_file(target: &Path) -> Result<Option<Head>> {
     let conn = Connection::open_with_flags(target, read_write())?;
     conn.busy_timeout(CLOSING_GRACE)?;
     let in_use = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -373,15 +460,24 @@ fn set_aside(target: &Path, aside: &Path) -> Result<()> {
     let mode: String = conn
         .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
         .map_err(in_use)?;
+    // A file keywork cannot read a trail from (damaged, not keywork's) is replaced all the same:
+    // the restore row then says its head is unknown.
+    let head = audit::head(&conn).ok().flatten();
     conn.close().map_err(|(_, e)| in_use(e))?;
     let wal = sibling(target, "-wal");
     if mode != "delete" || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
         return Err(BackupError::InUse(target.to_owned()));
     }
-    std::fs::hard_link(target, aside).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => BackupError::Exists(aside.to_owned()),
-        _ => io_error(aside, e),
-    })
+    Ok(head)
+}
+
+/// Gives the folded database its second name `aside`; returns it.
+fn link_aside(target: &Path, aside: PathBuf) -> Result<PathBuf> {
+    std::fs::hard_link(target, &aside).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => BackupError::Exists(aside.clone()),
+        _ => io_error(&aside, e),
+    })?;
+    Ok(aside)
 }
 
 /// Sets the journal mode of the restore's own copy, closing it again so no -wal is left.
@@ -399,12 +495,12 @@ fn not_a_database(backup: &Path) -> impl FnOnce(rusqlite::Error) -> BackupError 
     }
 }
 
-fn aside_path(target: &Path, clock: Clock) -> PathBuf {
+/// `DIR/NAME.replaced-YYYYMMDDTHHMMSS`, in the directory `kept::place` chose.
+fn aside_path(target: &Path, dir: &Path, clock: Clock) -> PathBuf {
     let stamp = clock.timestamp().with_timezone(&Local);
-    sibling(
-        target,
-        &format!(".replaced-{}", stamp.format("%Y%m%dT%H%M%S")),
-    )
+    let mut name = target.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".replaced-{}", stamp.format("%Y%m%dT%H%M%S")));
+    dir.join(name)
 }
 
 /// `path` with `suffix` added to its file name, as SQLite names its `-wal` and `-shm`.
