@@ -91,6 +91,8 @@ pub enum StoreError {
         .path.display()
     )]
     NetworkFilesystem { path: PathBuf, kind: &'static str },
+    #[error("permission denied on {}: {remedy}. Nothing was created or changed", .path.display())]
+    PermissionDenied { path: PathBuf, remedy: String },
     #[error("{} is read-only; keywork needs to write to it", .0.display())]
     ReadOnly(PathBuf),
     #[error("{} already exists; generate writes demo data only into a new file, never beside real records", .0.display())]
