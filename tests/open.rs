@@ -239,3 +239,146 @@ fn a_login_added_to_the_group_since_it_logged_in_is_told_to_log_in_again() {
         "{err}"
     );
 }
+
+/// The personal database a run would make in `home` when nothing names another.
+fn personal_db(home: &Path) -> PathBuf {
+    home.join(".local/share/keywork/keywork.db")
+}
+
+#[test]
+fn init_as_root_names_the_team_database_system_wide_and_every_login_opens_it_without_keywork_db() {
+    let Some(users) = users::users() else {
+        eprintln!("{}", users::SKIP);
+        return;
+    };
+    let place = Place::team(users);
+    let written = std::fs::read_to_string(&place.system_config).expect("init wrote it");
+    assert!(
+        written.contains(&format!("database = \"{}\"", place.db.display())),
+        "{written}"
+    );
+    let mode = std::fs::metadata(&place.system_config)
+        .expect("the config")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644, "every login reads it");
+    // As over `ssh host keywork`: no --db and no KEYWORK_DB, a login's own empty home.
+    let sam = Some((&users.sam, users.team_gid));
+    let out = place.run(sam, &["worker", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Lee Lead") && stdout(&out).contains("Sam Worker"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!personal_db(&place.home(Some(&users.sam))).exists());
+}
+
+#[test]
+fn init_never_overwrites_a_system_config_naming_another_database() {
+    let Some(users) = users::users() else {
+        eprintln!("{}", users::SKIP);
+        return;
+    };
+    let place = Place::team(users);
+    let before = std::fs::read_to_string(&place.system_config).expect("the first init's");
+    let second = place.dir.path().join("second").join("keywork.db");
+    let out = place.run(
+        None,
+        &[
+            "--db",
+            &second.display().to_string(),
+            "init",
+            "--group",
+            users::GROUP,
+            "--lead",
+            users::LEAD,
+            "--name",
+            "Lee Lead",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("left as it was"), "{}", stdout(&out));
+    assert_eq!(
+        std::fs::read_to_string(&place.system_config).expect("still there"),
+        before
+    );
+}
+
+#[test]
+fn a_missing_service_database_is_never_replaced_by_a_new_or_personal_one() {
+    let place = Place::new(false);
+    std::fs::create_dir_all(place.db.parent().expect("team/")).expect("the team directory");
+    std::fs::create_dir_all(place.system_config.parent().expect("etc/")).expect("etc/");
+    std::fs::write(
+        &place.system_config,
+        format!("database = \"{}\"\n", place.db.display()),
+    )
+    .expect("the system config");
+    for args in FIRST_COMMANDS {
+        let out = place.run(None, args);
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{args:?}: {}", stdout(&out));
+        assert!(
+            err.contains(&format!(
+                "{}, the service's database named in {}, does not exist; nothing was created",
+                place.db.display(),
+                place.system_config.display()
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(
+        !place.db.exists(),
+        "not created where the service's belongs"
+    );
+    assert!(!personal_db(&place.home(None)).exists(), "no personal one");
+}
+
+#[test]
+fn an_explicit_db_wins_over_the_system_config() {
+    let place = Place::new(false);
+    std::fs::create_dir_all(place.system_config.parent().expect("etc/")).expect("etc/");
+    std::fs::write(
+        &place.system_config,
+        format!("database = \"{}\"\n", place.db.display()),
+    )
+    .expect("the system config");
+    let mine = place.dir.path().join("mine.db");
+    let out = place.run(
+        None,
+        &["--db", &mine.display().to_string(), "worker", "list"],
+    );
+    assert!(
+        stderr(&out).contains(&format!("{}: no database here", mine.display())),
+        "{}",
+        stderr(&out)
+    );
+    let mut with_env = place.command(None, &["worker", "list"]);
+    with_env.env("KEYWORK_DB", &mine);
+    let out = users::output(&mut with_env);
+    assert!(
+        stderr(&out).contains(&format!("{}: no database here", mine.display())),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_broken_system_config_is_refused_with_its_file_and_line() {
+    let place = Place::new(false);
+    std::fs::create_dir_all(place.system_config.parent().expect("etc/")).expect("etc/");
+    std::fs::write(
+        &place.system_config,
+        "# the service\ndatabase = \"team.db\"\n",
+    )
+    .expect("the system config");
+    let out = place.run(None, &["worker", "list"]);
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "keywork: {}, line 2: database must be an absolute path, got team.db",
+            place.system_config.display()
+        )
+    );
+}

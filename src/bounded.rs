@@ -1,0 +1,27 @@
+//! Reading a whole file someone names (a settings file, a spreadsheet, a tour) with a limit, so
+//! that a device such as /dev/zero, a FIFO or a huge file is refused instead of filling memory.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Why a bounded read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+}
+
+/// The file's bytes, if there are at most `limit` of them. Reads one byte past the limit and no
+/// more, so neither a device nor a file growing while it is read can get round it.
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
