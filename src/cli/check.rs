@@ -11,7 +11,7 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
     let mut failed = Vec::new();
     let integrity = store.integrity_problems()?;
     if !integrity.is_empty() {
-        failed.push("integrity");
+        return damaged(store, &integrity);
     }
     let chain = store.verify_audit()?;
     if !chain.is_intact() {
@@ -99,6 +99,32 @@ pub(super) fn check(store: &Store) -> Result<(), CliError> {
     Err(CliError::Usage(format!(
         "check failed: {}{first_bad}",
         failed.join(", ")
+    )))
+}
+
+/// A damaged file: what SQLite found, line by line, and no further checks, whose reads would
+/// fail or mislead on the damaged pages.
+fn damaged(store: &Store, problems: &[String]) -> Result<(), CliError> {
+    let path = store.path();
+    let mut lines = vec![
+        format!("database: {}", path.display()),
+        format!(
+            "integrity: DAMAGED, SQLite's integrity_check reports (at most {}):",
+            crate::store::MAX_PROBLEMS
+        ),
+    ];
+    lines.extend(problems.iter().map(|line| format!("  {line}")));
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{line}").map_err(|source| CliError::Io {
+            path: PathBuf::from("stdout"),
+            source,
+        })?;
+    }
+    Err(CliError::Usage(format!(
+        "check failed: integrity: {} is damaged and keywork will not write to it; restore it \
+         from a backup (keywork restore BACKUP)",
+        path.display()
     )))
 }
 
