@@ -25,3 +25,20 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, [b'x'; 10]).unwrap();
+        assert_eq!(read(&file, 10).unwrap().len(), 10);
+        assert!(matches!(
+            read(&file, 9),
+            Err(ReadError::TooLarge { limit: 9 })
+        ));
+    }
+}
