@@ -157,6 +157,28 @@ pub enum StoreError {
     /// The login may not make this change; the message says why in one line.
     #[error("{0}")]
     Refused(Refusal),
+    /// The file's schema changed while this run had it open: a newer keywork migrated it (or an
+    /// older backup was put in place). Its rules may not be this binary's, so nothing is written.
+    #[error(
+        "{}",
+        if .found > .built_for {
+            format!(
+                "keywork was upgraded on this server: quit and start it again (the database is now \
+                 schema {found}, this keywork writes {built_for}); nothing was saved"
+            )
+        } else {
+            format!(
+                "{} changed under this keywork (now schema {found}, this keywork writes \
+                 {built_for}): quit and start it again; nothing was saved",
+                .path.display()
+            )
+        }
+    )]
+    SchemaMoved {
+        path: PathBuf,
+        found: i64,
+        built_for: i64,
+    },
     #[error(
         "{}: SQLite reports the database as damaged ({detail}); keywork has stopped writing to it. \
          Run `keywork check --db {}` and restore from a backup",
@@ -454,8 +476,19 @@ impl Store {
     ) -> Result<T> {
         let today = self.clock.today();
         let actor = self.actor.clone();
+        let path = self.path.clone();
+        let tx = self.writable_conn()?.transaction()?;
+        // Inside the write lock, so no upgrade can slip in between the check and the write.
+        let found = migrate::schema_version(&tx)?;
+        if found != migrate::LATEST {
+            return Err(StoreError::SchemaMoved {
+                path,
+                found,
+                built_for: migrate::LATEST,
+            });
+        }
         let writer = Writer {
-            tx: self.writable_conn()?.transaction()?,
+            tx,
             stamp: sql::timestamp(at),
             actor: &actor,
             today,
