@@ -201,25 +201,26 @@ pub enum Installed {
 
 /// Names `database` in the system-wide configuration at `path` when run as root and none is
 /// there yet; an existing one is never overwritten (it may name the service's live database).
-pub fn install_system(path: &Path, database: &Path) -> Result<Installed, ConfigError> {
+pub fn install_system(path: &Path, database: &Path) -> Installed {
     if !nix::unistd::Uid::effective().is_root() {
-        return Ok(Installed::NotRoot);
+        return Installed::NotRoot;
     }
     match SystemConfig::load(path) {
-        Ok(Some(found)) if found.database == database => return Ok(Installed::AlreadyNamed),
+        Ok(Some(found)) if found.database == database => return Installed::AlreadyNamed,
         Ok(Some(found)) => {
-            return Ok(Installed::LeftAlone(format!(
-                "it names {}",
-                found.database.display()
-            )));
+            return Installed::LeftAlone(format!("it names {}", found.database.display()));
         }
         Ok(None) => {}
-        Err(e) => return Ok(Installed::LeftAlone(e.to_string())),
+        Err(e) => return Installed::LeftAlone(e.to_string()),
     }
-    let write = |source| ConfigError::Read {
-        path: path.to_owned(),
-        source,
-    };
+    // The database is made by now: a file that cannot be written is said, not a failed init.
+    match write_system(path, database) {
+        Ok(()) => Installed::Written,
+        Err(e) => Installed::LeftAlone(format!("could not write it: {e}")),
+    }
+}
+
+fn write_system(path: &Path, database: &Path) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -228,25 +229,20 @@ pub fn install_system(path: &Path, database: &Path) -> Result<Installed, ConfigE
     let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
     for made in missing.into_iter().rev() {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .mode(0o755)
-            .create(made)
-            .map_err(write)?;
+        std::fs::DirBuilder::new().mode(0o755).create(made)?;
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(made, std::fs::Permissions::from_mode(0o755)).map_err(write)?;
+        std::fs::set_permissions(made, std::fs::Permissions::from_mode(0o755))?;
     }
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(write)?;
-    std::io::Write::write_all(&mut file, SystemConfig::render(database).as_bytes())
-        .map_err(write)?;
-    file.as_file().sync_all().map_err(write)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, SystemConfig::render(database).as_bytes())?;
+    file.as_file().sync_all()?;
     // Every login reads it; only root changes it.
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(write)?;
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644))?;
     }
-    file.persist_noclobber(path).map_err(|e| write(e.error))?;
-    Ok(Installed::Written)
+    file.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The largest configuration file read: a settings file is a few lines. Read bounded so that

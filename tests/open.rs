@@ -382,3 +382,24 @@ fn a_broken_system_config_is_refused_with_its_file_and_line() {
         )
     );
 }
+
+#[test]
+fn help_names_the_database_the_system_config_chose() {
+    let place = Place::new(false);
+    std::fs::create_dir_all(place.system_config.parent().expect("etc/")).expect("etc/");
+    std::fs::write(
+        &place.system_config,
+        format!("database = \"{}\"\n", place.db.display()),
+    )
+    .expect("the system config");
+    let out = place.run(None, &["--help"]);
+    assert!(
+        stdout(&out).contains(&format!(
+            "Database: {} (from {})",
+            place.db.display(),
+            place.system_config.display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+}

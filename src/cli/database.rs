@@ -88,7 +88,7 @@ impl Database {
     /// For `--help`: the path and where it came from.
     pub fn describe(&self) -> String {
         let from = match &self.source {
-            Source::Explicit => "from --db or KEYWORK_DB".to_owned(),
+            Source::Explicit => "from KEYWORK_DB".to_owned(),
             Source::System(config) => format!("from {}", config.display()),
             Source::Personal => "default".to_owned(),
         };

@@ -436,7 +436,7 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
         source,
     })?;
     let system = crate::config::system_path();
-    let installed = crate::config::install_system(&system, &absolute)?;
+    let installed = crate::config::install_system(&system, &absolute);
     let path = path.display();
     let dir = dir.display();
     let group = &args.group;
