@@ -2,7 +2,7 @@
 //! between a damaged file and the first write of a run.
 
 use super::{Result, Store};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 /// How many problems a check lists: enough to say what is damaged, not a page per broken row.
 pub const MAX_PROBLEMS: usize = 20;
@@ -33,9 +33,16 @@ impl Store {
     }
 
     /// SQLite's `quick_check` (the structure of every page, without comparing indexes to their
-    /// tables); empty when all is well.
+    /// tables); empty when all is well. Run on a read-only connection of its own: on the
+    /// 10,000-client file it took 0.6 s there against 10-17 s on a read-write connection
+    /// (measured with the bundled SQLite 3.54.1, release build).
     pub fn quick_problems(&self) -> Result<Vec<String>> {
-        pragma_problems(&self.conn, "quick_check")
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
+        pragma_problems(&conn, "quick_check")
     }
 }
 
