@@ -1,4 +1,5 @@
-//! The worker's settings file (TOML), and the environment's say in them.
+//! The worker's settings file (TOML), the server's system-wide configuration naming the
+//! service's database, and the environment's say in them.
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,13 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{}: larger than {limit} bytes, so it was not read; a configuration file is a few lines",
+        .path.display()
+    )]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("{}: not UTF-8 text, so it was not read", .path.display())]
+    NotText { path: PathBuf },
     #[error("{}, line {line}: {message}", .path.display())]
     Parse {
         path: PathBuf,
@@ -75,35 +83,23 @@ pub fn default_path() -> Option<PathBuf> {
 impl Settings {
     /// Reads the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match read_text(path) {
             Ok(text) => Self::parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Read {
-                path: path.to_owned(),
-                source,
-            }),
+            Err(ConfigError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(Self::default())
+            }
+            Err(e) => Err(e),
         }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let settings: Settings = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(1, |span| text[..span.start].matches('\n').count() + 1);
-            ConfigError::Parse {
-                path: path.to_owned(),
-                line,
-                message: e.message().trim().to_owned(),
-            }
-        })?;
+        let settings: Settings = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
         if !(1..=365).contains(&settings.review_window_days) {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with("review_window_days"))
-                .map_or(1, |n| n + 1);
             return Err(ConfigError::Parse {
                 path: path.to_owned(),
-                line,
+                line: line_of(text, "review_window_days"),
                 message: format!(
                     "review_window_days must be 1 to 365, got {}",
                     settings.review_window_days
@@ -127,9 +123,184 @@ impl Settings {
     }
 }
 
+/// Where an administrator names the service's database for every login on the server. Read by
+/// every run, login shell or not: `ssh host keywork` never reads `~/.profile`, so `KEYWORK_DB`
+/// there is not enough.
+pub const SYSTEM_PATH: &str = "/etc/keywork/config.toml";
+
+/// For tests only: another path for [`SYSTEM_PATH`], so a test never reads or writes the real
+/// `/etc`. Not in `--help`; documented in the README's team set-up.
+pub const SYSTEM_PATH_ENV: &str = "KEYWORK_SYSTEM_CONFIG";
+
+/// The system-wide configuration's path: [`SYSTEM_PATH`] unless a test names another.
+pub fn system_path() -> PathBuf {
+    std::env::var_os(SYSTEM_PATH_ENV)
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from(SYSTEM_PATH), PathBuf::from)
+}
+
+/// The system-wide configuration: the service's database. Display settings stay personal.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemConfig {
+    /// The team database every login on this server opens unless it passes `--db` (or sets
+    /// `KEYWORK_DB`).
+    pub database: PathBuf,
+}
+
+impl SystemConfig {
+    /// The file at `path`, or `None` when there is none (a personal, single-worker set-up).
+    pub fn load(path: &Path) -> Result<Option<Self>, ConfigError> {
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(ConfigError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let config: SystemConfig =
+            toml::from_str(&text).map_err(|e| parse_error(path, &text, &e))?;
+        if !config.database.is_absolute() {
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                line: line_of(&text, "database"),
+                message: format!(
+                    "database must be an absolute path, got {}",
+                    config.database.display()
+                ),
+            });
+        }
+        Ok(Some(config))
+    }
+
+    /// The file's text, as `init` writes it or prints it for an administrator to install.
+    pub fn render(database: &Path) -> String {
+        let quoted = toml::Value::String(database.display().to_string());
+        format!(
+            "# keywork's system-wide configuration (written by `keywork init`): the service's\n\
+             # database, opened by every login on this server unless they pass --db.\n\
+             database = {quoted}\n"
+        )
+    }
+}
+
+/// What `init` did about the system-wide configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Installed {
+    /// Written: it names the new database.
+    Written,
+    /// It named this database already.
+    AlreadyNamed,
+    /// Left as it was, for this reason (it names another database, or could not be read).
+    LeftAlone(String),
+    /// Not root, so not written: an administrator installs it.
+    NotRoot,
+}
+
+/// Names `database` in the system-wide configuration at `path` when run as root and none is
+/// there yet; an existing one is never overwritten (it may name the service's live database).
+pub fn install_system(path: &Path, database: &Path) -> Installed {
+    if !nix::unistd::Uid::effective().is_root() {
+        return Installed::NotRoot;
+    }
+    match SystemConfig::load(path) {
+        Ok(Some(found)) if found.database == database => return Installed::AlreadyNamed,
+        Ok(Some(found)) => {
+            return Installed::LeftAlone(format!("it names {}", found.database.display()));
+        }
+        Ok(None) => {}
+        Err(e) => return Installed::LeftAlone(e.to_string()),
+    }
+    // The database is made by now: a file that cannot be written is said, not a failed init.
+    match write_system(path, database) {
+        Ok(()) => Installed::Written,
+        Err(e) => Installed::LeftAlone(format!("could not write it: {e}")),
+    }
+}
+
+fn write_system(path: &Path, database: &Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // keywork runs with umask 007 (for the team's files), but every login must reach this one.
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    for made in missing.into_iter().rev() {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().mode(0o755).create(made)?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(made, std::fs::Permissions::from_mode(0o755))?;
+    }
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, SystemConfig::render(database).as_bytes())?;
+    file.as_file().sync_all()?;
+    // Every login reads it; only root changes it.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644))?;
+    }
+    file.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The largest configuration file read: a settings file is a few lines. Read bounded so that
+/// `--config /dev/zero` or a huge file is refused rather than filling memory.
+pub const MAX_FILE: u64 = 64 * 1024;
+
+fn read_text(path: &Path) -> Result<String, ConfigError> {
+    let read = |source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = crate::bounded::read(path, MAX_FILE).map_err(|e| match e {
+        crate::bounded::ReadError::Io(source) => read(source),
+        crate::bounded::ReadError::TooLarge { limit } => ConfigError::TooLarge {
+            path: path.to_owned(),
+            limit,
+        },
+    })?;
+    String::from_utf8(bytes).map_err(|_| ConfigError::NotText {
+        path: path.to_owned(),
+    })
+}
+
+fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    let line = e
+        .span()
+        .map_or(1, |span| text[..span.start].matches('\n').count() + 1);
+    ConfigError::Parse {
+        path: path.to_owned(),
+        line,
+        message: e.message().trim().to_owned(),
+    }
+}
+
+/// The line setting `key`, for a message about its value.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |n| n + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_system_config_init_writes_reads_back_as_the_same_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let database = Path::new("/srv/keywork \"team\"/keywork.db");
+        std::fs::write(&file, SystemConfig::render(database)).unwrap();
+        let read = SystemConfig::load(&file).unwrap().unwrap();
+        assert_eq!(read.database, database);
+        assert_eq!(
+            SystemConfig::load(&dir.path().join("none.toml")).unwrap(),
+            None
+        );
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

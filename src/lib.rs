@@ -8,6 +8,7 @@
 //! - [`cli`]: the command line.
 
 pub mod app;
+pub mod bounded;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -216,6 +216,11 @@ impl Place {
             .args(args)
             .current_dir(&home)
             .env("HOME", &home)
+            // `init` as root names its database system-wide: never in the real /etc.
+            .env(
+                "KEYWORK_SYSTEM_CONFIG",
+                self.dir.path().join("etc").join("config.toml"),
+            )
             .env_remove("KEYWORK_DB")
             .env_remove("KEYWORK_CONFIG")
             .env_remove("XDG_CONFIG_HOME")

@@ -285,6 +285,17 @@ impl App {
                 self.keep_draft(store);
                 return Ok(());
             }
+            Err(StoreError::SchemaMoved {
+                found, built_for, ..
+            }) if found > built_for => {
+                self.message = Some(
+                    "keywork was upgraded on this server: quit and start it again. Not saved; \
+                     your text is kept as a draft."
+                        .into(),
+                );
+                self.keep_draft(store);
+                return Ok(());
+            }
             Err(e) if e.is_busy() => {
                 self.message = Some(
                     "Not saved yet: the database is busy with a colleague's long save. Your text is \

@@ -20,7 +20,7 @@ pub(super) fn check(store: &Store, args: &CheckArgs) -> Result<(), CliError> {
     let mut failed = Vec::new();
     let integrity = store.integrity_problems()?;
     if !integrity.is_empty() {
-        failed.push("integrity");
+        return damaged(store, &integrity);
     }
     let chain = store.verify_audit()?;
     if !chain.is_intact() {
@@ -134,6 +134,32 @@ fn head_line(head: Option<crate::store::Head>) -> String {
         Some(head) => format!("row {} of {}, hash {}", head.id, head.rows, head.hash),
         None => "none (the trail is empty)".to_owned(),
     }
+}
+
+/// A damaged file: what SQLite found, line by line, and no further checks, whose reads would
+/// fail or mislead on the damaged pages.
+fn damaged(store: &Store, problems: &[String]) -> Result<(), CliError> {
+    let path = store.path();
+    let mut lines = vec![
+        format!("database: {}", path.display()),
+        format!(
+            "integrity: DAMAGED, SQLite's integrity_check reports (at most {}):",
+            crate::store::MAX_PROBLEMS
+        ),
+    ];
+    lines.extend(problems.iter().map(|line| format!("  {line}")));
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{line}").map_err(|source| CliError::Io {
+            path: PathBuf::from("stdout"),
+            source,
+        })?;
+    }
+    Err(CliError::Usage(format!(
+        "check failed: integrity: {} is damaged and keywork will not write to it; restore it \
+         from a backup (keywork restore BACKUP)",
+        path.display()
+    )))
 }
 
 fn audit_summary(chain: &crate::store::ChainReport) -> String {

@@ -8,6 +8,7 @@ mod anchor;
 mod backup;
 mod check;
 mod clients_csv;
+mod database;
 mod encrypted;
 mod erase;
 mod explain;
@@ -241,7 +242,12 @@ fn after_help() -> String {
     };
     format!(
         "Database: {}\nSettings: {}\n\n{}",
-        resolved("KEYWORK_DB", default_db_path()),
+        database::choose(
+            std::env::var_os("KEYWORK_DB")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        )
+        .map_or_else(|e| e.to_string(), |db| db.describe()),
         resolved("KEYWORK_CONFIG", config::default_path()),
         demo::scenario::help_lines()
     )
@@ -286,7 +292,9 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let db = cli.global.db.clone().or_else(default_db_path);
+    let db = database::choose(cli.global.db.clone())
+        .ok()
+        .map(|db| db.path);
     // SQLite's "database disk image is malformed", "attempt to write a readonly database" and
     // "disk I/O error" become what to do about them.
     run_command(cli).map_err(|e| match (e, db) {
@@ -372,13 +380,11 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         },
         Some(Command::Report(command)) => report::run(&open(Access::Read)?, &settings, &command),
         Some(Command::Backup(args)) => backup::backup(&open(Access::Read)?, &args),
-        Some(Command::Restore(args)) => backup::restore(
-            &db_path(global.db.clone())?,
-            &args,
-            global.read_only,
-            clock,
-            actor,
-        ),
+        Some(Command::Restore(args)) => {
+            let db = database::choose(global.db.clone())?;
+            db.prepare()?;
+            backup::restore(&db.path, &args, global.read_only, clock, actor)
+        }
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
         Some(Command::Check(args)) => check::check(&open(Access::Read)?, &args),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
@@ -426,8 +432,11 @@ fn open_store(
     clock: Clock,
     actor: Login,
 ) -> Result<Store, CliError> {
-    let path = db_path(global.db.clone())?;
-    let mut store = Store::open(&path, access, clock, actor)?;
+    let db = database::choose(global.db.clone())?;
+    db.prepare()?;
+    let path = db.path.clone();
+    let mut store =
+        Store::open(&path, db.access(access), clock, actor).map_err(|e| db.explain(e))?;
     if global.read_only {
         store.set_read_only_run();
     }
@@ -504,41 +513,6 @@ fn current_login() -> Result<Login, CliError> {
         .map(|user| user.name)
         .ok_or_else(|| CliError::Usage(format!("user id {uid} has no login name")))?;
     Login::new(name).map_err(|e| CliError::Usage(e.to_string()))
-}
-
-fn default_db_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "keywork").map(|dirs| dirs.data_dir().join("keywork.db"))
-}
-
-/// The database named on the command line, or the default one, whose directory is created
-/// (owner-only) on first run.
-fn db_path(explicit: Option<PathBuf>) -> Result<PathBuf, CliError> {
-    if let Some(path) = explicit {
-        return Ok(path);
-    }
-    let path = default_db_path()
-        .ok_or_else(|| CliError::Usage("no home directory; pass --db PATH".into()))?;
-    if let Some(dir) = path.parent().filter(|dir| !dir.exists()) {
-        create_private_dir(dir).map_err(|source| CliError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-    }
-    Ok(path)
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
 }
 
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {

@@ -503,10 +503,20 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
         args.service.as_deref(),
     )?;
     drop(store);
+    let absolute = std::path::absolute(path).map_err(|source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let system = crate::config::system_path();
+    let installed = crate::config::install_system(&system, &absolute);
     let path = path.display();
     let dir = dir.display();
     let group = &args.group;
-    let lines = [
+    let names_it = matches!(
+        installed,
+        crate::config::Installed::Written | crate::config::Installed::AlreadyNamed
+    );
+    let mut lines = vec![
         format!("Set up a team database at {path}."),
         format!(
             "  directory {dir}: group {group}, mode 2770 (setgid, so every file made in it belongs to {group})"
@@ -519,17 +529,67 @@ pub fn init(path: &Path, args: &InitArgs, clock: Clock, actor: Login) -> Result<
             Some(service) => format!("  service name: {}", crate::display::clean(service)),
             None => "  service name: not set (the screens show the file's name)".to_owned(),
         },
+        system_config_line(&system, &absolute, &installed),
         String::new(),
         "Each worker must:".to_owned(),
         format!(
             "  1. be in the group {group}: an administrator runs `usermod -aG {group} LOGIN`, then they log in again"
         ),
-        format!(
-            "  2. use this database: put `export KEYWORK_DB={path}` in their ~/.profile, or pass --db {path}"
-        ),
+        if names_it {
+            format!(
+                "  2. nothing more to open this database: {} names it (--db PATH opens another)",
+                system.display()
+            )
+        } else {
+            format!(
+                "  2. use this database: once the system-wide configuration above is installed, nothing more; \
+                 until then pass --db {path}"
+            )
+        },
         format!(
             "  3. be on the team list: {lead} (the team lead) runs `keywork worker add --login LOGIN --name \"Their Name\" --role key_worker`"
         ),
     ];
-    say(&lines.into_iter().chain(lead_outside).collect::<Vec<_>>())
+    lines.extend(lead_outside);
+    if installed == crate::config::Installed::NotRoot {
+        lines.push(String::new());
+        lines.push(format!(
+            "An administrator installs {} (mode 0644), so that every login opens this database \
+             (also over `ssh host keywork`, which reads no ~/.profile):",
+            system.display()
+        ));
+        lines.extend(
+            crate::config::SystemConfig::render(&absolute)
+                .lines()
+                .map(|l| format!("  {l}")),
+        );
+    }
+    say(&lines)
+}
+
+/// What `init` did about the system-wide configuration, in one line.
+fn system_config_line(
+    system: &Path,
+    database: &Path,
+    installed: &crate::config::Installed,
+) -> String {
+    use crate::config::Installed;
+    let system = system.display();
+    match installed {
+        Installed::Written => format!(
+            "  system-wide configuration {system}: names this database, so every login on this \
+             server opens it, also over `ssh host keywork`"
+        ),
+        Installed::AlreadyNamed => {
+            format!("  system-wide configuration {system}: already names this database")
+        }
+        Installed::LeftAlone(why) => format!(
+            "  system-wide configuration {system}: left as it was ({why}); to make this database \
+             the service's, set in it: database = \"{}\"",
+            database.display()
+        ),
+        Installed::NotRoot => format!(
+            "  system-wide configuration {system}: not written (init was not run as root); see below"
+        ),
+    }
 }

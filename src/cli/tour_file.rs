@@ -33,16 +33,12 @@ pub fn load(path: Option<&Path>) -> std::result::Result<Script, TourFileError> {
         path: shown.clone(),
         source,
     };
-    // Read at most one byte past the limit, so a device or a growing file cannot get round it.
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path).map_err(read)?, MAX_FILE + 1),
-        &mut bytes,
-    )
-    .map_err(read)?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(TourFileError::TooLarge { path: shown });
-    }
+    let bytes = crate::bounded::read(path, MAX_FILE).map_err(|e| match e {
+        crate::bounded::ReadError::Io(source) => read(source),
+        crate::bounded::ReadError::TooLarge { .. } => TourFileError::TooLarge {
+            path: shown.clone(),
+        },
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| TourFileError::NotText {
         path: shown.clone(),
     })?;

@@ -51,29 +51,6 @@ impl Store {
         Ok(Counts(counts))
     }
 
-    /// SQLite's own `integrity_check` and `foreign_key_check`; empty when all is well.
-    pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let row = row?;
-            if row != "ok" {
-                problems.push(row);
-            }
-        }
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in stmt.query_map([], |r| {
-            Ok(format!(
-                "{} row {} breaks a foreign key",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?
-            ))
-        })? {
-            problems.push(row?);
-        }
-        Ok(problems)
-    }
-
     /// Writes every record as one JSON object with an array per record type, one record per line,
     /// streaming so a service-sized file never sits in memory. The export is itself audited.
     pub fn export_json(&mut self, out: &mut dyn Write) -> Result<()> {

@@ -13,6 +13,7 @@ mod drafts;
 mod erase;
 mod export;
 mod goals;
+mod integrity;
 mod kept;
 pub mod migrate;
 mod open;
@@ -49,6 +50,7 @@ pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
 pub use export::Counts;
+pub use integrity::MAX_PROBLEMS;
 pub use open::Access;
 pub use scenarios::ScenarioRow;
 pub use settings::{SettingKey, parse_value as parse_setting};
@@ -93,6 +95,8 @@ pub enum StoreError {
         .path.display()
     )]
     NetworkFilesystem { path: PathBuf, kind: &'static str },
+    #[error("permission denied on {}: {remedy}. Nothing was created or changed", .path.display())]
+    PermissionDenied { path: PathBuf, remedy: String },
     #[error("{} is read-only; keywork needs to write to it", .0.display())]
     ReadOnly(PathBuf),
     #[error("{} already exists; generate writes demo data only into a new file, never beside real records", .0.display())]
@@ -155,6 +159,28 @@ pub enum StoreError {
     /// The login may not make this change; the message says why in one line.
     #[error("{0}")]
     Refused(Refusal),
+    /// The file's schema changed while this run had it open: a newer keywork migrated it (or an
+    /// older backup was put in place). Its rules may not be this binary's, so nothing is written.
+    #[error(
+        "{}",
+        if .found > .built_for {
+            format!(
+                "keywork was upgraded on this server: quit and start it again (the database is now \
+                 schema {found}, this keywork writes {built_for}); nothing was saved"
+            )
+        } else {
+            format!(
+                "{} changed under this keywork (now schema {found}, this keywork writes \
+                 {built_for}): quit and start it again; nothing was saved",
+                .path.display()
+            )
+        }
+    )]
+    SchemaMoved {
+        path: PathBuf,
+        found: i64,
+        built_for: i64,
+    },
     #[error(
         "{}: SQLite reports the database as damaged ({detail}); keywork has stopped writing to it. \
          Run `keywork check --db {}` and restore from a backup",
@@ -219,6 +245,8 @@ pub struct Store {
     unborn: bool,
     /// SQLite reported the file damaged earlier in this run.
     damaged: Option<String>,
+    /// Whether this run's first write has had the file's quick check.
+    quick_checked: bool,
 }
 
 impl Store {
@@ -243,6 +271,7 @@ impl Store {
             read_only_run: false,
             unborn: false,
             damaged: None,
+            quick_checked: false,
         }
     }
 
@@ -321,6 +350,28 @@ impl Store {
         error
     }
 
+    /// Runs SQLite's quick check before the first write of this run, and marks the file damaged
+    /// if it fails: SQLite itself notices damage only on the pages a write touches, so without
+    /// this a damaged file goes on taking new records. Once a run, not once a write, and not on
+    /// opening (reading never pays): on the 10,000-client file it costs about 0.35 s of CPU.
+    fn quick_check_once(&mut self) -> Result<()> {
+        if self.quick_checked || self.unborn || self.damaged.is_some() {
+            return Ok(());
+        }
+        let problems = self.quick_problems()?;
+        self.quick_checked = true;
+        if !problems.is_empty() {
+            let named: Vec<_> = problems
+                .iter()
+                .filter(|line| !line.starts_with("***"))
+                .take(2)
+                .map(String::as_str)
+                .collect();
+            self.damaged = Some(named.join("; "));
+        }
+        Ok(())
+    }
+
     /// The connection to write through, creating the file's schema on the first write.
     fn writable_conn(&mut self) -> Result<&mut Connection> {
         if self.unborn {
@@ -391,6 +442,7 @@ impl Store {
     }
 
     fn write_as<T>(&mut self, need: Need, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.quick_check_once().map_err(|e| self.note_damage(e))?;
         self.require(need)?;
         let stamp = self.audit_time();
         let result = self.write_stamped(stamp, true, f);
@@ -426,8 +478,19 @@ impl Store {
     ) -> Result<T> {
         let today = self.clock.today();
         let actor = self.actor.clone();
+        let path = self.path.clone();
+        let tx = self.writable_conn()?.transaction()?;
+        // Inside the write lock, so no upgrade can slip in between the check and the write.
+        let found = migrate::schema_version(&tx)?;
+        if found != migrate::LATEST {
+            return Err(StoreError::SchemaMoved {
+                path,
+                found,
+                built_for: migrate::LATEST,
+            });
+        }
         let writer = Writer {
-            tx: self.writable_conn()?.transaction()?,
+            tx,
             stamp: sql::timestamp(at),
             actor: &actor,
             today,

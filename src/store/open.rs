@@ -32,18 +32,32 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
         path: path.to_owned(),
         source,
     };
-    if path.is_dir() {
-        return Err(StoreError::IsDirectory(path.to_owned()));
-    }
+    // Asked of the filesystem rather than with `exists()`, which says "no" when the answer is
+    // "not allowed": a worker not yet in the team's group must hear that, not be offered a new,
+    // empty database.
+    let found = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err(StoreError::IsDirectory(path.to_owned())),
+        Ok(_) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(super::team_files::denied(path));
+        }
+        Err(_) => false,
+    };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    if !dir.is_dir() {
-        return Err(StoreError::MissingDirectory {
-            path: path.to_owned(),
-            dir: dir.to_owned(),
-        });
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(super::team_files::denied(path));
+        }
+        _ => {
+            return Err(StoreError::MissingDirectory {
+                path: path.to_owned(),
+                dir: dir.to_owned(),
+            });
+        }
     }
     if let Some(kind) = network_filesystem(dir) {
         return Err(StoreError::NetworkFilesystem {
@@ -51,7 +65,7 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
             kind,
         });
     }
-    if !path.exists() {
+    if !found {
         match access {
             Access::Create => return Ok((empty_schema()?, true)),
             Access::Materialise => create_owner_only(path).map_err(io)?,
@@ -59,6 +73,9 @@ pub fn connect(path: &Path, access: Access) -> Result<(Connection, bool), StoreE
         }
     }
     check_header(path).map_err(|e| match e {
+        HeaderError::Io(source) if source.kind() == std::io::ErrorKind::PermissionDenied => {
+            super::team_files::denied(path)
+        }
         HeaderError::Io(source) => StoreError::Io {
             path: path.to_owned(),
             source,

@@ -129,6 +129,59 @@ pub fn problems(path: &Path) -> Vec<String> {
     problems
 }
 
+/// The operating system refused us `path` (or a directory on the way to it): say where, which
+/// group it belongs to, and what to do. The usual cause is a worker not yet in the team's group,
+/// or added to it since they logged in: group membership is fixed when a login starts.
+pub fn denied(path: &Path) -> StoreError {
+    let blocker = blocking_component(path);
+    let gid = std::fs::metadata(&blocker).map(|m| m.gid()).ok();
+    let group = gid.map(group_name);
+    let login = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .ok()
+        .flatten()
+        .map(|u| u.name);
+    let listed = match (&group, &login) {
+        (Some(group), Some(login)) => nix::unistd::Group::from_name(group)
+            .ok()
+            .flatten()
+            .is_some_and(|g| g.mem.iter().any(|m| m == login)),
+        _ => false,
+    };
+    let what = if blocker == path {
+        "it".to_owned()
+    } else {
+        format!("the directory {}", blocker.display())
+    };
+    let login = login.unwrap_or_else(|| "LOGIN".to_owned());
+    let remedy = match group {
+        Some(group) if listed => format!(
+            "{what} belongs to the group {group}; {login} has been added to {group} since this \
+             login started: log in again (a new group membership needs a new login)"
+        ),
+        Some(group) => format!(
+            "{what} belongs to the group {group}, which {login} is not in: ask an administrator to \
+             run `usermod -aG {group} {login}`, then log in again (a new group membership needs a new \
+             login)"
+        ),
+        None => "ask an administrator for access".to_owned(),
+    };
+    StoreError::PermissionDenied {
+        path: path.to_owned(),
+        remedy,
+    }
+}
+
+/// The first directory on the way to `path` this process may not enter, or else `path` itself.
+fn blocking_component(path: &Path) -> PathBuf {
+    use nix::unistd::{AccessFlags, access};
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut dirs: Vec<&Path> = absolute.ancestors().skip(1).collect();
+    dirs.reverse();
+    dirs.into_iter()
+        .find(|dir| access(*dir, AccessFlags::X_OK).is_err())
+        .map_or_else(|| path.to_owned(), Path::to_owned)
+}
+
 fn group_name(gid: u32) -> String {
     nix::unistd::Group::from_gid(Gid::from_raw(gid))
         .ok()

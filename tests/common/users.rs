@@ -169,3 +169,38 @@ pub fn binary_for_everyone(dir: &Path) -> PathBuf {
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     copy
 }
+
+/// A login on the server but outside the team's group (a new starter not added yet).
+pub const OUTSIDER: &str = "kwt-out";
+
+/// [`OUTSIDER`], made on first use without the team's group; `None` unless the tests run as root.
+pub fn outsider() -> Option<&'static OsUser> {
+    static OUTSIDER_USER: OnceLock<OsUser> = OnceLock::new();
+    if !Uid::effective().is_root() {
+        return None;
+    }
+    Some(OUTSIDER_USER.get_or_init(|| {
+        if User::from_name(OUTSIDER).ok().flatten().is_none() {
+            let out = output(Command::new("useradd").args([
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                OUTSIDER,
+            ]));
+            assert!(
+                out.status.success() || out.status.code() == Some(9),
+                "useradd {OUTSIDER}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let user = User::from_name(OUTSIDER)
+            .ok()
+            .flatten()
+            .expect("the outsider's login after useradd");
+        OsUser {
+            login: OUTSIDER.to_owned(),
+            uid: user.uid,
+            gid: user.gid,
+        }
+    }))
+}
