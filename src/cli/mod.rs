@@ -7,6 +7,7 @@ mod stdout;
 mod backup;
 mod check;
 mod clients_csv;
+mod clinical;
 mod erase;
 mod explain;
 mod import;
@@ -116,7 +117,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain and its triggers, size,
     /// WAL size, file permissions, replication, row counts. Exits non-zero on any problem.
-    Check,
+    Check(clinical::CheckArgs),
     /// Set up a new database for a team sharing one server (run once, by an administrator).
     Init(team::InitArgs),
     /// The service's review intervals, one set for every worker (team leads change them).
@@ -368,7 +369,8 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             backup::restore(&db_path(global.db.clone())?, &args, clock, actor)
         }
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
-        Some(Command::Check) => check::check(&open(Access::Read)?),
+        Some(Command::Check(args)) if args.clinical => clinical::check(&open(Access::Read)?, &args),
+        Some(Command::Check(_)) => check::check(&open(Access::Read)?),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         Some(Command::Open(args)) => {
             let mut store = open(Access::Create)?;
