@@ -227,6 +227,20 @@ fn each_rule_finds_the_record_that_breaks_it() {
                 ),
         ),
         breaks(
+            Rule::EarlyTakeHomeWithoutReason,
+            "take-home a month into a second course, after a break in OST",
+            "UPDATE clients SET ost_since = '2026-08-01' WHERE id = 1;".to_owned()
+                + &rx("methadone", 30.0, "2026-01-01", Some("2026-05-31"), &[])
+                + &rx("methadone", 30.0, "2026-08-01", Some("2026-08-31"), &[])
+                + &rx(
+                    "methadone",
+                    30.0,
+                    "2026-09-01",
+                    None,
+                    &[("supervision", "all_take_home")],
+                ),
+        ),
+        breaks(
             Rule::FutureReview,
             "a review completed next week",
             current() + &review("2026-11-30", false),
@@ -335,6 +349,19 @@ fn each_rule_passes_the_record_that_keeps_it() {
                     "methadone",
                     30.0,
                     "2026-04-01",
+                    None,
+                    &[("supervision", "all_take_home")],
+                ),
+        ),
+        breaks(
+            Rule::EarlyTakeHomeWithoutReason,
+            "take-home a month into the record of a client on OST since long before (a transfer in)",
+            "UPDATE clients SET ost_since = '2025-06-01' WHERE id = 1;".to_owned()
+                + &rx("methadone", 30.0, "2026-01-01", Some("2026-01-31"), &[])
+                + &rx(
+                    "methadone",
+                    30.0,
+                    "2026-02-01",
                     None,
                     &[("supervision", "all_take_home")],
                 ),
