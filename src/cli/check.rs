@@ -11,8 +11,16 @@ use std::path::{Path, PathBuf};
 pub struct CheckArgs {
     /// An anchor log written by `keywork audit anchor --to FILE`: fail unless the chain still
     /// holds every head recorded there (rows cut from the end show so).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "clinical")]
     pub anchors: Option<PathBuf>,
+    /// Check the record's clinical data instead (overlapping prescriptions, OST with no
+    /// prescription, doses outside the safe-prescribing checks, early take-home doses, future
+    /// dates, stale goals, missing exit TOPs). Exits non-zero on any error; warnings do not.
+    #[arg(long)]
+    pub clinical: bool,
+    /// With --clinical: the findings and counts as JSON.
+    #[arg(long, requires = "clinical")]
+    pub json: bool,
 }
 
 pub(super) fn check(store: &Store, args: &CheckArgs) -> Result<(), CliError> {

@@ -8,6 +8,7 @@ mod anchor;
 mod backup;
 mod check;
 mod clients_csv;
+mod clinical;
 mod database;
 mod encrypted;
 mod erase;
@@ -119,7 +120,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Check the database: schema version, integrity, the audit chain, its head and triggers
     /// (and with --anchors, its recorded heads), size, WAL size, file permissions, replication,
-    /// row counts. Exits non-zero on any problem.
+    /// row counts; or with --clinical the record's clinical data quality. Exits non-zero on any
+    /// problem.
     Check(check::CheckArgs),
     /// Set up a new database for a team sharing one server (run once, by an administrator).
     Init(team::InitArgs),
@@ -386,6 +388,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             backup::restore(&db.path, &args, global.read_only, clock, actor)
         }
         Some(Command::Replicate(command)) => replicate::replicate(&open(Access::Read)?, &command),
+        Some(Command::Check(args)) if args.clinical => clinical::check(&open(Access::Read)?, &args),
         Some(Command::Check(args)) => check::check(&open(Access::Read)?, &args),
         Some(Command::Erase(args)) => erase::erase(&mut open(Access::Write)?, &args),
         Some(Command::Open(args)) => {

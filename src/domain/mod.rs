@@ -11,6 +11,7 @@ pub mod alert;
 pub mod appointment;
 pub mod audit;
 pub mod client;
+pub mod clinical_check;
 pub mod correction;
 pub mod dose_check;
 mod error;

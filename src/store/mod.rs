@@ -7,6 +7,7 @@ pub mod backup;
 mod caseload;
 mod client_file;
 mod clients;
+mod clinical_check;
 mod correctable;
 mod corrections;
 mod drafts;

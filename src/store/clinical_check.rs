@@ -1,0 +1,171 @@
+//! The queries behind `keywork check --clinical` (issue 20): each rule of
+//! [`crate::domain::clinical_check`] read over the whole record, set-based (one statement per
+//! rule, not one per client), entries marked entered in error left out.
+
+use super::{Result, Table};
+use crate::domain::clinical_check::{
+    Finding, GOAL_OVERDUE_WEEKS, Rule, StoredRx, prescription_findings,
+};
+use crate::domain::dose_check::DoseLimits;
+use crate::domain::{Modality, OstPrescription};
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::collections::BTreeMap;
+
+/// The modality codes that mean OST, as [`Modality::is_ost`] has them, for SQL.
+fn ost_codes() -> String {
+    Modality::ALL
+        .iter()
+        .filter(|m| m.is_ost())
+        .map(|m| format!("'{}'", m.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl super::Store {
+    /// Every clinical finding on the record as of `today`, sorted by client reference and rule.
+    pub fn clinical_findings(&self, limits: &DoseLimits) -> Result<Vec<Finding>> {
+        let today = self.today();
+        let mut found = self.prescription_rules(limits)?;
+        let ost = ost_codes();
+        let goal_cutoff = today - chrono::Duration::weeks(GOAL_OVERDUE_WEEKS);
+        let rules: [(Rule, String, Vec<String>); 6] = [
+            (
+                Rule::OstWithoutPrescription,
+                format!(
+                    "SELECT c.reference, c.modality FROM clients c
+                     WHERE c.status IN ('active', 'on_hold') AND c.modality IN ({ost})
+                       AND NOT EXISTS (SELECT 1 FROM prescriptions p WHERE p.client_id = c.id
+                           AND p.started_on <= ?1 AND (p.ended_on IS NULL OR p.ended_on >= ?1))"
+                ),
+                vec![today.to_string()],
+            ),
+            (
+                Rule::FutureReview,
+                "SELECT c.reference, r.kind || ' review ' || r.id || ' completed on ' || r.completed_on
+                 FROM reviews r JOIN clients c ON c.id = r.client_id
+                 WHERE r.in_error_at IS NULL AND r.completed_on > ?1"
+                    .to_owned(),
+                vec![today.to_string()],
+            ),
+            (
+                Rule::FutureTop,
+                "SELECT c.reference, t.stage || ' TOP ' || t.id || ' completed on ' || t.completed_on
+                 FROM tops t JOIN clients c ON c.id = t.client_id
+                 WHERE t.in_error_at IS NULL AND t.completed_on > ?1"
+                    .to_owned(),
+                vec![today.to_string()],
+            ),
+            (
+                Rule::GoalPastTarget,
+                "SELECT c.reference, 'goal ' || g.id || ' (' || g.domain || ') active, target ' || g.target_date
+                 FROM goals g JOIN clients c ON c.id = g.client_id
+                 WHERE g.in_error_at IS NULL AND g.status = 'active' AND g.target_date < ?1"
+                    .to_owned(),
+                vec![goal_cutoff.to_string()],
+            ),
+            (
+                Rule::AchievedGoalOpenActions,
+                "SELECT c.reference, 'goal ' || g.id || ' achieved with ' || count(*) || ' open action(s)'
+                 FROM goals g JOIN clients c ON c.id = g.client_id
+                 JOIN goal_actions a ON a.goal_id = g.id
+                 WHERE g.in_error_at IS NULL AND g.status = 'achieved'
+                   AND a.in_error_at IS NULL AND a.done_on IS NULL
+                 GROUP BY g.id"
+                    .to_owned(),
+                vec![],
+            ),
+            (
+                Rule::DischargedWithoutExitTop,
+                "SELECT c.reference, 'discharged' || coalesce(' on ' || c.status_since, '')
+                     || ', treatment started ' || c.treatment_start
+                 FROM clients c
+                 WHERE c.status = 'discharged' AND c.treatment_start IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM tops t WHERE t.client_id = c.id
+                       AND t.stage = 'exit' AND t.in_error_at IS NULL)"
+                    .to_owned(),
+                vec![],
+            ),
+        ];
+        for (rule, sql, args) in rules {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(Finding {
+                    reference: r.get(0)?,
+                    rule,
+                    detail: r.get(1)?,
+                })
+            })?;
+            for row in rows {
+                found.push(row?);
+            }
+        }
+        for f in found
+            .iter_mut()
+            .filter(|f| f.rule == Rule::OstWithoutPrescription)
+        {
+            f.detail = format!("modality {}, no prescription in force on {today}", f.detail);
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// The rules over each client's prescriptions: overlaps, the dose checks, early take-home.
+    fn prescription_rules(&self, limits: &DoseLimits) -> Result<Vec<Finding>> {
+        // Prescriptions cannot be marked entered in error at schema 12; when a later schema
+        // adds the mark, a prescription so marked counts for nothing here either.
+        let voidable: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('prescriptions') WHERE name = 'in_error_at'",
+            [],
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "{}, clients c WHERE c.id = t.client_id {} ORDER BY t.client_id",
+            OstPrescription::SELECT,
+            if voidable {
+                "AND t.in_error_at IS NULL"
+            } else {
+                ""
+            }
+        );
+        let sql = sql.replacen(
+            "SELECT t.*",
+            "SELECT t.*, c.reference, c.ost_since AS client_ost_since",
+            1,
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut by_client: BTreeMap<String, (Option<NaiveDate>, Vec<StoredRx>)> = BTreeMap::new();
+        let rows = stmt.query_map(params![], |row| {
+            let created: String = row.get("created_at")?;
+            let recorded_on = super::sql::fast_date(created.get(..10).unwrap_or_default())
+                .unwrap_or(NaiveDate::MIN);
+            Ok((
+                row.get::<_, String>("reference")?,
+                row.get::<_, Option<NaiveDate>>("client_ost_since")?,
+                StoredRx {
+                    id: row.get("id")?,
+                    rx: OstPrescription::from_row(row)?,
+                    recorded_on,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (reference, ost_since, rx) = row?;
+            let entry = by_client
+                .entry(reference)
+                .or_insert((ost_since, Vec::new()));
+            entry.1.push(rx);
+        }
+        let mut found = Vec::new();
+        for (reference, (ost_since, prescriptions)) in by_client {
+            for (rule, detail) in prescription_findings(&prescriptions, ost_since, limits) {
+                found.push(Finding {
+                    reference: reference.clone(),
+                    rule,
+                    detail,
+                });
+            }
+        }
+        Ok(found)
+    }
+}
