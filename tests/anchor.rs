@@ -47,6 +47,8 @@ impl Place {
             .arg(db)
             .args(args)
             .env("HOME", self.dir.path())
+            // `init` as root would write the real /etc/keywork/config.toml otherwise.
+            .env("KEYWORK_SYSTEM_CONFIG", self.dir.path().join("system.toml"))
             .env_remove("KEYWORK_DB")
             .env_remove("KEYWORK_CONFIG")
             .env_remove("XDG_CONFIG_HOME")

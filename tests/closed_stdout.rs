@@ -208,3 +208,20 @@ fn readers_stop_quietly_when_their_reader_has_gone() {
         assert_quiet_success(&out, &args.join(" "));
     }
 }
+
+#[test]
+fn a_failing_check_into_a_closed_pipe_still_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service_of(dir.path(), "20");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER audit_is_append_only_update;")
+        .unwrap();
+    let out = keywork_into_closed_pipe(&["check", "--db", s(&db)]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a broken audit must not pass because nobody read the report: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

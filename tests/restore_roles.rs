@@ -89,6 +89,8 @@ impl Team {
             .args(args)
             .current_dir(&home)
             .env("HOME", &home)
+            // `init` as root would write the real /etc/keywork/config.toml otherwise.
+            .env("KEYWORK_SYSTEM_CONFIG", self.dir.path().join("system.toml"))
             .env_remove("KEYWORK_DB")
             .env_remove("KEYWORK_CONFIG")
             .env_remove("XDG_CONFIG_HOME")

@@ -283,6 +283,8 @@ pub fn main() -> ExitCode {
     tui::install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
+        // The output is incomplete (said on standard error when it happened).
+        Ok(()) if stdout::failed() => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         // `keywork ... | head`: the reader has what it wanted; anything written is committed.
         Err(error) if stdout::reader_gone(&error) => ExitCode::SUCCESS,

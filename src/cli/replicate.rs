@@ -155,8 +155,7 @@ pub(super) fn check_line(db: &Path) -> (String, bool) {
             true,
         );
     }
-    let url = std::fs::read_to_string(&config)
-        .ok()
+    let url = read_config(&config)
         .and_then(|text| replica::configured_url(&text))
         .unwrap_or_else(|| format!("the replica in {}", config.display()));
     if replica::holds_credentials(&url) {
@@ -249,8 +248,7 @@ pub(super) fn restore_from_replica(
             source,
         })?;
     let rebuilt = work.path().join(&*name);
-    let configured = std::fs::read_to_string(replica::config_path(db))
-        .ok()
+    let configured = read_config(&replica::config_path(db))
         .and_then(|text| replica::configured_url(&text))
         .is_some_and(|configured| configured == replica.url());
     let resolved = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_owned());
@@ -391,6 +389,14 @@ fn parse_moment(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliErro
         )));
     }
     Ok(moment)
+}
+
+/// The Litestream configuration's text, read with a bound: it sits in the team's group-writable
+/// directory, where anyone could put a link to /dev/zero in its place.
+fn read_config(path: &Path) -> Option<String> {
+    const LIMIT: u64 = 64 * 1024;
+    let bytes = crate::bounded::read(path, LIMIT).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

@@ -42,6 +42,13 @@ macro_rules! print {
 /// disk, an I/O error), so that it is reported once, not once a line.
 static FAILED: AtomicBool = AtomicBool::new(false);
 
+/// Whether a write to standard output failed for a reason other than a gone reader: the run
+/// then exits non-zero, so `keywork check --clinical --json > file` on a full disk is not taken
+/// for a whole report.
+pub(super) fn failed() -> bool {
+    FAILED.load(Ordering::Relaxed)
+}
+
 /// Writes to standard output. A gone reader is not an error: what it would have read is
 /// dropped. Any other failure is said once on standard error; the command still completes,
 /// because by then its change (if it makes one) is committed.

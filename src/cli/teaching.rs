@@ -144,6 +144,18 @@ fn generate_new(
     if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
         return Err(StoreError::NotEmpty(path.to_owned()).into());
     }
+    // Generated beside the target: its directory must be there, and is never made.
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(StoreError::MissingDirectory {
+            path: path.to_owned(),
+            dir: dir.to_owned(),
+        }
+        .into());
+    }
     refuse_stale_wal(path)?;
     let started = Instant::now();
     let (counts, placed) = generate_beside(path, clock, actor, plan, key_worker)?;

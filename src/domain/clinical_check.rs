@@ -151,11 +151,7 @@ pub fn prescription_findings(
             .iter()
             .rev()
             .filter(|e| e.rx.rx.started_on < p.rx.rx.started_on)
-            .map(|e| EarlierDose {
-                medicine: e.rx.rx.medicine,
-                dose_mg: e.rx.rx.dose_mg,
-                started_on: e.rx.rx.started_on,
-            })
+            .map(|e| EarlierDose::from(&e.rx.rx))
             .collect();
         let checks = check_dose(&p.rx, &earlier, p.recorded_on, limits);
         let refused: Vec<&str> = checks

@@ -10,8 +10,12 @@
 //! the first day, increased in steps of 2-8 mg), and the product information of the two
 //! prolonged-release buprenorphine injections (Buvidal: weekly 8, 16, 24, 32 mg; monthly 64, 96,
 //! 128, 160 mg. Sublocade: monthly 100, 300 mg). The ceilings are not clinical maxima but the
-//! point past which a dose can only be a typing error (methadone 500 mg, buprenorphine above
-//! its licensed 32 mg a day).
+//! point past which a dose can only be a typing error (methadone above 300 mg, buprenorphine
+//! above its licensed 32 mg a day).
+//!
+//! A course broken for more than [`TOLERANCE_GAP_DAYS`] starts again: tolerance is lost within
+//! days (the Orange Book; the same reason pharmacies stop dispensing after three missed doses),
+//! so the dose after a break is judged as a first dose, never as a step from the old one.
 
 use super::prescription::{DoseInterval, Medicine, OstPrescription};
 use chrono::NaiveDate;
@@ -56,12 +60,38 @@ impl Default for DoseLimits {
 pub const DEPOT_WEEKLY_MG: &[f64] = &[8.0, 16.0, 24.0, 32.0];
 pub const DEPOT_MONTHLY_MG: &[f64] = &[64.0, 96.0, 100.0, 128.0, 160.0, 300.0];
 
+/// Days without a prescription after which a restart is a new course (see the module's doc).
+pub const TOLERANCE_GAP_DAYS: i64 = 3;
+
 /// One earlier prescription of the client's, as the checks read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EarlierDose {
     pub medicine: Medicine,
     pub dose_mg: f64,
     pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl From<&super::prescription::Prescription> for EarlierDose {
+    fn from(p: &super::prescription::Prescription) -> Self {
+        EarlierDose {
+            medicine: p.medicine,
+            dose_mg: p.dose_mg,
+            started_on: p.started_on,
+            ended_on: p.ended_on,
+        }
+    }
+}
+
+impl EarlierDose {
+    /// Whether `from` carries on this prescription's course: the same medicine, and no more
+    /// than [`TOLERANCE_GAP_DAYS`] without one between them.
+    fn continued_by(&self, medicine: Medicine, from: NaiveDate) -> bool {
+        self.medicine == medicine
+            && self
+                .ended_on
+                .is_none_or(|end| (from - end).num_days() <= TOLERANCE_GAP_DAYS + 1)
+    }
 }
 
 /// What a check found.
@@ -176,7 +206,7 @@ fn oral(
             mg(limits.ceiling)
         ))];
     }
-    let Some(previous) = earlier.first().filter(|p| p.medicine == medicine) else {
+    let Some(previous) = earlier.first().filter(|p| p.continued_by(medicine, from)) else {
         return (dose > limits.induction)
             .then(|| {
                 Finding::NeedsReason(format!(

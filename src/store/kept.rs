@@ -26,29 +26,41 @@ pub(super) fn place(dir: &Path, actor: &Login) -> Result<PathBuf, (PathBuf, std:
     match std::fs::symlink_metadata(&own) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(own),
         Err(e) => Err((own, e)),
-        Ok(meta)
-            if meta.is_dir()
-                && meta.uid() == nix::unistd::Uid::effective().as_raw()
-                && meta.permissions().mode() & 0o077 == 0 =>
-        {
-            Ok(own)
-        }
-        Ok(_) => Err((
-            own,
-            std::io::Error::other(
-                "not a directory of yours alone (someone else made it, or it is open to \
-                 others); move it away and try again",
-            ),
-        )),
+        Ok(meta) if ours_alone(&meta) => Ok(own),
+        Ok(_) => Err((own, not_ours_alone())),
     }
 }
 
 /// Makes the directory `place` chose, owner-only, if it is not there yet.
 pub(super) fn make(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {
+            // Clears the setgid bit the team directory passes on: nothing else is shared here.
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        }
+        // Checked again now, not trusted from `place`: the backup's checks ran in between, and
+        // a colleague could have put a symlink to their own directory in its place meanwhile.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if ours_alone(&std::fs::symlink_metadata(dir)?) {
+                Ok(())
+            } else {
+                Err(not_ours_alone())
+            }
+        }
+        Err(e) => Err(e),
     }
-    std::fs::DirBuilder::new().mode(0o700).create(dir)?;
-    // Clears the setgid bit the team directory passes on: nothing else is to be shared here.
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// A real directory (not a symlink), owned by this login and closed to everyone else.
+fn ours_alone(meta: &std::fs::Metadata) -> bool {
+    meta.is_dir()
+        && meta.uid() == nix::unistd::Uid::effective().as_raw()
+        && meta.permissions().mode() & 0o077 == 0
+}
+
+fn not_ours_alone() -> std::io::Error {
+    std::io::Error::other(
+        "not a directory of yours alone (someone else made it, or it is open to others); move it \
+         away and try again",
+    )
 }

@@ -230,7 +230,7 @@ impl Writer<'_> {
     /// The client's prescriptions that started before `from`, newest first, for the dose checks.
     fn earlier_doses(&self, client_id: i64, from: NaiveDate) -> Result<Vec<EarlierDose>> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT medicine, dose_mg, started_on FROM prescriptions
+            "SELECT medicine, dose_mg, started_on, ended_on FROM prescriptions
              WHERE client_id = ?1 AND started_on < ?2 ORDER BY started_on DESC, id DESC",
         )?;
         let rows = stmt.query_map(params![client_id, from], |r| {
@@ -238,6 +238,7 @@ impl Writer<'_> {
                 medicine: r.get(0)?,
                 dose_mg: r.get(1)?,
                 started_on: r.get(2)?,
+                ended_on: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -40,6 +40,15 @@ fn was(medicine: Medicine, dose_mg: f64, from: &str) -> EarlierDose {
         medicine,
         dose_mg,
         started_on: d(from),
+        ended_on: None,
+    }
+}
+
+/// An earlier prescription that ended on `until`.
+fn ended(medicine: Medicine, dose_mg: f64, from: &str, until: &str) -> EarlierDose {
+    EarlierDose {
+        ended_on: Some(d(until)),
+        ..was(medicine, dose_mg, from)
     }
 }
 
@@ -211,4 +220,20 @@ fn a_reason_lets_a_questioned_dose_through_but_never_a_refused_one() {
     ];
     assert_eq!(blocking(&refused, true), refused.get(1));
     assert_eq!(blocking(&[], false), None);
+}
+
+#[test]
+fn a_restart_after_a_break_of_more_than_three_days_is_a_new_course() {
+    // Stopped a year ago on 120 mg: restarting on 120 mg is a first dose, not a step of 0.
+    let stopped = [ended(Methadone, 120.0, "2025-06-01", "2025-11-20")];
+    assert_eq!(outcome(&rx(Methadone, 120.0, TODAY), &stopped), REASON);
+    assert_eq!(outcome(&rx(Methadone, 30.0, TODAY), &stopped), FINE);
+    // A change ends the old prescription the day before: the course carries on.
+    let changed = [ended(Methadone, 60.0, "2026-09-01", "2026-11-22")];
+    assert_eq!(outcome(&rx(Methadone, 65.0, TODAY), &changed), FINE);
+    // Three days without (20, 21, 22 November) still carries on; four do not.
+    let three = [ended(Methadone, 60.0, "2026-09-01", "2026-11-19")];
+    assert_eq!(outcome(&rx(Methadone, 60.0, TODAY), &three), FINE);
+    let four = [ended(Methadone, 60.0, "2026-09-01", "2026-11-18")];
+    assert_eq!(outcome(&rx(Methadone, 60.0, TODAY), &four), REASON);
 }

@@ -433,11 +433,7 @@ pub fn context_of(
     let prescriptions = store.prescriptions_of(client_id)?;
     let history = prescriptions
         .iter()
-        .map(|p| EarlierDose {
-            medicine: p.record.rx.medicine,
-            dose_mg: p.record.rx.dose_mg,
-            started_on: p.record.rx.started_on,
-        })
+        .map(|p| EarlierDose::from(&p.record.rx))
         .collect();
     let current = prescriptions
         .into_iter()
