@@ -24,6 +24,23 @@ pub trait Correctable: Table + Serialize {
     /// Writes the amended content over the entry (its child rows too); the caller keeps the
     /// earlier version, bumps the version and audits.
     fn write_content(w: &Writer<'_>, id: i64, amended: &Self) -> Result<()>;
+
+    /// What else follows an amendment once it is written (a prescription's neighbour and the
+    /// client's treatment dates); nothing for most kinds.
+    fn after_amend(_w: &Writer<'_>, _id: i64, _previous: &Self, _amended: &Self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether the entry may be marked entered in error (`marking`) or have the mark taken off.
+    fn may_mark(_w: &Writer<'_>, _id: i64, _marking: bool) -> Result<()> {
+        Ok(())
+    }
+
+    /// What else follows once the entry is marked entered in error: it counts for nothing, so
+    /// whatever it set is undone.
+    fn after_void(_w: &Writer<'_>, _id: i64, _entry: &Self) -> Result<()> {
+        Ok(())
+    }
 }
 
 pub(super) fn rule(what: RecordType, message: &str) -> StoreError {

@@ -87,7 +87,7 @@ impl Store {
         written?;
         out.flush().map_err(StoreError::Export)?;
         let stamp = self.audit_time();
-        self.write_stamped(stamp, false, |w| {
+        self.write_stamped(stamp, false, None, |w| {
             w.audit(AuditAction::Export, RecordType::Service, None)
         })
     }
@@ -98,7 +98,7 @@ impl Store {
     pub fn audit_client_export(&mut self, client_id: i64, detail: &str) -> Result<()> {
         self.require(super::Need::Record)?;
         let stamp = self.audit_time();
-        self.write_stamped(stamp, false, |w| {
+        self.write_stamped(stamp, false, None, |w| {
             w.audit_detail(
                 AuditAction::Export,
                 RecordType::Client,
