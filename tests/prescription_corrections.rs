@@ -421,3 +421,109 @@ fn a_key_worker_cannot_amend_or_void_a_prescription() {
         30.0
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// From the shell: `keywork prescription amend|void --id N` on the real binary.
+// ---------------------------------------------------------------------------------------------
+
+const CLI_TODAY: &str = "2026-11-23";
+
+fn keywork(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", CLI_TODAY])
+        .args(args)
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("the binary runs")
+}
+
+/// A generated demo database with the login running the tests on its team as a team lead.
+fn demo(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("demo.db");
+    let out = keywork(&["generate", "--db", db.to_str().unwrap(), "--clients", "6"]);
+    assert!(out.status.success(), "generate failed");
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .unwrap()
+        .expect("the current user has a name");
+    let login = Login::new(user.name).expect("a valid login");
+    let mut store =
+        Store::open_unchecked(&db, Access::Write, Clock::fixed(today()), login.clone()).unwrap();
+    if store.worker_by_login(&login).unwrap().is_none() {
+        let worker = Worker {
+            login,
+            display_name: Name::new("Test Runner").unwrap(),
+            role: Role::TeamLead,
+        };
+        store.write(|w| w.insert(&worker)).unwrap();
+    }
+    db
+}
+
+#[test]
+fn the_shell_amends_and_voids_a_prescription_by_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = demo(dir.path());
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM prescriptions WHERE supervision = 'daily_supervised'
+               AND medicine = 'methadone' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the demo has a supervised methadone prescription");
+    let db = db.to_str().unwrap();
+    let id_text = id.to_string();
+    let nothing = keywork(&["prescription", "amend", "--db", db, "--id", &id_text]);
+    assert!(!nothing.status.success());
+    let said = String::from_utf8_lossy(&nothing.stderr).into_owned();
+    assert!(said.contains("nothing to amend"), "{said}");
+    assert_eq!(said.trim_end().lines().count(), 1, "{said}");
+    let amended = keywork(&[
+        "prescription",
+        "amend",
+        "--db",
+        db,
+        "--id",
+        &id_text,
+        "--pharmacy",
+        "Lloyds, Mill Lane",
+    ]);
+    assert!(
+        amended.status.success(),
+        "{}",
+        String::from_utf8_lossy(&amended.stderr)
+    );
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM earlier_versions
+             WHERE record_type = 'prescription' AND record_id = ?1 AND change = 'amend'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1);
+    let voided = keywork(&[
+        "prescription",
+        "void",
+        "--db",
+        db,
+        "--id",
+        &id_text,
+        "--reason",
+        "wrong client",
+    ]);
+    assert!(
+        voided.status.success(),
+        "{}",
+        String::from_utf8_lossy(&voided.stderr)
+    );
+    let reason: Option<String> = conn
+        .query_row(
+            "SELECT in_error_reason FROM prescriptions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reason.as_deref(), Some("wrong client"));
+}

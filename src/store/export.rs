@@ -149,8 +149,9 @@ impl Store {
         write!(out, "{}", &header[..header.len() - 1]).map_err(StoreError::Export)?;
         self.export_table::<Worker>(out, "workers")?;
         self.export_table::<Client>(out, "clients")?;
-        // With their terms (pharmacy, prescriber, reasons): a subject access request sees all.
-        self.export_table::<OstPrescription>(out, "prescriptions")?;
+        // With their terms (pharmacy, prescriber, reasons) and in-error mark: a subject access
+        // request sees all.
+        export_entries::<OstPrescription>(self, out, "prescriptions")?;
         // Entries carry their in-error mark; their earlier versions follow them.
         export_entries::<Session>(self, out, "sessions")?;
         export_entries::<ReadinessNote>(self, out, "readiness_notes")?;
