@@ -527,3 +527,110 @@ fn the_shell_amends_and_voids_a_prescription_by_id() {
         .unwrap();
     assert_eq!(reason.as_deref(), Some("wrong client"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// From the screens: the record's prescription is an entry like any other; `e` amends it and `X`
+// marks it entered in error. The real binary in a pseudo-terminal, as a prescriber.
+//
+// The keys, from the caseload with the client selected:
+//   Enter  Tab  e  Tab  Backspace x3  25  Ctrl-S     amend the dose from 30 to 25 mg
+//   X  wrong client  Ctrl-S                          mark it entered in error
+// ---------------------------------------------------------------------------------------------
+
+mod common;
+
+const TAB: &[u8] = b"\t";
+const ENTER: &[u8] = b"\r";
+const BACKSPACE: &[u8] = b"\x7f";
+const CTRL_S: &[u8] = b"\x13";
+
+fn current_login() -> Login {
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .expect("look up the current user")
+        .expect("the current user has an entry");
+    Login::new(user.name).expect("the current login is a valid keywork login")
+}
+
+#[test]
+fn the_record_amends_and_voids_a_prescription_with_the_same_keys_as_other_entries() {
+    assert_eq!(common::TODAY, "2026-11-23", "the fixture's dates assume it");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("caseload.db");
+    let login = current_login();
+    let mut store =
+        Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
+            .expect("create store");
+    let id = store
+        .write(|w| {
+            w.set_meta(keywork::store::META_DEMO, "1")?;
+            let prescriber = w.insert(&Worker {
+                login: login.clone(),
+                display_name: Name::new("Ana Mistry").unwrap(),
+                role: Role::Prescriber,
+            })?;
+            let client_id = w.insert(&client(prescriber))?;
+            w.start_prescription(&OstPrescription {
+                rx: Prescription {
+                    client_id,
+                    medicine: Medicine::Methadone,
+                    dose_mg: 30.0,
+                    interval: DoseInterval::Daily,
+                    started_on: date(2026, 11, 2),
+                    ended_on: None,
+                    supervision: Supervision::DailySupervised,
+                },
+                terms: Terms {
+                    prescriber: Some(Prescriber::Worker(prescriber)),
+                    ..Terms::default()
+                },
+            })
+        })
+        .expect("write the fixture");
+    drop(store);
+    let mut s = common::Session::on_db(&db);
+    s.timeout = std::time::Duration::from_secs(15);
+    s.wait_for_panes();
+    s.wait_for_text("KW-00007");
+    s.send(ENTER);
+    s.wait_for_text("Client record");
+    s.send(TAB);
+    s.send(b"e");
+    s.wait_for_text("Amend prescription: KW-00007");
+    s.send(TAB); // Medicine -> Dose (mg)
+    for _ in 0..3 {
+        s.send(BACKSPACE);
+    }
+    s.send(b"25");
+    s.send(CTRL_S);
+    s.wait_for_text("Prescription amended (earlier version kept)");
+    s.send(b"X");
+    s.wait_for_text("Entered in error: prescription from 02/11/2026");
+    s.send(b"wrong client");
+    s.send(CTRL_S);
+    s.wait_for_text("Marked entered in error");
+    s.send(b"q");
+    let check =
+        Store::open_unchecked(&db, Access::Read, Clock::fixed(today()), login).expect("open");
+    let now = check.get::<OstPrescription>(id).expect("read");
+    assert_eq!(now.record.rx.dose_mg, 25.0);
+    assert!(
+        check
+            .in_error(RecordType::Prescription, id)
+            .expect("read")
+            .is_some()
+    );
+    assert_eq!(
+        check
+            .earlier_versions(RecordType::Prescription, id)
+            .expect("versions")
+            .len(),
+        2
+    );
+    assert_eq!(
+        check
+            .client_status(1, &ReviewIntervals::default())
+            .expect("status")
+            .modality,
+        Modality::Psychosocial
+    );
+}
