@@ -634,3 +634,92 @@ fn the_record_amends_and_voids_a_prescription_with_the_same_keys_as_other_entrie
         Modality::Psychosocial
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Amending a prescribing review can change its checklist; the earlier version keeps the old one.
+// ---------------------------------------------------------------------------------------------
+
+fn open_review_form(
+    f: &Fixture,
+    intervals: &ReviewIntervals,
+    selected_review: Option<Due>,
+    entry: Option<(RecordType, i64)>,
+) -> keywork::form::kinds::Opened {
+    let opening = keywork::form::kinds::Opening {
+        store: &f.store,
+        now: keywork::form::Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        client_id: Some(f.client_id),
+        draft: None,
+        edit: false,
+        selected_goal: None,
+        selected_review,
+        intervals,
+        default_worker: Some(f.prescriber_id),
+        entry,
+    };
+    keywork::form::kinds::open(keywork::form::kinds::FormKind::Review, &opening)
+        .expect("open")
+        .unwrap_or_else(|why| panic!("the review form did not open: {why}"))
+}
+
+fn save_review(
+    f: &mut Fixture,
+    opened: &keywork::form::kinds::Opened,
+    intervals: &ReviewIntervals,
+) {
+    let saving = keywork::form::kinds::Saving {
+        client_id: f.client_id,
+        worker_id: f.prescriber_id,
+        draft_id: None,
+        intervals,
+    };
+    opened
+        .handler
+        .save(&opened.form, &mut f.store, &saving)
+        .expect("save")
+        .unwrap_or_else(|errors| panic!("refused: {errors:?}"));
+}
+
+#[test]
+fn amending_a_prescribing_review_changes_its_checklist_and_keeps_the_one_before() {
+    use keywork::form::kinds::review::key;
+    let mut f = fixture();
+    start(&mut f, Medicine::Methadone, 30.0, date(2026, 11, 2));
+    let intervals = ReviewIntervals::default();
+    let due = status(&f)
+        .owed
+        .into_iter()
+        .find(|d| d.kind == ReviewKind::Prescribing)
+        .expect("a prescribing review is owed");
+    let mut opened = open_review_form(&f, &intervals, Some(due), None);
+    opened.form.set(key::ON_TOP, "yes").expect("on-top use");
+    save_review(&mut f, &opened, &intervals);
+    let id: i64 = rusqlite::Connection::open(f.store.path())
+        .unwrap()
+        .query_row("SELECT id FROM reviews", [], |r| r.get(0))
+        .unwrap();
+    let mut opened = open_review_form(&f, &intervals, None, Some((RecordType::Review, id)));
+    assert_eq!(
+        opened.form.text(key::ON_TOP),
+        "yes",
+        "opens on its checklist"
+    );
+    opened.form.set(key::NALOXONE, "yes").expect("naloxone");
+    save_review(&mut f, &opened, &intervals);
+    let now = f
+        .store
+        .review_checklist(id)
+        .expect("read")
+        .expect("a checklist");
+    assert!(now.naloxone_offered && now.on_top_use_discussed, "{now:?}");
+    let kept = f
+        .store
+        .earlier_versions(RecordType::Review, id)
+        .expect("versions");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].content["checklist"]["naloxone_offered"], false);
+    assert_eq!(kept[0].content["checklist"]["on_top_use_discussed"], true);
+}

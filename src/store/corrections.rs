@@ -235,11 +235,15 @@ impl Writer<'_> {
             )
         })?;
         let in_error = in_error_of(&self.tx, T::TABLE, id)?;
+        let kept_with = T::kept_with(self, id)?;
         if let serde_json::Value::Object(map) = &mut content {
             map.insert(
                 "in_error".into(),
                 serde_json::to_value(&in_error).unwrap_or_default(),
             );
+            if let Some((name, value)) = kept_with {
+                map.insert(name.into(), value);
+            }
         }
         let client_id: i64 = self.tx.query_row(T::CLIENT_OF, [id], |r| r.get(0))?;
         let written_by = self.last_writer(T::RECORD, id, &timestamp(previous.created_at))?;
