@@ -240,6 +240,17 @@ fn a_change_dated_tomorrow_by_mistake_then_voided_then_the_stop_goes_through() {
             .in_error(RecordType::Prescription, mistake)
             .is_some()
     );
+    // And so does the client's exported record.
+    let md = keywork::export::render(
+        &f.store,
+        f.client_id,
+        keywork::export::Kind::Record(keywork::export::Format::Markdown),
+    )
+    .expect("export");
+    assert!(
+        md.contains("Entered in error: ana.prescriber on 23/11/2026: dated tomorrow by mistake"),
+        "{md}"
+    );
 }
 
 #[test]
