@@ -734,3 +734,25 @@ fn amending_a_prescribing_review_changes_its_checklist_and_keeps_the_one_before(
     assert_eq!(kept[0].content["checklist"]["naloxone_offered"], false);
     assert_eq!(kept[0].content["checklist"]["on_top_use_discussed"], true);
 }
+
+#[test]
+fn an_overlap_already_on_file_does_not_block_a_correction_that_leaves_the_dates_alone() {
+    let mut f = fixture();
+    // Loaded as history (an import, the demo): the second starts on the day the first ends.
+    let mut first = rx(&f, Medicine::Methadone, 30.0, date(2026, 8, 1));
+    first.rx.ended_on = Some(date(2026, 9, 1));
+    let second = rx(&f, Medicine::Methadone, 40.0, date(2026, 9, 1));
+    let id = f
+        .store
+        .write(|w| {
+            w.insert(&first)?;
+            w.insert(&second)
+        })
+        .expect("load");
+    amend(&mut f, id, |p| {
+        p.terms.pharmacy = Some("Lloyds, Mill Lane".into())
+    })
+    .expect("a correction of the pharmacy");
+    let moved = refusal(amend(&mut f, id, |p| p.rx.started_on = date(2026, 8, 20)));
+    assert!(moved.contains("overlap"), "{moved}");
+}

@@ -136,7 +136,11 @@ impl Correctable for OstPrescription {
                 "its end follows the amended start of the change after it",
             )?;
         }
-        if let Some(other) = w.overlapping(client_id, id, now.started_on, now.ended_on)? {
+        // Only new dates are checked: an overlap already on file is not this correction's.
+        let dates_changed = was.started_on != now.started_on || was.ended_on != now.ended_on;
+        if dates_changed
+            && let Some(other) = w.overlapping(client_id, id, now.started_on, now.ended_on)?
+        {
             return Err(refused(format!(
                 "it would overlap the prescription from {}: correct the dates",
                 uk_date(other.started_on)
