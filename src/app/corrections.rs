@@ -31,6 +31,7 @@ impl App {
             RecordType::Top => self.open_about(FormKind::Top, entry, store),
             RecordType::Review => self.open_about(FormKind::Review, entry, store),
             RecordType::AlertAck => self.open_about(FormKind::Acknowledge, entry, store),
+            RecordType::Prescription => self.open_about(FormKind::Prescription, entry, store),
             RecordType::Goal => self.edit_goal(entry.id, store),
             RecordType::GoalAction => {
                 let goal_id = store
@@ -60,7 +61,15 @@ impl App {
             self.message = Some(why);
             return Ok(());
         }
-        if store.in_error(entry.what, entry.id)?.is_some() {
+        let marked = store.in_error(entry.what, entry.id)?.is_some();
+        if marked && entry.what == RecordType::Prescription {
+            self.message = Some(
+                "This prescription stays entered in error (the prescriptions around it have moved on): record the right one with P."
+                    .into(),
+            );
+            return Ok(());
+        }
+        if marked {
             self.modal.ask(Question::Confirm {
                 text: format!(
                     "This {} is marked entered in error. Undo that, so it counts again?",

@@ -89,33 +89,55 @@ pub fn supervision_chart(oldest_first: &[&OstPrescription]) -> String {
 }
 
 /// The day each prescription's unbroken run of OST began: a gap of a day or more between one
-/// ending and the next starting begins a new run.
-fn ost_starts(oldest_first: &[&OstPrescription]) -> Vec<NaiveDate> {
+/// ending and the next starting begins a new run. A prescription that does not count (entered in
+/// error) neither begins nor continues a run.
+fn ost_starts(oldest_first: &[&OstPrescription], counts: &[bool]) -> Vec<NaiveDate> {
     let mut starts = Vec::with_capacity(oldest_first.len());
     let mut run: Option<(NaiveDate, Option<NaiveDate>)> = None;
-    for p in oldest_first {
+    for (i, p) in oldest_first.iter().enumerate() {
         let began = match run {
             Some((began, Some(ended))) if ended.succ_opt() >= Some(p.rx.started_on) => began,
             Some((began, None)) => began,
             _ => p.rx.started_on,
         };
         starts.push(began);
-        run = Some((began, p.rx.ended_on));
+        if counts.get(i).copied().unwrap_or(true) {
+            run = Some((began, p.rx.ended_on));
+        }
     }
     starts
 }
 
 /// The prescriptions, latest first, each with its dates; supervision changes marked and early
 /// take-home doses noted.
-pub fn history(oldest_first: &[&OstPrescription], today: NaiveDate) -> Vec<HistoryLine> {
-    let starts = ost_starts(oldest_first);
-    let mut lines = Vec::new();
+#[cfg(test)]
+fn history(oldest_first: &[&OstPrescription], today: NaiveDate) -> Vec<HistoryLine> {
+    let counts = vec![true; oldest_first.len()];
+    history_of(oldest_first, &counts, today)
+        .into_iter()
+        .flat_map(|(_, lines)| lines)
+        .collect()
+}
+
+/// The history grouped by prescription, latest first: each prescription's index in
+/// `oldest_first` and its lines (the first is its dates and terms). `counts[i]` is false for a
+/// prescription entered in error: it is listed, but marks no supervision change for the next.
+pub fn history_of(
+    oldest_first: &[&OstPrescription],
+    counts: &[bool],
+    today: NaiveDate,
+) -> Vec<(usize, Vec<HistoryLine>)> {
+    let starts = ost_starts(oldest_first, counts);
+    let counted = |i: usize| counts.get(i).copied().unwrap_or(true);
+    let mut groups = Vec::new();
     for (i, p) in oldest_first.iter().enumerate().rev() {
         let when = match p.rx.ended_on {
             Some(end) => format!("{} to {}", uk_date(p.rx.started_on), uk_date(end)),
             None => format!("since {}", uk_date(p.rx.started_on)),
         };
-        let changed = i > 0 && oldest_first[i - 1].rx.supervision != p.rx.supervision;
+        let before = (0..i).rev().find(|&j| counted(j));
+        let changed = counted(i)
+            && before.is_some_and(|j| oldest_first[j].rx.supervision != p.rx.supervision);
         let mark = if changed {
             " [supervision changed]"
         } else {
@@ -123,10 +145,11 @@ pub fn history(oldest_first: &[&OstPrescription], today: NaiveDate) -> Vec<Histo
         };
         let mut line = HistoryLine::new(format!("{when}: {}{mark}", p.summary()));
         line.past = !p.rx.is_current(today) && p.rx.started_on <= today;
-        lines.push(line);
+        let mut lines = vec![line];
         lines.extend(details(p, starts[i]));
+        groups.push((i, lines));
     }
-    lines
+    groups
 }
 
 /// The pharmacy, prescriber and reasons under a prescription, indented.

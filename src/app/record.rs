@@ -351,6 +351,8 @@ fn risks(doc: &mut Doc, c: &Client) {
 }
 
 /// The prescription history: dose chart, supervision line, then each prescription latest first.
+/// A prescription entered in error is left out of the charts and listed, muted and marked, as a
+/// correctable entry like any other.
 fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: bool) {
     use super::dosing;
     doc.heading("Prescription");
@@ -364,27 +366,54 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: 
         .rev()
         .map(|p| &p.record)
         .collect();
-    doc.push(
-        LineKind::Text,
-        format!("  {}", dosing::dose_chart(&oldest_first, ascii)),
-    );
-    doc.wrapped(
-        LineKind::Muted,
-        &dosing::supervision_chart(&oldest_first),
-        2,
-    );
-    for line in dosing::history(&oldest_first, today) {
-        let kind = match (line.alert, line.past) {
-            (true, _) => LineKind::Alert,
-            (false, true) => LineKind::Muted,
-            (false, false) => LineKind::Text,
-        };
-        // A detail line (pharmacy, reason, note) sits under its prescription.
-        let (text, indent) = match line.text.strip_prefix("  ") {
-            Some(detail) => (detail, 4),
-            None => (line.text.as_str(), 2),
-        };
-        doc.wrapped(kind, &clean(text), indent);
+    let counts: Vec<bool> = record
+        .prescriptions
+        .iter()
+        .rev()
+        .map(|p| {
+            record
+                .corrections
+                .in_error(RecordType::Prescription, p.id)
+                .is_none()
+        })
+        .collect();
+    let standing: Vec<&OstPrescription> = oldest_first
+        .iter()
+        .zip(&counts)
+        .filter(|(_, counts)| **counts)
+        .map(|(p, _)| *p)
+        .collect();
+    if standing.is_empty() {
+        doc.push(
+            LineKind::Muted,
+            "  No prescription stands: each is marked entered in error.",
+        );
+    } else {
+        doc.push(
+            LineKind::Text,
+            format!("  {}", dosing::dose_chart(&standing, ascii)),
+        );
+        doc.wrapped(LineKind::Muted, &dosing::supervision_chart(&standing), 2);
+    }
+    for (i, lines) in dosing::history_of(&oldest_first, &counts, today) {
+        let id = record.prescriptions[record.prescriptions.len() - 1 - i].id;
+        doc.entry(RecordType::Prescription, id);
+        for (n, line) in lines.iter().enumerate() {
+            let kind = match (line.alert, line.past) {
+                (true, _) => LineKind::Alert,
+                (false, true) => LineKind::Muted,
+                (false, false) => LineKind::Text,
+            };
+            // A detail line (pharmacy, reason, note) sits under its prescription.
+            let (text, indent) = match line.text.strip_prefix("  ") {
+                Some(detail) => (detail, 4),
+                None => (line.text.as_str(), 2),
+            };
+            doc.wrapped(kind, &clean(text), indent);
+            if n == 0 {
+                marks(doc, record, RecordType::Prescription, id, 4);
+            }
+        }
     }
 }
 

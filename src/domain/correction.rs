@@ -52,6 +52,7 @@ pub const CORRECTABLE: &[RecordType] = &[
     RecordType::Review,
     RecordType::Top,
     RecordType::AlertAck,
+    RecordType::Prescription,
 ];
 
 impl ReadinessNote {

@@ -90,11 +90,13 @@ impl Prescription {
 }
 
 code_enum! {
-    /// What a prescriber does to the client's prescription.
+    /// What a prescriber does to the client's prescription. `Amend` corrects what one says (a
+    /// slip of the keys), keeping its earlier version: not a change of treatment.
     pub enum Action {
         Start = ("start", "Start"),
         Change = ("change", "Change from a date"),
         Stop = ("stop", "Stop"),
+        Amend = ("amend", "Amend (correct this entry)"),
     }
 }
 

@@ -184,7 +184,7 @@ fn prescriptions(record: &ClientRecord) -> Section {
                 rx.interval.label(),
                 uk_date(rx.started_on)
             ),
-            marks: Vec::new(),
+            marks: marks(record, RecordType::Prescription, p.id),
             body,
         });
     }

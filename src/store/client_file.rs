@@ -25,7 +25,7 @@ impl Store {
         let clients = self.all_clients()?;
         write(&clients).map_err(StoreError::Export)?;
         let stamp = self.audit_time();
-        self.write_stamped(stamp, false, |w| {
+        self.write_stamped(stamp, false, None, |w| {
             w.audit(AuditAction::Export, RecordType::Service, None)
         })
     }

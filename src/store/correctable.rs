@@ -24,6 +24,29 @@ pub trait Correctable: Table + Serialize {
     /// Writes the amended content over the entry (its child rows too); the caller keeps the
     /// earlier version, bumps the version and audits.
     fn write_content(w: &Writer<'_>, id: i64, amended: &Self) -> Result<()>;
+
+    /// What the entry holds outside its own fields that its earlier versions must keep too (a
+    /// prescribing review's checklist), under a name of its own in the kept content.
+    fn kept_with(_w: &Writer<'_>, _id: i64) -> Result<Option<(&'static str, serde_json::Value)>> {
+        Ok(None)
+    }
+
+    /// What else follows an amendment once it is written (a prescription's neighbour and the
+    /// client's treatment dates); nothing for most kinds.
+    fn after_amend(_w: &Writer<'_>, _id: i64, _previous: &Self, _amended: &Self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether the entry may be marked entered in error (`marking`) or have the mark taken off.
+    fn may_mark(_w: &Writer<'_>, _id: i64, _marking: bool) -> Result<()> {
+        Ok(())
+    }
+
+    /// What else follows once the entry is marked entered in error: it counts for nothing, so
+    /// whatever it set is undone.
+    fn after_void(_w: &Writer<'_>, _id: i64, _entry: &Self) -> Result<()> {
+        Ok(())
+    }
 }
 
 pub(super) fn rule(what: RecordType, message: &str) -> StoreError {
@@ -180,6 +203,17 @@ impl Correctable for GoalAction {
 impl Correctable for Review {
     const TABLE: &'static str = "reviews";
     const CLIENT_OF: &'static str = "SELECT client_id FROM reviews WHERE id = ?1";
+
+    /// A prescribing review's checklist is amendable, so the version it replaces keeps it.
+    fn kept_with(w: &Writer<'_>, id: i64) -> Result<Option<(&'static str, serde_json::Value)>> {
+        let json: Option<String> =
+            w.tx.query_row("SELECT checklist FROM reviews WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .map(|v| ("checklist", v)))
+    }
 
     fn check_amendment(_: &Writer<'_>, previous: &Self, amended: &Self) -> Result<()> {
         same_client(Self::RECORD, previous.client_id, amended.client_id)?;

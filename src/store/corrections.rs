@@ -10,7 +10,7 @@ use super::{Result, Store, StoreError, Table, Writer};
 use crate::domain::correction::CORRECTABLE;
 use crate::domain::{
     AlertAck, AuditAction, Change, DomainError, EarlierVersion, Goal, GoalAction, InError,
-    ReadinessNote, RecordType, Review, Session, ShortText, Stored, Top,
+    OstPrescription, ReadinessNote, RecordType, Review, Session, ShortText, Stored, Top,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
@@ -27,6 +27,7 @@ fn table_of(what: RecordType) -> Option<&'static str> {
         RecordType::Review => Review::TABLE,
         RecordType::Top => Top::TABLE,
         RecordType::AlertAck => AlertAck::TABLE,
+        RecordType::Prescription => OstPrescription::TABLE,
         _ => return None,
     })
 }
@@ -95,6 +96,10 @@ macro_rules! with_correctable {
                 type $T = AlertAck;
                 $body
             }
+            RecordType::Prescription => {
+                type $T = OstPrescription;
+                $body
+            }
             other => Err(not_correctable(other)),
         }
     };
@@ -116,7 +121,8 @@ impl Writer<'_> {
         self.keep_version(&previous, Change::Amend)?;
         T::write_content(self, id, amended)?;
         self.next_version::<T>(id)?;
-        self.audit_correction(AuditAction::Amend, T::RECORD, id)
+        self.audit_correction(AuditAction::Amend, T::RECORD, id)?;
+        T::after_amend(self, id, &previous.record, amended)
     }
 
     /// Marks an entry entered in error with the reason (required), keeping the version before
@@ -143,6 +149,7 @@ impl Writer<'_> {
 
     fn set_in_error<T: Correctable>(&self, id: i64, reason: Option<&ShortText>) -> Result<()> {
         let previous = self.read::<T>(id)?;
+        T::may_mark(self, id, reason.is_some())?;
         let marked = in_error_of(&self.tx, T::TABLE, id)?.is_some();
         match (reason, marked) {
             (Some(_), true) => {
@@ -180,7 +187,11 @@ impl Writer<'_> {
         } else {
             AuditAction::Unvoid
         };
-        self.audit_correction(action, T::RECORD, id)
+        self.audit_correction(action, T::RECORD, id)?;
+        if reason.is_some() {
+            T::after_void(self, id, &previous.record)?;
+        }
+        Ok(())
     }
 
     /// Keeps the version about to be replaced by an ordinary update (goals and their actions
@@ -197,7 +208,7 @@ impl Writer<'_> {
     }
 
     /// Reads one entry as it stands inside this transaction.
-    fn read<T: Table>(&self, id: i64) -> Result<Stored<T>> {
+    pub(super) fn read<T: Table>(&self, id: i64) -> Result<Stored<T>> {
         let sql = format!("{} WHERE t.id = ?1", T::SELECT);
         self.tx
             .prepare_cached(&sql)?
@@ -211,7 +222,11 @@ impl Writer<'_> {
 
     /// Appends the entry as it stands (content, child rows and in-error mark) to its earlier
     /// versions.
-    fn keep_version<T: Correctable>(&self, previous: &Stored<T>, change: Change) -> Result<()> {
+    pub(super) fn keep_version<T: Correctable>(
+        &self,
+        previous: &Stored<T>,
+        change: Change,
+    ) -> Result<()> {
         let id = previous.id;
         let mut content = serde_json::to_value(&previous.record).map_err(|e| {
             rule(
@@ -220,11 +235,15 @@ impl Writer<'_> {
             )
         })?;
         let in_error = in_error_of(&self.tx, T::TABLE, id)?;
+        let kept_with = T::kept_with(self, id)?;
         if let serde_json::Value::Object(map) = &mut content {
             map.insert(
                 "in_error".into(),
                 serde_json::to_value(&in_error).unwrap_or_default(),
             );
+            if let Some((name, value)) = kept_with {
+                map.insert(name.into(), value);
+            }
         }
         let client_id: i64 = self.tx.query_row(T::CLIENT_OF, [id], |r| r.get(0))?;
         let written_by = self.last_writer(T::RECORD, id, &timestamp(previous.created_at))?;
@@ -265,7 +284,7 @@ impl Writer<'_> {
 
     /// Stamps the entry as changed now, one version on: an open form on the old version then
     /// meets a conflict rather than overwriting the correction.
-    fn next_version<T: Correctable>(&self, id: i64) -> Result<()> {
+    pub(super) fn next_version<T: Correctable>(&self, id: i64) -> Result<()> {
         self.tx.execute(
             &format!(
                 "UPDATE {} SET updated_at = ?2, row_version = row_version + 1 WHERE id = ?1",

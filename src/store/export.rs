@@ -64,7 +64,7 @@ impl Store {
         written?;
         out.flush().map_err(StoreError::Export)?;
         let stamp = self.audit_time();
-        self.write_stamped(stamp, false, |w| {
+        self.write_stamped(stamp, false, None, |w| {
             w.audit(AuditAction::Export, RecordType::Service, None)
         })
     }
@@ -75,7 +75,7 @@ impl Store {
     pub fn audit_client_export(&mut self, client_id: i64, detail: &str) -> Result<()> {
         self.require(super::Need::Record)?;
         let stamp = self.audit_time();
-        self.write_stamped(stamp, false, |w| {
+        self.write_stamped(stamp, false, None, |w| {
             w.audit_detail(
                 AuditAction::Export,
                 RecordType::Client,
@@ -126,8 +126,9 @@ impl Store {
         write!(out, "{}", &header[..header.len() - 1]).map_err(StoreError::Export)?;
         self.export_table::<Worker>(out, "workers")?;
         self.export_table::<Client>(out, "clients")?;
-        // With their terms (pharmacy, prescriber, reasons): a subject access request sees all.
-        self.export_table::<OstPrescription>(out, "prescriptions")?;
+        // With their terms (pharmacy, prescriber, reasons) and in-error mark: a subject access
+        // request sees all.
+        export_entries::<OstPrescription>(self, out, "prescriptions")?;
         // Entries carry their in-error mark; their earlier versions follow them.
         export_entries::<Session>(self, out, "sessions")?;
         export_entries::<ReadinessNote>(self, out, "readiness_notes")?;

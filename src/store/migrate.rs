@@ -62,6 +62,9 @@ pub const MIGRATIONS: &[Migration] = &[
         foreign_keys_off: true,
     },
     sql(include_str!("../../assets/migrations/0012_dose_reason.sql")),
+    sql(include_str!(
+        "../../assets/migrations/0013_prescription_corrections.sql"
+    )),
 ];
 
 /// The schema version this build writes and understands.

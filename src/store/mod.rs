@@ -18,6 +18,7 @@ mod integrity;
 mod kept;
 pub mod migrate;
 mod open;
+mod prescription_corrections;
 mod prescriptions;
 pub use prescriptions::{Stopping, TAKE_HOME_REASON_NEEDED, ost_start};
 mod readiness;
@@ -446,7 +447,14 @@ impl Store {
         self.quick_check_once().map_err(|e| self.note_damage(e))?;
         self.require(need)?;
         let stamp = self.audit_time();
-        let result = self.write_stamped(stamp, true, f);
+        let prescriber_refusal = match need {
+            Need::Prescriber | Need::Bootstrap => None,
+            Need::Record | Need::TeamLead if self.enforce => {
+                self.standing()?.prescriber_refusal(&self.actor)
+            }
+            Need::Record | Need::TeamLead => None,
+        };
+        let result = self.write_stamped(stamp, true, prescriber_refusal, f);
         result.map_err(|e| self.note_damage(e))
     }
 
@@ -457,7 +465,7 @@ impl Store {
         at: DateTime<Utc>,
         f: impl FnOnce(&Writer<'_>) -> Result<T>,
     ) -> Result<T> {
-        self.write_stamped(at, false, |w| {
+        self.write_stamped(at, false, None, |w| {
             w.set_meta(summary::META_SUMMARY_PAUSED, "1")?;
             let out = f(w)?;
             w.tx.execute_batch(summary::REBUILD)?;
@@ -475,6 +483,7 @@ impl Store {
         &mut self,
         at: DateTime<Utc>,
         audit_each: bool,
+        prescriber_refusal: Option<Refusal>,
         f: impl FnOnce(&Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         let today = self.clock.today();
@@ -496,6 +505,7 @@ impl Store {
             actor: &actor,
             today,
             audit_each,
+            prescriber_refusal,
         };
         let out = f(&writer)?;
         // Counted so other sessions reload for saved records, not for every draft keystroke.
@@ -584,6 +594,9 @@ pub struct Writer<'s> {
     actor: &'s Login,
     today: NaiveDate,
     audit_each: bool,
+    /// Why this login may not correct a prescription, if it may not (checked when a write made
+    /// for an ordinary entry turns out to correct one).
+    prescriber_refusal: Option<Refusal>,
 }
 
 impl Writer<'_> {

@@ -112,13 +112,15 @@ pub fn ost_start(modality: Modality, ost_since: Option<NaiveDate>, from: NaiveDa
 }
 
 impl super::Store {
-    /// A client's prescriptions, latest first.
+    /// A client's prescriptions that stand (not entered in error), latest first: what the
+    /// prescribing forms and rules read.
     pub fn prescriptions_of(
         &self,
         client_id: i64,
     ) -> Result<Vec<crate::domain::Stored<OstPrescription>>> {
         let sql = format!(
-            "{} WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",
+            "{} WHERE t.client_id = ?1 AND t.in_error_at IS NULL
+             ORDER BY t.started_on DESC, t.id DESC",
             OstPrescription::SELECT
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -140,7 +142,7 @@ impl super::Store {
 }
 
 /// A prescribing rule broken, as the store reports it.
-fn refused(message: impl Into<String>) -> StoreError {
+pub(super) fn refused(message: impl Into<String>) -> StoreError {
     StoreError::Invalid {
         what: RecordType::Prescription,
         source: DomainError::Rule(message.into()),
@@ -163,7 +165,7 @@ impl Writer<'_> {
             .tx
             .query_row(
                 "SELECT id FROM prescriptions WHERE client_id = ?1 AND started_on <= ?2
-                   AND (ended_on IS NULL OR ended_on >= ?2)
+                   AND (ended_on IS NULL OR ended_on >= ?2) AND in_error_at IS NULL
                  ORDER BY started_on DESC, id DESC LIMIT 1",
                 params![client_id, on],
                 |r| r.get(0),
@@ -184,7 +186,8 @@ impl Writer<'_> {
         let later: Option<i64> = self
             .tx
             .query_row(
-                "SELECT id FROM prescriptions WHERE client_id = ?1 AND started_on > ?2 LIMIT 1",
+                "SELECT id FROM prescriptions WHERE client_id = ?1 AND started_on > ?2
+                   AND in_error_at IS NULL LIMIT 1",
                 params![p.rx.client_id, p.rx.started_on],
                 |r| r.get(0),
             )
@@ -227,13 +230,20 @@ impl Writer<'_> {
         self.set_modality(client_id, stop.modality, stop.ended_on)
     }
 
-    /// The client's prescriptions that started before `from`, newest first, for the dose checks.
-    fn earlier_doses(&self, client_id: i64, from: NaiveDate) -> Result<Vec<EarlierDose>> {
+    /// The client's prescriptions that started before `from`, newest first, for the dose checks
+    /// (those entered in error, and `except`, left out).
+    pub(super) fn earlier_doses(
+        &self,
+        client_id: i64,
+        from: NaiveDate,
+        except: Option<i64>,
+    ) -> Result<Vec<EarlierDose>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT medicine, dose_mg, started_on, ended_on FROM prescriptions
-             WHERE client_id = ?1 AND started_on < ?2 ORDER BY started_on DESC, id DESC",
+             WHERE client_id = ?1 AND started_on < ?2 AND in_error_at IS NULL AND id IS NOT ?3
+             ORDER BY started_on DESC, id DESC",
         )?;
-        let rows = stmt.query_map(params![client_id, from], |r| {
+        let rows = stmt.query_map(params![client_id, from, except], |r| {
             Ok(EarlierDose {
                 medicine: r.get(0)?,
                 dose_mg: r.get(1)?,
@@ -250,7 +260,7 @@ impl Writer<'_> {
     /// (the prescription form, the prescribing review, the command line): a refused dose or date
     /// is never recorded, and a questioned dose only with its reason.
     fn prescribed(&self, p: &OstPrescription) -> Result<i64> {
-        let earlier = self.earlier_doses(p.rx.client_id, p.rx.started_on)?;
+        let earlier = self.earlier_doses(p.rx.client_id, p.rx.started_on, None)?;
         let findings = check_dose(p, &earlier, self.today, &DoseLimits::default());
         if let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) {
             return Err(refused(finding.text()));
@@ -264,6 +274,14 @@ impl Writer<'_> {
             }
         }
         let id = self.insert(p)?;
+        // The treatment this prescription replaces, so marking it entered in error can give it
+        // back (see `prescription_corrections`).
+        self.tx.execute(
+            "UPDATE prescriptions SET modality_before =
+                (SELECT modality FROM clients WHERE clients.id = prescriptions.client_id)
+             WHERE id = ?1",
+            [id],
+        )?;
         let modality = match p.rx.medicine.modality() {
             Some(modality) => modality,
             None => self.ost_modality_for_other(p.rx.client_id)?,
@@ -303,7 +321,8 @@ impl Writer<'_> {
         let row: Option<(i64, NaiveDate, Option<NaiveDate>)> = self
             .tx
             .query_row(
-                "SELECT client_id, started_on, ended_on FROM prescriptions WHERE id = ?1",
+                "SELECT client_id, started_on, ended_on FROM prescriptions
+                 WHERE id = ?1 AND in_error_at IS NULL",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
@@ -337,7 +356,12 @@ impl Writer<'_> {
 
     /// Sets the client's modality from a day, keeping the milestones the review rules read
     /// (a switch of medicine restarts the first prescribing review; leaving OST ends it).
-    fn set_modality(&self, client_id: i64, modality: Modality, on: NaiveDate) -> Result<()> {
+    pub(super) fn set_modality(
+        &self,
+        client_id: i64,
+        modality: Modality,
+        on: NaiveDate,
+    ) -> Result<()> {
         let Some((old, milestones)) = self.client_as_read(client_id)? else {
             return Err(StoreError::NotFound {
                 what: RecordType::Client,

@@ -36,8 +36,8 @@ pub mod key {
 /// The prescriber choice meaning a shared-care GP named in the next field.
 pub const SHARED_CARE_GP: &str = "gp";
 
-/// Fields shown while starting or changing.
-const PRESCRIBING: &str = "start|change";
+/// Fields shown while starting, changing or amending.
+const PRESCRIBING: &str = "start|change|amend";
 
 /// The prescribers the form offers: those on the team, then a shared-care GP by name.
 #[derive(Debug, Clone, Default)]
@@ -183,6 +183,8 @@ pub enum Built {
         reason: Option<String>,
     },
     Stop(Stopping),
+    /// The prescription opened for correction, as it should have said.
+    Amend(OstPrescription),
 }
 
 /// What building needs besides the form: whose prescription, when their OST began, and their
@@ -346,6 +348,7 @@ pub fn build_prescription(form: &Form, ctx: &Context) -> Result<Built, Errors> {
             reason: form.optional(key::REASON),
         }),
         Some(Action::Stop) => build_stop(form).map(Built::Stop),
+        Some(Action::Amend) => build_prescribed(form, ctx).map(Built::Amend),
         None if errors.is_empty() => Err(vec![err(key::ACTION, "required")]),
         None => Err(errors),
     }
@@ -375,6 +378,16 @@ pub fn write_built(
                     next.summary()
                 )
             }
+            (Built::Amend(p), Some((id, version))) => {
+                // Why it ended is not on the form: the correction keeps it.
+                let mut amended = p.clone();
+                amended.terms.end_reason = current.and_then(|c| c.record.terms.end_reason.clone());
+                w.amend(id, version, &amended)?;
+                format!(
+                    "Prescription amended (earlier version kept): {}.",
+                    amended.summary()
+                )
+            }
             (Built::Stop(stop), Some((id, version))) => {
                 w.stop_prescription(id, version, stop)?;
                 format!(
@@ -402,6 +415,7 @@ pub fn write_built(
                 Built::Stop(_) => key::ENDED,
                 _ if source.to_string().contains(TAKE_HOME_REASON_NEEDED) => key::TAKE_HOME_REASON,
                 _ if source.to_string().contains("record the reason") => key::DOSE_REASON,
+                _ if source.to_string().contains("keeps the medicine") => key::MEDICINE,
                 _ => key::FROM,
             };
             Ok(Err(vec![err(field, source.to_string())]))
@@ -455,6 +469,8 @@ pub fn context_of(
 pub struct PrescriptionForm {
     ctx: Context,
     current: Option<Stored<OstPrescription>>,
+    /// Opened from the record to correct `current`: no draft (it could not be resumed as one).
+    amending: bool,
 }
 
 /// The one line a worker who may not prescribe reads on pressing P: who may, and where to read
@@ -479,6 +495,9 @@ pub fn open(o: &Opening<'_>) -> Opens {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
     };
+    if let Some((RecordType::Prescription, id)) = o.entry {
+        return open_amendment(o, client, id);
+    }
     let (ctx, current) = context_of(o.store, client, o.now.today)?;
     let actions: &[Action] = match current {
         Some(_) => &[Action::Change, Action::Stop],
@@ -498,7 +517,56 @@ pub fn open(o: &Opening<'_>) -> Opens {
     Ok(Ok(Opened {
         form,
         client_id: Some(client),
-        handler: Box::new(PrescriptionForm { ctx, current }),
+        handler: Box::new(PrescriptionForm {
+            ctx,
+            current,
+            amending: false,
+        }),
+    }))
+}
+
+/// `e` on a prescription in the record: the form filled with what it says, to correct it. The
+/// dose checks read the client's other prescriptions, not this one's own earlier dose.
+fn open_amendment(o: &Opening<'_>, client: i64, id: i64) -> Opens {
+    let stored = o.store.get::<OstPrescription>(id)?;
+    if o.store.in_error(RecordType::Prescription, id)?.is_some() {
+        return Ok(Err(
+            "This prescription is marked entered in error: it stays so; record the right one with P."
+                .into(),
+        ));
+    }
+    let (mut ctx, _) = context_of(o.store, client, o.now.today)?;
+    ctx.history = o
+        .store
+        .prescriptions_of(client)?
+        .iter()
+        .filter(|p| p.id != id)
+        .map(|p| EarlierDose::from(&p.record.rx))
+        .collect();
+    let prescribers = team_prescribers(o.store)?;
+    let title = o.client_title("Amend prescription", client)?;
+    let mut form = prescription_form(title, o.now, &[Action::Amend], &prescribers);
+    prefill_current(&mut form, &stored.record);
+    let (rx, t) = (&stored.record.rx, &stored.record.terms);
+    let mut values = vec![(key::FROM, show_date(rx.started_on))];
+    values.extend(
+        [
+            (key::UNTIL, rx.ended_on.map(show_date)),
+            (key::TAKE_HOME_REASON, t.take_home_reason.clone()),
+            (key::DOSE_REASON, t.dose_reason.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v))),
+    );
+    prefill(&mut form, &values);
+    Ok(Ok(Opened {
+        form,
+        client_id: Some(client),
+        handler: Box::new(PrescriptionForm {
+            ctx,
+            current: Some(stored),
+            amending: true,
+        }),
     }))
 }
 
@@ -550,6 +618,10 @@ impl Handler for PrescriptionForm {
         build_prescription(form, &self.ctx)
             .err()
             .unwrap_or_default()
+    }
+
+    fn keeps_drafts(&self) -> bool {
+        !self.amending
     }
 
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {

@@ -399,6 +399,8 @@ pub struct ReviewForm {
     client: Option<Stored<Client>>,
     /// The completed review being amended, if it is one.
     amending: Option<Stored<Review>>,
+    /// The review being amended has a checklist kept with it.
+    had_checklist: bool,
 }
 
 /// The review an amendment form opens on: the entry selected, or a resumed draft's target.
@@ -411,20 +413,51 @@ fn to_amend(o: &Opening<'_>) -> Result<Option<Stored<Review>>> {
     id.map(|id| o.store.get::<Review>(id)).transpose()
 }
 
-/// The form to amend a completed review: its kind stays, its outcome and date may change.
+/// The checklist's values, to open an amendment on what the review recorded.
+fn checklist_values(c: &PrescribingChecklist) -> Vec<(&'static str, String)> {
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let mut values = vec![
+        (key::DOSE, c.dose.code().to_owned()),
+        (key::SUPERVISION, c.supervision.code().to_owned()),
+        (key::ON_TOP, yes(c.on_top_use_discussed)),
+        (
+            key::SEDATIVES,
+            c.sedatives
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        (key::DIVERSION, yes(c.diversion_concerns)),
+        (key::NALOXONE, yes(c.naloxone_offered)),
+        (key::REDUCE, yes(c.ready_to_reduce)),
+    ];
+    if let Some(mg) = c.new_dose_mg {
+        values.push((key::NEW_DOSE, mg.to_string()));
+    }
+    if let Some(s) = c.new_supervision {
+        values.push((key::NEW_SUPERVISION, s.code().to_owned()));
+    }
+    values
+}
+
+/// The form to amend a completed review: its kind stays; its outcome, date and (a prescribing
+/// review's) checklist may change. Correcting the checklist corrects what the review recorded,
+/// not the prescription it changed: that is amended on its own entry.
 fn open_amendment(o: &Opening<'_>, review: Stored<Review>) -> Opens {
     let client = review.record.client_id;
     let title = o.client_title("Amend review", client)?;
     let mut form = review_form(title, o.now, review.record.kind);
+    let mut values = Vec::new();
     if let Some(done) = &review.record.completion {
-        prefill(
-            &mut form,
-            &[
-                (key::OUTCOME, done.outcome.as_str().to_owned()),
-                (key::DONE, show_date(done.completed_on)),
-            ],
-        );
+        values.push((key::OUTCOME, done.outcome.as_str().to_owned()));
+        values.push((key::DONE, show_date(done.completed_on)));
     }
+    let checklist = o.store.review_checklist(review.id)?;
+    if let Some(checklist) = &checklist {
+        values.extend(checklist_values(checklist));
+    }
+    prefill(&mut form, &values);
     Ok(Ok(Opened {
         form,
         client_id: Some(client),
@@ -433,6 +466,7 @@ fn open_amendment(o: &Opening<'_>, review: Stored<Review>) -> Opens {
             prescribing: None,
             client: None,
             amending: Some(review),
+            had_checklist: checklist.is_some(),
         }),
     }))
 }
@@ -479,6 +513,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
             prescribing,
             client: Some(read),
             amending: None,
+            had_checklist: false,
         }),
     }))
 }
@@ -513,9 +548,7 @@ impl Handler for ReviewForm {
 
     fn check(&self, form: &Form, s: &Saving<'_>) -> Errors {
         let mut errors = build_review(form, s.worker_id).err().unwrap_or_default();
-        if self.amending.is_none() {
-            errors.extend(build_checklist(form).err().unwrap_or_default());
-        }
+        errors.extend(build_checklist(form).err().unwrap_or_default());
         if let Some(Err(risk)) = self.risk_change(form) {
             errors.extend(risk);
         }
@@ -548,8 +581,23 @@ impl Handler for ReviewForm {
                 }),
                 ..previous.record.clone()
             };
+            // A review kept without a checklist (recorded before there was one) gains one only
+            // when the amendment says something in it: the form's defaults are not an answer.
+            let checklist = built!(build_checklist(form)).filter(|c| {
+                self.had_checklist
+                    || c.changes_prescription()
+                    || c.on_top_use_discussed
+                    || !c.sedatives.is_empty()
+                    || c.diversion_concerns
+                    || c.naloxone_offered
+                    || c.ready_to_reduce
+            });
             write_and_forget_draft(store, s.draft_id, |w| {
-                w.amend(previous.id, previous.row_version, &amended)
+                w.amend(previous.id, previous.row_version, &amended)?;
+                match &checklist {
+                    Some(checklist) => w.set_review_checklist(previous.id, checklist),
+                    None => Ok(()),
+                }
             })?;
             return Ok(Ok(Saved::said(
                 "Review amended; the earlier version is kept (v on it shows it).",

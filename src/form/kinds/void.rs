@@ -40,6 +40,14 @@ fn describe(store: &Store, what: RecordType, id: i64) -> Result<String> {
             let r = store.get::<Review>(id)?.record;
             format!("{} due {}", r.kind.label(), uk_date(r.due_on))
         }
+        RecordType::Prescription => {
+            let p = store.get::<OstPrescription>(id)?.record;
+            format!(
+                "prescription from {} ({})",
+                uk_date(p.rx.started_on),
+                p.summary()
+            )
+        }
         other => other.label().to_owned(),
     })
 }
@@ -54,6 +62,14 @@ pub fn open(o: &Opening<'_>) -> Opens {
         Ok(client) => client,
         Err(why) => return Ok(Err(why)),
     };
+    if what == RecordType::Prescription
+        && let Some(refusal) = o.store.prescribing_refusal()?
+    {
+        return Ok(Err(format!(
+            "Only prescribers and team leads mark a prescription entered in error ({}).",
+            refusal.reason()
+        )));
+    }
     let title = o.client_title(
         &format!("Entered in error: {}", describe(o.store, what, id)?),
         client,
@@ -79,8 +95,10 @@ impl Handler for VoidForm {
     fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
         let reason = form.text(key::REASON);
         write_and_forget_draft(store, s.draft_id, |w| w.void(self.what, self.id, &reason))?;
-        Ok(Ok(Saved::said(
-            "Marked entered in error: it counts for nothing now; X again undoes it.",
-        )))
+        Ok(Ok(Saved::said(if self.what == RecordType::Prescription {
+            "Marked entered in error: it counts for nothing now, and the prescription it ended stands again."
+        } else {
+            "Marked entered in error: it counts for nothing now; X again undoes it."
+        })))
     }
 }
