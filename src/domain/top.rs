@@ -8,11 +8,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 code_enum! {
-    /// When in treatment a TOP was taken.
+    /// When in treatment a TOP was taken: the NDTMS form's four stages. A post-treatment exit
+    /// TOP is taken after the client has left, to see whether the change lasted.
     pub enum TopStage {
         Start = ("start", "Start of treatment"),
         Review = ("review", "Review"),
         Exit = ("exit", "Exit"),
+        PostTreatmentExit = ("post_treatment_exit", "Post-treatment exit"),
     }
 }
 
@@ -33,6 +35,9 @@ code_enum! {
         CannabisSpliffs = ("cannabis_spliffs", "Cannabis: spliffs on a typical using day"),
         OtherDays = ("other_days", "Other substance: days used in the past 4 weeks"),
         OtherAmount = ("other_amount", "Other substance: amount on a typical using day"),
+        // In the TOP since 2015 (data set M): cigarettes, roll-ups, cigars, pipe or shisha.
+        TobaccoDays = ("tobacco_days", "Tobacco: days used in the past 4 weeks"),
+        TobaccoCigarettes = ("tobacco_cigarettes", "Tobacco: cigarettes on a typical using day"),
         InjectedDays = ("injected_days", "Days injected non-prescribed drugs in the past 4 weeks"),
         // The TOP's sharing item is about the past four weeks; lifetime sharing is a separate
         // NDTMS item, not a TOP one.
@@ -97,6 +102,7 @@ pub const SUBSTANCE_ITEMS: &[(&str, TopItem, TopItem)] = &[
     ),
     ("Cannabis", TopItem::CannabisDays, TopItem::CannabisSpliffs),
     ("Other", TopItem::OtherDays, TopItem::OtherAmount),
+    ("Tobacco", TopItem::TobaccoDays, TopItem::TobaccoCigarettes),
 ];
 
 /// The three wellbeing scales, with a short name each for charts.
@@ -111,7 +117,7 @@ impl TopItem {
         use TopItem::*;
         match self {
             AlcoholUnits | OpiatesGrams | CrackGrams | CocaineGrams | AmphetaminesGrams
-            | CannabisSpliffs | OtherAmount => Measure::Amount,
+            | CannabisSpliffs | OtherAmount | TobaccoCigarettes => Measure::Amount,
             SharedNeedles | SharedEquipment | VehicleTheft | OtherTheft | Fraud | Assault
             | AcuteHousing | EvictionRisk => Measure::YesNo,
             PsychologicalHealth | PhysicalHealth | QualityOfLife => Measure::Scale,

@@ -37,6 +37,8 @@ pub fn short_label(item: TopItem) -> &'static str {
         CannabisSpliffs => "Spliffs per day",
         OtherDays => "Other drug days",
         OtherAmount => "Other amount/day",
+        TobaccoDays => "Tobacco days",
+        TobaccoCigarettes => "Cigarettes/day",
         InjectedDays => "Days injected",
         SharedNeedles => "Shared needles",
         SharedEquipment => "Shared equipment",
@@ -237,14 +239,20 @@ fn to_amend(o: &Opening<'_>) -> crate::store::Result<Option<crate::domain::Store
     id.map(|id| o.store.get::<Top>(id)).transpose()
 }
 
-/// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
-fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
+/// Which TOP a client owes now: the start TOP, a review, or once they have left the exit TOP
+/// and, when that is recorded, the post-treatment exit (`exit_top_recorded`).
+fn top_stage(status: &crate::store::CaseloadRow, exit_top_recorded: bool) -> TopStage {
     use crate::domain::{Basis, ClientStatus, ReviewKind};
     if matches!(
         status.status,
         ClientStatus::Discharged | ClientStatus::Transferred
     ) {
-        return TopStage::Exit;
+        // The exit TOP is owed only by a client who started treatment (see the caseload's rule).
+        return if exit_top_recorded && status.treatment_start.is_some() {
+            TopStage::PostTreatmentExit
+        } else {
+            TopStage::Exit
+        };
     }
     let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
     match owed.map(|d| d.basis) {
@@ -273,9 +281,13 @@ pub fn open(o: &Opening<'_>) -> Opens {
         Err(why) => return Ok(Err(why)),
     };
     let status = o.store.client_status(client, o.intervals)?;
+    let exit_top_recorded = o
+        .store
+        .exited_owing_top_of(crate::store::Scope::Team, &[client], o.intervals)?
+        .is_empty();
     let title = o.client_title("Treatment Outcomes Profile", client)?;
     Ok(Ok(Opened {
-        form: top_form(title, o.now, top_stage(&status)),
+        form: top_form(title, o.now, top_stage(&status, exit_top_recorded)),
         client_id: Some(client),
         handler: Box::new(TopForm {
             referral: super::referral_of(o.store, client)?,
