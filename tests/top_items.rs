@@ -344,3 +344,83 @@ fn after_the_exit_top_a_new_top_opens_at_the_post_treatment_stage() {
     f.store.write(|w| w.insert(&exit)).unwrap();
     assert_eq!(opening_stage(&f), "post_treatment_exit");
 }
+
+/// The form fields that are not TOP items.
+const NOT_ITEMS: &[&str] = &["on", "stage", "other_substance"];
+
+/// Every place a TOP item is shown or exported names it as `ITEMS` does: the form (key and
+/// label), the printed record (the question with its period), the JSON export (the key of each
+/// answer) and the record's trend charts. No item missing, none extra, none worded otherwise.
+#[test]
+fn every_shown_label_and_exported_name_comes_from_the_one_list() {
+    use keywork::domain::top::ITEMS;
+    use keywork::export::{self, Format, Kind};
+    let mut f = fixture();
+    let top = Top {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        completed_on: today(),
+        stage: TopStage::Review,
+        other_substance: Some(Name::new("Pregabalin").unwrap()),
+        answers: every_item_answered(),
+    };
+    f.store.write(|w| w.insert(&top)).unwrap();
+
+    // The form: one field per item, keyed by its code and labelled with its short label.
+    let form = keywork::form::kinds::top::top_form(
+        "TOP".into(),
+        keywork::form::Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        TopStage::Review,
+    );
+    let fields: Vec<(&str, &str)> = form
+        .fields
+        .iter()
+        .filter(|field| !NOT_ITEMS.contains(&field.spec.key.as_str()))
+        .map(|field| (field.spec.key.as_str(), field.spec.label.as_str()))
+        .collect();
+    let expected: Vec<(&str, &str)> = ITEMS.iter().map(|r| (r.code, r.short)).collect();
+    assert_eq!(fields, expected, "the form's items");
+
+    // The printed record: one line per answer, "label: value", in the TOP's section.
+    let md = export::render(&f.store, f.client_id, Kind::Record(Format::Markdown)).unwrap();
+    let section = md
+        .split("\n## ")
+        .find(|s| s.starts_with("Treatment Outcomes Profile"))
+        .expect("a TOP section");
+    let shown: Vec<&str> = section
+        .lines()
+        .map(|line| line.trim_end_matches('\\'))
+        .filter(|line| line.contains(": ") && !line.starts_with('#'))
+        .filter(|line| *line != "Other substance: Pregabalin")
+        .map(|line| line.rsplit_once(": ").unwrap().0)
+        .collect();
+    let labels: Vec<&str> = ITEMS.iter().map(|r| r.label).collect();
+    let mut shown_sorted = shown.clone();
+    shown_sorted.sort_unstable();
+    let mut labels_sorted = labels.clone();
+    labels_sorted.sort_unstable();
+    assert_eq!(shown_sorted, labels_sorted, "the printed record's items");
+
+    // The JSON export: each answer keyed by its item's code.
+    let json: serde_json::Value = serde_json::from_str(
+        &export::render(&f.store, f.client_id, Kind::Record(Format::Json)).unwrap(),
+    )
+    .unwrap();
+    let keys: BTreeSet<&str> = json["tops"][0]["answers"]
+        .as_object()
+        .expect("the TOP's answers as an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let codes: BTreeSet<&str> = ITEMS.iter().map(|r| r.code).collect();
+    assert_eq!(keys, codes, "the JSON export's answer keys");
+
+    // The record's trend charts: every charted item used, each line named as ITEMS names it.
+    let lines = keywork::app::trends::top_trend_lines(std::slice::from_ref(&top), true);
+    let charted: Vec<&str> = lines.iter().map(|l| l.label).collect();
+    let names: Vec<&str> = ITEMS.iter().filter_map(|r| r.chart).collect();
+    assert_eq!(charted, names, "the trend chart lines");
+}

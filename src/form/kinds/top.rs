@@ -18,46 +18,6 @@ pub mod key {
     pub const STAGE: &str = "stage";
 }
 
-/// The label a form shows for an item: short enough for the label column of an 80-column
-/// terminal (17 characters), where the paper form's wording would need a row of its own.
-pub fn short_label(item: TopItem) -> &'static str {
-    use TopItem::*;
-    match item {
-        AlcoholDays => "Alcohol days",
-        AlcoholUnits => "Alcohol units/day",
-        OpiatesDays => "Opiates days",
-        OpiatesGrams => "Opiates g/day",
-        CrackDays => "Crack days",
-        CrackGrams => "Crack g/day",
-        CocaineDays => "Cocaine days",
-        CocaineGrams => "Cocaine g/day",
-        AmphetaminesDays => "Amphetamine days",
-        AmphetaminesGrams => "Amphetamine g/day",
-        CannabisDays => "Cannabis days",
-        CannabisSpliffs => "Spliffs per day",
-        OtherDays => "Other drug days",
-        OtherAmount => "Other amount/day",
-        TobaccoDays => "Tobacco days",
-        TobaccoCigarettes => "Cigarettes/day",
-        InjectedDays => "Days injected",
-        SharedNeedles => "Shared needles",
-        SharedEquipment => "Shared equipment",
-        ShopliftingDays => "Shoplifting days",
-        SellingDays => "Drug selling days",
-        VehicleTheft => "Vehicle theft",
-        OtherTheft => "Theft, burglary",
-        Fraud => "Fraud, forgery",
-        Assault => "Assault, violence",
-        PsychologicalHealth => "Psych. health",
-        PhysicalHealth => "Physical health",
-        QualityOfLife => "Quality of life",
-        PaidWorkDays => "Paid work days",
-        CollegeDays => "College days",
-        AcuteHousing => "Acute housing",
-        EvictionRisk => "Eviction risk",
-    }
-}
-
 const OTHER_NAME: &str = "other_substance";
 
 fn err(key: &str, message: impl Into<String>) -> (String, String) {
@@ -77,7 +37,7 @@ pub fn top_form(title: String, now: Now, stage: TopStage) -> Form {
     ];
     for item in TopItem::ALL {
         let measure = item.measure();
-        let spec = Spec::new(item.code(), short_label(*item), Kind::Answer { measure });
+        let spec = Spec::new(item.code(), item.short_label(), Kind::Answer { measure });
         // An amount is asked only for a substance used, which the build checks.
         specs.push(if measure == Measure::Amount {
             spec
