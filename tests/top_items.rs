@@ -424,3 +424,30 @@ fn every_shown_label_and_exported_name_comes_from_the_one_list() {
     let names: Vec<&str> = ITEMS.iter().filter_map(|r| r.chart).collect();
     assert_eq!(charted, names, "the trend chart lines");
 }
+
+/// The form's labels are short (17 characters), so the hint beside each answer says the period
+/// the question covers: a worker reading "Shared needles" must not ask about a lifetime.
+#[test]
+fn the_form_says_the_period_beside_every_answer() {
+    let form = keywork::form::kinds::top::top_form(
+        "TOP".into(),
+        keywork::form::Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        TopStage::Review,
+    );
+    for item in TopItem::ALL {
+        let hint = form
+            .field(item.code())
+            .and_then(|field| field.spec.kind.hint())
+            .unwrap_or_else(|| panic!("{} has no hint", item.code()));
+        let period = match item.measure() {
+            Measure::Amount => "typical using day",
+            _ => "past 4 weeks",
+        };
+        assert!(hint.contains(period), "{}: {hint:?}", item.code());
+        // Beside the 8-column input of an 80-column terminal's form the hint has 46 columns.
+        assert!(hint.chars().count() <= 40, "{hint:?} fits beside the input");
+    }
+}

@@ -655,7 +655,7 @@ fn answer_fields_show_a_hint() {
     let form = answer_form();
     assert_eq!(
         form.field("days").unwrap().spec.kind.hint(),
-        Some("days 0-28, d declined")
+        Some("past 4 weeks: days 0-28, d declined")
     );
     assert_eq!(Kind::Date.hint(), None);
 }
