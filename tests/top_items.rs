@@ -451,3 +451,37 @@ fn the_form_says_the_period_beside_every_answer() {
         assert!(hint.chars().count() <= 40, "{hint:?} fits beside the input");
     }
 }
+
+/// The printed record answers a yes/no item in words, as the form asks it: "0" beside "Shared
+/// needles or syringes in the past 4 weeks" reads as a count.
+#[test]
+fn the_printed_record_answers_yes_no_items_in_words() {
+    use keywork::export::{self, Format, Kind};
+    let mut f = fixture();
+    let mut answers = every_item_answered();
+    answers.insert(TopItem::SharedNeedles, Answer::Value(1.0));
+    answers.insert(TopItem::Fraud, Answer::Declined);
+    let top = Top {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        completed_on: today(),
+        stage: TopStage::Review,
+        other_substance: Some(Name::new("Pregabalin").unwrap()),
+        answers,
+    };
+    f.store.write(|w| w.insert(&top)).unwrap();
+    let md = export::render(&f.store, f.client_id, Kind::Record(Format::Markdown)).unwrap();
+    for item in TopItem::ALL {
+        let expected = match (item.measure(), top.answer(*item).unwrap()) {
+            (_, Answer::Declined) => "declined".to_owned(),
+            (Measure::YesNo, Answer::Value(v)) if v == 1.0 => "yes".to_owned(),
+            (Measure::YesNo, Answer::Value(_)) => "no".to_owned(),
+            (_, Answer::Value(v)) => v.to_string(),
+        };
+        let line = format!("{}: {expected}", item.label());
+        assert!(
+            md.lines().any(|l| l.trim_end_matches('\\') == line),
+            "{line:?} is not in the printed record"
+        );
+    }
+}
