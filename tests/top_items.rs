@@ -474,7 +474,7 @@ fn the_printed_record_answers_yes_no_items_in_words() {
     for item in TopItem::ALL {
         let expected = match (item.measure(), top.answer(*item).unwrap()) {
             (_, Answer::Declined) => "declined".to_owned(),
-            (Measure::YesNo, Answer::Value(v)) if v == 1.0 => "yes".to_owned(),
+            (Measure::YesNo, Answer::Value(1.0)) => "yes".to_owned(),
             (Measure::YesNo, Answer::Value(_)) => "no".to_owned(),
             (_, Answer::Value(v)) => v.to_string(),
         };
