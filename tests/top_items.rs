@@ -485,3 +485,83 @@ fn the_printed_record_answers_yes_no_items_in_words() {
         );
     }
 }
+
+/// A TOP recorded before tobacco was asked (schema 15) is amended without inventing a tobacco
+/// answer: the item was never asked, so it is neither required nor recorded as declined.
+#[test]
+fn a_top_from_before_tobacco_is_amended_without_a_tobacco_answer() {
+    use keywork::form::Now;
+    use keywork::form::kinds::{self, FormKind, Opening, Saving};
+    let mut f = fixture();
+    let mut answers = every_item_answered();
+    answers.remove(&item("tobacco_days"));
+    answers.remove(&item("tobacco_cigarettes"));
+    let top = Top {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        completed_on: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        stage: TopStage::Exit,
+        other_substance: Some(Name::new("Pregabalin").unwrap()),
+        answers,
+    };
+    let id = f.store.write(|w| w.insert(&top)).unwrap();
+    let intervals = ReviewIntervals::default();
+    let opening = Opening {
+        store: &f.store,
+        now: Now {
+            today: today(),
+            now: today().and_hms_opt(11, 0, 0).unwrap(),
+        },
+        client_id: Some(f.client_id),
+        draft: None,
+        edit: true,
+        selected_goal: None,
+        selected_review: None,
+        intervals: &intervals,
+        default_worker: Some(f.worker_id),
+        entry: Some((RecordType::Top, id)),
+    };
+    let now = opening.now;
+    let mut opened = kinds::open(FormKind::Top, &opening).unwrap().unwrap();
+    opened.form.set("alcohol_days", "5").unwrap();
+    assert!(
+        opened.form.validate(),
+        "{:?}",
+        opened
+            .form
+            .fields
+            .iter()
+            .find(|field| field.error.is_some())
+    );
+    let saving = Saving {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        draft_id: None,
+        intervals: &intervals,
+    };
+    opened
+        .handler
+        .save(&opened.form, &mut f.store, &saving)
+        .unwrap()
+        .unwrap_or_else(|errors| panic!("the amendment was refused: {errors:?}"));
+    let amended = f.store.get::<Top>(id).unwrap().record;
+    assert_eq!(
+        amended.answer(item("alcohol_days")),
+        Some(Answer::Value(5.0))
+    );
+    assert_eq!(amended.answer(item("tobacco_days")), None, "not asked then");
+
+    // A new TOP still asks it.
+    let mut fresh = keywork::form::kinds::top::top_form("TOP".into(), now, TopStage::Review);
+    for item in TopItem::ALL {
+        if item.measure() != Measure::Amount && item.code() != "tobacco_days" {
+            fresh.set(item.code(), "0").unwrap();
+        }
+    }
+    let errors =
+        keywork::form::kinds::top::build_top(&fresh, f.client_id, f.worker_id).unwrap_err();
+    assert!(
+        errors.iter().any(|(key, _)| key == "tobacco_days"),
+        "{errors:?}"
+    );
+}

@@ -69,8 +69,8 @@ fn key_for(message: &str) -> &'static str {
         )
 }
 
-/// The TOP the form holds, or each field's error. Every days, scale and yes/no item needs an
-/// answer or declined; an amount is needed when its days are above 0 and must be blank when
+/// The TOP the form holds, or each field's error. Every days, scale and yes/no item the form
+/// requires (all but an item never asked of a TOP being amended) needs an answer or declined; an amount is needed when its days are above 0 and must be blank when
 /// they are 0.
 pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Errors> {
     let mut errors = Errors::new();
@@ -110,8 +110,10 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
             }
         };
         let days = item.days_item().map(|d| form.answer(d.code()));
+        let required = form.field(key).is_some_and(|f| f.spec.required);
         match (answer, days) {
-            (None, None) => errors.push(err(key, REQUIRED_ANSWER)),
+            (None, None) if required => errors.push(err(key, REQUIRED_ANSWER)),
+            (None, None) => {}
             (None, Some(Some(Answer::Value(d)))) if d > 0.0 => errors.push(err(
                 key,
                 "required when the days used are above 0, or d for declined",
@@ -188,6 +190,19 @@ fn values(top: &Top) -> Vec<(&'static str, String)> {
     values
 }
 
+/// A TOP recorded before tobacco was asked (schema 15) has no tobacco answer: its amendment
+/// leaves the item optional, since an answer never asked can be neither required nor declined.
+fn leave_unasked_optional(form: &mut Form, top: &Top) {
+    if top.answer(TopItem::TobaccoDays).is_none()
+        && let Some(field) = form
+            .fields
+            .iter_mut()
+            .find(|f| f.spec.key == TopItem::TobaccoDays.code())
+    {
+        field.spec.required = false;
+    }
+}
+
 /// The TOP an amendment form opens on: the entry selected, or a resumed draft's target.
 fn to_amend(o: &Opening<'_>) -> crate::store::Result<Option<crate::domain::Stored<Top>>> {
     use crate::domain::RecordType;
@@ -227,6 +242,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         let title = o.client_title("Amend TOP", client)?;
         let mut form = top_form(title, o.now, top.record.stage);
         super::prefill(&mut form, &values(&top.record));
+        leave_unasked_optional(&mut form, &top.record);
         return Ok(Ok(Opened {
             form,
             client_id: Some(client),
