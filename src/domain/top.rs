@@ -24,8 +24,8 @@ code_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemRow {
     pub item: TopItem,
-    /// The stable code: stored in `top_answers.item`, the key in the JSON export, the form
-    /// field's key and the command line's name for it.
+    /// The stable code: stored in `top_answers.item`, the key in the JSON export and the form
+    /// field's key.
     pub code: &'static str,
     /// The NDTMS form's question with its period, as the record and the printed export show it.
     pub label: &'static str,

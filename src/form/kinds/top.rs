@@ -70,8 +70,8 @@ fn key_for(message: &str) -> &'static str {
 }
 
 /// The TOP the form holds, or each field's error. Every days, scale and yes/no item the form
-/// requires (all but an item never asked of a TOP being amended) needs an answer or declined; an amount is needed when its days are above 0 and must be blank when
-/// they are 0.
+/// requires (all but an item never asked of a TOP being amended) needs an answer or declined;
+/// an amount is needed when its days are above 0 and must be blank when they are 0.
 pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Errors> {
     let mut errors = Errors::new();
     let completed_on = match parse_date(form.text(key::ON).trim(), form.now.today) {

@@ -107,7 +107,7 @@ fn rebuild(tx: &Transaction<'_>, table: &str, edits: &[(&str, &str)]) -> rusqlit
     )?;
     let definition = edited(&sql, edits).ok_or_else(|| {
         failure(format!(
-            "migration 15: table {table} is not defined as schema 14 defines it"
+            "migration 15: table {table} is not defined as the schema before it defines it"
         ))
     })?;
     tx.execute_batch(&format!(
