@@ -418,6 +418,18 @@ fn every_shown_label_and_exported_name_comes_from_the_one_list() {
     let codes: BTreeSet<&str> = ITEMS.iter().map(|r| r.code).collect();
     assert_eq!(keys, codes, "the JSON export's answer keys");
 
+    // The whole-database export (`keywork export`): the same keys.
+    let mut whole = Vec::new();
+    f.store.export_json(&mut whole).unwrap();
+    let whole: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+    let keys: BTreeSet<&str> = whole["tops"][0]["answers"]
+        .as_object()
+        .expect("the TOP's answers as an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, codes, "the whole export's answer keys");
+
     // The record's trend charts: every charted item used, each line named as ITEMS names it.
     let lines = keywork::app::trends::top_trend_lines(std::slice::from_ref(&top), true);
     let charted: Vec<&str> = lines.iter().map(|l| l.label).collect();
