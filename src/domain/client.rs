@@ -65,7 +65,9 @@ code_enum! {
         Ketamine = ("ketamine", "Ketamine"),
         SyntheticCannabinoids = ("synthetic_cannabinoids", "Synthetic cannabinoids"),
         Gabapentinoids = ("gabapentinoids", "Gabapentinoids"),
-        PrescribedOpioids = ("prescribed_opioids", "Non-prescribed opioid medicines"),
+        // Dependence on opioid medicines prescribed to the client (codeine, tramadol and the like);
+        // non-prescribed opioids are illicit opiates, as the TOP counts them.
+        PrescribedOpioids = ("prescribed_opioids", "Prescribed opioid medicines"),
         Other = ("other", "Other"),
     }
 }

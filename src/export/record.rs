@@ -264,9 +264,12 @@ fn tops(record: &ClientRecord) -> Section {
             .answers
             .iter()
             .map(|(item, answer)| {
-                let value = match answer {
-                    Answer::Declined => "declined".to_owned(),
-                    Answer::Value(v) => v.to_string(),
+                // A yes/no item in words, as the form asks it: "0" would read as a count.
+                let value = match (answer, item.measure()) {
+                    (Answer::Declined, _) => "declined".to_owned(),
+                    (Answer::Value(v), Measure::YesNo) if *v == 1.0 => "yes".to_owned(),
+                    (Answer::Value(_), Measure::YesNo) => "no".to_owned(),
+                    (Answer::Value(v), _) => v.to_string(),
                 };
                 format!("{}: {value}", item.label())
             })

@@ -76,13 +76,14 @@ impl Kind {
     }
 }
 
-/// What a TOP answer field takes, in a few words.
+/// What a TOP answer field takes, in a few words, with the period the question covers: the
+/// form's labels are too short to say it, and "Shared needles" without it reads as "ever".
 pub fn answer_hint(measure: Measure) -> &'static str {
     match measure {
-        Measure::Days => "days 0-28, d declined",
-        Measure::Amount => "amount 0-999.9, d declined",
-        Measure::Scale => "0 poor to 20 good, d declined",
-        Measure::YesNo => "y or n, d declined",
+        Measure::Days => "past 4 weeks: days 0-28, d declined",
+        Measure::Amount => "typical using day: 0-999.9, d declined",
+        Measure::Scale => "past 4 weeks: 0 poor-20 good, d declined",
+        Measure::YesNo => "past 4 weeks: y or n, d declined",
     }
 }
 

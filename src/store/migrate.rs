@@ -7,6 +7,7 @@
 use rusqlite::Connection;
 
 pub mod autoincrement;
+pub mod top_items;
 
 /// Work done in Rust inside a migration's transaction.
 pub type Step = fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>;
@@ -65,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
     sql(include_str!(
         "../../assets/migrations/0013_prescription_corrections.sql"
     )),
+    Migration {
+        sql: include_str!("../../assets/migrations/0014_top_tobacco_post_treatment.sql"),
+        then: Some((top_items::widen_top_checks, "")),
+        foreign_keys_off: true,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -378,7 +378,7 @@ fn draw_field(
                     );
                 }
                 _ => {
-                    // An answer field leaves room for what it accepts ("days 0-28, d declined").
+                    // An answer field leaves room for what it accepts ("past 4 weeks: days 0-28, d declined").
                     let (input, hint) = match field.spec.kind.hint() {
                         Some(hint) if value.width > 12 => {
                             let [input, hint_area] = ratatui::layout::Layout::horizontal([

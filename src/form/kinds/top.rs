@@ -18,44 +18,6 @@ pub mod key {
     pub const STAGE: &str = "stage";
 }
 
-/// The label a form shows for an item: short enough for the label column of an 80-column
-/// terminal (17 characters), where the paper form's wording would need a row of its own.
-pub fn short_label(item: TopItem) -> &'static str {
-    use TopItem::*;
-    match item {
-        AlcoholDays => "Alcohol days",
-        AlcoholUnits => "Alcohol units/day",
-        OpiatesDays => "Opiates days",
-        OpiatesGrams => "Opiates g/day",
-        CrackDays => "Crack days",
-        CrackGrams => "Crack g/day",
-        CocaineDays => "Cocaine days",
-        CocaineGrams => "Cocaine g/day",
-        AmphetaminesDays => "Amphetamine days",
-        AmphetaminesGrams => "Amphetamine g/day",
-        CannabisDays => "Cannabis days",
-        CannabisSpliffs => "Spliffs per day",
-        OtherDays => "Other drug days",
-        OtherAmount => "Other amount/day",
-        InjectedDays => "Days injected",
-        SharedNeedles => "Shared needles",
-        SharedEquipment => "Shared equipment",
-        ShopliftingDays => "Shoplifting days",
-        SellingDays => "Drug selling days",
-        VehicleTheft => "Vehicle theft",
-        OtherTheft => "Theft, burglary",
-        Fraud => "Fraud, forgery",
-        Assault => "Assault, violence",
-        PsychologicalHealth => "Psych. health",
-        PhysicalHealth => "Physical health",
-        QualityOfLife => "Quality of life",
-        PaidWorkDays => "Paid work days",
-        CollegeDays => "College days",
-        AcuteHousing => "Acute housing",
-        EvictionRisk => "Eviction risk",
-    }
-}
-
 const OTHER_NAME: &str = "other_substance";
 
 fn err(key: &str, message: impl Into<String>) -> (String, String) {
@@ -75,7 +37,7 @@ pub fn top_form(title: String, now: Now, stage: TopStage) -> Form {
     ];
     for item in TopItem::ALL {
         let measure = item.measure();
-        let spec = Spec::new(item.code(), short_label(*item), Kind::Answer { measure });
+        let spec = Spec::new(item.code(), item.short_label(), Kind::Answer { measure });
         // An amount is asked only for a substance used, which the build checks.
         specs.push(if measure == Measure::Amount {
             spec
@@ -107,9 +69,9 @@ fn key_for(message: &str) -> &'static str {
         )
 }
 
-/// The TOP the form holds, or each field's error. Every days, scale and yes/no item needs an
-/// answer or declined; an amount is needed when its days are above 0 and must be blank when
-/// they are 0.
+/// The TOP the form holds, or each field's error. Every days, scale and yes/no item the form
+/// requires (all but an item never asked of a TOP being amended) needs an answer or declined;
+/// an amount is needed when its days are above 0 and must be blank when they are 0.
 pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Errors> {
     let mut errors = Errors::new();
     let completed_on = match parse_date(form.text(key::ON).trim(), form.now.today) {
@@ -148,8 +110,10 @@ pub fn build_top(form: &Form, client_id: i64, worker_id: i64) -> Result<Top, Err
             }
         };
         let days = item.days_item().map(|d| form.answer(d.code()));
+        let required = form.field(key).is_some_and(|f| f.spec.required);
         match (answer, days) {
-            (None, None) => errors.push(err(key, REQUIRED_ANSWER)),
+            (None, None) if required => errors.push(err(key, REQUIRED_ANSWER)),
+            (None, None) => {}
             (None, Some(Some(Answer::Value(d)))) if d > 0.0 => errors.push(err(
                 key,
                 "required when the days used are above 0, or d for declined",
@@ -226,6 +190,19 @@ fn values(top: &Top) -> Vec<(&'static str, String)> {
     values
 }
 
+/// A TOP recorded before tobacco was asked (schema 14) has no tobacco answer: its amendment
+/// leaves the item optional, since an answer never asked can be neither required nor declined.
+fn leave_unasked_optional(form: &mut Form, top: &Top) {
+    if top.answer(TopItem::TobaccoDays).is_none()
+        && let Some(field) = form
+            .fields
+            .iter_mut()
+            .find(|f| f.spec.key == TopItem::TobaccoDays.code())
+    {
+        field.spec.required = false;
+    }
+}
+
 /// The TOP an amendment form opens on: the entry selected, or a resumed draft's target.
 fn to_amend(o: &Opening<'_>) -> crate::store::Result<Option<crate::domain::Stored<Top>>> {
     use crate::domain::RecordType;
@@ -237,14 +214,20 @@ fn to_amend(o: &Opening<'_>) -> crate::store::Result<Option<crate::domain::Store
     id.map(|id| o.store.get::<Top>(id)).transpose()
 }
 
-/// Which TOP a client owes now: the start TOP, an exit TOP once they have left, or a review.
-fn top_stage(status: &crate::store::CaseloadRow) -> TopStage {
+/// Which TOP a client owes now: the start TOP, a review, or once they have left the exit TOP
+/// and, when that is recorded, the post-treatment exit (`exit_top_recorded`).
+fn top_stage(status: &crate::store::CaseloadRow, exit_top_recorded: bool) -> TopStage {
     use crate::domain::{Basis, ClientStatus, ReviewKind};
     if matches!(
         status.status,
         ClientStatus::Discharged | ClientStatus::Transferred
     ) {
-        return TopStage::Exit;
+        // The exit TOP is owed only by a client who started treatment (see the caseload's rule).
+        return if exit_top_recorded && status.treatment_start.is_some() {
+            TopStage::PostTreatmentExit
+        } else {
+            TopStage::Exit
+        };
     }
     let owed = status.owed.iter().find(|d| d.kind == ReviewKind::Outcomes);
     match owed.map(|d| d.basis) {
@@ -259,6 +242,7 @@ pub fn open(o: &Opening<'_>) -> Opens {
         let title = o.client_title("Amend TOP", client)?;
         let mut form = top_form(title, o.now, top.record.stage);
         super::prefill(&mut form, &values(&top.record));
+        leave_unasked_optional(&mut form, &top.record);
         return Ok(Ok(Opened {
             form,
             client_id: Some(client),
@@ -273,9 +257,13 @@ pub fn open(o: &Opening<'_>) -> Opens {
         Err(why) => return Ok(Err(why)),
     };
     let status = o.store.client_status(client, o.intervals)?;
+    let exit_top_recorded = o
+        .store
+        .exited_owing_top_of(crate::store::Scope::Team, &[client], o.intervals)?
+        .is_empty();
     let title = o.client_title("Treatment Outcomes Profile", client)?;
     Ok(Ok(Opened {
-        form: top_form(title, o.now, top_stage(&status)),
+        form: top_form(title, o.now, top_stage(&status, exit_top_recorded)),
         client_id: Some(client),
         handler: Box::new(TopForm {
             referral: super::referral_of(o.store, client)?,

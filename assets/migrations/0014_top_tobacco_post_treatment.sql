@@ -1,0 +1,12 @@
+-- keywork schema, version 14: the TOP as the NDTMS form has it (issue 20). Tobacco, in the TOP
+-- since 2015 (data set M), is asked as days used in the past 4 weeks (`tobacco_days`) and
+-- cigarettes on a typical using day (`tobacco_cigarettes`, an amount up to 999.9); a TOP can be
+-- taken at the form's fourth stage, the post-treatment exit (`post_treatment_exit`). Both are
+-- lists in CHECKs (`tops.stage`, `top_answers.item` and its value rule), which SQLite cannot
+-- alter, so the two tables are rebuilt with their rows copied as they are.
+--
+-- The rebuild is the Rust step `store::migrate::top_items::widen_top_checks`, which runs with
+-- foreign keys off (dropping `tops` with them on would delete every answer), keeps the id
+-- sequence of `tops` where it was (ids are never given twice: migration 11), and checks every
+-- foreign key before the migration commits.
+SELECT 1;
