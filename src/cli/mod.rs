@@ -7,6 +7,7 @@ mod stdout;
 mod backup;
 mod check;
 mod clients_csv;
+mod dose;
 mod erase;
 mod explain;
 mod import;
@@ -133,6 +134,9 @@ pub enum Command {
     /// Start, change or stop a client's OST prescription (prescribers and team leads).
     #[command(subcommand)]
     Prescription(prescription::PrescriptionCommand),
+    /// Record the doses a pharmacy reports missed.
+    #[command(subcommand)]
+    Dose(dose::DoseCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -347,6 +351,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Some(Command::Prescription(command)) => {
             prescription::prescription(&mut open(Access::Write)?, &command)
         }
+        Some(Command::Dose(command)) => dose::dose(&mut open(Access::Write)?, &command),
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

@@ -6,6 +6,7 @@
 
 use rusqlite::Connection;
 
+pub mod alert_kinds;
 pub mod autoincrement;
 
 /// Work done in Rust inside a migration's transaction.
@@ -62,6 +63,11 @@ pub const MIGRATIONS: &[Migration] = &[
         foreign_keys_off: true,
     },
     sql(include_str!("../../assets/migrations/0012_dose_reason.sql")),
+    Migration {
+        sql: include_str!("../../assets/migrations/0014_missed_doses.sql"),
+        then: Some((alert_kinds::extend_alert_codes, "")),
+        foreign_keys_off: true,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -1,0 +1,152 @@
+//! Missed doses as the pharmacy reports them, and the per-client facts the alerts and the
+//! take-home check read beside the summary: missed days, the latest readiness note, the latest
+//! prescription's start.
+//!
+//! These are read by three set-based queries (one pass over each table) rather than added to
+//! `client_summary`, whose columns would need its view, table and triggers made again.
+
+use super::{Result, Store, StoreError, Writer};
+use crate::domain::missed_dose::MAX_DATES_PER_ENTRY;
+use crate::domain::{AuditAction, DomainError, RecordType, uk_date};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+/// What the alerts read about one client besides the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DoseFacts {
+    pub missed: Vec<NaiveDate>,
+    pub last_readiness_note: Option<NaiveDate>,
+    pub latest_prescription_start: Option<NaiveDate>,
+}
+
+/// What a quick entry recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissedRecorded {
+    /// Days newly recorded.
+    pub added: Vec<NaiveDate>,
+    /// Days already recorded, left as they were.
+    pub already: Vec<NaiveDate>,
+}
+
+fn refuse(message: String) -> StoreError {
+    StoreError::Invalid {
+        what: RecordType::Prescription,
+        source: DomainError::Rule(message),
+    }
+}
+
+impl Writer<'_> {
+    /// Records the days a client's doses were missed, each against the prescription that covered
+    /// it, all or none. Audited on that prescription (`update`, detail "missed dose DATE"): the
+    /// audit's record types are a CHECK this migration leaves alone.
+    pub fn record_missed_doses(
+        &self,
+        client_id: i64,
+        worker_id: i64,
+        dates: &[NaiveDate],
+    ) -> Result<MissedRecorded> {
+        if dates.is_empty() {
+            return Err(refuse("give at least one date a dose was missed".into()));
+        }
+        if dates.len() > MAX_DATES_PER_ENTRY {
+            return Err(refuse(format!(
+                "{} dates at once is more than {MAX_DATES_PER_ENTRY}: record them in parts",
+                dates.len()
+            )));
+        }
+        let mut days = dates.to_vec();
+        days.sort_unstable();
+        days.dedup();
+        let mut recorded = MissedRecorded {
+            added: Vec::new(),
+            already: Vec::new(),
+        };
+        for day in days {
+            if day > self.today {
+                return Err(refuse(format!(
+                    "{} is in the future: a missed dose is recorded once the day has passed",
+                    uk_date(day)
+                )));
+            }
+            let prescription: Option<i64> = self
+                .tx
+                .query_row(
+                    "SELECT id FROM prescriptions WHERE client_id = ?1 AND started_on <= ?2
+                       AND (ended_on IS NULL OR ended_on >= ?2)
+                     ORDER BY started_on DESC, id DESC LIMIT 1",
+                    params![client_id, day],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(prescription) = prescription else {
+                return Err(refuse(format!(
+                    "no prescription covers {}: a missed dose is recorded against the prescription the pharmacy dispenses",
+                    uk_date(day)
+                )));
+            };
+            let added = self.tx.prepare_cached(
+                "INSERT INTO missed_doses (client_id, prescription_id, missed_on, worker_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (client_id, missed_on) WHERE in_error_at IS NULL DO NOTHING",
+            )?
+            .execute(params![client_id, prescription, day, worker_id, self.stamp])?;
+            if added == 0 {
+                recorded.already.push(day);
+                continue;
+            }
+            recorded.added.push(day);
+            if self.audit_each {
+                self.audit_detail(
+                    AuditAction::Update,
+                    RecordType::Prescription,
+                    Some(prescription),
+                    Some(&format!("missed dose {day}")),
+                )?;
+            }
+        }
+        Ok(recorded)
+    }
+}
+
+impl Store {
+    /// The days a client's doses were missed (not in error), oldest first.
+    pub fn missed_doses(&self, client_id: i64) -> Result<Vec<NaiveDate>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT missed_on FROM missed_doses WHERE client_id = ?1 AND in_error_at IS NULL
+             ORDER BY missed_on",
+        )?;
+        let rows = stmt.query_map([client_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// [`DoseFacts`] for every client (`None`) or one.
+    pub fn dose_facts(&self, client: Option<i64>) -> Result<HashMap<i64, DoseFacts>> {
+        let mut facts: HashMap<i64, DoseFacts> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT client_id, missed_on FROM missed_doses
+             WHERE in_error_at IS NULL AND (?1 IS NULL OR client_id = ?1)",
+        )?;
+        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (id, day): (i64, NaiveDate) = row?;
+            facts.entry(id).or_default().missed.push(day);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT client_id, max(noted_on) FROM readiness_notes
+             WHERE in_error_at IS NULL AND (?1 IS NULL OR client_id = ?1) GROUP BY client_id",
+        )?;
+        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (id, on): (i64, NaiveDate) = row?;
+            facts.entry(id).or_default().last_readiness_note = Some(on);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT client_id, max(started_on) FROM prescriptions
+             WHERE (?1 IS NULL OR client_id = ?1) GROUP BY client_id",
+        )?;
+        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (id, on): (i64, NaiveDate) = row?;
+            facts.entry(id).or_default().latest_prescription_start = Some(on);
+        }
+        Ok(facts)
+    }
+}
