@@ -27,6 +27,10 @@ struct Fixture {
 
 /// A client on methadone since 02/11/2026, and a prescriber who records for them.
 fn fixture() -> Fixture {
+    fixture_with(RiskFlags::default())
+}
+
+fn fixture_with(risk: RiskFlags) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("caseload.db");
     let login = Login::new("ana.prescriber").expect("login");
@@ -56,7 +60,7 @@ fn fixture() -> Fixture {
                 injecting: InjectingStatus::Never,
                 modality: Modality::Psychosocial,
                 shared_care: None,
-                risk: RiskFlags::default(),
+                risk,
             })?;
             Ok((worker_id, client_id))
         })
@@ -98,6 +102,91 @@ fn record(f: &mut Fixture, days: &[NaiveDate]) -> keywork::store::Result<MissedR
 }
 
 use keywork::store::MissedRecorded;
+
+/// The prescription changed from 10/11/2026 to take-home doses (a reason for the first three
+/// months given), with this dose reason and safe-storage answer.
+fn change_to_take_home(
+    f: &mut Fixture,
+    dose_reason: Option<&str>,
+    safe_storage: Option<bool>,
+) -> keywork::store::Result<i64> {
+    let current = f.store.prescriptions_of(f.client_id).expect("read")[0].clone();
+    let mut next = current.record.clone();
+    next.rx.started_on = date(2026, 11, 22);
+    next.rx.supervision = Supervision::PartlySupervised;
+    next.terms.take_home_days = Some(2);
+    next.terms.take_home_reason = Some("working shifts".into());
+    next.terms.dose_reason = dose_reason.map(str::to_owned);
+    next.terms.safe_storage_discussed = safe_storage;
+    f.store.write_as_prescriber(|w| {
+        w.change_prescription(current.id, current.row_version, &next, Some("take-home"))
+    })
+}
+
+#[test]
+fn take_home_doses_after_a_missed_dose_in_four_weeks_need_a_reason() {
+    let mut f = fixture();
+    record(&mut f, &[date(2026, 11, 5)]).expect("one missed");
+    let refused = change_to_take_home(&mut f, None, None)
+        .expect_err("a reason is needed")
+        .to_string();
+    assert!(
+        refused.contains("1 dose missed in the last four weeks"),
+        "{refused}"
+    );
+    change_to_take_home(&mut f, Some("pharmacy closed that day"), None).expect("with a reason");
+}
+
+#[test]
+fn take_home_doses_with_no_missed_dose_or_opiate_use_need_no_reason() {
+    let mut f = fixture();
+    change_to_take_home(&mut f, None, None).expect("nothing to warn about");
+}
+
+#[test]
+fn take_home_doses_after_a_top_recording_opiate_use_need_a_reason() {
+    let mut f = fixture();
+    let top = Top {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        completed_on: date(2026, 11, 16),
+        stage: TopStage::Review,
+        other_substance: None,
+        answers: [(TopItem::OpiatesDays, Answer::Value(3.0))]
+            .into_iter()
+            .collect(),
+    };
+    f.store.write(|w| w.insert(&top)).expect("TOP");
+    let refused = change_to_take_home(&mut f, None, None)
+        .expect_err("a reason is needed")
+        .to_string();
+    assert!(
+        refused.contains("illicit opiate use on 3 of 28 days"),
+        "{refused}"
+    );
+    change_to_take_home(&mut f, Some("stable, occasional use only"), None).expect("with a reason");
+}
+
+#[test]
+fn take_home_doses_with_children_in_the_household_need_safe_storage_discussed() {
+    let mut f = fixture_with(RiskFlags {
+        safeguarding_children: true,
+        ..RiskFlags::default()
+    });
+    for answer in [None, Some(false)] {
+        let refused = change_to_take_home(&mut f, Some("any reason"), answer)
+            .expect_err("safe storage first")
+            .to_string();
+        assert!(refused.contains("safe storage discussed"), "{refused}");
+    }
+    let id = change_to_take_home(&mut f, None, Some(true)).expect("discussed");
+    let stored = f.store.prescriptions_of(f.client_id).expect("read");
+    let saved = stored
+        .iter()
+        .find(|p| p.id == id)
+        .expect("the new prescription");
+    assert_eq!(saved.record.terms.safe_storage_discussed, Some(true));
+}
 
 fn missed_alert(f: &Fixture) -> Option<Alert> {
     f.store

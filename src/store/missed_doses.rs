@@ -6,6 +6,7 @@
 //! `client_summary`, whose columns would need its view, table and triggers made again.
 
 use super::{Result, Store, StoreError, Writer};
+use crate::domain::dose_check::{TAKE_HOME_MISSED_WINDOW_DAYS, TakeHomeFacts};
 use crate::domain::missed_dose::MAX_DATES_PER_ENTRY;
 use crate::domain::{AuditAction, DomainError, RecordType, uk_date};
 use chrono::NaiveDate;
@@ -37,6 +38,40 @@ fn refuse(message: String) -> StoreError {
 }
 
 impl Writer<'_> {
+    /// What the take-home checks read ([`check_take_home`](crate::domain::dose_check::check_take_home)),
+    /// for a prescription starting `from`: the latest TOP's opiate days, doses missed in the four
+    /// weeks before, and the safeguarding (children) flag.
+    pub(super) fn take_home_facts(&self, client_id: i64, from: NaiveDate) -> Result<TakeHomeFacts> {
+        let latest_top: Option<(NaiveDate, Option<f64>)> = self
+            .tx
+            .query_row(
+                "SELECT p.completed_on,
+                    (SELECT a.value FROM top_answers a WHERE a.top_id = p.id AND a.item = 'opiates_days')
+                 FROM tops p WHERE p.client_id = ?1 AND p.in_error_at IS NULL AND p.completed_on <= ?2
+                 ORDER BY p.completed_on DESC, p.id DESC LIMIT 1",
+                params![client_id, from],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let window_start = from - chrono::Duration::days(TAKE_HOME_MISSED_WINDOW_DAYS);
+        let missed: i64 = self.tx.query_row(
+            "SELECT count(*) FROM missed_doses WHERE client_id = ?1 AND in_error_at IS NULL
+               AND missed_on > ?2 AND missed_on <= ?3",
+            params![client_id, window_start, from],
+            |r| r.get(0),
+        )?;
+        let safeguarding_children: bool = self.tx.query_row(
+            "SELECT safeguarding_children FROM clients WHERE id = ?1",
+            [client_id],
+            |r| r.get(0),
+        )?;
+        Ok(TakeHomeFacts {
+            latest_top,
+            missed_recently: usize::try_from(missed).unwrap_or(0),
+            safeguarding_children,
+        })
+    }
+
     /// Records the days a client's doses were missed, each against the prescription that covered
     /// it, all or none. Audited on that prescription (`update`, detail "missed dose DATE"): the
     /// audit's record types are a CHECK this migration leaves alone.
