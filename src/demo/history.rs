@@ -350,6 +350,10 @@ pub(super) fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
     NhsNumber::new(&format!("{first_nine}{check}")).ok()
 }
 
+/// A client whose care runs on time has readiness checked again this often (under the 12 weeks
+/// of [`crate::domain::alert::READINESS_CHECK_AFTER`]).
+const READINESS_RECHECK_DAYS: i64 = 56;
+
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
 /// client has reached and the risk flags as the sessions leave them: the naloxone kit, BBV tests
 /// and hep B dose the client's drawn flags date inside their treatment are delivered in the
@@ -392,6 +396,7 @@ fn timeline(
     let planned = fit::plan(client, &dates, &open);
     let mut risk = fit::before_sessions(client, dates.first().copied());
     let mut hep_b_doses = 0;
+    let mut last_noted: Option<NaiveDate> = None;
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
         let next = dates
@@ -441,6 +446,25 @@ fn timeline(
             w.insert(&readiness_note(
                 dice, client_id, client, *date, stage, session_id,
             ))?;
+            last_noted = Some(*date);
+        } else if course.on_time
+            && attendance == Attendance::Attended
+            && last_noted.is_none_or(|d| (*date - d).num_days() >= READINESS_RECHECK_DAYS)
+        {
+            // A well-looked-after client has readiness checked again before the alert's 12
+            // weeks; no dice, so every other client's record stays as the seed draws it.
+            w.insert(&ReadinessNote {
+                client_id,
+                worker_id: client.key_worker_id,
+                noted_on: *date,
+                stage,
+                importance: None,
+                confidence: None,
+                readiness: None,
+                note: NoteText::new("Readiness checked again: no change.").expect("short"),
+                session_id: Some(session_id),
+            })?;
+            last_noted = Some(*date);
         }
     }
     Ok((stage, risk))
