@@ -396,7 +396,7 @@ fn timeline(
     let planned = fit::plan(client, &dates, &open);
     let mut risk = fit::before_sessions(client, dates.first().copied());
     let mut hep_b_doses = 0;
-    let mut last_noted: Option<NaiveDate> = None;
+    let mut last_note: Option<ReadinessNote> = None;
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
         let next = dates
@@ -443,28 +443,37 @@ fn timeline(
         let session_id = w.insert(&this)?;
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
-            w.insert(&readiness_note(
-                dice, client_id, client, *date, stage, session_id,
-            ))?;
-            last_noted = Some(*date);
+            let note = readiness_note(dice, client_id, client, *date, stage, session_id);
+            w.insert(&note)?;
+            last_note = Some(note);
         } else if course.on_time
             && attendance == Attendance::Attended
-            && last_noted.is_none_or(|d| (*date - d).num_days() >= READINESS_RECHECK_DAYS)
+            && last_note
+                .as_ref()
+                .is_none_or(|n| (*date - n.noted_on).num_days() >= READINESS_RECHECK_DAYS)
         {
             // A well-looked-after client has readiness checked again before the alert's 12
-            // weeks; no dice, so every other client's record stays as the seed draws it.
-            w.insert(&ReadinessNote {
-                client_id,
-                worker_id: client.key_worker_id,
+            // weeks, the ruler as it was; no dice, so every other client's record stays as the
+            // seed draws it.
+            let note = ReadinessNote {
                 noted_on: *date,
                 stage,
-                importance: None,
-                confidence: None,
-                readiness: None,
                 note: NoteText::new("Readiness checked again: no change.").expect("short"),
                 session_id: Some(session_id),
-            })?;
-            last_noted = Some(*date);
+                ..last_note.clone().unwrap_or(ReadinessNote {
+                    client_id,
+                    worker_id: client.key_worker_id,
+                    noted_on: *date,
+                    stage,
+                    importance: None,
+                    confidence: None,
+                    readiness: None,
+                    note: NoteText::empty(),
+                    session_id: None,
+                })
+            };
+            w.insert(&note)?;
+            last_note = Some(note);
         }
     }
     Ok((stage, risk))
