@@ -466,3 +466,82 @@ mod shell {
         assert_eq!(audited, 3, "each day audited");
     }
 }
+
+/// The screens' quick entry (`M`): the form opens on the selected client with yesterday filled
+/// in, takes a range, and says when three in a row need reassessing; a wrong day is an error on
+/// the field and nothing is recorded.
+#[test]
+fn the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field() {
+    use keywork::form::Now;
+    use keywork::form::kinds::{self, FormKind, Opening, Saving};
+    let mut f = fixture();
+    let intervals = ReviewIntervals::default();
+    let now = Now {
+        today: today(),
+        now: today().and_hms_opt(11, 0, 0).unwrap(),
+    };
+    let open = |f: &Fixture| {
+        kinds::open(
+            FormKind::MissedDoses,
+            &Opening {
+                store: &f.store,
+                now,
+                client_id: Some(f.client_id),
+                draft: None,
+                edit: false,
+                selected_goal: None,
+                selected_review: None,
+                intervals: &intervals,
+                default_worker: Some(f.worker_id),
+                entry: None,
+            },
+        )
+        .unwrap()
+        .expect("opens on a selected client")
+    };
+    let saving = Saving {
+        client_id: f.client_id,
+        worker_id: f.worker_id,
+        draft_id: None,
+        intervals: &intervals,
+    };
+    let mut opened = open(&f);
+    assert_eq!(
+        opened.form.text("days"),
+        "22/11/2026",
+        "yesterday by default"
+    );
+    opened.form.set("days", "21/11/2026, 24/11/2026").unwrap();
+    let errors = opened
+        .handler
+        .save(&opened.form, &mut f.store, &saving)
+        .unwrap()
+        .expect_err("tomorrow is refused");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, "days");
+    assert!(
+        errors[0].1.contains("24/11/2026 is in the future"),
+        "{errors:?}"
+    );
+    assert_eq!(f.store.missed_doses(f.client_id).unwrap(), []);
+
+    let mut opened = open(&f);
+    opened.form.set("days", "20/11/2026..22/11/2026").unwrap();
+    let saved = opened
+        .handler
+        .save(&opened.form, &mut f.store, &saving)
+        .unwrap()
+        .expect("saved");
+    assert!(
+        saved
+            .message
+            .starts_with("Missed doses recorded: 20/11/2026, 21/11/2026, 22/11/2026."),
+        "{}",
+        saved.message
+    );
+    assert!(
+        saved.message.contains("3 missed doses: reassess"),
+        "{}",
+        saved.message
+    );
+}
