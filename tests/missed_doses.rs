@@ -464,6 +464,21 @@ mod shell {
             )
             .unwrap();
         assert_eq!(audited, 3, "each day audited");
+        let export = keywork(&db, &["export", "--format", "json"]);
+        assert!(
+            export.status.success(),
+            "{}",
+            String::from_utf8_lossy(&export.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON");
+        let exported = json["missed_doses"]
+            .as_array()
+            .expect("a missed_doses array");
+        assert_eq!(
+            exported.len() as i64,
+            before + 3,
+            "the whole export holds them"
+        );
     }
 }
 

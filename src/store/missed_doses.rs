@@ -21,6 +21,37 @@ pub struct DoseFacts {
     pub latest_prescription_start: Option<NaiveDate>,
 }
 
+/// One stored missed dose, as the whole-record export writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MissedDoseRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub prescription_id: i64,
+    pub missed_on: NaiveDate,
+    pub worker_id: i64,
+    pub created_at: String,
+    pub in_error_at: Option<String>,
+    pub in_error_by: Option<String>,
+    pub in_error_reason: Option<String>,
+}
+
+pub(super) const SELECT_ALL: &str = "SELECT id, client_id, prescription_id, missed_on, worker_id,
+    created_at, in_error_at, in_error_by, in_error_reason FROM missed_doses ORDER BY id";
+
+pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MissedDoseRow> {
+    Ok(MissedDoseRow {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        prescription_id: r.get(2)?,
+        missed_on: r.get(3)?,
+        worker_id: r.get(4)?,
+        created_at: r.get(5)?,
+        in_error_at: r.get(6)?,
+        in_error_by: r.get(7)?,
+        in_error_reason: r.get(8)?,
+    })
+}
+
 /// What a quick entry recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissedRecorded {
