@@ -477,7 +477,7 @@ impl Store {
     ) -> Result<CaseloadRow> {
         let sql = client_facts_sql(FactsSource::Summary, "c.id = ?1");
         let today = self.today();
-        let doses = self.dose_facts(Some(client_id))?;
+        let doses = self.dose_facts("c.id = ?1", Some(client_id))?;
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -521,7 +521,7 @@ impl Store {
     ) -> Result<Vec<CaseloadRow>> {
         let sql = client_facts_sql(source, filter);
         let today = self.today();
-        let doses = self.dose_facts(None)?;
+        let doses = self.dose_facts(filter, scope.worker())?;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([scope.worker()], |row| {
             caseload_row(row, today, intervals, &doses)

@@ -186,30 +186,35 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// [`DoseFacts`] for every client (`None`) or one.
-    pub fn dose_facts(&self, client: Option<i64>) -> Result<HashMap<i64, DoseFacts>> {
+    /// [`DoseFacts`] for the clients `c` that `filter` (an SQL condition, its parameter bound as
+    /// `?1`) selects: the caseload's own condition, so a reload of a few clients reads only
+    /// theirs.
+    pub(super) fn dose_facts(
+        &self,
+        filter: &str,
+        param: Option<i64>,
+    ) -> Result<HashMap<i64, DoseFacts>> {
+        let clients = format!("client_id IN (SELECT c.id FROM clients c WHERE {filter})");
         let mut facts: HashMap<i64, DoseFacts> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT client_id, missed_on FROM missed_doses
-             WHERE in_error_at IS NULL AND (?1 IS NULL OR client_id = ?1)",
-        )?;
-        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT client_id, missed_on FROM missed_doses WHERE in_error_at IS NULL AND {clients}"
+        ))?;
+        for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, day): (i64, NaiveDate) = row?;
             facts.entry(id).or_default().missed.push(day);
         }
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT client_id, max(noted_on) FROM readiness_notes
-             WHERE in_error_at IS NULL AND (?1 IS NULL OR client_id = ?1) GROUP BY client_id",
-        )?;
-        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+             WHERE in_error_at IS NULL AND {clients} GROUP BY client_id"
+        ))?;
+        for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, on): (i64, NaiveDate) = row?;
             facts.entry(id).or_default().last_readiness_note = Some(on);
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT client_id, max(started_on) FROM prescriptions
-             WHERE (?1 IS NULL OR client_id = ?1) GROUP BY client_id",
-        )?;
-        for row in stmt.query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT client_id, max(started_on) FROM prescriptions WHERE {clients} GROUP BY client_id"
+        ))?;
+        for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, on): (i64, NaiveDate) = row?;
             facts.entry(id).or_default().latest_prescription_start = Some(on);
         }
