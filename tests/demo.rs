@@ -68,6 +68,7 @@ fn assert_showcase(store: &Store, today: NaiveDate) {
         AlertKind::Naloxone,
         AlertKind::BbvTest,
         AlertKind::PrisonRelease,
+        AlertKind::ExitPlan,
         AlertKind::ReviewOverdue(ReviewKind::CarePlan),
         AlertKind::ReviewOverdue(ReviewKind::Prescribing),
     ] {
@@ -109,8 +110,8 @@ fn assert_showcase(store: &Store, today: NaiveDate) {
 
 /// The showcase clients by reference, with the alerts each shows (none: the scenarios that tell
 /// a story of care going well, recovery, or the acknowledged one, quiet), as a trainer's notes
-/// would list them. Two scenarios show two alerts: parked with its overdue care-plan review, and
-/// release from prison without naloxone.
+/// would list them. Two scenarios show more than one alert: parked with its overdue care-plan
+/// review and its exit plan not yet discussed, and release from prison without naloxone.
 const SHOWCASE: &[(&str, &[AlertKind])] = &[
     ("KW-00001", &[]),
     ("KW-00003", &[]),
@@ -120,6 +121,7 @@ const SHOWCASE: &[(&str, &[AlertKind])] = &[
         &[
             AlertKind::ReviewOverdue(ReviewKind::CarePlan),
             AlertKind::Parked,
+            AlertKind::ExitPlan,
         ],
     ),
     ("KW-00009", &[]),

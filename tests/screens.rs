@@ -1397,11 +1397,11 @@ fn an_alerted_client_shows_its_flags_in_the_caseload_and_reasons_in_the_record()
     for size in SIZES {
         let mut app = new_app(&store, ThemeName::Default, identity.clone(), size);
         let row = &app.caseload.rows[0];
-        assert_eq!(keywork::app::help::flags(row), "ODNP");
+        assert_eq!(keywork::app::help::flags(row), "ODNPRX");
         let main = render(&app, size);
         insta::assert_snapshot!(format!("alerted_main_{}", size_name(size)), main.backend());
         let text = screen_text(main.backend().buffer());
-        assert!(text.contains("ODNP"), "flags in the caseload:\n{text}");
+        assert!(text.contains("ODNPRX"), "flags in the caseload:\n{text}");
 
         act(&mut app, &mut store, &[Action::Open]);
         let record = render(&app, size);

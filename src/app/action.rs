@@ -39,6 +39,8 @@ pub enum Action {
     /// Start, change or stop the selected client's OST prescription (prescribers, team leads).
     RecordPrescription,
     Acknowledge,
+    /// Record the days a pharmacy reports doses missed.
+    RecordMissedDoses,
     /// Export the selected client's record or recovery plan to a file.
     ExportClient,
     /// Today's appointments: the worker's, or the team's in team view.
@@ -116,6 +118,7 @@ impl Action {
             | Action::RecordTop
             | Action::RecordPrescription
             | Action::Acknowledge
+            | Action::RecordMissedDoses
             | Action::ExportClient
             | Action::Amend
             | Action::MarkInError => true,

@@ -20,6 +20,21 @@ pub const FLAG_LEGEND: &[(char, &str, &str)] = &[
     ('N', "naloxone needed", "nalox"),
     ('B', "BBV care due: a test or hep B vaccination", "bbv"),
     ('P', "released from prison in the last 2 weeks", "prison"),
+    (
+        'M',
+        "3 missed doses in a row: reassess before the next dose",
+        "3miss",
+    ),
+    (
+        'R',
+        "readiness check due: no readiness note in 12 weeks on OST",
+        "ready",
+    ),
+    (
+        'X',
+        "exit plan not yet discussed after 12 weeks in treatment",
+        "exit",
+    ),
     ('+', "medication-assisted recovery", "MAR"),
 ];
 

@@ -345,6 +345,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "Acknowledge one of the selected client's alerts, with the reason",
     },
     Binding {
+        keys: &[key('M')],
+        action: Action::RecordMissedDoses,
+        contexts: &[Panes],
+        hint: None,
+        help: "Record the days the pharmacy reports the selected client's doses missed",
+    },
+    Binding {
         keys: &[key('y')],
         action: Action::Today,
         contexts: &[Panes],

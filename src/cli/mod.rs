@@ -10,6 +10,7 @@ mod check;
 mod clients_csv;
 mod clinical;
 mod database;
+mod dose;
 mod encrypted;
 mod erase;
 mod explain;
@@ -139,6 +140,9 @@ pub enum Command {
     /// Start, change or stop a client's OST prescription (prescribers and team leads).
     #[command(subcommand)]
     Prescription(prescription::PrescriptionCommand),
+    /// Record the doses a pharmacy reports missed.
+    #[command(subcommand)]
+    Dose(dose::DoseCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -362,6 +366,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Some(Command::Prescription(command)) => {
             prescription::prescription(&mut open(Access::Write)?, &command)
         }
+        Some(Command::Dose(command)) => dose::dose(&mut open(Access::Write)?, &command),
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

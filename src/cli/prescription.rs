@@ -103,6 +103,10 @@ pub struct PrescribeArgs {
     /// dose, a steep increase).
     #[arg(long, allow_hyphen_values = true)]
     pub dose_reason: Option<String>,
+    /// With take-home doses: yes when safe storage was discussed (required when children are in
+    /// the household).
+    #[arg(long)]
+    pub safe_storage: Option<String>,
     /// A shared-care GP who prescribes, by name [default: the prescriber running this].
     #[arg(long)]
     pub gp: Option<String>,
@@ -133,6 +137,7 @@ const FLAGS: &[(&str, &str)] = &[
     (key::TAKE_HOME_DAYS, "take-home-days"),
     (key::TAKE_HOME_REASON, "reason"),
     (key::DOSE_REASON, "dose-reason"),
+    (key::SAFE_STORAGE, "safe-storage"),
     (key::PHARMACY, "pharmacy"),
     (key::FROM, "from"),
     (key::UNTIL, "until"),
@@ -199,6 +204,7 @@ pub fn prescription(store: &mut Store, command: &PrescriptionCommand) -> Result<
                     ),
                     (key::TAKE_HOME_REASON, "reason", a.reason.as_deref()),
                     (key::DOSE_REASON, "dose-reason", a.dose_reason.as_deref()),
+                    (key::SAFE_STORAGE, "safe-storage", a.safe_storage.as_deref()),
                     (key::PHARMACY, "pharmacy", a.pharmacy.as_deref()),
                     (key::FROM, "from", a.from.as_deref()),
                     (key::UNTIL, "until", a.until.as_deref()),

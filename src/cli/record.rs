@@ -154,7 +154,7 @@ pub struct NoteArgs {
 }
 
 /// The worker recording: the login must be on the team and allowed to write now.
-fn author(store: &Store) -> Result<i64, CliError> {
+pub(super) fn author(store: &Store) -> Result<i64, CliError> {
     if let Some(refusal) = store.refusal()? {
         return Err(StoreError::Refused(refusal).into());
     }

@@ -350,6 +350,10 @@ pub(super) fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
     NhsNumber::new(&format!("{first_nine}{check}")).ok()
 }
 
+/// A client whose care runs on time has readiness checked again this often (under the 12 weeks
+/// of [`crate::domain::alert::READINESS_CHECK_AFTER`]).
+const READINESS_RECHECK_DAYS: i64 = 56;
+
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
 /// client has reached and the risk flags as the sessions leave them: the naloxone kit, BBV tests
 /// and hep B dose the client's drawn flags date inside their treatment are delivered in the
@@ -392,6 +396,7 @@ fn timeline(
     let planned = fit::plan(client, &dates, &open);
     let mut risk = fit::before_sessions(client, dates.first().copied());
     let mut hep_b_doses = 0;
+    let mut last_note: Option<ReadinessNote> = None;
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
         let next = dates
@@ -438,9 +443,37 @@ fn timeline(
         let session_id = w.insert(&this)?;
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
-            w.insert(&readiness_note(
-                dice, client_id, client, *date, stage, session_id,
-            ))?;
+            let note = readiness_note(dice, client_id, client, *date, stage, session_id);
+            w.insert(&note)?;
+            last_note = Some(note);
+        } else if course.on_time
+            && attendance == Attendance::Attended
+            && last_note
+                .as_ref()
+                .is_none_or(|n| (*date - n.noted_on).num_days() >= READINESS_RECHECK_DAYS)
+        {
+            // A well-looked-after client has readiness checked again before the alert's 12
+            // weeks, the ruler as it was; no dice, so every other client's record stays as the
+            // seed draws it.
+            let note = ReadinessNote {
+                noted_on: *date,
+                stage,
+                note: NoteText::new("Readiness checked again: no change.").expect("short"),
+                session_id: Some(session_id),
+                ..last_note.clone().unwrap_or(ReadinessNote {
+                    client_id,
+                    worker_id: client.key_worker_id,
+                    noted_on: *date,
+                    stage,
+                    importance: None,
+                    confidence: None,
+                    readiness: None,
+                    note: NoteText::empty(),
+                    session_id: None,
+                })
+            };
+            w.insert(&note)?;
+            last_note = Some(note);
         }
     }
     Ok((stage, risk))

@@ -25,6 +25,16 @@ pub const NALOXONE_STALE_AFTER: Interval = Interval::Months(12);
 pub const BBV_RETEST_AFTER: Interval = Interval::Months(12);
 /// The risk of drug-related death is highest in the first two weeks after release from prison.
 pub const PRISON_RELEASE_DAYS: i64 = 14;
+/// On OST with no readiness note for this long, readiness should be checked again. The seeds
+/// ("Medications in recovery": readiness is not asked once and filed, it is revisited) give no
+/// number; 12 weeks is the default and matches the usual three-monthly prescribing
+/// review, so each review has a current readiness note to read.
+pub const READINESS_CHECK_AFTER: Interval = Interval::Weeks(12);
+/// In treatment this long (any modality) with no exit-plan goal, the exit has not been discussed.
+/// The seeds ask for the exit to be visible from the moment someone walks in; 12 weeks (the
+/// issue's default) is the first care-plan review at the usual interval, well before the two
+/// years after which [`PARKED_AFTER`] counts a missing exit plan as a stalled plan.
+pub const EXIT_PLAN_AFTER: Interval = Interval::Weeks(12);
 
 /// The positive status's name, beside the reason in [`Assessment::recovery`].
 pub const RECOVERY_LABEL: &str = "Medication-assisted recovery";
@@ -40,10 +50,13 @@ pub enum AlertKind {
     Naloxone,
     BbvTest,
     PrisonRelease,
+    MissedDoses,
+    ReadinessCheck,
+    ExitPlan,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 10] = [
+    pub const ALL: [AlertKind; 13] = [
         Self::ReviewOverdue(ReviewKind::CarePlan),
         Self::ReviewOverdue(ReviewKind::Prescribing),
         Self::ReviewOverdue(ReviewKind::Outcomes),
@@ -54,6 +67,9 @@ impl AlertKind {
         Self::Naloxone,
         Self::BbvTest,
         Self::PrisonRelease,
+        Self::MissedDoses,
+        Self::ReadinessCheck,
+        Self::ExitPlan,
     ];
 
     /// The stable code stored with an acknowledgement and shown in reports.
@@ -69,6 +85,9 @@ impl AlertKind {
             Self::Naloxone => "naloxone",
             Self::BbvTest => "bbv_test",
             Self::PrisonRelease => "prison_release",
+            Self::MissedDoses => "missed_doses",
+            Self::ReadinessCheck => "readiness_check",
+            Self::ExitPlan => "exit_plan",
         }
     }
 
@@ -89,6 +108,9 @@ impl AlertKind {
             Self::Naloxone => "Naloxone needed",
             Self::BbvTest => "BBV care due",
             Self::PrisonRelease => "Released from prison",
+            Self::MissedDoses => "3 missed doses",
+            Self::ReadinessCheck => "Readiness check due",
+            Self::ExitPlan => "Exit plan not yet discussed",
         }
     }
 
@@ -102,6 +124,9 @@ impl AlertKind {
             Self::Naloxone => Some('N'),
             Self::BbvTest => Some('B'),
             Self::PrisonRelease => Some('P'),
+            Self::MissedDoses => Some('M'),
+            Self::ReadinessCheck => Some('R'),
+            Self::ExitPlan => Some('X'),
         }
     }
 }
@@ -196,6 +221,15 @@ pub struct AlertFacts {
     pub hiv_tested_on: Option<NaiveDate>,
     pub hep_b: Option<HepBStatus>,
     pub prison_release_on: Option<NaiveDate>,
+    /// When this treatment episode began (any modality).
+    pub treatment_start: Option<NaiveDate>,
+    /// The latest readiness note not in error.
+    pub last_readiness_note: Option<NaiveDate>,
+    /// The days the pharmacy reported doses missed, not in error, any order.
+    pub missed_doses: Vec<NaiveDate>,
+    pub last_prescribing_review: Option<NaiveDate>,
+    /// The start of the latest prescription not in error.
+    pub latest_prescription_start: Option<NaiveDate>,
 }
 
 /// A client's alerts: those needing action, those acknowledged (quiet), and the positive status.
@@ -256,6 +290,9 @@ pub fn assess(
             three_dnas(facts),
             naloxone(facts),
             prison_release(facts),
+            missed_doses(facts),
+            readiness_check(facts),
+            exit_plan(facts),
         ]
         .into_iter()
         .flatten(),
@@ -546,6 +583,75 @@ fn prison_release(facts: &AlertFacts) -> Option<Alert> {
             if days == 1 { "" } else { "s" }
         ),
         cause: format!("released {on}"),
+    })
+}
+
+/// The pharmacy's three-in-a-row rule ([`super::missed_dose::unanswered_run`]): dispensing has
+/// stopped and the prescriber must reassess before the next dose.
+fn missed_doses(facts: &AlertFacts) -> Option<Alert> {
+    let run = super::missed_dose::unanswered_run(
+        &facts.missed_doses,
+        facts.last_prescribing_review,
+        facts.latest_prescription_start,
+    )?;
+    Some(Alert {
+        kind: AlertKind::MissedDoses,
+        reason: format!(
+            "3 missed doses: reassess before the next dose ({} in a row, {} to {})",
+            run.days(),
+            uk(run.first),
+            uk(run.last)
+        ),
+        cause: format!("missed from {}", run.first),
+    })
+}
+
+/// On OST and no readiness note in [`READINESS_CHECK_AFTER`] (counted from the start of OST when
+/// there is none since): readiness to reduce or change is asked again, not assumed.
+fn readiness_check(facts: &AlertFacts) -> Option<Alert> {
+    let since = facts.ost_since?;
+    let last = facts.last_readiness_note.filter(|d| *d >= since);
+    let from = last.unwrap_or(since);
+    if READINESS_CHECK_AFTER.after(from) > facts.today {
+        return None;
+    }
+    let reason = match last {
+        Some(on) => format!(
+            "No readiness note since {}, over {READINESS_CHECK_AFTER}: check readiness again",
+            uk(on)
+        ),
+        None => format!(
+            "On OST since {} and no readiness note since: check readiness",
+            uk(since)
+        ),
+    };
+    Some(Alert {
+        kind: AlertKind::ReadinessCheck,
+        reason,
+        cause: format!("readiness {}", from),
+    })
+}
+
+/// In treatment [`EXIT_PLAN_AFTER`] or more (any modality) with no exit-plan goal. Kept apart
+/// from [`parked`], which weighs a missing exit plan after two years on OST among other signs of
+/// a stalled plan; this one asks only that leaving has been talked about. Never raised for
+/// medication-assisted recovery, where staying on OST is the recovery (ACMD 2015).
+fn exit_plan(facts: &AlertFacts) -> Option<Alert> {
+    let start = facts.treatment_start?;
+    if facts.has_exit_goal
+        || EXIT_PLAN_AFTER.after(start) > facts.today
+        || recovery(facts).is_some()
+    {
+        return None;
+    }
+    Some(Alert {
+        kind: AlertKind::ExitPlan,
+        reason: format!(
+            "In treatment since {} ({} weeks) and no exit-plan goal: discuss what leaving treatment would look like",
+            uk(start),
+            (facts.today - start).num_days() / 7
+        ),
+        cause: format!("no exit goal, start {start}"),
     })
 }
 

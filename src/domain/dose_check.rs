@@ -272,6 +272,58 @@ fn depot_strength(dose: f64, interval_days: Option<u8>, interval: DoseInterval) 
     })
 }
 
+/// Doses missed this recently count against take-home doses: the issue's four weeks, the TOP's
+/// own period, so both warnings look at the same stretch of time.
+pub const TAKE_HOME_MISSED_WINDOW_DAYS: i64 = 28;
+
+/// What the take-home checks read about the client, gathered by the store.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TakeHomeFacts {
+    /// The latest TOP not in error: when, and days of illicit opiate use (None: declined).
+    pub latest_top: Option<(NaiveDate, Option<f64>)>,
+    /// Doses missed in the [`TAKE_HOME_MISSED_WINDOW_DAYS`] before the prescription starts.
+    pub missed_recently: usize,
+    /// The safeguarding (children) flag.
+    pub safeguarding_children: bool,
+}
+
+/// Take-home doses judged against compliance and safety (NICE TA114: supervision is relaxed only
+/// when compliance is assured; the Orange Book 2017, 4.4: take-home doses are a risk to children
+/// in the household, so safe storage is discussed). Illicit opiate use at the latest TOP or
+/// doses missed in the last four weeks need a reason; with the safeguarding (children) flag,
+/// take-home doses are never recorded unless safe storage was discussed.
+pub fn check_take_home(next: &OstPrescription, facts: &TakeHomeFacts) -> Vec<Finding> {
+    if !next.rx.supervision.has_take_home() {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    if let Some((on, Some(days))) = facts.latest_top
+        && days > 0.0
+    {
+        findings.push(Finding::NeedsReason(format!(
+            "the latest TOP ({}) records illicit opiate use on {} of 28 days: record the reason \
+             for take-home doses",
+            super::uk_date(on),
+            mg(days)
+        )));
+    }
+    if facts.missed_recently > 0 {
+        findings.push(Finding::NeedsReason(format!(
+            "{} dose{} missed in the last four weeks: record the reason for take-home doses",
+            facts.missed_recently,
+            if facts.missed_recently == 1 { "" } else { "s" }
+        )));
+    }
+    if facts.safeguarding_children && next.terms.safe_storage_discussed != Some(true) {
+        findings.push(Finding::Refused(
+            "children in the household (safeguarding flag): take-home doses need safe storage \
+             discussed first; answer yes to 'safe storage discussed'"
+                .into(),
+        ));
+    }
+    findings
+}
+
 /// A dose as people write it: "30", "7.5".
 fn mg(dose: f64) -> String {
     dose.to_string()

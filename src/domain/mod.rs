@@ -16,6 +16,7 @@ pub mod correction;
 pub mod dose_check;
 mod error;
 pub mod goal;
+pub mod missed_dose;
 pub mod one_entry;
 pub mod plan_structure;
 pub mod prescription;

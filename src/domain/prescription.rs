@@ -136,6 +136,9 @@ pub struct Terms {
     pub dose_reason: Option<String>,
     /// Why it ended: changed or stopped.
     pub end_reason: Option<String>,
+    /// With take-home doses and children in the household: whether safe storage was discussed
+    /// (None: not asked, as before schema 14).
+    pub safe_storage_discussed: Option<bool>,
 }
 
 /// A prescription as the prescribing forms record it.

@@ -2,11 +2,13 @@
 //! per-client summary (schema 9) and put through the review and alert rules; the Next reviews
 //! pane's rows made from them; and how many clients a view covers.
 
+use super::missed_doses::DoseFacts;
 use super::sql::{date_at, fast_date};
 use super::{Result, Store};
 use crate::domain::schedule::{self, Due};
 use crate::domain::*;
 use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::HashMap;
 
 /// Whose clients a view covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,7 +253,10 @@ fn caseload_row(
     row: &rusqlite::Row<'_>,
     today: NaiveDate,
     iv: &ReviewIntervals,
+    doses: &HashMap<i64, DoseFacts>,
 ) -> rusqlite::Result<CaseloadRow> {
+    let client_id: i64 = row.get(col::ID)?;
+    let dose = doses.get(&client_id).cloned().unwrap_or_default();
     let schedule = ScheduleFacts {
         status: row.get(col::STATUS)?,
         status_since: date_at(row, col::STATUS_SINCE)?,
@@ -326,6 +331,11 @@ fn caseload_row(
         hiv_tested_on: date_at(row, col::HIV_TESTED_ON)?,
         hep_b: row.get(col::HEP_B)?,
         prison_release_on: schedule.prison_release_on,
+        treatment_start: schedule.treatment_start,
+        last_readiness_note: dose.last_readiness_note,
+        missed_doses: dose.missed,
+        last_prescribing_review: schedule.last.prescribing,
+        latest_prescription_start: dose.latest_prescription_start,
     };
     // A client on hold (in custody, in hospital) owes no reviews meanwhile, but their safety
     // alerts still stand.
@@ -342,7 +352,7 @@ fn caseload_row(
         None => None,
     };
     Ok(CaseloadRow {
-        client_id: row.get(col::ID)?,
+        client_id,
         reference: row.get(col::REFERENCE)?,
         known_as: row.get(col::KNOWN_AS)?,
         given_name: row.get(col::GIVEN_NAME)?,
@@ -467,10 +477,13 @@ impl Store {
     ) -> Result<CaseloadRow> {
         let sql = client_facts_sql(FactsSource::Summary, "c.id = ?1");
         let today = self.today();
+        let doses = self.dose_facts("c.id = ?1", Some(client_id))?;
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_row([client_id], |row| caseload_row(row, today, intervals))?)
+            .query_row([client_id], |row| {
+                caseload_row(row, today, intervals, &doses)
+            })?)
     }
 
     fn client_facts(
@@ -508,8 +521,11 @@ impl Store {
     ) -> Result<Vec<CaseloadRow>> {
         let sql = client_facts_sql(source, filter);
         let today = self.today();
+        let doses = self.dose_facts(filter, scope.worker())?;
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([scope.worker()], |row| caseload_row(row, today, intervals))?;
+        let rows = stmt.query_map([scope.worker()], |row| {
+            caseload_row(row, today, intervals, &doses)
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

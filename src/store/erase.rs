@@ -76,6 +76,11 @@ const PARTS: &[Part] = &[
         count: "SELECT count(*) FROM prescriptions WHERE client_id = ?1",
     },
     Part {
+        one: "missed dose",
+        many: "missed doses",
+        count: "SELECT count(*) FROM missed_doses WHERE client_id = ?1",
+    },
+    Part {
         one: "other substance",
         many: "other substances",
         count: "SELECT count(*) FROM client_substances WHERE client_id = ?1",

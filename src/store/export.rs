@@ -25,6 +25,7 @@ pub const TABLES: &[&str] = &[
     "top_answers",
     "alert_acks",
     "appointments",
+    "missed_doses",
     "earlier_versions",
     "audit",
 ];
@@ -138,6 +139,12 @@ impl Store {
         export_entries::<Top>(self, out, "tops")?;
         export_entries::<AlertAck>(self, out, "alert_acks")?;
         self.export_table::<BookedAppointment>(out, "appointments")?;
+        let mut stmt = self.conn.prepare(super::missed_doses::SELECT_ALL)?;
+        write_array(
+            out,
+            "missed_doses",
+            stmt.query_map([], super::missed_doses::from_row)?,
+        )?;
         export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;

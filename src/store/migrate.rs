@@ -6,6 +6,7 @@
 
 use rusqlite::Connection;
 
+pub mod alert_kinds;
 pub mod autoincrement;
 pub mod top_items;
 
@@ -69,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("../../assets/migrations/0014_top_tobacco_post_treatment.sql"),
         then: Some((top_items::widen_top_checks, "")),
+        foreign_keys_off: true,
+    },
+    Migration {
+        sql: include_str!("../../assets/migrations/0015_missed_doses.sql"),
+        then: Some((alert_kinds::extend_alert_codes, "")),
         foreign_keys_off: true,
     },
 ];

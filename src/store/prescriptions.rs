@@ -4,7 +4,7 @@
 //! actually prescribed.
 
 use super::{Result, StoreError, Table, Writer, invalid};
-use crate::domain::dose_check::{DoseLimits, EarlierDose, blocking, check_dose};
+use crate::domain::dose_check::{DoseLimits, EarlierDose, blocking, check_dose, check_take_home};
 use crate::domain::prescription::early_take_home;
 use crate::domain::{
     AuditAction, DomainError, Medicine, Modality, OstPrescription, Prescriber, Prescription,
@@ -60,6 +60,7 @@ impl Table for OstPrescription {
                 take_home_reason: row.get("take_home_reason")?,
                 dose_reason: row.get("dose_reason")?,
                 end_reason: row.get("end_reason")?,
+                safe_storage_discussed: row.get("safe_storage_discussed")?,
             },
         })
     }
@@ -81,10 +82,10 @@ impl Table for OstPrescription {
         w.tx.prepare_cached(
             "INSERT INTO prescriptions (client_id, medicine, medicine_name, dose_mg, interval, interval_days,
                 started_on, ended_on, supervision, take_home_days, pharmacy, prescriber_id, prescriber_name,
-                take_home_reason, dose_reason, end_reason, created_at, updated_at)
+                take_home_reason, dose_reason, end_reason, safe_storage_discussed, created_at, updated_at)
              VALUES (:client_id, :medicine, :medicine_name, :dose_mg, :interval, :interval_days, :started_on,
                 :ended_on, :supervision, :take_home_days, :pharmacy, :prescriber_id, :prescriber_name,
-                :take_home_reason, :dose_reason, :end_reason, :stamp, :stamp)",
+                :take_home_reason, :dose_reason, :end_reason, :safe_storage, :stamp, :stamp)",
         )?
         .execute(named_params! {
             ":client_id": rx.client_id, ":medicine": rx.medicine, ":medicine_name": t.medicine_name,
@@ -93,7 +94,8 @@ impl Table for OstPrescription {
             ":take_home_days": t.take_home_days, ":pharmacy": t.pharmacy, ":prescriber_id": worker,
             ":prescriber_name": named, ":take_home_reason": t.take_home_reason,
             ":dose_reason": t.dose_reason,
-            ":end_reason": t.end_reason, ":stamp": w.stamp,
+            ":end_reason": t.end_reason, ":safe_storage": t.safe_storage_discussed,
+            ":stamp": w.stamp,
         })?;
         Ok(w.tx.last_insert_rowid())
     }
@@ -263,6 +265,10 @@ impl Writer<'_> {
         let earlier = self.earlier_doses(p.rx.client_id, p.rx.started_on, None)?;
         let findings = check_dose(p, &earlier, self.today, &DoseLimits::default());
         if let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) {
+            return Err(refused(finding.text()));
+        }
+        let take_home = check_take_home(p, &self.take_home_facts(p.rx.client_id, p.rx.started_on)?);
+        if let Some(finding) = blocking(&take_home, p.terms.dose_reason.is_some()) {
             return Err(refused(finding.text()));
         }
         if let Some((client, milestones)) = self.client_as_read(p.rx.client_id)? {

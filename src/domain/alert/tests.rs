@@ -38,6 +38,11 @@ fn fine() -> AlertFacts {
         hiv_tested_on: None,
         hep_b: None,
         prison_release_on: None,
+        treatment_start: None,
+        last_readiness_note: Some(d("2026-11-02")),
+        missed_doses: Vec::new(),
+        last_prescribing_review: None,
+        latest_prescription_start: None,
     }
 }
 
@@ -1748,6 +1753,9 @@ fn every_alert_kind_code_reads_back_as_the_same_kind() {
             "naloxone",
             "bbv_test",
             "prison_release",
+            "missed_doses",
+            "readiness_check",
+            "exit_plan",
         ]
     );
     for kind in AlertKind::ALL {
@@ -1770,10 +1778,227 @@ fn all_lists_every_review_kind_and_every_letter_once() {
         assert!(AlertKind::ALL.contains(&ReviewOverdue(*kind)), "{kind:?}");
     }
     let letters: String = AlertKind::ALL.iter().filter_map(|k| k.letter()).collect();
-    assert_eq!(letters, "Z6DNBP");
+    assert_eq!(letters, "Z6DNBPMRX");
     assert_eq!(Parked.to_string(), "At risk of being parked");
     assert_eq!(
         ReviewOverdue(ReviewKind::Outcomes).to_string(),
         "TOP overdue"
     );
+}
+
+/// On OST since 2025, prescription started then, with these days missed and this review.
+fn missed(days: &[&str], review: Option<&str>, start: &str) -> AlertFacts {
+    AlertFacts {
+        missed_doses: days.iter().map(|t| d(t)).collect(),
+        last_prescribing_review: review.map(d),
+        latest_prescription_start: Some(d(start)),
+        ..on_ost("2025-01-01")
+    }
+}
+
+const THREE: &[&str] = &["2026-11-19", "2026-11-20", "2026-11-21"];
+
+#[test]
+fn three_missed_doses_in_a_row_alert_until_a_review_or_new_prescription() {
+    let raised = Some((
+        "3 missed doses: reassess before the next dose (3 in a row, 19/11/2026 to 21/11/2026)",
+        "missed from 2026-11-19",
+    ));
+    let cases = [
+        Case {
+            name: "none missed",
+            facts: missed(&[], None, "2025-01-01"),
+            expect: None,
+        },
+        Case {
+            name: "two in a row",
+            facts: missed(&THREE[1..], None, "2025-01-01"),
+            expect: None,
+        },
+        Case {
+            name: "three with a gap",
+            facts: missed(
+                &["2026-11-18", "2026-11-20", "2026-11-21"],
+                None,
+                "2025-01-01",
+            ),
+            expect: None,
+        },
+        Case {
+            name: "three in a row",
+            facts: missed(THREE, None, "2025-01-01"),
+            expect: raised,
+        },
+        Case {
+            name: "four in a row: the same cause, the run's first day",
+            facts: missed(
+                &["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"],
+                None,
+                "2025-01-01",
+            ),
+            expect: Some((
+                "3 missed doses: reassess before the next dose (4 in a row, 19/11/2026 to 22/11/2026)",
+                "missed from 2026-11-19",
+            )),
+        },
+        Case {
+            name: "prescribing review the day before the third: still raised",
+            facts: missed(THREE, Some("2026-11-20"), "2025-01-01"),
+            expect: raised,
+        },
+        Case {
+            name: "prescribing review on the third day: answered",
+            facts: missed(THREE, Some("2026-11-21"), "2025-01-01"),
+            expect: None,
+        },
+        Case {
+            name: "new prescription starting on the third day: still raised",
+            facts: missed(THREE, None, "2026-11-21"),
+            expect: raised,
+        },
+        Case {
+            name: "new prescription starting the day after the third: answered",
+            facts: missed(THREE, None, "2026-11-22"),
+            expect: None,
+        },
+    ];
+    check(MissedDoses, &cases);
+}
+
+#[test]
+fn readiness_check_is_due_after_12_weeks_on_ost_without_a_note() {
+    let cases = [
+        Case {
+            name: "not on OST, no note ever: nothing",
+            facts: AlertFacts {
+                last_readiness_note: None,
+                ..fine()
+            },
+            expect: None,
+        },
+        Case {
+            name: "on OST exactly 12 weeks, no note: due",
+            facts: AlertFacts {
+                last_readiness_note: None,
+                ..on_ost("2026-08-31")
+            },
+            expect: Some((
+                "On OST since 31/08/2026 and no readiness note since: check readiness",
+                "readiness 2026-08-31",
+            )),
+        },
+        Case {
+            name: "on OST a day short of 12 weeks, no note: not yet",
+            facts: AlertFacts {
+                last_readiness_note: None,
+                ..on_ost("2026-09-01")
+            },
+            expect: None,
+        },
+        Case {
+            name: "last note exactly 12 weeks ago: due",
+            facts: AlertFacts {
+                last_readiness_note: Some(d("2026-08-31")),
+                ..on_ost("2025-01-01")
+            },
+            expect: Some((
+                "No readiness note since 31/08/2026, over 12 weeks: check readiness again",
+                "readiness 2026-08-31",
+            )),
+        },
+        Case {
+            name: "last note a day short of 12 weeks ago: not yet",
+            facts: AlertFacts {
+                last_readiness_note: Some(d("2026-09-01")),
+                ..on_ost("2025-01-01")
+            },
+            expect: None,
+        },
+        Case {
+            name: "a note from before this OST began counts from the start of OST",
+            facts: AlertFacts {
+                last_readiness_note: Some(d("2024-12-01")),
+                ..on_ost("2025-01-01")
+            },
+            expect: Some((
+                "On OST since 01/01/2025 and no readiness note since: check readiness",
+                "readiness 2025-01-01",
+            )),
+        },
+    ];
+    check(ReadinessCheck, &cases);
+}
+
+#[test]
+fn exit_plan_not_yet_discussed_after_12_weeks_in_any_treatment() {
+    let no_exit = |start: Option<&str>| AlertFacts {
+        treatment_start: start.map(d),
+        has_exit_goal: false,
+        ..fine()
+    };
+    let cases = [
+        Case {
+            name: "no treatment start recorded: nothing",
+            facts: no_exit(None),
+            expect: None,
+        },
+        Case {
+            name: "in treatment (not OST) exactly 12 weeks, no exit goal: raised",
+            facts: no_exit(Some("2026-08-31")),
+            expect: Some((
+                "In treatment since 31/08/2026 (12 weeks) and no exit-plan goal: discuss what leaving treatment would look like",
+                "no exit goal, start 2026-08-31",
+            )),
+        },
+        Case {
+            name: "a day short of 12 weeks: not yet",
+            facts: no_exit(Some("2026-09-01")),
+            expect: None,
+        },
+        Case {
+            name: "12 weeks with an exit goal: nothing",
+            facts: AlertFacts {
+                has_exit_goal: true,
+                ..no_exit(Some("2026-08-31"))
+            },
+            expect: None,
+        },
+        Case {
+            name: "on OST under two years, no exit goal: this alert, not parked",
+            facts: AlertFacts {
+                ost_since: Some(d("2025-06-01")),
+                ..no_exit(Some("2025-06-01"))
+            },
+            expect: Some((
+                "In treatment since 01/06/2025 (77 weeks) and no exit-plan goal: discuss what leaving treatment would look like",
+                "no exit goal, start 2025-06-01",
+            )),
+        },
+        Case {
+            name: "medication-assisted recovery, no exit goal: never raised",
+            facts: AlertFacts {
+                ost_since: Some(d("2020-01-01")),
+                tops: vec![
+                    top("2026-09-01", Review, Some(0.0)),
+                    top("2026-03-01", Review, Some(0.0)),
+                ],
+                ..no_exit(Some("2020-01-01"))
+            },
+            expect: None,
+        },
+    ];
+    check(ExitPlan, &cases);
+}
+
+#[test]
+fn exit_plan_and_parked_are_told_apart_after_two_years_on_ost() {
+    let facts = AlertFacts {
+        treatment_start: Some(d("2024-01-01")),
+        has_exit_goal: false,
+        ..on_ost("2024-01-01")
+    };
+    let got = assess(&facts, &ReviewIntervals::default(), &[]);
+    let kinds: Vec<AlertKind> = got.open.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [Parked, ExitPlan]);
+    assert_ne!(got.open[0].cause, got.open[1].cause);
 }

@@ -237,3 +237,144 @@ fn a_restart_after_a_break_of_more_than_three_days_is_a_new_course() {
     let four = [ended(Methadone, 60.0, "2026-09-01", "2026-11-18")];
     assert_eq!(outcome(&rx(Methadone, 60.0, TODAY), &four), REASON);
 }
+
+/// Each row: name, supervision, safe storage discussed, facts, and the findings expected
+/// (refused or needing a reason, by a word of their text).
+#[test]
+fn take_home_doses_warn_on_opiate_use_and_missed_doses_and_need_safe_storage_with_children() {
+    use Supervision::*;
+    let top = |days: Option<f64>| Some((d("2026-11-02"), days));
+    type Row<'a> = (
+        &'a str,
+        Supervision,
+        Option<bool>,
+        TakeHomeFacts,
+        &'a [(bool, &'a str)],
+    );
+    let none = TakeHomeFacts::default();
+    let rows: &[Row] = &[
+        (
+            "nothing known, take-home",
+            PartlySupervised,
+            None,
+            none,
+            &[],
+        ),
+        (
+            "opiate use at the latest TOP, supervised: nothing",
+            DailySupervised,
+            None,
+            TakeHomeFacts {
+                latest_top: top(Some(4.0)),
+                ..none
+            },
+            &[],
+        ),
+        (
+            "opiate use on 4 days, take-home: a reason",
+            PartlySupervised,
+            None,
+            TakeHomeFacts {
+                latest_top: top(Some(4.0)),
+                ..none
+            },
+            &[(false, "illicit opiate use on 4 of 28 days")],
+        ),
+        (
+            "no opiate use at the latest TOP: nothing",
+            TakeHome,
+            None,
+            TakeHomeFacts {
+                latest_top: top(Some(0.0)),
+                ..none
+            },
+            &[],
+        ),
+        (
+            "TOP declined: nothing to go on",
+            TakeHome,
+            None,
+            TakeHomeFacts {
+                latest_top: top(None),
+                ..none
+            },
+            &[],
+        ),
+        (
+            "one dose missed in four weeks: a reason",
+            TakeHome,
+            None,
+            TakeHomeFacts {
+                missed_recently: 1,
+                ..none
+            },
+            &[(false, "1 dose missed in the last four weeks")],
+        ),
+        (
+            "children, safe storage not asked: refused",
+            PartlySupervised,
+            None,
+            TakeHomeFacts {
+                safeguarding_children: true,
+                ..none
+            },
+            &[(true, "need safe storage discussed")],
+        ),
+        (
+            "children, safe storage not discussed: refused",
+            PartlySupervised,
+            Some(false),
+            TakeHomeFacts {
+                safeguarding_children: true,
+                ..none
+            },
+            &[(true, "need safe storage discussed")],
+        ),
+        (
+            "children, safe storage discussed: nothing",
+            PartlySupervised,
+            Some(true),
+            TakeHomeFacts {
+                safeguarding_children: true,
+                ..none
+            },
+            &[],
+        ),
+        (
+            "children, supervised daily: nothing",
+            DailySupervised,
+            None,
+            TakeHomeFacts {
+                safeguarding_children: true,
+                ..none
+            },
+            &[],
+        ),
+        (
+            "everything at once",
+            TakeHome,
+            Some(false),
+            TakeHomeFacts {
+                latest_top: top(Some(1.0)),
+                missed_recently: 3,
+                safeguarding_children: true,
+            },
+            &[
+                (false, "on 1 of 28 days"),
+                (false, "3 doses missed"),
+                (true, "safe storage"),
+            ],
+        ),
+    ];
+    for (name, supervision, safe, facts, expected) in rows {
+        let mut p = rx(Medicine::Methadone, 30.0, TODAY);
+        p.rx.supervision = *supervision;
+        p.terms.safe_storage_discussed = *safe;
+        let got = check_take_home(&p, facts);
+        assert_eq!(got.len(), expected.len(), "{name}: {got:?}");
+        for (finding, (refused, words)) in got.iter().zip(expected.iter()) {
+            assert_eq!(finding.is_refusal(), *refused, "{name}: {finding:?}");
+            assert!(finding.text().contains(words), "{name}: {finding:?}");
+        }
+    }
+}

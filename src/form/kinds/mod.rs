@@ -11,6 +11,7 @@ pub mod client;
 pub mod dna;
 pub mod export;
 pub mod goal;
+pub mod missed_doses;
 pub mod prescription;
 pub mod readiness;
 pub mod review;
@@ -49,6 +50,8 @@ pub enum FormKind {
     Prescription,
     /// Taking a client's record or plan out to a file.
     Export,
+    /// The days a pharmacy reports doses missed.
+    MissedDoses,
 }
 
 impl FormKind {
@@ -64,6 +67,7 @@ impl FormKind {
         FormKind::Void,
         FormKind::Prescription,
         FormKind::Export,
+        FormKind::MissedDoses,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -366,6 +370,12 @@ const KINDS: &[Listed] = &[
         prescription::open,
     ),
     listed(FormKind::Export, "export", "export", export::open),
+    listed(
+        FormKind::MissedDoses,
+        "missed_doses",
+        "missed doses",
+        missed_doses::open,
+    ),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).

@@ -23,6 +23,7 @@ pub mod key {
     pub const TAKE_HOME_DAYS: &str = "take_home_days";
     pub const TAKE_HOME_REASON: &str = "take_home_reason";
     pub const DOSE_REASON: &str = "dose_reason";
+    pub const SAFE_STORAGE: &str = "safe_storage_discussed";
     pub const PHARMACY: &str = "pharmacy";
     pub const FROM: &str = "from";
     pub const UNTIL: &str = "until";
@@ -121,6 +122,10 @@ fn prescribing_specs(prescribers: &Prescribers) -> Vec<Spec> {
         // puts its message here.
         line(key::DOSE_REASON, "Reason for the dose (if asked)")
             .shown_when(key::ACTION, PRESCRIBING),
+        // After the reason, for the same reason: asked of every take-home arrangement, required
+        // (by the store's check) when children are in the household.
+        Spec::new(key::SAFE_STORAGE, "Safe storage discussed", Kind::YesNo)
+            .shown_when(key::SUPERVISION, "some_take_home|all_take_home"),
     ]
 }
 
@@ -304,6 +309,9 @@ fn build_prescribed(form: &Form, ctx: &Context) -> Result<OstPrescription, Error
             take_home_reason,
             dose_reason: form.optional(key::DOSE_REASON),
             end_reason: None,
+            safe_storage_discussed: supervision
+                .has_take_home()
+                .then(|| form.yes(key::SAFE_STORAGE)),
         },
     };
     if let Err(e) = p.validate() {
