@@ -180,7 +180,9 @@ pub fn restore(backup: &Path, target: &Path, clock: Clock, actor: Login) -> Resu
     seal(&copy)?;
     let replaced = match replaced_head {
         Some(_) => {
-            kept::make(&keep_in).map_err(|e| io_error(&keep_in, e))?;
+            if keep_in != dir {
+                kept::make(&keep_in).map_err(|e| io_error(&keep_in, e))?;
+            }
             Some(link_aside(target, aside)?)
         }
         None => None,

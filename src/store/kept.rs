@@ -31,7 +31,7 @@ pub(super) fn place(dir: &Path, actor: &Login) -> Result<PathBuf, (PathBuf, std:
     }
 }
 
-/// Makes the directory `place` chose, owner-only, if it is not there yet.
+/// Makes the restorer's own directory `place` named (never the database's directory itself).
 pub(super) fn make(dir: &Path) -> std::io::Result<()> {
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => {

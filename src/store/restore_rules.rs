@@ -91,9 +91,16 @@ impl Store {
         }
     }
 
-    /// Refuses a restore unless this login is a current team lead (and the run may write).
+    /// Refuses a restore unless this login is a current team lead (on a demo file, anyone who
+    /// may write it), and the run may write.
     pub fn may_restore(&self) -> Result<()> {
         if self.team_is_empty()? {
+            return self.require(Need::Bootstrap);
+        }
+        // A generated (demo) file holds no one's records: whoever may write the file may put it
+        // back as it was (`generate --reset`, a trainer between sessions); a read-only run or a
+        // damaged file still refuses.
+        if self.is_demo()? {
             return self.require(Need::Bootstrap);
         }
         self.require(Need::TeamLead)
