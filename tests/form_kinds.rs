@@ -362,6 +362,9 @@ fn every_form_kind_has_a_test_here() {
         FormKind::Prescription,
         // Writes into the current directory: run end to end in tests/team_screens.rs.
         FormKind::Export,
+        // Opened, filled, saved and refused in tests/missed_doses.rs
+        // (the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field).
+        FormKind::MissedDoses,
     ];
     for kind in FormKind::ALL {
         assert!(covered.contains(kind), "{kind:?} has no round-trip test");

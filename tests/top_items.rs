@@ -208,7 +208,8 @@ fn an_older_file_keeps_its_tops_and_then_takes_tobacco_and_the_post_treatment_st
     let path = dir.path().join("older.db");
     let mut conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    migrate::run_up_to(&mut conn, migrate::LATEST - 1).unwrap();
+    // Schema 13: the last before migration 14 taught the TOP tobacco and post-treatment exit.
+    migrate::run_up_to(&mut conn, 13).unwrap();
     conn.execute_batch(&format!(
         "INSERT INTO workers (id, login, display_name, role, created_at, updated_at)
          VALUES (1, 'sam.okoro', 'Test Worker', 'key_worker', '{STAMP}', '{STAMP}');
