@@ -220,6 +220,10 @@ pub struct AlertFacts {
     pub hep_c_tested_on: Option<NaiveDate>,
     pub hiv_tested_on: Option<NaiveDate>,
     pub hep_b: Option<HepBStatus>,
+    /// The BBV test results as they stand ([`super::bbv::standing`]), any order.
+    pub bbv_results: Vec<super::BbvEntry>,
+    /// The latest session that referred the client for hep C treatment.
+    pub hep_c_referred_on: Option<NaiveDate>,
     pub prison_release_on: Option<NaiveDate>,
     /// When this treatment episode began (any modality).
     pub treatment_start: Option<NaiveDate>,

@@ -10,6 +10,7 @@ mod code;
 pub mod alert;
 pub mod appointment;
 pub mod audit;
+pub mod bbv;
 pub mod client;
 pub mod clinical_check;
 pub mod correction;
@@ -34,6 +35,7 @@ pub use alert::{
 };
 pub use appointment::{AppointmentStatus, BookedAppointment};
 pub use audit::{AuditAction, AuditEntry, RecordType};
+pub use bbv::{BbvEntry, BbvResult, BbvTest};
 pub use client::{
     Client, ClientStatus, HepBStatus, InjectingStatus, Milestones, Modality, NhsNumber, RiskFlags,
     ServiceRef, Substance,

@@ -2,7 +2,7 @@
 //! a worker who ticks "Naloxone supplied" does not also have to edit the client's details (and
 //! the naloxone alert clears the moment the session is saved).
 
-use super::{HepBStatus, Intervention, RiskFlags, Session};
+use super::{BbvEntry, BbvResult, BbvTest, HepBStatus, Intervention, RiskFlags, Session};
 use chrono::NaiveDate;
 
 code_enum! {
@@ -87,6 +87,29 @@ impl RiskFlags {
         }
         if delivered(Intervention::HepBVaccination) {
             next.hep_b = HepBStatus::after_dose(self.hep_b, hep_b_doses.max(1));
+        }
+        next
+    }
+}
+
+impl RiskFlags {
+    /// The flags after a BBV result is recorded: a sample taken moves that virus's test date on
+    /// (never back), and a hep B immunity test showing immunity makes the status immune. A
+    /// declined test changes nothing: no test was done.
+    pub fn after_bbv_result(&self, entry: &BbvEntry) -> RiskFlags {
+        let mut next = self.clone();
+        if !entry.result.sample_taken() {
+            return next;
+        }
+        match entry.test {
+            BbvTest::HepCAntibody | BbvTest::HepCRna => {
+                next.hep_c_tested_on = latest(self.hep_c_tested_on, entry.taken_on);
+            }
+            BbvTest::Hiv => next.hiv_tested_on = latest(self.hiv_tested_on, entry.taken_on),
+            BbvTest::HepBImmunity if entry.result == BbvResult::Positive => {
+                next.hep_b = Some(HepBStatus::Immune);
+            }
+            BbvTest::HepBImmunity => {}
         }
         next
     }
@@ -221,5 +244,76 @@ mod tests {
                 "{before:?} after dose {doses}"
             );
         }
+    }
+
+    #[test]
+    fn a_bbv_result_moves_its_own_virus_and_immunity_makes_hep_b_immune() {
+        let before = RiskFlags {
+            hep_b: Some(HepBStatus::Completed),
+            hep_c_tested_on: Some(d(5, 1)),
+            hiv_tested_on: Some(d(5, 1)),
+            ..RiskFlags::default()
+        };
+        let on = |test, day, result| BbvEntry {
+            test,
+            taken_on: d(6, day),
+            result,
+        };
+        let cases = [
+            (
+                on(BbvTest::HepCRna, 2, BbvResult::NotKnown),
+                Some(d(6, 2)),
+                Some(d(5, 1)),
+                Some(HepBStatus::Completed),
+            ),
+            (
+                on(BbvTest::HepCAntibody, 3, BbvResult::Positive),
+                Some(d(6, 3)),
+                Some(d(5, 1)),
+                Some(HepBStatus::Completed),
+            ),
+            (
+                on(BbvTest::Hiv, 4, BbvResult::Negative),
+                Some(d(5, 1)),
+                Some(d(6, 4)),
+                Some(HepBStatus::Completed),
+            ),
+            (
+                on(BbvTest::Hiv, 4, BbvResult::Declined),
+                Some(d(5, 1)),
+                Some(d(5, 1)),
+                Some(HepBStatus::Completed),
+            ),
+            (
+                on(BbvTest::HepBImmunity, 5, BbvResult::Positive),
+                Some(d(5, 1)),
+                Some(d(5, 1)),
+                Some(HepBStatus::Immune),
+            ),
+            (
+                on(BbvTest::HepBImmunity, 5, BbvResult::Negative),
+                Some(d(5, 1)),
+                Some(d(5, 1)),
+                Some(HepBStatus::Completed),
+            ),
+        ];
+        for (entry, hep_c, hiv, hep_b) in cases {
+            let after = before.after_bbv_result(&entry);
+            assert_eq!(
+                (after.hep_c_tested_on, after.hiv_tested_on, after.hep_b),
+                (hep_c, hiv, hep_b),
+                "{entry:?}"
+            );
+        }
+        let late = on(BbvTest::Hiv, 1, BbvResult::Negative);
+        let later = RiskFlags {
+            hiv_tested_on: Some(d(7, 1)),
+            ..before.clone()
+        };
+        assert_eq!(
+            later.after_bbv_result(&late).hiv_tested_on,
+            Some(d(7, 1)),
+            "never moved back"
+        );
     }
 }

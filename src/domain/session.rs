@@ -34,6 +34,7 @@ code_enum! {
         NaloxoneSupplied = ("naloxone_supplied", "Naloxone supplied"),
         BbvTest = ("bbv_test", "BBV test"),
         HepBVaccination = ("hep_b_vaccination", "Hep B vaccine dose"),
+        HepCTreatmentReferral = ("hep_c_treatment_referral", "Hep C treatment referral"),
         MutualAid = ("mutual_aid", "Mutual-aid link"),
         HousingReferral = ("housing_referral", "Housing referral"),
         EmploymentReferral = ("employment_referral", "Employment referral"),

@@ -2,6 +2,7 @@
 //! per-client summary (schema 9) and put through the review and alert rules; the Next reviews
 //! pane's rows made from them; and how many clients a view covers.
 
+use super::bbv::BbvFacts;
 use super::missed_doses::DoseFacts;
 use super::sql::{date_at, fast_date};
 use super::{Result, Store};
@@ -254,9 +255,11 @@ fn caseload_row(
     today: NaiveDate,
     iv: &ReviewIntervals,
     doses: &HashMap<i64, DoseFacts>,
+    bbv: &HashMap<i64, BbvFacts>,
 ) -> rusqlite::Result<CaseloadRow> {
     let client_id: i64 = row.get(col::ID)?;
     let dose = doses.get(&client_id).cloned().unwrap_or_default();
+    let bbv = bbv.get(&client_id).cloned().unwrap_or_default();
     let schedule = ScheduleFacts {
         status: row.get(col::STATUS)?,
         status_since: date_at(row, col::STATUS_SINCE)?,
@@ -330,6 +333,8 @@ fn caseload_row(
         hep_c_tested_on: date_at(row, col::HEP_C_TESTED_ON)?,
         hiv_tested_on: date_at(row, col::HIV_TESTED_ON)?,
         hep_b: row.get(col::HEP_B)?,
+        bbv_results: bbv.results,
+        hep_c_referred_on: bbv.hep_c_referred_on,
         prison_release_on: schedule.prison_release_on,
         treatment_start: schedule.treatment_start,
         last_readiness_note: dose.last_readiness_note,
@@ -478,11 +483,12 @@ impl Store {
         let sql = client_facts_sql(FactsSource::Summary, "c.id = ?1");
         let today = self.today();
         let doses = self.dose_facts("c.id = ?1", Some(client_id))?;
+        let bbv = self.bbv_facts("c.id = ?1", Some(client_id))?;
         Ok(self
             .conn
             .prepare_cached(&sql)?
             .query_row([client_id], |row| {
-                caseload_row(row, today, intervals, &doses)
+                caseload_row(row, today, intervals, &doses, &bbv)
             })?)
     }
 
@@ -522,9 +528,10 @@ impl Store {
         let sql = client_facts_sql(source, filter);
         let today = self.today();
         let doses = self.dose_facts(filter, scope.worker())?;
+        let bbv = self.bbv_facts(filter, scope.worker())?;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([scope.worker()], |row| {
-            caseload_row(row, today, intervals, &doses)
+            caseload_row(row, today, intervals, &doses, &bbv)
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

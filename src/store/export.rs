@@ -145,6 +145,12 @@ impl Store {
             "missed_doses",
             stmt.query_map([], super::missed_doses::from_row)?,
         )?;
+        let mut stmt = self.conn.prepare(super::bbv::SELECT_ALL)?;
+        write_array(
+            out,
+            "bbv_results",
+            stmt.query_map([], super::bbv::from_row)?,
+        )?;
         export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;

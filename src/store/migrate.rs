@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 pub mod alert_kinds;
 pub mod autoincrement;
+pub mod intervention_codes;
 pub mod top_items;
 
 /// Work done in Rust inside a migration's transaction.
@@ -75,6 +76,12 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("../../assets/migrations/0015_missed_doses.sql"),
         then: Some((alert_kinds::extend_alert_codes, "")),
+        foreign_keys_off: true,
+    },
+    // Migration 16 is the service settings' and the ECG's (issue 20's settings branch).
+    Migration {
+        sql: include_str!("../../assets/migrations/0017_bbv_results.sql"),
+        then: Some((intervention_codes::add_hep_c_referral, "")),
         foreign_keys_off: true,
     },
 ];

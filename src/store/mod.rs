@@ -4,6 +4,7 @@ mod alerts;
 mod appointments;
 mod audit;
 pub mod backup;
+mod bbv;
 mod caseload;
 mod client_file;
 mod clients;
@@ -47,6 +48,7 @@ use thiserror::Error;
 
 pub use appointments::AppointmentRow;
 pub use audit::{AuditFilter, ChainReport, Head};
+pub use bbv::{BbvFacts, BbvResultRow};
 pub use caseload::{CaseloadRow, DueReview, FactsSource, RiskSummary, Scope, due_within, sort_due};
 pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};

@@ -47,6 +47,8 @@ sql_as_code!(
     TopItem,
     AlertKind,
     AppointmentStatus,
+    BbvTest,
+    BbvResult,
 );
 
 macro_rules! sql_as_text {

@@ -36,6 +36,8 @@ fn fine() -> AlertFacts {
         naloxone_supplied_on: None,
         hep_c_tested_on: None,
         hiv_tested_on: None,
+        bbv_results: Vec::new(),
+        hep_c_referred_on: None,
         hep_b: None,
         prison_release_on: None,
         treatment_start: None,
@@ -1399,6 +1401,198 @@ fn hep_b_vaccination_is_due_until_the_course_is_completed_or_the_client_is_immun
         (
             "never injected, not started",
             tested(Never, Some(HepBStatus::NotStarted)),
+            &[],
+        ),
+    ]);
+}
+
+/// A BBV result taken on `on`.
+fn result(
+    test: crate::domain::BbvTest,
+    on: &str,
+    result: crate::domain::BbvResult,
+) -> crate::domain::BbvEntry {
+    crate::domain::BbvEntry {
+        test,
+        taken_on: d(on),
+        result,
+    }
+}
+
+#[test]
+fn results_move_the_bbv_pathway_on() {
+    use crate::domain::BbvResult::{Declined, Negative, NotKnown, Positive};
+    use crate::domain::BbvTest::{HepBImmunity, HepCAntibody, HepCRna, Hiv};
+    use InjectingStatus::{Currently, Never, Previously};
+    let with = |status: InjectingStatus, results: Vec<crate::domain::BbvEntry>| AlertFacts {
+        bbv_results: results,
+        ..injector(status, Some("2026-09-01"), Some("2026-09-01"))
+    };
+    let referred = |on: &str, facts: AlertFacts| AlertFacts {
+        hep_c_referred_on: Some(d(on)),
+        ..facts
+    };
+    const REFER: (&str, &str) = (
+        "Hep C RNA positive on 01/10/2026: refer for hep C treatment (record the referral in a session)",
+        "hep_c_rna positive 2026-10-01",
+    );
+    const RNA_DUE: (&str, &str) = (
+        "Hep C antibody positive on 01/09/2026, and no RNA (PCR) test since: arrange one to see whether the infection is current",
+        "hep_c_antibody positive 2026-09-01",
+    );
+    check_bbv(&[
+        (
+            "RNA positive, never injected: referral prompted all the same",
+            with(Never, vec![result(HepCRna, "2026-10-01", Positive)]),
+            &[REFER],
+        ),
+        (
+            "RNA positive, referred the day of the result: nothing",
+            referred(
+                "2026-10-01",
+                with(Currently, vec![result(HepCRna, "2026-10-01", Positive)]),
+            ),
+            &[],
+        ),
+        (
+            "RNA positive, the only referral before it: prompted",
+            referred(
+                "2026-09-30",
+                with(Currently, vec![result(HepCRna, "2026-10-01", Positive)]),
+            ),
+            &[REFER],
+        ),
+        (
+            "RNA positive, a later RNA sample awaiting its result: still prompted",
+            with(
+                Currently,
+                vec![
+                    result(HepCRna, "2026-10-01", Positive),
+                    result(HepCRna, "2026-11-01", NotKnown),
+                ],
+            ),
+            &[REFER],
+        ),
+        (
+            "RNA positive, then negative (cleared or treated): nothing",
+            with(
+                Currently,
+                vec![
+                    result(HepCRna, "2026-10-01", Positive),
+                    result(HepCRna, "2026-11-01", Negative),
+                ],
+            ),
+            &[],
+        ),
+        (
+            "antibody positive, no RNA since: RNA due",
+            with(
+                Previously,
+                vec![result(HepCAntibody, "2026-09-01", Positive)],
+            ),
+            &[RNA_DUE],
+        ),
+        (
+            "antibody positive, RNA declined since: RNA still due",
+            with(
+                Previously,
+                vec![
+                    result(HepCAntibody, "2026-09-01", Positive),
+                    result(HepCRna, "2026-09-10", Declined),
+                ],
+            ),
+            &[RNA_DUE],
+        ),
+        (
+            "antibody positive, RNA taken the same day, result awaited: nothing",
+            with(
+                Currently,
+                vec![
+                    result(HepCAntibody, "2026-09-01", Positive),
+                    result(HepCRna, "2026-09-01", NotKnown),
+                ],
+            ),
+            &[],
+        ),
+        (
+            "antibody positive long ago, RNA negative over a year ago, injecting now: re-test by RNA",
+            AlertFacts {
+                hep_c_tested_on: None,
+                ..with(
+                    Currently,
+                    vec![
+                        result(HepCAntibody, "2024-01-01", Positive),
+                        result(HepCRna, "2025-02-01", Negative),
+                    ],
+                )
+            },
+            &[(
+                "Injecting now, and the last hep C RNA (PCR) test was on 01/02/2025, over 12 months ago: offer a re-test",
+                "hep_c test 2025-02-01",
+            )],
+        ),
+        (
+            "a result alone (no date on the client's details) counts as the test",
+            AlertFacts {
+                hep_c_tested_on: None,
+                hiv_tested_on: None,
+                ..with(
+                    Currently,
+                    vec![
+                        result(HepCAntibody, "2026-06-01", Negative),
+                        result(Hiv, "2026-06-01", NotKnown),
+                    ],
+                )
+            },
+            &[],
+        ),
+        (
+            "HIV positive once: no re-test prompt however long ago",
+            AlertFacts {
+                hiv_tested_on: Some(d("2020-01-01")),
+                ..with(Currently, vec![result(Hiv, "2020-01-01", Positive)])
+            },
+            &[],
+        ),
+        (
+            "HIV declined after the last test: the prompt says so",
+            AlertFacts {
+                hiv_tested_on: Some(d("2025-01-01")),
+                ..with(Currently, vec![result(Hiv, "2026-03-01", Declined)])
+            },
+            &[(
+                "Injecting now, and the last HIV test was on 01/01/2025, over 12 months ago: offer a re-test (declined on 01/03/2026)",
+                "hiv test 2025-01-01",
+            )],
+        ),
+        (
+            "hep B immunity shown by a test, status not started: nothing",
+            AlertFacts {
+                hep_b: Some(HepBStatus::NotStarted),
+                ..with(
+                    Currently,
+                    vec![result(HepBImmunity, "2026-05-01", Positive)],
+                )
+            },
+            &[],
+        ),
+        (
+            "hep B course completed, later test not immune: booster due",
+            with(
+                Previously,
+                vec![result(HepBImmunity, "2026-05-01", Negative)],
+            ),
+            &[(
+                "Injected before: hep B course completed, but not immune on 01/05/2026: a booster or repeat course is due",
+                "hep_b not immune 2026-05-01",
+            )],
+        ),
+        (
+            "hep B course completed, immunity test awaited: nothing",
+            with(
+                Previously,
+                vec![result(HepBImmunity, "2026-05-01", NotKnown)],
+            ),
             &[],
         ),
     ]);
