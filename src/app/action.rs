@@ -41,6 +41,7 @@ pub enum Action {
     Acknowledge,
     /// Record the days a pharmacy reports doses missed.
     RecordMissedDoses,
+    RecordBbvTest,
     /// Export the selected client's record or recovery plan to a file.
     ExportClient,
     /// Today's appointments: the worker's, or the team's in team view.
@@ -119,6 +120,7 @@ impl Action {
             | Action::RecordPrescription
             | Action::Acknowledge
             | Action::RecordMissedDoses
+            | Action::RecordBbvTest
             | Action::ExportClient
             | Action::Amend
             | Action::MarkInError => true,

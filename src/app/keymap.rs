@@ -352,6 +352,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "Record the days the pharmacy reports the selected client's doses missed",
     },
     Binding {
+        keys: &[key('B')],
+        action: Action::RecordBbvTest,
+        contexts: &[Panes],
+        hint: None,
+        help: "Record a blood-borne virus test for the selected client: taken, declined or its result",
+    },
+    Binding {
         keys: &[key('y')],
         action: Action::Today,
         contexts: &[Panes],

@@ -189,6 +189,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     alerts(&mut doc, record);
     details(&mut doc, record, today);
     risks(&mut doc, &record.client.record);
+    bbv_tests(&mut doc, record);
     prescriptions(&mut doc, record, today, layout.ascii);
     reviews(&mut doc, record, layout);
     outcomes(&mut doc, record, layout.ascii);
@@ -348,6 +349,32 @@ fn risks(doc: &mut Doc, c: &Client) {
     );
     doc.field("Hep C test", optional_date(r.hep_c_tested_on));
     doc.field("HIV test", optional_date(r.hiv_tested_on));
+}
+
+/// Each blood-borne virus test recorded, oldest first: a result recorded after the sample
+/// ("not known" then the result) shows as two lines, the later standing.
+fn bbv_tests(doc: &mut Doc, record: &ClientRecord) {
+    if record.bbv_results.is_empty() {
+        return;
+    }
+    doc.push(LineKind::Text, "  BBV tests");
+    for row in &record.bbv_results {
+        let e = row.entry();
+        let line = format!(
+            "    {}  {}: {}",
+            uk_date(e.taken_on),
+            e.test.label(),
+            e.test.result_words(e.result)
+        );
+        match &row.in_error_reason {
+            Some(why) => doc.wrapped(
+                LineKind::Muted,
+                &format!("{line} [entered in error: {why}]"),
+                6,
+            ),
+            None => doc.wrapped(LineKind::Text, &line, 6),
+        }
+    }
 }
 
 /// The prescription history: dose chart, supervision line, then each prescription latest first.

@@ -6,6 +6,7 @@ mod stdout;
 
 mod anchor;
 mod backup;
+mod bbv;
 mod check;
 mod clients_csv;
 mod clinical;
@@ -143,6 +144,9 @@ pub enum Command {
     /// Record the doses a pharmacy reports missed.
     #[command(subcommand)]
     Dose(dose::DoseCommand),
+    /// Blood-borne virus tests: record one (taken, declined or its result), list a client's.
+    #[command(subcommand)]
+    Bbv(bbv::BbvCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -367,6 +371,13 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             prescription::prescription(&mut open(Access::Write)?, &command)
         }
         Some(Command::Dose(command)) => dose::dose(&mut open(Access::Write)?, &command),
+        Some(Command::Bbv(command)) => {
+            let access = match command {
+                bbv::BbvCommand::List(_) => Access::Read,
+                bbv::BbvCommand::Result(_) => Access::Write,
+            };
+            bbv::bbv(&mut open(access)?, &command)
+        }
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

@@ -59,6 +59,7 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
         sections: vec![
             details(record),
             risks(c),
+            bbv_tests(record),
             prescriptions(record),
             reviews_owed(record, cx),
             reviews_done(record),
@@ -148,6 +149,26 @@ fn risks(c: &Client) -> Section {
             ("HIV test", or_not_recorded(r.hiv_tested_on)),
         ])],
     }
+}
+
+/// Blood-borne virus tests, oldest first; a result recorded after its sample follows the
+/// "not known" entered when the sample was taken.
+fn bbv_tests(record: &ClientRecord) -> Section {
+    let mut section = Section::new("Blood-borne virus tests");
+    for row in &record.bbv_results {
+        let e = row.entry();
+        let marks = row
+            .in_error_reason
+            .iter()
+            .map(|why| format!("entered in error: {}", text(why)))
+            .collect();
+        section.blocks.push(Block::Entry {
+            title: format!("{}: {}", uk_date(e.taken_on), e.test.label()),
+            marks,
+            body: vec![format!("Result: {}", e.test.result_words(e.result))],
+        });
+    }
+    section.or_none("No blood-borne virus tests.")
 }
 
 fn prescriptions(record: &ClientRecord) -> Section {
@@ -528,6 +549,7 @@ pub fn record_json(record: &ClientRecord, cx: &RecordContext) -> serde_json::Val
         "prescribing_checklists": record.checklists,
         "reviews_owed": record.status.owed,
         "tops": record.tops,
+        "bbv_results": record.bbv_results,
         "open_alerts": open,
         "alert_acks": record.acks,
         "entered_in_error": in_error,

@@ -38,6 +38,8 @@ pub struct ClientRecord {
     pub earlier_versions: Vec<crate::domain::EarlierVersion>,
     /// The story a scenario client's record tells, on a demo database only.
     pub scenario: Option<String>,
+    /// Blood-borne virus tests, by day taken then as recorded (in error too, marked).
+    pub bbv_results: Vec<super::BbvResultRow>,
 }
 
 impl Store {
@@ -117,6 +119,7 @@ impl Store {
         }
         Ok(ClientRecord {
             scenario: self.scenario_story(client_id)?,
+            bbv_results: self.bbv_results(client_id)?,
             key_worker,
             prescriptions: self.for_client(
                 "WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",

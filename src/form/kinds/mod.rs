@@ -7,6 +7,7 @@
 //! Adding a form is one new module here, its `FormKind` variant, and one line in [`KINDS`].
 
 pub mod acknowledge;
+pub mod bbv;
 pub mod client;
 pub mod dna;
 pub mod export;
@@ -52,6 +53,8 @@ pub enum FormKind {
     Export,
     /// The days a pharmacy reports doses missed.
     MissedDoses,
+    /// A blood-borne virus test and its result.
+    Bbv,
 }
 
 impl FormKind {
@@ -68,6 +71,7 @@ impl FormKind {
         FormKind::Prescription,
         FormKind::Export,
         FormKind::MissedDoses,
+        FormKind::Bbv,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -376,6 +380,7 @@ const KINDS: &[Listed] = &[
         "missed doses",
         missed_doses::open,
     ),
+    listed(FormKind::Bbv, "bbv", "BBV test", bbv::open),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).
