@@ -347,6 +347,35 @@ fn a_prescription_form_starts_methadone_and_the_client_becomes_ost_methadone() {
 }
 
 #[test]
+fn a_bbv_form_records_a_result_and_refuses_a_sample_dated_ahead_on_its_field() {
+    let mut f = fixture();
+    let said = open_fill_save(&mut f, FormKind::Bbv, None, |form| {
+        set(form, kinds::bbv::key::TEST, "hep_c_antibody");
+        set(form, kinds::bbv::key::RESULT, "negative");
+    });
+    assert!(
+        said.starts_with("Recorded: Hep C antibody negative"),
+        "{said}"
+    );
+    assert_eq!(
+        count(
+            &f.store,
+            "SELECT count(*) FROM bbv_results WHERE test = 'hep_c_antibody' AND result = 'negative'"
+        ),
+        1
+    );
+    let errors = open_fill_refused(&mut f, FormKind::Bbv, |form| {
+        set(form, kinds::bbv::key::TEST, "hiv");
+        set(form, kinds::bbv::key::TAKEN_ON, "+1d");
+    });
+    assert_eq!(
+        errors.first().map(|e| e.0.as_str()),
+        Some(kinds::bbv::key::TAKEN_ON)
+    );
+    assert_eq!(count(&f.store, "SELECT count(*) FROM bbv_results"), 1);
+}
+
+#[test]
 fn every_form_kind_has_a_test_here() {
     // The tests above cover these; a new kind must add its own.
     let covered = [
@@ -365,6 +394,7 @@ fn every_form_kind_has_a_test_here() {
         // Opened, filled, saved and refused in tests/missed_doses.rs
         // (the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field).
         FormKind::MissedDoses,
+        FormKind::Bbv,
     ];
     for kind in FormKind::ALL {
         assert!(covered.contains(kind), "{kind:?} has no round-trip test");
