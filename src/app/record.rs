@@ -361,7 +361,7 @@ fn bbv_tests(doc: &mut Doc, record: &ClientRecord) {
     for row in &record.bbv_results {
         let e = row.entry();
         let line = format!(
-            "    {}  {}: {}",
+            "{}  {}: {}",
             uk_date(e.taken_on),
             e.test.label(),
             e.test.result_words(e.result)
@@ -370,9 +370,9 @@ fn bbv_tests(doc: &mut Doc, record: &ClientRecord) {
             Some(why) => doc.wrapped(
                 LineKind::Muted,
                 &format!("{line} [entered in error: {why}]"),
-                6,
+                4,
             ),
-            None => doc.wrapped(LineKind::Text, &line, 6),
+            None => doc.wrapped(LineKind::Text, &line, 4),
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod key {
 pub fn bbv_form(title: String, now: Now) -> Form {
     let specs = vec![
         Spec::new(key::TEST, "Test", Kind::Choice(coded_options!(BbvTest))).required(),
-        Spec::new(key::TAKEN_ON, "Sample taken (or declined) on", Kind::Date).required(),
+        Spec::new(key::TAKEN_ON, "Taken/declined on", Kind::Date).required(),
         Spec::new(
             key::RESULT,
             "Result",
@@ -90,17 +90,17 @@ impl Handler for BbvForm {
             }
             Err(e) => return Err(e),
         }
-        let mut message = format!("Recorded: {}.", entry.describe());
+        // The alerts' own words are on the record; the footer's two lines say how many.
         let status = store.client_status(s.client_id, s.intervals)?;
-        for alert in status
+        let open = status
             .assessment
             .open
             .iter()
             .filter(|a| a.kind == AlertKind::BbvTest)
-        {
-            message.push(' ');
-            message.push_str(&alert.reason);
-            message.push('.');
+            .count();
+        let mut message = format!("Recorded: {}.", entry.describe());
+        if open > 0 {
+            message.push_str(&format!(" BBV care due: {open} (on the record)."));
         }
         Ok(Ok(Saved::said(message)))
     }
