@@ -296,3 +296,42 @@ fn migration_17_keeps_interventions_and_their_triggers_and_takes_the_referral() 
     )
     .unwrap();
 }
+
+#[test]
+fn a_result_entered_in_error_is_kept_marked_and_counts_for_nothing() {
+    let mut f = fixture();
+    let id = record(
+        &mut f,
+        BbvTest::HepCRna,
+        date(2026, 11, 2),
+        BbvResult::Positive,
+    )
+    .unwrap();
+    assert!(bbv_causes(&f).contains(&"hep_c_rna positive 2026-11-02".to_owned()));
+    let reason = ShortText::new("Recorded against the wrong client".to_owned()).unwrap();
+    f.store.write(|w| w.void_bbv_result(id, &reason)).unwrap();
+    assert!(
+        !bbv_causes(&f).iter().any(|c| c.starts_with("hep_c_rna")),
+        "a voided result prompts nothing: {:?}",
+        bbv_causes(&f)
+    );
+    let rows = f.store.bbv_results(f.client_id).unwrap();
+    assert_eq!(rows.len(), 1, "kept on the record");
+    assert_eq!(
+        rows[0].in_error_reason.as_deref(),
+        Some("Recorded against the wrong client")
+    );
+    let again = f
+        .store
+        .write(|w| w.void_bbv_result(id, &reason))
+        .unwrap_err();
+    assert!(again.to_string().contains("already marked"), "{again}");
+    let missing = f
+        .store
+        .write(|w| w.void_bbv_result(id + 99, &reason))
+        .unwrap_err();
+    assert!(
+        missing.to_string().contains("there is no BBV result"),
+        "{missing}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::CliError;
 use super::record::{author, client};
-use crate::domain::{AlertKind, BbvEntry, BbvResult, BbvTest, uk_date};
+use crate::domain::{AlertKind, BbvEntry, BbvResult, BbvTest, ShortText, uk_date};
 use crate::form::dates::parse_date;
 use crate::store::Store;
 use clap::builder::PossibleValuesParser;
@@ -17,6 +17,18 @@ pub enum BbvCommand {
     Result(ResultArgs),
     /// A client's BBV tests, oldest first, with the alerts they leave open.
     List(ListArgs),
+    /// Mark a result entered in error (kept on the record, marked; counts for nothing).
+    Void(VoidArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// The result's number, as `keywork bbv list` shows it.
+    #[arg(long)]
+    pub id: i64,
+    /// Why it was in error (kept with it).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -47,7 +59,30 @@ pub fn bbv(store: &mut Store, command: &BbvCommand) -> Result<(), CliError> {
     match command {
         BbvCommand::Result(args) => record(store, args),
         BbvCommand::List(args) => list(store, args),
+        BbvCommand::Void(args) => void(store, args),
     }
+}
+
+fn void(store: &mut Store, args: &VoidArgs) -> Result<(), CliError> {
+    let reason = ShortText::new(args.reason.trim().to_owned())
+        .map_err(|e| CliError::Usage(format!("--reason: {e}")))?;
+    let (client_id, entry) = store.write(|w| w.void_bbv_result(args.id, &reason))?;
+    let reference = store
+        .get::<crate::domain::Client>(client_id)?
+        .record
+        .reference;
+    println!(
+        "{reference}: BBV result {} marked entered in error: {}",
+        args.id,
+        entry.describe()
+    );
+    if entry.result.sample_taken() {
+        println!(
+            "{reference}: the client's details keep their test dates; if {} was wrong there too, correct it on the client's details",
+            uk_date(entry.taken_on)
+        );
+    }
+    print_open_alerts(store, client_id, &reference)
 }
 
 fn record(store: &mut Store, args: &ResultArgs) -> Result<(), CliError> {

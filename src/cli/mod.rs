@@ -374,7 +374,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bbv(command)) => {
             let access = match command {
                 bbv::BbvCommand::List(_) => Access::Read,
-                bbv::BbvCommand::Result(_) => Access::Write,
+                bbv::BbvCommand::Result(_) | bbv::BbvCommand::Void(_) => Access::Write,
             };
             bbv::bbv(&mut open(access)?, &command)
         }

@@ -4,8 +4,8 @@
 
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::bbv::{self, BbvEntry};
-use crate::domain::{AuditAction, Client, DomainError, RecordType, uk_date};
-use rusqlite::params;
+use crate::domain::{AuditAction, Client, RecordType, ShortText, uk_date};
+use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
 /// What the alerts read about one client's BBV care besides the client's own columns.
@@ -64,10 +64,7 @@ pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BbvResultRow> 
 }
 
 fn refuse(message: String) -> StoreError {
-    StoreError::Invalid {
-        what: RecordType::Client,
-        source: DomainError::Rule(message),
-    }
+    StoreError::BbvRefused(message)
 }
 
 impl Writer<'_> {
@@ -82,7 +79,7 @@ impl Writer<'_> {
     ) -> Result<i64> {
         if entry.taken_on > self.today {
             return Err(refuse(format!(
-                "{} is in the future: a test is recorded on or after the day its sample was taken (or it was declined)",
+                "{} is in the future: a test is recorded on or after the day its sample was taken (or it was declined); nothing was changed",
                 uk_date(entry.taken_on)
             )));
         }
@@ -122,6 +119,41 @@ impl Writer<'_> {
             self.update_client(client_id, version, &Client { risk, ..client })?;
         }
         Ok(id)
+    }
+}
+
+impl Writer<'_> {
+    /// Marks a result entered in error (recorded against the wrong client or test, or a typing
+    /// slip): it stays on the record, marked, and counts for nothing. The client's test dates
+    /// are left as they are (they may come from a session or the client's details too); the
+    /// caller says so. Returns the client's id and the entry.
+    pub fn void_bbv_result(&self, id: i64, reason: &ShortText) -> Result<(i64, BbvEntry)> {
+        let row = self
+            .tx
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM bbv_results WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| refuse(format!("there is no BBV result {id}: `keywork bbv list --client REF` shows their numbers")))?;
+        if row.in_error_at.is_some() {
+            return Err(refuse(format!(
+                "BBV result {id} is already marked entered in error; nothing was changed"
+            )));
+        }
+        self.tx.execute(
+            "UPDATE bbv_results SET in_error_at = ?2, in_error_by = ?3, in_error_reason = ?4
+             WHERE id = ?1",
+            params![id, self.stamp, self.actor.as_str(), reason.as_str()],
+        )?;
+        self.audit_detail(
+            AuditAction::Update,
+            RecordType::Client,
+            Some(row.client_id),
+            Some(&format!("bbv result {id} entered in error")),
+        )?;
+        Ok((row.client_id, row.entry()))
     }
 }
 

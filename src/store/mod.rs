@@ -156,6 +156,9 @@ pub enum StoreError {
     TeamSetUpMeanwhile,
     #[error("{0}: {1}; nothing was changed")]
     BadSetting(&'static str, String),
+    /// A BBV test entry refused (a day ahead, an unknown or already voided result): one line.
+    #[error("BBV test: {0}")]
+    BbvRefused(String),
     #[error(
         "{} holds other files; keep the team database in a directory of its own (init changes the \
          directory's group and mode). Nothing was changed",

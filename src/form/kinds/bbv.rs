@@ -85,8 +85,8 @@ impl Handler for BbvForm {
         let entry = built!(build_bbv(form));
         match store.write(|w| w.record_bbv_result(s.client_id, s.worker_id, &entry)) {
             Ok(_) => {}
-            Err(StoreError::Invalid { source, .. }) => {
-                return Ok(Err(vec![err(key::TAKEN_ON, source.to_string())]));
+            Err(StoreError::BbvRefused(why)) => {
+                return Ok(Err(vec![err(key::TAKEN_ON, why)]));
             }
             Err(e) => return Err(e),
         }
