@@ -166,6 +166,12 @@ fn details(p: &OstPrescription, ost_began: NaiveDate) -> Vec<HistoryLine> {
     .flatten()
     .map(HistoryLine::new)
     .collect();
+    if p.rx.supervision.has_take_home() {
+        lines.push(HistoryLine::new(format!(
+            "  safe storage discussed: {}",
+            crate::domain::prescription::safe_storage_words(t.safe_storage_discussed)
+        )));
+    }
     if early_take_home(ost_began, p.rx.started_on, p.rx.supervision) {
         lines.push(match &t.take_home_reason {
             Some(reason) => HistoryLine::new(format!(

@@ -692,6 +692,7 @@ impl App {
                     .map(|n| record::EntryRef {
                         what: RecordType::ReadinessNote,
                         id: n.id,
+                        missed_dose: None,
                     })
             }
             (None, Pane::Plan) => {
@@ -701,6 +702,7 @@ impl App {
                     .map(|g| record::EntryRef {
                         what: RecordType::Goal,
                         id: g.goal.id,
+                        missed_dose: None,
                     })
             }
             (None, _) => None,

@@ -38,6 +38,10 @@ pub struct ClientRecord {
     pub earlier_versions: Vec<crate::domain::EarlierVersion>,
     /// The story a scenario client's record tells, on a demo database only.
     pub scenario: Option<String>,
+    /// Every missed dose, entered in error or not, newest first.
+    pub missed_doses: Vec<super::MissedDose>,
+    /// What `check --clinical` finds in this client's record alone.
+    pub data_checks: Vec<crate::domain::clinical_check::Finding>,
 }
 
 impl Store {
@@ -152,6 +156,8 @@ impl Store {
             },
             corrections: self.corrections(client_id)?,
             earlier_versions: self.client_earlier_versions(client_id)?,
+            missed_doses: self.client_missed_doses(client_id)?,
+            data_checks: self.client_findings(client_id, &self.clinical_limits())?,
             client,
         })
     }
