@@ -158,6 +158,13 @@ fn rules_found(sql: &str) -> Vec<Rule> {
         .clinical_findings(&DoseLimits::default())
         .expect("the check runs");
     assert!(findings.iter().all(|f| f.reference == "KW-00001"));
+    let one = store
+        .client_findings(1, &DoseLimits::default())
+        .expect("the one client's check runs");
+    assert_eq!(
+        one, findings,
+        "the record's Data checks find what the command finds"
+    );
     findings.iter().map(|f| f.rule).collect()
 }
 
@@ -484,4 +491,140 @@ fn errors_fail_the_command_warnings_do_not_and_no_name_is_printed() {
         json["counts"].as_array().map(Vec::len),
         Some(Rule::ALL.len())
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same rules on one client's record: the "Data checks" section (src/app/record/checks.rs).
+// ---------------------------------------------------------------------------------------------
+
+/// A second client (id 2, KW-00002) on OST with overlapping prescriptions and a review dated
+/// tomorrow: findings that must stay on their own record.
+fn second_client_breaking_rules() -> String {
+    format!(
+        "INSERT INTO clients (id, reference, given_name, family_name, date_of_birth, key_worker_id,
+                              status, referral_date, treatment_start, primary_substance, injecting,
+                              modality, ost_since, created_at, updated_at)
+             VALUES (2, 'KW-00002', 'Other', 'Person', '1981-05-05', 1, 'active', '2025-12-01',
+                     '2026-01-01', 'heroin', 'never', 'ost_methadone', '2026-01-01', '{STAMP}',
+                     '{STAMP}');
+         INSERT INTO prescriptions (client_id, medicine, dose_mg, interval, started_on, ended_on,
+                                    supervision, created_at, updated_at)
+             VALUES (2, 'methadone', 30, 'daily', '2026-01-01', '2026-03-01', 'daily_supervised',
+                     '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z'),
+                    (2, 'methadone', 35, 'daily', '2026-03-01', NULL, 'daily_supervised',
+                     '2026-03-01T09:00:00Z', '2026-03-01T09:00:00Z');
+         INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome,
+                              created_at, updated_at)
+             VALUES (2, 'care_plan', '2026-11-01', '2026-11-24', 1, '', '{STAMP}', '{STAMP}');"
+    )
+}
+
+/// The record screen's text for client `id`.
+fn record_text(path: &Path, id: i64) -> String {
+    use keywork::app::record::{Layout, document};
+    use keywork::domain::ReviewIntervals;
+    let login = Login::new("sam.okoro").expect("login");
+    let store = Store::open_unchecked(path, Access::Read, clock(), login).expect("open");
+    let record = store
+        .client_record(id, &ReviewIntervals::default())
+        .expect("record");
+    let layout = Layout {
+        today: TODAY.parse().expect("a date"),
+        width: 78,
+        intervals: ReviewIntervals::default(),
+        ascii: false,
+    };
+    document(&record, &layout)
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_record_lists_its_own_clients_data_checks_and_nothing_when_clean() {
+    let (_dir, path) = record(&(current() + &second_client_breaking_rules()));
+    let login = Login::new("sam.okoro").expect("login");
+    let store = Store::open_unchecked(&path, Access::Read, clock(), login).expect("open");
+    let limits = DoseLimits::default();
+    assert_eq!(
+        store.client_findings(1, &limits).expect("check"),
+        [],
+        "client 1 keeps every rule"
+    );
+    let second = store.client_findings(2, &limits).expect("check");
+    let rules: Vec<Rule> = second.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        rules,
+        [Rule::OverlappingPrescriptions, Rule::FutureReview],
+        "{second:?}"
+    );
+    assert_eq!(
+        store.clinical_findings(&limits).expect("check"),
+        second,
+        "the whole check finds the same, and nothing more"
+    );
+    drop(store);
+
+    let clean = record_text(&path, 1);
+    assert!(!clean.contains("Data checks"), "{clean}");
+    let broken = record_text(&path, 2);
+    for expected in [
+        "Data checks",
+        "! overlapping-prescriptions (error): prescriptions",
+        "from 01/03/2026 to 01/03/2026",
+        "! future-review (error): care_plan review",
+        "completed on 24/11/2026",
+    ] {
+        assert!(broken.contains(expected), "{expected}\n{broken}");
+    }
+}
+
+/// On a generated database, each client's Data checks are exactly the command's findings for
+/// that client: one set of rules, read two ways.
+#[test]
+fn every_clients_data_checks_are_the_commands_findings_for_that_client() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("generated.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", TODAY, "generate", "--db", db.to_str().unwrap()])
+        .args(["--clients", "80"])
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("generate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let login = Login::new("sam.okoro").expect("login");
+    let store = Store::open_unchecked(&db, Access::Read, clock(), login).expect("open");
+    let limits = DoseLimits::default();
+    let whole = store.clinical_findings(&limits).expect("check");
+    assert!(
+        !whole.is_empty(),
+        "the generated record has findings to compare"
+    );
+    let conn = Connection::open(&db).expect("open");
+    let mut stmt = conn
+        .prepare("SELECT id, reference FROM clients ORDER BY id")
+        .expect("prepare");
+    let clients: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut seen = 0;
+    for (id, reference) in clients {
+        let own: Vec<_> = whole
+            .iter()
+            .filter(|f| f.reference == reference)
+            .cloned()
+            .collect();
+        let one = store.client_findings(id, &limits).expect("check");
+        assert_eq!(one, own, "{reference}");
+        seen += one.len();
+    }
+    assert_eq!(seen, whole.len());
 }

@@ -2,6 +2,8 @@
 //! when any day is wrong; three in a row raise the alert until a prescribing review or a new
 //! prescription; and migration 15 keeps the acknowledgements and their id counter.
 
+mod common;
+
 use chrono::NaiveDate;
 use keywork::clock::Clock;
 use keywork::domain::*;
@@ -480,6 +482,155 @@ mod shell {
             "the whole export holds them"
         );
     }
+
+    #[test]
+    fn dose_void_marks_a_missed_day_by_client_and_day_or_by_id_and_clears_the_alert() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.db");
+        let out = Command::new(env!("CARGO_BIN_EXE_keywork"))
+            .args(["--today", TODAY, "generate", "--db", db.to_str().unwrap()])
+            .args(["--clients", "12"])
+            .env_remove("KEYWORK_DB")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        join_team(&db);
+        let conn = Connection::open(&db).unwrap();
+        let reference: String = conn
+            .query_row(
+                "SELECT c.reference FROM clients c JOIN prescriptions p ON p.client_id = c.id
+                 WHERE c.status = 'active' AND p.started_on <= '2026-11-10'
+                   AND (p.ended_on IS NULL OR p.ended_on >= '2026-11-22')
+                   AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.client_id = c.id
+                     AND v.kind = 'prescribing' AND v.completed_on >= '2026-11-20')
+                   AND NOT EXISTS (SELECT 1 FROM missed_doses m WHERE m.client_id = c.id)
+                 ORDER BY c.id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a demo client on a prescription");
+        let recorded = keywork(
+            &db,
+            &[
+                "dose",
+                "missed",
+                "--client",
+                &reference,
+                "--on",
+                "2026-11-20..2026-11-22",
+            ],
+        );
+        assert!(
+            recorded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&recorded.stderr)
+        );
+        assert!(String::from_utf8_lossy(&recorded.stdout).contains("3 missed doses"));
+
+        let wrong_day = keywork(
+            &db,
+            &[
+                "dose",
+                "void",
+                "--client",
+                &reference,
+                "--on",
+                "19/11/2026",
+                "--reason",
+                "x",
+            ],
+        );
+        assert!(!wrong_day.status.success());
+        let err = String::from_utf8_lossy(&wrong_day.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("no missed dose of") && err.contains("19/11/2026"),
+            "{err}"
+        );
+
+        let out = keywork(
+            &db,
+            &[
+                "dose",
+                "void",
+                "--client",
+                &reference,
+                "--on",
+                "21/11/2026",
+                "--reason",
+                "pharmacy rang about another client",
+            ],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("the missed dose on 21/11/2026 is marked entered in error"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("3 missed doses"),
+            "the run is broken: {text}"
+        );
+        let reason: String = conn
+            .query_row(
+                "SELECT in_error_reason FROM missed_doses WHERE missed_on = '2026-11-21'
+                   AND client_id = (SELECT id FROM clients WHERE reference = ?1)",
+                [&reference],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(reason, "pharmacy rang about another client");
+        let audited: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = 'void' AND record_type = 'prescription'
+                   AND detail = 'missed dose 2026-11-21'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 1, "the void is audited, without the reason");
+
+        let id: i64 = conn
+            .query_row(
+                "SELECT id FROM missed_doses WHERE missed_on = '2026-11-22'
+                   AND client_id = (SELECT id FROM clients WHERE reference = ?1)",
+                [&reference],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let by_id = keywork(
+            &db,
+            &[
+                "dose",
+                "void",
+                "--id",
+                &id.to_string(),
+                "--reason",
+                "duplicate",
+            ],
+        );
+        assert!(
+            by_id.status.success(),
+            "{}",
+            String::from_utf8_lossy(&by_id.stderr)
+        );
+        let again = keywork(
+            &db,
+            &["dose", "void", "--id", &id.to_string(), "--reason", "again"],
+        );
+        assert!(!again.status.success());
+        let err = String::from_utf8_lossy(&again.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("already marked entered in error"), "{err}");
+    }
 }
 
 /// The screens' quick entry (`M`): the form opens on the selected client with yesterday filled
@@ -558,5 +709,385 @@ fn the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field() {
         saved.message.contains("3 missed doses: reassess"),
         "{}",
         saved.message
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A missed dose entered by mistake: marked entered in error with a reason, kept and listed.
+// ---------------------------------------------------------------------------------------------
+
+fn void_day(f: &mut Fixture, day: NaiveDate, reason: &str) -> keywork::store::Result<NaiveDate> {
+    let id = f
+        .store
+        .missed_dose_on(f.client_id, day)
+        .expect("read")
+        .expect("the day is recorded");
+    f.store.write(|w| w.void_missed_dose(id, reason))
+}
+
+#[test]
+fn a_missed_day_entered_in_error_breaks_the_run_and_the_alert_clears() {
+    let mut f = fixture();
+    let run = [date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 21)];
+    record(&mut f, &run).expect("three days");
+    assert!(missed_alert(&f).is_some(), "three in a row");
+    let voided = void_day(&mut f, run[1], "the pharmacy rang about another client").expect("void");
+    assert_eq!(voided, run[1]);
+    assert_eq!(missed_alert(&f), None, "the voided day breaks the run");
+    assert_eq!(
+        f.store.missed_doses(f.client_id).expect("read"),
+        [run[0], run[2]],
+        "the rules read only the days that stand"
+    );
+    let listed = f.store.client_missed_doses(f.client_id).expect("read");
+    assert_eq!(listed.len(), 3, "the day in error stays in the record");
+    let marked = listed
+        .iter()
+        .find(|d| d.missed_on == run[1])
+        .and_then(|d| d.in_error.as_ref())
+        .expect("marked");
+    assert_eq!(
+        marked.reason.as_str(),
+        "the pharmacy rang about another client"
+    );
+    assert_eq!(marked.by.as_str(), "ana.prescriber");
+    let conn = Connection::open(f.store.path()).expect("open");
+    let (action, detail): (String, String) = conn
+        .query_row(
+            "SELECT action, detail FROM audit WHERE record_type = 'prescription'
+             ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("audited");
+    assert_eq!(
+        (action.as_str(), detail.as_str()),
+        ("void", "missed dose 2026-11-20")
+    );
+    record(&mut f, &[run[1]]).expect("the day can be recorded again");
+    assert!(missed_alert(&f).is_some(), "and then counts again");
+}
+
+#[test]
+fn a_missed_day_entered_in_error_outside_the_run_leaves_the_alert() {
+    let mut f = fixture();
+    let days = [
+        date(2026, 11, 18),
+        date(2026, 11, 19),
+        date(2026, 11, 20),
+        date(2026, 11, 21),
+    ];
+    record(&mut f, &days).expect("four days");
+    void_day(&mut f, days[0], "recorded on the wrong day").expect("void");
+    let alert = missed_alert(&f).expect("three in a row still");
+    assert!(
+        alert.reason.starts_with("3 missed doses"),
+        "{}",
+        alert.reason
+    );
+}
+
+#[test]
+fn a_missed_dose_is_voided_once_and_only_with_a_reason() {
+    let mut f = fixture();
+    record(&mut f, &[date(2026, 11, 20)]).expect("one day");
+    let id = f
+        .store
+        .missed_dose_on(f.client_id, date(2026, 11, 20))
+        .expect("read")
+        .expect("recorded");
+    let blank = f
+        .store
+        .write(|w| w.void_missed_dose(id, "   "))
+        .expect_err("a reason is required")
+        .to_string();
+    assert!(blank.contains("give the reason"), "{blank}");
+    assert_eq!(
+        f.store.missed_doses(f.client_id).expect("read"),
+        [date(2026, 11, 20)],
+        "nothing changed"
+    );
+    f.store
+        .write(|w| w.void_missed_dose(id, "wrong client"))
+        .expect("void");
+    let again = f
+        .store
+        .write(|w| w.void_missed_dose(id, "twice"))
+        .expect_err("already in error")
+        .to_string();
+    assert!(again.contains("already marked entered in error"), "{again}");
+    let missing = f
+        .store
+        .write(|w| w.void_missed_dose(id + 100, "no such"))
+        .expect_err("no such dose")
+        .to_string();
+    assert!(
+        missing.contains(&format!("no missed dose {}", id + 100)),
+        "{missing}"
+    );
+    let kept = f.store.client_missed_doses(f.client_id).expect("read");
+    assert_eq!(
+        kept[0].in_error.as_ref().map(|m| m.reason.as_str()),
+        Some("wrong client"),
+        "the first reason stands"
+    );
+}
+
+/// Whoever may record a missed dose may mark one entered in error; a read-only login may do
+/// neither.
+#[test]
+fn a_read_only_worker_cannot_void_a_missed_dose_and_a_key_worker_can() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("team.db");
+    let lead = Login::new("lee.lead").expect("login");
+    let key_worker = Login::new("kim.kw").expect("login");
+    let trainer = Login::new("tia.trainer").expect("login");
+    let mut store =
+        Store::open(&path, Access::Create, Clock::system(), lead.clone()).expect("create");
+    for (login, name, role) in [
+        (&lead, "Lee Lead", Role::TeamLead),
+        (&key_worker, "Kim Kw", Role::KeyWorker),
+        (&trainer, "Tia Trainer", Role::ReadOnly),
+    ] {
+        store
+            .add_worker(&Worker {
+                login: login.clone(),
+                display_name: Name::new(name).unwrap(),
+                role,
+            })
+            .expect("add to the team");
+    }
+    let kw = store
+        .member(&key_worker)
+        .expect("read")
+        .expect("on the team");
+    let today = store.today();
+    let client_id = store
+        .write(|w| {
+            w.insert(&Client {
+                reference: ServiceRef::from_number(9),
+                given_name: Name::new("Jo").unwrap(),
+                family_name: Name::new("Wren").unwrap(),
+                preferred_name: None,
+                date_of_birth: date(1985, 6, 15),
+                nhs_number: None,
+                key_worker_id: kw.id,
+                status: ClientStatus::Active,
+                referral_date: today - chrono::Duration::days(60),
+                treatment_start: Some(today - chrono::Duration::days(30)),
+                primary_substance: Substance::Heroin,
+                other_substances: BTreeSet::new(),
+                injecting: InjectingStatus::Never,
+                modality: Modality::Psychosocial,
+                shared_care: None,
+                risk: RiskFlags::default(),
+            })
+        })
+        .expect("a client");
+    let p = OstPrescription {
+        rx: Prescription {
+            client_id,
+            medicine: Medicine::Methadone,
+            dose_mg: 30.0,
+            interval: DoseInterval::Daily,
+            started_on: today - chrono::Duration::days(20),
+            ended_on: None,
+            supervision: Supervision::DailySupervised,
+        },
+        terms: Terms::default(),
+    };
+    store
+        .write_as_prescriber(|w| w.start_prescription(&p))
+        .expect("the lead prescribes");
+    let day = today - chrono::Duration::days(2);
+    store.act_as(key_worker);
+    store
+        .write(|w| w.record_missed_doses(client_id, kw.id, &[day]))
+        .expect("a key worker records it");
+    let id = store
+        .missed_dose_on(client_id, day)
+        .expect("read")
+        .expect("recorded");
+    store.act_as(trainer);
+    let refused = store.write(|w| w.void_missed_dose(id, "not so"));
+    assert!(
+        matches!(
+            refused,
+            Err(keywork::store::StoreError::Refused(
+                Refusal::ReadOnlyRole { .. }
+            ))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(store.missed_doses(client_id).expect("read"), [day]);
+    store.act_as(Login::new("kim.kw").unwrap());
+    store
+        .write(|w| w.void_missed_dose(id, "recorded against the wrong client"))
+        .expect("a key worker corrects it");
+    assert_eq!(store.missed_doses(client_id).expect("read"), []);
+}
+
+/// The record screen's text and the subject access export list every missed dose (a voided one
+/// marked with its reason) and a take-home prescription's safe-storage answer.
+#[test]
+fn the_record_and_the_export_list_missed_doses_and_the_safe_storage_answer() {
+    use keywork::app::record::{Layout, document};
+    use keywork::export::{Format, Kind, render};
+    let mut f = fixture_with(RiskFlags {
+        safeguarding_children: true,
+        ..RiskFlags::default()
+    });
+    let layout = Layout {
+        today: today(),
+        width: 76,
+        intervals: ReviewIntervals::default(),
+        ascii: false,
+    };
+    let screen = |f: &Fixture| -> String {
+        let record = f
+            .store
+            .client_record(f.client_id, &ReviewIntervals::default())
+            .expect("record");
+        document(&record, &layout)
+            .lines
+            .iter()
+            .map(|l| l.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let before = screen(&f);
+    assert!(before.contains("Missed doses"), "{before}");
+    assert!(before.contains("None recorded"), "{before}");
+    assert!(
+        !before.contains("safe storage discussed"),
+        "supervised daily: {before}"
+    );
+
+    record(&mut f, &[date(2026, 11, 5), date(2026, 11, 6)]).expect("two days");
+    void_day(&mut f, date(2026, 11, 6), "another client's dose").expect("void");
+    change_to_take_home(&mut f, Some("working shifts"), Some(true)).expect("take-home");
+    let after = screen(&f);
+    for expected in [
+        "05/11/2026  missed, against Methadone oral solution 30 mg from 02/11/2026",
+        "06/11/2026  missed, against Methadone oral solution 30 mg from 02/11/2026\n      [entered in error: ana.prescriber on 23/11/2026: another client's",
+        "safe storage discussed: yes",
+    ] {
+        assert!(after.contains(expected), "{expected}\n{after}");
+    }
+    let markdown = render(&f.store, f.client_id, Kind::Record(Format::Markdown)).expect("export");
+    for expected in [
+        "Missed doses",
+        "05/11/2026: dose missed",
+        "Recorded against the Methadone oral solution 30 mg prescription from 02/11/2026.",
+        "Entered in error: ana.prescriber on 23/11/2026: another client's dose. It counts for nothing.",
+        "Safe storage discussed: yes",
+    ] {
+        assert!(markdown.contains(expected), "{expected}\n{markdown}");
+    }
+    let json = render(&f.store, f.client_id, Kind::Record(Format::Json)).expect("export");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let doses = json["missed_doses"].as_array().expect("missed_doses");
+    assert_eq!(doses.len(), 2);
+    assert_eq!(doses[0]["missed_on"], "2026-11-06");
+    assert_eq!(doses[0]["in_error"]["reason"], "another client's dose");
+    assert!(doses[1]["in_error"].is_null());
+}
+
+/// On the screen: Tab reaches a missed dose like any entry, `X` asks the reason, and the day
+/// then counts for nothing; `e` on it says how a missed dose is corrected instead.
+#[test]
+fn x_on_a_missed_dose_in_the_record_marks_it_entered_in_error() {
+    assert_eq!(common::TODAY, "2026-11-23", "the fixture's dates assume it");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("caseload.db");
+    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .expect("look up the current user")
+        .expect("the current user has an entry");
+    let login = Login::new(user.name).expect("a valid login");
+    let mut store =
+        Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
+            .expect("create store");
+    let client_id = store
+        .write(|w| {
+            w.set_meta(keywork::store::META_DEMO, "1")?;
+            let worker = w.insert(&Worker {
+                login: login.clone(),
+                display_name: Name::new("Ana Mistry").unwrap(),
+                role: Role::Prescriber,
+            })?;
+            let client_id = w.insert(&Client {
+                reference: ServiceRef::from_number(7),
+                given_name: Name::new("Jo").unwrap(),
+                family_name: Name::new("Wren").unwrap(),
+                preferred_name: None,
+                date_of_birth: date(1985, 6, 15),
+                nhs_number: None,
+                key_worker_id: worker,
+                status: ClientStatus::Active,
+                referral_date: date(2026, 10, 20),
+                treatment_start: Some(date(2026, 11, 1)),
+                primary_substance: Substance::Heroin,
+                other_substances: BTreeSet::new(),
+                injecting: InjectingStatus::Never,
+                modality: Modality::Psychosocial,
+                shared_care: None,
+                risk: RiskFlags::default(),
+            })?;
+            w.start_prescription(&OstPrescription {
+                rx: Prescription {
+                    client_id,
+                    medicine: Medicine::Methadone,
+                    dose_mg: 30.0,
+                    interval: DoseInterval::Daily,
+                    started_on: date(2026, 11, 2),
+                    ended_on: None,
+                    supervision: Supervision::DailySupervised,
+                },
+                terms: Terms {
+                    prescriber: Some(Prescriber::Worker(worker)),
+                    ..Terms::default()
+                },
+            })?;
+            w.record_missed_doses(
+                client_id,
+                worker,
+                &[date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)],
+            )?;
+            Ok(client_id)
+        })
+        .expect("write the fixture");
+    drop(store);
+    let mut s = common::Session::on_db(&db);
+    s.timeout = std::time::Duration::from_secs(15);
+    s.wait_for_panes();
+    s.wait_for_text("KW-00007");
+    s.send(b"\r");
+    s.wait_for_text("Client record");
+    s.send(b"\t"); // the prescription
+    s.send(b"\t"); // the newest missed dose
+    s.send(b"e");
+    s.wait_for_text("A missed dose is not amended");
+    s.send(b"X");
+    s.wait_for_text("Entered in error: missed dose 22/11/2026");
+    s.send(b"pharmacy rang about another client");
+    s.send(b"\x13");
+    s.wait_for_text("Marked entered in error: the missed dose on 22/11/2026");
+    s.send(b"q");
+    let check =
+        Store::open_unchecked(&db, Access::Read, Clock::fixed(today()), login).expect("open");
+    assert_eq!(
+        check.missed_doses(client_id).expect("read"),
+        [date(2026, 11, 20), date(2026, 11, 21)]
+    );
+    let status = check
+        .client_status(client_id, &ReviewIntervals::default())
+        .expect("status");
+    assert!(
+        !status
+            .assessment
+            .open
+            .iter()
+            .any(|a| a.kind == AlertKind::MissedDoses),
+        "two days left: no alert"
     );
 }

@@ -25,6 +25,13 @@ impl App {
                 Some("Select an entry first: Tab moves through the record's entries.".into());
             return Ok(());
         };
+        if entry.missed_dose.is_some() {
+            self.message = Some(
+                "A missed dose is not amended: X marks it entered in error, and M records the right day."
+                    .into(),
+            );
+            return Ok(());
+        }
         match entry.what {
             RecordType::Session => self.open_about(FormKind::Session, entry, store),
             RecordType::ReadinessNote => self.open_about(FormKind::Readiness, entry, store),
@@ -60,6 +67,9 @@ impl App {
         if let Err(why) = self.author() {
             self.message = Some(why);
             return Ok(());
+        }
+        if let Some(dose) = entry.missed_dose {
+            return self.void_missed_dose(dose, store);
         }
         let marked = store.in_error(entry.what, entry.id)?.is_some();
         if marked && entry.what == RecordType::Prescription {
@@ -105,6 +115,13 @@ impl App {
                 Some("Select an entry first: Tab moves through the record's entries.".into());
             return Ok(());
         };
+        if entry.missed_dose.is_some() {
+            self.message = Some(
+                "A missed dose has no earlier versions: an entered-in-error mark shows beside it."
+                    .into(),
+            );
+            return Ok(());
+        }
         let versions = store.earlier_versions(entry.what, entry.id)?;
         if versions.is_empty() {
             self.message = Some(format!(
@@ -134,6 +151,26 @@ impl App {
             scroll: 0,
             back,
         }));
+        Ok(())
+    }
+
+    /// `X` on a missed dose: its own "entered in error" form (the mark is not undone: the day is
+    /// recorded again instead).
+    fn void_missed_dose(&mut self, id: i64, store: &mut Store) -> Result<()> {
+        let Some(client_id) = self.selected_client else {
+            self.message = Some("Select a client first.".into());
+            return Ok(());
+        };
+        let now = self.now(store);
+        match crate::form::kinds::void::open_missed_dose(store, now, client_id, id)? {
+            Ok(opened) => self.modal.open_form(super::editor::Editor {
+                form: opened.form,
+                client_id: opened.client_id,
+                handler: opened.handler,
+                draft_id: None,
+            }),
+            Err(why) => self.message = Some(why),
+        }
         Ok(())
     }
 

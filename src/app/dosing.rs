@@ -166,6 +166,12 @@ fn details(p: &OstPrescription, ost_began: NaiveDate) -> Vec<HistoryLine> {
     .flatten()
     .map(HistoryLine::new)
     .collect();
+    if p.rx.supervision.has_take_home() {
+        lines.push(HistoryLine::new(format!(
+            "  safe storage discussed: {}",
+            crate::domain::prescription::safe_storage_words(t.safe_storage_discussed)
+        )));
+    }
     if early_take_home(ost_began, p.rx.started_on, p.rx.supervision) {
         lines.push(match &t.take_home_reason {
             Some(reason) => HistoryLine::new(format!(
@@ -231,8 +237,15 @@ mod tests {
         let b = rx(30.0, date(2026, 2, 2), None, Supervision::PartlySupervised);
         let lines = history(&[&a, &b], date(2026, 3, 1));
         assert!(lines[0].text.contains("[supervision changed]"), "{lines:?}");
-        assert!(lines[1].alert && lines[1].text.contains(EARLY_TAKE_HOME_NOTE));
-        assert!(lines[2].past && !lines[2].text.contains("changed"));
+        // Under the take-home prescription: its safe-storage answer, then the early note.
+        assert_eq!(lines[1].text, "  safe storage discussed: not recorded");
+        assert!(lines[2].alert && lines[2].text.contains(EARLY_TAKE_HOME_NOTE));
+        assert!(lines[3].past && !lines[3].text.contains("changed"));
+        assert_eq!(
+            lines.len(),
+            4,
+            "no safe-storage line under supervised doses: {lines:?}"
+        );
         assert_eq!(
             supervision_chart(&[&a, &b]).split_whitespace().nth(1),
             Some("ST")

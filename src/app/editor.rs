@@ -25,7 +25,7 @@ impl Editor {
 }
 
 impl App {
-    fn now(&self, store: &Store) -> Now {
+    pub(super) fn now(&self, store: &Store) -> Now {
         Now {
             today: self.today,
             now: store.clock().now_local(),

@@ -693,6 +693,7 @@ impl App {
                     .map(|n| record::EntryRef {
                         what: RecordType::ReadinessNote,
                         id: n.id,
+                        missed_dose: None,
                     })
             }
             (None, Pane::Plan) => {
@@ -702,6 +703,7 @@ impl App {
                     .map(|g| record::EntryRef {
                         what: RecordType::Goal,
                         id: g.goal.id,
+                        missed_dose: None,
                     })
             }
             (None, _) => None,

@@ -9,6 +9,9 @@ use crate::domain::*;
 use crate::store::ClientRecord;
 use chrono::NaiveDate;
 
+mod checks;
+mod doses;
+
 /// What a line is, which decides how it is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
@@ -34,6 +37,10 @@ pub use crate::domain::uk_date;
 pub struct EntryRef {
     pub what: RecordType,
     pub id: i64,
+    /// A missed dose recorded against the prescription `id`: it has no record type of its own
+    /// (the audit's record types are a CHECK; it is audited on its prescription), so it is
+    /// selected as a part of that prescription and corrected by its own id.
+    pub missed_dose: Option<i64>,
 }
 
 /// The record laid out: its lines, and where each correctable entry starts.
@@ -72,7 +79,11 @@ impl Doc {
 
     /// Marks the next line pushed as the start of an entry.
     fn entry(&mut self, what: RecordType, id: i64) {
-        self.starting = Some(EntryRef { what, id });
+        self.starting = Some(EntryRef {
+            what,
+            id,
+            missed_dose: None,
+        });
     }
 
     /// Mutes the entry being laid out, from its first line on: it was entered in error.
@@ -117,17 +128,7 @@ impl Doc {
 /// "amended" when an earlier version is kept.
 fn marks(doc: &mut Doc, record: &ClientRecord, what: RecordType, id: i64, indent: usize) {
     if let Some(mark) = record.corrections.in_error(what, id) {
-        doc.mute_entry();
-        doc.wrapped(
-            LineKind::Alert,
-            &format!(
-                "[entered in error: {} on {}: {}; counts for nothing]",
-                mark.by,
-                uk_date(mark.at.date_naive()),
-                clean(mark.reason.as_str())
-            ),
-            indent,
-        );
+        in_error_mark(doc, mark, indent);
     }
     let amended = record
         .corrections
@@ -141,6 +142,21 @@ fn marks(doc: &mut Doc, record: &ClientRecord, what: RecordType, id: i64, indent
             indent,
         );
     }
+}
+
+/// Mutes the entry being laid out and says who marked it entered in error, when and why.
+fn in_error_mark(doc: &mut Doc, mark: &InError, indent: usize) {
+    doc.mute_entry();
+    doc.wrapped(
+        LineKind::Alert,
+        &format!(
+            "[entered in error: {} on {}: {}; counts for nothing]",
+            mark.by,
+            uk_date(mark.at.date_naive()),
+            clean(mark.reason.as_str())
+        ),
+        indent,
+    );
 }
 
 /// "1 day", "12 days".
@@ -187,10 +203,12 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     };
     title(&mut doc, record, today);
     alerts(&mut doc, record);
+    checks::data_checks(&mut doc, record);
     details(&mut doc, record, today);
     risks(&mut doc, &record.client.record);
     bbv_tests(&mut doc, record);
     prescriptions(&mut doc, record, today, layout.ascii);
+    doses::missed_doses(&mut doc, record);
     reviews(&mut doc, record, layout);
     outcomes(&mut doc, record, layout.ascii);
     reviews_done(&mut doc, record);

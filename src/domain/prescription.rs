@@ -227,6 +227,16 @@ impl OstPrescription {
     }
 }
 
+/// The answer to "safe storage discussed" in words, the same on the screen and in the export:
+/// a prescription from before the question was asked (schema 15) says so rather than "no".
+pub fn safe_storage_words(answer: Option<bool>) -> &'static str {
+    match answer {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not recorded",
+    }
+}
+
 code_enum! {
     /// A prescribing review's decision on the dose.
     pub enum DoseDecision {

@@ -61,6 +61,7 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
             risks(c),
             bbv_tests(record),
             prescriptions(record),
+            missed_doses(record),
             reviews_owed(record, cx),
             reviews_done(record),
             tops(record),
@@ -197,6 +198,12 @@ fn prescriptions(record: &ClientRecord) -> Section {
         if let Some(Prescriber::Named(name)) = &t.prescriber {
             body.push(format!("Prescriber: {}", text(name)));
         }
+        if rx.supervision.has_take_home() {
+            body.push(format!(
+                "Safe storage discussed: {}",
+                crate::domain::prescription::safe_storage_words(t.safe_storage_discussed)
+            ));
+        }
         section.blocks.push(Block::Entry {
             title: format!(
                 "{} {} mg {}, from {} {until}",
@@ -210,6 +217,54 @@ fn prescriptions(record: &ClientRecord) -> Section {
         });
     }
     section.or_none("No prescription recorded.")
+}
+
+/// Each day the pharmacy reported a dose missed, newest first, and the prescription it was
+/// recorded against; one entered in error is listed with its mark, as on the screen.
+fn missed_doses(record: &ClientRecord) -> Section {
+    let mut section = Section::new("Missed doses");
+    for dose in &record.missed_doses {
+        let against = record
+            .prescriptions
+            .iter()
+            .find(|p| p.id == dose.prescription_id)
+            .map_or_else(
+                || format!("prescription {}", dose.prescription_id),
+                |p| {
+                    let rx = &p.record.rx;
+                    let medicine = p
+                        .record
+                        .terms
+                        .medicine_name
+                        .as_deref()
+                        .unwrap_or(rx.medicine.label());
+                    format!(
+                        "the {} {} mg prescription from {}",
+                        text(medicine),
+                        rx.dose_mg,
+                        uk_date(rx.started_on)
+                    )
+                },
+            );
+        let marks = dose
+            .in_error
+            .iter()
+            .map(|mark| {
+                format!(
+                    "Entered in error: {} on {}: {}. It counts for nothing.",
+                    mark.by,
+                    uk_date(mark.at.date_naive()),
+                    text(mark.reason.as_str())
+                )
+            })
+            .collect();
+        section.blocks.push(Block::Entry {
+            title: format!("{}: dose missed", uk_date(dose.missed_on)),
+            marks,
+            body: vec![format!("Recorded against {against}.")],
+        });
+    }
+    section.or_none("No missed dose recorded.")
 }
 
 fn reviews_owed(record: &ClientRecord, cx: &RecordContext) -> Section {
@@ -542,6 +597,7 @@ pub fn record_json(record: &ClientRecord, cx: &RecordContext) -> serde_json::Val
         "client": record.client,
         "key_worker": record.key_worker.as_str(),
         "prescriptions": record.prescriptions,
+        "missed_doses": record.missed_doses,
         "sessions": record.sessions,
         "readiness_notes": record.readiness,
         "goals": goals,

@@ -40,7 +40,7 @@ fn not_correctable(what: RecordType) -> StoreError {
 }
 
 /// Reads the in-error mark from the three columns every correctable table has.
-fn in_error_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InError>> {
+pub(super) fn in_error_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InError>> {
     let at: Option<String> = row.get("in_error_at")?;
     let Some(at) = at else {
         return Ok(None);

@@ -8,7 +8,7 @@
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::dose_check::{TAKE_HOME_MISSED_WINDOW_DAYS, TakeHomeFacts};
 use crate::domain::missed_dose::MAX_DATES_PER_ENTRY;
-use crate::domain::{AuditAction, DomainError, RecordType, uk_date};
+use crate::domain::{AuditAction, DomainError, InError, RecordType, ShortText, uk_date};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
@@ -50,6 +50,16 @@ pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MissedDoseRow>
         in_error_by: r.get(7)?,
         in_error_reason: r.get(8)?,
     })
+}
+
+/// One missed dose as the record lists it: the day, the prescription it was recorded against,
+/// and its entered-in-error mark (a dose reported missed by mistake stays listed, marked).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MissedDose {
+    pub id: i64,
+    pub prescription_id: i64,
+    pub missed_on: NaiveDate,
+    pub in_error: Option<InError>,
 }
 
 /// What a quick entry recorded.
@@ -175,7 +185,103 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// Marks a missed dose entered in error with the reason (required): it then counts for
+    /// nothing (the three-in-a-row alert and the take-home check leave it out) and stays listed
+    /// with its reason; the day marked is returned. Audited as a `void` of the prescription it was recorded against, as the
+    /// entry was (the audit's record types are a CHECK no migration of this change touches);
+    /// the detail names the day, never the reason. Not undone: the day is recorded again, which
+    /// the unique index allows once the first entry is in error.
+    pub fn void_missed_dose(&self, id: i64, reason: &str) -> Result<NaiveDate> {
+        let reason = ShortText::new(reason).map_err(|e| match e {
+            DomainError::Blank { .. } => refuse(
+                "give the reason the missed dose was entered in error; nothing was changed".into(),
+            ),
+            other => StoreError::Invalid {
+                what: RecordType::Prescription,
+                source: other,
+            },
+        })?;
+        let found: Option<(i64, NaiveDate, Option<String>)> = self
+            .tx
+            .query_row(
+                "SELECT prescription_id, missed_on, in_error_at FROM missed_doses WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((prescription_id, missed_on, marked)) = found else {
+            return Err(refuse(format!(
+                "there is no missed dose {id}: the client's record and export list each with its id; nothing was changed"
+            )));
+        };
+        if marked.is_some() {
+            return Err(refuse(format!(
+                "the missed dose on {} is already marked entered in error; its first reason stands",
+                uk_date(missed_on)
+            )));
+        }
+        self.tx.execute(
+            "UPDATE missed_doses SET in_error_at = ?2, in_error_by = ?3, in_error_reason = ?4
+             WHERE id = ?1",
+            params![id, self.stamp, self.actor.as_str(), reason],
+        )?;
+        if self.audit_each {
+            self.audit_detail(
+                AuditAction::Void,
+                RecordType::Prescription,
+                Some(prescription_id),
+                Some(&format!("missed dose {missed_on}")),
+            )?;
+        }
+        Ok(missed_on)
+    }
+}
+
 impl Store {
+    /// Every missed dose of a client, entered in error or not, newest first: the record's list.
+    pub fn client_missed_doses(&self, client_id: i64) -> Result<Vec<MissedDose>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, prescription_id, missed_on, in_error_at, in_error_by, in_error_reason
+             FROM missed_doses WHERE client_id = ?1 ORDER BY missed_on DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([client_id], |r| {
+            Ok(MissedDose {
+                id: r.get("id")?,
+                prescription_id: r.get("prescription_id")?,
+                missed_on: r.get("missed_on")?,
+                in_error: super::corrections::in_error_from_row(r)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The standing (not in error) missed dose of a client on a day, if one is recorded: what
+    /// `keywork dose void --client REF --on DATE` marks.
+    pub fn missed_dose_on(&self, client_id: i64, day: NaiveDate) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM missed_doses WHERE client_id = ?1 AND missed_on = ?2
+                   AND in_error_at IS NULL",
+                params![client_id, day],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The client a missed dose belongs to, if it exists.
+    pub fn missed_dose_client(&self, id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT client_id FROM missed_doses WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The days a client's doses were missed (not in error), oldest first.
     pub fn missed_doses(&self, client_id: i64) -> Result<Vec<NaiveDate>> {
         let mut stmt = self.conn.prepare_cached(

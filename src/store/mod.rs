@@ -56,7 +56,7 @@ pub use drafts::Draft;
 pub use erase::{Erasure, Removed};
 pub use export::Counts;
 pub use integrity::MAX_PROBLEMS;
-pub use missed_doses::{DoseFacts, MissedRecorded};
+pub use missed_doses::{DoseFacts, MissedDose, MissedRecorded};
 pub use open::Access;
 pub use scenarios::ScenarioRow;
 pub use settings::{SettingKey, parse_value as parse_setting};

@@ -40,6 +40,10 @@ pub struct ClientRecord {
     pub scenario: Option<String>,
     /// Blood-borne virus tests, by day taken then as recorded (in error too, marked).
     pub bbv_results: Vec<super::BbvResultRow>,
+    /// Every missed dose, entered in error or not, newest first.
+    pub missed_doses: Vec<super::MissedDose>,
+    /// What `check --clinical` finds in this client's record alone.
+    pub data_checks: Vec<crate::domain::clinical_check::Finding>,
 }
 
 impl Store {
@@ -155,6 +159,8 @@ impl Store {
             },
             corrections: self.corrections(client_id)?,
             earlier_versions: self.client_earlier_versions(client_id)?,
+            missed_doses: self.client_missed_doses(client_id)?,
+            data_checks: self.client_findings(client_id, &self.clinical_limits())?,
             client,
         })
     }

@@ -102,3 +102,84 @@ impl Handler for VoidForm {
         })))
     }
 }
+
+/// An open "entered in error" form for a missed dose: a part of its prescription's entry with no
+/// record type of its own, so it is opened by the record screen directly rather than from
+/// [`Opening::entry`].
+#[derive(Debug)]
+pub struct VoidMissedDoseForm {
+    id: i64,
+}
+
+/// The form for the missed dose `id` of `client_id`: the same one reason as any entry.
+pub fn open_missed_dose(store: &Store, now: Now, client_id: i64, id: i64) -> Opens {
+    let Some(dose) = store
+        .client_missed_doses(client_id)?
+        .into_iter()
+        .find(|d| d.id == id)
+    else {
+        return Ok(Err(
+            "That missed dose is no longer in the record: it may have been removed meanwhile."
+                .into(),
+        ));
+    };
+    if dose.in_error.is_some() {
+        return Ok(Err(
+            "This missed dose stays entered in error: M records the day again if it was missed after all."
+                .into(),
+        ));
+    }
+    let day = dose.missed_on;
+    let client = store.get::<Client>(client_id)?.record;
+    let title = format!(
+        "Entered in error: missed dose {}: {} {}",
+        uk_date(day),
+        client.reference,
+        crate::display::clean(client.known_as().as_str())
+    );
+    let specs =
+        vec![Spec::new(key::REASON, "Why it was in error", Kind::Line { max: 500 }).required()];
+    Ok(Ok(Opened {
+        form: Form::new(title, specs, &[], now),
+        client_id: Some(client_id),
+        handler: Box::new(VoidMissedDoseForm { id }),
+    }))
+}
+
+impl Handler for VoidMissedDoseForm {
+    fn kind(&self) -> FormKind {
+        FormKind::Void
+    }
+
+    fn keeps_drafts(&self) -> bool {
+        false
+    }
+
+    fn save(&self, form: &Form, store: &mut Store, s: &Saving<'_>) -> Saves {
+        let reason = form.text(key::REASON);
+        let day = match write_and_forget_draft(store, s.draft_id, |w| {
+            w.void_missed_dose(self.id, &reason)
+        }) {
+            Ok(day) => day,
+            Err(crate::store::StoreError::Invalid { source, .. }) => {
+                return Ok(Err(vec![err(key::REASON, source.to_string())]));
+            }
+            Err(e) => return Err(e),
+        };
+        let mut message = format!(
+            "Marked entered in error: the missed dose on {} counts for nothing now (M records the day again if it was missed after all).",
+            uk_date(day)
+        );
+        let status = store.client_status(s.client_id, s.intervals)?;
+        if let Some(alert) = status
+            .assessment
+            .open
+            .iter()
+            .find(|a| a.kind == AlertKind::MissedDoses)
+        {
+            message.push(' ');
+            message.push_str(&alert.reason);
+        }
+        Ok(Ok(Saved::said(message)))
+    }
+}
