@@ -210,7 +210,7 @@ fn three_missed_days_in_a_row_raise_the_alert_and_a_prescribing_review_answers_i
     assert!(
         alert
             .reason
-            .starts_with("3 missed doses: reassess before the next dose"),
+            .starts_with("Reassess before the next dose (3 in a row"),
         "{}",
         alert.reason
     );
@@ -453,7 +453,9 @@ mod shell {
             "{text}"
         );
         assert!(
-            text.contains("3 missed doses: reassess before the next dose"),
+            text.contains(
+                "3 missed doses: Reassess before the next dose (3 in a row, 20/11/2026 to 22/11/2026)"
+            ),
             "{text}"
         );
         assert_eq!(count(), before + 3);
@@ -706,7 +708,9 @@ fn the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field() {
         saved.message
     );
     assert!(
-        saved.message.contains("3 missed doses: reassess"),
+        saved
+            .message
+            .contains("3 missed doses: Reassess before the next dose"),
         "{}",
         saved.message
     );
@@ -781,7 +785,9 @@ fn a_missed_day_entered_in_error_outside_the_run_leaves_the_alert() {
     void_day(&mut f, days[0], "recorded on the wrong day").expect("void");
     let alert = missed_alert(&f).expect("three in a row still");
     assert!(
-        alert.reason.starts_with("3 missed doses"),
+        alert
+            .reason
+            .starts_with("Reassess before the next dose (3 in a row"),
         "{}",
         alert.reason
     );

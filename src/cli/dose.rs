@@ -85,7 +85,7 @@ fn print_missed_alert(
         .iter()
         .find(|a| a.kind == crate::domain::AlertKind::MissedDoses)
     {
-        println!("{reference}: {}", alert.reason);
+        println!("{reference}: {}: {}", alert.kind.label(), alert.reason);
     }
     Ok(())
 }

@@ -519,7 +519,7 @@ fn missed_doses(facts: &AlertFacts) -> Option<Alert> {
     Some(Alert {
         kind: AlertKind::MissedDoses,
         reason: format!(
-            "3 missed doses: reassess before the next dose ({} in a row, {} to {})",
+            "Reassess before the next dose ({} in a row, {} to {})",
             run.days(),
             uk(run.first),
             uk(run.last)

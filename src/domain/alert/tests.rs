@@ -1995,7 +1995,7 @@ const THREE: &[&str] = &["2026-11-19", "2026-11-20", "2026-11-21"];
 #[test]
 fn three_missed_doses_in_a_row_alert_until_a_review_or_new_prescription() {
     let raised = Some((
-        "3 missed doses: reassess before the next dose (3 in a row, 19/11/2026 to 21/11/2026)",
+        "Reassess before the next dose (3 in a row, 19/11/2026 to 21/11/2026)",
         "missed from 2026-11-19",
     ));
     let cases = [
@@ -2031,7 +2031,7 @@ fn three_missed_doses_in_a_row_alert_until_a_review_or_new_prescription() {
                 "2025-01-01",
             ),
             expect: Some((
-                "3 missed doses: reassess before the next dose (4 in a row, 19/11/2026 to 22/11/2026)",
+                "Reassess before the next dose (4 in a row, 19/11/2026 to 22/11/2026)",
                 "missed from 2026-11-19",
             )),
         },

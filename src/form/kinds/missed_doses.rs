@@ -130,7 +130,7 @@ impl Handler for MissedDosesForm {
             .find(|a| a.kind == AlertKind::MissedDoses)
         {
             message.push(' ');
-            message.push_str(&alert.reason);
+            message.push_str(&format!("{}: {}", alert.kind.label(), alert.reason));
         }
         Ok(Ok(Saved::said(message)))
     }
