@@ -77,6 +77,9 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some((alert_kinds::extend_alert_codes, "")),
         foreign_keys_off: true,
     },
+    sql(include_str!(
+        "../../assets/migrations/0016_clinical_settings_ecg.sql"
+    )),
 ];
 
 /// The schema version this build writes and understands.

@@ -57,7 +57,7 @@ pub use integrity::MAX_PROBLEMS;
 pub use missed_doses::{DoseFacts, MissedRecorded};
 pub use open::Access;
 pub use scenarios::ScenarioRow;
-pub use settings::{SettingKey, parse_value as parse_setting};
+pub use settings::{ServiceSettings, SettingKey, SettingValue, Unit, parse_value as parse_setting};
 pub use structure::PlanStructure;
 pub use summary::{Changes, WHOLE_SERVICE};
 pub use views::{ClientRecord, PlanGoal};

@@ -1,6 +1,6 @@
 //! Blood-borne virus care: the hep C and HIV tests and hep B vaccination each on their own.
 
-use super::{Alert, AlertFacts, AlertKind, BBV_RETEST_AFTER, uk};
+use super::{Alert, AlertFacts, AlertKind, Interval, uk};
 use crate::domain::{HepBStatus, InjectingStatus};
 use chrono::NaiveDate;
 
@@ -12,12 +12,13 @@ use chrono::NaiveDate;
 /// has injected, and re-test those who still inject at least yearly); NICE PH43 (hepatitis B and
 /// C testing, 2012: people who inject drugs are offered testing, and re-testing yearly while the
 /// risk continues). Rules:
-/// - currently injecting, and no test of the virus in [`BBV_RETEST_AFTER`]: that test is due;
+/// - currently injecting, and no test of the virus in `retest` (the service's setting, by default
+///   [`super::BBV_RETEST_AFTER`]): that test is due;
 /// - injected before, and the virus never tested: that test is due (a past injector with a test
 ///   after the last risk needs no yearly re-test);
 /// - injecting now or before, and hep B neither completed nor immune: vaccination is due
 ///   (declined is asked again; an acknowledgement quiets it until the status changes).
-pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
+pub(super) fn bbv_care(facts: &AlertFacts, retest: Interval) -> Vec<Alert> {
     let now = match facts.injecting {
         InjectingStatus::Currently => true,
         InjectingStatus::Previously => false,
@@ -28,7 +29,7 @@ pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
         ("HIV", "hiv", facts.hiv_tested_on),
     ]
     .into_iter()
-    .filter_map(|(virus, code, last)| virus_test_due(facts.today, now, virus, code, last))
+    .filter_map(|(virus, code, last)| virus_test_due(facts.today, retest, now, virus, code, last))
     .collect();
     alerts.extend(hep_b_vaccination_due(now, facts.hep_b));
     alerts
@@ -37,6 +38,7 @@ pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
 /// One virus's test, when due: never tested, or (still injecting) not in the last year.
 fn virus_test_due(
     today: NaiveDate,
+    retest: Interval,
     injecting_now: bool,
     virus: &str,
     code: &str,
@@ -49,8 +51,8 @@ fn virus_test_due(
     };
     let reason = match last {
         None => format!("{who}, and no {virus} test is recorded: offer one"),
-        Some(d) if injecting_now && d < BBV_RETEST_AFTER.before(today) => format!(
-            "{who}, and the last {virus} test was on {}, over {BBV_RETEST_AFTER} ago: offer a re-test",
+        Some(d) if injecting_now && d < retest.before(today) => format!(
+            "{who}, and the last {virus} test was on {}, over {retest} ago: offer a re-test",
             uk(d)
         ),
         Some(_) => return None,

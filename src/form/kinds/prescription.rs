@@ -200,6 +200,8 @@ pub struct Context {
     pub modality: Modality,
     pub ost_since: Option<NaiveDate>,
     pub history: Vec<EarlierDose>,
+    /// The service's limits for the dose checks, as the store will apply them on saving.
+    pub limits: DoseLimits,
 }
 
 /// The safe-prescribing checks on what the form says, as field errors: a refused date on the
@@ -212,7 +214,7 @@ fn dose_errors(p: &OstPrescription, ctx: &Context, today: NaiveDate) -> Errors {
         .filter(|e| e.started_on < p.rx.started_on)
         .copied()
         .collect();
-    let findings = check_dose(p, &earlier, today, &DoseLimits::default());
+    let findings = check_dose(p, &earlier, today, &ctx.limits);
     let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) else {
         return Errors::new();
     };
@@ -466,6 +468,7 @@ pub fn context_of(
             modality: client.modality,
             ost_since: client.modality.is_ost().then_some(ost_since),
             history,
+            limits: store.dose_limits()?,
         },
         current,
     ))
