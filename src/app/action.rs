@@ -41,6 +41,8 @@ pub enum Action {
     Acknowledge,
     /// Record the days a pharmacy reports doses missed.
     RecordMissedDoses,
+    /// Record an ECG (the day taken, the QTc).
+    RecordEcg,
     /// Export the selected client's record or recovery plan to a file.
     ExportClient,
     /// Today's appointments: the worker's, or the team's in team view.
@@ -119,6 +121,7 @@ impl Action {
             | Action::RecordPrescription
             | Action::Acknowledge
             | Action::RecordMissedDoses
+            | Action::RecordEcg
             | Action::ExportClient
             | Action::Amend
             | Action::MarkInError => true,

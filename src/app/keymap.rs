@@ -352,6 +352,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "Record the days the pharmacy reports the selected client's doses missed",
     },
     Binding {
+        keys: &[key('E')],
+        action: Action::RecordEcg,
+        contexts: &[Panes],
+        hint: None,
+        help: "Record an ECG for the selected client (the day taken, the QTc)",
+    },
+    Binding {
         keys: &[key('y')],
         action: Action::Today,
         contexts: &[Panes],

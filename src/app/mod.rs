@@ -267,6 +267,7 @@ impl App {
             Action::RecordPrescription => self.open_form(FormKind::Prescription, false, store)?,
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::RecordMissedDoses => self.open_form(FormKind::MissedDoses, false, store)?,
+            Action::RecordEcg => self.open_form(FormKind::Ecg, false, store)?,
             Action::Today => self.show_today(store)?,
             Action::ToggleHelp => {
                 if !self.modal.close_help() {

@@ -11,6 +11,7 @@ mod clients_csv;
 mod clinical;
 mod database;
 mod dose;
+mod ecg;
 mod encrypted;
 mod erase;
 mod explain;
@@ -143,6 +144,9 @@ pub enum Command {
     /// Record the doses a pharmacy reports missed.
     #[command(subcommand)]
     Dose(dose::DoseCommand),
+    /// Record an ECG (methadone above the service's threshold asks for one each year).
+    #[command(subcommand)]
+    Ecg(ecg::EcgCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -367,6 +371,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             prescription::prescription(&mut open(Access::Write)?, &command)
         }
         Some(Command::Dose(command)) => dose::dose(&mut open(Access::Write)?, &command),
+        Some(Command::Ecg(command)) => ecg::ecg(&mut open(Access::Write)?, &command),
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

@@ -371,6 +371,9 @@ pub struct TakeHomeFacts {
     pub missed_recently: usize,
     /// The safeguarding (children) flag.
     pub safeguarding_children: bool,
+    /// The latest ECG not in error taken on or before the prescription starts, for
+    /// [`check_ecg`].
+    pub latest_ecg: Option<NaiveDate>,
 }
 
 /// Take-home doses judged against compliance and safety (NICE TA114: supervision is relaxed only
@@ -408,6 +411,35 @@ pub fn check_take_home(next: &OstPrescription, facts: &TakeHomeFacts) -> Vec<Fin
         ));
     }
     findings
+}
+
+/// Methadone above the service's ECG threshold with no ECG in its validity period before the
+/// prescription starts: an ECG is recommended, and going ahead without one needs a reason (see
+/// the module's sources). A dose at the threshold, or an ECG exactly the validity period old,
+/// asks nothing.
+pub fn check_ecg(
+    next: &OstPrescription,
+    facts: &TakeHomeFacts,
+    limits: &DoseLimits,
+) -> Option<Finding> {
+    let rx = &next.rx;
+    if rx.medicine != Medicine::Methadone || rx.dose_mg <= limits.ecg_methadone_mg {
+        return None;
+    }
+    let current_from = limits.ecg_valid_for.before(rx.started_on);
+    if facts.latest_ecg.is_some_and(|on| on >= current_from) {
+        return None;
+    }
+    let latest = facts
+        .latest_ecg
+        .map(|on| format!(" (the latest was on {})", super::uk_date(on)))
+        .unwrap_or_default();
+    Some(Finding::NeedsReason(format!(
+        "ECG recommended: methadone above {} mg a day and no ECG recorded in the last {}{latest}: \
+         record the ECG first, or the reason to go ahead without one",
+        mg(limits.ecg_methadone_mg),
+        limits.ecg_valid_for
+    )))
 }
 
 /// A dose as people write it: "30", "7.5".

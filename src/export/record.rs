@@ -56,21 +56,48 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
              corrected, its earlier versions are listed near the end."
                 .to_owned(),
         ],
-        sections: vec![
-            details(record),
-            risks(c),
-            prescriptions(record),
-            reviews_owed(record, cx),
-            reviews_done(record),
-            tops(record),
-            plan(record),
-            readiness(record),
-            sessions(record),
-            alerts(record),
-            earlier_versions(record),
-            audit(record),
-        ],
+        sections: [
+            vec![details(record), risks(c), prescriptions(record)],
+            ecgs(record).into_iter().collect(),
+            vec![
+                reviews_owed(record, cx),
+                reviews_done(record),
+                tops(record),
+                plan(record),
+                readiness(record),
+                sessions(record),
+                alerts(record),
+                earlier_versions(record),
+                audit(record),
+            ],
+        ]
+        .concat(),
     }
+}
+
+/// The ECGs, when there are any (a record without reads as it always did).
+fn ecgs(record: &ClientRecord) -> Option<Section> {
+    let mut section = Section::new("ECGs");
+    for e in &record.ecgs {
+        let mut body = vec![
+            e.qtc_ms
+                .map_or_else(|| "QTc not given".to_owned(), |ms| format!("QTc: {ms} ms")),
+        ];
+        if let Some(reason) = &e.in_error_reason {
+            body.push(format!("Entered in error: {}", text(reason)));
+        }
+        section.blocks.push(Block::Entry {
+            title: format!("ECG, {}", uk_date(e.taken_on)),
+            marks: e
+                .in_error_at
+                .as_ref()
+                .map(|_| "entered in error".to_owned())
+                .into_iter()
+                .collect(),
+            body,
+        });
+    }
+    (!section.blocks.is_empty()).then_some(section)
 }
 
 fn details(record: &ClientRecord) -> Section {
@@ -521,6 +548,7 @@ pub fn record_json(record: &ClientRecord, cx: &RecordContext) -> serde_json::Val
         "client": record.client,
         "key_worker": record.key_worker.as_str(),
         "prescriptions": record.prescriptions,
+        "ecgs": record.ecgs,
         "sessions": record.sessions,
         "readiness_notes": record.readiness,
         "goals": goals,

@@ -81,6 +81,11 @@ const PARTS: &[Part] = &[
         count: "SELECT count(*) FROM missed_doses WHERE client_id = ?1",
     },
     Part {
+        one: "ECG",
+        many: "ECGs",
+        count: "SELECT count(*) FROM ecgs WHERE client_id = ?1",
+    },
+    Part {
         one: "other substance",
         many: "other substances",
         count: "SELECT count(*) FROM client_substances WHERE client_id = ?1",

@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "alert_acks",
     "appointments",
     "missed_doses",
+    "ecgs",
     "earlier_versions",
     "audit",
 ];
@@ -145,6 +146,8 @@ impl Store {
             "missed_doses",
             stmt.query_map([], super::missed_doses::from_row)?,
         )?;
+        let mut stmt = self.conn.prepare(super::ecgs::SELECT_ALL)?;
+        write_array(out, "ecgs", stmt.query_map([], super::ecgs::from_row)?)?;
         export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;

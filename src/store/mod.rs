@@ -11,6 +11,7 @@ mod clinical_check;
 mod correctable;
 mod corrections;
 mod drafts;
+mod ecgs;
 mod erase;
 mod export;
 mod goals;
@@ -51,6 +52,7 @@ pub use caseload::{CaseloadRow, DueReview, FactsSource, RiskSummary, Scope, due_
 pub use clients::UniqueField;
 pub use corrections::{Correctable, Corrections, EntryCorrection};
 pub use drafts::Draft;
+pub use ecgs::EcgRow;
 pub use erase::{Erasure, Removed};
 pub use export::Counts;
 pub use integrity::MAX_PROBLEMS;

@@ -38,6 +38,8 @@ pub struct ClientRecord {
     pub earlier_versions: Vec<crate::domain::EarlierVersion>,
     /// The story a scenario client's record tells, on a demo database only.
     pub scenario: Option<String>,
+    /// ECGs, latest first, those entered in error included (marked).
+    pub ecgs: Vec<super::EcgRow>,
 }
 
 impl Store {
@@ -117,6 +119,7 @@ impl Store {
         }
         Ok(ClientRecord {
             scenario: self.scenario_story(client_id)?,
+            ecgs: self.ecgs(client_id)?,
             key_worker,
             prescriptions: self.for_client(
                 "WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",

@@ -9,6 +9,7 @@
 pub mod acknowledge;
 pub mod client;
 pub mod dna;
+pub mod ecg;
 pub mod export;
 pub mod goal;
 pub mod missed_doses;
@@ -52,6 +53,8 @@ pub enum FormKind {
     Export,
     /// The days a pharmacy reports doses missed.
     MissedDoses,
+    /// An ECG: the day taken and the QTc.
+    Ecg,
 }
 
 impl FormKind {
@@ -68,6 +71,7 @@ impl FormKind {
         FormKind::Prescription,
         FormKind::Export,
         FormKind::MissedDoses,
+        FormKind::Ecg,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -376,6 +380,7 @@ const KINDS: &[Listed] = &[
         "missed doses",
         missed_doses::open,
     ),
+    listed(FormKind::Ecg, "ecg", "ECG", ecg::open),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).
