@@ -437,3 +437,93 @@ fn ecg_add_records_from_the_shell_and_refuses_a_bad_value_in_one_line() {
     assert!(said.contains("QTc 430 ms"), "{said}");
     assert_eq!(ecg_rows(&db), 1);
 }
+
+#[test]
+fn amending_a_dose_above_100_mg_without_an_ecg_needs_a_reason_too() {
+    let mut f = fixture();
+    let id = titrate_to(&mut f, 100.0).expect("100 mg");
+    // A 15 mg step over the 90 mg before it would need its own reason at the default 10 mg.
+    let step = SettingKey::parse("methadone_step").unwrap();
+    f.store
+        .set_setting(step, parse_setting(step, "20mg").unwrap())
+        .unwrap();
+    let stored = f
+        .store
+        .prescriptions_of(f.client_id)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("the latest");
+    let mut amended = stored.record.clone();
+    amended.rx.dose_mg = 105.0;
+    let err = f
+        .store
+        .write_as_prescriber(|w| w.amend(id, stored.row_version, &amended))
+        .expect_err("no ECG");
+    assert!(err.to_string().contains("ECG recommended"), "{err}");
+    ecg(&mut f, date(2026, 6, 1), Some(440)).unwrap();
+    f.store
+        .write_as_prescriber(|w| w.amend(id, stored.row_version, &amended))
+        .expect("with an ECG in the last 12 months");
+}
+
+#[test]
+fn the_prescription_form_applies_the_services_limits_and_asks_for_the_ecg_on_the_reason() {
+    use keywork::form::Now;
+    use keywork::form::kinds::prescription::key;
+    use keywork::form::kinds::{self, FormKind, Opening, Saving};
+    let mut f = fixture();
+    // An induction limit above 100 mg, so a first dose of 110 mg meets only the ECG check.
+    let key_setting = SettingKey::parse("methadone_induction").unwrap();
+    f.store
+        .set_setting(key_setting, parse_setting(key_setting, "150mg").unwrap())
+        .unwrap();
+    let intervals = ReviewIntervals::default();
+    let now = Now {
+        today: today(),
+        now: today().and_hms_opt(11, 0, 0).unwrap(),
+    };
+    let attempt = |f: &mut Fixture| {
+        let mut opened = kinds::open(
+            FormKind::Prescription,
+            &Opening {
+                store: &f.store,
+                now,
+                client_id: Some(f.client_id),
+                draft: None,
+                edit: false,
+                selected_goal: None,
+                selected_review: None,
+                intervals: &intervals,
+                default_worker: Some(f.worker_id),
+                entry: None,
+            },
+        )
+        .unwrap()
+        .expect("opens");
+        for (k, v) in [
+            (key::MEDICINE, "methadone"),
+            (key::DOSE, "110"),
+            (key::SUPERVISION, "daily_supervised"),
+            (key::FROM, "23/11/2026"),
+        ] {
+            opened.form.set(k, v).unwrap();
+        }
+        let saving = Saving {
+            client_id: f.client_id,
+            worker_id: f.worker_id,
+            draft_id: None,
+            intervals: &intervals,
+        };
+        opened
+            .handler
+            .save(&opened.form, &mut f.store, &saving)
+            .unwrap()
+    };
+    let errors = attempt(&mut f).expect_err("no ECG");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, key::DOSE_REASON);
+    assert!(errors[0].1.starts_with("ECG recommended"), "{errors:?}");
+    ecg(&mut f, date(2026, 11, 20), None).unwrap();
+    attempt(&mut f).expect("with an ECG, and 110 mg under the service's induction limit");
+}
