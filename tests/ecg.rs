@@ -433,9 +433,71 @@ fn ecg_add_records_from_the_shell_and_refuses_a_bad_value_in_one_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(said.starts_with("KW-00001: ECG recorded, "), "{said}");
+    assert!(said.starts_with("KW-00001: ECG 1 recorded, "), "{said}");
     assert!(said.contains("QTc 430 ms"), "{said}");
     assert_eq!(ecg_rows(&db), 1);
+
+    for (args, words) in [
+        (&["--id", "1", "--reason", " "][..], "give the reason"),
+        (&["--id", "99", "--reason", "wrong client"], "no ECG 99"),
+    ] {
+        let mut all = vec!["ecg", "void"];
+        all.extend_from_slice(args);
+        let out = keywork(&db, &all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
+    let out = keywork(
+        &db,
+        &["ecg", "void", "--id", "1", "--reason", "wrong client"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let marked: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM ecgs WHERE in_error_at IS NOT NULL AND in_error_reason = 'wrong client'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(marked, 1);
+}
+
+#[test]
+fn an_ecg_marked_entered_in_error_no_longer_counts_for_the_dose_check() {
+    let mut f = fixture();
+    let id = ecg(&mut f, date(2026, 11, 1), Some(430)).unwrap();
+    f.store
+        .write(|w| w.void_ecg(id, "recorded against the wrong client"))
+        .unwrap();
+    let err = titrate_to(&mut f, 110.0).expect_err("the only ECG is in error");
+    assert!(err.to_string().contains("ECG recommended"), "{err}");
+    let record = f
+        .store
+        .client_record(f.client_id, &ReviewIntervals::default())
+        .unwrap();
+    let layout = Layout {
+        today: today(),
+        width: 100,
+        intervals: ReviewIntervals::default(),
+        ascii: true,
+    };
+    let text: Vec<String> = document(&record, &layout)
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains("01/11/2026") && l.contains("entered in error")),
+        "{text:#?}"
+    );
 }
 
 #[test]

@@ -14,6 +14,19 @@ use clap::{Args, Subcommand};
 pub enum EcgCommand {
     /// Record an ECG: the day it was taken and, from the report, the QTc.
     Add(AddArgs),
+    /// Mark an ECG entered in error (its id is printed by `ecg add` and in the export): it stays
+    /// on the record, marked, and no longer counts for the dose check.
+    Void(VoidArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VoidArgs {
+    /// The ECG's id.
+    #[arg(long)]
+    pub id: i64,
+    /// Why it was entered in error.
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -30,7 +43,14 @@ pub struct AddArgs {
 }
 
 pub fn ecg(store: &mut Store, command: &EcgCommand) -> Result<(), CliError> {
-    let EcgCommand::Add(args) = command;
+    let args = match command {
+        EcgCommand::Add(args) => args,
+        EcgCommand::Void(args) => {
+            store.write(|w| w.void_ecg(args.id, &args.reason))?;
+            println!("ECG {} marked entered in error.", args.id);
+            return Ok(());
+        }
+    };
     let worker = author(store)?;
     let (client_id, reference) = client(store, &args.client)?;
     let taken_on =
@@ -44,10 +64,10 @@ pub fn ecg(store: &mut Store, command: &EcgCommand) -> Result<(), CliError> {
     let ecg = Ecg { taken_on, qtc_ms };
     ecg.check(store.today())
         .map_err(|e| CliError::Usage(format!("--on: {e}")))?;
-    store.write(|w| w.record_ecg(client_id, worker, &ecg))?;
+    let id = store.write(|w| w.record_ecg(client_id, worker, &ecg))?;
     let qtc = qtc_ms
         .map(|ms| format!(", QTc {ms} ms"))
         .unwrap_or_default();
-    println!("{reference}: ECG recorded, {}{qtc}", uk_date(taken_on));
+    println!("{reference}: ECG {id} recorded, {}{qtc}", uk_date(taken_on));
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::{Result, Store, StoreError, Writer};
 use crate::domain::ecg::Ecg;
 use crate::domain::{AuditAction, DomainError, RecordType};
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 /// One stored ECG, as the record and the exports show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -73,6 +73,62 @@ impl Writer<'_> {
             )?;
         }
         Ok(id)
+    }
+
+    /// Marks an ECG entered in error, with the reason: it stays on the record, marked, and the
+    /// dose check no longer counts it (an ECG recorded with the wrong date would otherwise keep
+    /// the "ECG recommended" check quiet). Audited on its client as an `update`, "ecg ID entered
+    /// in error". Returns the client's id.
+    pub fn void_ecg(&self, id: i64, reason: &str) -> Result<i64> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(StoreError::Invalid {
+                what: RecordType::Client,
+                source: DomainError::Rule(
+                    "give the reason the ECG was entered in error (at most 500 characters)".into(),
+                ),
+            });
+        }
+        let row: Option<(i64, Option<String>)> = self
+            .tx
+            .query_row(
+                "SELECT client_id, in_error_at FROM ecgs WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let client_id = match row {
+            None => {
+                return Err(StoreError::Invalid {
+                    what: RecordType::Client,
+                    source: DomainError::Rule(format!(
+                        "no ECG {id}: its id is printed by `keywork ecg add` and in the export"
+                    )),
+                });
+            }
+            Some((_, Some(_))) => {
+                return Err(StoreError::Invalid {
+                    what: RecordType::Client,
+                    source: DomainError::Rule(format!(
+                        "ECG {id} is already marked entered in error"
+                    )),
+                });
+            }
+            Some((client_id, None)) => client_id,
+        };
+        self.tx.execute(
+            "UPDATE ecgs SET in_error_at = ?2, in_error_by = ?3, in_error_reason = ?4 WHERE id = ?1",
+            params![id, self.stamp, self.actor.as_str(), reason],
+        )?;
+        if self.audit_each {
+            self.audit_detail(
+                AuditAction::Update,
+                RecordType::Client,
+                Some(client_id),
+                Some(&format!("ecg {id} entered in error")),
+            )?;
+        }
+        Ok(client_id)
     }
 
     /// The latest ECG not in error taken on or before `on`.
