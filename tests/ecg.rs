@@ -589,3 +589,29 @@ fn the_prescription_form_applies_the_services_limits_and_asks_for_the_ecg_on_the
     ecg(&mut f, date(2026, 11, 20), None).unwrap();
     attempt(&mut f).expect("with an ECG, and 110 mg under the service's induction limit");
 }
+
+#[test]
+fn check_clinical_names_a_dose_above_100_mg_with_no_ecg_and_no_reason() {
+    let mut f = fixture();
+    let id = titrate_to(&mut f, 100.0).expect("100 mg");
+    // As an import or an older keywork could have left it: 110 mg with no reason.
+    Connection::open(f.dir.path().join("caseload.db"))
+        .unwrap()
+        .execute("UPDATE prescriptions SET dose_mg = 110 WHERE id = ?1", [id])
+        .unwrap();
+    let ecg_findings = |f: &Fixture| -> Vec<String> {
+        let limits = f.store.dose_limits().unwrap();
+        f.store
+            .clinical_findings(&limits)
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.detail.contains("ECG recommended"))
+            .map(|x| format!("{:?} {}", x.rule, x.detail))
+            .collect()
+    };
+    let found = ecg_findings(&f);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("DoseWithoutReason"), "{found:?}");
+    ecg(&mut f, date(2026, 11, 1), None).unwrap();
+    assert_eq!(ecg_findings(&f), Vec::<String>::new());
+}
