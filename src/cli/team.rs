@@ -299,19 +299,22 @@ pub fn settings(store: &mut Store, command: &SettingsCommand) -> Result<(), CliE
             let settings = store.service_settings()?;
             let set = store.settings_set()?;
             let mut lines = vec![];
-            let groups: [(&str, &[SettingKey]); 2] = [
+            let groups = [
                 (
                     "Review intervals and prompts for the whole service (the same for every worker):",
-                    &SettingKey::ALL[..9],
+                    false,
                 ),
                 (
                     "Safe-prescribing checks (a dose past a usual limit needs a reason; past a ceiling it is refused):",
-                    &SettingKey::ALL[9..],
+                    true,
                 ),
             ];
-            for (heading, keys) in groups {
+            for (heading, limits) in groups {
                 lines.push(heading.to_owned());
-                for key in keys {
+                for key in SettingKey::ALL
+                    .iter()
+                    .filter(|k| k.is_dose_limit() == limits)
+                {
                     let by_lead = set.iter().find(|(k, _, _)| k == key.code());
                     let shown = key.get(&settings).code();
                     let source = match by_lead {

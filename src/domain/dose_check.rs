@@ -114,7 +114,7 @@ impl DoseLimits {
                     "equal to"
                 };
                 return Err(format!(
-                    "{low} would be {} mg, {at} {high} ({} mg): lower {low} or raise {high} first",
+                    "{low} ({} mg) would be {at} {high} ({} mg): lower {low} or raise {high} first",
                     mg(low_mg),
                     mg(high_mg)
                 ));

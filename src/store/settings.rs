@@ -171,6 +171,12 @@ impl SettingKey {
         }
     }
 
+    /// Whether this is a limit of the safe-prescribing checks (else an interval something falls
+    /// due by): `settings show` lists the two groups apart.
+    pub fn is_dose_limit(self) -> bool {
+        self.unit() != Unit::Interval || self == SettingKey::EcgValidFor
+    }
+
     pub fn parse(code: &str) -> Option<SettingKey> {
         SettingKey::ALL.iter().copied().find(|k| k.code() == code)
     }
