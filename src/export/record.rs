@@ -56,27 +56,26 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
              corrected, its earlier versions are listed near the end."
                 .to_owned(),
         ],
-        sections: [
-            vec![details(record), risks(c), prescriptions(record)],
-            ecgs(record).into_iter().collect(),
-            vec![
-                reviews_owed(record, cx),
-                reviews_done(record),
-                tops(record),
-                plan(record),
-                readiness(record),
-                sessions(record),
-                alerts(record),
-                earlier_versions(record),
-                audit(record),
-            ],
-        ]
-        .concat(),
+        sections: vec![
+            details(record),
+            risks(c),
+            prescriptions(record),
+            ecgs(record),
+            reviews_owed(record, cx),
+            reviews_done(record),
+            tops(record),
+            plan(record),
+            readiness(record),
+            sessions(record),
+            alerts(record),
+            earlier_versions(record),
+            audit(record),
+        ],
     }
 }
 
-/// The ECGs, when there are any (a record without reads as it always did).
-fn ecgs(record: &ClientRecord) -> Option<Section> {
+/// The ECGs the methadone dose check reads, latest first.
+fn ecgs(record: &ClientRecord) -> Section {
     let mut section = Section::new("ECGs");
     for e in &record.ecgs {
         let mut body = vec![
@@ -97,7 +96,7 @@ fn ecgs(record: &ClientRecord) -> Option<Section> {
             body,
         });
     }
-    (!section.blocks.is_empty()).then_some(section)
+    section.or_none("No ECG recorded.")
 }
 
 fn details(record: &ClientRecord) -> Section {
