@@ -395,6 +395,9 @@ fn every_form_kind_has_a_test_here() {
         // (the_quick_entry_form_records_a_range_and_refuses_a_wrong_day_on_its_field).
         FormKind::MissedDoses,
         FormKind::Bbv,
+        // Opened, filled, saved and refused in tests/ecg.rs
+        // (the_quick_form_records_an_ecg_and_refuses_a_day_ahead_on_its_field).
+        FormKind::Ecg,
     ];
     for kind in FormKind::ALL {
         assert!(covered.contains(kind), "{kind:?} has no round-trip test");

@@ -634,6 +634,9 @@ const WRITES: &[&[&str]] = &[
     &["worker", "role", users::SAM, "prescriber"],
     &["worker", "retire", users::SAM],
     &["settings", "set", "care_plan", "4w"],
+    &["settings", "set", "ecg_methadone", "120mg"],
+    &["ecg", "add", "--client", CLIENT, "--on", "yesterday"],
+    &["ecg", "void", "--id", "1", "--reason", "wrong client"],
     &["export", "--format", "json"],
 ];
 

@@ -42,6 +42,8 @@ pub enum Action {
     /// Record the days a pharmacy reports doses missed.
     RecordMissedDoses,
     RecordBbvTest,
+    /// Record an ECG (the day taken, the QTc).
+    RecordEcg,
     /// Export the selected client's record or recovery plan to a file.
     ExportClient,
     /// Today's appointments: the worker's, or the team's in team view.
@@ -121,6 +123,7 @@ impl Action {
             | Action::Acknowledge
             | Action::RecordMissedDoses
             | Action::RecordBbvTest
+            | Action::RecordEcg
             | Action::ExportClient
             | Action::Amend
             | Action::MarkInError => true,

@@ -359,6 +359,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "Record a blood-borne virus test for the selected client: taken, declined or its result",
     },
     Binding {
+        keys: &[key('E')],
+        action: Action::RecordEcg,
+        contexts: &[Panes],
+        hint: None,
+        help: "Record an ECG for the selected client (the day taken, the QTc)",
+    },
+    Binding {
         keys: &[key('y')],
         action: Action::Today,
         contexts: &[Panes],

@@ -268,6 +268,7 @@ impl App {
             Action::Acknowledge => self.open_form(FormKind::Acknowledge, false, store)?,
             Action::RecordMissedDoses => self.open_form(FormKind::MissedDoses, false, store)?,
             Action::RecordBbvTest => self.open_form(FormKind::Bbv, false, store)?,
+            Action::RecordEcg => self.open_form(FormKind::Ecg, false, store)?,
             Action::Today => self.show_today(store)?,
             Action::ToggleHelp => {
                 if !self.modal.close_help() {

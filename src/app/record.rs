@@ -209,6 +209,7 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     bbv_tests(&mut doc, record);
     prescriptions(&mut doc, record, today, layout.ascii);
     doses::missed_doses(&mut doc, record);
+    ecgs(&mut doc, record);
     reviews(&mut doc, record, layout);
     outcomes(&mut doc, record, layout.ascii);
     reviews_done(&mut doc, record);
@@ -458,6 +459,29 @@ fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: 
             if n == 0 {
                 marks(doc, record, RecordType::Prescription, id, 4);
             }
+        }
+    }
+}
+
+/// The ECGs the methadone check reads, latest first; shown only when there is one, so a record
+/// without reads as it always did.
+fn ecgs(doc: &mut Doc, record: &ClientRecord) {
+    if record.ecgs.is_empty() {
+        return;
+    }
+    doc.heading("ECGs");
+    for e in &record.ecgs {
+        let qtc = e
+            .qtc_ms
+            .map_or_else(|| "QTc not given".to_owned(), |ms| format!("QTc {ms} ms"));
+        let line = format!("{}  {qtc}", uk_date(e.taken_on));
+        match &e.in_error_reason {
+            Some(reason) => doc.wrapped(
+                LineKind::Muted,
+                &format!("{line}  entered in error: {}", clean(reason)),
+                2,
+            ),
+            None => doc.wrapped(LineKind::Text, &line, 2),
         }
     }
 }

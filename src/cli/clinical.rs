@@ -5,7 +5,6 @@
 use super::CliError;
 use super::check::CheckArgs;
 use crate::domain::clinical_check::{Finding, Rule, Severity, counts};
-use crate::domain::dose_check::DoseLimits;
 use crate::store::Store;
 use serde::Serialize;
 
@@ -31,7 +30,7 @@ struct Line<'a> {
 }
 
 pub(super) fn check(store: &Store, args: &CheckArgs) -> Result<(), CliError> {
-    let findings = store.clinical_findings(&DoseLimits::default())?;
+    let findings = store.clinical_findings(&store.dose_limits()?)?;
     let counts: Vec<Count> = counts(&findings)
         .into_iter()
         .map(|(rule, count)| Count {

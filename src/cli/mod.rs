@@ -12,6 +12,7 @@ mod clients_csv;
 mod clinical;
 mod database;
 mod dose;
+mod ecg;
 mod encrypted;
 mod erase;
 mod explain;
@@ -147,6 +148,9 @@ pub enum Command {
     /// Blood-borne virus tests: record one (taken, declined or its result), list a client's.
     #[command(subcommand)]
     Bbv(bbv::BbvCommand),
+    /// Record an ECG (methadone above the service's threshold asks for one each year).
+    #[command(subcommand)]
+    Ecg(ecg::EcgCommand),
     /// The team list: add, list, change a role, retire.
     #[command(subcommand)]
     Worker(team::WorkerCommand),
@@ -378,6 +382,7 @@ fn run_command(cli: Cli) -> Result<(), CliError> {
             };
             bbv::bbv(&mut open(access)?, &command)
         }
+        Some(Command::Ecg(command)) => ecg::ecg(&mut open(Access::Write)?, &command),
         Some(Command::Worker(command)) => {
             let access = match command {
                 team::WorkerCommand::List => Access::Read,

@@ -70,7 +70,7 @@ pub struct RetireArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
-    /// The service's review intervals, and which a team lead has set.
+    /// The service's review intervals and dose-check limits, and which a team lead has set.
     Show,
     /// Change one (team lead only), e.g. `keywork settings set care_plan 12w`.
     Set(SetArgs),
@@ -78,9 +78,10 @@ pub enum SettingsCommand {
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
-    /// care_plan, prescribing, prescribing_first, outcomes, risk or risk_after_change.
+    /// A setting `keywork settings show` lists: care_plan, bbv_retest, methadone_induction,
+    /// ecg_methadone...
     pub key: String,
-    /// An interval: 12w, 6m or 28d.
+    /// An interval (12w, 6m or 28d) or a dose (30mg), as the setting counts.
     pub value: String,
 }
 
@@ -295,26 +296,45 @@ fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> Vec<Stri
 pub fn settings(store: &mut Store, command: &SettingsCommand) -> Result<(), CliError> {
     match command {
         SettingsCommand::Show => {
-            let intervals = store.review_intervals()?;
+            let settings = store.service_settings()?;
             let set = store.settings_set()?;
-            let mut lines = vec![
-                "Review intervals for the whole service (the same for every worker):".to_owned(),
+            let mut lines = vec![];
+            let groups = [
+                (
+                    "Review intervals and prompts for the whole service (the same for every worker):",
+                    false,
+                ),
+                (
+                    "Safe-prescribing checks (a dose past a usual limit needs a reason; past a ceiling it is refused):",
+                    true,
+                ),
             ];
-            for key in SettingKey::ALL {
-                let by_lead = set.iter().find(|(k, _, _)| k == key.code());
-                let source = match by_lead {
-                    Some((_, _, at)) => format!("set {}", &at[..10]),
-                    None => "default".to_owned(),
-                };
-                lines.push(format!(
-                    "  {:<18} {:<10} {:<48} ({source})",
-                    key.code(),
-                    key.get(&intervals).code(),
-                    key.meaning()
-                ));
+            for (heading, limits) in groups {
+                lines.push(heading.to_owned());
+                for key in SettingKey::ALL
+                    .iter()
+                    .filter(|k| k.is_dose_limit() == limits)
+                {
+                    let by_lead = set.iter().find(|(k, _, _)| k == key.code());
+                    let shown = key.get(&settings).code();
+                    let source = match by_lead {
+                        // Written by another version in a form this one cannot read.
+                        Some((_, stored, _)) if key.parse_value(stored).is_err() => {
+                            format!("stored value '{stored}' unreadable: default used")
+                        }
+                        Some((_, _, at)) => format!("set {}", &at[..10]),
+                        None => "default".to_owned(),
+                    };
+                    lines.push(format!(
+                        "  {:<24} {:<8} {:<52} ({source})",
+                        key.code(),
+                        shown,
+                        key.meaning()
+                    ));
+                }
             }
             lines.push(
-                "A team lead changes one with: keywork settings set KEY VALUE (12w, 6m or 28d)"
+                "A team lead changes one with: keywork settings set KEY VALUE (intervals 12w, 6m or 28d; doses 30mg)"
                     .into(),
             );
             say(&lines)

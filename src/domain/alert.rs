@@ -6,6 +6,8 @@
 //! cause it answered, so the alert stays quiet until the cause changes and then speaks again.
 
 use super::schedule::{Due, Interval, ReviewIntervals};
+// The defaults of the settings the rules below read; they live beside `ReviewIntervals`.
+pub use super::schedule::{BBV_RETEST_AFTER, EXIT_PLAN_AFTER, READINESS_CHECK_AFTER};
 use super::{Attendance, HepBStatus, InjectingStatus, ReviewKind, ShortText, TopStage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -20,21 +22,8 @@ pub const SIX_MONTH_SIGNAL_AFTER: Interval = Interval::Months(6);
 pub const RECOVERY_AFTER: Interval = Interval::Months(60);
 /// Naloxone supplied longer ago than this should be re-offered (kits expire).
 pub const NALOXONE_STALE_AFTER: Interval = Interval::Months(12);
-/// People still injecting should be re-tested for each blood-borne virus this often (Orange Book
-/// 2017; NICE PH43).
-pub const BBV_RETEST_AFTER: Interval = Interval::Months(12);
 /// The risk of drug-related death is highest in the first two weeks after release from prison.
 pub const PRISON_RELEASE_DAYS: i64 = 14;
-/// On OST with no readiness note for this long, readiness should be checked again. The seeds
-/// ("Medications in recovery": readiness is not asked once and filed, it is revisited) give no
-/// number; 12 weeks is the default and matches the usual three-monthly prescribing
-/// review, so each review has a current readiness note to read.
-pub const READINESS_CHECK_AFTER: Interval = Interval::Weeks(12);
-/// In treatment this long (any modality) with no exit-plan goal, the exit has not been discussed.
-/// The seeds ask for the exit to be visible from the moment someone walks in; 12 weeks (the
-/// issue's default) is the first care-plan review at the usual interval, well before the two
-/// years after which [`PARKED_AFTER`] counts a missing exit plan as a stalled plan.
-pub const EXIT_PLAN_AFTER: Interval = Interval::Weeks(12);
 
 /// The positive status's name, beside the reason in [`Assessment::recovery`].
 pub const RECOVERY_LABEL: &str = "Medication-assisted recovery";
@@ -295,13 +284,13 @@ pub fn assess(
             naloxone(facts),
             prison_release(facts),
             missed_doses(facts),
-            readiness_check(facts),
-            exit_plan(facts),
+            readiness_check(facts, intervals.readiness_check),
+            exit_plan(facts, intervals.exit_plan),
         ]
         .into_iter()
         .flatten(),
     );
-    raised.extend(bbv_care(facts));
+    raised.extend(bbv_care(facts, intervals.bbv_retest));
     let (quiet, open) = raised.into_iter().partition(|alert| {
         acks.iter()
             .filter(|ack| !ack.in_error)
@@ -528,18 +517,19 @@ fn missed_doses(facts: &AlertFacts) -> Option<Alert> {
     })
 }
 
-/// On OST and no readiness note in [`READINESS_CHECK_AFTER`] (counted from the start of OST when
-/// there is none since): readiness to reduce or change is asked again, not assumed.
-fn readiness_check(facts: &AlertFacts) -> Option<Alert> {
+/// On OST and no readiness note in `after` (the service's setting, by default
+/// [`READINESS_CHECK_AFTER`]; counted from the start of OST when there is none since):
+/// readiness to reduce or change is asked again, not assumed.
+fn readiness_check(facts: &AlertFacts, after: Interval) -> Option<Alert> {
     let since = facts.ost_since?;
     let last = facts.last_readiness_note.filter(|d| *d >= since);
     let from = last.unwrap_or(since);
-    if READINESS_CHECK_AFTER.after(from) > facts.today {
+    if after.after(from) > facts.today {
         return None;
     }
     let reason = match last {
         Some(on) => format!(
-            "No readiness note since {}, over {READINESS_CHECK_AFTER}: check readiness again",
+            "No readiness note since {}, over {after}: check readiness again",
             uk(on)
         ),
         None => format!(
@@ -554,16 +544,14 @@ fn readiness_check(facts: &AlertFacts) -> Option<Alert> {
     })
 }
 
-/// In treatment [`EXIT_PLAN_AFTER`] or more (any modality) with no exit-plan goal. Kept apart
+/// In treatment `after` or more (the service's setting, by default [`EXIT_PLAN_AFTER`]; any
+/// modality) with no exit-plan goal. Kept apart
 /// from [`parked`], which weighs a missing exit plan after two years on OST among other signs of
 /// a stalled plan; this one asks only that leaving has been talked about. Never raised for
 /// medication-assisted recovery, where staying on OST is the recovery (ACMD 2015).
-fn exit_plan(facts: &AlertFacts) -> Option<Alert> {
+fn exit_plan(facts: &AlertFacts, after: Interval) -> Option<Alert> {
     let start = facts.treatment_start?;
-    if facts.has_exit_goal
-        || EXIT_PLAN_AFTER.after(start) > facts.today
-        || recovery(facts).is_some()
-    {
+    if facts.has_exit_goal || after.after(start) > facts.today || recovery(facts).is_some() {
         return None;
     }
     Some(Alert {

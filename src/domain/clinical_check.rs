@@ -6,7 +6,9 @@
 //! a dose the checks refuse, a date that silences a due review); a warning is a gap in the
 //! record a reviewer should close but that misleads no one about the dose or what is due.
 
-use super::dose_check::{DoseLimits, EarlierDose, Finding as DoseFinding, check_dose};
+use super::dose_check::{
+    DoseLimits, EarlierDose, Finding as DoseFinding, TakeHomeFacts, check_dose, check_ecg,
+};
 use super::prescription::{OstPrescription, early_take_home};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -136,9 +138,12 @@ pub struct StoredRx {
 /// The prescription rules for one client: overlaps, the dose checks and early take-home doses.
 /// `ost_since` is the client's unbroken OST start as the record keeps it, which may predate the
 /// first prescription recorded here (a transfer in); it applies to the latest course only.
+/// `ecgs` are the days of the client's ECGs not in error, for the ECG check (each prescription
+/// is judged against the latest ECG on or before its start, as when it was recorded).
 pub fn prescription_findings(
     prescriptions: &[StoredRx],
     ost_since: Option<NaiveDate>,
+    ecgs: &[NaiveDate],
     limits: &DoseLimits,
 ) -> Vec<(Rule, String)> {
     let mut by_start: Vec<&StoredRx> = prescriptions.iter().collect();
@@ -153,7 +158,16 @@ pub fn prescription_findings(
             .filter(|e| e.rx.rx.started_on < p.rx.rx.started_on)
             .map(|e| EarlierDose::from(&e.rx.rx))
             .collect();
-        let checks = check_dose(&p.rx, &earlier, p.recorded_on, limits);
+        let mut checks = check_dose(&p.rx, &earlier, p.recorded_on, limits);
+        let ecg = TakeHomeFacts {
+            latest_ecg: ecgs
+                .iter()
+                .filter(|on| **on <= p.rx.rx.started_on)
+                .max()
+                .copied(),
+            ..TakeHomeFacts::default()
+        };
+        checks.extend(check_ecg(&p.rx, &ecg, limits));
         let refused: Vec<&str> = checks
             .iter()
             .filter(|f| f.is_refusal())

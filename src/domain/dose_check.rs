@@ -13,15 +13,22 @@
 //! point past which a dose can only be a typing error (methadone above 300 mg, buprenorphine
 //! above its licensed 32 mg a day).
 //!
+//! The ECG: methadone prolongs the QT interval, more so at higher doses; the Orange Book 2017
+//! (4.3, "QT interval prolongation") and the MHRA's 2006 advice on methadone and QT ask for an
+//! ECG for anyone on more than 100 mg of methadone a day; a year is how long keywork counts one
+//! as current (the issue's default, the yearly review the MHRA advice implies).
+//!
 //! A course broken for more than [`TOLERANCE_GAP_DAYS`] starts again: tolerance is lost within
 //! days (the Orange Book; the same reason pharmacies stop dispensing after three missed doses),
 //! so the dose after a break is judged as a first dose, never as a step from the old one.
 
 use super::prescription::{DoseInterval, Medicine, OstPrescription};
+use super::schedule::Interval;
 use chrono::NaiveDate;
 
-/// The limits the checks apply. Each is the guideline's value (see the module's sources); a
-/// service setting for each is the next step (issue 20).
+/// The limits the checks apply. Each default is the guideline's value (see the module's
+/// sources); a team lead changes them with `keywork settings set`, stored in the database, and
+/// [`DoseLimits::check`] keeps a set of them coherent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DoseLimits {
     /// Methadone: the highest usual first dose of a course (mg a day).
@@ -38,6 +45,83 @@ pub struct DoseLimits {
     pub buprenorphine_ceiling_mg: f64,
     /// A start or change may be dated at most this many days ahead.
     pub days_ahead: i64,
+    /// Methadone above this (mg a day) with no ECG in [`DoseLimits::ecg_valid_for`]: an ECG is
+    /// recommended (a reason is recorded to go ahead without one).
+    pub ecg_methadone_mg: f64,
+    /// How long an ECG counts as current.
+    pub ecg_valid_for: Interval,
+}
+
+/// The largest dose in mg any limit may be set to: past it a limit checks nothing (the dose form
+/// takes at most this).
+pub const MAX_LIMIT_MG: f64 = super::prescription::MAX_DOSE_MG;
+
+impl DoseLimits {
+    /// Why this set of limits cannot work together, if it cannot: a first dose or a step above
+    /// the ceiling would never be questioned before it is refused, and an ECG threshold at or
+    /// above the ceiling would never ask for an ECG. The sentence names the settings to change.
+    pub fn check(&self) -> Result<(), String> {
+        // (lower setting, its mg, upper setting, its mg, whether the two may be equal)
+        let pairs = [
+            (
+                "methadone_induction",
+                self.methadone_induction_mg,
+                "methadone_ceiling",
+                self.methadone_ceiling_mg,
+                true,
+            ),
+            (
+                "methadone_step",
+                self.methadone_step_mg,
+                "methadone_ceiling",
+                self.methadone_ceiling_mg,
+                true,
+            ),
+            (
+                "methadone_step",
+                self.methadone_step_mg,
+                "methadone_week",
+                self.methadone_week_mg,
+                true,
+            ),
+            (
+                "ecg_methadone",
+                self.ecg_methadone_mg,
+                "methadone_ceiling",
+                self.methadone_ceiling_mg,
+                false,
+            ),
+            (
+                "buprenorphine_induction",
+                self.buprenorphine_induction_mg,
+                "buprenorphine_ceiling",
+                self.buprenorphine_ceiling_mg,
+                true,
+            ),
+            (
+                "buprenorphine_step",
+                self.buprenorphine_step_mg,
+                "buprenorphine_ceiling",
+                self.buprenorphine_ceiling_mg,
+                true,
+            ),
+        ];
+        for (low, low_mg, high, high_mg, may_equal) in pairs {
+            if low_mg > high_mg || (!may_equal && low_mg == high_mg) {
+                let at = if low_mg > high_mg {
+                    "above"
+                } else {
+                    "equal to"
+                };
+                return Err(format!(
+                    "{low} ({} mg) would be {at} {high} ({} mg): lower {low} or raise {high} first",
+                    mg(low_mg),
+                    mg(high_mg)
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for DoseLimits {
@@ -51,6 +135,8 @@ impl Default for DoseLimits {
             buprenorphine_step_mg: 8.0,
             buprenorphine_ceiling_mg: 32.0,
             days_ahead: 28,
+            ecg_methadone_mg: 100.0,
+            ecg_valid_for: Interval::Months(12),
         }
     }
 }
@@ -285,6 +371,9 @@ pub struct TakeHomeFacts {
     pub missed_recently: usize,
     /// The safeguarding (children) flag.
     pub safeguarding_children: bool,
+    /// The latest ECG not in error taken on or before the prescription starts, for
+    /// [`check_ecg`].
+    pub latest_ecg: Option<NaiveDate>,
 }
 
 /// Take-home doses judged against compliance and safety (NICE TA114: supervision is relaxed only
@@ -322,6 +411,35 @@ pub fn check_take_home(next: &OstPrescription, facts: &TakeHomeFacts) -> Vec<Fin
         ));
     }
     findings
+}
+
+/// Methadone above the service's ECG threshold with no ECG in its validity period before the
+/// prescription starts: an ECG is recommended, and going ahead without one needs a reason (see
+/// the module's sources). A dose at the threshold, or an ECG exactly the validity period old,
+/// asks nothing.
+pub fn check_ecg(
+    next: &OstPrescription,
+    facts: &TakeHomeFacts,
+    limits: &DoseLimits,
+) -> Option<Finding> {
+    let rx = &next.rx;
+    if rx.medicine != Medicine::Methadone || rx.dose_mg <= limits.ecg_methadone_mg {
+        return None;
+    }
+    let current_from = limits.ecg_valid_for.before(rx.started_on);
+    if facts.latest_ecg.is_some_and(|on| on >= current_from) {
+        return None;
+    }
+    let latest = facts
+        .latest_ecg
+        .map(|on| format!(" (the latest was on {})", super::uk_date(on)))
+        .unwrap_or_default();
+    Some(Finding::NeedsReason(format!(
+        "ECG recommended: methadone above {} mg a day and no ECG recorded in the last {}{latest}: \
+         record the ECG first, or the reason to go ahead without one",
+        mg(limits.ecg_methadone_mg),
+        limits.ecg_valid_for
+    )))
 }
 
 /// A dose as people write it: "30", "7.5".

@@ -15,6 +15,7 @@ pub mod client;
 pub mod clinical_check;
 pub mod correction;
 pub mod dose_check;
+pub mod ecg;
 mod error;
 pub mod goal;
 pub mod missed_dose;

@@ -146,7 +146,29 @@ pub struct ReviewIntervals {
     pub risk: Interval,
     /// From a change of a risk flag (or a release from prison) to the risk review it calls for.
     pub risk_after_change: Interval,
+    /// From the last test of a blood-borne virus to its re-test, while injecting.
+    pub bbv_retest: Interval,
+    /// From the last readiness note (or the start of OST) to the next readiness check.
+    pub readiness_check: Interval,
+    /// From the start of treatment to when a missing exit-plan goal is raised.
+    pub exit_plan: Interval,
 }
+
+/// People still injecting should be re-tested for each blood-borne virus this often (Orange Book
+/// 2017; NICE PH43). The default of [`ReviewIntervals::bbv_retest`].
+pub const BBV_RETEST_AFTER: Interval = Interval::Months(12);
+/// On OST with no readiness note for this long, readiness should be checked again. The seeds
+/// ("Medications in recovery": readiness is not asked once and filed, it is revisited) give no
+/// number; 12 weeks is the default and matches the usual three-monthly prescribing
+/// review, so each review has a current readiness note to read. The default of
+/// [`ReviewIntervals::readiness_check`].
+pub const READINESS_CHECK_AFTER: Interval = Interval::Weeks(12);
+/// In treatment this long (any modality) with no exit-plan goal, the exit has not been discussed.
+/// The seeds ask for the exit to be visible from the moment someone walks in; 12 weeks (the
+/// issue's default) is the first care-plan review at the usual interval, well before the two
+/// years after which the parked rule counts a missing exit plan as a stalled plan. The default
+/// of [`ReviewIntervals::exit_plan`].
+pub const EXIT_PLAN_AFTER: Interval = Interval::Weeks(12);
 
 impl Default for ReviewIntervals {
     fn default() -> Self {
@@ -157,6 +179,9 @@ impl Default for ReviewIntervals {
             outcomes: Interval::Weeks(26),
             risk: Interval::Weeks(12),
             risk_after_change: Interval::Weeks(1),
+            bbv_retest: BBV_RETEST_AFTER,
+            readiness_check: READINESS_CHECK_AFTER,
+            exit_plan: EXIT_PLAN_AFTER,
         }
     }
 }

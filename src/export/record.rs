@@ -62,6 +62,7 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
             bbv_tests(record),
             prescriptions(record),
             missed_doses(record),
+            ecgs(record),
             reviews_owed(record, cx),
             reviews_done(record),
             tops(record),
@@ -73,6 +74,31 @@ pub fn record_document(record: &ClientRecord, cx: &RecordContext) -> Document {
             audit(record),
         ],
     }
+}
+
+/// The ECGs the methadone dose check reads, latest first.
+fn ecgs(record: &ClientRecord) -> Section {
+    let mut section = Section::new("ECGs");
+    for e in &record.ecgs {
+        let mut body = vec![
+            e.qtc_ms
+                .map_or_else(|| "QTc not given".to_owned(), |ms| format!("QTc: {ms} ms")),
+        ];
+        if let Some(reason) = &e.in_error_reason {
+            body.push(format!("Entered in error: {}", text(reason)));
+        }
+        section.blocks.push(Block::Entry {
+            title: format!("ECG, {}", uk_date(e.taken_on)),
+            marks: e
+                .in_error_at
+                .as_ref()
+                .map(|_| "entered in error".to_owned())
+                .into_iter()
+                .collect(),
+            body,
+        });
+    }
+    section.or_none("No ECG recorded.")
 }
 
 fn details(record: &ClientRecord) -> Section {
@@ -598,6 +624,7 @@ pub fn record_json(record: &ClientRecord, cx: &RecordContext) -> serde_json::Val
         "key_worker": record.key_worker.as_str(),
         "prescriptions": record.prescriptions,
         "missed_doses": record.missed_doses,
+        "ecgs": record.ecgs,
         "sessions": record.sessions,
         "readiness_notes": record.readiness,
         "goals": goals,

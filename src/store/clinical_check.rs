@@ -148,6 +148,29 @@ impl super::Store {
         Ok(found)
     }
 
+    /// The days of each client's ECGs not in error, by reference; none in a file from before
+    /// schema 16, which has no ECGs.
+    fn ecg_days(&self) -> Result<BTreeMap<String, Vec<NaiveDate>>> {
+        let mut days: BTreeMap<String, Vec<NaiveDate>> = BTreeMap::new();
+        let recorded: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'ecgs'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !recorded {
+            return Ok(days);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT c.reference, e.taken_on FROM ecgs e JOIN clients c ON c.id = e.client_id
+             WHERE e.in_error_at IS NULL",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (reference, on): (String, NaiveDate) = row?;
+            days.entry(reference).or_default().push(on);
+        }
+        Ok(days)
+    }
+
     /// The rules over each client's prescriptions: overlaps, the dose checks, early take-home.
     fn prescription_rules(&self, limits: &DoseLimits, client: Option<i64>) -> Result<Vec<Finding>> {
         // Prescriptions cannot be marked entered in error at schema 12; when a later schema
@@ -199,9 +222,11 @@ impl super::Store {
                 .or_insert((ost_since, Vec::new()));
             entry.1.push(rx);
         }
+        let ecgs = self.ecg_days()?;
         let mut found = Vec::new();
         for (reference, (ost_since, prescriptions)) in by_client {
-            for (rule, detail) in prescription_findings(&prescriptions, ost_since, limits) {
+            let days = ecgs.get(&reference).map_or(&[][..], Vec::as_slice);
+            for (rule, detail) in prescription_findings(&prescriptions, ost_since, days, limits) {
                 found.push(Finding {
                     reference: reference.clone(),
                     rule,

@@ -86,6 +86,11 @@ const PARTS: &[Part] = &[
         count: "SELECT count(*) FROM bbv_results WHERE client_id = ?1",
     },
     Part {
+        one: "ECG",
+        many: "ECGs",
+        count: "SELECT count(*) FROM ecgs WHERE client_id = ?1",
+    },
+    Part {
         one: "other substance",
         many: "other substances",
         count: "SELECT count(*) FROM client_substances WHERE client_id = ?1",

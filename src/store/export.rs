@@ -26,6 +26,8 @@ pub const TABLES: &[&str] = &[
     "alert_acks",
     "appointments",
     "missed_doses",
+    "bbv_results",
+    "ecgs",
     "earlier_versions",
     "audit",
 ];
@@ -151,6 +153,8 @@ impl Store {
             "bbv_results",
             stmt.query_map([], super::bbv::from_row)?,
         )?;
+        let mut stmt = self.conn.prepare(super::ecgs::SELECT_ALL)?;
+        write_array(out, "ecgs", stmt.query_map([], super::ecgs::from_row)?)?;
         export_earlier_versions(self, out)?;
         // Unsaved drafts hold clients' details too: a full export includes them.
         let mut stmt = self.conn.prepare(super::drafts::SELECT_ALL)?;

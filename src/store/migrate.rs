@@ -78,7 +78,9 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some((alert_kinds::extend_alert_codes, "")),
         foreign_keys_off: true,
     },
-    // Migration 16 is the service settings' and the ECG's (issue 20's settings branch).
+    sql(include_str!(
+        "../../assets/migrations/0016_clinical_settings_ecg.sql"
+    )),
     Migration {
         sql: include_str!("../../assets/migrations/0017_bbv_results.sql"),
         then: Some((intervention_codes::add_hep_c_referral, "")),

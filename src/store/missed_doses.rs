@@ -110,6 +110,7 @@ impl Writer<'_> {
             latest_top,
             missed_recently: usize::try_from(missed).unwrap_or(0),
             safeguarding_children,
+            latest_ecg: self.latest_ecg(client_id, from)?,
         })
     }
 

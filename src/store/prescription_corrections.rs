@@ -23,7 +23,7 @@
 use super::correctable::{Correctable, rule};
 use super::prescriptions::{TAKE_HOME_REASON_NEEDED, ost_start, refused};
 use super::{Result, StoreError, Table, Writer, invalid};
-use crate::domain::dose_check::{DoseLimits, blocking, check_dose};
+use crate::domain::dose_check::{blocking, check_dose, check_ecg};
 use crate::domain::prescription::early_take_home;
 use crate::domain::{AuditAction, Change, Modality, OstPrescription, Prescriber, Terms, uk_date};
 use chrono::NaiveDate;
@@ -148,7 +148,10 @@ impl Correctable for OstPrescription {
         }
         if was.dose_mg != now.dose_mg || was.started_on != now.started_on {
             let earlier = w.earlier_doses(client_id, now.started_on, Some(id))?;
-            let findings = check_dose(amended, &earlier, w.today, &DoseLimits::default());
+            let limits = w.dose_limits()?;
+            let mut findings = check_dose(amended, &earlier, w.today, &limits);
+            let facts = w.take_home_facts(client_id, now.started_on)?;
+            findings.extend(check_ecg(amended, &facts, &limits));
             if let Some(finding) = blocking(&findings, amended.terms.dose_reason.is_some()) {
                 return Err(refused(finding.text()));
             }

@@ -4,7 +4,7 @@
 //! actually prescribed.
 
 use super::{Result, StoreError, Table, Writer, invalid};
-use crate::domain::dose_check::{DoseLimits, EarlierDose, blocking, check_dose, check_take_home};
+use crate::domain::dose_check::{EarlierDose, blocking, check_dose, check_ecg, check_take_home};
 use crate::domain::prescription::early_take_home;
 use crate::domain::{
     AuditAction, DomainError, Medicine, Modality, OstPrescription, Prescriber, Prescription,
@@ -263,11 +263,13 @@ impl Writer<'_> {
     /// is never recorded, and a questioned dose only with its reason.
     fn prescribed(&self, p: &OstPrescription) -> Result<i64> {
         let earlier = self.earlier_doses(p.rx.client_id, p.rx.started_on, None)?;
-        let findings = check_dose(p, &earlier, self.today, &DoseLimits::default());
+        let findings = check_dose(p, &earlier, self.today, &self.dose_limits()?);
         if let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) {
             return Err(refused(finding.text()));
         }
-        let take_home = check_take_home(p, &self.take_home_facts(p.rx.client_id, p.rx.started_on)?);
+        let facts = self.take_home_facts(p.rx.client_id, p.rx.started_on)?;
+        let mut take_home = check_take_home(p, &facts);
+        take_home.extend(check_ecg(p, &facts, &self.dose_limits()?));
         if let Some(finding) = blocking(&take_home, p.terms.dose_reason.is_some()) {
             return Err(refused(finding.text()));
         }

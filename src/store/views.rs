@@ -44,6 +44,8 @@ pub struct ClientRecord {
     pub missed_doses: Vec<super::MissedDose>,
     /// What `check --clinical` finds in this client's record alone.
     pub data_checks: Vec<crate::domain::clinical_check::Finding>,
+    /// ECGs, latest first, those entered in error included (marked).
+    pub ecgs: Vec<super::EcgRow>,
 }
 
 impl Store {
@@ -124,6 +126,7 @@ impl Store {
         Ok(ClientRecord {
             scenario: self.scenario_story(client_id)?,
             bbv_results: self.bbv_results(client_id)?,
+            ecgs: self.ecgs(client_id)?,
             key_worker,
             prescriptions: self.for_client(
                 "WHERE t.client_id = ?1 ORDER BY t.started_on DESC, t.id DESC",

@@ -1,9 +1,9 @@
 //! Blood-borne virus care: the hep C and HIV tests and hep B vaccination each on their own, and
 //! what a result calls for.
 
-use super::{Alert, AlertFacts, AlertKind, BBV_RETEST_AFTER, uk};
+use super::{Alert, AlertFacts, AlertKind, uk};
 use crate::domain::bbv::{self, BbvEntry, BbvResult, BbvTest};
-use crate::domain::{HepBStatus, InjectingStatus};
+use crate::domain::{HepBStatus, InjectingStatus, Interval};
 use chrono::NaiveDate;
 
 /// Blood-borne virus care: each virus on its own, so a recent test for one never stands in for
@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 /// - hep C RNA positive (the latest RNA result), and no hep C treatment referral recorded on or
 ///   after it: refer (whoever the client is: a current infection is not an injecting question);
 /// - hep C antibody positive, and no RNA sample taken since: an RNA test is due;
-/// - currently injecting, and no sample for the virus in [`BBV_RETEST_AFTER`]: that test is due
+/// - currently injecting, and no sample for the virus in `retest` (the service's setting, by
+///   default [`super::BBV_RETEST_AFTER`]): that test is due
 ///   (hep C by RNA once an antibody test has been positive: antibodies stay after a cleared
 ///   infection); HIV never once positive;
 /// - injected before, and the virus never tested: that test is due (a past injector with a test
@@ -28,7 +29,7 @@ use chrono::NaiveDate;
 ///   immunity test): vaccination is due; a completed course whose later immunity test shows no
 ///   immunity: a booster or repeat course is due (declined is asked again; an acknowledgement
 ///   quiets it until the status changes).
-pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
+pub(super) fn bbv_care(facts: &AlertFacts, retest: Interval) -> Vec<Alert> {
     let results = &facts.bbv_results;
     let mut alerts: Vec<Alert> = hep_c_result_follow_up(results, facts.hep_c_referred_on)
         .into_iter()
@@ -48,6 +49,7 @@ pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
         alerts.extend(virus_test_due(
             facts.today,
             now,
+            retest,
             Virus {
                 name: if by_rna { "hep C RNA (PCR)" } else { "hep C" },
                 code: "hep_c",
@@ -65,6 +67,7 @@ pub(super) fn bbv_care(facts: &AlertFacts) -> Vec<Alert> {
         alerts.extend(virus_test_due(
             facts.today,
             now,
+            retest,
             Virus {
                 name: "HIV",
                 code: "hiv",
@@ -137,7 +140,12 @@ struct Virus<'a> {
 }
 
 /// One virus's test, when due: never tested, or (still injecting) not in the last year.
-fn virus_test_due(today: NaiveDate, injecting_now: bool, virus: Virus<'_>) -> Option<Alert> {
+fn virus_test_due(
+    today: NaiveDate,
+    injecting_now: bool,
+    retest: Interval,
+    virus: Virus<'_>,
+) -> Option<Alert> {
     let who = if injecting_now {
         "Injecting now"
     } else {
@@ -151,8 +159,8 @@ fn virus_test_due(today: NaiveDate, injecting_now: bool, virus: Virus<'_>) -> Op
     } = virus;
     let mut reason = match last {
         None => format!("{who}, and no {name} test is recorded: offer one"),
-        Some(d) if injecting_now && d < BBV_RETEST_AFTER.before(today) => format!(
-            "{who}, and the last {name} test was on {}, over {BBV_RETEST_AFTER} ago: offer a re-test",
+        Some(d) if injecting_now && d < retest.before(today) => format!(
+            "{who}, and the last {name} test was on {}, over {retest} ago: offer a re-test",
             uk(d)
         ),
         Some(_) => return None,

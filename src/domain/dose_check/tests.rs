@@ -358,6 +358,7 @@ fn take_home_doses_warn_on_opiate_use_and_missed_doses_and_need_safe_storage_wit
                 latest_top: top(Some(1.0)),
                 missed_recently: 3,
                 safeguarding_children: true,
+                latest_ecg: None,
             },
             &[
                 (false, "on 1 of 28 days"),
@@ -376,5 +377,120 @@ fn take_home_doses_warn_on_opiate_use_and_missed_doses_and_need_safe_storage_wit
             assert_eq!(finding.is_refusal(), *refused, "{name}: {finding:?}");
             assert!(finding.text().contains(words), "{name}: {finding:?}");
         }
+    }
+}
+
+#[test]
+fn methadone_above_100_mg_with_no_ecg_in_12_months_needs_a_reason() {
+    let ecg_on = |on: Option<&str>| TakeHomeFacts {
+        latest_ecg: on.map(d),
+        ..TakeHomeFacts::default()
+    };
+    // Starting 23/11/2026: 12 months back is 23/11/2025.
+    let cases = [
+        ("100 mg, no ECG", rx(Methadone, 100.0, TODAY), None, FINE),
+        (
+            "100.5 mg, no ECG",
+            rx(Methadone, 100.5, TODAY),
+            None,
+            REASON,
+        ),
+        (
+            "120 mg, ECG exactly 12 months before",
+            rx(Methadone, 120.0, TODAY),
+            Some("2025-11-23"),
+            FINE,
+        ),
+        (
+            "120 mg, ECG 12 months and a day before",
+            rx(Methadone, 120.0, TODAY),
+            Some("2025-11-22"),
+            REASON,
+        ),
+        (
+            "120 mg starting in 3 weeks, ECG current today but not then",
+            rx(Methadone, 120.0, "2026-12-14"),
+            Some("2025-12-01"),
+            REASON,
+        ),
+        (
+            "buprenorphine is not checked for the ECG",
+            rx(Buprenorphine, 24.0, TODAY),
+            None,
+            FINE,
+        ),
+    ];
+    for (name, next, ecg, expected) in cases {
+        let found = check_ecg(&next, &ecg_on(ecg), &DoseLimits::default());
+        assert_eq!(found.as_ref().map(Finding::is_refusal), expected, "{name}");
+        if let Some(finding) = found {
+            assert!(
+                finding.text().starts_with(
+                    "ECG recommended: methadone above 100 mg a day and no ECG recorded in the \
+                     last 12 months"
+                ),
+                "{name}: {}",
+                finding.text()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_ecg_threshold_and_validity_are_the_services_settings() {
+    let limits = DoseLimits {
+        ecg_methadone_mg: 120.0,
+        ecg_valid_for: Interval::Months(6),
+        ..DoseLimits::default()
+    };
+    let facts = |on: &str| TakeHomeFacts {
+        latest_ecg: Some(d(on)),
+        ..TakeHomeFacts::default()
+    };
+    let none = TakeHomeFacts::default();
+    assert_eq!(
+        check_ecg(&rx(Methadone, 120.0, TODAY), &none, &limits),
+        None
+    );
+    assert!(check_ecg(&rx(Methadone, 121.0, TODAY), &none, &limits).is_some());
+    let within = facts("2026-05-23");
+    let past = facts("2026-05-22");
+    assert_eq!(
+        check_ecg(&rx(Methadone, 130.0, TODAY), &within, &limits),
+        None
+    );
+    let found = check_ecg(&rx(Methadone, 130.0, TODAY), &past, &limits).expect("6 months");
+    assert!(found.text().contains("above 120 mg"), "{}", found.text());
+    assert!(found.text().contains("last 6 months"), "{}", found.text());
+    assert!(
+        found.text().contains("the latest was on 22/05/2026"),
+        "{}",
+        found.text()
+    );
+}
+
+#[test]
+fn a_set_of_limits_that_contradicts_itself_is_named() {
+    assert_eq!(DoseLimits::default().check(), Ok(()));
+    let bad = [
+        DoseLimits {
+            methadone_induction_mg: 301.0,
+            ..DoseLimits::default()
+        },
+        DoseLimits {
+            ecg_methadone_mg: 300.0,
+            ..DoseLimits::default()
+        },
+        DoseLimits {
+            buprenorphine_step_mg: 33.0,
+            ..DoseLimits::default()
+        },
+        DoseLimits {
+            methadone_week_mg: 9.0,
+            ..DoseLimits::default()
+        },
+    ];
+    for limits in bad {
+        assert!(limits.check().is_err(), "{limits:?}");
     }
 }

@@ -10,6 +10,7 @@ pub mod acknowledge;
 pub mod bbv;
 pub mod client;
 pub mod dna;
+pub mod ecg;
 pub mod export;
 pub mod goal;
 pub mod missed_doses;
@@ -55,6 +56,8 @@ pub enum FormKind {
     MissedDoses,
     /// A blood-borne virus test and its result.
     Bbv,
+    /// An ECG: the day taken and the QTc.
+    Ecg,
 }
 
 impl FormKind {
@@ -72,6 +75,7 @@ impl FormKind {
         FormKind::Export,
         FormKind::MissedDoses,
         FormKind::Bbv,
+        FormKind::Ecg,
     ];
 
     fn listed(self) -> &'static Listed {
@@ -381,6 +385,7 @@ const KINDS: &[Listed] = &[
         missed_doses::open,
     ),
     listed(FormKind::Bbv, "bbv", "BBV test", bbv::open),
+    listed(FormKind::Ecg, "ecg", "ECG", ecg::open),
 ];
 
 /// Opens a form of this kind for the selection (or the draft being resumed).

@@ -4,7 +4,9 @@
 //! `store::prescriptions`). Only prescribers and team leads record prescriptions.
 
 use super::*;
-use crate::domain::dose_check::{DoseLimits, EarlierDose, Finding, blocking, check_dose};
+use crate::domain::dose_check::{
+    DoseLimits, EarlierDose, Finding, TakeHomeFacts, blocking, check_dose, check_ecg,
+};
 use crate::domain::prescription::{Action, LINE_MAX, MAX_DOSE_MG, early_take_home};
 use crate::domain::*;
 use crate::form::dates::show_date;
@@ -200,6 +202,10 @@ pub struct Context {
     pub modality: Modality,
     pub ost_since: Option<NaiveDate>,
     pub history: Vec<EarlierDose>,
+    /// The service's limits for the dose checks, as the store will apply them on saving.
+    pub limits: DoseLimits,
+    /// The latest ECG not in error (the ECG check counts back from the prescription's start).
+    pub latest_ecg: Option<NaiveDate>,
 }
 
 /// The safe-prescribing checks on what the form says, as field errors: a refused date on the
@@ -212,7 +218,12 @@ fn dose_errors(p: &OstPrescription, ctx: &Context, today: NaiveDate) -> Errors {
         .filter(|e| e.started_on < p.rx.started_on)
         .copied()
         .collect();
-    let findings = check_dose(p, &earlier, today, &DoseLimits::default());
+    let mut findings = check_dose(p, &earlier, today, &ctx.limits);
+    let ecg = TakeHomeFacts {
+        latest_ecg: ctx.latest_ecg.filter(|on| *on <= p.rx.started_on),
+        ..TakeHomeFacts::default()
+    };
+    findings.extend(check_ecg(p, &ecg, &ctx.limits));
     let Some(finding) = blocking(&findings, p.terms.dose_reason.is_some()) else {
         return Errors::new();
     };
@@ -466,6 +477,8 @@ pub fn context_of(
             modality: client.modality,
             ost_since: client.modality.is_ost().then_some(ost_since),
             history,
+            limits: store.dose_limits()?,
+            latest_ecg: store.latest_ecg(client_id)?,
         },
         current,
     ))
