@@ -176,16 +176,22 @@ pub(super) fn history(
     course: &Course,
     adjust: impl FnOnce(&mut Dice, &mut [Top]),
 ) -> Result<()> {
+    // TOPs first: the prescriptions relax supervision only after one with no opiate use.
+    let mut tops = outcomes(dice, client_id, client, span, course);
+    adjust(dice, &mut tops);
     if client.modality.is_ost() {
-        super::prescribing::prescriptions(
-            w,
-            dice,
+        let prescribing = super::prescribing::Prescribing {
             client_id,
-            client.modality,
+            client,
+            prescriber: team.prescriber,
             span,
-            course.switched_on,
-            course.reduce_from,
-        )?;
+            switched_on: course.switched_on,
+            reduce_from: course.reduce_from,
+            tops: &tops,
+        };
+        for p in super::prescribing::prescriptions(&prescribing, dice) {
+            w.insert(&p)?;
+        }
     }
     let active = client.status == ClientStatus::Active;
     let (final_stage, risk) = timeline(w, dice, client_id, client, span, active, course)?;
@@ -209,8 +215,6 @@ pub(super) fn history(
         .flatten()
         .collect();
     reviews(w, dice, team, client_id, client, span, course, &events)?;
-    let mut tops = outcomes(dice, client_id, client, span, course);
-    adjust(dice, &mut tops);
     for top in &tops {
         w.insert(top)?;
     }

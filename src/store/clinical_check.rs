@@ -24,12 +24,6 @@ fn ost_codes() -> String {
 }
 
 impl super::Store {
-    /// The limits the dose rules run with: the prescription form's (the guideline's values).
-    /// One place, so the command and the record screen never judge a dose differently.
-    pub fn clinical_limits(&self) -> DoseLimits {
-        DoseLimits::default()
-    }
-
     /// Every clinical finding on the record as of `today`, sorted by client reference and rule.
     pub fn clinical_findings(&self, limits: &DoseLimits) -> Result<Vec<Finding>> {
         self.findings(limits, None)

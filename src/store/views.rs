@@ -163,7 +163,8 @@ impl Store {
             corrections: self.corrections(client_id)?,
             earlier_versions: self.client_earlier_versions(client_id)?,
             missed_doses: self.client_missed_doses(client_id)?,
-            data_checks: self.client_findings(client_id, &self.clinical_limits())?,
+            // The service's limits, as `check --clinical` and the prescription form use them.
+            data_checks: self.client_findings(client_id, &self.dose_limits()?)?,
             client,
         })
     }
