@@ -5,6 +5,7 @@ use super::Dice;
 use super::fit;
 use super::history::{Course, Span};
 use super::text::{self, action_steps, goal_words};
+use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
 use crate::domain::*;
 use crate::store::{Result, Writer};
 use chrono::{Duration, NaiveDate};
@@ -200,10 +201,18 @@ fn goal(
     let (low, high) = TARGET_WEEKS;
     let mut target = set_on + Duration::weeks(dice.between(low, high));
     let (low, high) = MOVED_TARGET_WEEKS;
-    for day in life.seen.within(set_on, in_hand_until) {
+    let in_hand = life.seen.within(set_on, in_hand_until);
+    for day in in_hand {
         if target < *day + Duration::weeks(low) {
             target = *day + Duration::weeks(dice.between(low, high));
         }
+    }
+    // A client whose attendance has faltered since: at the last session the worker gave the
+    // longest target, so it stands unless they have been away longer than that.
+    let allowance = dice.today - Duration::weeks(GOAL_OVERDUE_WEEKS);
+    let open = matches!(status, GoalStatus::Active | GoalStatus::Paused);
+    if let Some(day) = in_hand.last().filter(|_| open && target < allowance) {
+        target = target.max(*day + Duration::weeks(high));
     }
     let goal_id = w.insert(&Goal {
         client_id,
