@@ -180,9 +180,42 @@ fn generate_as_names_the_trainer_on_the_team() {
             .expect("the trainer is on the team");
         worker.record.display_name.to_string()
     };
-    assert_eq!(
-        name_of(&dir.path().join("named.db"), &["--as-name", "Robin Ash"]),
-        "Robin Ash"
-    );
+    let named = dir.path().join("named.db");
+    assert_eq!(name_of(&named, &["--as-name", "Robin Ash"]), "Robin Ash");
     assert_eq!(name_of(&dir.path().join("login.db"), &[]), "trainer.one");
+    // A reset makes the service again as it was made: the name too.
+    let out = Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args([
+            "--today",
+            TODAY,
+            "generate",
+            "--db",
+            named.to_str().unwrap(),
+        ])
+        .arg("--reset")
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("reset");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let login = Login::new("trainer.one").expect("login");
+    let store =
+        Store::open_unchecked(&named, Access::Read, Clock::fixed(today()), login.clone()).unwrap();
+    let worker = store.worker_by_login(&login).unwrap().expect("on the team");
+    assert_eq!(worker.record.display_name.to_string(), "Robin Ash");
+    // A blank name is refused, naming the option.
+    let out = Command::new(env!("CARGO_BIN_EXE_keywork"))
+        .args(["--today", TODAY, "generate", "--db"])
+        .arg(dir.path().join("blank.db"))
+        .args(["--as", "trainer.one", "--as-name", " "])
+        .env_remove("KEYWORK_DB")
+        .output()
+        .expect("generate");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--as-name"), "{err}");
+    assert!(!dir.path().join("blank.db").exists(), "nothing made");
 }
