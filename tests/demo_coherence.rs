@@ -2,8 +2,8 @@
 //! goal and exit-TOP rules find nothing on generated services of several seeds and sizes, and
 //! `generate --as LOGIN --as-name NAME` puts the trainer's own name on the team list.
 //!
-//! Each rule is asserted over seeds {1, 7, 42} and sizes {40, 200}, generated once per pair
-//! into a temporary file with today fixed, so a change that makes one seed incoherent fails.
+//! Each rule is asserted over seeds {1, 7, 42} and sizes {40, 200} on two fixed days,
+//! generated once into temporary files, so a change that makes one seed incoherent fails.
 
 use chrono::NaiveDate;
 use keywork::clock::Clock;
@@ -24,34 +24,43 @@ fn today() -> NaiveDate {
     TODAY.parse().expect("a date")
 }
 
-/// Every (seed, clients) pair's findings, generated once for all the tests in this file.
+/// Every (day, seed, clients) service's findings, generated once for all the tests in this
+/// file: the fixed day the other tests use, and one in another season (the demo is dated from
+/// today, so it must hold on any day).
 fn findings() -> &'static [(String, Vec<Finding>)] {
     static ALL: OnceLock<Vec<(String, Vec<Finding>)>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut all = Vec::new();
-        for seed in [1, 7, 42] {
-            for clients in [40, 200] {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let mut store = Store::open_unchecked(
-                    &dir.path().join("demo.db"),
-                    Access::Create,
-                    Clock::fixed(today()),
-                    Login::new("trainer").expect("valid login"),
-                )
-                .expect("create store");
-                let plan = Plan {
-                    clients,
-                    seed,
-                    ..Plan::default()
-                };
-                demo::generate(&mut store, plan).expect("generate");
-                let limits = store.clinical_limits();
-                let found = store.clinical_findings(&limits).expect("check");
-                all.push((format!("seed {seed}, {clients} clients"), found));
+        for day in [today(), "2027-06-14".parse().expect("a date")] {
+            for seed in [1, 7, 42] {
+                for clients in [40, 200] {
+                    let found = generated(day, seed, clients);
+                    all.push((format!("{day}, seed {seed}, {clients} clients"), found));
+                }
             }
         }
         all
     })
+}
+
+/// A service generated into a temporary file on `day`, and what the clinical check finds in it.
+fn generated(day: NaiveDate, seed: u64, clients: u32) -> Vec<Finding> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_unchecked(
+        &dir.path().join("demo.db"),
+        Access::Create,
+        Clock::fixed(day),
+        Login::new("trainer").expect("valid login"),
+    )
+    .expect("create store");
+    let plan = Plan {
+        clients,
+        seed,
+        ..Plan::default()
+    };
+    demo::generate(&mut store, plan).expect("generate");
+    let limits = store.clinical_limits();
+    store.clinical_findings(&limits).expect("check")
 }
 
 /// The findings of `rule` in every generated service, one line each (references and dates
