@@ -155,8 +155,13 @@ fn goal(
     status: GoalStatus,
 ) -> Result<()> {
     let until = life.until.max(set_on);
+    let at_exit = life.left
+        && matches!(
+            status,
+            GoalStatus::Active | GoalStatus::Paused | GoalStatus::Proposed
+        );
     let status = match status {
-        GoalStatus::Active | GoalStatus::Paused | GoalStatus::Proposed if life.left => {
+        _ if at_exit => {
             if dice.chance(0.5) {
                 GoalStatus::Achieved
             } else {
@@ -185,6 +190,12 @@ fn goal(
                 .copied()
                 .unwrap_or(set_on)
         }
+        GoalStatus::Achieved | GoalStatus::Dropped if at_exit => life
+            .seen
+            .within(set_on, until)
+            .last()
+            .copied()
+            .unwrap_or(set_on),
         GoalStatus::Achieved | GoalStatus::Dropped => {
             let from = set_on + Duration::days(days / 3);
             let on = life.seen.day(dice, from, until);
