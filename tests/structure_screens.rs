@@ -322,20 +322,23 @@ fn the_current_rung_and_stage_are_marked_in_monochrome_by_symbols_and_reverse_vi
         .iter()
         .position(|r| r.contains("◀ now"))
         .expect("the rung now is marked");
+    // A stage name in brackets ("[Action]"), not an action's checkbox ("[x]", "[ ]") in the
+    // plan beside the cycle.
+    let bracketed = |r: &str| {
+        r.match_indices('[')
+            .any(|(i, _)| r[i + 1..].starts_with(|c: char| c.is_ascii_uppercase()))
+    };
     let stage = screen
         .iter()
-        .position(|r| r.contains('[') && r.contains("─▶"))
-        .or_else(|| {
-            screen
-                .iter()
-                .position(|r| r.contains('[') && r.contains("◀─"))
-        })
+        .position(|r| bracketed(r) && r.contains("─▶"))
+        .or_else(|| screen.iter().position(|r| bracketed(r) && r.contains("◀─")))
         .expect("the stage now is bracketed in the cycle");
     for y in [rung, stage] {
         let y = u16::try_from(y).expect("row");
         assert!(
             (0..LARGE.0).any(|x| buffer[(x, y)].modifier.contains(Modifier::REVERSED)),
-            "row {y} has reverse video"
+            "row {y} has reverse video:\n{}",
+            screen.join("\n")
         );
     }
 }

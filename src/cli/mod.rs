@@ -206,10 +206,14 @@ pub struct GenerateArgs {
     /// so that you can record in the generated database.
     #[arg(long = "as", value_name = "LOGIN")]
     pub as_login: Option<String>,
-    /// Remake an existing generated database as it was first made (same size, seed and --as),
-    /// dated from today: the scenario data restored. Refused for a real database and while
-    /// anyone has it open.
-    #[arg(long, conflicts_with_all = ["clients", "years", "seed", "as_login"])]
+    /// The name the header and team list show for the --as login, e.g. "Robin Ash" (without
+    /// it, the login itself).
+    #[arg(long, value_name = "NAME", requires = "as_login")]
+    pub as_name: Option<String>,
+    /// Remake an existing generated database as it was first made (same size, seed, --as and
+    /// --as-name), dated from today: the scenario data restored. Refused for a real database
+    /// and while anyone has it open.
+    #[arg(long, conflicts_with_all = ["clients", "years", "seed", "as_login", "as_name"])]
     pub reset: bool,
 }
 

@@ -3,9 +3,9 @@
 
 use super::{Cli, CliError, GenerateArgs, progress};
 use crate::clock::Clock;
-use crate::demo::{self, Plan};
+use crate::demo::{self, Plan, Trainer};
 use crate::display::clean;
-use crate::domain::Login;
+use crate::domain::{Login, Name};
 use crate::store::{Access, Store, StoreError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,11 @@ pub(super) fn generate(
     clock: Clock,
     actor: Login,
 ) -> Result<(), CliError> {
-    let key_worker = args.as_login.as_deref().map(demo_key_worker).transpose()?;
+    let key_worker = args
+        .as_login
+        .as_deref()
+        .map(|login| demo_trainer(login, args.as_name.as_deref()))
+        .transpose()?;
     survive_file_size_limit();
     let plan = Plan {
         clients: args.clients,
@@ -122,16 +126,19 @@ fn render_subcommands(command: &clap::Command, page: &mut Vec<u8>) -> std::io::R
     Ok(())
 }
 
-/// The login `generate --as` makes the demo key worker: any valid login but the other demo
-/// team members'.
-fn demo_key_worker(login: &str) -> Result<Login, CliError> {
+/// The trainer `generate --as` makes the demo key worker: any valid login but the other demo
+/// team members', with the name `--as-name` gives.
+fn demo_trainer(login: &str, name: Option<&str>) -> Result<Trainer, CliError> {
     let login = Login::new(login).map_err(|e| CliError::Usage(format!("--as: {e}")))?;
     if demo::is_team_login(&login) {
         return Err(CliError::Usage(format!(
             "--as: {login} is another member of the demo team; give your own login"
         )));
     }
-    Ok(login)
+    let name = name
+        .map(|name| Name::new(name).map_err(|e| CliError::Usage(format!("--as-name: {e}"))))
+        .transpose()?;
+    Ok(Trainer { login, name })
 }
 
 fn generate_new(
@@ -139,7 +146,7 @@ fn generate_new(
     clock: Clock,
     actor: Login,
     plan: Plan,
-    key_worker: Option<&Login>,
+    key_worker: Option<&Trainer>,
 ) -> Result<(), CliError> {
     if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
         return Err(StoreError::NotEmpty(path.to_owned()).into());
@@ -175,7 +182,7 @@ fn generate_new(
             plan.clients
         );
     }
-    let worker = key_worker.map_or(demo::FIRST_KEY_WORKER, Login::as_str);
+    let worker = key_worker.map_or(demo::FIRST_KEY_WORKER, |t| t.login.as_str());
     println!("The scenario clients are on {worker}'s caseload (keywork --db PATH --scenarios).");
     if key_worker.is_none() {
         println!("To record in it as yourself, generate it with --as YOUR-LOGIN.");
@@ -192,7 +199,7 @@ fn generate_beside(
     clock: Clock,
     actor: Login,
     plan: Plan,
-    key_worker: Option<&Login>,
+    key_worker: Option<&Trainer>,
 ) -> Result<(crate::store::Counts, usize), CliError> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
@@ -279,7 +286,7 @@ fn refuse_stale_wal(path: &Path) -> Result<(), CliError> {
 }
 
 /// Generates the service into an empty store, with a progress bar on a terminal.
-fn fill(store: &mut Store, plan: Plan, key_worker: Option<&Login>) -> Result<(), CliError> {
+fn fill(store: &mut Store, plan: Plan, key_worker: Option<&Trainer>) -> Result<(), CliError> {
     let bar = progress::counting(u64::from(plan.clients), "clients");
     bar.set_message("Generating");
     demo::generate_as(store, plan, key_worker, &mut |n| {

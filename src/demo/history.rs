@@ -151,7 +151,8 @@ pub(super) fn client(
         stalled_on,
         exit_goal: dice.chance(0.9),
         start_top: dice.chance(0.92),
-        exit_top: dice.chance(0.75),
+        // NDTMS asks for an exit TOP at every discharge, and the check names any missing.
+        exit_top: true,
         response: Response::draw(dice),
         switched_on,
         on_hold_since,
@@ -194,7 +195,7 @@ pub(super) fn history(
         }
     }
     let active = client.status == ClientStatus::Active;
-    let (final_stage, risk) = timeline(w, dice, client_id, client, span, active, course)?;
+    let (final_stage, risk, seen) = timeline(w, dice, client_id, client, span, active, course)?;
     // The record as the sessions left it, by the rule a session saved applies.
     let recorded = Client {
         risk,
@@ -204,7 +205,7 @@ pub(super) fn history(
         w.update_client(client_id, 1, &recorded)?;
     }
     let client = &recorded;
-    super::plan::plan(w, dice, client_id, client, span, final_stage, course)?;
+    super::plan::plan(w, dice, client_id, client, span, final_stage, course, &seen)?;
     let last_day = span.last_day(dice.today);
     let risk_changed_on = client
         .risk
@@ -359,9 +360,10 @@ pub(super) fn test_range_nhs_number(number: u32) -> Option<NhsNumber> {
 const READINESS_RECHECK_DAYS: i64 = 56;
 
 /// Sessions and readiness notes from the start until discharge or today; returns the stage the
-/// client has reached and the risk flags as the sessions leave them: the naloxone kit, BBV tests
+/// client has reached, the risk flags as the sessions leave them (the naloxone kit, BBV tests
 /// and hep B dose the client's drawn flags date inside their treatment are delivered in the
-/// session nearest each date, which the client attended.
+/// session nearest each date, which the client attended) and the days the client attended, in
+/// order, the days the plan is set and reviewed on.
 fn timeline(
     w: &Writer<'_>,
     dice: &mut Dice,
@@ -370,7 +372,7 @@ fn timeline(
     span: &Span,
     active: bool,
     course: &Course,
-) -> Result<(Stage, RiskFlags)> {
+) -> Result<(Stage, RiskFlags, Vec<NaiveDate>)> {
     let last_sessions = course.last_sessions;
     let today = dice.today;
     let cadence = dice.between(14, 28);
@@ -401,6 +403,7 @@ fn timeline(
     let mut risk = fit::before_sessions(client, dates.first().copied());
     let mut hep_b_doses = 0;
     let mut last_note: Option<ReadinessNote> = None;
+    let mut seen = Vec::new();
     for (index, date) in dates.iter().enumerate() {
         let at = at_time(dice, *date);
         let next = dates
@@ -445,6 +448,9 @@ fn timeline(
             risk = risk.after_session(&this, delivered.bbv(), hep_b_doses);
         }
         let session_id = w.insert(&this)?;
+        if attendance == Attendance::Attended {
+            seen.push(*date);
+        }
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
             let note = readiness_note(dice, client_id, client, *date, stage, session_id);
@@ -480,7 +486,7 @@ fn timeline(
             last_note = Some(note);
         }
     }
-    Ok((stage, risk))
+    Ok((stage, risk, seen))
 }
 
 /// A weekday near `date` within `first..=last`: a weekend moves back to the Friday, or forward

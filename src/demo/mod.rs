@@ -72,13 +72,35 @@ pub fn generate(store: &mut Store, plan: Plan) -> Result<()> {
 /// reset makes it again the same way.
 pub const META_PLAN: &str = "demo_plan";
 
-/// Like [`generate`], with `key_worker` (when given) as the login of the demo key worker whose
-/// caseload holds the scenario and showcase clients, in place of [`FIRST_KEY_WORKER`]; `done`
-/// hears each client number as it is written, for a progress bar.
+/// `meta` key holding the name `generate --as-name` gave the trainer: apart from
+/// [`META_PLAN`], whose words are split on spaces, so that a reset keeps the name too.
+pub const META_AS_NAME: &str = "demo_as_name";
+
+/// The trainer `generate --as` puts in the demo key worker's place: their login, and the name
+/// the header and team list show for it. Without a name the login itself is shown, so a
+/// trainer recording as themselves is never shown as the demo's own key worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trainer {
+    pub login: Login,
+    pub name: Option<Name>,
+}
+
+impl Trainer {
+    /// The name shown for the trainer: the one given, else the login.
+    fn display_name(&self) -> Name {
+        self.name
+            .clone()
+            .unwrap_or_else(|| Name::new(self.login.as_str()).expect("a login is a valid name"))
+    }
+}
+
+/// Like [`generate`], with `trainer` (when given) as the demo key worker whose caseload holds
+/// the scenario and showcase clients, in place of [`FIRST_KEY_WORKER`]; `done` hears each
+/// client number as it is written, for a progress bar.
 pub fn generate_as(
     store: &mut Store,
     plan: Plan,
-    key_worker: Option<&Login>,
+    trainer: Option<&Trainer>,
     done: &mut dyn FnMut(u32),
 ) -> Result<()> {
     let today = store.today();
@@ -87,11 +109,14 @@ pub fn generate_as(
         w.set_meta(META_DEMO, "1")?;
         w.set_meta(META_SERVICE_NAME, SERVICE_NAME)?;
         let mut recipe = format!("{} {} {}", plan.clients, plan.years, plan.seed);
-        if let Some(login) = key_worker {
-            recipe.push_str(&format!(" {login}"));
+        if let Some(trainer) = trainer {
+            recipe.push_str(&format!(" {}", trainer.login));
+            if let Some(name) = &trainer.name {
+                w.set_meta(META_AS_NAME, name.as_str())?;
+            }
         }
         w.set_meta(META_PLAN, &recipe)?;
-        let team = insert_team(w, plan, key_worker)?;
+        let team = insert_team(w, plan, trainer)?;
         let mut dice = Dice::new(plan.seed, today);
         let mut ordinary = 0;
         for number in 1..=plan.clients {
@@ -132,18 +157,32 @@ fn showcase_number(index: usize) -> u32 {
     index as u32 * 2 + 1
 }
 
-/// How a generated service was made: its plan, and the login `--as` put in the demo worker's place.
-pub type Recipe = (Plan, Option<Login>);
+/// How a generated service was made: its plan, and the trainer `--as` put in the demo worker's
+/// place.
+pub type Recipe = (Plan, Option<Trainer>);
 
-/// How a generated service was made, read back from its `meta` (see [`META_PLAN`]): `None` when
-/// the file keeps no recipe, an error naming what is wrong when the one it keeps is damaged.
+/// How a generated service was made, read back from its `meta` (see [`META_PLAN`] and
+/// [`META_AS_NAME`]): `None` when the file keeps no recipe, an error naming what is wrong when
+/// the one it keeps is damaged.
 pub fn recipe(store: &Store) -> Result<Option<std::result::Result<Recipe, String>>> {
-    Ok(store.meta(META_PLAN)?.map(|text| parse_recipe(&text)))
+    let Some(text) = store.meta(META_PLAN)? else {
+        return Ok(None);
+    };
+    let name = match store.meta(META_AS_NAME)? {
+        None => None,
+        Some(name) => match Name::new(name) {
+            Ok(name) => Some(name),
+            Err(_) => return Ok(Some(Err("the --as-name kept is not a valid name".into()))),
+        },
+    };
+    Ok(Some(parse_recipe(&text).map(|(plan, login)| {
+        (plan, login.map(|login| Trainer { login, name }))
+    })))
 }
 
 /// Reads a recipe ("clients years seed [login]") under the same limits as `generate`'s own
 /// options, so a damaged one is refused rather than followed.
-fn parse_recipe(text: &str) -> std::result::Result<Recipe, String> {
+fn parse_recipe(text: &str) -> std::result::Result<(Plan, Option<Login>), String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let number = |i: usize, what: &str, range: std::ops::RangeInclusive<u64>| {
         words
@@ -183,15 +222,19 @@ pub(crate) struct Team {
     prescriber: i64,
 }
 
-fn insert_team(w: &Writer<'_>, plan: Plan, first: Option<&Login>) -> Result<Team> {
+fn insert_team(w: &Writer<'_>, plan: Plan, first: Option<&Trainer>) -> Result<Team> {
     let mut key_workers = Vec::new();
     let mut prescriber = 0;
     for (login, name, role) in NAMED_TEAM {
-        let login = match first {
-            Some(first) if *login == FIRST_KEY_WORKER => first.as_str(),
-            _ => login,
+        let member = match first {
+            Some(trainer) if *login == FIRST_KEY_WORKER => Worker {
+                login: trainer.login.clone(),
+                display_name: trainer.display_name(),
+                role: *role,
+            },
+            _ => worker(login, name, *role),
         };
-        let id = w.insert(&worker(login, name, *role))?;
+        let id = w.insert(&member)?;
         match role {
             Role::KeyWorker => key_workers.push(id),
             Role::Prescriber => prescriber = id,

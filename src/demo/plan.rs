@@ -5,13 +5,19 @@ use super::Dice;
 use super::fit;
 use super::history::{Course, Span};
 use super::text::{self, action_steps, goal_words};
+use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
 use crate::domain::*;
 use crate::store::{Result, Writer};
 use chrono::{Duration, NaiveDate};
 
 /// The recovery plan: an exit goal from day one, a substance-use goal that may have moved up the
-/// hierarchy, and goals in other life domains, each with actions. Progress is recorded up to
-/// the last day, or only until the day a stalled plan stopped moving.
+/// hierarchy, and goals in other life domains, each with actions. Goals are set, reviewed and
+/// closed on days the client was seen (`seen`, in order). Progress is recorded up to the last
+/// day, or only until the day a stalled plan stopped moving; the targets of goals in hand are
+/// moved on at sessions as a worker would, even in a stalled plan (moving a date is not
+/// progress). A client who has left has no goal still active: each was closed at the exit. A
+/// client never seen (every appointment missed so far) has no plan yet: none was made with them.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn plan(
     w: &Writer<'_>,
     dice: &mut Dice,
@@ -20,13 +26,22 @@ pub(super) fn plan(
     span: &Span,
     stage: Stage,
     course: &Course,
+    seen: &[NaiveDate],
 ) -> Result<()> {
+    if seen.is_empty() {
+        return Ok(());
+    }
     let last_day = span.last_day(dice.today);
     let until = course
         .stalled_on
         .map_or(last_day, |d| d.clamp(span.start, last_day));
-    let some_day = |dice: &mut Dice| {
-        span.start + Duration::days(dice.between(0, (until - span.start).num_days()))
+    let seen = Seen(seen);
+    let first_day = seen.first_from(span.start);
+    let life = Life {
+        seen,
+        until,
+        last_day,
+        left: span.end.is_some(),
     };
     let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
     let first_level = dice.pick(&[
@@ -40,31 +55,17 @@ pub(super) fn plan(
         GoalStatus::Active
     };
     let substance_goal = GoalArea::substance_use(first_level);
-    goal(
-        w,
-        dice,
-        (client_id, client),
-        substance_goal,
-        span.start,
-        until,
-        first_status,
-    )?;
+    let who = (client_id, client);
+    goal(w, dice, who, substance_goal, first_day, &life, first_status)?;
     if progressed {
         let higher = dice.pick(&[
             HierarchyLevel::ControlledUse,
             HierarchyLevel::AbstinenceMain,
             HierarchyLevel::AbstinenceAll,
         ]);
-        let set_on = some_day(dice);
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            GoalArea::substance_use(higher),
-            set_on,
-            until,
-            GoalStatus::Active,
-        )?;
+        let set_on = life.seen.day(dice, span.start, until);
+        let area = GoalArea::substance_use(higher);
+        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
     }
     if course.exit_goal {
         let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
@@ -73,33 +74,17 @@ pub(super) fn plan(
         } else {
             GoalStatus::Active
         };
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            exit,
-            span.start,
-            until,
-            status,
-        )?;
+        goal(w, dice, who, exit, first_day, &life, status)?;
     }
     for domain in course.goal_domains {
         let area = GoalArea::new(*domain, None).expect("no level");
-        let set_on = some_day(dice);
-        goal(
-            w,
-            dice,
-            (client_id, client),
-            area,
-            set_on,
-            until,
-            GoalStatus::Active,
-        )?;
+        let set_on = life.seen.day(dice, span.start, until);
+        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
         let area = GoalArea::new(dice.pick(life_domains), None).expect("no level");
-        let set_on = some_day(dice);
+        let set_on = life.seen.day(dice, span.start, until);
         let status = dice.weighted(&[
             (15, GoalStatus::Proposed),
             (45, GoalStatus::Active),
@@ -107,23 +92,84 @@ pub(super) fn plan(
             (10, GoalStatus::Paused),
             (5, GoalStatus::Dropped),
         ]);
-        goal(w, dice, (client_id, client), area, set_on, until, status)?;
+        goal(w, dice, who, area, set_on, &life, status)?;
     }
     Ok(())
 }
 
+/// The days the client was seen, in order.
+struct Seen<'a>(&'a [NaiveDate]);
+
+impl Seen<'_> {
+    fn within(&self, from: NaiveDate, to: NaiveDate) -> &[NaiveDate] {
+        let a = self.0.partition_point(|d| *d < from);
+        let b = self.0.partition_point(|d| *d <= to).max(a);
+        &self.0[a..b]
+    }
+
+    /// The first day seen on or after `from`, else `from` (a client never seen: the assessment).
+    fn first_from(&self, from: NaiveDate) -> NaiveDate {
+        self.0[self.0.partition_point(|d| *d < from)..]
+            .first()
+            .copied()
+            .unwrap_or(from)
+    }
+
+    /// A day seen within `from..=to`, else the first seen after `from`.
+    fn day(&self, dice: &mut Dice, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let days = self.within(from, to);
+        if days.is_empty() {
+            self.first_from(from)
+        } else {
+            dice.pick(days)
+        }
+    }
+}
+
+/// What bounds a goal's life: the days seen, the last day progress was recorded (`until`), the
+/// client's last day, and whether they have left.
+struct Life<'a> {
+    seen: Seen<'a>,
+    until: NaiveDate,
+    last_day: NaiveDate,
+    left: bool,
+}
+
+/// The shortest and longest a target is set ahead, in weeks. A target moved at a session
+/// reaches at least the next care-plan review (12 weeks), so the plan always says what the
+/// client is working towards until then.
+const TARGET_WEEKS: (i64, i64) = (8, 26);
+const MOVED_TARGET_WEEKS: (i64, i64) = (12, 26);
+
 /// One goal with its actions, in words and steps that fit the client and the goal's domain. Its
-/// progress was last recorded on or before `until`: lately for goals in hand, when it closed for
-/// those achieved or dropped.
+/// progress was last recorded on a day seen on or before `life.until`: lately for goals in
+/// hand, when it closed for those achieved or dropped. A goal still in hand when the client
+/// left was closed at the exit, achieved or dropped.
 fn goal(
     w: &Writer<'_>,
     dice: &mut Dice,
     (client_id, client): (i64, &Client),
     area: GoalArea,
     set_on: NaiveDate,
-    until: NaiveDate,
+    life: &Life<'_>,
     status: GoalStatus,
 ) -> Result<()> {
+    let until = life.until.max(set_on);
+    let at_exit = life.left
+        && matches!(
+            status,
+            GoalStatus::Active | GoalStatus::Paused | GoalStatus::Proposed
+        );
+    let status = match status {
+        _ if at_exit => {
+            if dice.chance(0.5) {
+                GoalStatus::Achieved
+            } else {
+                GoalStatus::Dropped
+            }
+        }
+        other => other,
+    };
     let progress = match status {
         GoalStatus::Proposed => 0,
         GoalStatus::Active => dice.between(1, 8),
@@ -131,6 +177,54 @@ fn goal(
         GoalStatus::Paused => dice.between(1, 5),
         GoalStatus::Dropped => dice.between(0, 3),
     };
+    let days = (until - set_on).num_days().max(0);
+    // Progress recorded at a session: the latest one before a day drawn near the end for a
+    // goal in hand, one in the later part of its life for a goal closed.
+    let progress_on = match status {
+        GoalStatus::Proposed => set_on,
+        GoalStatus::Active | GoalStatus::Paused => {
+            let near = until - Duration::days(dice.between(0, days.min(70)));
+            life.seen
+                .within(set_on, near)
+                .last()
+                .copied()
+                .unwrap_or(set_on)
+        }
+        GoalStatus::Achieved | GoalStatus::Dropped if at_exit => life
+            .seen
+            .within(set_on, until)
+            .last()
+            .copied()
+            .unwrap_or(set_on),
+        GoalStatus::Achieved | GoalStatus::Dropped => {
+            let from = set_on + Duration::days(days / 3);
+            let on = life.seen.day(dice, from, until);
+            if on > until { until } else { on }.max(set_on)
+        }
+    };
+    // The target, moved on at each session where it was near or past while the goal was in
+    // hand (until it closed, or the last day).
+    let in_hand_until = match status {
+        GoalStatus::Proposed => set_on,
+        GoalStatus::Active | GoalStatus::Paused => life.last_day,
+        GoalStatus::Achieved | GoalStatus::Dropped => progress_on,
+    };
+    let (low, high) = TARGET_WEEKS;
+    let mut target = set_on + Duration::weeks(dice.between(low, high));
+    let (low, high) = MOVED_TARGET_WEEKS;
+    let in_hand = life.seen.within(set_on, in_hand_until);
+    for day in in_hand {
+        if target < *day + Duration::weeks(low) {
+            target = *day + Duration::weeks(dice.between(low, high));
+        }
+    }
+    // A client whose attendance has faltered since: at the last session the worker gave the
+    // longest target, so it stands unless they have been away longer than that.
+    let allowance = dice.today - Duration::weeks(GOAL_OVERDUE_WEEKS);
+    let open = matches!(status, GoalStatus::Active | GoalStatus::Paused);
+    if let Some(day) = in_hand.last().filter(|_| open && target < allowance) {
+        target = target.max(*day + Duration::weeks(high));
+    }
     let goal_id = w.insert(&Goal {
         client_id,
         area,
@@ -144,31 +238,36 @@ fn goal(
             .chance(0.5)
             .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
         set_on,
-        target_date: Some(set_on + Duration::weeks(dice.between(8, 26))),
+        target_date: Some(target),
         status,
         progress: Score::new(progress as u8).expect("0-10"),
     })?;
-    let days = (until - set_on).num_days().max(0);
-    let progress_on = match status {
-        GoalStatus::Proposed => set_on,
-        GoalStatus::Active | GoalStatus::Paused => {
-            until - Duration::days(dice.between(0, days.min(70)))
-        }
-        GoalStatus::Achieved | GoalStatus::Dropped => {
-            set_on + Duration::days(dice.between(days / 3, days))
-        }
-    };
     if progress_on != set_on {
         w.set_goal_progress_on(goal_id, progress_on)?;
     }
+    // Distinct steps, shared out: one owner each. An achieved goal's were all done by the day
+    // it was achieved.
+    let mut steps: Vec<&'static str> = action_steps(area.domain())
+        .iter()
+        .filter(|(fit, _)| fit.suits(client))
+        .map(|(_, step)| *step)
+        .collect();
+    let achieved = status == GoalStatus::Achieved;
     for _ in 0..dice.between(1, 3) {
+        if steps.is_empty() {
+            break;
+        }
+        let step = steps.swap_remove(dice.between(0, steps.len() as i64 - 1) as usize);
         let due = set_on + Duration::days(dice.between(7, 56));
-        let done = (due <= until && (status == GoalStatus::Achieved || dice.chance(0.6)))
-            .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, until));
+        let done = if achieved {
+            Some((due + Duration::days(dice.between(-5, 5))).clamp(set_on, progress_on))
+        } else {
+            (due <= until && dice.chance(0.6))
+                .then(|| (due + Duration::days(dice.between(-5, 5))).clamp(set_on, until))
+        };
         w.insert(&GoalAction {
             goal_id,
-            step: ShortText::new(fit::pick(dice, action_steps(area.domain()), client))
-                .expect("short"),
+            step: ShortText::new(step).expect("short"),
             owner: dice.weighted(&[
                 (50, ActionOwner::Client),
                 (35, ActionOwner::KeyWorker),
