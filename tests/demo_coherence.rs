@@ -59,7 +59,7 @@ fn generated(day: NaiveDate, seed: u64, clients: u32) -> Vec<Finding> {
         ..Plan::default()
     };
     demo::generate(&mut store, plan).expect("generate");
-    let limits = store.clinical_limits();
+    let limits = store.dose_limits().expect("limits");
     store.clinical_findings(&limits).expect("check")
 }
 

@@ -60,6 +60,23 @@ fn service(dir: &Path) -> PathBuf {
     db
 }
 
+/// A client on methadone now, read from the generated file so the test follows the generator:
+/// the first by reference whose dose is 80 mg or less (20 mg more stays within the ECG
+/// threshold) and began before today (a change comes after it). Its reference and dose.
+fn on_methadone(db: &Path) -> (String, f64) {
+    Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT c.reference, p.dose_mg FROM prescriptions p JOIN clients c ON c.id = p.client_id
+             WHERE p.medicine = 'methadone' AND p.ended_on IS NULL AND p.dose_mg <= 80
+               AND c.status = 'active' AND p.started_on < ?1
+             ORDER BY c.reference LIMIT 1",
+            [TODAY],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a client on methadone")
+}
+
 fn prescriptions(db: &Path) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -80,8 +97,10 @@ fn the_shell_refuses_doses_the_checks_refuse_and_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = service(dir.path());
     let before = prescriptions(&db);
+    let (client, dose) = on_methadone(&db);
+    let stepped = (dose + 20.0).to_string();
     let change = |extra: &[&str]| {
-        let mut args = vec!["prescription", "change", "--client", "KW-00002"];
+        let mut args = vec!["prescription", "change", "--client", client.as_str()];
         args.extend_from_slice(extra);
         keywork(&db, &args)
     };
@@ -125,13 +144,13 @@ fn the_shell_refuses_doses_the_checks_refuse_and_records_nothing() {
         "--dose-mg",
         "comes as 8, 16, 24, 32 mg, not 18 mg",
     );
-    // KW-00002 is on methadone 60 mg: 80 mg is a 20 mg step.
+    // 20 mg more than the client's dose is a 20 mg step.
     refused(
         &change(&[
             "--medicine",
             "methadone",
             "--dose-mg",
-            "80",
+            &stepped,
             "--supervision",
             "daily_supervised",
         ]),
@@ -144,7 +163,7 @@ fn the_shell_refuses_doses_the_checks_refuse_and_records_nothing() {
         "--medicine",
         "methadone",
         "--dose-mg",
-        "80",
+        &stepped,
         "--supervision",
         "daily_supervised",
         "--dose-reason",
@@ -162,7 +181,7 @@ fn the_shell_refuses_doses_the_checks_refuse_and_records_nothing() {
         &[
             "export",
             "--client",
-            "KW-00002",
+            &client,
             "--format",
             "md",
             "--out",
