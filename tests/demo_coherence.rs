@@ -162,6 +162,55 @@ fn goals_are_set_at_sessions_with_distinct_actions_done_before_achieved() {
     assert_eq!(unseen, 0, "goals set on a day the client was not seen");
 }
 
+/// A living diary: every active client's last session booked the next appointment it names, in
+/// the future, with the worker who recorded it (issue 21: the notes' "next appointment" dates were
+/// not bookings).
+#[test]
+fn every_active_client_has_their_next_appointment_booked() {
+    for seed in [1, 42] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("demo.db");
+        let mut store = Store::open_unchecked(
+            &path,
+            Access::Create,
+            Clock::fixed(today()),
+            Login::new("trainer").expect("valid login"),
+        )
+        .expect("create store");
+        demo::generate(
+            &mut store,
+            Plan {
+                clients: 120,
+                seed,
+                ..Plan::default()
+            },
+        )
+        .expect("generate");
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+        let unbooked = count(
+            "SELECT count(*) FROM clients c WHERE c.status = 'active'
+               AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = c.id
+                               AND a.status = 'booked' AND date(a.at) > date('2026-11-23'))",
+        );
+        assert_eq!(
+            unbooked, 0,
+            "seed {seed}: active clients with nothing booked"
+        );
+        let unlinked = count(
+            "SELECT count(*) FROM sessions s
+             WHERE s.next_appointment > '2026-11-24'
+               AND s.id = (SELECT max(t.id) FROM sessions t WHERE t.client_id = s.client_id)
+               AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.booked_by_session = s.id
+                               AND a.at = s.next_appointment)",
+        );
+        assert_eq!(
+            unlinked, 0,
+            "seed {seed}: a last session's next appointment not booked"
+        );
+    }
+}
+
 /// `generate --as LOGIN --as-name NAME`: the team list (and so the header) names the trainer;
 /// without --as-name, the login itself, never the demo's "Alex Morgan".
 #[test]

@@ -448,6 +448,14 @@ fn timeline(
             risk = risk.after_session(&this, delivered.bbv(), hep_b_doses);
         }
         let session_id = w.insert(&this)?;
+        // The last session of a client still in treatment books the next appointment it names:
+        // the diary holds it, not only the note (issue 21: "a living diary").
+        if active
+            && index + 1 == dates.len()
+            && this.next_appointment.is_some_and(|at| at.date() > today)
+        {
+            w.book_next_appointment(session_id, &this)?;
+        }
         if attendance == Attendance::Attended {
             seen.push(*date);
         }
