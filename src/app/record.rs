@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 
 mod checks;
 mod doses;
+mod health;
+mod reviews;
 
 /// What a line is, which decides how it is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,14 +207,14 @@ pub fn document(record: &ClientRecord, layout: &Layout) -> Document {
     alerts(&mut doc, record);
     checks::data_checks(&mut doc, record);
     details(&mut doc, record, today);
-    risks(&mut doc, &record.client.record);
-    bbv_tests(&mut doc, record);
-    prescriptions(&mut doc, record, today, layout.ascii);
+    health::risks(&mut doc, &record.client.record);
+    health::bbv_tests(&mut doc, record);
+    health::prescriptions(&mut doc, record, today, layout.ascii);
     doses::missed_doses(&mut doc, record);
-    ecgs(&mut doc, record);
-    reviews(&mut doc, record, layout);
-    outcomes(&mut doc, record, layout.ascii);
-    reviews_done(&mut doc, record);
+    health::ecgs(&mut doc, record);
+    reviews::reviews(&mut doc, record, layout);
+    reviews::outcomes(&mut doc, record, layout.ascii);
+    reviews::reviews_done(&mut doc, record);
     plan(&mut doc, record);
     readiness(&mut doc, record);
     sessions(&mut doc, record);
@@ -338,265 +340,6 @@ fn details(doc: &mut Doc, record: &ClientRecord, today: NaiveDate) {
             .as_ref()
             .map_or_else(|| "none".into(), |n| clean(n.as_str()).into_owned()),
     );
-}
-
-fn risks(doc: &mut Doc, c: &Client) {
-    doc.heading("Risk and safety");
-    let r = &c.risk;
-    if r.overdose_risk {
-        doc.push(LineKind::Alert, "  ! Overdose risk");
-    }
-    if r.safeguarding_children {
-        doc.push(
-            LineKind::Alert,
-            "  ! Safeguarding: children in the household",
-        );
-    }
-    doc.field("Overdose risk", yes_no(r.overdose_risk));
-    let naloxone = match (r.naloxone_held, r.naloxone_supplied_on) {
-        (true, Some(d)) => format!("held, supplied {}", uk_date(d)),
-        (true, None) => "held".into(),
-        (false, Some(d)) => format!("not held (last supplied {})", uk_date(d)),
-        (false, None) => "not held".into(),
-    };
-    doc.field("Naloxone", naloxone);
-    doc.field("Safeguarding", yes_no(r.safeguarding_children));
-    doc.field("Prison release", optional_date(r.prison_release_on));
-    doc.field(
-        "Hep B vaccination",
-        r.hep_b.map_or("not recorded", |h| h.label()),
-    );
-    doc.field("Hep C test", optional_date(r.hep_c_tested_on));
-    doc.field("HIV test", optional_date(r.hiv_tested_on));
-}
-
-/// Each blood-borne virus test recorded, oldest first: a result recorded after the sample
-/// ("not known" then the result) shows as two lines, the later standing.
-fn bbv_tests(doc: &mut Doc, record: &ClientRecord) {
-    if record.bbv_results.is_empty() {
-        return;
-    }
-    doc.push(LineKind::Text, "  BBV tests");
-    for row in &record.bbv_results {
-        let e = row.entry();
-        let line = format!(
-            "{}  {}: {}",
-            uk_date(e.taken_on),
-            e.test.label(),
-            e.test.result_words(e.result)
-        );
-        match &row.in_error_reason {
-            Some(why) => doc.wrapped(
-                LineKind::Muted,
-                &format!("{line} [entered in error: {why}]"),
-                4,
-            ),
-            None => doc.wrapped(LineKind::Text, &line, 4),
-        }
-    }
-}
-
-/// The prescription history: dose chart, supervision line, then each prescription latest first.
-/// A prescription entered in error is left out of the charts and listed, muted and marked, as a
-/// correctable entry like any other.
-fn prescriptions(doc: &mut Doc, record: &ClientRecord, today: NaiveDate, ascii: bool) {
-    use super::dosing;
-    doc.heading("Prescription");
-    if record.prescriptions.is_empty() {
-        doc.push(LineKind::Muted, "  No prescription recorded.");
-        return;
-    }
-    let oldest_first: Vec<&OstPrescription> = record
-        .prescriptions
-        .iter()
-        .rev()
-        .map(|p| &p.record)
-        .collect();
-    let counts: Vec<bool> = record
-        .prescriptions
-        .iter()
-        .rev()
-        .map(|p| {
-            record
-                .corrections
-                .in_error(RecordType::Prescription, p.id)
-                .is_none()
-        })
-        .collect();
-    let standing: Vec<&OstPrescription> = oldest_first
-        .iter()
-        .zip(&counts)
-        .filter(|(_, counts)| **counts)
-        .map(|(p, _)| *p)
-        .collect();
-    if standing.is_empty() {
-        doc.push(
-            LineKind::Muted,
-            "  No prescription stands: each is marked entered in error.",
-        );
-    } else {
-        doc.push(
-            LineKind::Text,
-            format!("  {}", dosing::dose_chart(&standing, ascii)),
-        );
-        doc.wrapped(LineKind::Muted, &dosing::supervision_chart(&standing), 2);
-    }
-    for (i, lines) in dosing::history_of(&oldest_first, &counts, today) {
-        let id = record.prescriptions[record.prescriptions.len() - 1 - i].id;
-        doc.entry(RecordType::Prescription, id);
-        for (n, line) in lines.iter().enumerate() {
-            let kind = match (line.alert, line.past) {
-                (true, _) => LineKind::Alert,
-                (false, true) => LineKind::Muted,
-                (false, false) => LineKind::Text,
-            };
-            // A detail line (pharmacy, reason, note) sits under its prescription.
-            let (text, indent) = match line.text.strip_prefix("  ") {
-                Some(detail) => (detail, 4),
-                None => (line.text.as_str(), 2),
-            };
-            doc.wrapped(kind, &clean(text), indent);
-            if n == 0 {
-                marks(doc, record, RecordType::Prescription, id, 4);
-            }
-        }
-    }
-}
-
-/// The ECGs the methadone check reads, latest first; shown only when there is one, so a record
-/// without reads as it always did.
-fn ecgs(doc: &mut Doc, record: &ClientRecord) {
-    if record.ecgs.is_empty() {
-        return;
-    }
-    doc.heading("ECGs");
-    for e in &record.ecgs {
-        let qtc = e
-            .qtc_ms
-            .map_or_else(|| "QTc not given".to_owned(), |ms| format!("QTc {ms} ms"));
-        let line = format!("{}  {qtc}", uk_date(e.taken_on));
-        match &e.in_error_reason {
-            Some(reason) => doc.wrapped(
-                LineKind::Muted,
-                &format!("{line}  entered in error: {}", clean(reason)),
-                2,
-            ),
-            None => doc.wrapped(LineKind::Text, &line, 2),
-        }
-    }
-}
-
-fn reviews(doc: &mut Doc, record: &ClientRecord, layout: &Layout) {
-    doc.heading("Reviews");
-    let status = &record.status;
-    let mut owed = status.owed.clone();
-    owed.sort_by_key(|d| d.due_on);
-    for due in &owed {
-        let days = due.days_over(layout.today);
-        let quiet = status.is_quiet(due);
-        let (kind, when) = match days {
-            1.. if quiet => (
-                LineKind::Text,
-                format!(
-                    "overdue by {} (due {}, acknowledged)",
-                    days_words(days),
-                    uk_date(due.due_on)
-                ),
-            ),
-            1.. => (
-                LineKind::Alert,
-                format!(
-                    "! overdue by {} (due {})",
-                    days_words(days),
-                    uk_date(due.due_on)
-                ),
-            ),
-            0 => (
-                LineKind::Text,
-                format!("due today ({})", uk_date(due.due_on)),
-            ),
-            _ => (
-                LineKind::Text,
-                format!("due {} (in {})", uk_date(due.due_on), days_words(-days)),
-            ),
-        };
-        doc.wrapped(kind, &format!("{:<22} {when}", due.kind.label()), 2);
-        doc.wrapped(
-            LineKind::Muted,
-            &format!("why then: {}", due.basis.words(due.kind, &layout.intervals)),
-            6,
-        );
-    }
-    if owed.is_empty() {
-        doc.push(LineKind::Muted, "  No reviews owed.");
-    }
-}
-
-/// Completed reviews, newest first, with what was agreed.
-fn reviews_done(doc: &mut Doc, record: &ClientRecord) {
-    doc.heading("Reviews done");
-    if record.reviews.is_empty() {
-        doc.push(LineKind::Muted, "  None yet.");
-    }
-    for review in &record.reviews {
-        let r = &review.record;
-        let Some(done) = r.completion.as_ref() else {
-            continue;
-        };
-        doc.entry(RecordType::Review, review.id);
-        doc.wrapped(
-            LineKind::Muted,
-            &format!("{:<22} done {}", r.kind.label(), uk_date(done.completed_on)),
-            2,
-        );
-        marks(doc, record, RecordType::Review, review.id, 6);
-        if let Some(checklist) = record.checklists.get(&review.id) {
-            doc.wrapped(LineKind::Text, &checklist.summary(), 6);
-        }
-        if !done.outcome.as_str().is_empty() {
-            doc.wrapped(LineKind::Text, done.outcome.as_str(), 6);
-        }
-    }
-}
-
-/// TOPs: the trend of use and wellbeing as small charts, then each TOP by date.
-fn outcomes(doc: &mut Doc, record: &ClientRecord, ascii: bool) {
-    doc.heading("Outcomes (TOP)");
-    if record.tops.is_empty() {
-        doc.push(LineKind::Muted, "  No TOP recorded yet; t records one.");
-        return;
-    }
-    // A TOP entered in error is listed below with its mark, and left out of the trends.
-    let tops: Vec<Top> = record
-        .tops
-        .iter()
-        .filter(|t| record.corrections.in_error(RecordType::Top, t.id).is_none())
-        .map(|t| t.record.clone())
-        .collect();
-    if !tops.is_empty() {
-        doc.wrapped(
-            LineKind::Muted,
-            &super::trends::top_trend_caption(&tops, ascii),
-            2,
-        );
-        for line in super::trends::top_trend_lines(&tops, ascii) {
-            doc.push(LineKind::Text, format!("  {}", line.text()));
-        }
-    }
-    doc.push(LineKind::Muted, "  Recorded, newest first:");
-    for top in record.tops.iter().rev() {
-        doc.entry(RecordType::Top, top.id);
-        doc.wrapped(
-            LineKind::Text,
-            &format!(
-                "{}  {} TOP",
-                uk_date(top.record.completed_on),
-                top.record.stage.label()
-            ),
-            4,
-        );
-        marks(doc, record, RecordType::Top, top.id, 6);
-    }
 }
 
 fn plan(doc: &mut Doc, record: &ClientRecord) {

@@ -42,11 +42,16 @@ impl BbvResultRow {
     }
 }
 
-const COLUMNS: &str = "id, client_id, test, taken_on, result, worker_id, created_at, in_error_at,
-    in_error_by, in_error_reason";
+/// The columns [`from_row`] reads, in its order.
+macro_rules! columns {
+    () => {
+        "id, client_id, test, taken_on, result, worker_id, created_at, in_error_at, in_error_by,
+         in_error_reason"
+    };
+}
+const COLUMNS: &str = columns!();
 
-pub(super) const SELECT_ALL: &str = "SELECT id, client_id, test, taken_on, result, worker_id,
-    created_at, in_error_at, in_error_by, in_error_reason FROM bbv_results ORDER BY id";
+pub(super) const SELECT_ALL: &str = concat!("SELECT ", columns!(), " FROM bbv_results ORDER BY id");
 
 pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BbvResultRow> {
     Ok(BbvResultRow {

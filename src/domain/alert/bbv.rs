@@ -40,10 +40,9 @@ pub(super) fn bbv_care(facts: &AlertFacts, retest: Interval) -> Vec<Alert> {
         InjectingStatus::Never | InjectingStatus::Declined => return alerts,
     };
     if alerts.is_empty() {
-        let last = latest_of(
-            facts.hep_c_tested_on,
-            bbv::last_sample(results, BbvTest::HEP_C),
-        );
+        let last = facts
+            .hep_c_tested_on
+            .max(bbv::last_sample(results, BbvTest::HEP_C));
         let by_rna = bbv::ever_positive(results, BbvTest::HepCAntibody);
         let declined = declined_since(results, BbvTest::HEP_C, last);
         alerts.extend(virus_test_due(
@@ -59,10 +58,9 @@ pub(super) fn bbv_care(facts: &AlertFacts, retest: Interval) -> Vec<Alert> {
         ));
     }
     if !bbv::ever_positive(results, BbvTest::Hiv) {
-        let last = latest_of(
-            facts.hiv_tested_on,
-            bbv::last_sample(results, &[BbvTest::Hiv]),
-        );
+        let last = facts
+            .hiv_tested_on
+            .max(bbv::last_sample(results, &[BbvTest::Hiv]));
         let declined = declined_since(results, &[BbvTest::Hiv], last);
         alerts.extend(virus_test_due(
             facts.today,
@@ -78,10 +76,6 @@ pub(super) fn bbv_care(facts: &AlertFacts, retest: Interval) -> Vec<Alert> {
     }
     alerts.extend(hep_b_vaccination_due(now, facts.hep_b, results));
     alerts
-}
-
-fn latest_of(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    a.max(b)
 }
 
 /// A test offered and declined after the last sample: the day, for the prompt's words.
