@@ -16,9 +16,12 @@ mod history;
 mod outcomes;
 mod plan;
 mod prescribing;
+mod reviews;
 pub mod scenario;
+mod session;
 mod showcase;
 mod text;
+mod timeline;
 
 use crate::domain::{Login, Name, Role, Worker};
 use crate::store::{META_DEMO, META_SERVICE_NAME, Result, Store, Writer};

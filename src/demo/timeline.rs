@@ -1,0 +1,235 @@
+//! A client's sessions in time: their dates (weekdays, at the client's cadence), who attended,
+//! the stage of change each reached, the readiness notes, and the appointment the last one books.
+
+use super::Dice;
+use super::fit;
+use super::history::{Course, LastSessions, Span};
+use super::session::{readiness_note, session};
+use crate::domain::*;
+use crate::store::{Result, Writer};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+
+/// A client whose care runs on time has readiness checked again this often (under the 12 weeks
+/// of [`crate::domain::alert::READINESS_CHECK_AFTER`]).
+const READINESS_RECHECK_DAYS: i64 = 56;
+
+/// Sessions and readiness notes from the start until discharge or today; returns the stage the
+/// client has reached, the risk flags as the sessions leave them (the naloxone kit, BBV tests
+/// and hep B dose the client's drawn flags date inside their treatment are delivered in the
+/// session nearest each date, which the client attended) and the days the client attended, in
+/// order, the days the plan is set and reviewed on.
+pub(super) fn timeline(
+    w: &Writer<'_>,
+    dice: &mut Dice,
+    client_id: i64,
+    client: &Client,
+    span: &Span,
+    active: bool,
+    course: &Course,
+) -> Result<(Stage, RiskFlags, Vec<NaiveDate>)> {
+    let last_sessions = course.last_sessions;
+    let today = dice.today;
+    let cadence = dice.between(14, 28);
+    let mut stage = dice.weighted(&[
+        (20, Stage::Precontemplation),
+        (40, Stage::Contemplation),
+        (25, Stage::Preparation),
+        (15, Stage::Action),
+    ]);
+    // A few active clients have missed their last three appointments: a concern to follow up.
+    let dna_streak = match last_sessions {
+        LastSessions::Random => active && dice.chance(0.05),
+        LastSessions::Attended => false,
+        LastSessions::ThreeDnas => true,
+    };
+    let mut dates = Vec::new();
+    let mut day = span.start;
+    let last = span.last_day(today);
+    while day <= last {
+        dates.push(weekday_within(day, span.start, last));
+        day += Duration::days(cadence + dice.between(-3, 3));
+    }
+    // The three missed at the end of a streak cannot carry anything.
+    let open: Vec<usize> = (0..dates.len())
+        .filter(|i| !(dna_streak && i + 3 >= dates.len()))
+        .collect();
+    let planned = fit::plan(client, &dates, &open);
+    let mut risk = fit::before_sessions(client, dates.first().copied());
+    let mut hep_b_doses = 0;
+    let mut last_note: Option<ReadinessNote> = None;
+    let mut seen = Vec::new();
+    for (index, date) in dates.iter().enumerate() {
+        let at = at_time(dice, *date);
+        let next = dates
+            .get(index + 1)
+            .copied()
+            .or_else(|| active.then(|| today + Duration::days(dice.between(1, 14))))
+            .map(|next| weekday_within(next, next, next + Duration::days(2)));
+        let in_final_three = index + 3 >= dates.len();
+        let delivers = planned.get(&index);
+        let attendance = if delivers.is_some() || course.arc.is_some() {
+            Attendance::Attended
+        } else if dna_streak && in_final_three {
+            Attendance::DidNotAttend
+        } else if last_sessions == LastSessions::Attended && index + 1 == dates.len() {
+            Attendance::Attended
+        } else {
+            dice.weighted(&[
+                (84, Attendance::Attended),
+                (11, Attendance::DidNotAttend),
+                (3, Attendance::CancelledByClient),
+                (2, Attendance::CancelledByService),
+            ])
+        };
+        let previous = stage;
+        if attendance == Attendance::Attended {
+            stage = match course.arc {
+                Some(arc) => stage_on_arc(arc, index, dates.len()),
+                None => next_stage(dice, stage),
+            };
+        }
+        let next_at = next.map(|d| at_time(dice, d));
+        let this = session(
+            dice, client_id, client, at, next_at, attendance, stage, delivers,
+        );
+        if let Some(delivered) = delivers {
+            if delivered
+                .interventions
+                .contains(&Intervention::HepBVaccination)
+            {
+                hep_b_doses += 1;
+            }
+            risk = risk.after_session(&this, delivered.bbv(), hep_b_doses);
+        }
+        let session_id = w.insert(&this)?;
+        // The last session of a client still in treatment books the next appointment it names:
+        // the diary holds it, not only the note (issue 21: "a living diary").
+        if active
+            && index + 1 == dates.len()
+            && this.next_appointment.is_some_and(|at| at.date() > today)
+        {
+            w.book_next_appointment(session_id, &this)?;
+        }
+        if attendance == Attendance::Attended {
+            seen.push(*date);
+        }
+        let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
+        if noted {
+            let note = readiness_note(dice, client_id, client, *date, stage, session_id);
+            w.insert(&note)?;
+            last_note = Some(note);
+        } else if course.on_time
+            && attendance == Attendance::Attended
+            && last_note
+                .as_ref()
+                .is_none_or(|n| (*date - n.noted_on).num_days() >= READINESS_RECHECK_DAYS)
+        {
+            // A well-looked-after client has readiness checked again before the alert's 12
+            // weeks, the ruler as it was; no dice, so every other client's record stays as the
+            // seed draws it.
+            let note = ReadinessNote {
+                noted_on: *date,
+                stage,
+                note: NoteText::new("Readiness checked again: no change.").expect("short"),
+                session_id: Some(session_id),
+                ..last_note.clone().unwrap_or(ReadinessNote {
+                    client_id,
+                    worker_id: client.key_worker_id,
+                    noted_on: *date,
+                    stage,
+                    importance: None,
+                    confidence: None,
+                    readiness: None,
+                    note: NoteText::empty(),
+                    session_id: None,
+                })
+            };
+            w.insert(&note)?;
+            last_note = Some(note);
+        }
+    }
+    Ok((stage, risk, seen))
+}
+
+/// A weekday near `date` within `first..=last`: a weekend moves back to the Friday, or forward
+/// to the Monday when Friday is too early; the date stays put only if neither fits.
+pub(super) fn weekday_within(date: NaiveDate, first: NaiveDate, last: NaiveDate) -> NaiveDate {
+    let (back, forward) = match date.weekday() {
+        chrono::Weekday::Sat => (1, 2),
+        chrono::Weekday::Sun => (2, 1),
+        _ => return date,
+    };
+    let (friday, monday) = (date - Duration::days(back), date + Duration::days(forward));
+    if friday >= first {
+        friday
+    } else if monday <= last {
+        monday
+    } else {
+        date
+    }
+}
+
+fn at_time(dice: &mut Dice, date: NaiveDate) -> NaiveDateTime {
+    let hour = dice.between(9, 16) as u32;
+    let minute = dice.pick(&[0, 15, 30, 45]);
+    date.and_hms_opt(hour, minute, 0).expect("valid time")
+}
+
+/// The stage at session `index` of `sessions` on a scripted arc: each stage for an equal share
+/// of the sessions, the last stage at the last session.
+fn stage_on_arc(arc: &[Stage], index: usize, sessions: usize) -> Stage {
+    let at = if index + 1 >= sessions {
+        arc.len() - 1
+    } else {
+        index * arc.len() / sessions
+    };
+    arc[at.min(arc.len() - 1)]
+}
+
+/// Forward through the stages of change, with the occasional relapse and recovery from it.
+fn next_stage(dice: &mut Dice, stage: Stage) -> Stage {
+    match stage {
+        Stage::Action | Stage::Maintenance if dice.chance(0.05) => Stage::Relapse,
+        Stage::Relapse => dice.pick(&[Stage::Relapse, Stage::Contemplation, Stage::Preparation]),
+        Stage::Precontemplation if dice.chance(0.12) => Stage::Contemplation,
+        Stage::Contemplation if dice.chance(0.12) => Stage::Preparation,
+        Stage::Preparation if dice.chance(0.15) => Stage::Action,
+        Stage::Action if dice.chance(0.08) => Stage::Maintenance,
+        unchanged => unchanged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    #[test]
+    fn weekend_dates_move_to_a_weekday_inside_the_span() {
+        // 21 and 22 November 2026 are a Saturday and a Sunday.
+        assert_eq!(
+            weekday_within(d(21), d(1), d(30)),
+            d(20),
+            "Saturday back to Friday"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(1), d(30)),
+            d(20),
+            "Sunday back to Friday"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(21), d(30)),
+            d(23),
+            "forward to Monday when Friday is too early"
+        );
+        assert_eq!(
+            weekday_within(d(22), d(22), d(22)),
+            d(22),
+            "stays when nothing fits"
+        );
+        assert_eq!(weekday_within(d(18), d(1), d(30)), d(18), "weekdays stay");
+    }
+}
