@@ -5,53 +5,11 @@
 //! counted, and supervision is relaxed only after three months and a TOP with no opiate use. The
 //! proof is `check --clinical`'s own prescribing rules finding nothing, and queries for the rest.
 
-use chrono::NaiveDate;
-use keywork::clock::Clock;
-use keywork::demo::{self, Plan};
-use keywork::domain::Login;
+#[path = "common/demo.rs"]
+mod demo_support;
+
+use demo_support::{count, each_demo};
 use keywork::domain::clinical_check::Rule;
-use keywork::store::{Access, Store};
-use rusqlite::Connection;
-use tempfile::TempDir;
-
-const TODAY: (i32, u32, u32) = (2026, 12, 7);
-
-fn generated(seed: u64, clients: u32) -> (TempDir, Store) {
-    let today = NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open_unchecked(
-        &dir.path().join("demo.db"),
-        Access::Create,
-        Clock::fixed(today),
-        Login::new("trainer").unwrap(),
-    )
-    .expect("create store");
-    demo::generate(
-        &mut store,
-        Plan {
-            clients,
-            years: 2,
-            seed,
-        },
-    )
-    .expect("generate");
-    (dir, store)
-}
-
-/// The seeds and sizes every test here runs over.
-fn each_demo(check: impl Fn(&str, &Store, &Connection)) {
-    for seed in [1, 7, 42] {
-        for clients in [40, 120] {
-            let (_dir, store) = generated(seed, clients);
-            let conn = Connection::open(store.path()).unwrap();
-            check(&format!("seed {seed}, {clients} clients"), &store, &conn);
-        }
-    }
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 #[test]
 fn check_clinical_finds_no_prescribing_fault_in_any_demo() {
