@@ -135,6 +135,31 @@ fn opiate_days(store: &Store, id: i64) -> Vec<(String, f64)> {
     .collect()
 }
 
+/// Days from the client's first readiness note at Action to their first at Maintenance, if
+/// they reached both: the stages of change count maintenance from six months of action kept up.
+fn days_in_action_before_maintenance(store: &Store, id: i64) -> Option<i64> {
+    let first = |stage: &str| {
+        let day = one(
+            store,
+            &format!(
+                "SELECT min(noted_on) FROM readiness_notes WHERE client_id = ?1 AND stage = '{stage}'"
+            ),
+            id,
+        );
+        (!day.is_empty()).then(|| date(&day))
+    };
+    Some((first("maintenance")? - first("action")?).num_days())
+}
+
+/// The client's session notes, oldest first.
+fn session_notes(store: &Store, id: i64) -> Vec<String> {
+    column(
+        store,
+        "SELECT note FROM sessions WHERE client_id = ?1 ORDER BY started_at, id",
+        id,
+    )
+}
+
 fn open_kinds(row: &CaseloadRow) -> Vec<AlertKind> {
     row.assessment.open.iter().map(|a| a.kind).collect()
 }
@@ -184,6 +209,20 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
             )
         };
         let facts = format!("{what}: {modality}, open {open:?}, stages {stages:?}, tops {tops:?}");
+        if let Some(days) = days_in_action_before_maintenance(store, id) {
+            assert!(
+                days >= 182,
+                "{facts}: maintenance only after six months in action, not {days} days"
+            );
+        }
+        let notes = session_notes(store, id);
+        assert!(
+            notes
+                .first()
+                .is_some_and(|first| !first.to_lowercase().contains("since last session")),
+            "{facts}: the first session is not a follow-up: {:?}",
+            notes.first()
+        );
         match scenario.number {
             1 => {
                 assert_eq!(modality, "ost_methadone", "{facts}");
@@ -227,6 +266,17 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                     goals("exit").contains(&"active".to_owned()),
                     "{facts}: exit goal"
                 );
+                let exit_progress = one(
+                    store,
+                    "SELECT max(progress) FROM goals
+                     WHERE client_id = ?1 AND domain = 'exit' AND status = 'active'",
+                    id,
+                );
+                assert!(
+                    exit_progress.parse::<i64>().expect("progress") >= 5,
+                    "{facts}: the exit goal well under way with the dose coming down, \
+                     {exit_progress}/10"
+                );
                 let doses = column(
                     store,
                     "SELECT dose_mg FROM prescriptions WHERE client_id = ?1 ORDER BY started_on",
@@ -258,9 +308,61 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                 );
                 assert!(goals("exit").is_empty(), "{facts}: no exit plan");
                 assert!(client.assessment.recovery.is_none(), "{facts}");
+                let last_plan_review = one(
+                    store,
+                    "SELECT max(completed_on) FROM reviews
+                     WHERE client_id = ?1 AND kind = 'care_plan' AND completed_on IS NOT NULL",
+                    id,
+                );
+                assert!(
+                    last_plan_review.is_empty()
+                        || today - date(&last_plan_review) >= Duration::days(180),
+                    "{facts}: the plan not reviewed for months, last {last_plan_review}"
+                );
+                let readiness = column(
+                    store,
+                    "SELECT note FROM readiness_notes WHERE client_id = ?1 ORDER BY noted_on, id",
+                    id,
+                );
+                assert!(
+                    readiness.windows(2).all(|w| w[0] != w[1]),
+                    "{facts}: readiness checked, not one line copied forward: {readiness:?}"
+                );
             }
             5 => {
-                assert_eq!(modality, "detox", "{facts}");
+                // The detox is over: she stays in psychosocial support since it ended.
+                assert_eq!(modality, "psychosocial", "{facts}");
+                let detox = column(
+                    store,
+                    "SELECT medicine || ' ' || dose_mg || ' ' || started_on || ' ' ||
+                            coalesce(ended_on, 'open')
+                     FROM prescriptions WHERE client_id = ?1 ORDER BY started_on",
+                    id,
+                );
+                let doses: Vec<f64> = detox
+                    .iter()
+                    .map(|row| row.split(' ').nth(1).expect("dose").parse().expect("mg"))
+                    .collect();
+                assert!(
+                    detox.iter().all(|row| row.starts_with("buprenorphine ")),
+                    "{facts}: a buprenorphine detox, {detox:?}"
+                );
+                assert!(
+                    doses.first().is_some_and(|d| *d <= 8.0)
+                        && doses.len() >= 4
+                        && doses[1..].windows(2).all(|w| w[1] < w[0]),
+                    "{facts}: started in range, steadied, reduced: {detox:?}"
+                );
+                let ended = detox.last().and_then(|r| r.split(' ').nth(3)).unwrap_or("");
+                let since = one(
+                    store,
+                    "SELECT modality_since FROM clients WHERE id = ?1",
+                    id,
+                );
+                assert!(
+                    ended != "open" && date(&since) > date(ended),
+                    "{facts}: the detox ended ({ended}) before support went on ({since})"
+                );
                 let relapse = stages.iter().position(|s| s == "relapse");
                 let changed = stages
                     .iter()
@@ -292,6 +394,16 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                 assert_eq!(risk, "10", "{facts}: overdose risk, no naloxone");
                 assert!(open.contains(&AlertKind::PrisonRelease), "{facts}");
                 assert!(open.contains(&AlertKind::Naloxone), "{facts}");
+                let talk = column(
+                    store,
+                    "SELECT note FROM sessions WHERE client_id = ?1
+                     UNION ALL SELECT note FROM readiness_notes WHERE client_id = ?1",
+                    id,
+                );
+                assert!(
+                    !talk.iter().any(|n| n.to_lowercase().contains("reduc")),
+                    "{facts}: nobody talks of reducing in the days after release"
+                );
             }
             7 => {
                 assert_eq!(modality, "alcohol", "{facts}");

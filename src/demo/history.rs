@@ -123,10 +123,17 @@ pub(super) fn client(
         (4, Modality::Detox),
         (18, Modality::Alcohol),
     ]);
-    let client = build_client(dice, number, key_worker, status, referral, &span, modality);
+    let mut client = build_client(dice, number, key_worker, status, referral, &span, modality);
+    let last_day = span.last_day(today);
+    // A detox is an episode of weeks: once done, the client carries on in psychosocial support.
+    let detox_ends = (modality == Modality::Detox)
+        .then(|| start + Duration::days(dice.between(super::detox::DAYS.0, super::detox::DAYS.1)));
+    let detox_done = detox_ends.filter(|end| *end < last_day);
+    if detox_done.is_some() {
+        client.modality = Modality::Psychosocial;
+    }
     let client_id = w.insert(&client)?;
 
-    let last_day = span.last_day(today);
     let days_in = (last_day - start).num_days();
     // Some long-term OST clients have gone without a prescribing review for months and their
     // plan has stalled: exactly the "parked" care the reports warn about, so the demo shows
@@ -143,7 +150,8 @@ pub(super) fn client(
         Modality::OstMethadone | Modality::OstBuprenorphine | Modality::LaiBuprenorphine
     );
     let switched_on = (switchable && days_in > 240 && dice.chance(0.12))
-        .then(|| start + Duration::days(dice.between(120, days_in - 60)));
+        .then(|| start + Duration::days(dice.between(120, days_in - 60)))
+        .or(detox_done.map(|end| end + Duration::days(1)));
     let on_hold_since = (status == ClientStatus::OnHold).then(|| dice.days_ago(10, 90).max(start));
     let course = Course {
         on_time: false,
@@ -162,7 +170,11 @@ pub(super) fn client(
         reduce_from: None,
         goal_domains: &[],
     };
-    history(w, dice, team, client_id, &client, &span, &course, |_, _| {})
+    history(w, dice, team, client_id, &client, &span, &course, |_, _| {})?;
+    match detox_ends {
+        Some(end) => super::detox::record(w, dice, team, client_id, &client, start, end),
+        None => Ok(()),
+    }
 }
 
 /// Everything after the client's record: prescriptions, sessions and readiness, the plan,

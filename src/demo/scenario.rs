@@ -37,7 +37,7 @@ pub const SCENARIOS: [Scenario; 7] = [
         number: 4,
         given_name: "Dean",
         family_name: "Bramble",
-        story: "parked: long on OST, no review, no exit plan",
+        story: "parked: long on OST, no care-plan review, no exit plan",
     },
     Scenario {
         number: 5,

@@ -97,6 +97,8 @@ pub(super) fn client(
     // The latest TOP shows no illicit opiate use unless the showcase says otherwise, so clients
     // six months into OST do not raise the six-month signal by chance.
     let mut latest_opiates = Some(0.0);
+    // The last day of a detox the client came for.
+    let mut detox: Option<NaiveDate> = None;
     match showcase {
         Showcase::NewToOst => {
             // Started methadone in the last few weeks: titrating, supervised daily (NICE
@@ -109,29 +111,52 @@ pub(super) fn client(
         Showcase::PlannedExit => {
             // Stopped heroin within six months of starting OST (the ACMD's good sign): every
             // review TOP shows none, the exit goal is active and the dose is coming down.
-            start = ago(dice, 300, 420);
+            start = ago(dice, 360, 450);
             c.modality = Modality::OstBuprenorphine;
             c.other_substances = BTreeSet::new();
+            // Maintenance only after six months in action (the stages of change: change kept
+            // up for six months), so action takes seven of the eleven equal shares.
             course.arc = Some(&[
                 Stage::Contemplation,
                 Stage::Preparation,
                 Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Maintenance,
                 Stage::Maintenance,
             ]);
             course.reduce_from = Some(ago(dice, 20, 50));
             course.goal_domains = &[GoalDomain::MutualAid];
         }
         Showcase::RelapsedAfterDetox => {
-            // Came for a heroin detox, completed it, stayed off for months, then used again:
-            // lost tolerance (overdose risk, naloxone in hand) and thinking about it once more.
-            start = ago(dice, 220, 300);
-            c.modality = Modality::Detox;
+            // Came for a heroin detox (four weeks of reducing buprenorphine), completed it and
+            // stayed in psychosocial support, off heroin for over six months (maintenance),
+            // then used again: lost tolerance (overdose risk, naloxone in hand) and thinking
+            // about it once more.
+            start = ago(dice, 400, 460);
+            let ends = start + Duration::days(dice.between(24, 32));
+            detox = Some(ends);
+            c.modality = Modality::Psychosocial;
+            course.switched_on = Some(ends + Duration::days(1));
             c.other_substances = BTreeSet::new();
             c.risk.overdose_risk = true;
             c.shared_care = None;
+            // Action from the detox on, for seven of twelve equal shares (over six months)
+            // before maintenance.
             course.arc = Some(&[
                 Stage::Preparation,
                 Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Action,
+                Stage::Maintenance,
                 Stage::Maintenance,
                 Stage::Relapse,
                 Stage::Contemplation,
@@ -203,7 +228,8 @@ pub(super) fn client(
             start = ago(dice, 800, 900);
             course.exit_goal = false;
             course.stalled_on = Some(ago(dice, 230, 300));
-            course.care_plan_stops = Some(ago(dice, 110, 125));
+            // The plan last reviewed the best part of a year ago, when it stalled.
+            course.care_plan_stops = course.stalled_on.map(|on| on + Duration::days(7));
             course.arc = Some(&[Stage::Contemplation]);
         }
         Showcase::Naloxone => {
@@ -273,6 +299,9 @@ pub(super) fn client(
             shape_opiate_trend(dice, tops, showcase, latest_opiates);
         },
     )?;
+    if let Some(end) = detox {
+        super::detox::record(w, dice, team, client_id, &c, start, end)?;
+    }
     if showcase == Showcase::Acknowledged {
         w.acknowledge(&AlertAck {
             client_id,
