@@ -8,6 +8,11 @@
 //! JSON, which keeps the exact text as `\u` escapes.
 
 use std::borrow::Cow;
+
+/// The smallest terminal the four panes fit in: the screen every text keywork lays out (help,
+/// tour, record) is sized for, so the layers below the screen can size their lines too.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
 use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 

@@ -756,3 +756,41 @@ fn the_panes_leave_out_notes_and_goals_in_error_while_the_record_keeps_them() {
             .is_some()
     );
 }
+
+/// The subject access export keeps an amended entry's earlier version whole: who wrote it and
+/// what replaced it on one line, then each field the earlier version held (its note among
+/// them), without the database's bookkeeping.
+#[test]
+fn the_subject_access_export_shows_an_earlier_version_in_words() {
+    let mut f = fixture();
+    let original = session(&f, at(2026, 11, 20, 10, 0), Attendance::Attended);
+    let id = insert(&mut f, |_| original.clone());
+    let amended = Session {
+        note: NoteText::new("Talked about housing and benefits.").unwrap(),
+        ..original.clone()
+    };
+    f.store.write(|w| w.amend(id, 1, &amended)).expect("amend");
+    let markdown = keywork::export::render(
+        &f.store,
+        f.client_id,
+        keywork::export::Kind::Record(keywork::export::Format::Markdown),
+    )
+    .expect("export");
+    let section = markdown
+        .split("Corrections: earlier versions")
+        .nth(1)
+        .expect("the corrections section");
+    assert!(
+        section.contains(&format!("version 1: written by {}", login())),
+        "{section}"
+    );
+    assert!(section.contains("amended by"), "{section}");
+    assert!(
+        section.contains(&format!("note: {}", original.note.as_str())),
+        "the earlier note: {section}"
+    );
+    assert!(
+        !section.contains("row version"),
+        "no bookkeeping: {section}"
+    );
+}

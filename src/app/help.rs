@@ -91,7 +91,7 @@ fn line(kind: LineKind, text: impl Into<String>) -> DocLine {
 
 /// Columns of text in the help on the smallest screen (80, less border and margin): every line
 /// is wrapped to it, so none is cut there, and the app's scrolling counts the same lines.
-const WIDTH: usize = crate::ui::MIN_WIDTH as usize - 4;
+const WIDTH: usize = crate::display::MIN_WIDTH as usize - 4;
 
 /// Column where a key's words start.
 const KEY_INDENT: usize = 16;

@@ -6,6 +6,7 @@
 
 use crate::display::{clean, wrap};
 use crate::domain::*;
+use crate::export::{version_fields, version_header};
 use crate::store::ClientRecord;
 use chrono::NaiveDate;
 
@@ -511,35 +512,18 @@ fn earlier_versions(doc: &mut Doc, record: &ClientRecord) {
     }
 }
 
-/// One earlier version as lines a person reads: who wrote it and what replaced it, then each
-/// field on its own line in the export's words, without the bookkeeping.
+/// One earlier version as lines a person reads, wrapped to `width`: who wrote it and what
+/// replaced it ([`version_header`]), then each field on its own line ([`version_fields`]).
 pub fn version_lines(v: &EarlierVersion, width: usize) -> Vec<DocLine> {
-    let by = v
-        .written_by
-        .as_ref()
-        .map_or_else(|| "the demo generator".to_owned(), |l| l.to_string());
-    let header = format!(
-        "{} {}, version {}: written by {by} on {}; {} by {} on {}",
-        v.record_type.label(),
-        v.record_id,
-        v.version,
-        uk_date(v.written_at.date_naive()),
-        v.change.label(),
-        v.replaced_by,
-        uk_date(v.replaced_at.date_naive())
-    );
-    let mut lines: Vec<DocLine> = wrap(&header, width.saturating_sub(4))
+    let mut lines: Vec<DocLine> = wrap(&version_header(v), width.saturating_sub(4))
         .into_iter()
         .map(|text| DocLine {
             kind: LineKind::Text,
             text,
         })
         .collect();
-    const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "row_version", "client_id"];
-    let fields = v.content.as_object().into_iter().flatten();
-    for (key, value) in fields.filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && !v.is_null()) {
-        let text = format!("{}: {}", key.replace('_', " "), plain(value));
-        for paragraph in text.split('\n') {
+    for field in version_fields(v) {
+        for paragraph in field.split('\n') {
             for wrapped in wrap(paragraph, width.saturating_sub(6)) {
                 lines.push(DocLine {
                     kind: LineKind::Muted,
@@ -549,18 +533,4 @@ pub fn version_lines(v: &EarlierVersion, width: usize) -> Vec<DocLine> {
         }
     }
     lines
-}
-
-/// A JSON value as words: text as it is, a list as its items, a mark as its fields.
-fn plain(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
-        serde_json::Value::Object(fields) => fields
-            .iter()
-            .map(|(k, v)| format!("{k} {}", plain(v)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
 }

@@ -20,7 +20,7 @@ pub const MAX_CAPTION: usize = 360;
 /// The most lines a caption may take at 80 columns (the box's border and margin leave 76): what
 /// the box beside a pane holds at 80x24.
 pub const MAX_LINES: usize = 8;
-const LINE_WIDTH: usize = crate::ui::MIN_WIDTH as usize - 4;
+const LINE_WIDTH: usize = crate::display::MIN_WIDTH as usize - 4;
 
 /// Where a step takes the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,10 +5,12 @@
 mod plan;
 mod record;
 mod render;
+mod versions;
 
 pub use plan::{PlanPart, plan_document};
 pub use record::{RecordContext, record_document, record_json};
 pub use render::{html, markdown};
+pub use versions::{version_fields, version_header};
 
 use crate::store::{Result, Store};
 

@@ -552,13 +552,14 @@ fn alerts(record: &ClientRecord) -> Section {
 fn earlier_versions(record: &ClientRecord) -> Section {
     let mut section = Section::new("Corrections: earlier versions");
     for v in &record.earlier_versions {
-        let lines = crate::app::record::version_lines(v, usize::MAX / 2);
-        let mut lines = lines.into_iter().map(|l| text(l.text.trim()));
-        let title = lines.next().unwrap_or_default();
+        let fields: Vec<String> = super::version_fields(v)
+            .iter()
+            .flat_map(|field| field.split('\n').map(|line| text(line.trim())))
+            .collect();
         section.blocks.push(Block::Entry {
-            title,
+            title: text(&super::version_header(v)),
             marks: Vec::new(),
-            body: vec![lines.collect::<Vec<_>>().join("\n")],
+            body: vec![fields.join("\n")],
         });
     }
     section.or_none("No entry has been corrected.")

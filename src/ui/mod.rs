@@ -23,9 +23,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 pub use theme::{Glyphs, Theme};
 
-/// The smallest terminal the four panes fit in.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use crate::display::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Where everything goes on a screen of a given size.
 struct Screen {

@@ -1,0 +1,241 @@
+//! Imports point down only: every `crate::` and `super::` path in `src/` names a module of its
+//! own layer or a lower one, as the layer list in `src/lib.rs` orders them, and no two top-level
+//! modules use each other. The list itself must name every module `src/lib.rs` declares.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The layer list from `src/lib.rs`'s doc comment: each "N. [`a`], [`b`]: ..." line, and the
+/// lines under it that continue it, gives the modules of layer N.
+fn layers(lib: &str) -> BTreeMap<String, usize> {
+    let mut layers = BTreeMap::new();
+    for line in lib.lines().filter_map(|l| l.strip_prefix("//! ")) {
+        let Some((number, rest)) = line.split_once(". ") else {
+            continue;
+        };
+        let Ok(layer) = number.parse::<usize>() else {
+            continue;
+        };
+        let names = rest.split(':').next().unwrap_or("");
+        for name in names.split("[`").skip(1) {
+            let name = name.split('`').next().unwrap_or("");
+            layers.insert(name.to_owned(), layer);
+        }
+    }
+    layers
+}
+
+/// The modules `src/lib.rs` declares.
+fn declared(lib: &str) -> BTreeSet<String> {
+    lib.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("mod "))
+                .map(|m| m.trim_end_matches(';').to_owned())
+        })
+        .collect()
+}
+
+/// The module path of a source file under `src/`: `src/app/record/health.rs` is
+/// `["app", "record", "health"]`, a `mod.rs` names its directory.
+fn module_path(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let last = parts.pop().unwrap_or_default();
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" {
+        parts.push(stem.to_owned());
+    }
+    parts
+}
+
+/// The top-level modules a file's code names, by `crate::x` or by `super::` paths that climb
+/// to the crate root. Comment lines are skipped: a doc comment may mention any module.
+fn uses(module: &[String], text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            found.extend(first_names(rest));
+        }
+        let mut rest = code;
+        while let Some(at) = rest.find("super::") {
+            let mut depth = module.len();
+            let mut tail = &rest[at..];
+            while let Some(after) = tail.strip_prefix("super::") {
+                depth = depth.saturating_sub(1);
+                tail = after;
+            }
+            if depth == 0 {
+                found.extend(first_names(tail));
+            }
+            rest = tail;
+        }
+    }
+    found
+}
+
+/// The first path segment of `rest`, or each first segment inside a `{...}` group.
+fn first_names(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    match rest.strip_prefix('{') {
+        Some(group) => {
+            let mut names = Vec::new();
+            let mut depth = 0;
+            let mut start = true;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => start = true,
+                    c if start && !c.is_whitespace() => {
+                        names.push(ident(&group[i..]));
+                        start = false;
+                    }
+                    _ => {}
+                }
+            }
+            names
+        }
+        None => vec![ident(rest)],
+    }
+}
+
+/// Every breach of the layers in these files (path relative to `src/`, text): a use of a
+/// higher layer, or two top-level modules using each other.
+fn breaches(files: &[(PathBuf, String)], layers: &BTreeMap<String, usize>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
+    for (path, text) in files {
+        let module = module_path(path);
+        let Some(top) = module.first() else { continue };
+        let Some(own) = layers.get(top) else { continue };
+        for used in uses(&module, text) {
+            let Some(theirs) = layers.get(&used) else {
+                continue;
+            };
+            if used == *top {
+                continue;
+            }
+            edges.insert((top.clone(), used.clone()));
+            if theirs > own {
+                found.push(format!(
+                    "src/{}: {top} (layer {own}) uses {used} (layer {theirs})",
+                    path.display()
+                ));
+            }
+        }
+    }
+    for (a, b) in &edges {
+        if a < b && edges.contains(&(b.clone(), a.clone())) {
+            found.push(format!("{a} and {b} use each other"));
+        }
+    }
+    found
+}
+
+fn sources(dir: &Path, root: &Path, out: &mut Vec<(PathBuf, String)>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            sources(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("read a source file");
+            let relative = path.strip_prefix(root).expect("under src").to_path_buf();
+            out.push((relative, text));
+        }
+    }
+}
+
+fn lib() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .expect("read src/lib.rs")
+}
+
+#[test]
+fn the_layer_list_names_every_module_once() {
+    let lib = lib();
+    let layers = layers(&lib);
+    let declared = declared(&lib);
+    let listed: BTreeSet<String> = layers.keys().cloned().collect();
+    assert_eq!(listed, declared, "src/lib.rs's layer list and its modules");
+}
+
+#[test]
+fn imports_point_down_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    assert!(files.len() > 50, "found the sources");
+    let found = breaches(&files, &layers(&lib()));
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn a_breach_is_found_however_the_path_is_written() {
+    let layers = layers(&lib());
+    let file = |path: &str, text: &str| (PathBuf::from(path), text.to_owned());
+    let cases = [
+        file("domain/review.rs", "use crate::store::Store;"),
+        file("store/mod.rs", "use crate::{domain::Client, app::App};"),
+        file(
+            "export/record.rs",
+            "let x = super::super::app::record::lines();",
+        ),
+        file(
+            "app/help.rs",
+            "const W: usize = crate::ui::MIN_WIDTH as usize;",
+        ),
+        file("form/kinds/x.rs", "use super::super::super::tui::run;"),
+    ];
+    for case in &cases {
+        assert_eq!(
+            breaches(std::slice::from_ref(case), &layers).len(),
+            1,
+            "{}",
+            case.1
+        );
+    }
+    let fine = [
+        file(
+            "app/record.rs",
+            "use crate::export::{version_fields, version_header};",
+        ),
+        file("app/record.rs", "// see crate::ui::record for the drawing"),
+        file(
+            "app/record/health.rs",
+            "use super::super::Doc; use super::DocLine;",
+        ),
+        file("ui/mod.rs", "use super::app::App;"),
+    ];
+    for case in &fine {
+        assert_eq!(
+            breaches(std::slice::from_ref(case), &layers),
+            Vec::<String>::new(),
+            "{}",
+            case.1
+        );
+    }
+    let mutual = [
+        file("export/a.rs", "use crate::form::Form;"),
+        file("form/b.rs", "use crate::export::render;"),
+    ];
+    assert_eq!(
+        breaches(&mutual, &layers),
+        ["export and form use each other"]
+    );
+}
