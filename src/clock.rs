@@ -47,12 +47,17 @@ impl Clock {
     pub fn timestamp(&self) -> DateTime<Utc> {
         match self.fixed_today {
             Some(day) => Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).expect("noon")),
-            None => {
-                let now = Utc::now();
-                now.with_nanosecond(0).unwrap_or(now)
-            }
+            None => wall_now(),
         }
     }
+}
+
+/// The wall clock's UTC instant, to the second, whatever `--today` says: for what must record
+/// when a thing really happened (an audit row in a real record, an anchor line, a replica's
+/// age), never for a clinical date.
+pub fn wall_now() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.with_nanosecond(0).unwrap_or(now)
 }
 
 use chrono::Timelike;

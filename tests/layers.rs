@@ -1,6 +1,7 @@
 //! Imports point down only: every `crate::` and `super::` path in `src/` names a module of its
 //! own layer or a lower one, as the layer list in `src/lib.rs` orders them, and no two top-level
-//! modules use each other. The list itself must name every module `src/lib.rs` declares.
+//! modules use each other. The list itself must name every module `src/lib.rs` declares. And
+//! `src/clock.rs` is the only reader of the wall clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -238,4 +239,40 @@ fn a_breach_is_found_however_the_path_is_written() {
         breaches(&mutual, &layers),
         ["export and form use each other"]
     );
+}
+
+/// Where the wall clock may be read: `src/clock.rs` alone, so `--today` governs every date the
+/// program computes and the few real instants (audit stamps, anchors, a replica's age) are
+/// named for what they are (`clock::wall_now`). Elapsed time (`Instant`) is not the wall clock.
+fn wall_clock_readers(files: &[(PathBuf, String)]) -> Vec<String> {
+    const READS: &[&str] = &[
+        "Utc::now(",
+        "Local::now(",
+        "SystemTime::now(",
+        "Local::today(",
+    ];
+    files
+        .iter()
+        .filter(|(path, _)| path != Path::new("clock.rs"))
+        .flat_map(|(path, text)| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim_start().starts_with("//"))
+                .filter(|(_, line)| READS.iter().any(|r| line.contains(r)))
+                .map(move |(n, _)| format!("src/{}:{}", path.display(), n + 1))
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_clock_reads_the_wall_clock() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    assert_eq!(wall_clock_readers(&files), Vec::<String>::new());
+    let elsewhere = [(
+        PathBuf::from("cli/anchor.rs"),
+        "let at = chrono::Utc::now();".to_owned(),
+    )];
+    assert_eq!(wall_clock_readers(&elsewhere), ["src/cli/anchor.rs:1"]);
 }

@@ -101,7 +101,9 @@ pub fn anchor(store: &Store, args: &AnchorArgs) -> Result<(), CliError> {
     let head = store.audit_head()?.ok_or_else(|| {
         CliError::Usage("the audit trail is empty: there is nothing to anchor yet".into())
     })?;
-    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let at = crate::clock::wall_now()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     let line = format_line(&at, &head, store.path());
     append_line(log, &line).map_err(|source| CliError::Io {
         path: log.clone(),

@@ -183,7 +183,7 @@ pub(super) fn check_line(db: &Path) -> (String, bool) {
 }
 
 fn describe(url: &str, position: &Position, changed: Option<DateTime<Utc>>) -> (String, bool) {
-    let now = Utc::now();
+    let now = crate::clock::wall_now();
     let mut line = format!(
         "to {url}; latest replicated position {} (Litestream txid {}), {} ago",
         position
@@ -236,7 +236,9 @@ pub(super) fn restore_from_replica(
 ) -> Result<(), CliError> {
     let replica = Replica::parse(url)
         .map_err(|e| CliError::Usage(format!("--from-replica: {e}; nothing was changed")))?;
-    let at = at.map(|text| parse_moment(text, Utc::now())).transpose()?;
+    let at = at
+        .map(|text| parse_moment(text, crate::clock::wall_now()))
+        .transpose()?;
     let program = litestream::litestream_program().map_err(|e| refused(&replica, e))?;
     let dir = team_files::directory_of(db);
     let name = db.file_name().unwrap_or_default().to_string_lossy();

@@ -221,7 +221,8 @@ fn snapshot_and_restore_bring_back_every_kind() {
 }
 
 fn goal(id: i64, progress: u8) -> GoalOnPlan {
-    let at = chrono::Utc::now();
+    let at = crate::clock::Clock::fixed(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+        .timestamp();
     GoalOnPlan {
         goal: Stored {
             id,

@@ -436,7 +436,6 @@ pub fn stamp_for(demo: bool, fixed: DateTime<Utc>) -> DateTime<Utc> {
     if demo {
         fixed
     } else {
-        let now = Utc::now();
-        chrono::SubsecRound::trunc_subsecs(now, 0)
+        crate::clock::wall_now()
     }
 }
