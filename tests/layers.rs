@@ -276,3 +276,152 @@ fn only_the_clock_reads_the_wall_clock() {
     )];
     assert_eq!(wall_clock_readers(&elsewhere), ["src/cli/anchor.rs:1"]);
 }
+
+/// The module paths a line of code names after `crate::` or `super::` (resolved from `module`),
+/// one per item of a `{...}` group, as far as plain path segments go.
+fn named_paths(module: &[String], code: &str) -> Vec<Vec<String>> {
+    fn segments(mut rest: &str) -> (Vec<String>, &str) {
+        let mut out = Vec::new();
+        loop {
+            let ident: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if ident.is_empty() {
+                return (out, rest);
+            }
+            rest = &rest[ident.len()..];
+            out.push(ident);
+            match rest.strip_prefix("::") {
+                Some(after) if !after.starts_with('{') => rest = after,
+                Some(after) => return (out, after),
+                None => return (out, rest),
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::").or_else(|| rest.find("super::")) {
+        let mut tail = &rest[at..];
+        let mut base: Option<Vec<String>> = None;
+        if let Some(after) = tail.strip_prefix("crate::") {
+            base = Some(Vec::new());
+            tail = after;
+        } else {
+            let mut depth = module.len();
+            while let Some(after) = tail.strip_prefix("super::") {
+                depth = depth.saturating_sub(1);
+                tail = after;
+            }
+            if depth < module.len() {
+                base = Some(module[..depth].to_vec());
+            }
+        }
+        let (path, after) = segments(tail);
+        rest = after;
+        let Some(base) = base else { continue };
+        let mut prefix = base.clone();
+        prefix.extend(path);
+        match after.strip_prefix('{') {
+            Some(group) => {
+                let group = group.split('}').next().unwrap_or("");
+                for item in group.split(',') {
+                    let (inner, _) = segments(item.trim());
+                    let mut full = prefix.clone();
+                    full.extend(inner);
+                    found.push(full);
+                }
+            }
+            None => found.push(prefix),
+        }
+    }
+    found
+}
+
+/// Sibling modules that use each other, directly or round a loop (`a -> b -> c -> a`), named
+/// by path: parent and child using each other is Rust's way and not counted.
+fn sibling_loops(files: &[(PathBuf, String)]) -> Vec<String> {
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|(p, _)| module_path(p)).collect();
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (path, text) in files {
+        let own = module_path(path);
+        // A file's unit tests sit in an inline module, where `super::` means the file itself.
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for target in named_paths(&own, line) {
+                let Some(module) = (1..=target.len())
+                    .rev()
+                    .map(|n| target[..n].to_vec())
+                    .find(|m| modules.contains(m))
+                else {
+                    continue;
+                };
+                let shared = own.iter().zip(&module).take_while(|(a, b)| a == b).count();
+                if shared < own.len() && shared < module.len() {
+                    edges
+                        .entry(own[..=shared].to_vec())
+                        .or_default()
+                        .insert(module[..=shared].to_vec());
+                }
+            }
+        }
+    }
+    let reaches = |from: &Vec<String>, to: &Vec<String>| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.clone()];
+        while let Some(at) = stack.pop() {
+            for next in edges.get(&at).into_iter().flatten() {
+                if next == to {
+                    return true;
+                }
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        false
+    };
+    let mut loops = BTreeSet::new();
+    for (from, tos) in &edges {
+        for to in tos {
+            if reaches(to, from) {
+                let (a, b) = if from < to { (from, to) } else { (to, from) };
+                loops.insert(format!("{} <-> {}", a.join("/"), b.join("/")));
+            }
+        }
+    }
+    loops.into_iter().collect()
+}
+
+#[test]
+fn no_two_modules_use_each_other_even_round_a_loop() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    assert_eq!(sibling_loops(&files), Vec::<String>::new());
+    let file = |path: &str, text: &str| (PathBuf::from(path), text.to_owned());
+    let round = [
+        file("store/open.rs", "use super::migrate::run;"),
+        file("store/migrate/mod.rs", "use crate::store::audit::chain;"),
+        file("store/audit.rs", "use super::{open::Opened, sql};"),
+        file("store/sql.rs", ""),
+        file("store/mod.rs", "mod open; mod migrate; mod audit;"),
+    ];
+    assert_eq!(
+        sibling_loops(&round),
+        [
+            "store/audit <-> store/migrate",
+            "store/audit <-> store/open",
+            "store/migrate <-> store/open"
+        ]
+    );
+    let parent_and_child = [
+        file("app/mod.rs", "use record::Doc;"),
+        file(
+            "app/record.rs",
+            "use super::App; use super::state::Question;",
+        ),
+        file("app/state.rs", "use crate::domain::Client;"),
+    ];
+    assert_eq!(sibling_loops(&parent_and_child), Vec::<String>::new());
+}

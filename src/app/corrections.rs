@@ -3,19 +3,11 @@
 //! undone), and its earlier versions read.
 
 use super::record::EntryRef;
+use super::state::Confirmed;
 use super::{App, DocLine, LineKind, Overlay, Question};
 use crate::domain::RecordType;
 use crate::form::kinds::FormKind;
 use crate::store::{Result, Store};
-
-/// What a yes to a confirming question does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirmed {
-    /// Take the entered-in-error mark off this entry.
-    Unvoid(RecordType, i64),
-    /// Record a second DNA for the selected client today.
-    AnotherDna,
-}
 
 impl App {
     /// `e` in the record: the selected entry opens in its own form, filled with what it says.

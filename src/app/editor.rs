@@ -69,7 +69,7 @@ impl App {
                     "A DNA was already recorded for this client today at {}. Record another?",
                     at.format("%H:%M")
                 ),
-                then: super::corrections::Confirmed::AnotherDna,
+                then: super::state::Confirmed::AnotherDna,
             });
             return Ok(());
         }

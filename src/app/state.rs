@@ -1,10 +1,9 @@
 //! What the application's state is made of, besides `App` itself: who is using it, the list
 //! panes and their lines, the full-screen views and the questions, and the caseload's order.
 
-use super::corrections;
 use super::record::{self, DocLine};
 use super::scroll::Cursor;
-use crate::domain::{Stored, Worker};
+use crate::domain::{RecordType, Stored, Worker};
 use crate::store::{Draft, DueReview, PlanGoal};
 use chrono::NaiveDate;
 
@@ -98,10 +97,16 @@ pub enum Question {
     /// A draft left by a dropped connection, a crash or Ctrl-C.
     Resume { draft: Stored<Draft>, text: String },
     /// A yes or no before doing something: undoing an entered-in-error mark, a second DNA.
-    Confirm {
-        text: String,
-        then: corrections::Confirmed,
-    },
+    Confirm { text: String, then: Confirmed },
+}
+
+/// What a yes to a confirming question does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Take the entered-in-error mark off this entry.
+    Unvoid(RecordType, i64),
+    /// Record a second DNA for the selected client today.
+    AnotherDna,
 }
 
 impl Question {

@@ -25,6 +25,7 @@ mod progress;
 mod record;
 mod replicate;
 mod report;
+mod restored;
 mod subject_access;
 mod teaching;
 mod team;
@@ -290,7 +291,7 @@ pub enum CliError {
     #[error(transparent)]
     Output(#[from] output::OutputError),
     #[error(transparent)]
-    Restore(#[from] backup::RestoreError),
+    Restore(#[from] restored::RestoreError),
     #[error("{0}; the tour was not started")]
     Tour(#[from] tour_file::TourFileError),
 }

@@ -2,9 +2,9 @@
 //! `keywork restore --from-replica`: continuous off-host copies through Litestream, so a dead
 //! server loses seconds of work rather than a day.
 
-use super::backup::{self, RestoreError};
 use super::litestream::{self, Position, Source};
 use super::litestream_service;
+use super::restored::{self, RestoreError};
 use super::{CliError, output};
 use crate::clock::Clock;
 use crate::domain::Login;
@@ -285,8 +285,8 @@ pub(super) fn restore_from_replica(
         db.display(),
         started.elapsed().as_secs_f64(),
         fetched.as_secs_f64(),
-        backup::megabytes(restored.summary.bytes),
-        backup::contents(&restored.summary),
+        restored::megabytes(restored.summary.bytes),
+        restored::contents(&restored.summary),
         if chain_checked {
             "audit chain intact"
         } else {

@@ -384,7 +384,7 @@ impl Store {
         // let the caller try again later.
         conn.busy_timeout(std::time::Duration::from_millis(200))?;
         let noted = note_view(conn, client_id, &actor, &stamp, &hour_ago);
-        conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
         noted
     }
 }

@@ -14,7 +14,6 @@ use crate::domain::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The table of a correctable record type.
@@ -350,7 +349,9 @@ fn client_entries(what: RecordType) -> Option<String> {
 }
 
 /// One row of `earlier_versions`, all columns.
-fn earlier_version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EarlierVersion> {
+pub(super) fn earlier_version_from_row(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<EarlierVersion> {
     let text = |column: &str| -> rusqlite::Result<String> { row.get(column) };
     let stamp = |column: &str| {
         parse_timestamp(&text(column)?).map_err(|e| super::sql::conversion_error(row, column, e))
@@ -373,41 +374,6 @@ fn earlier_version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Earlier
 pub(super) const SELECT_EARLIER: &str =
     "SELECT record_type, record_id, version, content, written_by,
     written_at, change, replaced_by, replaced_at FROM earlier_versions";
-
-/// Every earlier version, oldest first, for the export.
-pub(super) fn export_earlier_versions(store: &Store, out: &mut dyn std::io::Write) -> Result<()> {
-    let mut stmt = store
-        .conn
-        .prepare(&format!("{SELECT_EARLIER} ORDER BY id"))?;
-    let rows = stmt.query_map([], earlier_version_from_row)?;
-    super::export::write_array(out, "earlier_versions", rows)
-}
-
-/// An entry as exported: its fields and its in-error mark (null when it stands).
-#[derive(Serialize)]
-struct ExportedEntry<T> {
-    #[serde(flatten)]
-    stored: Stored<T>,
-    in_error: Option<InError>,
-}
-
-/// Every entry of one kind, each with its in-error mark, for the export.
-pub(super) fn export_entries<T: Correctable>(
-    store: &Store,
-    out: &mut dyn std::io::Write,
-    name: &str,
-) -> Result<()> {
-    let mut stmt = store
-        .conn
-        .prepare(&format!("{} ORDER BY t.id", T::SELECT))?;
-    let rows = stmt.query_map([], |row| {
-        Ok(ExportedEntry {
-            stored: get_stored(row, T::from_row(row)?)?,
-            in_error: in_error_from_row(row)?,
-        })
-    })?;
-    super::export::write_array(out, name, rows)
-}
 
 impl Store {
     /// The earlier versions of one entry, newest first.

@@ -1,10 +1,11 @@
 //! The whole record out as JSON, and the row counts `check` reports.
 
-use super::corrections::{export_earlier_versions, export_entries};
-use super::{Result, Store, StoreError, Table, audit, migrate, sql};
+use super::corrections::{SELECT_EARLIER, earlier_version_from_row, in_error_from_row};
+use super::sql::get_stored;
+use super::{Correctable, Result, Store, StoreError, Table, audit, migrate, sql};
 use crate::domain::{
-    AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, OstPrescription,
-    ReadinessNote, RecordType, Review, Session, Top, Worker,
+    AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, InError, OstPrescription,
+    ReadinessNote, RecordType, Review, Session, Stored, Top, Worker,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -185,4 +186,39 @@ pub(super) fn write_array<T: Serialize>(
         serde_json::to_writer(&mut *out, &row?).map_err(|e| StoreError::Export(e.into()))?;
     }
     write!(out, "\n]").map_err(StoreError::Export)
+}
+
+/// Every earlier version, oldest first, for the export.
+pub(super) fn export_earlier_versions(store: &Store, out: &mut dyn std::io::Write) -> Result<()> {
+    let mut stmt = store
+        .conn
+        .prepare(&format!("{SELECT_EARLIER} ORDER BY id"))?;
+    let rows = stmt.query_map([], earlier_version_from_row)?;
+    write_array(out, "earlier_versions", rows)
+}
+
+/// An entry as exported: its fields and its in-error mark (null when it stands).
+#[derive(Serialize)]
+struct ExportedEntry<T> {
+    #[serde(flatten)]
+    stored: Stored<T>,
+    in_error: Option<InError>,
+}
+
+/// Every entry of one kind, each with its in-error mark, for the export.
+pub(super) fn export_entries<T: Correctable>(
+    store: &Store,
+    out: &mut dyn std::io::Write,
+    name: &str,
+) -> Result<()> {
+    let mut stmt = store
+        .conn
+        .prepare(&format!("{} ORDER BY t.id", T::SELECT))?;
+    let rows = stmt.query_map([], |row| {
+        Ok(ExportedEntry {
+            stored: get_stored(row, T::from_row(row)?)?,
+            in_error: in_error_from_row(row)?,
+        })
+    })?;
+    write_array(out, name, rows)
 }

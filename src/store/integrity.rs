@@ -41,7 +41,7 @@ impl Store {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
         pragma_problems(&conn, "quick_check")
     }
 }

@@ -580,6 +580,10 @@ enum Need {
 }
 
 /// `meta` key marking a database as generated demo data.
+/// How long a writer waits for another process's transaction before giving up: every
+/// connection the store opens (the record, the audit check, the integrity check) waits alike.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub const META_DEMO: &str = "demo";
 /// `meta` key counting saves of records (not drafts).
 const META_RECORD_CHANGES: &str = "record_changes";

@@ -1,10 +1,9 @@
 //! Opening a database file: refusing what is not ours before anything is written.
 
-use super::{StoreError, migrate};
+use super::{BUSY_TIMEOUT, StoreError, migrate};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::io::Read;
 use std::path::Path;
-use std::time::Duration;
 
 /// What the caller will do with the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +19,6 @@ pub enum Access {
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
-/// How long a writer waits for another process's transaction before giving up.
-pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens the database. A new or empty file opened to write is not touched yet: the connection
 /// returned is then an in-memory copy of the empty schema (the `bool` is true), and the file is
