@@ -16,6 +16,7 @@ mod history;
 mod outcomes;
 mod plan;
 mod prescribing;
+mod review_words;
 mod reviews;
 pub mod scenario;
 mod session;
