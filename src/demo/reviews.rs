@@ -127,17 +127,19 @@ pub(super) fn prescribing_reviews(
         } else {
             review_words::in_absence(ReviewKind::Prescribing)
         };
-        let id = w.insert(&Review {
-            client_id,
-            kind: ReviewKind::Prescribing,
-            due_on: *due_on,
-            completion: Some(ReviewCompletion {
-                completed_on: *completed_on,
-                completed_by: team.prescriber,
-                outcome: NoteText::new(outcome).expect("short"),
-            }),
-        })?;
-        w.set_review_checklist(id, &decision.checklist)?;
+        w.insert_review_with_checklist(
+            &Review {
+                client_id,
+                kind: ReviewKind::Prescribing,
+                due_on: *due_on,
+                completion: Some(ReviewCompletion {
+                    completed_on: *completed_on,
+                    completed_by: team.prescriber,
+                    outcome: NoteText::new(outcome).expect("short"),
+                }),
+            },
+            &decision.checklist,
+        )?;
     }
     Ok(())
 }
