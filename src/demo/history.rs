@@ -210,11 +210,14 @@ pub(super) fn history(
     let client = &recorded;
     let today = dice.today;
     let until = reviews_until(span, course, today);
-    // A change of medicine is agreed at a review, with the client there, after the first three
-    // months; none if no session fits.
-    let switched_on = course
-        .switched_on
-        .and_then(|on| seen.nearest(on, span.start + Duration::weeks(13), until));
+    // A change of OST medicine is agreed at a prescribing review, with the client there, after
+    // the first three months; none if no session fits. Any other change of modality keeps its day.
+    let switched_on = match course.switched_on {
+        Some(on) if client.modality.is_ost() => {
+            seen.nearest(on, span.start + Duration::weeks(13), until)
+        }
+        other => other,
+    };
     let mut tops = outcomes(dice, client_id, client, span, course, seen);
     adjust(dice, &mut tops);
     let mut written = Vec::new();
