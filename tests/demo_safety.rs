@@ -169,9 +169,10 @@ fn the_demo_banner_is_on_forms_help_and_the_record() {
     assert!(banner_shown(&session), "record");
     session.send(b"\x1b");
     session.wait_for_panes();
-    // A scenario client's record says which story it tells, under the name.
-    session.send(b"/hawth");
-    session.wait_for_text("/ hawth");
+    // A scenario client's record says which story it tells, under the name. Found by given and
+    // family name: another client may draw the same family name.
+    session.send(b"/paul hawth");
+    session.wait_for_text("/ paul hawth");
     session.send(b"\r");
     session.wait_for_panes();
     session.send(b"\r");

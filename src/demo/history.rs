@@ -3,7 +3,9 @@
 //! what is due now follows from the rules, so a lapse shows as an overdue review.
 
 use super::outcomes::Response;
-use super::reviews::{outcomes, reviews};
+use super::reviews::{
+    Seen, outcomes, prescribing_days, prescribing_reviews, reviews, reviews_until,
+};
 use super::text;
 use super::timeline::timeline;
 use super::{Dice, Team};
@@ -165,7 +167,12 @@ pub(super) fn client(
         response: Response::draw(dice),
         switched_on,
         on_hold_since,
-        last_sessions: LastSessions::Random,
+        // A client who left was seen on the day they left.
+        last_sessions: if end.is_some() {
+            LastSessions::Attended
+        } else {
+            LastSessions::Random
+        },
         arc: None,
         reduce_from: None,
         goal_domains: &[],
@@ -177,8 +184,11 @@ pub(super) fn client(
     }
 }
 
-/// Everything after the client's record: prescriptions, sessions and readiness, the plan,
-/// reviews, TOPs (passed through `adjust` before they are saved) and the dates the rules read.
+/// Everything after the client's record, in the order the record is made: the sessions first
+/// (every review and TOP is done at one the client attended), then the TOPs (the prescriptions
+/// relax supervision only after one with no opiate use; `adjust` shapes them first), the
+/// prescriptions with the prescribing reviews that changed them, the plan, the other reviews,
+/// and the dates the review rules read.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn history(
     w: &Writer<'_>,
@@ -190,25 +200,17 @@ pub(super) fn history(
     course: &Course,
     adjust: impl FnOnce(&mut Dice, &mut [Top]),
 ) -> Result<()> {
-    // TOPs first: the prescriptions relax supervision only after one with no opiate use.
-    let mut tops = outcomes(dice, client_id, client, span, course);
-    adjust(dice, &mut tops);
-    if client.modality.is_ost() {
-        let prescribing = super::prescribing::Prescribing {
-            client_id,
-            client,
-            prescriber: team.prescriber,
-            span,
-            switched_on: course.switched_on,
-            reduce_from: course.reduce_from,
-            tops: &tops,
-        };
-        for p in super::prescribing::prescriptions(&prescribing, dice) {
-            w.insert(&p)?;
-        }
-    }
     let active = client.status == ClientStatus::Active;
-    let (final_stage, risk, seen) = timeline(w, dice, client_id, client, span, active, course)?;
+    let (final_stage, risk, attended) = timeline(w, dice, client_id, client, span, active, course)?;
+    let seen = &Seen(&attended);
+    // A client who left was seen on their last day: the discharge is the last session attended,
+    // where the exit TOP is taken.
+    let span = &Span {
+        start: span.start,
+        end: span
+            .end
+            .map(|end| seen.last().filter(|last| *last <= end).unwrap_or(end)),
+    };
     // The record as the sessions left it, by the rule a session saved applies.
     let recorded = Client {
         risk,
@@ -218,8 +220,64 @@ pub(super) fn history(
         w.update_client(client_id, 1, &recorded)?;
     }
     let client = &recorded;
-    super::plan::plan(w, dice, client_id, client, span, final_stage, course, &seen)?;
-    let last_day = span.last_day(dice.today);
+    let today = dice.today;
+    let until = reviews_until(span, course, today);
+    // A change of OST medicine is agreed at a prescribing review, with the client there, after
+    // the first three months; none if no session fits. Any other change of modality keeps its day.
+    let switched_on = match course.switched_on {
+        Some(on) if client.modality.is_ost() => {
+            seen.nearest(on, span.start + Duration::weeks(13), until)
+        }
+        other => other,
+    };
+    let mut tops = outcomes(dice, client_id, client, span, course, seen);
+    adjust(dice, &mut tops);
+    let mut written = Vec::new();
+    if client.modality.is_ost() {
+        let scheduled = prescribing_days(dice, client, span, course, switched_on, seen, &[]);
+        let reviews: Vec<NaiveDate> = scheduled.iter().map(|(_, on)| *on).collect();
+        let prescribing = super::prescribing::Prescribing {
+            client_id,
+            client,
+            prescriber: team.prescriber,
+            span,
+            switched_on,
+            reduce_from: course.reduce_from,
+            tops: &tops,
+            seen,
+            reviews: &reviews,
+            until,
+        };
+        let (prescriptions, changes) = super::prescribing::prescriptions(&prescribing, dice);
+        for p in &prescriptions {
+            w.insert(p)?;
+        }
+        let days = prescribing_days(dice, client, span, course, switched_on, seen, &changes);
+        prescribing_reviews(
+            w,
+            dice,
+            team,
+            client_id,
+            client,
+            course,
+            seen,
+            &days,
+            &prescriptions,
+            &tops,
+        )?;
+        written = prescriptions;
+    }
+    super::plan::plan(
+        w,
+        dice,
+        client_id,
+        client,
+        span,
+        final_stage,
+        course,
+        &attended,
+    )?;
+    let last_day = span.last_day(today);
     let risk_changed_on = client
         .risk
         .naloxone_supplied_on
@@ -228,7 +286,18 @@ pub(super) fn history(
         .into_iter()
         .flatten()
         .collect();
-    reviews(w, dice, team, client_id, client, span, course, &events)?;
+    reviews(
+        w,
+        dice,
+        client_id,
+        client,
+        span,
+        course,
+        final_stage,
+        seen,
+        &events,
+        &written,
+    )?;
     for top in &tops {
         w.insert(top)?;
     }
@@ -240,7 +309,7 @@ pub(super) fn history(
                 ClientStatus::OnHold => course.on_hold_since.or(Some(span.start)),
                 ClientStatus::Discharged | ClientStatus::Transferred => span.end,
             },
-            modality_since: Some(course.switched_on.unwrap_or(span.start)),
+            modality_since: Some(switched_on.unwrap_or(span.start)),
             ost_since: client.modality.is_ost().then_some(span.start),
             risk_changed_on,
         },

@@ -17,6 +17,7 @@ mod history;
 mod outcomes;
 mod plan;
 mod prescribing;
+mod review_words;
 mod reviews;
 pub mod scenario;
 mod session;

@@ -12,6 +12,7 @@
 
 use super::Dice;
 use super::history::Span;
+use super::reviews::Seen;
 use crate::domain::*;
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -34,10 +35,17 @@ pub(super) struct Prescribing<'a> {
     /// The service's prescriber (when there is no shared-care GP).
     pub(super) prescriber: i64,
     pub(super) span: &'a Span,
+    /// The day the client changed medicine, at a session they attended.
     pub(super) switched_on: Option<NaiveDate>,
     pub(super) reduce_from: Option<NaiveDate>,
     /// The client's TOPs, by date: supervision is relaxed only after one with no opiate use.
     pub(super) tops: &'a [Top],
+    /// The days the client attended: a change is agreed at a review with the client there.
+    pub(super) seen: &'a Seen<'a>,
+    /// The prescribing reviews the schedule brings: supervision is relaxed at one of them.
+    pub(super) reviews: &'a [NaiveDate],
+    /// The last day reviews are held (discharge, a hold, today): no change is made after it.
+    pub(super) until: NaiveDate,
 }
 
 /// One prescription of a course, before its end is known.
@@ -53,8 +61,13 @@ struct Step {
 }
 
 /// The client's prescriptions over their time with the service, oldest first, each ending the
-/// day before the next (a switch of medicine included).
-pub(super) fn prescriptions(p: &Prescribing<'_>, dice: &mut Dice) -> Vec<OstPrescription> {
+/// day before the next (a switch of medicine included), and the days a prescribing review
+/// changed them (every change after titration: supervision relaxed, a reduction, the move to the
+/// monthly injection, a switch of medicine).
+pub(super) fn prescriptions(
+    p: &Prescribing<'_>,
+    dice: &mut Dice,
+) -> (Vec<OstPrescription>, Vec<NaiveDate>) {
     let last_day = p.span.last_day(dice.today);
     let modality = p.client.modality;
     let courses: Vec<(Modality, NaiveDate, Option<NaiveDate>)> = match p.switched_on {
@@ -73,9 +86,27 @@ pub(super) fn prescriptions(p: &Prescribing<'_>, dice: &mut Dice) -> Vec<OstPres
         None => Prescriber::Worker(p.prescriber),
     };
     let mut written = Vec::new();
+    let mut changes = Vec::new();
+    let mut last_step: Option<Step> = None;
     for (modality, from, until) in courses {
         let last = until.map_or(last_day, |on| on - Duration::days(1));
-        let steps = course(p, dice, modality, from, last);
+        let mut steps = course(p, dice, modality, from, last, &mut changes);
+        // A switch is a change the review records in dose or supervision: a first dose equal to
+        // the last of the other medicine, both supervised daily, is drawn again.
+        for _ in 0..8 {
+            let same = last_step.as_ref().is_some_and(|l| {
+                l.dose_mg == steps[0].dose_mg && l.supervision == steps[0].supervision
+            });
+            if !same {
+                break;
+            }
+            changes.retain(|c| *c < from);
+            steps = course(p, dice, modality, from, last, &mut changes);
+        }
+        if last_step.is_some() {
+            changes.push(from);
+        }
+        last_step = steps.last().cloned();
         let medicine = medicine_of(modality);
         for (i, step) in steps.iter().enumerate() {
             let next = steps.get(i + 1);
@@ -120,7 +151,9 @@ pub(super) fn prescriptions(p: &Prescribing<'_>, dice: &mut Dice) -> Vec<OstPres
             });
         }
     }
-    written
+    changes.sort();
+    changes.dedup();
+    (written, changes)
 }
 
 fn medicine_of(modality: Modality) -> Medicine {
@@ -133,21 +166,49 @@ fn medicine_of(modality: Modality) -> Medicine {
 }
 
 /// One medicine's steps from `from` to `last` (its last day): induction and titration, the
-/// supervision relaxed when a TOP allows, a reduction towards a planned exit.
+/// supervision relaxed when a TOP allows, a reduction towards a planned exit; the days a review
+/// made a change go into `changes`.
 fn course(
     p: &Prescribing<'_>,
     dice: &mut Dice,
     modality: Modality,
     from: NaiveDate,
     last: NaiveDate,
+    changes: &mut Vec<NaiveDate>,
 ) -> Vec<Step> {
     let mut steps = titration(dice, modality, from);
     steps.retain(|s| s.from <= last);
+    // The last day a review can change this course.
+    let last = last.min(p.until);
+    if modality == Modality::LaiBuprenorphine && dice.chance(0.5) {
+        // Some move to the monthly product (its equivalent strength) at the first prescribing
+        // review, after four weeks settled on the weekly injections.
+        let first_review = p
+            .reviews
+            .iter()
+            .copied()
+            .find(|r| *r >= from + Duration::days(21) && *r <= from + Duration::days(70));
+        if let Some(on) = first_review.filter(|on| *on <= last) {
+            let weekly = steps
+                .last()
+                .cloned()
+                .expect("the first step starts the course");
+            steps.push(Step {
+                from: on,
+                dose_mg: weekly.dose_mg * 4.0,
+                interval: DoseInterval::Monthly,
+                ends_the_last: "Stable on weekly injections: moved to the monthly product",
+                ..weekly
+            });
+            changes.push(on);
+        }
+    }
     let clinic = !matches!(
         modality,
         Modality::OstMethadone | Modality::OstBuprenorphine
     );
     if !clinic && let Some((on, days)) = relaxation(p, dice, from, last) {
+        changes.push(on);
         let current = steps
             .iter()
             .rev()
@@ -167,8 +228,12 @@ fn course(
             ..current
         });
     }
-    if let Some(on) = p.reduce_from.filter(|on| *on > from && *on <= last) {
-        reduction(dice, modality, &mut steps, on, last);
+    let reduce_on = p
+        .reduce_from
+        .filter(|on| *on > from)
+        .and_then(|on| p.seen.from(on, last));
+    if let Some(on) = reduce_on {
+        changes.extend(reduction(p, dice, modality, &mut steps, on, last));
     }
     steps
 }
@@ -226,15 +291,6 @@ fn titration(dice: &mut Dice, modality: Modality, from: NaiveDate) -> Vec<Step> 
                     "First week done: weekly maintenance strength",
                 ));
             }
-            if dice.chance(0.5) {
-                steps.push(step(
-                    from + Duration::days(28),
-                    weekly * 4.0,
-                    DoseInterval::Monthly,
-                    clinic,
-                    "Stable on weekly injections: moved to the monthly product",
-                ));
-            }
             steps
         }
         _ => vec![step(
@@ -247,8 +303,9 @@ fn titration(dice: &mut Dice, modality: Modality, from: NaiveDate) -> Vec<Step> 
     }
 }
 
-/// When supervision is relaxed, and to how many take-home days a week: the day after the first
-/// TOP, at least three months into the course (NICE TA114), that records no illicit opiate use.
+/// When supervision is relaxed, and to how many take-home days a week: at the first prescribing
+/// review at least three months into the course (NICE TA114; the Orange Book 2017, 4.6: relaxed
+/// only with evidence of stability) whose latest TOP before it records no illicit opiate use.
 fn relaxation(
     p: &Prescribing<'_>,
     dice: &mut Dice,
@@ -258,24 +315,35 @@ fn relaxation(
     let three_months = from
         .checked_add_months(chrono::Months::new(prescription::SUPERVISED_MONTHS))
         .map(|end| end + Duration::days(i64::from(from.day().saturating_sub(end.day()))))?;
-    let top = p.tops.iter().find(|t| {
-        t.completed_on >= three_months
-            && t.completed_on < last
-            && t.stage != TopStage::Exit
-            && t.answer(TopItem::OpiatesDays).and_then(Answer::value) == Some(0.0)
-    })?;
+    let opiate_free_before = |day: NaiveDate| {
+        p.tops
+            .iter()
+            .filter(|t| t.completed_on < day && t.stage != TopStage::Exit)
+            .max_by_key(|t| t.completed_on)
+            .is_some_and(|t| {
+                t.completed_on >= three_months
+                    && t.answer(TopItem::OpiatesDays).and_then(Answer::value) == Some(0.0)
+            })
+    };
+    let on = p
+        .reviews
+        .iter()
+        .copied()
+        .find(|r| *r >= three_months && *r <= last && opiate_free_before(*r))?;
     let days = dice.pick(&[2u8, 3, 4, 5, 7]);
-    Some((top.completed_on + Duration::days(1), days))
+    Some((on, days))
 }
 
-/// A planned reduction: down a step every two to four weeks from `on` until `last`.
+/// A planned reduction: down a step every two to four weeks from `on` until `last`, each at a
+/// session the client attended (a prescribing review agrees each step); returns the days.
 fn reduction(
+    p: &Prescribing<'_>,
     dice: &mut Dice,
     modality: Modality,
     steps: &mut Vec<Step>,
     on: NaiveDate,
     last: NaiveDate,
-) {
+) -> Vec<NaiveDate> {
     let current = steps
         .iter()
         .rev()
@@ -284,28 +352,32 @@ fn reduction(
         .expect("the first step starts the course");
     steps.retain(|s| s.from < on);
     let mut dose = current.dose_mg;
-    let mut day = on;
+    let mut day = Some(on);
     let mut reduced = Vec::new();
     for _ in 0..4 {
         let Some(lower) = lower_dose(modality, current.interval, dose) else {
             break;
         };
-        if day > last {
+        let Some(on) = day.filter(|d| *d <= last) else {
             break;
-        }
+        };
         dose = lower;
         reduced.push(Step {
-            from: day,
+            from: on,
             dose_mg: dose,
             ends_the_last: "Reduction agreed towards a planned exit",
             ..current.clone()
         });
-        day += Duration::days(dice.pick(&[14, 21, 28]));
+        day = p
+            .seen
+            .from(on + Duration::days(dice.pick(&[14, 21, 28])), last);
     }
+    let days = reduced.iter().map(|s| s.from).collect();
     if reduced.is_empty() {
         steps.push(current);
     }
     steps.extend(reduced);
+    days
 }
 
 /// The next dose down, or none at the floor: methadone by 5 mg, buprenorphine by 2 mg, an

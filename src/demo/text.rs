@@ -2,7 +2,7 @@
 //! client for a real one.
 
 use super::fit::Fit::{self, Anyone, Injected, Opioid, Ost, Uses};
-use crate::domain::{GoalDomain, HierarchyLevel, ReviewKind, Stage, Substance};
+use crate::domain::{GoalDomain, HierarchyLevel, Stage, Substance};
 
 pub const GIVEN_NAMES: &[&str] = &[
     "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean",
@@ -404,69 +404,6 @@ pub fn action_steps(domain: GoalDomain) -> &'static [(Fit, &'static str)] {
             (Ost, "Arrange a three-way meeting with the prescriber"),
             (Anyone, "Write the exit plan with the key worker"),
             (Anyone, "Look up local mutual-aid meetings"),
-        ],
-    }
-}
-
-/// What a completed review agreed, by kind, each with whom it fits.
-pub fn review_outcomes(kind: ReviewKind) -> &'static [(Fit, &'static str)] {
-    match kind {
-        ReviewKind::CarePlan => &[
-            (
-                Anyone,
-                "Plan reviewed with client; goals still fit. Next steps agreed.",
-            ),
-            (
-                Anyone,
-                "Two goals achieved and closed; client chose a new housing goal.",
-            ),
-            (
-                Anyone,
-                "Exit plan talked through: client wants to look again in three months.",
-            ),
-            (
-                Anyone,
-                "Progress scores agreed in session; actions carried over with new dates.",
-            ),
-            (
-                Anyone,
-                "Mutual aid goal added: client will try a SMART Recovery meeting.",
-            ),
-        ],
-        ReviewKind::Prescribing => &[
-            (
-                Ost,
-                "Dose stable, no on-top use reported. Supervision relaxed to twice weekly.",
-            ),
-            (
-                Ost,
-                "Discussed readiness to reduce; client wants to wait three months.",
-            ),
-            (
-                Ost,
-                "Some on-top use reported; dose kept, supervision stays daily.",
-            ),
-            (Ost, "Take-home doses continue; safe storage discussed."),
-            (
-                Ost,
-                "Reduction of 5 mg agreed; review again in four weeks if unsettled.",
-            ),
-        ],
-        ReviewKind::Outcomes => &[(Anyone, "TOP completed with client.")],
-        ReviewKind::Risk => &[
-            (Anyone, "Risks reviewed with client; nothing new to act on."),
-            (
-                Opioid,
-                "Overdose risk discussed: not using alone, naloxone re-offered.",
-            ),
-            (
-                Injected,
-                "Injecting site care and BBV testing discussed; needle exchange details given.",
-            ),
-            (
-                Ost,
-                "Safe storage of medication checked; storage box seen on home visit.",
-            ),
         ],
     }
 }
