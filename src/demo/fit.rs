@@ -8,30 +8,103 @@ use crate::domain::*;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Whom a line of demo text fits.
+/// Whom a line of demo text fits. Slang belongs to the substance it is about: heroin and
+/// script talk ("chasing", "gear", "on top", "script", "dose", "pharmacy pick-up") only for
+/// someone who uses opioids or is on OST, drinking talk only for someone who drinks, stimulant
+/// talk only for someone who uses crack, cocaine or amphetamines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
     Anyone,
-    /// Uses heroin or other opioids: overdose and naloxone talk.
+    /// Uses heroin or other opioids, or is on a prescription for them: overdose, naloxone and
+    /// heroin slang.
     Opioid,
-    /// On a prescription (OST): pharmacy, script, take-home doses.
+    /// Uses opioids and is not on a prescription: "chasing it" every day.
+    OpioidNoScript,
+    /// On a prescription (OST): script, dose, take-home doses.
     Ost,
+    /// On an oral prescription collected from a pharmacy (methadone, buprenorphine tablets):
+    /// pharmacy pick-up and safe storage at home. A depot or a clinic-given dose has neither.
+    Pharmacy,
+    /// Not on a prescription: talk of use that would read, to someone on OST, as their script.
+    NoScript,
     /// Has ever injected: injecting-site care, needle exchange, BBV.
     Injected,
     /// Uses this substance.
     Uses(Substance),
+    /// Uses crack, cocaine or amphetamines.
+    Stimulant,
+    /// Talk of reducing or coming off a script: only once the client on OST is stable (the
+    /// Orange Book 2017, 4.5: stabilise first, then discuss reduction), never in the first
+    /// three months or on the day of release from prison. Never said to a client not on OST
+    /// (their "cutting down" lines are worded for their substance).
+    ReduceScript,
+    /// A hep C infection is current: a positive RNA result is on record before the day.
+    HepC,
+}
+
+/// How far into treatment a text is written: it decides reduction talk and what rests on a
+/// test result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Moment {
+    /// Days since treatment started (`None`: the day is not known, so nothing rests on it).
+    pub days_in: Option<i64>,
+    /// The day the client left prison.
+    pub release_day: bool,
+    /// A positive hep C RNA result is on record before this day.
+    pub hep_c_current: bool,
+}
+
+/// Three months on OST before a reduction is talked about (the Orange Book 2017, 4.5: a stable
+/// dose and life first).
+pub const STABLE_AFTER_DAYS: i64 = 90;
+
+impl Moment {
+    /// The moment `on` in the client's treatment.
+    pub fn of(client: &Client, on: NaiveDate) -> Self {
+        Self {
+            days_in: client.treatment_start.map(|start| (on - start).num_days()),
+            release_day: client.risk.prison_release_on == Some(on),
+            hep_c_current: false,
+        }
+    }
+
+    /// Whether a client on OST is settled enough for reduction to be talked about.
+    pub fn stable(self) -> bool {
+        self.days_in.is_some_and(|d| d >= STABLE_AFTER_DAYS) && !self.release_day
+    }
 }
 
 impl Fit {
-    pub fn suits(self, client: &Client) -> bool {
+    /// Whether the line fits the client at this moment of their treatment.
+    pub fn suits_at(self, client: &Client, moment: Moment) -> bool {
+        let ost = client.modality.is_ost();
         match self {
             Fit::Anyone => true,
-            Fit::Opioid => client.uses_opioids(),
-            Fit::Ost => client.modality.is_ost(),
+            Fit::Opioid => client.uses_opioids() || ost,
+            Fit::OpioidNoScript => client.uses_opioids() && !ost,
+            Fit::Ost => ost,
+            Fit::Pharmacy => matches!(
+                client.modality,
+                Modality::OstMethadone | Modality::OstBuprenorphine
+            ),
+            Fit::NoScript => !ost,
             Fit::Injected => injected(client),
-            Fit::Uses(s) => client.primary_substance == s || client.other_substances.contains(&s),
+            Fit::Uses(s) => uses(client, s),
+            Fit::Stimulant => [
+                Substance::Crack,
+                Substance::Cocaine,
+                Substance::Amphetamines,
+            ]
+            .iter()
+            .any(|s| uses(client, *s)),
+            Fit::ReduceScript => ost && moment.stable(),
+            Fit::HepC => moment.hep_c_current,
         }
     }
+}
+
+fn uses(client: &Client, s: Substance) -> bool {
+    client.primary_substance == s || client.other_substances.contains(&s)
 }
 
 /// Whether the client has ever injected (or would not say, which is treated as a yes for care).
@@ -41,12 +114,29 @@ pub fn injected(client: &Client) -> bool {
 
 /// A line of `lines` that fits the client.
 pub fn pick(dice: &mut Dice, lines: &[(Fit, &'static str)], client: &Client) -> &'static str {
+    pick_at(dice, lines, client, Moment::default(), None)
+}
+
+/// A line of `lines` that fits the client at `moment`, other than `not` (the last one said)
+/// when another fits.
+pub fn pick_at(
+    dice: &mut Dice,
+    lines: &[(Fit, &'static str)],
+    client: &Client,
+    moment: Moment,
+    not: Option<&str>,
+) -> &'static str {
     let fitting: Vec<&'static str> = lines
         .iter()
-        .filter(|(fit, _)| fit.suits(client))
+        .filter(|(fit, _)| fit.suits_at(client, moment))
         .map(|(_, line)| *line)
         .collect();
-    dice.pick(&fitting)
+    let fresh: Vec<&'static str> = fitting
+        .iter()
+        .copied()
+        .filter(|line| Some(*line) != not)
+        .collect();
+    dice.pick(if fresh.is_empty() { &fitting } else { &fresh })
 }
 
 /// The interventions sessions deliver only as the client's record says (the kit, the tests, the
@@ -64,6 +154,8 @@ pub fn by_chance(client: &Client) -> Vec<Intervention> {
         .copied()
         .filter(|i| !ON_THE_RECORD.contains(i))
         .filter(|i| *i != Intervention::MedicationReview || client.modality.is_ost())
+        // A referral for hep C treatment follows a positive RNA result (`super::bbv`).
+        .filter(|i| *i != Intervention::HepCTreatmentReferral)
         .collect()
 }
 
@@ -119,6 +211,17 @@ pub fn plan(client: &Client, dates: &[NaiveDate], open: &[usize]) -> BTreeMap<us
         at(Some(dates[dates.len().min(3) - 1]), &|p| {
             p.interventions.insert(Intervention::HepBVaccination);
         });
+    }
+    // A current hep C infection found in treatment is referred at the next session (the
+    // Orange Book 2017, 2.5; NICE PH43), which `super::bbv::results` reads back.
+    if super::bbv::rna_positive(client) {
+        let tested = r.hep_c_tested_on.filter(|d| d >= first).and_then(nearest);
+        if let Some(next) = tested.and_then(|t| open.iter().copied().find(|i| *i > t)) {
+            plan.entry(next)
+                .or_default()
+                .interventions
+                .insert(Intervention::HepCTreatmentReferral);
+        }
     }
     plan
 }

@@ -207,6 +207,7 @@ pub(super) fn history(
     }
     let client = &recorded;
     super::plan::plan(w, dice, client_id, client, span, final_stage, course, &seen)?;
+    super::bbv::results(w, client_id, client, &seen)?;
     let last_day = span.last_day(dice.today);
     let risk_changed_on = client
         .risk

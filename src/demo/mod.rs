@@ -11,6 +11,7 @@
 //! `showcase`), so a trainer logged in as `alex.demo` (or the login `generate --as` names) can
 //! show every one on any day.
 
+mod bbv;
 mod fit;
 mod history;
 mod outcomes;

@@ -2,7 +2,7 @@
 //! hierarchy of goals, and goals in other life domains, each with actions and progress.
 
 use super::Dice;
-use super::fit;
+use super::fit::{self, Moment};
 use super::history::{Course, Span};
 use super::text::{self, action_steps, goal_words};
 use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
@@ -38,6 +38,7 @@ pub(super) fn plan(
     let seen = Seen(seen);
     let first_day = seen.first_from(span.start);
     let life = Life {
+        hep_c_since: super::bbv::hep_c_current_since(client, seen.0),
         seen,
         until,
         last_day,
@@ -130,6 +131,9 @@ impl Seen<'_> {
 /// client's last day, and whether they have left.
 struct Life<'a> {
     seen: Seen<'a>,
+    /// The day a positive hep C RNA result was taken, if the record holds one: a goal that
+    /// rests on it is set only after.
+    hep_c_since: Option<NaiveDate>,
     until: NaiveDate,
     last_day: NaiveDate,
     left: bool,
@@ -225,15 +229,23 @@ fn goal(
     if let Some(day) = in_hand.last().filter(|_| open && target < allowance) {
         target = target.max(*day + Duration::weeks(high));
     }
+    // Words for this moment of treatment: no reduction of a script before the client is stable,
+    // no hep C treatment before a current infection is on record.
+    let moment = Moment {
+        hep_c_current: life.hep_c_since.is_some_and(|d| d < set_on),
+        ..Moment::of(client, set_on)
+    };
+    let words = fit::pick_at(
+        dice,
+        goal_words(area.domain(), area.level()),
+        client,
+        moment,
+        None,
+    );
     let goal_id = w.insert(&Goal {
         client_id,
         area,
-        in_own_words: ShortText::new(fit::pick(
-            dice,
-            goal_words(area.domain(), area.level()),
-            client,
-        ))
-        .expect("short"),
+        in_own_words: ShortText::new(words).expect("short"),
         why_it_matters: dice
             .chance(0.5)
             .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
@@ -245,19 +257,19 @@ fn goal(
     if progress_on != set_on {
         w.set_goal_progress_on(goal_id, progress_on)?;
     }
-    // Distinct steps, shared out: one owner each. An achieved goal's were all done by the day
-    // it was achieved.
-    let mut steps: Vec<&'static str> = action_steps(area.domain())
+    // Distinct steps, each under its natural owner (the step says who does it). An achieved
+    // goal's were all done by the day it was achieved.
+    let mut steps: Vec<(ActionOwner, &'static str)> = action_steps(area.domain(), words)
         .iter()
-        .filter(|(fit, _)| fit.suits(client))
-        .map(|(_, step)| *step)
+        .filter(|(fit, _, _)| fit.suits_at(client, moment))
+        .map(|(_, owner, step)| (*owner, *step))
         .collect();
     let achieved = status == GoalStatus::Achieved;
     for _ in 0..dice.between(1, 3) {
         if steps.is_empty() {
             break;
         }
-        let step = steps.swap_remove(dice.between(0, steps.len() as i64 - 1) as usize);
+        let (owner, step) = steps.swap_remove(dice.between(0, steps.len() as i64 - 1) as usize);
         let due = set_on + Duration::days(dice.between(7, 56));
         let done = if achieved {
             Some((due + Duration::days(dice.between(-5, 5))).clamp(set_on, progress_on))
@@ -268,11 +280,7 @@ fn goal(
         w.insert(&GoalAction {
             goal_id,
             step: ShortText::new(step).expect("short"),
-            owner: dice.weighted(&[
-                (50, ActionOwner::Client),
-                (35, ActionOwner::KeyWorker),
-                (15, ActionOwner::OtherAgency),
-            ]),
+            owner,
             due_on: Some(due),
             done_on: done,
         })?;
