@@ -79,13 +79,15 @@ pub(super) fn results(
     if let Some(on) = client.risk.hiv_tested_on {
         entries.push((BbvTest::Hiv, on, BbvResult::Negative));
     }
-    for (test, taken_on, result) in entries {
-        let entry = BbvEntry {
+    // Each result's day is already the record's test date (the sessions set it), so the client
+    // row stays as it is.
+    let entries: Vec<BbvEntry> = entries
+        .into_iter()
+        .map(|(test, taken_on, result)| BbvEntry {
             test,
             taken_on,
             result,
-        };
-        w.record_bbv_result(client_id, client.key_worker_id, &entry)?;
-    }
-    Ok(())
+        })
+        .collect();
+    w.insert_dated_bbv_results(client_id, client.key_worker_id, &entries)
 }
