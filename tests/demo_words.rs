@@ -328,6 +328,46 @@ fn a_hep_c_treatment_goal_rests_on_a_positive_rna_result_before_it() {
 }
 
 #[test]
+fn a_hep_c_treatment_referral_follows_a_positive_rna_and_every_one_is_referred() {
+    // The alert rules' pathway (the Orange Book 2017, 2.5; NICE PH43): a positive RNA result is
+    // referred for treatment at a session after it, and nobody is referred without one.
+    each_demo(|label, _, conn| {
+        let unreferred = rows(
+            conn,
+            "SELECT c.reference || ' RNA positive ' || b.taken_on
+             FROM bbv_results b JOIN clients c ON c.id = b.client_id
+             WHERE b.test = 'hep_c_rna' AND b.result = 'positive' AND NOT EXISTS (
+               SELECT 1 FROM sessions s JOIN session_interventions i ON i.session_id = s.id
+               WHERE s.client_id = b.client_id AND s.attendance = 'attended'
+                 AND i.intervention = 'hep_c_treatment_referral'
+                 AND substr(s.started_at, 1, 10) > b.taken_on)",
+        );
+        assert!(
+            unreferred.is_empty(),
+            "{label}: positive RNA results never referred:\n{}",
+            unreferred.join("\n")
+        );
+        let unfounded = rows(
+            conn,
+            "SELECT c.reference || ' referred ' || s.started_at
+             FROM sessions s JOIN session_interventions i ON i.session_id = s.id
+             JOIN clients c ON c.id = s.client_id
+             WHERE i.intervention = 'hep_c_treatment_referral' AND NOT EXISTS (
+               SELECT 1 FROM bbv_results b WHERE b.client_id = s.client_id
+                 AND b.test = 'hep_c_rna' AND b.result = 'positive'
+                 AND b.taken_on < substr(s.started_at, 1, 10))",
+        );
+        assert!(
+            unfounded.is_empty(),
+            "{label}: hep C treatment referrals with no positive RNA before them:\n{}",
+            unfounded.join("\n")
+        );
+        let tested = demo_support::count(conn, "SELECT count(*) FROM bbv_results");
+        assert!(tested > 0, "{label}: no BBV results at all");
+    });
+}
+
+#[test]
 fn each_step_has_one_natural_owner() {
     each_demo(|label, _, conn| {
         let twice = rows(

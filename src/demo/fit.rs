@@ -38,20 +38,15 @@ pub enum Fit {
     /// three months or on the day of release from prison. Never said to a client not on OST
     /// (their "cutting down" lines are worded for their substance).
     ReduceScript,
-    /// A hep C infection is current: a positive RNA result is on record before the day.
-    HepC,
 }
 
-/// How far into treatment a text is written: it decides reduction talk and what rests on a
-/// test result.
+/// How far into treatment a text is written: it decides reduction talk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Moment {
     /// Days since treatment started (`None`: the day is not known, so nothing rests on it).
     pub days_in: Option<i64>,
     /// The day the client left prison.
     pub release_day: bool,
-    /// A positive hep C RNA result is on record before this day.
-    pub hep_c_current: bool,
 }
 
 /// Three months on OST before a reduction is talked about (the Orange Book 2017, 4.5: a stable
@@ -64,7 +59,6 @@ impl Moment {
         Self {
             days_in: client.treatment_start.map(|start| (on - start).num_days()),
             release_day: client.risk.prison_release_on == Some(on),
-            hep_c_current: false,
         }
     }
 
@@ -98,7 +92,6 @@ impl Fit {
             .iter()
             .any(|s| uses(client, *s)),
             Fit::ReduceScript => ost && moment.stable(),
-            Fit::HepC => moment.hep_c_current,
         }
     }
 }

@@ -57,7 +57,15 @@ pub(super) fn plan(
     };
     let substance_goal = GoalArea::substance_use(first_level);
     let who = (client_id, client);
-    goal(w, dice, who, substance_goal, first_day, &life, first_status)?;
+    goal(
+        w,
+        dice,
+        who,
+        (substance_goal, None),
+        first_day,
+        &life,
+        first_status,
+    )?;
     if progressed {
         let higher = dice.pick(&[
             HierarchyLevel::ControlledUse,
@@ -66,7 +74,15 @@ pub(super) fn plan(
         ]);
         let set_on = life.seen.day(dice, span.start, until);
         let area = GoalArea::substance_use(higher);
-        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
+        goal(
+            w,
+            dice,
+            who,
+            (area, None),
+            set_on,
+            &life,
+            GoalStatus::Active,
+        )?;
     }
     if course.exit_goal {
         let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
@@ -75,12 +91,38 @@ pub(super) fn plan(
         } else {
             GoalStatus::Active
         };
-        goal(w, dice, who, exit, first_day, &life, status)?;
+        goal(w, dice, who, (exit, None), first_day, &life, status)?;
     }
     for domain in course.goal_domains {
         let area = GoalArea::new(*domain, None).expect("no level");
         let set_on = life.seen.day(dice, span.start, until);
-        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
+        goal(
+            w,
+            dice,
+            who,
+            (area, None),
+            set_on,
+            &life,
+            GoalStatus::Active,
+        )?;
+    }
+    // A current hep C infection on record: at the next session the worker and client set a
+    // goal to have it treated (the referral went at that session, `super::fit::plan`), unless
+    // the plan had already stalled. Treatment takes about three months (NICE TA507 and the
+    // like: 8-12 weeks of tablets), so a goal set long enough ago may be achieved.
+    if let Some(since) = life.hep_c_since {
+        let set_on = life.seen.first_from(since + Duration::days(1));
+        if set_on > since && set_on <= until {
+            let area = GoalArea::new(GoalDomain::PhysicalHealth, None).expect("no level");
+            let treated = (last_day - set_on).num_days() > 120 && dice.chance(0.6);
+            let status = if treated {
+                GoalStatus::Achieved
+            } else {
+                GoalStatus::Active
+            };
+            let words = Some(text::HEP_C_GOAL);
+            goal(w, dice, who, (area, words), set_on, &life, status)?;
+        }
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
@@ -93,7 +135,7 @@ pub(super) fn plan(
             (10, GoalStatus::Paused),
             (5, GoalStatus::Dropped),
         ]);
-        goal(w, dice, who, area, set_on, &life, status)?;
+        goal(w, dice, who, (area, None), set_on, &life, status)?;
     }
     Ok(())
 }
@@ -153,7 +195,7 @@ fn goal(
     w: &Writer<'_>,
     dice: &mut Dice,
     (client_id, client): (i64, &Client),
-    area: GoalArea,
+    (area, wording): (GoalArea, Option<&'static str>),
     set_on: NaiveDate,
     life: &Life<'_>,
     status: GoalStatus,
@@ -229,19 +271,17 @@ fn goal(
     if let Some(day) = in_hand.last().filter(|_| open && target < allowance) {
         target = target.max(*day + Duration::weeks(high));
     }
-    // Words for this moment of treatment: no reduction of a script before the client is stable,
-    // no hep C treatment before a current infection is on record.
-    let moment = Moment {
-        hep_c_current: life.hep_c_since.is_some_and(|d| d < set_on),
-        ..Moment::of(client, set_on)
-    };
-    let words = fit::pick_at(
-        dice,
-        goal_words(area.domain(), area.level()),
-        client,
-        moment,
-        None,
-    );
+    // Words for this moment of treatment: no reduction of a script before the client is stable.
+    let moment = Moment::of(client, set_on);
+    let words = wording.unwrap_or_else(|| {
+        fit::pick_at(
+            dice,
+            goal_words(area.domain(), area.level()),
+            client,
+            moment,
+            None,
+        )
+    });
     let goal_id = w.insert(&Goal {
         client_id,
         area,

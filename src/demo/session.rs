@@ -93,7 +93,7 @@ pub(super) fn session(
             Event::Ongoing
         };
         let mut note = match event {
-            Event::Assessment => assessment(client, &interventions),
+            Event::Assessment => assessment(client, &interventions, moment),
             Event::Release => fit::pick_at(dice, text::RELEASE_NOTES, client, moment, None).into(),
             Event::Return => fit::pick_at(dice, text::RETURN_NOTES, client, moment, None).into(),
             Event::Ongoing => {
@@ -174,9 +174,9 @@ pub(super) fn readiness_note(
 }
 
 /// The note of the assessment that starts treatment: what was assessed and what was agreed,
-/// from the client's substances and treatment and what the session delivered (the naloxone
-/// kit, the BBV tests). Never a "since last session": there was none.
-fn assessment(client: &Client, delivered: &BTreeSet<Intervention>) -> String {
+/// from the client's substances and treatment, what the session delivered (the naloxone kit,
+/// the BBV tests) and whether the client left prison that day. Never a "since last session": there was none.
+fn assessment(client: &Client, delivered: &BTreeSet<Intervention>, moment: Moment) -> String {
     let substance = match client.primary_substance {
         Substance::Heroin => "heroin".to_owned(),
         Substance::Cocaine => "cocaine".to_owned(),
@@ -209,6 +209,9 @@ fn assessment(client: &Client, delivered: &BTreeSet<Intervention>) -> String {
         _ => " Agreed to meet regularly for key work and to start a recovery plan together.",
     };
     note.push_str(agreed);
+    if moment.release_day {
+        note.push_str(" Released from prison today: tolerance is lower after time inside.");
+    }
     if client.uses_opioids() || client.modality.is_ost() {
         note.push_str(if delivered.contains(&Intervention::NaloxoneSupplied) {
             " Overdose risk talked through; naloxone kit supplied and its use shown."

@@ -2,7 +2,7 @@
 //! client for a real one.
 
 use super::fit::Fit::{
-    self, Anyone, HepC, Injected, NoScript, Opioid, OpioidNoScript, Ost, Pharmacy, ReduceScript,
+    self, Anyone, Injected, NoScript, Opioid, OpioidNoScript, Ost, Pharmacy, ReduceScript,
     Stimulant, Uses,
 };
 use crate::domain::{ActionOwner, GoalDomain, HierarchyLevel, ReviewKind, Stage, Substance};
@@ -341,9 +341,9 @@ pub const DNA_NOTES: &[(Fit, &str)] = &[
 
 /// A goal in a client's own words, by domain (and hierarchy level for substance use), each with
 /// whom it fits; every list has words for anyone. Each line speaks of its own domain (teeth
-/// under physical health, the flat under housing), and one that rests on a result
-/// ([`Fit::HepC`]) or on stability ([`Fit::ReduceScript`]) is chosen only when the record holds
-/// it.
+/// under physical health, the flat under housing); one that rests on stability
+/// ([`Fit::ReduceScript`]) is chosen only once the client is stable. A goal that rests on a
+/// result ([`HEP_C_GOAL`]) is set by the plan only when the record holds it.
 pub fn goal_words(
     domain: GoalDomain,
     level: Option<HierarchyLevel>,
@@ -401,7 +401,6 @@ pub fn goal_words(
             (Anyone, "Look after my health while I'm still using."),
         ],
         (GoalDomain::PhysicalHealth, _) => &[
-            (HepC, "Get my hep C treated."),
             (Anyone, "Sort out my teeth."),
             (Anyone, "Register with a dentist."),
             (Anyone, "Walk to the shops every day."),
@@ -452,6 +451,9 @@ pub const RECHECK_NOTES: [&str; 2] = [
     "Readiness checked again: no change.",
     "Went through the readiness scores again with the client: as before.",
 ];
+
+/// The goal set once a current hep C infection is on record.
+pub const HEP_C_GOAL: &str = "Get my hep C treated.";
 
 pub const CANCELLED_NOTES: &[&str] = &[
     "Client rang to cancel; rebooked for next week.",
