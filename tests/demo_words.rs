@@ -395,3 +395,23 @@ fn each_step_has_one_natural_owner() {
         );
     });
 }
+
+#[test]
+fn a_scenario_clients_surname_is_theirs_alone() {
+    // A trainer finds a scenario client by surname ("/hawth"): no ordinary client shares it,
+    // whatever the seed draws.
+    each_demo(|label, _, conn| {
+        let shared = rows(
+            conn,
+            "SELECT family_name || ': ' || group_concat(reference) FROM clients
+             WHERE family_name IN ('Fieldfare', 'Lapwing', 'Hawthorn', 'Bramble', 'Gorse',
+                                   'Dunnock', 'Clover')
+             GROUP BY family_name HAVING count(*) > 1",
+        );
+        assert!(
+            shared.is_empty(),
+            "{label}: scenario surnames shared:\n{}",
+            shared.join("\n")
+        );
+    });
+}
