@@ -13,6 +13,7 @@
 
 mod bbv;
 mod fit;
+mod goal_text;
 mod history;
 mod outcomes;
 mod plan;

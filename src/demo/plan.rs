@@ -3,8 +3,8 @@
 
 use super::Dice;
 use super::fit::{self, Moment};
+use super::goal_text::{self, action_steps, goal_words};
 use super::history::{Course, Span};
-use super::text::{self, action_steps, goal_words};
 use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
 use crate::domain::*;
 use crate::store::{Result, Writer};
@@ -120,7 +120,7 @@ pub(super) fn plan(
             } else {
                 GoalStatus::Active
             };
-            let words = Some(text::HEP_C_GOAL);
+            let words = Some(goal_text::HEP_C_GOAL);
             goal(w, dice, who, (area, words), set_on, &life, status)?;
         }
     }
@@ -288,7 +288,7 @@ fn goal(
         in_own_words: ShortText::new(words).expect("short"),
         why_it_matters: dice
             .chance(0.5)
-            .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
+            .then(|| ShortText::new(dice.pick(goal_text::WHY_IT_MATTERS)).expect("short")),
         set_on,
         target_date: Some(target),
         status,
