@@ -69,6 +69,12 @@ impl Moment {
 }
 
 impl Fit {
+    /// Whether the line fits the client, with no moment known (nothing date-bound fits).
+    #[cfg(test)]
+    pub fn suits(self, client: &Client) -> bool {
+        self.suits_at(client, Moment::default())
+    }
+
     /// Whether the line fits the client at this moment of their treatment.
     pub fn suits_at(self, client: &Client, moment: Moment) -> bool {
         let ost = client.modality.is_ost();
@@ -241,4 +247,79 @@ pub fn before_sessions(client: &Client, first: Option<NaiveDate>) -> RiskFlags {
         r.hep_b = Some(HepBStatus::NotStarted);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn client(modality: Modality, substance: Substance) -> Client {
+        Client {
+            reference: ServiceRef::from_number(1),
+            given_name: Name::new("Jo").unwrap(),
+            family_name: Name::new("Wren").unwrap(),
+            preferred_name: None,
+            date_of_birth: d(1985, 6, 15),
+            nhs_number: None,
+            key_worker_id: 1,
+            status: ClientStatus::Active,
+            referral_date: d(2026, 1, 2),
+            treatment_start: Some(d(2026, 1, 5)),
+            primary_substance: substance,
+            other_substances: BTreeSet::new(),
+            injecting: InjectingStatus::Never,
+            modality,
+            shared_care: None,
+            risk: RiskFlags::default(),
+        }
+    }
+
+    #[test]
+    fn reduction_talk_waits_for_three_stable_months_and_never_on_a_release_day() {
+        let mut c = client(Modality::OstMethadone, Substance::Heroin);
+        let at = |c: &Client, on| Fit::ReduceScript.suits_at(c, Moment::of(c, on));
+        assert!(!at(&c, d(2026, 4, 4)), "day 89");
+        assert!(at(&c, d(2026, 4, 5)), "day 90");
+        c.risk.prison_release_on = Some(d(2026, 6, 1));
+        assert!(!at(&c, d(2026, 6, 1)), "the day of release");
+        assert!(
+            !Fit::ReduceScript.suits(&c),
+            "no day known: nothing date-bound"
+        );
+        let drinker = client(Modality::Alcohol, Substance::Alcohol);
+        assert!(!at(&drinker, d(2026, 9, 1)), "no script to reduce");
+    }
+
+    #[test]
+    fn slang_fits_only_the_substance_it_is_about() {
+        let drinker = client(Modality::Alcohol, Substance::Alcohol);
+        let on_methadone = client(Modality::OstMethadone, Substance::Heroin);
+        let on_depot = client(Modality::LaiBuprenorphine, Substance::Heroin);
+        assert!(!Fit::Opioid.suits(&drinker));
+        assert!(
+            !Fit::OpioidNoScript.suits(&on_methadone),
+            "chasing: not on a script"
+        );
+        assert!(Fit::Pharmacy.suits(&on_methadone));
+        assert!(!Fit::Pharmacy.suits(&on_depot), "a depot is not picked up");
+        assert!(Fit::Uses(Substance::Alcohol).suits(&drinker));
+        assert!(!Fit::Stimulant.suits(&drinker));
+    }
+
+    #[test]
+    fn a_pick_avoids_the_last_line_when_another_fits() {
+        let c = client(Modality::Alcohol, Substance::Alcohol);
+        let lines = [(Fit::Anyone, "a"), (Fit::Anyone, "b"), (Fit::Opioid, "c")];
+        let mut dice = Dice::new(1, d(2026, 11, 23));
+        for _ in 0..50 {
+            assert_eq!(
+                pick_at(&mut dice, &lines, &c, Moment::default(), Some("a")),
+                "b"
+            );
+        }
+    }
 }
