@@ -144,7 +144,7 @@ pub fn action_steps(domain: GoalDomain, goal: &str) -> &'static [(Fit, ActionOwn
             (
                 Uses(Substance::Alcohol),
                 Client,
-                "Write down drinks and cravings in the diary",
+                "Keep a drink diary to go through at group",
             ),
         ],
         GoalDomain::PhysicalHealth if goal.contains("hep C") => &[

@@ -263,15 +263,16 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
     }
 }
 
-/// The opening of a note on the client's return after missed appointments.
+/// The opening of a note on the client's return after a gap: two or more appointments missed or
+/// cancelled since last seen (by either side, so the words blame no one).
 pub const RETURN_NOTES: &[(Fit, &str)] = &[
     (
         Anyone,
-        "First session after missed appointments. Talked about what got in the way; no blame. Agreed the best day and time to meet.",
+        "First session after a gap of several weeks. Caught up on what has happened since and checked on risk.",
     ),
     (
         Anyone,
-        "Client back after missing appointments. Caught up on the weeks between and checked on risk.",
+        "Seen again after a few weeks without a session. Went back over the plan and agreed the best day and time to meet.",
     ),
 ];
 
