@@ -277,6 +277,7 @@ pub(super) fn history(
         course,
         &attended,
     )?;
+    super::bbv::results(w, client_id, client, &attended)?;
     let last_day = span.last_day(today);
     let risk_changed_on = client
         .risk

@@ -11,8 +11,10 @@
 //! `showcase`), so a trainer logged in as `alex.demo` (or the login `generate --as` names) can
 //! show every one on any day.
 
+mod bbv;
 mod detox;
 mod fit;
+mod goal_text;
 mod history;
 mod outcomes;
 mod plan;

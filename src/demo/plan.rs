@@ -2,9 +2,9 @@
 //! hierarchy of goals, and goals in other life domains, each with actions and progress.
 
 use super::Dice;
-use super::fit;
+use super::fit::{self, Moment};
+use super::goal_text::{self, action_steps, goal_words};
 use super::history::{Course, Span};
-use super::text::{self, action_steps, goal_words};
 use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
 use crate::domain::*;
 use crate::store::{Result, Writer};
@@ -38,6 +38,7 @@ pub(super) fn plan(
     let seen = Seen(seen);
     let first_day = seen.first_from(span.start);
     let life = Life {
+        hep_c_since: super::bbv::hep_c_current_since(client, seen.0),
         seen,
         until,
         last_day,
@@ -56,7 +57,15 @@ pub(super) fn plan(
     };
     let substance_goal = GoalArea::substance_use(first_level);
     let who = (client_id, client);
-    goal(w, dice, who, substance_goal, first_day, &life, first_status)?;
+    goal(
+        w,
+        dice,
+        who,
+        (substance_goal, None),
+        first_day,
+        &life,
+        first_status,
+    )?;
     if progressed {
         let higher = dice.pick(&[
             HierarchyLevel::ControlledUse,
@@ -65,7 +74,15 @@ pub(super) fn plan(
         ]);
         let set_on = life.seen.day(dice, span.start, until);
         let area = GoalArea::substance_use(higher);
-        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
+        goal(
+            w,
+            dice,
+            who,
+            (area, None),
+            set_on,
+            &life,
+            GoalStatus::Active,
+        )?;
     }
     if course.exit_goal {
         let exit = GoalArea::new(GoalDomain::Exit, None).expect("no level");
@@ -74,12 +91,38 @@ pub(super) fn plan(
         } else {
             GoalStatus::Active
         };
-        goal(w, dice, who, exit, first_day, &life, status)?;
+        goal(w, dice, who, (exit, None), first_day, &life, status)?;
     }
     for domain in course.goal_domains {
         let area = GoalArea::new(*domain, None).expect("no level");
         let set_on = life.seen.day(dice, span.start, until);
-        goal(w, dice, who, area, set_on, &life, GoalStatus::Active)?;
+        goal(
+            w,
+            dice,
+            who,
+            (area, None),
+            set_on,
+            &life,
+            GoalStatus::Active,
+        )?;
+    }
+    // A current hep C infection on record: at the next session the worker and client set a
+    // goal to have it treated (the referral went at that session, `super::fit::plan`), unless
+    // the plan had already stalled. Treatment takes about three months (NICE TA507 and the
+    // like: 8-12 weeks of tablets), so a goal set long enough ago may be achieved.
+    if let Some(since) = life.hep_c_since {
+        let set_on = life.seen.first_from(since + Duration::days(1));
+        if set_on > since && set_on <= until {
+            let area = GoalArea::new(GoalDomain::PhysicalHealth, None).expect("no level");
+            let treated = (last_day - set_on).num_days() > 120 && dice.chance(0.6);
+            let status = if treated {
+                GoalStatus::Achieved
+            } else {
+                GoalStatus::Active
+            };
+            let words = Some(goal_text::HEP_C_GOAL);
+            goal(w, dice, who, (area, words), set_on, &life, status)?;
+        }
     }
     let life_domains = &GoalDomain::ALL[1..GoalDomain::ALL.len() - 1];
     for _ in 0..dice.between(1, 4) {
@@ -92,7 +135,7 @@ pub(super) fn plan(
             (10, GoalStatus::Paused),
             (5, GoalStatus::Dropped),
         ]);
-        goal(w, dice, who, area, set_on, &life, status)?;
+        goal(w, dice, who, (area, None), set_on, &life, status)?;
     }
     Ok(())
 }
@@ -130,6 +173,9 @@ impl Seen<'_> {
 /// client's last day, and whether they have left.
 struct Life<'a> {
     seen: Seen<'a>,
+    /// The day a positive hep C RNA result was taken, if the record holds one: a goal that
+    /// rests on it is set only after.
+    hep_c_since: Option<NaiveDate>,
     until: NaiveDate,
     last_day: NaiveDate,
     left: bool,
@@ -149,7 +195,7 @@ fn goal(
     w: &Writer<'_>,
     dice: &mut Dice,
     (client_id, client): (i64, &Client),
-    area: GoalArea,
+    (area, wording): (GoalArea, Option<&'static str>),
     set_on: NaiveDate,
     life: &Life<'_>,
     status: GoalStatus,
@@ -225,18 +271,24 @@ fn goal(
     if let Some(day) = in_hand.last().filter(|_| open && target < allowance) {
         target = target.max(*day + Duration::weeks(high));
     }
-    let goal_id = w.insert(&Goal {
-        client_id,
-        area,
-        in_own_words: ShortText::new(fit::pick(
+    // Words for this moment of treatment: no reduction of a script before the client is stable.
+    let moment = Moment::of(client, set_on);
+    let words = wording.unwrap_or_else(|| {
+        fit::pick_at(
             dice,
             goal_words(area.domain(), area.level()),
             client,
-        ))
-        .expect("short"),
+            moment,
+            None,
+        )
+    });
+    let goal_id = w.insert(&Goal {
+        client_id,
+        area,
+        in_own_words: ShortText::new(words).expect("short"),
         why_it_matters: dice
             .chance(0.5)
-            .then(|| ShortText::new(dice.pick(text::WHY_IT_MATTERS)).expect("short")),
+            .then(|| ShortText::new(dice.pick(goal_text::WHY_IT_MATTERS)).expect("short")),
         set_on,
         target_date: Some(target),
         status,
@@ -245,19 +297,19 @@ fn goal(
     if progress_on != set_on {
         w.set_goal_progress_on(goal_id, progress_on)?;
     }
-    // Distinct steps, shared out: one owner each. An achieved goal's were all done by the day
-    // it was achieved.
-    let mut steps: Vec<&'static str> = action_steps(area.domain())
+    // Distinct steps, each under its natural owner (the step says who does it). An achieved
+    // goal's were all done by the day it was achieved.
+    let mut steps: Vec<(ActionOwner, &'static str)> = action_steps(area.domain(), words)
         .iter()
-        .filter(|(fit, _)| fit.suits(client))
-        .map(|(_, step)| *step)
+        .filter(|(fit, _, _)| fit.suits_at(client, moment))
+        .map(|(_, owner, step)| (*owner, *step))
         .collect();
     let achieved = status == GoalStatus::Achieved;
     for _ in 0..dice.between(1, 3) {
         if steps.is_empty() {
             break;
         }
-        let step = steps.swap_remove(dice.between(0, steps.len() as i64 - 1) as usize);
+        let (owner, step) = steps.swap_remove(dice.between(0, steps.len() as i64 - 1) as usize);
         let due = set_on + Duration::days(dice.between(7, 56));
         let done = if achieved {
             Some((due + Duration::days(dice.between(-5, 5))).clamp(set_on, progress_on))
@@ -268,11 +320,7 @@ fn goal(
         w.insert(&GoalAction {
             goal_id,
             step: ShortText::new(step).expect("short"),
-            owner: dice.weighted(&[
-                (50, ActionOwner::Client),
-                (35, ActionOwner::KeyWorker),
-                (15, ActionOwner::OtherAgency),
-            ]),
+            owner,
             due_on: Some(due),
             done_on: done,
         })?;

@@ -1,8 +1,11 @@
 //! Word lists for the demo service. Surnames are birds and plants so nobody mistakes a demo
 //! client for a real one.
 
-use super::fit::Fit::{self, Anyone, Injected, Opioid, Ost, Uses};
-use crate::domain::{GoalDomain, HierarchyLevel, Stage, Substance};
+use super::fit::Fit::{
+    self, Anyone, Injected, NoScript, Opioid, OpioidNoScript, Ost, Pharmacy, ReduceScript,
+    Stimulant, Uses,
+};
+use crate::domain::{Stage, Substance};
 
 pub const GIVEN_NAMES: &[&str] = &[
     "Aiden", "Amira", "Ben", "Bethany", "Callum", "Chloe", "Connor", "Danielle", "Darren", "Dean",
@@ -12,23 +15,19 @@ pub const GIVEN_NAMES: &[&str] = &[
     "Tom", "Tyler", "Wayne", "Zoe",
 ];
 
+/// Family names drawn for ordinary clients. The scenario clients' own (`super::scenario`:
+/// Fieldfare, Lapwing, Hawthorn, Bramble, Gorse, Dunnock, Clover) are left out, so a trainer's
+/// search for a scenario client's surname finds that client alone, whatever the seed draws.
 pub const FAMILY_NAMES: &[&str] = &[
     "Alder",
-    "Bramble",
     "Bunting",
     "Burdock",
     "Chaffinch",
-    "Clover",
     "Corncrake",
-    "Dunnock",
-    "Fieldfare",
     "Foxglove",
-    "Gorse",
-    "Hawthorn",
     "Hazel",
     "Heron",
     "Kestrel",
-    "Lapwing",
     "Linnet",
     "Mallow",
     "Merlin",
@@ -75,7 +74,11 @@ pub const GP_PRACTICES: &[&str] = &[
     "Dr Fraser, The Green Medical Practice",
 ];
 
-/// What a client might say about change, by stage, each with whom it fits.
+/// What a client might say about change, by stage, each with whom it fits: heroin slang
+/// ("chasing it") only from someone using heroin, drinking talk only from someone who drinks.
+/// No line speaks of getting "clean": the field's person-first language (see
+/// /work/shared/domain.md, "client (not patient, not addict)") leaves labels out of the record.
+/// Every stage has at least two lines for anyone, so a note need never repeat the last one.
 pub fn change_talk(stage: Stage) -> &'static [(Fit, &'static str)] {
     match stage {
         Stage::Precontemplation => &[
@@ -85,35 +88,56 @@ pub fn change_talk(stage: Stage) -> &'static [(Fit, &'static str)] {
             ),
             (Anyone, "I'm only here because probation said I had to be."),
             (Anyone, "Everyone round me uses, it's just normal."),
+            (
+                Uses(Substance::Alcohol),
+                "Everyone I know drinks like I do.",
+            ),
+            (Ost, "I just need my script sorted, the rest is fine."),
         ],
         Stage::Contemplation => &[
             (
                 Anyone,
                 "Part of me wants to stop, part of me can't imagine it.",
             ),
-            (Anyone, "I'm tired of chasing it every single day."),
+            (OpioidNoScript, "I'm tired of chasing it every single day."),
+            (
+                Uses(Substance::Alcohol),
+                "I'm tired of waking up needing a drink.",
+            ),
+            (Stimulant, "The comedowns are getting worse every time."),
+            (
+                Ost,
+                "The script keeps me steady, but I don't know what comes next.",
+            ),
             (
                 Anyone,
                 "My mum keeps asking when I'll sort myself out. Maybe she's right.",
             ),
+            (Anyone, "I know it's costing me more than it gives me now."),
         ],
         Stage::Preparation => &[
-            (Anyone, "I want to start cutting down after my birthday."),
-            (
-                Anyone,
-                "I've told my sister I'm going to get clean this year.",
-            ),
+            (NoScript, "I want to start cutting down after my birthday."),
+            (Anyone, "I've told my sister I'm going to stop this year."),
             (
                 Ost,
                 "If I could get the dose right I think I could stop using on top.",
             ),
+            (
+                Uses(Substance::Alcohol),
+                "I've picked two days a week to have no drink at all.",
+            ),
+            (Anyone, "I've worked out which days are the risky ones."),
         ],
         Stage::Action => &[
             (
                 Ost,
                 "Three weeks without using on top. First time in years.",
             ),
-            (Anyone, "Three weeks without using. First time in years."),
+            (NoScript, "Three weeks without using. First time in years."),
+            (
+                Uses(Substance::Alcohol),
+                "Ten days without a drink and I'm sleeping better.",
+            ),
             (Anyone, "I've been going to the Tuesday group and it helps."),
             (
                 Anyone,
@@ -127,6 +151,10 @@ pub fn change_talk(stage: Stage) -> &'static [(Fit, &'static str)] {
             ),
             (Anyone, "Work is keeping me busy and that's what I need."),
             (Anyone, "I still think about it but I know what to do now."),
+            (
+                ReduceScript,
+                "I'd like to talk about bringing my dose down slowly.",
+            ),
         ],
         Stage::Relapse => &[
             (Anyone, "I slipped after the funeral. I'm gutted."),
@@ -135,11 +163,17 @@ pub fn change_talk(stage: Stage) -> &'static [(Fit, &'static str)] {
                 Anyone,
                 "I used at the weekend but I came straight back here.",
             ),
+            (
+                Uses(Substance::Alcohol),
+                "I had a drink at the weekend and couldn't stop at one.",
+            ),
         ],
     }
 }
 
-/// Opening lines of a session note, by stage, each with whom it fits.
+/// Opening lines of a later session's note, by stage, each with whom it fits. Talk of reducing
+/// a script waits until the client on OST is stable ([`Fit::ReduceScript`]); for anyone else
+/// the lines name what they cut down.
 pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
     match stage {
         Stage::Precontemplation => &[
@@ -154,8 +188,12 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
         ],
         Stage::Contemplation => &[
             (
-                Anyone,
-                "Explored ambivalence about reducing. Client weighed up what use costs against what it gives.",
+                NoScript,
+                "Explored ambivalence about cutting down. Client weighed up what use costs against what it gives.",
+            ),
+            (
+                Ost,
+                "Explored ambivalence about using on top of the script. Client weighed up what it costs against what it gives.",
             ),
             (
                 Ost,
@@ -168,8 +206,12 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
         ],
         Stage::Preparation => &[
             (
-                Anyone,
-                "Planned a start date for reduction with client. Identified triggers: weekends and payday.",
+                NoScript,
+                "Planned a start date for cutting down with client. Identified triggers: weekends and payday.",
+            ),
+            (
+                Ost,
+                "Planned the first week without using on top. Identified triggers: weekends and payday.",
             ),
             (
                 Anyone,
@@ -180,6 +222,10 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
             (
                 Ost,
                 "Client reports no use on top since last session. Urine screen consistent.",
+            ),
+            (
+                Uses(Substance::Alcohol),
+                "Client kept to the drink-free days agreed. Talked through the one harder evening.",
             ),
             (
                 Anyone,
@@ -195,6 +241,10 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
                 Anyone,
                 "Good session. Client volunteering two days a week; discussed next steps with employment.",
             ),
+            (
+                ReduceScript,
+                "Client stable on the script for months; talked about a slow reduction when ready, no date set.",
+            ),
         ],
         Stage::Relapse => &[
             (
@@ -205,12 +255,38 @@ pub fn session_opening(stage: Stage) -> &'static [(Fit, &'static str)] {
                 Ost,
                 "Client used on top three times since last session. Revisited overdose risk and naloxone.",
             ),
+            (
+                Uses(Substance::Alcohol),
+                "Client drank heavily over two days. Talked through what led to it and how to stay safe.",
+            ),
         ],
     }
 }
 
+/// The opening of a note on the client's return after a gap: two or more appointments missed or
+/// cancelled since last seen (by either side, so the words blame no one).
+pub const RETURN_NOTES: &[(Fit, &str)] = &[
+    (
+        Anyone,
+        "First session after a gap of several weeks. Caught up on what has happened since and checked on risk.",
+    ),
+    (
+        Anyone,
+        "Seen again after a few weeks without a session. Went back over the plan and agreed the best day and time to meet.",
+    ),
+];
+
+/// The opening of a note on the day the client left prison.
+pub const RELEASE_NOTES: &[(Fit, &str)] = &[(
+    Anyone,
+    "Seen on the day of release from prison. Tolerance will be lower after time inside: talked about overdose risk and keeping to the plan agreed before release.",
+)];
+
 pub const SESSION_FOLLOW_UPS: &[(Fit, &str)] = &[
-    (Ost, "Reminded client about the pharmacy pick-up times."),
+    (
+        Pharmacy,
+        "Reminded client about the pharmacy pick-up times.",
+    ),
     (Opioid, "Checked naloxone kit is in date."),
     (Anyone, "Client to bring tenancy letter next time."),
     (
@@ -225,7 +301,10 @@ pub const SESSION_FOLLOW_UPS: &[(Fit, &str)] = &[
         Anyone,
         "Client mentioned debts; offered referral to benefits advice.",
     ),
-    (Ost, "Talked through safe storage of medication at home."),
+    (
+        Pharmacy,
+        "Talked through safe storage of medication at home.",
+    ),
     (
         Anyone,
         "Client wants to reconnect with family; explored how.",
@@ -234,12 +313,20 @@ pub const SESSION_FOLLOW_UPS: &[(Fit, &str)] = &[
         Injected,
         "Talked about injecting-site care; needle exchange opening times given.",
     ),
+    (
+        Uses(Substance::Alcohol),
+        "Went through the drink diary: units down on last month.",
+    ),
+    (
+        Stimulant,
+        "Talked about planning the days after payday, when crack or cocaine use peaks.",
+    ),
 ];
 
 pub const DNA_NOTES: &[(Fit, &str)] = &[
     (Anyone, "Did not attend. Phoned, no answer; text sent."),
     (
-        Ost,
+        Pharmacy,
         "No show. Pharmacy confirms client collected yesterday.",
     ),
     (
@@ -249,161 +336,14 @@ pub const DNA_NOTES: &[(Fit, &str)] = &[
     (Anyone, ""),
 ];
 
-/// A goal in a client's own words, by domain (and hierarchy level for substance use), each with
-/// whom it fits; every list has words for anyone.
-pub fn goal_words(
-    domain: GoalDomain,
-    level: Option<HierarchyLevel>,
-) -> &'static [(Fit, &'static str)] {
-    match (domain, level) {
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceAll)) => &[
-            (
-                Ost,
-                "Be completely drug free, including my script, by next summer.",
-            ),
-            (Anyone, "Be completely drug free by next summer."),
-        ],
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::AbstinenceMain)) => &[
-            (Ost, "Stop using heroin on top of my script."),
-            (
-                Uses(Substance::Crack),
-                "No crack at all, not even at weekends.",
-            ),
-            (Anyone, "Stop using my main drug altogether."),
-        ],
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::ControlledUse)) => &[
-            (
-                Uses(Substance::Alcohol),
-                "Only drink at weekends and no more than four cans.",
-            ),
-            (Uses(Substance::Cannabis), "Keep cannabis to evenings only."),
-            (Anyone, "Only use at weekends, and less each time."),
-        ],
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::IndirectHarms)) => &[
-            (Anyone, "Stop getting into trouble when I've been using."),
-            (Anyone, "Keep my flat even when things are bad."),
-        ],
-        (GoalDomain::SubstanceUse, Some(HierarchyLevel::RiskyBehaviour)) => &[
-            (Injected, "Never share works again."),
-            (Opioid, "Always carry naloxone and never use alone."),
-            (Anyone, "Never use alone."),
-        ],
-        (GoalDomain::SubstanceUse, _) => &[
-            (
-                Injected,
-                "Get my veins looked after so I stop getting abscesses.",
-            ),
-            (Anyone, "Sort out my teeth."),
-        ],
-        (GoalDomain::PhysicalHealth, _) => &[
-            (Injected, "Get my hep C treated."),
-            (Anyone, "Register with a dentist."),
-            (Anyone, "Walk to the shops every day."),
-        ],
-        (GoalDomain::MentalHealth, _) => &[
-            (Anyone, "Sleep through the night more often."),
-            (Anyone, "Talk to someone about my anxiety."),
-        ],
-        (GoalDomain::Housing, _) => &[
-            (Anyone, "Move out of the hostel into my own place."),
-            (Anyone, "Keep up with my rent this year."),
-        ],
-        (GoalDomain::Ete, _) => &[
-            (Anyone, "Get my forklift licence."),
-            (Anyone, "Start the English course at the college."),
-            (Anyone, "Find part-time work."),
-        ],
-        (GoalDomain::Family, _) => &[
-            (Anyone, "See my daughter every weekend."),
-            (Anyone, "Get back in touch with my brother."),
-        ],
-        (GoalDomain::MoneyDebt, _) => &[
-            (Anyone, "Sort out my Universal Credit."),
-            (Anyone, "Pay off the catalogue debt."),
-        ],
-        (GoalDomain::OffendingLegal, _) => &[
-            (Anyone, "Finish my probation order without breaching."),
-            (Anyone, "Stay out of trouble."),
-        ],
-        (GoalDomain::MutualAid, _) => &[
-            (Anyone, "Go to an SMART Recovery meeting each week."),
-            (Anyone, "Help out at the recovery cafe."),
-        ],
-        (GoalDomain::Exit, _) => &[
-            (Anyone, "Finish treatment and have a plan for after."),
-            (Ost, "Reduce my script to nothing at my own pace."),
-            (
-                Anyone,
-                "Be discharged with support from the recovery community.",
-            ),
-        ],
-    }
-}
+/// A readiness check that found nothing changed, in two wordings that take turns.
+pub const RECHECK_NOTES: [&str; 2] = [
+    "Readiness checked again: no change.",
+    "Went through the readiness scores again with the client: as before.",
+];
 
 pub const CANCELLED_NOTES: &[&str] = &[
     "Client rang to cancel; rebooked for next week.",
     "Cancelled: client at a hospital appointment.",
     "Cancelled by the service (worker off sick); client told and rebooked.",
 ];
-
-pub const WHY_IT_MATTERS: &[&str] = &[
-    "For my kids.",
-    "I want my life back.",
-    "So I can hold my head up.",
-    "Because I'm fed up of being ill.",
-];
-
-/// Steps towards a goal, by the goal's domain: an action belongs to the goal it serves.
-pub fn action_steps(domain: GoalDomain) -> &'static [(Fit, &'static str)] {
-    match domain {
-        GoalDomain::SubstanceUse => &[
-            (Anyone, "Write down cravings in the diary"),
-            (Anyone, "Go to the Tuesday group"),
-            (Ost, "Arrange a three-way meeting with the prescriber"),
-            (Injected, "Visit the needle exchange for a site check"),
-        ],
-        GoalDomain::PhysicalHealth => &[
-            (Anyone, "Book an appointment at the GP"),
-            (Anyone, "Ring the dentist to register"),
-        ],
-        GoalDomain::MentalHealth => &[
-            (Anyone, "Book an appointment at the GP about low mood"),
-            (Anyone, "Self-refer to the talking therapies service"),
-        ],
-        GoalDomain::Housing => &[
-            (Anyone, "Ring the housing office"),
-            (Anyone, "Fill in the housing register form"),
-        ],
-        GoalDomain::Ete => &[
-            (Anyone, "Fill in the college application"),
-            (Anyone, "Book a session with the employment adviser"),
-        ],
-        GoalDomain::Family => &[
-            (Anyone, "Ring the family support service"),
-            (Anyone, "Write a letter to the family member to send"),
-        ],
-        GoalDomain::MoneyDebt => &[
-            (Anyone, "Refer to the benefits advice service"),
-            (
-                Anyone,
-                "List the debts and bring the letters to the debt adviser",
-            ),
-        ],
-        GoalDomain::OffendingLegal => &[
-            (
-                Anyone,
-                "Take the appointment letter to the probation officer",
-            ),
-            (Anyone, "Ring the solicitor about the court date"),
-        ],
-        GoalDomain::MutualAid => &[
-            (Anyone, "Look up local mutual-aid meetings"),
-            (Anyone, "Go to a meeting with the peer mentor"),
-        ],
-        GoalDomain::Exit => &[
-            (Ost, "Arrange a three-way meeting with the prescriber"),
-            (Anyone, "Write the exit plan with the key worker"),
-            (Anyone, "Look up local mutual-aid meetings"),
-        ],
-    }
-}

@@ -4,7 +4,7 @@
 use super::Dice;
 use super::fit;
 use super::history::{Course, LastSessions, Span};
-use super::session::{readiness_note, session};
+use super::session::{Past, readiness_note, recheck_words, session};
 use crate::domain::*;
 use crate::store::{Result, Writer};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
@@ -89,8 +89,12 @@ pub(super) fn timeline(
             };
         }
         let next_at = next.map(|d| at_time(dice, d));
+        let past = Past {
+            booked: &dates[..index],
+            seen: &seen,
+        };
         let this = session(
-            dice, client_id, client, at, next_at, attendance, stage, delivers,
+            dice, client_id, client, at, next_at, attendance, stage, delivers, past,
         );
         if let Some(delivered) = delivers {
             if delivered
@@ -115,7 +119,15 @@ pub(super) fn timeline(
         }
         let noted = attendance == Attendance::Attended && (stage != previous || index % 4 == 0);
         if noted {
-            let note = readiness_note(dice, client_id, client, *date, stage, session_id);
+            let note = readiness_note(
+                dice,
+                client_id,
+                client,
+                *date,
+                stage,
+                session_id,
+                last_note.as_ref(),
+            );
             w.insert(&note)?;
             last_note = Some(note);
         } else if course.on_time
@@ -130,7 +142,7 @@ pub(super) fn timeline(
             let note = ReadinessNote {
                 noted_on: *date,
                 stage,
-                note: NoteText::new("Readiness checked again: no change.").expect("short"),
+                note: NoteText::new(recheck_words(last_note.as_ref())).expect("short"),
                 session_id: Some(session_id),
                 ..last_note.clone().unwrap_or(ReadinessNote {
                     client_id,

@@ -128,6 +128,50 @@ impl Writer<'_> {
 }
 
 impl Writer<'_> {
+    /// Stores results for tests whose days the client's record already holds (a history
+    /// written in one go, as the demo generator does): the client's row is left as it is, so
+    /// nothing is read back for each result, which keeps generating a large service fast.
+    /// Audited as [`Writer::record_bbv_result`] is when this writer audits each write.
+    pub fn insert_dated_bbv_results(
+        &self,
+        client_id: i64,
+        worker_id: i64,
+        entries: &[BbvEntry],
+    ) -> Result<()> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO bbv_results (client_id, test, taken_on, result, worker_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for entry in entries {
+            if entry.taken_on > self.today {
+                return Err(refuse(format!(
+                    "{} is in the future: a test is recorded on or after the day its sample was taken; nothing was changed",
+                    uk_date(entry.taken_on)
+                )));
+            }
+            insert.execute(params![
+                client_id,
+                entry.test.code(),
+                entry.taken_on,
+                entry.result.code(),
+                worker_id,
+                self.stamp
+            ])?;
+            if self.audit_each {
+                let id = self.tx.last_insert_rowid();
+                self.audit_detail(
+                    AuditAction::Update,
+                    RecordType::Client,
+                    Some(client_id),
+                    Some(&format!("bbv result {id}")),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
     /// Marks a result entered in error (recorded against the wrong client or test, or a typing
     /// slip): it stays on the record, marked, and counts for nothing. The client's test dates
     /// are left as they are (they may come from a session or the client's details too); the
