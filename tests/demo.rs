@@ -111,7 +111,8 @@ fn assert_showcase(store: &Store, today: NaiveDate) {
 /// The showcase clients by reference, with the alerts each shows (none: the scenarios that tell
 /// a story of care going well, recovery, or the acknowledged one, quiet), as a trainer's notes
 /// would list them. Two scenarios show more than one alert: parked with its overdue care-plan
-/// review and its exit plan not yet discussed, and release from prison without naloxone.
+/// review, its exit plan not yet discussed and its use on top still reported (the six-month
+/// signal), and release from prison without naloxone.
 const SHOWCASE: &[(&str, &[AlertKind])] = &[
     ("KW-00001", &[]),
     ("KW-00003", &[]),
@@ -122,6 +123,7 @@ const SHOWCASE: &[(&str, &[AlertKind])] = &[
             AlertKind::ReviewOverdue(ReviewKind::CarePlan),
             AlertKind::Parked,
             AlertKind::ExitPlan,
+            AlertKind::SixMonthSignal,
         ],
     ),
     ("KW-00009", &[]),

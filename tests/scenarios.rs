@@ -308,6 +308,10 @@ fn assert_stories(store: &Store, today: NaiveDate, what: &str) {
                 );
                 assert!(goals("exit").is_empty(), "{facts}: no exit plan");
                 assert!(client.assessment.recovery.is_none(), "{facts}");
+                assert!(
+                    tops.iter().skip(1).all(|(_, days)| *days > 0.0),
+                    "{facts}: still using on top at every review TOP, as the notes say"
+                );
                 let last_plan_review = one(
                     store,
                     "SELECT max(completed_on) FROM reviews

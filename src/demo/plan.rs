@@ -43,6 +43,7 @@ pub(super) fn plan(
         until,
         last_day,
         left: span.end.is_some(),
+        stage,
     };
     let progressed = matches!(stage, Stage::Action | Stage::Maintenance);
     let first_level = dice.pick(&[
@@ -179,6 +180,9 @@ struct Life<'a> {
     until: NaiveDate,
     last_day: NaiveDate,
     left: bool,
+    /// The stage of change the client has reached: a goal in hand has the progress that stage
+    /// makes plausible.
+    stage: Stage,
 }
 
 /// The shortest and longest a target is set ahead, in weeks. A target moved at a session
@@ -186,6 +190,20 @@ struct Life<'a> {
 /// client is working towards until then.
 const TARGET_WEEKS: (i64, i64) = (8, 26);
 const MOVED_TARGET_WEEKS: (i64, i64) = (12, 26);
+
+/// The progress (0-10) a goal still in hand plausibly has at a stage of change: little before
+/// the client has decided to change, most once the change has held (maintenance), knocked back
+/// by a relapse. Progress is agreed in session (domain.md: "scored on a simple 0-10 scale").
+fn active_progress(stage: Stage) -> (i64, i64) {
+    match stage {
+        Stage::Precontemplation => (1, 3),
+        Stage::Contemplation => (2, 4),
+        Stage::Preparation => (3, 5),
+        Stage::Action => (4, 7),
+        Stage::Maintenance => (6, 9),
+        Stage::Relapse => (2, 5),
+    }
+}
 
 /// One goal with its actions, in words and steps that fit the client and the goal's domain. Its
 /// progress was last recorded on a day seen on or before `life.until`: lately for goals in
@@ -218,7 +236,10 @@ fn goal(
     };
     let progress = match status {
         GoalStatus::Proposed => 0,
-        GoalStatus::Active => dice.between(1, 8),
+        GoalStatus::Active => {
+            let (low, high) = active_progress(life.stage);
+            dice.between(low, high)
+        }
         GoalStatus::Achieved => 10,
         GoalStatus::Paused => dice.between(1, 5),
         GoalStatus::Dropped => dice.between(0, 3),

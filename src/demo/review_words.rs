@@ -199,7 +199,7 @@ pub(super) fn prescribing(dice: &mut Dice, d: &Decision<'_>) -> String {
         )
     } else if clinic && depot {
         dice.pick(&[
-            "Depot site clean, no withdrawal between doses: dose stable.",
+            "Depot site healthy, no withdrawal between doses: dose stable.",
             "Depot well tolerated, no withdrawal between doses: dose unchanged.",
         ])
         .to_owned()

@@ -228,9 +228,13 @@ pub(super) fn client(
             start = ago(dice, 800, 900);
             course.exit_goal = false;
             course.stalled_on = Some(ago(dice, 230, 300));
-            // The plan last reviewed the best part of a year ago, when it stalled.
+            // The plan last reviewed the best part of a year ago, when it stalled; still using
+            // on top of the script at every TOP, so the six-month signal shows too: care that
+            // has stopped moving, as the notes about use on top say.
             course.care_plan_stops = course.stalled_on.map(|on| on + Duration::days(7));
             course.arc = Some(&[Stage::Contemplation]);
+            course.response = Response::Partial;
+            latest_opiates = Some(dice.between(3, 8) as f64);
         }
         Showcase::Naloxone => {
             // The kit came from the needle exchange long before treatment and has expired.
