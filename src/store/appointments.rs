@@ -84,30 +84,6 @@ impl Writer<'_> {
         self.book_next_appointment(session_id, session)
     }
 
-    /// Books the worker's first active clients (by reference) at these times, one each: a
-    /// day's clinic, as the demo shows it. Returns how many were booked.
-    pub fn book_clinic(&self, worker_id: i64, times: &[NaiveDateTime]) -> Result<usize> {
-        let mut stmt = self.tx.prepare(
-            "SELECT id FROM clients WHERE key_worker_id = ?1 AND status = 'active'
-             ORDER BY reference LIMIT ?2",
-        )?;
-        let clients: Vec<i64> = stmt
-            .query_map(params![worker_id, times.len() as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (client_id, at) in clients.iter().zip(times) {
-            self.insert(&BookedAppointment {
-                client_id: *client_id,
-                worker_id,
-                at: *at,
-                kind: SessionKind::KeyWork,
-                status: AppointmentStatus::Booked,
-                booked_by_session: None,
-                outcome_session: None,
-            })?;
-        }
-        Ok(clients.len())
-    }
-
     /// Books the session's next appointment with the worker who recorded it, of the session's
     /// kind. A time the client is already booked for is left as it is.
     pub fn book_next_appointment(&self, session_id: i64, session: &Session) -> Result<()> {
