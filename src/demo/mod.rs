@@ -151,6 +151,9 @@ pub fn generate_as(
             }
             done(number);
         }
+        // The diary: every session's next appointment booked, and settled by the session that
+        // met it, in one pass over the whole service (see `Writer::book_from_sessions`).
+        w.book_from_sessions()?;
         Ok(())
     })
 }

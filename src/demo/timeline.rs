@@ -1,5 +1,8 @@
 //! A client's sessions in time: their dates (weekdays, at the client's cadence), who attended,
-//! the stage of change each reached, the readiness notes, and the appointment the last one books.
+//! the stage of change each reached, and the readiness notes. Each session names the next one's
+//! time as its next appointment (the last of a client still in treatment, one to come), so the
+//! appointments the generator then books from them (`Writer::book_from_sessions`) put every
+//! session after the first against a booking (issue 21: "a living diary").
 
 use super::Dice;
 use super::clinic::{self, Outcome};
@@ -121,8 +124,6 @@ pub(super) fn timeline(
     let mut last_note: Option<ReadinessNote> = None;
     // The day of the first readiness note at Action since the client last came to it.
     let mut action_noted_on: Option<NaiveDate> = None;
-    // The appointment the previous session booked: by whom, of what kind.
-    let mut booked: Option<(i64, SessionKind)> = None;
     let mut seen = Vec::new();
     for (index, date) in dates.iter().enumerate() {
         let at = times[index];
@@ -170,8 +171,6 @@ pub(super) fn timeline(
             risk = risk.after_session(&this, delivered.bbv(), hep_b_doses);
         }
         let session_id = w.insert(&this)?;
-        settle(w, booked.take(), session_id, &this)?;
-        booked = this.next_appointment.map(|_| (session_id, this.kind));
         if attendance == Attendance::Attended {
             seen.push(*date);
         }
@@ -219,55 +218,7 @@ pub(super) fn timeline(
             last_note = Some(note);
         }
     }
-    // The last session of a client still in treatment books the next appointment it names:
-    // the diary holds it, not only the note (issue 21: "a living diary").
-    if let (Some((booked_by, kind)), Some(at)) = (booked, after_last) {
-        w.insert(&BookedAppointment {
-            client_id,
-            worker_id: client.key_worker_id,
-            at,
-            kind,
-            status: AppointmentStatus::Booked,
-            booked_by_session: Some(booked_by),
-            outcome_session: None,
-        })?;
-    }
     Ok((stage, risk, seen))
-}
-
-/// The appointment the previous session booked (`booked`: that session and the kind it booked),
-/// settled by `this` session at its time: attended, or missed with the DNA recorded against it.
-/// Written once, already settled, rather than booked then updated: the generator knows how it
-/// went, and one insert is half the work on a service of thousands.
-///
-/// A cancellation settles nothing, and the slot it cancelled is not kept: the schema has no
-/// "cancelled" status, and a cancelled slot left "booked" would read as still to come (or, in
-/// the past, as never followed up). The cancellation's own "next appointment" books the one
-/// that follows, so the diary runs on unbroken.
-fn settle(
-    w: &Writer<'_>,
-    booked: Option<(i64, SessionKind)>,
-    session_id: i64,
-    this: &Session,
-) -> Result<()> {
-    let status = match this.attendance {
-        Attendance::Attended => AppointmentStatus::Attended,
-        Attendance::DidNotAttend => AppointmentStatus::Dna,
-        _ => return Ok(()),
-    };
-    let Some((booked_by, kind)) = booked else {
-        return Ok(());
-    };
-    w.insert(&BookedAppointment {
-        client_id: this.client_id,
-        worker_id: this.worker_id,
-        at: this.started_at,
-        kind,
-        status,
-        booked_by_session: Some(booked_by),
-        outcome_session: Some(session_id),
-    })?;
-    Ok(())
 }
 
 /// A weekday near `date` within `first..=last`: a weekend moves back to the Friday, or forward
