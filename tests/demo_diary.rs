@@ -98,6 +98,7 @@ fn the_demo_workers_today_is_a_clinic() {
             .appointments_on(Scope::Worker(worker.id), today)
             .expect("today's appointments");
         let statuses: Vec<&str> = day_list.iter().map(|a| a.status.code()).collect();
+        println!("{demo}: today {statuses:?}");
         assert!(
             (4..=8).contains(&day_list.len()),
             "{demo}: {} appointments today: {statuses:?}",

@@ -35,14 +35,16 @@ pub(super) struct Clinic {
 }
 
 /// The slots in the order they are offered: so that even a small caseload that fills only
-/// four shows some seen and some still to come, the morning and the afternoon alternate.
-const SLOTS: [(u32, u32, Outcome); 6] = [
+/// four (the trainer's 40-client demo may) shows one seen, one DNA and some still to come, the
+/// morning and the afternoon alternate.
+const SLOTS: [(u32, u32, Outcome); 7] = [
     (9, 30, Outcome::Attended),
     (14, 0, Outcome::NotYet),
-    (10, 30, Outcome::Attended),
-    (15, 0, Outcome::NotYet),
     (11, 30, Outcome::Missed),
+    (15, 0, Outcome::NotYet),
+    (10, 30, Outcome::Attended),
     (16, 0, Outcome::NotYet),
+    (12, 0, Outcome::Attended),
 ];
 
 /// Today's slots: none at a weekend. A key worker holds no clinic on a Saturday or a Sunday

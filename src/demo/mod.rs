@@ -131,14 +131,23 @@ pub fn generate_as(
         for number in 1..=plan.clients {
             match showcase_at(number) {
                 Some(showcase) => {
+                    // A showcase client may take an afternoon slot only: booked by their last
+                    // session, it leaves the story their course sets as it is.
+                    dice.clinic.offer = slots
+                        .get(next_slot)
+                        .copied()
+                        .filter(|slot| slot.outcome == clinic::Outcome::NotYet);
+                    let offered = dice.clinic.offer.is_some();
                     showcase::client(w, &mut dice, &team, team.key_workers[0], number, showcase)?;
+                    if offered && dice.clinic.offer.take().is_none() {
+                        next_slot += 1;
+                    }
                 }
                 None => {
                     let key_worker = team.key_workers[ordinary % team.key_workers.len()];
                     ordinary += 1;
-                    // Today's clinic is made of the demo worker's ordinary clients, the next
-                    // slot offered to each until one takes it: a showcase client's story is
-                    // set by its course and left as it is.
+                    // Today's clinic is made of the demo worker's own clients, the next slot
+                    // offered to each until one takes it.
                     dice.clinic.offer = (key_worker == team.key_workers[0])
                         .then(|| slots.get(next_slot).copied())
                         .flatten();

@@ -56,9 +56,14 @@ pub(super) fn timeline(
         LastSessions::Attended => false,
         LastSessions::ThreeDnas => true,
     };
-    // A slot in today's clinic, offered to some of the demo worker's ordinary clients: taken by
-    // one who is active and was seen before today, whose diary then runs to it.
-    let slot = if active && (today - span.start).num_days() >= CLINIC_AFTER_DAYS {
+    // A slot in today's clinic, offered to some of the demo worker's clients: taken by one who
+    // is active and was seen before today, whose diary then runs to it, unless their course
+    // scripts their stages or their last three sessions (a story the clinic must not change).
+    let slot = if active
+        && (today - span.start).num_days() >= CLINIC_AFTER_DAYS
+        && course.arc.is_none()
+        && last_sessions != LastSessions::ThreeDnas
+    {
         dice.clinic.offer.take()
     } else {
         None
