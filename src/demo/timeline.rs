@@ -19,8 +19,9 @@ const READINESS_RECHECK_DAYS: i64 = 56;
 
 /// Maintenance is change sustained for more than six months (Prochaska & DiClemente's
 /// transtheoretical model; the project's domain primer, shared/domain.md, lists the stages and
-/// the recycling back through relapse, without their lengths): a drawn client reaches it no sooner than this many days
-/// after their first readiness note at Action (issue 21: Maintenance two months after Action).
+/// the recycling back through relapse, without their lengths): a drawn client reaches it no
+/// sooner than this many days after their first readiness note at Action (issue 21: Maintenance
+/// two months after Action).
 const MAINTENANCE_AFTER_DAYS: i64 = 183;
 
 /// A client takes a slot in today's clinic only if they started this long before it: there is
