@@ -163,8 +163,8 @@ fn goals_are_set_at_sessions_with_distinct_actions_done_before_achieved() {
 }
 
 /// A living diary: every active client's last session booked the next appointment it names, in
-/// the future, with the worker who recorded it (issue 21: the notes' "next appointment" dates were
-/// not bookings).
+/// the future (this afternoon's clinic included), with the worker who recorded it (issue 21: the
+/// notes' "next appointment" dates were not bookings).
 #[test]
 fn every_active_client_has_their_next_appointment_booked() {
     for seed in [1, 42] {
@@ -191,7 +191,7 @@ fn every_active_client_has_their_next_appointment_booked() {
         let unbooked = count(
             "SELECT count(*) FROM clients c WHERE c.status = 'active'
                AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = c.id
-                               AND a.status = 'booked' AND date(a.at) > date('2026-11-23'))",
+                               AND a.status = 'booked' AND date(a.at) >= date('2026-11-23'))",
         );
         assert_eq!(
             unbooked, 0,

@@ -12,6 +12,7 @@
 //! show every one on any day.
 
 mod bbv;
+mod clinic;
 mod detox;
 mod fit;
 mod goal_text;
@@ -125,27 +126,47 @@ pub fn generate_as(
         w.set_meta(META_PLAN, &recipe)?;
         let team = insert_team(w, plan, trainer)?;
         let mut dice = Dice::new(plan.seed, today);
+        let slots = clinic::slots(today);
+        if !slots.is_empty() {
+            dice.clinic.worker_id = Some(team.key_workers[0]);
+        }
+        let mut next_slot = 0;
         let mut ordinary = 0;
         for number in 1..=plan.clients {
             match showcase_at(number) {
                 Some(showcase) => {
+                    // A showcase client may take an afternoon slot only: booked by their last
+                    // session, it leaves the story their course sets as it is.
+                    dice.clinic.offer = slots
+                        .get(next_slot)
+                        .copied()
+                        .filter(|slot| slot.outcome == clinic::Outcome::NotYet);
+                    let offered = dice.clinic.offer.is_some();
                     showcase::client(w, &mut dice, &team, team.key_workers[0], number, showcase)?;
+                    if offered && dice.clinic.offer.take().is_none() {
+                        next_slot += 1;
+                    }
                 }
                 None => {
                     let key_worker = team.key_workers[ordinary % team.key_workers.len()];
                     ordinary += 1;
+                    // Today's clinic is made of the demo worker's own clients, the next slot
+                    // offered to each until one takes it.
+                    dice.clinic.offer = (key_worker == team.key_workers[0])
+                        .then(|| slots.get(next_slot).copied())
+                        .flatten();
+                    let offered = dice.clinic.offer.is_some();
                     history::client(w, &mut dice, &team, key_worker, number, plan.years)?;
+                    if offered && dice.clinic.offer.take().is_none() {
+                        next_slot += 1;
+                    }
                 }
             }
             done(number);
         }
-        // Today's clinic for the demo worker, so the Today view (y) and a DNA against a booked
-        // appointment can be shown.
-        let clinic: Vec<_> = [(10, 0), (11, 30), (14, 0)]
-            .iter()
-            .filter_map(|(h, m)| today.and_hms_opt(*h, *m, 0))
-            .collect();
-        w.book_clinic(team.key_workers[0], &clinic)?;
+        // The diary: every session's next appointment booked, and settled by the session that
+        // met it, in one pass over the whole service (see `Writer::book_from_sessions`).
+        w.book_from_sessions()?;
         Ok(())
     })
 }
@@ -273,6 +294,9 @@ fn worker(login: &str, name: &str, role: Role) -> Worker {
 pub(crate) struct Dice {
     rng: ChaCha8Rng,
     today: NaiveDate,
+    /// Today's clinic as it is being filled: carried with the dice because every client's
+    /// history is drawn from them, and a client's diary is shaped by the slot it takes.
+    clinic: clinic::Clinic,
 }
 
 impl Dice {
@@ -280,6 +304,7 @@ impl Dice {
         Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
             today,
+            clinic: clinic::Clinic::default(),
         }
     }
 

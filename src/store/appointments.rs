@@ -84,28 +84,49 @@ impl Writer<'_> {
         self.book_next_appointment(session_id, session)
     }
 
-    /// Books the worker's first active clients (by reference) at these times, one each: a
-    /// day's clinic, as the demo shows it. Returns how many were booked.
-    pub fn book_clinic(&self, worker_id: i64, times: &[NaiveDateTime]) -> Result<usize> {
-        let mut stmt = self.tx.prepare(
-            "SELECT id FROM clients WHERE key_worker_id = ?1 AND status = 'active'
-             ORDER BY reference LIMIT ?2",
-        )?;
-        let clients: Vec<i64> = stmt
-            .query_map(params![worker_id, times.len() as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (client_id, at) in clients.iter().zip(times) {
-            self.insert(&BookedAppointment {
-                client_id: *client_id,
-                worker_id,
-                at: *at,
-                kind: SessionKind::KeyWork,
-                status: AppointmentStatus::Booked,
-                booked_by_session: None,
-                outcome_session: None,
-            })?;
+    /// Books, for a bulk load, the appointment each session's "next appointment" names, with
+    /// the worker who recorded it, of that session's kind, in one statement (a service of ten
+    /// thousand clients has a few hundred thousand; one row each, written already settled, not
+    /// booked then updated). Met by a session of the same client at that minute, it is settled
+    /// by it: attended, or missed with the DNA recorded against it. Met by a cancellation, it
+    /// is not kept: the schema has no "cancelled" status, and a cancelled slot left booked
+    /// would read as still to come, or in the past as never followed up; the cancellation's own
+    /// next appointment books the one that follows. Met by none, it stays booked. Returns how
+    /// many were written.
+    ///
+    /// The day index (`appointments_by_time`, by time across every client) is made again once
+    /// after the rows are in, from its own stored definition, rather than kept up row by row:
+    /// the rows come client by client, so each would land at a random place in it. The rules
+    /// (checks, keys, triggers) apply to every row as ever; an index holds none of them.
+    pub fn book_from_sessions(&self) -> Result<usize> {
+        let day_index: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'appointments_by_time'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if day_index.is_some() {
+            self.tx.execute_batch("DROP INDEX appointments_by_time")?;
         }
-        Ok(clients.len())
+        let written = self.tx.execute(
+            "INSERT INTO appointments (client_id, worker_id, at, kind, status, booked_by_session,
+                outcome_session, created_at, updated_at)
+             SELECT b.client_id, b.worker_id, b.next_appointment, b.kind,
+                    CASE s.attendance WHEN 'attended' THEN 'attended' WHEN 'dna' THEN 'dna'
+                                      ELSE 'booked' END,
+                    b.id, s.id, ?1, ?1
+             FROM sessions b
+             LEFT JOIN sessions s ON s.client_id = b.client_id AND s.started_at = b.next_appointment
+             WHERE b.next_appointment IS NOT NULL AND (s.id IS NULL OR s.attendance IN ('attended', 'dna'))
+             ORDER BY b.id",
+            params![self.stamp],
+        )?;
+        if let Some(sql) = day_index {
+            self.tx.execute_batch(&sql)?;
+        }
+        Ok(written)
     }
 
     /// Books the session's next appointment with the worker who recorded it, of the session's
