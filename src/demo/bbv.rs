@@ -13,7 +13,6 @@
 //! Who is positive is a pure function of the client, not a draw: the sessions are planned
 //! before the results are written, and both must agree without moving any other draw.
 
-use super::fit;
 use crate::domain::*;
 use crate::store::{Result, Writer};
 use chrono::{Datelike, NaiveDate};
@@ -32,9 +31,10 @@ fn mix(client: &Client) -> u64 {
 
 /// Whether the client's hep C antibody test in treatment is positive: one in four of those who
 /// have injected (a little under the share UK surveys of people who inject find; many of those
-/// have been tested and treated before they come).
+/// have been tested and treated before they come). Declining to say counts as having injected,
+/// as it does for the rest of the demo's care (`super::fit::injected`, which reads this module).
 pub(super) fn antibody_positive(client: &Client) -> bool {
-    fit::injected(client) && mix(client).is_multiple_of(4)
+    client.injecting != InjectingStatus::Never && mix(client).is_multiple_of(4)
 }
 
 /// Whether that antibody-positive sample also shows a current infection (RNA positive): about

@@ -13,6 +13,7 @@
 
 mod bbv;
 mod clinic;
+mod course;
 mod detox;
 mod fit;
 mod goal_text;

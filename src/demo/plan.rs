@@ -2,9 +2,9 @@
 //! hierarchy of goals, and goals in other life domains, each with actions and progress.
 
 use super::Dice;
+use super::course::{Course, Span};
 use super::fit::{self, Moment};
 use super::goal_text::{self, action_steps, goal_words};
-use super::history::{Course, Span};
 use crate::domain::clinical_check::GOAL_OVERDUE_WEEKS;
 use crate::domain::*;
 use crate::store::{Result, Writer};

@@ -11,7 +11,7 @@
 //! or below 100 mg a day, the dose above which an ECG is recommended (no ECGs are generated).
 
 use super::Dice;
-use super::history::Span;
+use super::course::Span;
 use super::reviews::Seen;
 use crate::domain::*;
 use chrono::{Datelike, Duration, NaiveDate};

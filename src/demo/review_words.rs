@@ -9,7 +9,7 @@
 //! months and relaxed only with evidence of stability (ch. 4.6). The checklist records those.
 
 use super::Dice;
-use super::history::{Course, Span};
+use super::course::{Course, Span};
 use crate::domain::*;
 use chrono::{Duration, NaiveDate};
 

@@ -4,7 +4,7 @@
 //! TOPs at the first session, every 26 weeks and at the last. Prescribing reviews are also held on
 //! every day a prescription changes after titration: the review is where the change is decided.
 
-use super::history::{Course, Span};
+use super::course::{Course, Span};
 use super::outcomes::Profile;
 use super::review_words::{self, Decision};
 use super::timeline::weekday_within;

@@ -10,7 +10,8 @@
 //! the thing it shows stands out. Everything is dated relative to today, so the showcase works
 //! on any day; names, NHS numbers and details stay as fictional as the rest of the demo.
 
-use super::history::{self, Course, LastSessions, Span};
+use super::course::{Course, LastSessions, Span};
+use super::history;
 use super::outcomes::{Response, set_use};
 use super::scenario::{SCENARIOS, Scenario};
 use super::{Dice, Team, text};

@@ -6,8 +6,8 @@
 
 use super::Dice;
 use super::clinic::{self, Outcome};
+use super::course::{Course, LastSessions, Span};
 use super::fit;
-use super::history::{Course, LastSessions, Span};
 use super::session::{Past, readiness_note, recheck_words, session};
 use crate::domain::*;
 use crate::store::{Result, Writer};
