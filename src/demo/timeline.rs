@@ -89,6 +89,21 @@ pub(super) fn timeline(
         dates.push(weekday_within(day, span.start, last));
         day += Duration::days(cadence + dice.between(-3, 3));
     }
+    // A client who left was seen on the day they left (the discharge session, where the exit
+    // TOP is taken), in place of a session too close before it.
+    if let Some(end) = span.end.filter(|end| *end <= last) {
+        let end = weekday_within(end, span.start, end);
+        if dates.len() > 1
+            && dates
+                .last()
+                .is_some_and(|d| (end - *d).num_days() < cadence / 2)
+        {
+            dates.pop();
+        }
+        if dates.last() != Some(&end) {
+            dates.push(end);
+        }
+    }
     if slot.is_some() {
         // Today takes the place of a session too close before it.
         if dates.len() > 1
