@@ -183,3 +183,30 @@ fn maintenance_comes_only_after_six_months_in_action() {
         );
     });
 }
+
+/// Treatment starts at a session: each client's first session is on their treatment start, a
+/// working day, and the start TOP (where there is one) is taken there. Before, a start drawn on
+/// a Saturday left the first session, and the start TOP, on the Monday after while the first
+/// prescription began on the Saturday.
+#[test]
+fn treatment_starts_at_the_first_session_on_a_working_day() {
+    each_demo(|which, _, conn| {
+        let misplaced = rows(
+            conn,
+            "SELECT c.reference || ' starts ' || c.treatment_start || ', first session ' ||
+                    coalesce((SELECT min(date(s.started_at)) FROM sessions s
+                              WHERE s.client_id = c.id), 'none') ||
+                    ', start TOP ' ||
+                    coalesce((SELECT min(t.completed_on) FROM tops t
+                              WHERE t.client_id = c.id AND t.stage = 'start'), 'none')
+             FROM clients c
+             WHERE c.treatment_start IS NOT NULL AND (
+                 strftime('%w', c.treatment_start) IN ('0', '6')
+                 OR c.treatment_start IS NOT (SELECT min(date(s.started_at)) FROM sessions s
+                                              WHERE s.client_id = c.id)
+                 OR EXISTS (SELECT 1 FROM tops t WHERE t.client_id = c.id AND t.stage = 'start'
+                            AND t.completed_on <> c.treatment_start))",
+        );
+        assert_eq!(misplaced, Vec::<String>::new(), "{which}");
+    });
+}

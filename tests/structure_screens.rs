@@ -11,8 +11,8 @@ use keywork::app::{Action, App, Identity, Situation};
 use keywork::clock::Clock;
 use keywork::config::{Settings, ThemeName};
 use keywork::demo::{self, Plan};
-use keywork::domain::{GoalArea, HierarchyLevel, Login, ServiceRef};
-use keywork::store::{Access, Store};
+use keywork::domain::{GoalArea, GoalStatus, HierarchyLevel, Login, ReviewIntervals, ServiceRef};
+use keywork::store::{Access, Scope, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -98,6 +98,12 @@ impl Demo {
             &[Action::Back, Action::PlanStructure],
         );
         assert_eq!(app.situation(), Situation::Structure, "p opens the view");
+        assert_eq!(
+            app.modal.structure().expect("open").client_id,
+            id,
+            "{reference}: the view is of the client asked for (an active client of the demo \
+             worker), not whichever the caseload selected"
+        );
         app
     }
 }
@@ -314,7 +320,7 @@ fn a_plan_without_an_exit_goal_says_so_and_one_with_it_shows_it() {
 #[test]
 fn the_current_rung_and_stage_are_marked_in_monochrome_by_symbols_and_reverse_video() {
     let mut demo = Demo::new();
-    let app = demo.structure("KW-00022", ThemeName::Monochrome, false, LARGE);
+    let app = demo.structure("KW-00003", ThemeName::Monochrome, false, LARGE);
     let terminal = render(&app, LARGE);
     let buffer = terminal.backend().buffer();
     let screen = rows(buffer);
@@ -384,20 +390,34 @@ fn a_goal_moved_up_a_rung_shows_the_rung_it_left_as_earlier_with_the_day_it_move
     let mut demo = Demo::new();
     demo.store
         .act_as(Login::new(demo::FIRST_KEY_WORKER).expect("valid login"));
-    let reference = ServiceRef::new("KW-00022").expect("valid reference");
-    let client = demo
+    // The first client on the demo worker's caseload with a substance-use goal in hand below
+    // the top rung, read from the generated file so the test follows the demo's draws.
+    let worker = demo
         .store
-        .client_id_by_reference(&reference)
-        .expect("look up")
-        .expect("the demo has this client");
-    let goal = demo
+        .worker_by_login(&Login::new(demo::FIRST_KEY_WORKER).expect("valid login"))
+        .expect("look up worker")
+        .expect("the demo worker is on the team")
+        .id;
+    let caseload = demo
         .store
-        .plan(client)
-        .expect("plan")
-        .into_iter()
-        .map(|g| g.goal)
-        .find(|g| g.record.area.level().is_some())
-        .expect("a substance-use goal");
+        .caseload(Scope::Worker(worker), &ReviewIntervals::default())
+        .expect("caseload");
+    let (reference, goal) = caseload
+        .iter()
+        .find_map(|row| {
+            let goal = demo
+                .store
+                .plan(row.client_id)
+                .expect("plan")
+                .into_iter()
+                .map(|g| g.goal)
+                .find(|g| {
+                    g.record.status == GoalStatus::Active
+                        && g.record.area.level().is_some_and(|l| l.number() > 1)
+                })?;
+            Some((row.reference.clone(), goal))
+        })
+        .expect("a client with a substance-use goal that can move up");
     let from = goal.record.area.level().expect("a level");
     let to = HierarchyLevel::from_number(from.number() - 1).expect("a rung above");
     let mut moved = goal.record.clone();
@@ -406,7 +426,7 @@ fn a_goal_moved_up_a_rung_shows_the_rung_it_left_as_earlier_with_the_day_it_move
         .write(|w| w.update_goal(goal.id, goal.row_version, &moved))
         .expect("move the goal up a rung");
 
-    let app = demo.structure("KW-00022", ThemeName::Monochrome, false, SMALL);
+    let app = demo.structure(reference.as_str(), ThemeName::Monochrome, false, SMALL);
     let lines = laid_out(&app);
     let rung = |level: HierarchyLevel| {
         lines

@@ -26,7 +26,9 @@ pub(super) fn client(
 ) -> Result<()> {
     let today = dice.today;
     let referral = dice.days_ago(14, i64::from(years.max(1)) * 365);
+    // Treatment starts at a session, and there are none at weekends.
     let start = referral + Duration::days(dice.between(0, 14));
+    let start = super::timeline::weekday_within(start, referral, today);
     let mut status = dice.weighted(&[
         (80, ClientStatus::Active),
         (5, ClientStatus::OnHold),

@@ -275,6 +275,13 @@ pub(super) fn client(
             latest_opiates = None;
         }
     }
+    // Treatment starts at a session, and there are none at weekends: a Saturday or Sunday
+    // start moves to the Friday before (a release from prison that day with it).
+    let drawn = start;
+    let start = super::timeline::weekday_within(drawn, drawn - Duration::days(2), today);
+    if c.risk.prison_release_on == Some(drawn) {
+        c.risk.prison_release_on = Some(start);
+    }
     c.referral_date = c
         .referral_date
         .min(start - Duration::days(dice.between(3, 14)));

@@ -152,7 +152,9 @@ pub(super) fn timeline(
         let last_index = index + 1 == dates.len();
         let in_final_three = index + 3 >= dates.len();
         let delivers = planned.get(&index);
-        let attendance = if delivers.is_some() || course.arc.is_some() {
+        // The first session is the assessment that starts treatment: the client is there.
+        let starts_treatment = index == 0 && !(last_index && missed_today);
+        let attendance = if delivers.is_some() || course.arc.is_some() || starts_treatment {
             Attendance::Attended
         } else if dna_streak && in_final_three {
             Attendance::DidNotAttend
