@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The layer list from `src/lib.rs`'s doc comment: each "N. [`a`], [`b`]: ..." line, and the
-/// lines under it that continue it, gives the modules of layer N.
-fn layers(lib: &str) -> BTreeMap<String, usize> {
-    let mut layers = BTreeMap::new();
+/// The layer list from `src/lib.rs`'s doc comment, in order: each "N. [`a`], [`b`]: ..." line
+/// gives the modules of layer N (the names are on the numbered line, before its colon). A
+/// module listed twice is listed twice here, so the test can refuse it.
+fn listed(lib: &str) -> Vec<(String, usize)> {
+    let mut listed = Vec::new();
     for line in lib.lines().filter_map(|l| l.strip_prefix("//! ")) {
         let Some((number, rest)) = line.split_once(". ") else {
             continue;
@@ -20,10 +21,14 @@ fn layers(lib: &str) -> BTreeMap<String, usize> {
         let names = rest.split(':').next().unwrap_or("");
         for name in names.split("[`").skip(1) {
             let name = name.split('`').next().unwrap_or("");
-            layers.insert(name.to_owned(), layer);
+            listed.push((name.to_owned(), layer));
         }
     }
-    layers
+    listed
+}
+
+fn layers(lib: &str) -> BTreeMap<String, usize> {
+    listed(lib).into_iter().collect()
 }
 
 /// The modules `src/lib.rs` declares.
@@ -54,66 +59,25 @@ fn module_path(relative: &Path) -> Vec<String> {
 }
 
 /// The top-level modules a file's code names, by `crate::x` or by `super::` paths that climb
-/// to the crate root. Comment lines are skipped: a doc comment may mention any module.
+/// to the crate root.
 fn uses(module: &[String], text: &str) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    for line in text.lines() {
-        let code = line.trim_start();
-        if code.starts_with("//") {
-            continue;
-        }
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            rest = &rest[at + "crate::".len()..];
-            found.extend(first_names(rest));
-        }
-        let mut rest = code;
-        while let Some(at) = rest.find("super::") {
-            let mut depth = module.len();
-            let mut tail = &rest[at..];
-            while let Some(after) = tail.strip_prefix("super::") {
-                depth = depth.saturating_sub(1);
-                tail = after;
-            }
-            if depth == 0 {
-                found.extend(first_names(tail));
-            }
-            rest = tail;
-        }
-    }
-    found
+    named_paths(module, &code_of(text))
+        .into_iter()
+        .filter_map(|path| path.into_iter().next())
+        .collect()
 }
 
-/// The first path segment of `rest`, or each first segment inside a `{...}` group.
-fn first_names(rest: &str) -> Vec<String> {
-    let ident = |s: &str| -> String {
-        s.trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect()
-    };
-    match rest.strip_prefix('{') {
-        Some(group) => {
-            let mut names = Vec::new();
-            let mut depth = 0;
-            let mut start = true;
-            for (i, c) in group.char_indices() {
-                match c {
-                    '{' => depth += 1,
-                    '}' if depth == 0 => break,
-                    '}' => depth -= 1,
-                    ',' if depth == 0 => start = true,
-                    c if start && !c.is_whitespace() => {
-                        names.push(ident(&group[i..]));
-                        start = false;
-                    }
-                    _ => {}
-                }
-            }
-            names
-        }
-        None => vec![ident(rest)],
-    }
+/// A source file's code as one line: comment lines dropped (a doc comment may mention any
+/// module), the rest joined so a `use` group spread over lines reads as one, and the file's
+/// unit tests left out (in their inline module `super::` means the file itself).
+fn code_of(text: &str) -> String {
+    text.split("#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every breach of the layers in these files (path relative to `src/`, text): a use of a
@@ -170,10 +134,14 @@ fn lib() -> String {
 #[test]
 fn the_layer_list_names_every_module_once() {
     let lib = lib();
-    let layers = layers(&lib);
-    let declared = declared(&lib);
-    let listed: BTreeSet<String> = layers.keys().cloned().collect();
-    assert_eq!(listed, declared, "src/lib.rs's layer list and its modules");
+    let names: Vec<String> = listed(&lib).into_iter().map(|(name, _)| name).collect();
+    let once: BTreeSet<String> = names.iter().cloned().collect();
+    assert_eq!(names.len(), once.len(), "a module listed twice: {names:?}");
+    assert_eq!(
+        once,
+        declared(&lib),
+        "src/lib.rs's layer list and its modules"
+    );
 }
 
 #[test]
@@ -202,6 +170,18 @@ fn a_breach_is_found_however_the_path_is_written() {
             "const W: usize = crate::ui::MIN_WIDTH as usize;",
         ),
         file("form/kinds/x.rs", "use super::super::super::tui::run;"),
+        file(
+            "store/x.rs",
+            "use crate::{\n    domain::Client,\n    app::App,\n};",
+        ),
+        file(
+            "store/y.rs",
+            "use crate::{domain::{Client, Goal}, ui::{self, draw}};",
+        ),
+        file(
+            "app/z.rs",
+            "fn f(a: super::super::tui::T) -> crate::store::Result<()> {}",
+        ),
     ];
     for case in &cases {
         assert_eq!(
@@ -247,8 +227,12 @@ fn a_breach_is_found_however_the_path_is_written() {
 fn wall_clock_readers(files: &[(PathBuf, String)]) -> Vec<String> {
     const READS: &[&str] = &[
         "Utc::now(",
+        "Utc::now)",
         "Local::now(",
+        "Local::now)",
         "SystemTime::now(",
+        "SystemTime::now)",
+        "Utc::today(",
         "Local::today(",
     ];
     files
@@ -275,67 +259,102 @@ fn only_the_clock_reads_the_wall_clock() {
         "let at = chrono::Utc::now();".to_owned(),
     )];
     assert_eq!(wall_clock_readers(&elsewhere), ["src/cli/anchor.rs:1"]);
+    let as_a_function = [(
+        PathBuf::from("store/audit.rs"),
+        "let at = stamp.unwrap_or_else(Utc::now);".to_owned(),
+    )];
+    assert_eq!(wall_clock_readers(&as_a_function), ["src/store/audit.rs:1"]);
 }
 
-/// The module paths a line of code names after `crate::` or `super::` (resolved from `module`),
-/// one per item of a `{...}` group, as far as plain path segments go.
+/// The module paths code names after `crate::` or `super::` (resolved from `module`), one per
+/// item of a `{...}` group, nested groups included, as far as plain path segments go.
 fn named_paths(module: &[String], code: &str) -> Vec<Vec<String>> {
-    fn segments(mut rest: &str) -> (Vec<String>, &str) {
-        let mut out = Vec::new();
-        loop {
-            let ident: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if ident.is_empty() {
-                return (out, rest);
-            }
-            rest = &rest[ident.len()..];
-            out.push(ident);
-            match rest.strip_prefix("::") {
-                Some(after) if !after.starts_with('{') => rest = after,
-                Some(after) => return (out, after),
-                None => return (out, rest),
-            }
-        }
-    }
     let mut found = Vec::new();
     let mut rest = code;
-    while let Some(at) = rest.find("crate::").or_else(|| rest.find("super::")) {
+    while let Some(at) = [rest.find("crate::"), rest.find("super::")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let part_of_a_name = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
         let mut tail = &rest[at..];
-        let mut base: Option<Vec<String>> = None;
-        if let Some(after) = tail.strip_prefix("crate::") {
-            base = Some(Vec::new());
+        let base = if let Some(after) = tail.strip_prefix("crate::") {
             tail = after;
+            Some(Vec::new())
         } else {
             let mut depth = module.len();
             while let Some(after) = tail.strip_prefix("super::") {
                 depth = depth.saturating_sub(1);
                 tail = after;
             }
-            if depth < module.len() {
-                base = Some(module[..depth].to_vec());
-            }
-        }
-        let (path, after) = segments(tail);
+            (depth < module.len()).then(|| module[..depth].to_vec())
+        };
+        let (paths, after) = path_tree(tail);
         rest = after;
+        if part_of_a_name {
+            continue;
+        }
         let Some(base) = base else { continue };
-        let mut prefix = base.clone();
-        prefix.extend(path);
-        match after.strip_prefix('{') {
-            Some(group) => {
-                let group = group.split('}').next().unwrap_or("");
-                for item in group.split(',') {
-                    let (inner, _) = segments(item.trim());
-                    let mut full = prefix.clone();
-                    full.extend(inner);
-                    found.push(full);
-                }
-            }
-            None => found.push(prefix),
+        for path in paths {
+            let mut full = base.clone();
+            full.extend(path);
+            found.push(full);
         }
     }
     found
+}
+
+/// The paths a `use` tree (or a plain path) names: `a::b::{c, d::{e, f}}` gives `a/b/c`,
+/// `a/b/d/e` and `a/b/d/f`; `self` adds nothing. Returns them and the text after the tree.
+fn path_tree(text: &str) -> (Vec<Vec<String>>, &str) {
+    let mut segments = Vec::new();
+    let mut rest = text.trim_start();
+    loop {
+        let ident: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if ident.is_empty() {
+            break;
+        }
+        rest = &rest[ident.len()..];
+        if ident != "self" {
+            segments.push(ident);
+        }
+        match rest.strip_prefix("::") {
+            Some(after) => rest = after.trim_start(),
+            None => return (vec![segments], rest),
+        }
+    }
+    let Some(mut group) = rest.strip_prefix('{') else {
+        return (vec![segments], rest);
+    };
+    let mut found = Vec::new();
+    loop {
+        let (items, after) = path_tree(group);
+        for item in items {
+            let mut full = segments.clone();
+            full.extend(item);
+            found.push(full);
+        }
+        // Past anything else in the item (`as name`, `*`) to its comma or the group's end.
+        let mut closed = true;
+        let mut cut = after.len();
+        for (i, c) in after.char_indices() {
+            if c == ',' || c == '}' {
+                closed = c == '}';
+                cut = i + 1;
+                break;
+            }
+        }
+        group = &after[cut..];
+        if closed || group.is_empty() {
+            return (found, group);
+        }
+    }
 }
 
 /// Sibling modules that use each other, directly or round a loop (`a -> b -> c -> a`), named
@@ -345,10 +364,8 @@ fn sibling_loops(files: &[(PathBuf, String)]) -> Vec<String> {
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     for (path, text) in files {
         let own = module_path(path);
-        // A file's unit tests sit in an inline module, where `super::` means the file itself.
-        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for target in named_paths(&own, line) {
+        {
+            for target in named_paths(&own, &code_of(text)) {
                 let Some(module) = (1..=target.len())
                     .rev()
                     .map(|n| target[..n].to_vec())
@@ -424,4 +441,13 @@ fn no_two_modules_use_each_other_even_round_a_loop() {
         file("app/state.rs", "use crate::domain::Client;"),
     ];
     assert_eq!(sibling_loops(&parent_and_child), Vec::<String>::new());
+    let nested = [
+        file(
+            "cli/backup.rs",
+            "use super::{restored::{self, contents}, replicate::restore};",
+        ),
+        file("cli/replicate.rs", "use super::backup::megabytes;"),
+        file("cli/restored.rs", ""),
+    ];
+    assert_eq!(sibling_loops(&nested), ["cli/backup <-> cli/replicate"]);
 }

@@ -45,7 +45,8 @@ pub(super) struct Course {
     pub(super) start_top: bool,
     pub(super) exit_top: bool,
     pub(super) response: Response,
-    /// The day the client changed OST medicine, if they did.
+    /// The day the client's modality changed, if it did: to another OST medicine (made at a
+    /// prescribing review), or from a finished detox to psychosocial support.
     pub(super) switched_on: Option<NaiveDate>,
     /// On hold since this day (reviews stop then).
     pub(super) on_hold_since: Option<NaiveDate>,

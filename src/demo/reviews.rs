@@ -1,8 +1,11 @@
 //! The reviews done and the TOPs taken, each on its schedule and on a day the client attended a
-//! session (a review is done with the client, so never on a day they were not seen, and so never
-//! at a weekend): care plan, risk and prescribing reviews every 12 weeks (sooner after an event),
-//! TOPs at the first session, every 26 weeks and at the last. Prescribing reviews are also held on
-//! every day a prescription changes after titration: the review is where the change is decided.
+//! session (a review is done with the client, on a working day): care plan, risk and
+//! prescribing reviews every 12 weeks (sooner after an event). The one exception: a client
+//! whose care runs on time but who has stopped coming (three DNAs) has a review that falls due
+//! after their last attended session held in their absence, on a weekday, and its outcome says
+//! so; a TOP never is. TOPs are taken at the first session, every 26 weeks and at the last.
+//! Prescribing reviews are also held on every day a prescription changes after titration: the
+//! review is where the change is decided.
 
 use super::course::{Course, Span};
 use super::outcomes::Profile;

@@ -113,7 +113,8 @@ pub(super) fn session(
     } else {
         match attendance {
             Attendance::DidNotAttend => fit::pick(dice, text::DNA_NOTES, client),
-            _ => dice.pick(text::CANCELLED_NOTES),
+            Attendance::CancelledByService => dice.pick(text::CANCELLED_BY_SERVICE_NOTES),
+            _ => dice.pick(text::CANCELLED_BY_CLIENT_NOTES),
         }
         .to_owned()
     };

@@ -342,8 +342,13 @@ pub const RECHECK_NOTES: [&str; 2] = [
     "Went through the readiness scores again with the client: as before.",
 ];
 
-pub const CANCELLED_NOTES: &[&str] = &[
+/// A cancellation's note, by who cancelled: the client's reasons are the client's, the
+/// service's the service's.
+pub const CANCELLED_BY_CLIENT_NOTES: &[&str] = &[
     "Client rang to cancel; rebooked for next week.",
     "Cancelled: client at a hospital appointment.",
+];
+pub const CANCELLED_BY_SERVICE_NOTES: &[&str] = &[
     "Cancelled by the service (worker off sick); client told and rebooked.",
+    "Cancelled by the service (clinic room flooded); client rang and rebooked.",
 ];
