@@ -5,6 +5,9 @@
 //! Each rule is asserted over seeds {1, 7, 42} and sizes {40, 200} on two fixed days,
 //! generated once into temporary files, so a change that makes one seed incoherent fails.
 
+#[path = "common/demo.rs"]
+mod demo_support;
+
 use chrono::NaiveDate;
 use keywork::clock::Clock;
 use keywork::demo::{self, Plan};
@@ -45,20 +48,7 @@ fn findings() -> &'static [(String, Vec<Finding>)] {
 
 /// A service generated into a temporary file on `day`, and what the clinical check finds in it.
 fn generated(day: NaiveDate, seed: u64, clients: u32) -> Vec<Finding> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open_unchecked(
-        &dir.path().join("demo.db"),
-        Access::Create,
-        Clock::fixed(day),
-        Login::new("trainer").expect("valid login"),
-    )
-    .expect("create store");
-    let plan = Plan {
-        clients,
-        seed,
-        ..Plan::default()
-    };
-    demo::generate(&mut store, plan).expect("generate");
+    let (_dir, store) = demo_support::generated_on(day, seed, clients);
     let limits = store.dose_limits().expect("limits");
     store.clinical_findings(&limits).expect("check")
 }

@@ -27,22 +27,29 @@ impl Table for Review {
     }
 
     fn insert(w: &Writer<'_>, r: &Self) -> Result<i64> {
-        let done = r.completion.as_ref();
-        w.tx.prepare_cached(
-            "INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        )?
-        .execute(params![
-            r.client_id,
-            r.kind,
-            r.due_on,
-            done.map(|d| d.completed_on),
-            done.map(|d| d.completed_by),
-            done.map(|d| &d.outcome),
-            w.stamp
-        ])?;
-        Ok(w.tx.last_insert_rowid())
+        insert_review(w, r, None)
     }
+}
+
+/// Writes one review row, with a prescribing review's checklist (as JSON) when it has one.
+fn insert_review(w: &Writer<'_>, r: &Review, checklist: Option<&str>) -> Result<i64> {
+    let done = r.completion.as_ref();
+    w.tx.prepare_cached(
+        "INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome,
+                              checklist, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        r.client_id,
+        r.kind,
+        r.due_on,
+        done.map(|d| d.completed_on),
+        done.map(|d| d.completed_by),
+        done.map(|d| &d.outcome),
+        checklist,
+        w.stamp
+    ])?;
+    Ok(w.tx.last_insert_rowid())
 }
 
 impl Writer<'_> {
@@ -90,24 +97,7 @@ impl Writer<'_> {
             what: RecordType::Review,
             source: crate::domain::DomainError::Rule(e.to_string()),
         })?;
-        let done = r.completion.as_ref();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO reviews (client_id, kind, due_on, completed_on, completed_by, outcome,
-                                      checklist, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            )?
-            .execute(params![
-                r.client_id,
-                r.kind,
-                r.due_on,
-                done.map(|d| d.completed_on),
-                done.map(|d| d.completed_by),
-                done.map(|d| &d.outcome),
-                json,
-                self.stamp
-            ])?;
-        let id = self.tx.last_insert_rowid();
+        let id = insert_review(self, r, Some(&json))?;
         if self.audit_each {
             self.audit(
                 crate::domain::AuditAction::Create,
