@@ -256,17 +256,54 @@ impl Store {
                 )
             })
             .collect();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT s.client_id, max(substr(s.started_at, 1, 10))
-             FROM sessions s JOIN session_interventions i ON i.session_id = s.id
-             WHERE i.intervention = 'hep_c_treatment_referral' AND s.in_error_at IS NULL
-               AND s.attendance = 'attended' AND s.{clients}
-             GROUP BY s.client_id"
-        ))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&latest_hep_c_referral_sql(&clients))?;
         for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, on): (i64, chrono::NaiveDate) = row?;
             facts.entry(id).or_default().hep_c_referred_on = Some(on);
         }
         Ok(facts)
+    }
+}
+
+/// The latest attended session referring each client in `clients` (an SQL condition on
+/// `client_id`) for hep C treatment. Found from the few interventions with that code through
+/// their index (schema 18), not by walking every session of every client.
+fn latest_hep_c_referral_sql(clients: &str) -> String {
+    format!(
+        "SELECT s.client_id, max(substr(s.started_at, 1, 10))
+         FROM sessions s JOIN session_interventions i ON i.session_id = s.id
+         WHERE i.intervention = 'hep_c_treatment_referral' AND s.in_error_at IS NULL
+           AND s.attendance = 'attended' AND s.{clients}
+         GROUP BY s.client_id"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The team view reads this for every client on screen: on a service's worth of sessions it
+    /// must start from the interventions' code index, never scan sessions client by client.
+    #[test]
+    fn the_hep_c_referral_query_starts_from_the_intervention_code_index() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::super::migrate::run(&mut conn).unwrap();
+        let sql = latest_hep_c_referral_sql(
+            "client_id IN (SELECT c.id FROM clients c WHERE c.status = 'active')",
+        );
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("session_interventions_by_code")),
+            "plan: {plan:?}"
+        );
     }
 }

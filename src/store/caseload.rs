@@ -143,7 +143,9 @@ const CLIENT_FACTS: &str = "
         c.primary_substance IN ('heroin', 'prescribed_opioids') OR s.other_opioids,
         s.stage, s.last_care_plan, s.last_prescribing, s.last_risk, s.last_top, s.last_exit_top,
         s.recent_tops, s.recent_attendance, s.last_seen, s.last_progress, s.has_exit_goal, s.acks,
-        c.hep_b
+        c.hep_b,
+        (SELECT max(noted_on) FROM readiness_notes r WHERE r.client_id = c.id AND r.in_error_at IS NULL),
+        (SELECT max(started_on) FROM prescriptions p WHERE p.client_id = c.id)
     FROM clients c JOIN workers w ON w.id = c.key_worker_id
         JOIN {facts} s ON s.client_id = c.id
     WHERE {filter}
@@ -189,6 +191,8 @@ mod col {
     pub const HAS_EXIT_GOAL: usize = 35;
     pub const ACKS: usize = 36;
     pub const HEP_B: usize = 37;
+    pub const LAST_READINESS_NOTE: usize = 38;
+    pub const LATEST_PRESCRIPTION_START: usize = 39;
 }
 
 /// Where the caseload's per-client facts come from.
@@ -337,10 +341,10 @@ fn caseload_row(
         hep_c_referred_on: bbv.hep_c_referred_on,
         prison_release_on: schedule.prison_release_on,
         treatment_start: schedule.treatment_start,
-        last_readiness_note: dose.last_readiness_note,
+        last_readiness_note: date_at(row, col::LAST_READINESS_NOTE)?,
         missed_doses: dose.missed,
         last_prescribing_review: schedule.last.prescribing,
-        latest_prescription_start: dose.latest_prescription_start,
+        latest_prescription_start: date_at(row, col::LATEST_PRESCRIPTION_START)?,
     };
     // A client on hold (in custody, in hospital) owes no reviews meanwhile, but their safety
     // alerts still stand.

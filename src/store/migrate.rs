@@ -86,6 +86,9 @@ pub const MIGRATIONS: &[Migration] = &[
         then: Some((intervention_codes::add_hep_c_referral, "")),
         foreign_keys_off: true,
     },
+    sql(include_str!(
+        "../../assets/migrations/0018_interventions_by_code.sql"
+    )),
 ];
 
 /// The schema version this build writes and understands.

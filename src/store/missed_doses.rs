@@ -1,9 +1,11 @@
-//! Missed doses as the pharmacy reports them, and the per-client facts the alerts and the
-//! take-home check read beside the summary: missed days, the latest readiness note, the latest
-//! prescription's start.
+//! Missed doses as the pharmacy reports them, and the missed days the alerts and the take-home
+//! check read beside the summary.
 //!
-//! These are read by three set-based queries (one pass over each table) rather than added to
-//! `client_summary`, whose columns would need its view, table and triggers made again.
+//! The missed days are read by one set-based query (one pass over the table) rather than added
+//! to `client_summary`, whose columns would need its view, table and triggers made again. The
+//! latest readiness note and prescription start, which the alerts also read, are columns of the
+//! caseload's own query (`store::caseload`): one index seek per client there costs less than a
+//! pass over every note and a map to hold them.
 
 use super::{Result, Store, StoreError, Writer};
 use crate::domain::dose_check::{TAKE_HOME_MISSED_WINDOW_DAYS, TakeHomeFacts};
@@ -17,8 +19,6 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DoseFacts {
     pub missed: Vec<NaiveDate>,
-    pub last_readiness_note: Option<NaiveDate>,
-    pub latest_prescription_start: Option<NaiveDate>,
 }
 
 /// One stored missed dose, as the whole-record export writes it.
@@ -309,21 +309,6 @@ impl Store {
         for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (id, day): (i64, NaiveDate) = row?;
             facts.entry(id).or_default().missed.push(day);
-        }
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT client_id, max(noted_on) FROM readiness_notes
-             WHERE in_error_at IS NULL AND {clients} GROUP BY client_id"
-        ))?;
-        for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (id, on): (i64, NaiveDate) = row?;
-            facts.entry(id).or_default().last_readiness_note = Some(on);
-        }
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT client_id, max(started_on) FROM prescriptions WHERE {clients} GROUP BY client_id"
-        ))?;
-        for row in stmt.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (id, on): (i64, NaiveDate) = row?;
-            facts.entry(id).or_default().latest_prescription_start = Some(on);
         }
         Ok(facts)
     }
