@@ -168,3 +168,66 @@ fn held_steps_leave_the_lower_panes_until_another_key_or_a_pause() {
     let selected = app.selected_client.unwrap();
     assert!(app.readiness.rows == store.readiness_in_force(selected).unwrap());
 }
+
+/// A key worker's own save reloads only the clients it touched, not the whole service: a
+/// colleague's earlier save to another client, which the screen has not yet been told of, is not
+/// read by it (the screen's watch on the file brings that one), while the saved client's row and
+/// the next reviews are what a full reload gives.
+#[test]
+fn a_save_reloads_the_clients_it_changed_and_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = service(dir.path());
+    let login = Login::new(demo::FIRST_KEY_WORKER).unwrap();
+    let mut store =
+        Store::open_unchecked(&path, Access::Write, Clock::fixed(today()), login.clone()).unwrap();
+    let worker = store
+        .worker_by_login(&login)
+        .unwrap()
+        .expect("the demo's key worker");
+    let identity = Identity {
+        login: login.to_string(),
+        worker: Some(worker),
+        demo_persona: false,
+    };
+    let viewport = keywork::ui::viewport(Size::new(120, 40));
+    let mut app = App::new(&store, Settings::default(), identity.clone(), viewport).unwrap();
+    app.update(Action::ToggleScope, &mut store).unwrap();
+    for _ in 0..3 {
+        app.update(Action::Down, &mut store).unwrap();
+    }
+    let saved_for = app.selected_client.expect("a client selected");
+    let [colleagues, ..] = colleague_saves(&path, saved_for);
+    let stale = app
+        .caseload
+        .rows
+        .iter()
+        .find(|r| r.client_id == colleagues)
+        .cloned();
+
+    app.update(Action::RecordSession, &mut store).unwrap();
+    app.paste("Talked through the week; no use since Friday.");
+    app.update(Action::Save, &mut store).unwrap();
+    assert!(app.editor().is_none(), "saved: {:?}", app.message);
+
+    let mut fresh = App::new(&store, Settings::default(), identity, viewport).unwrap();
+    fresh.update(Action::ToggleScope, &mut store).unwrap();
+    let row = |app: &App, id: i64| {
+        app.caseload
+            .rows
+            .iter()
+            .find(|r| r.client_id == id)
+            .cloned()
+    };
+    assert!(
+        row(&app, saved_for) == row(&fresh, saved_for),
+        "the saved client's row is read again"
+    );
+    assert!(
+        row(&app, colleagues) == stale,
+        "the colleague's client is left for the file watch to bring"
+    );
+    assert!(
+        row(&fresh, colleagues) != stale,
+        "the colleague's save changed that row (else this test shows nothing)"
+    );
+}

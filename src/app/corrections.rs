@@ -88,8 +88,9 @@ impl App {
     pub(super) fn confirmed(&mut self, then: Confirmed, store: &mut Store) -> Result<()> {
         match then {
             Confirmed::Unvoid(what, id) => {
+                let before = store.change_seq()?;
                 store.write(|w| w.unvoid(what, id))?;
-                self.reload(store)?;
+                self.reload_after_write(before, store)?;
                 self.message = Some(format!(
                     "The {} counts again; the mark and its reason are kept among its earlier versions.",
                     what.label()

@@ -259,6 +259,7 @@ impl App {
             self.message = Some(needs_attention(&editor.form));
             return Ok(());
         }
+        let before = store.change_seq()?;
         let outcome = match editor.handler.save(&editor.form, store, &saving) {
             Ok(Ok(done)) => done,
             Ok(Err(errors)) => {
@@ -313,7 +314,7 @@ impl App {
         };
         let client_id = editor.client_id;
         self.close_form(store)?;
-        self.reload(store)?;
+        self.reload_after_write(before, store)?;
         self.message = Some(outcome.message);
         if outcome.check_dna_streak
             && let Some(client) = client_id
