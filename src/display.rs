@@ -10,9 +10,11 @@
 use std::borrow::Cow;
 
 /// The smallest terminal the four panes fit in: the screen every text keywork lays out (help,
-/// tour, record) is sized for, so the layers below the screen can size their lines too.
+/// tour, record) is sized for, so the layers below the screen can size their lines too. 80x23,
+/// not 80x24: tmux's status line takes a row of the 80x24 window that SSH clients and PuTTY open
+/// by default, and that is where most workers run keywork (issue 23).
 pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub const MIN_HEIGHT: u16 = 23;
 use std::io::Write;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 

@@ -30,6 +30,8 @@ use tempfile::TempDir;
 // ---------------------------------------------------------------------------------------------
 
 const SMALL: (u16, u16) = (80, 24);
+/// An 80x24 window less tmux's status line: the smallest screen keywork draws.
+const TMUX: (u16, u16) = (80, 23);
 const LARGE: (u16, u16) = (120, 40);
 const SIZES: [(u16, u16); 2] = [SMALL, LARGE];
 
@@ -457,7 +459,7 @@ fn terminal_too_small_says_so_and_what_is_needed() {
     insta::assert_snapshot!("terminal_too_small_60x20", terminal.backend());
     let text = screen_text(terminal.backend().buffer());
     assert!(
-        text.contains("terminal too small: need 80x24, have 60x20"),
+        text.contains("terminal too small: need 80x23, have 60x20"),
         "{text}"
     );
     assert!(text.contains("press q to quit"), "{text}");
@@ -1531,17 +1533,57 @@ fn shown_lines(rows: &[String]) -> Option<(usize, usize)> {
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
 }
 
+/// tmux's status line takes a row of an 80x24 window (the SSH and PuTTY default), leaving 80x23:
+/// the four panes are drawn there, and one row or column less is the "too small" notice.
+#[test]
+fn the_smallest_screen_is_80x23_the_panes_in_tmux_in_an_80x24_window() {
+    let demo = Demo::new();
+    let app = demo.app(ThemeName::Default, TMUX);
+    let terminal = render(&app, TMUX);
+    insta::assert_snapshot!("main_80x23", terminal.backend());
+    let text = screen_text(terminal.backend().buffer());
+    for pane in [
+        "1 Caseload",
+        "2 Next reviews",
+        "3 Readiness",
+        "4 Recovery plan",
+    ] {
+        assert!(text.contains(pane), "{pane} at 80x23:\n{text}");
+    }
+    for size in [(79, 23), (80, 22)] {
+        let app = demo.app(ThemeName::Default, size);
+        let text = screen_text(render(&app, size).backend().buffer());
+        assert!(
+            text.contains(&format!(
+                "terminal too small: need 80x23, have {}x{}",
+                size.0, size.1
+            )),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn help_at_80x24_wraps_every_line_and_cuts_none() {
+    help_wraps_every_line_and_cuts_none(SMALL);
+}
+
+#[test]
+fn help_at_80x23_wraps_every_line_and_cuts_none() {
+    help_wraps_every_line_and_cuts_none(TMUX);
+}
+
+fn help_wraps_every_line_and_cuts_none(size: (u16, u16)) {
     let mut demo = Demo::new();
-    let mut app = demo.small_app(&[Action::ToggleHelp]);
+    let mut app = demo.app(ThemeName::Default, size);
+    act(&mut app, &mut demo.store, &[Action::ToggleHelp]);
     let mut seen = String::new();
     // Page through the whole help (it grows with the keymap), keeping each help line once: the
     // last page down stops at the end and shows lines already seen, which would part a binding
     // wrapped across the page before from its end.
     let mut last_kept = 0;
     for _ in 0..12 {
-        let terminal = render(&app, SMALL);
+        let terminal = render(&app, size);
         let all = rows(terminal.backend().buffer());
         // Below the header (whose service name is shortened as it always was).
         for row in all.iter().skip(1) {

@@ -275,11 +275,17 @@ fn resize_redraws_at_the_new_size() {
     s.wait_for_text("Mon 23 Nov 2026");
 
     s.resize(20, 60);
-    s.wait_for_text("terminal too small: need 80x24, have 60x20");
+    s.wait_for_text("terminal too small: need 80x23, have 60x20");
 
     s.resize(24, 80);
     s.wait_for("the four panes again at 80x24", |screen| {
         panes_shown(screen) && !wide_header(screen) && !screen.contents().contains("too small")
+    });
+
+    // tmux in an 80x24 window: its status line leaves 80x23.
+    s.resize(23, 80);
+    s.wait_for("the four panes at 80x23", |screen| {
+        panes_shown(screen) && !screen.contents().contains("too small")
     });
 
     s.send(b"q");

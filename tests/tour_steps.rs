@@ -1,5 +1,5 @@
 //! The guided tour driven through the app's own update loop: every stop a script can name takes
-//! the app where it says, the caption's box never covers the pane it describes at 80x24, nothing
+//! the app where it says, the caption's box never covers the pane it describes at 80x23 (the smallest), nothing
 //! is saved on the way, and the tour key outside the demo says why it does nothing.
 
 use chrono::NaiveDate;
@@ -15,7 +15,8 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
 use tempfile::TempDir;
 
-const SMALL: (u16, u16) = (80, 24);
+/// The smallest screen keywork draws: an 80x24 window less tmux's status line.
+const SMALL: (u16, u16) = (80, 23);
 
 fn store(demo_data: bool) -> (TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -13,12 +13,12 @@ use crate::store::{Result, Store};
 /// The tour built into the program.
 pub const BUILT_IN: &str = include_str!("../../assets/tour.txt");
 
-/// The most characters a caption may have: what fits in the half of an 80x24 screen beside the
+/// The most characters a caption may have: what fits in the half of an 80x23 screen (the smallest) beside the
 /// pane it describes.
 pub const MAX_CAPTION: usize = 360;
 
 /// The most lines a caption may take at 80 columns (the box's border and margin leave 76): what
-/// the box beside a pane holds at 80x24.
+/// the box beside a pane holds at 80x23 (and 80x24).
 pub const MAX_LINES: usize = 8;
 const LINE_WIDTH: usize = crate::display::MIN_WIDTH as usize - 4;
 
@@ -126,7 +126,7 @@ pub enum ScriptError {
     #[error("line {line}: [{name}] has no caption under it")]
     EmptyCaption { line: usize, name: String },
     #[error(
-        "line {line}: the caption of [{name}] has {chars} characters; at most {MAX_CAPTION} fit beside a pane at 80x24"
+        "line {line}: the caption of [{name}] has {chars} characters; at most {MAX_CAPTION} fit beside a pane at 80x23"
     )]
     TooLong {
         line: usize,
