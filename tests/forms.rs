@@ -7,14 +7,17 @@
 //! database) with a generous timeout; the one deliberate pause is the typing break before a
 //! dropped connection, which is the situation under test.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
 use common::{Session, TODAY, footer, rows, selected_row};
+use fixture::{date, me, name, today};
 use keywork::clock::Clock;
 use keywork::domain::{
     Client, ClientStatus, Goal, GoalArea, GoalDomain, GoalStatus, InjectingStatus, Login, Modality,
-    Name, RiskFlags, Role, Score, ServiceRef, ShortText, Stored, Substance, Worker,
+    RiskFlags, Role, Score, ServiceRef, ShortText, Stored, Substance, Worker,
 };
 use keywork::store::{Access, Draft, Store};
 use serde_json::Value;
@@ -39,26 +42,6 @@ const GOAL_WORDS: &str = "Find somewhere settled to live";
 // ---------------------------------------------------------------------------------------------
 // The database
 // ---------------------------------------------------------------------------------------------
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
-}
-
-/// The login the binary will act as: whoever runs the tests.
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
 
 fn client(number: u32, given: &str, family: &str, key_worker_id: i64) -> Client {
     Client {
@@ -94,7 +77,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create the database");

@@ -9,14 +9,17 @@
 //!   2  Down  c  Right  Tab 40  Ctrl-S                                     review: dose up to 40 mg
 //!   1  Enter  PageDown                                                     the record's timeline
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
 use common::{Session, TODAY, footer};
+use fixture::{date, me, name, today};
 use keywork::clock::Clock;
 use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, Name, RiskFlags, Role, ServiceRef,
-    Substance, Worker,
+    Client, ClientStatus, InjectingStatus, Login, Modality, RiskFlags, Role, ServiceRef, Substance,
+    Worker,
 };
 use keywork::store::{Access, Store};
 use std::collections::BTreeSet;
@@ -35,26 +38,6 @@ const PAGE_DOWN: &[u8] = b"\x1b[6~";
 
 /// Waits may cover a save, a reload and a redraw on a busy machine.
 const TIMEOUT: Duration = Duration::from_secs(15);
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
-}
-
-/// The login the binary acts as: whoever runs the tests.
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
 
 /// A psychosocial client in treatment since 1 October 2026.
 fn client(key_worker_id: i64) -> Client {
@@ -83,7 +66,7 @@ fn client(key_worker_id: i64) -> Client {
 fn fixture(role: Role) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create the database");

@@ -3,14 +3,16 @@
 //! built for; when it has moved on the write is refused in one line and, on the screens, the
 //! form keeps its text.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
-use common::{Session, TODAY, rows};
+use common::{Session, rows};
+use fixture::{date, me, name, today};
 use keywork::clock::Clock;
 use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, Name, RiskFlags, Role, ServiceRef,
-    Substance, Worker,
+    Client, ClientStatus, InjectingStatus, Modality, RiskFlags, Role, ServiceRef, Substance, Worker,
 };
 use keywork::store::{Access, Store, migrate};
 use rusqlite::Connection;
@@ -19,21 +21,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const CTRL_S: &[u8] = b"\x13";
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn me() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("the user database")
-        .expect("a login");
-    Login::new(user.name).expect("a valid login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
 
 fn client(number: u32, key_worker_id: i64) -> Client {
     Client {
@@ -54,10 +41,6 @@ fn client(number: u32, key_worker_id: i64) -> Client {
         shared_care: None,
         risk: RiskFlags::default(),
     }
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
 }
 
 /// A training database (so the binary may record with `--today`) where the test's login is a

@@ -51,6 +51,11 @@ pub fn login() -> String {
         .name
 }
 
+/// [`login`] as keywork's login: the worker the binary and a store opened as the test act as.
+pub fn me() -> Login {
+    Login::new(login()).expect("the test's login is a valid keywork login")
+}
+
 /// A worker on the team.
 pub fn worker(login: &str, display_name: &str, role: Role) -> Worker {
     Worker {
