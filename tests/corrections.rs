@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+/// The fixture's worker, whom the store acts as: not the OS login of `fixture::login`.
 fn login() -> Login {
     Login::new("sam.okoro").expect("valid login")
 }

@@ -65,7 +65,9 @@ fn client(number: u32, given: &str, family: &str, key_worker_id: i64) -> Client 
 }
 
 /// A database where the login running the tests is a key worker with two active clients; the
-/// first has one active housing goal at 3/10, the second has no sessions at all.
+/// first has one active housing goal at 3/10, the second has no sessions at all. Not
+/// `fixture::Fixture`: the binary opens this file as the test's own login (so it is a training
+/// database), and the drafts tests need two clients and a goal.
 struct Fixture {
     _dir: tempfile::TempDir,
     db: PathBuf,

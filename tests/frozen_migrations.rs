@@ -4,7 +4,9 @@
 //! the trail chained by migration 4 is the one `keywork check` verifies, and the summary made by
 //! migration 9 equals the facts computed afresh and follows later writes.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use keywork::clock::Clock;
 use keywork::domain::Login;
 use keywork::store::{Access, Store, migrate};
@@ -16,7 +18,7 @@ fn me() -> Login {
 }
 
 fn clock() -> Clock {
-    Clock::fixed(NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date"))
+    Clock::fixed(fixture::today())
 }
 
 /// A file at schema `version`, filled by `fill`, closed.

@@ -510,19 +510,12 @@ const ENTER: &[u8] = b"\r";
 const BACKSPACE: &[u8] = b"\x7f";
 const CTRL_S: &[u8] = b"\x13";
 
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
 #[test]
 fn the_record_amends_and_voids_a_prescription_with_the_same_keys_as_other_entries() {
     assert_eq!(common::TODAY, "2026-11-23", "the fixture's dates assume it");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = fixture::me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create store");

@@ -19,6 +19,7 @@ fn at(y: i32, m: u32, d: u32, hour: u32) -> NaiveDateTime {
     date(y, m, d).and_hms_opt(hour, 0, 0).expect("valid time")
 }
 
+/// The fixture's worker, whom the store acts as: not the OS login of `fixture::login`.
 fn login() -> Login {
     Login::new("sam.okoro").expect("valid login")
 }

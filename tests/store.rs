@@ -23,6 +23,7 @@ fn clock() -> Clock {
     Clock::fixed(today())
 }
 
+/// The fixture's worker, whom the store acts as: not the OS login of `fixture::login`.
 fn login() -> Login {
     Login::new("sam.okoro").expect("valid login")
 }
