@@ -16,8 +16,8 @@ use common::{Session, TODAY, footer, rows, selected_row};
 use fixture::{date, me, name, today};
 use keywork::clock::Clock;
 use keywork::domain::{
-    Client, ClientStatus, Goal, GoalArea, GoalDomain, GoalStatus, InjectingStatus, Login, Modality,
-    RiskFlags, Role, Score, ServiceRef, ShortText, Stored, Substance, Worker,
+    Client, Goal, GoalArea, GoalDomain, GoalStatus, Login, Role, Score, ShortText, Stored,
+    Substance, Worker,
 };
 use keywork::store::{Access, Draft, Store};
 use serde_json::Value;
@@ -45,22 +45,10 @@ const GOAL_WORDS: &str = "Find somewhere settled to live";
 
 fn client(number: u32, given: &str, family: &str, key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(number),
         given_name: name(given),
         family_name: name(family),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(2026, 1, 10),
-        treatment_start: None,
         primary_substance: Substance::Alcohol,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(number, key_worker_id)
     }
 }
 

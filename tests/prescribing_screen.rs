@@ -17,12 +17,8 @@ mod common;
 use common::{Session, TODAY, footer};
 use fixture::{date, me, name, today};
 use keywork::clock::Clock;
-use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, RiskFlags, Role, ServiceRef, Substance,
-    Worker,
-};
+use keywork::domain::{Client, Login, Role, Worker};
 use keywork::store::{Access, Store};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -42,22 +38,11 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 /// A psychosocial client in treatment since 1 October 2026.
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(1),
         given_name: name("Dana"),
         family_name: name("Reyes"),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2026, 9, 20),
         treatment_start: Some(date(2026, 10, 1)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(1, key_worker_id)
     }
 }
 

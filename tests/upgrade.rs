@@ -9,14 +9,11 @@ mod fixture;
 mod common;
 
 use common::{Session, rows};
-use fixture::{date, me, name, today};
+use fixture::{me, name, today};
 use keywork::clock::Clock;
-use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Modality, RiskFlags, Role, ServiceRef, Substance, Worker,
-};
+use keywork::domain::{Client, Role, Substance, Worker};
 use keywork::store::{Access, Store, migrate};
 use rusqlite::Connection;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,22 +21,10 @@ const CTRL_S: &[u8] = b"\x13";
 
 fn client(number: u32, key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(number),
         given_name: name("Dana"),
         family_name: name("Reyes"),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(2026, 1, 10),
-        treatment_start: None,
         primary_substance: Substance::Alcohol,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(number, key_worker_id)
     }
 }
 
