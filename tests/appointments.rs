@@ -2,12 +2,14 @@
 //! transaction, a session on the day marks it attended, a DNA is recorded against it, and an
 //! appointment has one outcome only.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::{NaiveDate, NaiveDateTime};
-use keywork::clock::Clock;
+use fixture::Fixture;
 use keywork::domain::*;
-use keywork::store::{Access, AuditFilter, Scope, Store, StoreError};
+use keywork::store::{AuditFilter, Scope, StoreError};
 use std::collections::BTreeSet;
-use tempfile::TempDir;
 
 fn date(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).expect("valid date")
@@ -17,58 +19,16 @@ fn at(d: u32, hour: u32, minute: u32) -> NaiveDateTime {
     date(d).and_hms_opt(hour, minute, 0).expect("valid time")
 }
 
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
-
-/// One worker and one client, the clock fixed on 23/11/2026.
+/// One key worker and one client (Jo Bloggs, referred on 01/11/2026), on 23/11/2026.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let login = Login::new("sam.okoro").expect("login");
-    let mut store = Store::open_unchecked(
-        &dir.path().join("caseload.db"),
-        Access::Create,
-        Clock::fixed(date(23)),
-        login.clone(),
+    Fixture::new(
+        fixture::worker("sam.okoro", "Sam Okoro", Role::KeyWorker),
+        |worker_id| Client {
+            family_name: fixture::name("Bloggs"),
+            referral_date: date(1),
+            ..fixture::client(1, worker_id)
+        },
     )
-    .expect("create store");
-    let worker_id = store
-        .write(|w| {
-            w.insert(&Worker {
-                login,
-                display_name: Name::new("Sam Okoro").expect("name"),
-                role: Role::KeyWorker,
-            })
-        })
-        .expect("worker");
-    let client = Client {
-        reference: ServiceRef::from_number(1),
-        given_name: Name::new("Jo").expect("name"),
-        family_name: Name::new("Bloggs").expect("name"),
-        preferred_name: None,
-        date_of_birth: NaiveDate::from_ymd_opt(1985, 6, 15).expect("date"),
-        nhs_number: None,
-        key_worker_id: worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(1),
-        treatment_start: None,
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
-    };
-    let client_id = store.write(|w| w.insert(&client)).expect("client");
-    Fixture {
-        _dir: dir,
-        store,
-        worker_id,
-        client_id,
-    }
 }
 
 fn session(f: &Fixture, started_at: NaiveDateTime, attendance: Attendance) -> Session {

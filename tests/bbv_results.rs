@@ -3,76 +3,32 @@
 //! result that arrives later stands in place of the "not known"; a sample dated ahead is refused
 //! and changes nothing; and migration 17 keeps every session's interventions and their triggers.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::{NaiveDate, NaiveDateTime};
-use keywork::clock::Clock;
+use fixture::{Fixture, date};
 use keywork::domain::*;
-use keywork::store::{Access, Store, migrate};
+use keywork::store::migrate;
 use rusqlite::Connection;
-use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    client_id: i64,
-    worker_id: i64,
-}
 
 /// A client who injects, tested for nothing yet, hep B course completed.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let login = Login::new("kim.worker").expect("login");
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
-            .expect("create store");
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Kim Worker").unwrap(),
-                role: Role::KeyWorker,
-            })?;
-            let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(7),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Active,
-                referral_date: date(2026, 10, 20),
-                treatment_start: Some(date(2026, 11, 1)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Currently,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags {
-                    hep_b: Some(HepBStatus::Completed),
-                    naloxone_held: true,
-                    naloxone_supplied_on: Some(date(2026, 11, 1)),
-                    ..RiskFlags::default()
-                },
-            })?;
-            Ok((worker_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        _dir: dir,
-        store,
-        client_id,
-        worker_id,
-    }
+    Fixture::new(
+        fixture::worker("kim.worker", "Kim Worker", Role::KeyWorker),
+        |worker_id| Client {
+            referral_date: date(2026, 10, 20),
+            treatment_start: Some(date(2026, 11, 1)),
+            injecting: InjectingStatus::Currently,
+            risk: RiskFlags {
+                hep_b: Some(HepBStatus::Completed),
+                naloxone_held: true,
+                naloxone_supplied_on: Some(date(2026, 11, 1)),
+                ..RiskFlags::default()
+            },
+            ..fixture::client(7, worker_id)
+        },
+    )
 }
 
 fn record(

@@ -5,6 +5,9 @@
 //! Each run gets a pipe whose reading end was closed before the program started, so its first
 //! write to standard output meets EPIPE every time, whatever the size of its output.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -47,15 +50,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The login running the tests, which keywork acts as.
-fn login() -> String {
-    let uid = nix::unistd::Uid::current();
-    nix::unistd::User::from_uid(uid)
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A generated demo service (where `--today` may write) with the test's login as team lead.
 fn demo_service(dir: &Path) -> PathBuf {
     demo_service_of(dir, "15")
@@ -66,13 +60,7 @@ fn demo_service_of(dir: &Path, clients: &str) -> PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&["generate", "--db", s(&db), "--clients", clients]);
     assert!(out.status.success(), "generate: {}", text(&out.stderr));
-    let conn = Connection::open(&db).unwrap();
-    conn.execute(
-        "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-         VALUES (?1, 'Test Runner', 'team_lead', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-        [login()],
-    )
-    .unwrap();
+    fixture::join_team(&db, "Test Runner", "team_lead");
     db
 }
 

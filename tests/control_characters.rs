@@ -3,6 +3,9 @@
 //! in a file that someone later shows in one. Text formats show them as placeholders (`^[`);
 //! JSON escapes them, so it still reads back as exactly what is stored.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -28,15 +31,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The login running the tests, which keywork acts as.
-fn login() -> String {
-    let uid = nix::unistd::Uid::current();
-    nix::unistd::User::from_uid(uid)
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A demo service in which every client's family name, every worker's name, the first
 /// client's shared care, session notes and goals, the scenario names and one audit detail carry
 /// [`HOSTILE`], written past keywork as another program could.
@@ -44,13 +38,8 @@ fn hostile_service(dir: &Path) -> PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&db, &["generate", "--clients", "14", "--seed", "5"]);
     assert!(out.status.success(), "generate: {}", text(&out.stderr));
+    fixture::join_team(&db, "Test Runner", "team_lead");
     let conn = Connection::open(&db).unwrap();
-    conn.execute(
-        "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-         VALUES (?1, 'Test Runner', 'team_lead', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-        [login()],
-    )
-    .unwrap();
     for sql in [
         "UPDATE clients SET family_name = family_name || ?1",
         "UPDATE clients SET shared_care = 'GP' || ?1 WHERE reference = 'KW-00001'",

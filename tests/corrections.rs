@@ -3,7 +3,11 @@
 //! count for nothing in the rules; erasure takes the earlier versions with the client; and a
 //! schema-4 file upgrades with its audit chain intact.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::{NaiveDate, NaiveDateTime};
+use fixture::{Fixture, at, date, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Correctable, Store, StoreError, migrate};
@@ -12,76 +16,25 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn at(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> NaiveDateTime {
-    date(y, m, d)
-        .and_hms_opt(hour, minute, 0)
-        .expect("valid time")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
+/// The fixture's worker, whom the store acts as: not the OS login of `fixture::login`.
 fn login() -> Login {
     Login::new("sam.okoro").expect("valid login")
 }
 
-struct Fixture {
-    _dir: TempDir,
-    path: PathBuf,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
-
 /// A worker and one client on OST methadone since 2024-01-08.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let mut store = Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login())
-        .expect("create store");
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login(),
-                display_name: Name::new("Sam Okoro").unwrap(),
-                role: Role::KeyWorker,
-            })?;
-            let client_id = w.insert(&client(worker_id))?;
-            Ok((worker_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        _dir: dir,
-        path,
-        store,
-        worker_id,
-        client_id,
-    }
+    Fixture::new(
+        fixture::worker("sam.okoro", "Sam Okoro", Role::KeyWorker),
+        client,
+    )
 }
 
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(1),
-        given_name: Name::new("Jo").unwrap(),
-        family_name: Name::new("Wren").unwrap(),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2024, 1, 2),
         treatment_start: Some(date(2024, 1, 8)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
         modality: Modality::OstMethadone,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(1, key_worker_id)
     }
 }
 

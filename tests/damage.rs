@@ -1,6 +1,10 @@
 //! A damaged database file, with the real binary: `check` names what SQLite found damaged, and a
 //! write is refused before it lands in the damaged file.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::login;
 use rusqlite::Connection;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -17,13 +21,6 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .expect("run keywork")
 }
 
-fn me() -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("the user database")
-        .expect("a login")
-        .name
-}
-
 /// A small generated service the test's user records in, every change checkpointed into the
 /// main file; then one page overwritten with zeros, as a failing disk leaves it: the page of a
 /// table a session never reads (the scenario list), so SQLite itself would not notice.
@@ -31,7 +28,15 @@ fn damaged_service(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("small.db");
     let out = keywork(
         &db,
-        &["generate", "--clients", "20", "--years", "1", "--as", &me()],
+        &[
+            "generate",
+            "--clients",
+            "20",
+            "--years",
+            "1",
+            "--as",
+            &login(),
+        ],
     );
     assert!(
         out.status.success(),

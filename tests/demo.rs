@@ -3,16 +3,16 @@
 //! exit TOP, on any day; it stores completed reviews only; the same seed and day give the same
 //! service.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
+use fixture::date;
 use keywork::clock::Clock;
 use keywork::demo::{self, Plan};
 use keywork::domain::{AlertKind, Login, ReviewIntervals, ReviewKind};
 use keywork::store::{Access, CaseloadRow, Scope, Store};
 use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
 
 /// The default demo service generated into a new file, with today fixed.
 fn demo_on(today: NaiveDate, plan: Plan) -> (TempDir, Store) {

@@ -5,10 +5,14 @@
 //! Each rule is asserted over seeds {1, 7, 42} and sizes {40, 200} on two fixed days,
 //! generated once into temporary files, so a change that makes one seed incoherent fails.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 #[path = "common/demo.rs"]
 mod demo_support;
 
 use chrono::NaiveDate;
+use fixture::{TODAY, today};
 use keywork::clock::Clock;
 use keywork::demo::{self, Plan};
 use keywork::domain::Login;
@@ -17,15 +21,9 @@ use keywork::store::{Access, Store};
 use std::process::Command;
 use std::sync::OnceLock;
 
-const TODAY: &str = "2026-11-23";
-
 /// The showcase client whose story is a discharge with the exit TOP still owed (KW-00029, the
 /// fifteenth showcase place): the one record the exit-TOP rule is there to find.
 const EXIT_TOP_OWED: &str = "KW-00029";
-
-fn today() -> NaiveDate {
-    TODAY.parse().expect("a date")
-}
 
 /// Every (day, seed, clients) service's findings, generated once for all the tests in this
 /// file: the fixed day the other tests use, and one in another season (the demo is dated from

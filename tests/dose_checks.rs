@@ -1,6 +1,9 @@
 //! The safe-prescribing checks from the shell (issue 20): the same rules as the screens' form,
 //! each refusal naming the flag to fix, nothing recorded.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,13 +20,6 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .env_remove("KEYWORK_CONFIG")
         .output()
         .expect("the binary runs")
-}
-
-fn login() -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
 }
 
 /// A small generated service with the test's login on its team as a prescriber.
@@ -49,14 +45,7 @@ fn service(dir: &Path) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Connection::open(&db)
-        .unwrap()
-        .execute(
-            "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-             VALUES (?1, 'Dr Test', 'prescriber', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-            [login()],
-        )
-        .unwrap();
+    fixture::join_team(&db, "Dr Test", "prescriber");
     db
 }
 

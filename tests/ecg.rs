@@ -3,76 +3,30 @@
 //! period needs a reason on every path that prescribes; the record and the subject access export
 //! show the ECGs; erasure removes them; the audit records them.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
+use fixture::{Fixture, date, today};
 use keywork::app::record::{Layout, document};
-use keywork::clock::Clock;
 use keywork::domain::ecg::Ecg;
 use keywork::domain::*;
 use keywork::export::{self, Format, Kind};
-use keywork::store::{Access, AuditFilter, SettingKey, Store, parse_setting};
+use keywork::store::{AuditFilter, SettingKey, parse_setting};
 use rusqlite::Connection;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-struct Fixture {
-    dir: TempDir,
-    store: Store,
-    client_id: i64,
-    worker_id: i64,
-}
 
 /// A client not yet on OST, and a team lead who prescribes for them.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let login = Login::new("ana.lead").expect("login");
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
-            .expect("create store");
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Ana Lead").unwrap(),
-                role: Role::TeamLead,
-            })?;
-            let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(7),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Active,
-                referral_date: date(2025, 1, 10),
-                treatment_start: Some(date(2025, 1, 20)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags::default(),
-            })?;
-            Ok((worker_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        dir,
-        store,
-        client_id,
-        worker_id,
-    }
+    Fixture::new(
+        fixture::worker("ana.lead", "Ana Lead", Role::TeamLead),
+        |worker_id| Client {
+            referral_date: date(2025, 1, 10),
+            treatment_start: Some(date(2025, 1, 20)),
+            ..fixture::client(7, worker_id)
+        },
+    )
 }
 
 fn prescription(
@@ -358,13 +312,6 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn login() -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A small generated service with the test's login on its team as a key worker.
 fn service(dir: &Path) -> PathBuf {
     let db = dir.join("ecg.db");
@@ -374,14 +321,7 @@ fn service(dir: &Path) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Connection::open(&db)
-        .unwrap()
-        .execute(
-            "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-             VALUES (?1, 'Kim Worker', 'key_worker', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-            [login()],
-        )
-        .unwrap();
+    fixture::join_team(&db, "Kim Worker", "key_worker");
     db
 }
 

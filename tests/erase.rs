@@ -7,9 +7,13 @@
 //! included. A colleague keeping the database open is played by keywork's own screen, in a
 //! pseudo-terminal, in a process of its own.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
 use common::{Session, TODAY};
+use fixture::login;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -35,15 +39,6 @@ fn path_str(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")
 }
 
-/// The login running the tests (root in CI), which `keywork` acts as.
-fn login() -> String {
-    let uid = nix::unistd::Uid::current();
-    nix::unistd::User::from_uid(uid)
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 fn wal(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push("-wal");
@@ -55,13 +50,7 @@ fn demo_service(dir: &Path, role: &str) -> PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&["generate", "--db", path_str(&db)]);
     assert!(out.status.success(), "generate: {}", text(&out.stderr));
-    let conn = Connection::open(&db).unwrap();
-    conn.execute(
-        "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-         VALUES (?1, 'Test Runner', ?2, '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-        [login().as_str(), role],
-    )
-    .unwrap();
+    fixture::join_team(&db, "Test Runner", role);
     db
 }
 

@@ -1,8 +1,11 @@
 //! Caseload filters (`f`) at the app level, on the demo service (seed 42, 2026-11-23): each
 //! filter keeps only the clients it names, the title counts them, `F` clears them all.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use fixture::today;
 use keywork::app::filter::{AlertFilter, Filters, Statuses};
 use keywork::app::{Action, App, Identity};
 use keywork::clock::Clock;
@@ -14,10 +17,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
 use tempfile::TempDir;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 struct Demo {
     _dir: TempDir,

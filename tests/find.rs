@@ -2,14 +2,17 @@
 //! the worker types, best first, with the matched letters marked; Enter goes to the match and Esc
 //! puts everything back. And the caseload itself tells two clients of the same first name apart.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use fixture::{date, name};
 use keywork::app::{Action, App, Identity, Pane};
 use keywork::clock::Clock;
 use keywork::config::Settings;
 use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, Name, NhsNumber, RiskFlags, Role,
-    ServiceRef, Substance, Worker,
+    Client, ClientStatus, InjectingStatus, Login, Modality, NhsNumber, RiskFlags, Role, ServiceRef,
+    Substance, Worker,
 };
 use keywork::store::{Access, Store};
 use ratatui::Terminal;
@@ -18,14 +21,6 @@ use ratatui::layout::Size;
 use ratatui::style::Modifier;
 use std::collections::BTreeSet;
 use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
 
 /// (given, family, preferred, NHS number) of each client, referenced KW-00001 on in this order.
 const CLIENTS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
@@ -57,6 +52,8 @@ fn client(worker: i64, number: u32, c: &(&str, &str, Option<&str>, Option<&str>)
     }
 }
 
+/// Not `fixture::Fixture`: Find is tried over several clients of one worker, with the app
+/// drawn over them, so this holds the app and no one client.
 struct Fixture {
     _dir: TempDir,
     store: Store,

@@ -1,68 +1,27 @@
 //! Every form kind round-trips through its one home: it opens from the selection and the store,
 //! its declaration takes typed values, and its save writes the records it built.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
-use keywork::clock::Clock;
+use fixture::{Fixture, date, today};
 use keywork::domain::*;
 use keywork::form::Now;
 use keywork::form::kinds::{self, FormKind, Opening, Saving};
-use keywork::store::{Access, Store};
+use keywork::store::Store;
 use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
 
 /// One key worker and one client in treatment since February, using heroin without a naloxone
 /// kit: a care-plan review is overdue and a naloxone alert is open.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kinds.db");
-    let login = Login::new("sam.okoro").unwrap();
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone()).unwrap();
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Sam Okoro").unwrap(),
-                role: Role::KeyWorker,
-            })?;
-            let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(1),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: NaiveDate::from_ymd_opt(1985, 6, 15).unwrap(),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Active,
-                referral_date: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
-                treatment_start: Some(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags::default(),
-            })?;
-            Ok((worker_id, client_id))
-        })
-        .unwrap();
-    Fixture {
-        _dir: dir,
-        store,
-        worker_id,
-        client_id,
-    }
+    Fixture::new(
+        fixture::worker("sam.okoro", "Sam Okoro", Role::KeyWorker),
+        |worker_id| Client {
+            treatment_start: Some(date(2026, 2, 1)),
+            ..fixture::client(1, worker_id)
+        },
+    )
 }
 
 fn count(store: &Store, path_sql: &str) -> i64 {

@@ -7,14 +7,17 @@
 //! database) with a generous timeout; the one deliberate pause is the typing break before a
 //! dropped connection, which is the situation under test.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
 use common::{Session, TODAY, footer, rows, selected_row};
+use fixture::{date, me, name, today};
 use keywork::clock::Clock;
 use keywork::domain::{
-    Client, ClientStatus, Goal, GoalArea, GoalDomain, GoalStatus, InjectingStatus, Login, Modality,
-    Name, RiskFlags, Role, Score, ServiceRef, ShortText, Stored, Substance, Worker,
+    Client, Goal, GoalArea, GoalDomain, GoalStatus, Login, Role, Score, ShortText, Stored,
+    Substance, Worker,
 };
 use keywork::store::{Access, Draft, Store};
 use serde_json::Value;
@@ -40,49 +43,19 @@ const GOAL_WORDS: &str = "Find somewhere settled to live";
 // The database
 // ---------------------------------------------------------------------------------------------
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
-}
-
-/// The login the binary will act as: whoever runs the tests.
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
-
 fn client(number: u32, given: &str, family: &str, key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(number),
         given_name: name(given),
         family_name: name(family),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(2026, 1, 10),
-        treatment_start: None,
         primary_substance: Substance::Alcohol,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(number, key_worker_id)
     }
 }
 
 /// A database where the login running the tests is a key worker with two active clients; the
-/// first has one active housing goal at 3/10, the second has no sessions at all.
+/// first has one active housing goal at 3/10, the second has no sessions at all. Not
+/// `fixture::Fixture`: the binary opens this file as the test's own login (so it is a training
+/// database), and the drafts tests need two clients and a goal.
 struct Fixture {
     _dir: tempfile::TempDir,
     db: PathBuf,
@@ -94,7 +67,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create the database");

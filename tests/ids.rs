@@ -4,6 +4,10 @@
 //! in its trail and in its subject access export. These tests run the real binary as a worker
 //! would, and open a file of the older schema to check the upgrade.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::login;
 use keywork::domain::audit::{ChainFields, GENESIS_HASH, chain_hash};
 use keywork::store::migrate;
 use rusqlite::{Connection, params};
@@ -33,13 +37,6 @@ fn ok(out: Output, what: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn login() -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A small generated service with the test's login on its team as a lead.
 fn service(dir: &Path) -> PathBuf {
     let db = dir.join("ids.db");
@@ -59,14 +56,7 @@ fn service(dir: &Path) -> PathBuf {
         .output()
         .unwrap();
     ok(out, "generate");
-    Connection::open(&db)
-        .unwrap()
-        .execute(
-            "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-             VALUES (?1, 'Test Lead', 'team_lead', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-            [login()],
-        )
-        .unwrap();
+    fixture::join_team(&db, "Test Lead", "team_lead");
     db
 }
 

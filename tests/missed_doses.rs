@@ -3,29 +3,15 @@
 //! prescription; and migration 15 keeps the acknowledgements and their id counter.
 
 mod common;
+#[path = "common/fixture.rs"]
+mod fixture;
 
 use chrono::NaiveDate;
+use fixture::{Fixture, date, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Store, migrate};
 use rusqlite::{Connection, params};
-use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    client_id: i64,
-    worker_id: i64,
-}
 
 /// A client on methadone since 02/11/2026, and a prescriber who records for them.
 fn fixture() -> Fixture {
@@ -33,46 +19,15 @@ fn fixture() -> Fixture {
 }
 
 fn fixture_with(risk: RiskFlags) -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let login = Login::new("ana.prescriber").expect("login");
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
-            .expect("create store");
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Ana Prescriber").unwrap(),
-                role: Role::Prescriber,
-            })?;
-            let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(7),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Active,
-                referral_date: date(2026, 10, 20),
-                treatment_start: Some(date(2026, 11, 1)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk,
-            })?;
-            Ok((worker_id, client_id))
-        })
-        .expect("insert");
-    let mut f = Fixture {
-        _dir: dir,
-        store,
-        client_id,
-        worker_id,
-    };
+    let mut f = Fixture::new(
+        fixture::worker("ana.prescriber", "Ana Prescriber", Role::Prescriber),
+        |worker_id| Client {
+            referral_date: date(2026, 10, 20),
+            treatment_start: Some(date(2026, 11, 1)),
+            risk,
+            ..fixture::client(7, worker_id)
+        },
+    );
     start(&mut f, date(2026, 11, 2)).expect("start");
     f
 }
@@ -871,22 +826,9 @@ fn a_read_only_worker_cannot_void_a_missed_dose_and_a_key_worker_can() {
     let client_id = store
         .write(|w| {
             w.insert(&Client {
-                reference: ServiceRef::from_number(9),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: kw.id,
-                status: ClientStatus::Active,
                 referral_date: today - chrono::Duration::days(60),
                 treatment_start: Some(today - chrono::Duration::days(30)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags::default(),
+                ..fixture::client(9, kw.id)
             })
         })
         .expect("a client");
@@ -1006,10 +948,7 @@ fn x_on_a_missed_dose_in_the_record_marks_it_entered_in_error() {
     assert_eq!(common::TODAY, "2026-11-23", "the fixture's dates assume it");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("caseload.db");
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    let login = Login::new(user.name).expect("a valid login");
+    let login = Login::new(fixture::login()).expect("a valid login");
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create store");
@@ -1022,22 +961,9 @@ fn x_on_a_missed_dose_in_the_record_marks_it_entered_in_error() {
                 role: Role::Prescriber,
             })?;
             let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(7),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: worker,
-                status: ClientStatus::Active,
                 referral_date: date(2026, 10, 20),
                 treatment_start: Some(date(2026, 11, 1)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags::default(),
+                ..fixture::client(7, worker)
             })?;
             w.start_prescription(&OstPrescription {
                 rx: Prescription {

@@ -2,80 +2,36 @@
 //! B dose moves the client's risk flags on in the session's own transaction, and the alert it
 //! answered clears.
 
-use chrono::{NaiveDate, NaiveDateTime};
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use chrono::NaiveDateTime;
+use fixture::{Fixture, date, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Store};
 use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
 
 /// A key worker and one client on methadone, injecting now, with no naloxone kit and no BBV
 /// test: both the naloxone and the BBV alerts are open.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let login = Login::new("sam.okoro").expect("valid login");
-    let mut store = Store::open_unchecked(
-        &dir.path().join("one_entry.db"),
-        Access::Create,
-        Clock::fixed(today()),
-        login.clone(),
+    Fixture::new(
+        fixture::worker("sam.okoro", "Sam Okoro", Role::KeyWorker),
+        client,
     )
-    .expect("create store");
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Sam Okoro").unwrap(),
-                role: Role::KeyWorker,
-            })?;
-            let client_id = w.insert(&client(worker_id))?;
-            Ok((worker_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        _dir: dir,
-        store,
-        worker_id,
-        client_id,
-    }
 }
 
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(1),
-        given_name: Name::new("Jo").unwrap(),
-        family_name: Name::new("Wren").unwrap(),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2026, 1, 2),
         treatment_start: Some(date(2026, 1, 8)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
         injecting: InjectingStatus::Currently,
         modality: Modality::OstMethadone,
-        shared_care: None,
         risk: RiskFlags {
             overdose_risk: true,
             ..RiskFlags::default()
         },
+        ..fixture::client(1, key_worker_id)
     }
 }
 

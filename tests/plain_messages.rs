@@ -5,9 +5,13 @@
 //! The read-only tests need a login other than root (root writes anywhere): they create OS users
 //! when run as root, and otherwise say why and return.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 #[path = "common/users.rs"]
 mod users;
 
+use fixture::login;
 use rusqlite::Connection;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -33,15 +37,6 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The login running the tests, which keywork acts as.
-fn login() -> String {
-    let uid = nix::unistd::Uid::current();
-    nix::unistd::User::from_uid(uid)
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
 }
 
 /// A generated demo service in `dir` (where `--today` may write) with these logins on its team.

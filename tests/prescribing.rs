@@ -2,73 +2,28 @@
 //! modality in step, so the prescribing review rule follows the medicine; early take-home
 //! doses need a reason (NICE TA114); only prescribers and team leads record them.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
+use fixture::{Fixture, date};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Stopping, Store, StoreError, TAKE_HOME_REASON_NEEDED};
-use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    client_id: i64,
-    prescriber_id: i64,
-}
 
 /// A psychosocial client in treatment since 2026-06-01, and a prescriber.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let login = Login::new("ana.prescriber").expect("login");
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
-            .expect("create store");
-    let (prescriber_id, client_id) = store
-        .write(|w| {
-            let prescriber_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Ana Prescriber").unwrap(),
-                role: Role::Prescriber,
-            })?;
-            let client_id = w.insert(&client(prescriber_id))?;
-            Ok((prescriber_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        _dir: dir,
-        store,
-        client_id,
-        prescriber_id,
-    }
+    Fixture::new(
+        fixture::worker("ana.prescriber", "Ana Prescriber", Role::Prescriber),
+        client,
+    )
 }
 
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(7),
-        given_name: Name::new("Jo").unwrap(),
-        family_name: Name::new("Wren").unwrap(),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2026, 5, 20),
         treatment_start: Some(date(2026, 6, 1)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(7, key_worker_id)
     }
 }
 
@@ -85,7 +40,7 @@ fn rx(f: &Fixture, medicine: Medicine, dose_mg: f64, from: NaiveDate) -> OstPres
         },
         terms: Terms {
             pharmacy: Some("Boots, High St".into()),
-            prescriber: Some(Prescriber::Worker(f.prescriber_id)),
+            prescriber: Some(Prescriber::Worker(f.worker_id)),
             ..Terms::default()
         },
     }

@@ -9,17 +9,16 @@
 //!   2  Down  c  Right  Tab 40  Ctrl-S                                     review: dose up to 40 mg
 //!   1  Enter  PageDown                                                     the record's timeline
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
 use common::{Session, TODAY, footer};
+use fixture::{date, me, name, today};
 use keywork::clock::Clock;
-use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, Name, RiskFlags, Role, ServiceRef,
-    Substance, Worker,
-};
+use keywork::domain::{Client, Login, Role, Worker};
 use keywork::store::{Access, Store};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -36,45 +35,14 @@ const PAGE_DOWN: &[u8] = b"\x1b[6~";
 /// Waits may cover a save, a reload and a redraw on a busy machine.
 const TIMEOUT: Duration = Duration::from_secs(15);
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
-}
-
-/// The login the binary acts as: whoever runs the tests.
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
-
 /// A psychosocial client in treatment since 1 October 2026.
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(1),
         given_name: name("Dana"),
         family_name: name("Reyes"),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2026, 9, 20),
         treatment_start: Some(date(2026, 10, 1)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(1, key_worker_id)
     }
 }
 
@@ -83,7 +51,7 @@ fn client(key_worker_id: i64) -> Client {
 fn fixture(role: Role) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create the database");

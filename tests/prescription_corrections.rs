@@ -3,77 +3,32 @@
 //! rules (modality, OST dates, review dates), and the mistake the issue names (a change dated
 //! tomorrow blocks any stop) fixable both ways.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
+use fixture::{Fixture, date, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Stopping, Store, StoreError};
-use std::collections::BTreeSet;
-use tempfile::TempDir;
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
 
 fn tomorrow() -> NaiveDate {
     date(2026, 11, 24)
 }
 
-struct Fixture {
-    _dir: TempDir,
-    store: Store,
-    client_id: i64,
-    prescriber_id: i64,
-}
-
 /// A psychosocial client in treatment since 2026-06-01, and a prescriber acting.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("caseload.db");
-    let login = Login::new("ana.prescriber").expect("login");
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
-            .expect("create store");
-    let (prescriber_id, client_id) = store
-        .write(|w| {
-            let prescriber_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Ana Prescriber").unwrap(),
-                role: Role::Prescriber,
-            })?;
-            let client_id = w.insert(&client(prescriber_id))?;
-            Ok((prescriber_id, client_id))
-        })
-        .expect("insert");
-    Fixture {
-        _dir: dir,
-        store,
-        client_id,
-        prescriber_id,
-    }
+    Fixture::new(
+        fixture::worker("ana.prescriber", "Ana Prescriber", Role::Prescriber),
+        client,
+    )
 }
 
 fn client(key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(7),
-        given_name: Name::new("Jo").unwrap(),
-        family_name: Name::new("Wren").unwrap(),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
         referral_date: date(2026, 5, 20),
         treatment_start: Some(date(2026, 6, 1)),
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(7, key_worker_id)
     }
 }
 
@@ -90,7 +45,7 @@ fn rx(f: &Fixture, medicine: Medicine, dose_mg: f64, from: NaiveDate) -> OstPres
         },
         terms: Terms {
             pharmacy: Some("Boots, High St".into()),
-            prescriber: Some(Prescriber::Worker(f.prescriber_id)),
+            prescriber: Some(Prescriber::Worker(f.worker_id)),
             ..Terms::default()
         },
     }
@@ -555,19 +510,12 @@ const ENTER: &[u8] = b"\r";
 const BACKSPACE: &[u8] = b"\x7f";
 const CTRL_S: &[u8] = b"\x13";
 
-fn current_login() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("look up the current user")
-        .expect("the current user has an entry");
-    Login::new(user.name).expect("the current login is a valid keywork login")
-}
-
 #[test]
 fn the_record_amends_and_voids_a_prescription_with_the_same_keys_as_other_entries() {
     assert_eq!(common::TODAY, "2026-11-23", "the fixture's dates assume it");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("caseload.db");
-    let login = current_login();
+    let login = fixture::me();
     let mut store =
         Store::open_unchecked(&db, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create store");
@@ -668,7 +616,7 @@ fn open_review_form(
         selected_goal: None,
         selected_review,
         intervals,
-        default_worker: Some(f.prescriber_id),
+        default_worker: Some(f.worker_id),
         entry,
     };
     keywork::form::kinds::open(keywork::form::kinds::FormKind::Review, &opening)
@@ -683,7 +631,7 @@ fn save_review(
 ) {
     let saving = keywork::form::kinds::Saving {
         client_id: f.client_id,
-        worker_id: f.prescriber_id,
+        worker_id: f.worker_id,
         draft_id: None,
         intervals,
     };

@@ -2,7 +2,10 @@
 //! are read again, with the same result as reading everything; and while a key is held the lower
 //! panes wait for a pause.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::today;
 use keywork::app::{Action, App, Identity};
 use keywork::clock::Clock;
 use keywork::config::Settings;
@@ -12,10 +15,6 @@ use keywork::store::{Access, Changes, Store};
 use ratatui::layout::Size;
 use rusqlite::Connection;
 use std::path::Path;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 fn open(path: &Path) -> Store {
     Store::open_unchecked(

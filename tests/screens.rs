@@ -4,15 +4,19 @@
 //!
 //! Everything is deterministic: the clock is fixed at 2026-11-23 and the demo service uses seed 42.
 
-use chrono::{NaiveDate, NaiveDateTime};
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use fixture::{at, date, name, today};
 use keywork::app::keymap::{self, KEYMAP, Situation};
 use keywork::app::{Action, App, Cursor, Identity, Overlay, Pane, Sort};
 use keywork::clock::Clock;
 use keywork::config::{Settings, ThemeName};
 use keywork::demo::{self, Plan};
 use keywork::domain::{
-    Answer, Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, Name, NoteText,
+    Answer, Attendance, Client, ClientStatus, InjectingStatus, Login, Modality, NoteText,
     ReadinessNote, Review, ReviewCompletion, ReviewKind, RiskFlags, Role, Score, ServiceRef,
     Session, SessionKind, Stage, Substance, Top, TopItem, TopStage, Worker,
 };
@@ -34,24 +38,6 @@ const SMALL: (u16, u16) = (80, 24);
 const TMUX: (u16, u16) = (80, 23);
 const LARGE: (u16, u16) = (120, 40);
 const SIZES: [(u16, u16); 2] = [SMALL, LARGE];
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn at(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> NaiveDateTime {
-    date(y, m, d)
-        .and_hms_opt(hour, minute, 0)
-        .expect("valid time")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
 
 fn score(value: u8) -> Score {
     Score::new(value).expect("valid score")

@@ -2,24 +2,20 @@
 //! sides of it), bad values are refused with one line and change nothing, only a team lead sets
 //! them, and a file of schema 15 keeps the settings it had.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::{date, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, SettingKey, Store, migrate, parse_setting};
 use rusqlite::Connection;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
+/// A team lead and no client yet, unlike `fixture::Fixture`: each test adds the clients whose
+/// facts sit either side of the setting it moves.
 struct Fixture {
     _dir: TempDir,
     store: Store,
@@ -34,13 +30,7 @@ fn fixture() -> Fixture {
         Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone())
             .expect("create store");
     let worker_id = store
-        .write(|w| {
-            w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Lee Lead").unwrap(),
-                role: Role::TeamLead,
-            })
-        })
+        .write(|w| w.insert(&fixture::worker("lee.lead", "Lee Lead", Role::TeamLead)))
         .expect("insert");
     Fixture {
         _dir: dir,
@@ -55,22 +45,11 @@ fn client(f: &mut Fixture, n: u32, injecting: InjectingStatus, risk: RiskFlags) 
     f.store
         .write(|w| {
             w.insert(&Client {
-                reference: ServiceRef::from_number(n),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: date(1985, 6, 15),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Active,
                 referral_date: date(2026, 10, 20),
                 treatment_start: Some(date(2026, 11, 1)),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
                 injecting,
-                modality: Modality::Psychosocial,
-                shared_care: None,
                 risk,
+                ..fixture::client(n, worker_id)
             })
         })
         .expect("insert client")
@@ -296,13 +275,6 @@ fn keywork(db: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn login() -> String {
-    nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A small generated service with the test's login on its team in `role`.
 fn service(dir: &Path, role: &str) -> PathBuf {
     let db = dir.join("settings.db");
@@ -312,14 +284,7 @@ fn service(dir: &Path, role: &str) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Connection::open(&db)
-        .unwrap()
-        .execute(
-            "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-             VALUES (?1, 'Test Worker', ?2, '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-            [login(), role.to_owned()],
-        )
-        .unwrap();
+    fixture::join_team(&db, "Test Worker", role);
     db
 }
 
@@ -343,7 +308,7 @@ fn only_a_team_lead_sets_a_clinical_limit_from_the_shell() {
         .unwrap()
         .execute(
             "UPDATE workers SET role = 'team_lead' WHERE login = ?1",
-            [login()],
+            [fixture::login()],
         )
         .unwrap();
     let out = keywork(&db, &["settings", "set", "methadone_induction", "40mg"]);

@@ -1,6 +1,9 @@
 //! `keywork session add` from the shell records what the screens would, and asks (by refusing
 //! until told) what the screens ask: the real binary on a generated service.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -22,27 +25,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The login running the tests, which keywork acts as.
-fn login() -> String {
-    let uid = nix::unistd::Uid::current();
-    nix::unistd::User::from_uid(uid)
-        .unwrap()
-        .expect("the test's user has a login")
-        .name
-}
-
 /// A generated demo service (where `--today` may write) with the test's login as a key worker.
 fn demo_service(dir: &Path) -> PathBuf {
     let db = dir.join("demo.db");
     let out = keywork(&db, &["generate", "--clients", "14", "--seed", "9"]);
     assert!(out.status.success(), "generate: {}", text(&out.stderr));
-    let conn = Connection::open(&db).unwrap();
-    conn.execute(
-        "INSERT INTO workers (login, display_name, role, created_at, updated_at)
-         VALUES (?1, 'Test Runner', 'key_worker', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')",
-        [login()],
-    )
-    .unwrap();
+    fixture::join_team(&db, "Test Runner", "key_worker");
     db
 }
 

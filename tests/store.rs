@@ -2,7 +2,10 @@
 //! invalid rows, opening refuses files that are not ours without touching them, concurrent edits
 //! are detected, and the export never copies note text into the audit trail.
 
-use chrono::{NaiveDate, NaiveDateTime};
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::{Fixture, at, date, name, today};
 use keywork::clock::Clock;
 use keywork::domain::*;
 use keywork::store::{Access, Scope, Store, StoreError, Table, migrate};
@@ -16,30 +19,13 @@ use tempfile::TempDir;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn at(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> NaiveDateTime {
-    date(y, m, d)
-        .and_hms_opt(hour, minute, 0)
-        .expect("valid time")
-}
-
-fn today() -> NaiveDate {
-    date(2026, 11, 23)
-}
-
 fn clock() -> Clock {
     Clock::fixed(today())
 }
 
+/// The fixture's worker, whom the store acts as: not the OS login of `fixture::login`.
 fn login() -> Login {
     Login::new("sam.okoro").expect("valid login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
 }
 
 fn short(text: &str) -> ShortText {
@@ -64,54 +50,21 @@ fn new_store() -> (TempDir, PathBuf, Store) {
 }
 
 /// A database holding one worker and one client, with their ids.
-struct Fixture {
-    _dir: TempDir,
-    path: PathBuf,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
-
 fn fixture() -> Fixture {
-    let (dir, path, mut store) = new_store();
-    let worker_id = insert(&mut store, &sample_worker("sam.okoro"));
-    let client_id = insert(&mut store, &sample_client(worker_id, 1));
-    Fixture {
-        _dir: dir,
-        path,
-        store,
-        worker_id,
-        client_id,
-    }
+    Fixture::new(sample_worker("sam.okoro"), |worker_id| {
+        sample_client(worker_id, 1)
+    })
 }
 
 fn sample_worker(login: &str) -> Worker {
-    Worker {
-        login: Login::new(login).expect("valid login"),
-        display_name: name("Sam Okoro"),
-        role: Role::KeyWorker,
-    }
+    fixture::worker(login, "Sam Okoro", Role::KeyWorker)
 }
 
 /// A valid client with only the required fields filled in.
 fn sample_client(key_worker_id: i64, number: u32) -> Client {
     Client {
-        reference: ServiceRef::from_number(number),
-        given_name: name("Jo"),
         family_name: name("Bloggs"),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(2026, 1, 10),
-        treatment_start: None,
-        primary_substance: Substance::Heroin,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(number, key_worker_id)
     }
 }
 
@@ -367,7 +320,7 @@ fn assert_check_refused(conn: &Connection, sql: &str, mentioning: &str) {
 /// The fixture's database (one worker, id 1; one client, id 1), closed and opened raw.
 fn raw_fixture() -> (TempDir, Connection) {
     let Fixture {
-        _dir,
+        dir,
         path,
         store,
         worker_id,
@@ -380,7 +333,7 @@ fn raw_fixture() -> (TempDir, Connection) {
     );
     drop(store);
     let conn = raw(&path);
-    (_dir, conn)
+    (dir, conn)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
 //! The clock is fixed at 2026-11-23 and the demo service uses seed 42, so the clients are the
 //! same on every run. Adding a client is one line in [`CLIENTS`].
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::today;
 use keywork::app::{Action, App, Identity, Situation};
 use keywork::clock::Clock;
 use keywork::config::{Settings, ThemeName};
@@ -35,10 +38,6 @@ const CLIENTS: &[(&str, &str)] = &[
 
 const LARGE: (u16, u16) = (100, 30);
 const SMALL: (u16, u16) = (80, 24);
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")
-}
 
 struct Demo {
     _dir: TempDir,

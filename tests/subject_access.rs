@@ -1,7 +1,10 @@
 //! A client's whole record out for a subject access request, and their plan to take home:
 //! Markdown laid out for reading, HTML self-contained and escaped, JSON whole, each audited.
 
-use chrono::NaiveDate;
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use fixture::{TODAY, today};
 use keywork::clock::Clock;
 use keywork::demo::{self, Plan};
 use keywork::domain::{AuditAction, Login, RecordType, ServiceRef};
@@ -10,12 +13,6 @@ use keywork::store::{Access, AuditFilter, Store};
 use std::path::Path;
 use std::process::{Command, Output};
 use tempfile::TempDir;
-
-const TODAY: &str = "2026-11-23";
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
 
 /// A small demo service on the fixed day, opened without the team's rules (its team has only
 /// fictional logins).

@@ -7,10 +7,14 @@
 //! Tests that need more than one login create OS users (as root, with useradd); run by anyone
 //! else they say why and return. The rest run as whoever runs the tests.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 #[path = "common/users.rs"]
 mod users;
 
 use chrono::NaiveDate;
+use fixture::{date, me};
 use keywork::clock::Clock;
 use keywork::domain::audit::{ChainFields, chain_hash};
 use keywork::domain::{
@@ -37,18 +41,6 @@ const CLIENT: &str = "KW-00001";
 
 fn skip() {
     eprintln!("{}", users::SKIP);
-}
-
-/// The login of the user running the tests, as keywork sees it.
-fn me() -> Login {
-    let user = User::from_uid(Uid::current())
-        .expect("read the user database")
-        .expect("the test's user has a login");
-    Login::new(user.name).expect("a valid login")
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
 fn stdout(out: &Output) -> String {

@@ -2,17 +2,16 @@
 //! injecting items as the past-four-weeks questions they are, and the substance labels true to
 //! their codes.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 use chrono::NaiveDate;
-use keywork::clock::Clock;
+use fixture::{Fixture, today};
 use keywork::domain::top::{Answer, Measure, Top, TopItem, TopStage};
 use keywork::domain::*;
-use keywork::store::{Access, Store, migrate};
+use keywork::store::migrate;
 use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, BTreeSet};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 /// Every TOP question is about the past four weeks (28 days); an amount is for a typical day
 /// of use within them. A label that drops its period reads as a lifetime question.
@@ -112,53 +111,15 @@ fn a_post_treatment_exit_is_a_top_stage() {
     assert_eq!(TopStage::ALL.len(), 4);
 }
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    store: Store,
-    worker_id: i64,
-    client_id: i64,
-}
-
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("top.db");
-    let login = Login::new("sam.okoro").unwrap();
-    let mut store =
-        Store::open_unchecked(&path, Access::Create, Clock::fixed(today()), login.clone()).unwrap();
-    let (worker_id, client_id) = store
-        .write(|w| {
-            let worker_id = w.insert(&Worker {
-                login: login.clone(),
-                display_name: Name::new("Sam Okoro").unwrap(),
-                role: Role::KeyWorker,
-            })?;
-            let client_id = w.insert(&Client {
-                reference: ServiceRef::from_number(1),
-                given_name: Name::new("Jo").unwrap(),
-                family_name: Name::new("Wren").unwrap(),
-                preferred_name: None,
-                date_of_birth: NaiveDate::from_ymd_opt(1985, 6, 15).unwrap(),
-                nhs_number: None,
-                key_worker_id: worker_id,
-                status: ClientStatus::Discharged,
-                referral_date: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
-                treatment_start: Some(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
-                primary_substance: Substance::Heroin,
-                other_substances: BTreeSet::new(),
-                injecting: InjectingStatus::Never,
-                modality: Modality::Psychosocial,
-                shared_care: None,
-                risk: RiskFlags::default(),
-            })?;
-            Ok((worker_id, client_id))
-        })
-        .unwrap();
-    Fixture {
-        _dir: dir,
-        store,
-        worker_id,
-        client_id,
-    }
+    Fixture::new(
+        fixture::worker("sam.okoro", "Sam Okoro", Role::KeyWorker),
+        |worker_id| Client {
+            status: ClientStatus::Discharged,
+            treatment_start: Some(fixture::date(2026, 2, 1)),
+            ..fixture::client(1, worker_id)
+        },
+    )
 }
 
 /// Every item answered: days 3, amounts 2, scales 10, yes/no no.

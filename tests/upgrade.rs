@@ -3,61 +3,29 @@
 //! built for; when it has moved on the write is refused in one line and, on the screens, the
 //! form keeps its text.
 
+#[path = "common/fixture.rs"]
+mod fixture;
+
 mod common;
 
-use chrono::NaiveDate;
-use common::{Session, TODAY, rows};
+use common::{Session, rows};
+use fixture::{me, name, today};
 use keywork::clock::Clock;
-use keywork::domain::{
-    Client, ClientStatus, InjectingStatus, Login, Modality, Name, RiskFlags, Role, ServiceRef,
-    Substance, Worker,
-};
+use keywork::domain::{Client, Role, Substance, Worker};
 use keywork::store::{Access, Store, migrate};
 use rusqlite::Connection;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const CTRL_S: &[u8] = b"\x13";
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-fn me() -> Login {
-    let user = nix::unistd::User::from_uid(nix::unistd::Uid::current())
-        .expect("the user database")
-        .expect("a login");
-    Login::new(user.name).expect("a valid login")
-}
-
-fn name(text: &str) -> Name {
-    Name::new(text).expect("valid name")
-}
-
 fn client(number: u32, key_worker_id: i64) -> Client {
     Client {
-        reference: ServiceRef::from_number(number),
         given_name: name("Dana"),
         family_name: name("Reyes"),
-        preferred_name: None,
-        date_of_birth: date(1985, 6, 15),
-        nhs_number: None,
-        key_worker_id,
-        status: ClientStatus::Active,
-        referral_date: date(2026, 1, 10),
-        treatment_start: None,
         primary_substance: Substance::Alcohol,
-        other_substances: BTreeSet::new(),
-        injecting: InjectingStatus::Never,
-        modality: Modality::Psychosocial,
-        shared_care: None,
-        risk: RiskFlags::default(),
+        ..fixture::client(number, key_worker_id)
     }
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").expect("TODAY is a date")
 }
 
 /// A training database (so the binary may record with `--today`) where the test's login is a

@@ -4,7 +4,7 @@
 --
 -- `client_facts_computed` is the definition: the facts computed from the records themselves.
 -- `client_summary` holds the same columns, kept equal to the view by triggers (created by the
--- Rust step of this migration, `store::summary::create_triggers`) in the same transaction as
+-- Rust step of this migration, `store::migrate::client_summary`) in the same transaction as
 -- every write. `keywork check` compares the two.
 
 CREATE VIEW client_facts_computed AS

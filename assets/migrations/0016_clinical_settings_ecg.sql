@@ -6,7 +6,7 @@
 -- validating in Rust alone: the database then refuses a key no keywork reads (a typo from the
 -- sqlite3 shell or a script would otherwise be stored and silently ignored), and the price, a
 -- rebuild of a three-column table with no rows pointing at it, is paid once per new key.
--- Dropping the table drops its three change triggers (`store::summary`), made again below as
+-- Dropping the table drops its three change triggers (migration 9's), made again below as
 -- they were, written out so this migration never changes.
 CREATE TABLE service_settings_v16 (
     key        TEXT PRIMARY KEY CHECK (key IN ('care_plan', 'prescribing', 'prescribing_first', 'outcomes',

@@ -134,39 +134,6 @@ impl ChainRow {
     }
 }
 
-/// Migration 4: copies the unchained trail into the new table, computing each row's hash.
-pub fn chain_old_rows(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    let mut read = tx.prepare(
-        "SELECT id, at, login, action, record_type, record_id, NULL, NULL FROM audit ORDER BY id",
-    )?;
-    let mut insert = tx.prepare(
-        "INSERT INTO audit_v4 (id, at, login, action, record_type, record_id, detail, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
-    )?;
-    let mut previous = GENESIS_HASH.to_owned();
-    let mut last_id = None;
-    let mut rows = read.query([])?;
-    while let Some(row) = rows.next()? {
-        let row = ChainRow::read(row)?;
-        let hash = row.hash_after(&previous);
-        insert.execute(params![
-            row.id,
-            row.at,
-            row.login,
-            row.action,
-            row.record_type,
-            row.record_id,
-            hash
-        ])?;
-        previous = hash;
-        last_id = Some(row.id);
-    }
-    if let Some(id) = last_id {
-        set_head(tx, id, &previous)?;
-    }
-    Ok(())
-}
-
 /// The end of the trail: how many rows it holds, and the id and hash of its last one. Every
 /// earlier row is bound into that hash, so recording it somewhere else (an anchor) pins the
 /// whole trail up to it.

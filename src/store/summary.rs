@@ -1,11 +1,13 @@
 //! The per-client summary the caseload reads, and the change sequence an open screen follows.
 //!
 //! Schema 9 defines `client_facts_computed` (a view: the facts the review and alert rules need,
-//! computed from the records) and `client_summary` (the same columns, stored). The triggers made
-//! here keep the table equal to the view in the same transaction as every write, whoever writes
-//! and however (a form, the command line, a correction, an import, an erasure), so the team view
-//! reads one row per client. They also stamp `client_changes` with a growing sequence number, so
-//! a screen can reload only the clients a colleague's save touched.
+//! computed from the records) and `client_summary` (the same columns, stored). Triggers (made by
+//! migration 9, frozen in `store::migrate::client_summary`, and by later migrations for later
+//! tables) keep the table equal to the view in the same transaction as every write, whoever
+//! writes and however (a form, the command line, a correction, an import, an erasure), so the
+//! team view reads one row per client. They also stamp `client_changes` with a growing sequence
+//! number, so a screen can reload only the clients a colleague's save touched. This module
+//! pauses them for a bulk load, rebuilds, and reads the changes.
 
 use super::{Result, Store};
 
@@ -16,103 +18,6 @@ pub(super) const META_SUMMARY_PAUSED: &str = "summary_paused";
 /// The client id `client_changes` uses for a change to the whole service (the team list, the
 /// settings, a bulk load): an open screen reloads everything.
 pub const WHOLE_SERVICE: i64 = 0;
-
-/// Tables whose rows feed the summary, and how a row names its client (`{row}` is NEW or OLD).
-const SUMMARY_SOURCES: &[(&str, &str)] = &[
-    ("sessions", "{row}.client_id"),
-    ("readiness_notes", "{row}.client_id"),
-    ("reviews", "{row}.client_id"),
-    ("tops", "{row}.client_id"),
-    (
-        "top_answers",
-        "(SELECT client_id FROM tops WHERE id = {row}.top_id)",
-    ),
-    ("goals", "{row}.client_id"),
-    ("alert_acks", "{row}.client_id"),
-    ("client_substances", "{row}.client_id"),
-];
-
-/// Further tables whose changes a screen shows, though the summary does not read them.
-const CHANGE_ONLY_SOURCES: &[(&str, &str)] = &[
-    ("clients", "{row}.id"),
-    (
-        "goal_actions",
-        "(SELECT client_id FROM goals WHERE id = {row}.goal_id)",
-    ),
-    (
-        "session_interventions",
-        "(SELECT client_id FROM sessions WHERE id = {row}.session_id)",
-    ),
-    ("prescriptions", "{row}.client_id"),
-    ("appointments", "{row}.client_id"),
-    ("workers", "0"),
-    ("service_settings", "0"),
-];
-
-const EVENTS: &[(&str, &[&str])] = &[
-    ("INSERT", &["NEW"]),
-    ("UPDATE", &["OLD", "NEW"]),
-    ("DELETE", &["OLD"]),
-];
-
-/// Creates the triggers that keep `client_summary` and `client_changes` up to date: the Rust
-/// step of migration 9 (one pattern for two dozen triggers is clearer made than written out).
-pub fn create_triggers(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(&triggers_sql())
-}
-
-fn triggers_sql() -> String {
-    let mut sql = String::new();
-    let sources = SUMMARY_SOURCES
-        .iter()
-        .map(|s| (s, true))
-        .chain(CHANGE_ONLY_SOURCES.iter().map(|s| (s, false)));
-    for (&(table, client), summarised) in sources {
-        for (event, rows) in EVENTS {
-            let clients: Vec<String> = rows.iter().map(|r| client.replace("{row}", r)).collect();
-            let mut body = String::new();
-            if summarised {
-                let ids = clients.join(", ");
-                body.push_str(&format!(
-                    "DELETE FROM client_summary WHERE client_id IN ({ids});
-                     INSERT INTO client_summary SELECT * FROM client_facts_computed WHERE client_id IN ({ids});\n"
-                ));
-            }
-            if table == "clients" {
-                body.push_str(&clients_trigger_extra(event));
-            }
-            if table == "clients" && *event == "DELETE" {
-                // An erasure leaves no row naming the client, not even here; screens reload all.
-                body.push_str(&stamp_change(&WHOLE_SERVICE.to_string()));
-            } else {
-                for id in &clients {
-                    body.push_str(&stamp_change(id));
-                }
-            }
-            sql.push_str(&format!(
-                "CREATE TRIGGER summary_{table}_{event} AFTER {event} ON {table}
-                 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = '{META_SUMMARY_PAUSED}')
-                 BEGIN {body} END;\n",
-                event = event.to_lowercase(),
-            ));
-        }
-    }
-    sql
-}
-
-/// A new client starts with an (empty) summary row; an erased one leaves none.
-fn clients_trigger_extra(event: &str) -> String {
-    match event {
-        "INSERT" => {
-            "INSERT INTO client_summary SELECT * FROM client_facts_computed WHERE client_id = NEW.id;\n"
-                .to_owned()
-        }
-        "DELETE" => "DELETE FROM client_summary WHERE client_id = OLD.id;
-                     DELETE FROM client_changes WHERE client_id = OLD.id;\n"
-            .to_owned(),
-        _ => String::new(),
-    }
-}
 
 /// Stamps the client `id` (an SQL expression) with the next change number; nothing for a client
 /// no longer there (the rows an erasure removes with the client) or when the expression is NULL.
@@ -210,23 +115,5 @@ impl Store {
     /// `keywork check` reports it, and tests hold it at 0 after every kind of write.
     pub fn summary_drift(&self) -> Result<i64> {
         Ok(self.conn.query_row(DRIFT, [], |r| r.get(0))?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_source_table_gets_a_trigger_per_event() {
-        let sql = triggers_sql();
-        for (table, _) in SUMMARY_SOURCES.iter().chain(CHANGE_ONLY_SOURCES) {
-            for event in ["insert", "update", "delete"] {
-                assert!(
-                    sql.contains(&format!("CREATE TRIGGER summary_{table}_{event} ")),
-                    "{table} {event}"
-                );
-            }
-        }
     }
 }
