@@ -121,6 +121,35 @@ impl Settings {
         }
         self
     }
+
+    /// Plain ASCII when the terminal cannot be trusted with anything else (see
+    /// [`draws_unicode`]), whatever the file says: boxes drawn in a character set the terminal
+    /// does not decode break the layout. `var` reads an environment variable.
+    pub fn honour_locale(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        if !draws_unicode(&var) {
+            self.ascii = true;
+        }
+        self
+    }
+}
+
+/// Whether line-drawing and other non-ASCII glyphs can be drawn, from the locale and the
+/// terminal type. The character set is the locale's (POSIX: `LC_ALL`, else `LC_CTYPE`, else
+/// `LANG`; an empty value counts as unset): one that does not name UTF-8 (`C`, `POSIX`,
+/// `en_GB.ISO-8859-1`) means the terminal is set up for another encoding. A DEC VT terminal
+/// type (`vt100`, `vt220`) has no Unicode at all. With no locale set, nothing is known and the
+/// glyphs stay: terminals of today are UTF-8, and `--ascii` or the config file choose otherwise.
+pub fn draws_unicode(var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    let vt = set("TERM").is_some_and(|term| term.to_ascii_lowercase().starts_with("vt"));
+    let utf8 = set("LC_ALL")
+        .or_else(|| set("LC_CTYPE"))
+        .or_else(|| set("LANG"))
+        .is_none_or(|locale| {
+            let locale = locale.to_ascii_lowercase();
+            locale.contains("utf-8") || locale.contains("utf8")
+        });
+    utf8 && !vt
 }
 
 /// Where an administrator names the service's database for every login on the server. Read by
@@ -381,5 +410,44 @@ mod tests {
             Settings::default().honour_no_color(None).theme,
             ThemeName::Default
         );
+    }
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn a_locale_that_is_not_utf8_or_a_vt_terminal_means_ascii() {
+        for unicode in [
+            env(&[("LANG", "C.UTF-8"), ("TERM", "xterm-256color")]),
+            env(&[("LANG", "en_GB.utf8")]),
+            env(&[("LANG", "C"), ("LC_ALL", "en_GB.UTF-8")]),
+            env(&[("LANG", "C"), ("LC_CTYPE", "en_GB.UTF-8")]),
+            env(&[("LANG", "en_GB.UTF-8"), ("LC_ALL", "")]),
+            // Nothing known: the glyphs stay.
+            env(&[]),
+        ] {
+            assert!(draws_unicode(&unicode));
+        }
+        for ascii in [
+            env(&[("LANG", "C")]),
+            env(&[("LANG", "POSIX")]),
+            env(&[("LANG", "en_GB.ISO-8859-1")]),
+            env(&[("LANG", "en_GB.UTF-8"), ("LC_ALL", "C")]),
+            env(&[("LANG", "en_GB.UTF-8"), ("LC_CTYPE", "C")]),
+            env(&[("LANG", "C.UTF-8"), ("TERM", "vt100")]),
+            env(&[("LANG", "C.UTF-8"), ("TERM", "vt220")]),
+        ] {
+            assert!(!draws_unicode(&ascii));
+        }
+        let settings = Settings::default().honour_locale(env(&[("LANG", "C")]));
+        assert!(settings.ascii);
+        let settings = Settings::default().honour_locale(env(&[("LANG", "C.UTF-8")]));
+        assert!(!settings.ascii, "nothing forces Unicode off");
     }
 }

@@ -477,7 +477,8 @@ fn open_store(
     Ok(store)
 }
 
-/// The config file, then the command line, then NO_COLOR, each overriding the one before.
+/// The config file, then the command line, then NO_COLOR and the locale, each overriding the one
+/// before.
 fn settings(global: &Global, look: &LookArgs) -> Result<Settings, CliError> {
     let mut settings = match global.config.clone().or_else(config::default_path) {
         Some(path) => Settings::load(&path)?,
@@ -488,7 +489,9 @@ fn settings(global: &Global, look: &LookArgs) -> Result<Settings, CliError> {
     }
     settings.ascii |= look.ascii;
     settings.mouse |= look.mouse;
-    Ok(settings.honour_no_color(std::env::var_os("NO_COLOR")))
+    Ok(settings
+        .honour_no_color(std::env::var_os("NO_COLOR"))
+        .honour_locale(|name| std::env::var(name).ok()))
 }
 
 /// The id of the client with this reference, or a one-line error naming it.
