@@ -431,8 +431,8 @@ fn caseload_sorted_by_name_matches_snapshots() {
             terminal.backend()
         );
         let text = screen_text(terminal.backend().buffer());
-        assert!(text.contains("by name"), "{text}");
-        assert!(text.contains("Caseload sorted by name."), "{text}");
+        assert!(text.contains("by family name"), "{text}");
+        assert!(text.contains("Caseload sorted by family name."), "{text}");
     }
 }
 
@@ -1104,19 +1104,31 @@ fn reserved_keys_say_not_built_yet_and_change_nothing_else() {
 }
 
 #[test]
-fn cycle_sort_by_name_orders_case_insensitively_and_keeps_the_client() {
+fn cycle_sort_by_name_orders_by_family_name_case_insensitively_and_keeps_the_client() {
     let mut demo = Demo::new();
     let mut app = demo.small_app(&[Action::Down, Action::Down]);
     let client = app.selected_client;
     act(&mut app, &mut demo.store, &[Action::CycleSort]);
     assert_eq!(app.sort, Sort::Name);
-    let names: Vec<String> = app
+    let names: Vec<(String, String)> = app
         .caseload
         .rows
         .iter()
-        .map(|r| r.known_as.as_str().to_lowercase())
+        .map(|r| {
+            (
+                r.family_name.as_str().to_lowercase(),
+                r.known_as.as_str().to_lowercase(),
+            )
+        })
         .collect();
-    assert!(names.is_sorted(), "{names:?}");
+    assert!(
+        names.is_sorted(),
+        "by family name, then known as: {names:?}"
+    );
+    assert!(
+        names.windows(2).any(|w| w[0].1 > w[1].1),
+        "not by the name they go by"
+    );
     assert_eq!(app.selected_client, client);
     assert_eq!(selected_row(&app).client_id, client.expect("selected"));
 

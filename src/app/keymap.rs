@@ -272,7 +272,7 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::CycleSort,
         contexts: &[Context::Pane(Pane::Caseload)],
         hint: Some("sort"),
-        help: "Sort the caseload: due, name, days in treatment, last seen",
+        help: "Sort the caseload: due, family name, days in treatment, last seen",
     },
     Binding {
         keys: &[key('T')],

@@ -452,8 +452,13 @@ impl App {
                     .cmp(&due(b))
                     .then_with(|| a.reference.cmp(&b.reference))
             }),
-            Sort::Name => rows
-                .sort_by_cached_key(|r| (r.known_as.as_str().to_lowercase(), r.reference.clone())),
+            Sort::Name => rows.sort_by_cached_key(|r| {
+                (
+                    r.family_name.as_str().to_lowercase(),
+                    r.known_as.as_str().to_lowercase(),
+                    r.reference.clone(),
+                )
+            }),
             Sort::DaysInTreatment => rows.sort_by(|a, b| {
                 let days = |r: &CaseloadRow| r.treatment_start.map(|s| (today - s).num_days());
                 days(b)

@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 pub enum Sort {
     /// Next review due first: what needs doing soonest.
     Due,
+    /// By family name, then the name the client goes by: how a service's lists and letters are
+    /// filed, and two clients who go by "Jo" stay apart.
     Name,
     /// Longest in treatment first: who may be parked.
     DaysInTreatment,
@@ -23,7 +25,7 @@ impl Sort {
     pub fn label(self) -> &'static str {
         match self {
             Sort::Due => "next due",
-            Sort::Name => "name",
+            Sort::Name => "family name",
             Sort::DaysInTreatment => "days in treatment",
             Sort::LastSeen => "last seen",
         }
