@@ -221,6 +221,11 @@ fn event_loop(
                 .map(|at| at.saturating_duration_since(Instant::now())),
         };
         let notified = wakes.wait(sleep)?;
+        if stop.load(Ordering::SeqCst) {
+            // Woken by the signal or the hang-up: the top of the loop reads what was typed and
+            // leaves, before anything here asks a terminal that may be gone.
+            continue;
+        }
         let ready = ready
             || match event::poll(Duration::ZERO) {
                 Ok(ready) => ready,
