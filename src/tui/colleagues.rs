@@ -38,6 +38,9 @@ pub fn watch(
     path: &Path,
     changed: impl Fn() + Send + 'static,
 ) -> Result<RecommendedWatcher, notify::Error> {
+    // SQLite follows a symbolic link to the real file and keeps `-wal` beside that.
+    let real = std::fs::canonicalize(path);
+    let path = real.as_deref().unwrap_or(path);
     let name = path
         .file_name()
         .ok_or_else(|| notify::Error::path_not_found().add_path(path.to_owned()))?
@@ -161,5 +164,27 @@ mod tests {
         std::fs::write(dir.path().join("service.db-wal"), b"x").unwrap();
         rx.recv_timeout(Duration::from_secs(10))
             .expect("a write to the log calls back");
+    }
+
+    /// Opened through a symbolic link, the database's log is beside the real file: that
+    /// directory is the one watched.
+    #[test]
+    fn through_a_link_the_real_files_directory_is_watched() {
+        let real = tempfile::tempdir().unwrap();
+        let links = tempfile::tempdir().unwrap();
+        let db = real.path().join("team.db");
+        std::fs::write(&db, b"").unwrap();
+        let link = links.path().join("team.db");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let Ok(_watcher) = watch(&link, move || {
+            let _ = tx.send(());
+        }) else {
+            eprintln!("skipped: no file-change notification here");
+            return;
+        };
+        std::fs::write(real.path().join("team.db-wal"), b"x").unwrap();
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("a write to the real file's log calls back");
     }
 }
