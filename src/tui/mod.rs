@@ -1,5 +1,16 @@
 //! Running the screen: setting the terminal up, the event loop, and giving the terminal back as
 //! it was on every way out (quit, error, panic, SIGTERM, SIGHUP when the SSH connection drops).
+//!
+//! The loop sleeps until something happens (issue 22: no idle wake-ups). What can wake it:
+//! a key or other terminal event, a signal, a colleague's commit (a file-change notification on
+//! the database's directory, [`colleagues`]), all through one `poll(2)` ([`wake`]); and the
+//! deadlines that exist at the moment ([`deadlines`]): a draft or the lower panes after a pause
+//! in typing, the next day, a retry while something failed. On a fixed day (`--today`) with
+//! nothing typed and nothing changing, it never wakes.
+
+mod colleagues;
+mod deadlines;
+mod wake;
 
 use crate::app::{Action, App, Situation, keymap};
 use crate::store::{Changes, Store};
@@ -7,6 +18,7 @@ use crate::ui;
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind, MouseEventKind};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
+use deadlines::{DRAFT_AFTER, Deadlines, SETTLE_AFTER};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::{Rect, Size};
@@ -14,18 +26,12 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use wake::Wakes;
 
 /// Whether the terminal is in keywork's mode (raw, alternate screen) and needs restoring.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Whether mouse capture was turned on and must be turned off.
 static MOUSE: AtomicBool = AtomicBool::new(false);
-
-/// How often to look for changes made by colleagues and for size changes without an event, and
-/// so the longest the loop sleeps: idle, the program wakes once a second and writes nothing.
-const CHECK_EVERY: Duration = Duration::from_secs(1);
-/// How long typing must pause before the lower panes follow a moved selection: a held key's
-/// repeats come every 30-50 ms, so they wait until it is let go.
-const SETTLE_AFTER: Duration = Duration::from_millis(80);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
@@ -137,42 +143,37 @@ impl Write for FrameWriter {
     }
 }
 
-/// Signals that end the session: the SSH connection dropping (SIGHUP), a polite kill (SIGTERM)
-/// or an interrupt from outside the terminal (SIGINT; Ctrl-C inside arrives as a key).
-fn watch_signals() -> Result<Arc<AtomicBool>, TuiError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
-    Ok(stop)
-}
-
-/// How long typing must pause before the open form's draft is written: often enough that a
-/// dropped connection loses at most a moment's typing, rarely enough not to write per key.
-const DRAFT_AFTER: Duration = Duration::from_millis(400);
-
 /// Runs the screen until the worker quits or a signal ends the session. Whatever ends it, an
 /// open form is written as a draft first.
 pub fn run(store: &mut Store, mut app: App, mouse: bool) -> Result<(), TuiError> {
-    let stop = watch_signals()?;
-    watch_for_hang_up(Arc::clone(&stop));
+    let wakes = Wakes::new()?;
+    let stop = wakes.watch_signals()?;
+    wake::watch_for_hang_up(Arc::clone(&stop), wakes.waker()?);
+    // Where no notification can be had (the inotify limits reached, a filesystem without
+    // events), the loop falls back to looking every few seconds: slower to show a colleague's
+    // save, but the screen still follows. Dropped at the end, which stops the watcher's thread.
+    let waker = wakes.waker()?;
+    let watcher = colleagues::watch(store.path(), move || waker.data_changed()).ok();
     let (mut terminal, _guard) = enter(mouse)?;
     app.details.defer = true;
-    let result = event_loop(store, &mut app, &mut terminal, &stop);
+    let poll = watcher
+        .is_none()
+        .then_some(colleagues::POLL_WITHOUT_NOTIFICATION);
+    let result = event_loop(store, &mut app, &mut terminal, &stop, &wakes, poll);
+    drop(watcher);
     // A signal, an error or a quit: keep what was typed.
     let kept = app.write_draft(store);
     result.and(kept.map_err(TuiError::from))
 }
 
+/// `poll`: how often to look at the database when there is no file-change notification.
 fn event_loop(
     store: &mut Store,
     app: &mut App,
     terminal: &mut Terminal<CrosstermBackend<FrameWriter>>,
     stop: &AtomicBool,
+    wakes: &Wakes,
+    poll: Option<Duration>,
 ) -> Result<(), TuiError> {
     let mut size = terminal.size()?;
     app.resize(ui::viewport(size), store)?;
@@ -180,9 +181,14 @@ fn event_loop(
         data_version: store.data_version()?,
         change_seq: store.change_seq()?,
     };
-    let mut last_check = Instant::now();
-    let mut draft_due: Option<Instant> = None;
-    let mut settle_due: Option<Instant> = None;
+    let clock = store.clock();
+    let mut deadlines = Deadlines::new(
+        Instant::now(),
+        &colleagues::LOOK_AGAIN,
+        poll,
+        clock.until_next_day(),
+    );
+    let mut refresh_failed = false;
     let mut dirty = true;
     while !app.quit {
         if stop.load(Ordering::SeqCst) {
@@ -200,58 +206,82 @@ fn event_loop(
             guarded(app, store, |app, _| draw(terminal, app))?;
             dirty = false;
         }
-        let next = [Some(last_check + CHECK_EVERY), draft_due, settle_due]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or_else(Instant::now);
-        let ready = match event::poll(next.saturating_duration_since(Instant::now())) {
+        // An event crossterm has already read (a burst arrives in one read) does not wake
+        // poll(2): take it without sleeping.
+        let ready = match event::poll(Duration::ZERO) {
             Ok(ready) => ready,
             // The terminal went away and the watcher made reading fail: leave, keeping the draft.
             Err(_) if stop.load(Ordering::SeqCst) => continue,
             Err(e) => return Err(e.into()),
         };
+        let sleep = match ready {
+            true => Some(Duration::ZERO),
+            false => deadlines
+                .next()
+                .map(|at| at.saturating_duration_since(Instant::now())),
+        };
+        let notified = wakes.wait(sleep)?;
+        if stop.load(Ordering::SeqCst) {
+            // Woken by the signal or the hang-up: the top of the loop reads what was typed and
+            // leaves, before anything here asks a terminal that may be gone.
+            continue;
+        }
+        let ready = ready
+            || match event::poll(Duration::ZERO) {
+                Ok(ready) => ready,
+                Err(_) if stop.load(Ordering::SeqCst) => continue,
+                Err(e) => return Err(e.into()),
+            };
         if ready {
             let event = event::read()?;
             dirty |= guarded(app, store, |app, store| {
                 handle(event, app, store, terminal, &mut size)
             })?;
             if app.form_changed() {
-                draft_due = Some(Instant::now() + DRAFT_AFTER);
+                deadlines.draft = Some(Instant::now() + DRAFT_AFTER);
             }
-            settle_due = app.details_pending().then(|| Instant::now() + SETTLE_AFTER);
+            deadlines.settle = app.details_pending().then(|| Instant::now() + SETTLE_AFTER);
         }
-        if settle_due.is_some_and(|due| Instant::now() >= due) {
-            settle_due = None;
+        let now = Instant::now();
+        if deadlines.settle.is_some_and(|due| now >= due) {
+            deadlines.settle = None;
             dirty |= guarded(app, store, |app, store| Ok(app.settle(store)?))?;
         }
-        if draft_due.is_some_and(|due| Instant::now() >= due) {
-            draft_due = None;
+        if deadlines.draft.is_some_and(|due| now >= due) {
+            deadlines.draft = None;
             // Redraw only if it failed: the footer then says so.
             dirty |= !app.keep_draft(store);
         }
-        if last_check.elapsed() >= CHECK_EVERY {
-            last_check = Instant::now();
-            // tmux can change the size without sending an event.
-            let now = terminal.size()?;
-            if now != size {
-                dirty |= resized(now, app, store, terminal, &mut size)?;
-            }
+        // tmux can change the size without sending an event: look whenever awake.
+        let current = terminal.size()?;
+        if current != size {
+            dirty |= resized(current, app, store, terminal, &mut size)?;
+        }
+        if notified {
+            deadlines.notified(now);
+        }
+        if deadlines.look_due(now) || notified {
             // A failure here (the database busy past its timeout, say) is said in the footer and
-            // tried again next time, rather than ending the session.
-            match refresh(app, store, &mut seen) {
-                Ok(changed) => dirty |= changed,
+            // tried again shortly, rather than ending the session.
+            refresh_failed = match refresh(app, store, &mut seen) {
+                Ok(changed) => {
+                    dirty |= changed;
+                    false
+                }
                 Err(e) => {
                     let e = app.store_failed(e, store);
                     app.message =
                         Some(format!("Could not refresh the screen ({e}); trying again."));
                     dirty = true;
+                    true
                 }
-            }
+            };
             if app.views_pending() {
                 app.record_views(store);
             }
+            deadlines.looked(now, clock.until_next_day());
         }
+        deadlines.retry_while(now, refresh_failed || app.views_pending());
     }
     Ok(())
 }
@@ -287,52 +317,6 @@ fn refresh(app: &mut App, store: &Store, seen: &mut Seen) -> crate::store::Resul
         changed = true;
     }
     Ok(changed)
-}
-
-/// Watches for the terminal going away (the SSH connection dropped) without a SIGHUP reaching
-/// us, as happens when a wrapper shell takes the signal.
-///
-/// crossterm 0.29 keeps reading until a read "would block": a hung-up terminal answers every
-/// read with 0 bytes, so it spins forever inside `event::poll` and the loop never gets to save
-/// the draft. The watcher sets the stop flag, puts an empty non-blocking pipe in place of standard
-/// input (its reads would block, which ends crossterm's read loop) and `/dev/null` in place of
-/// output and error. With no descriptor left on the terminal, epoll forgets it, crossterm's poll
-/// times out as usual, and the loop sees the flag and leaves, writing the draft.
-fn watch_for_hang_up(stop: Arc<AtomicBool>) {
-    std::thread::spawn(move || {
-        while !terminal_hung_up() {
-            // Only a signal or an odd answer gets here: never spin on it.
-            std::thread::sleep(CHECK_EVERY);
-        }
-        stop.store(true, Ordering::SeqCst);
-        if let Ok((empty, writer)) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK) {
-            let _ = nix::unistd::dup2_stdin(&empty);
-            // Kept open for the life of the process so the pipe never reads as ended.
-            std::mem::forget(writer);
-        }
-        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
-            let _ = nix::unistd::dup2_stdout(&null);
-            let _ = nix::unistd::dup2_stderr(&null);
-        }
-    });
-}
-
-/// Waits until standard input, the terminal, hangs up (true), or a signal interrupts the wait
-/// (false). Asking for no events at all means only a hang-up or an error wakes it: keys
-/// arriving do not, so the watcher costs no wake-ups while the worker types or idles.
-fn terminal_hung_up() -> bool {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-    let stdin = std::io::stdin();
-    let mut fds = [PollFd::new(
-        std::os::fd::AsFd::as_fd(&stdin),
-        PollFlags::empty(),
-    )];
-    match poll(&mut fds, PollTimeout::NONE) {
-        Ok(_) => fds[0].revents().is_some_and(|r| {
-            r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
-        }),
-        Err(_) => false,
-    }
 }
 
 /// Runs one step; if it panics, writes the open form's draft before letting the panic go on.
