@@ -11,7 +11,7 @@ use keywork::app::{Action, App, Identity};
 use keywork::clock::Clock;
 use keywork::config::Settings;
 use keywork::demo::{self, Plan};
-use keywork::domain::{AlertKind, ClientStatus, Login, Modality};
+use keywork::domain::{AlertKind, ClientStatus, Login, Modality, Name};
 use keywork::store::{Access, CaseloadRow, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -60,6 +60,22 @@ impl Demo {
     fn press(&mut self, code: KeyCode) {
         let key = KeyEvent::new(code, KeyModifiers::NONE);
         self.app.key(key, &mut self.store).unwrap();
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|frame| keywork::ui::view(frame, &self.app))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..40)
+            .map(|y| {
+                (0..120)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
     }
 
     fn title(&self) -> String {
@@ -230,4 +246,31 @@ fn esc_in_the_chooser_leaves_the_filters_as_they_were() {
     d.press(KeyCode::Esc);
     assert!(d.app.filters.is_empty());
     assert!(d.app.modal.filters_mut().is_none());
+}
+
+/// Filters that keep nobody say so and how to undo them, never that there are no clients or
+/// that nothing is overdue.
+#[test]
+fn filters_matching_nobody_say_so_and_how_to_clear_them() {
+    let mut d = demo();
+    let nobody = Filters {
+        key_worker: Some((i64::MAX, Name::new("Nobody Here").unwrap())),
+        ..Filters::default()
+    };
+    assert!(d.filter(nobody).is_empty());
+    let screen = d.screen();
+    assert!(
+        screen.contains("No client matches the filters."),
+        "{screen}"
+    );
+    assert!(screen.contains("F clears them all."), "{screen}");
+    assert!(
+        screen.contains("for the clients the filters keep"),
+        "{screen}"
+    );
+    for wrong in ["No clients yet", "no active clients", "Nothing is overdue"] {
+        assert!(!screen.contains(wrong), "{wrong}:\n{screen}");
+    }
+    d.press(KeyCode::Char('F'));
+    assert!(!d.app.caseload.rows.is_empty(), "F brings them back");
 }

@@ -187,6 +187,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     if app.caseload.rows.is_empty() {
         let read_only;
         let lines: &[&str] = match (app.scope, &app.refusal) {
+            // The filters hid everyone: say so, not that there is nobody.
+            _ if !app.filters.is_empty() => &[
+                "No client matches the filters.",
+                "f changes them; F clears them all.",
+            ],
             (Scope::Team, Some(refusal)) => {
                 read_only = refusal.notice();
                 &["No clients yet.", "", &read_only]

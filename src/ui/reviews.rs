@@ -32,7 +32,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             "No reviews due in the next {} days.",
             app.settings.review_window_days
         );
-        empty_state(frame, inner, &[&window, "Nothing is overdue."], paint);
+        // Under filters, nothing due among the clients they keep: not "nothing is overdue".
+        let under_filters = "for the clients the filters keep (F clears them).";
+        let lines: &[&str] = if app.filters.is_empty() {
+            &[&window, "Nothing is overdue."]
+        } else {
+            &[&window, under_filters]
+        };
+        empty_state(frame, inner, lines, paint);
         return;
     }
     let width = usize::from(inner.width);
