@@ -69,3 +69,35 @@ fn the_man_page_is_roff_naming_every_subcommand_and_no_machine_paths() {
         "no path of the machine that made it"
     );
 }
+
+/// Every subcommand of a subcommand (`session add`, `report reviews`, `worker add`) has its own
+/// section, and no option is listed without a description.
+#[test]
+fn the_man_page_goes_two_levels_deep_and_describes_every_option() {
+    let page = stdout(&keywork(&["man"]));
+    let mut nested = 0;
+    for sub in Cli::command().get_subcommands() {
+        for inner in sub.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let heading = format!(
+                ".SH \"KEYWORK {} {}\"",
+                sub.get_name().to_uppercase(),
+                inner.get_name().to_uppercase()
+            );
+            assert!(page.contains(&heading), "{heading}");
+            nested += 1;
+        }
+    }
+    assert!(nested > 10, "{nested} second-level subcommands");
+    // An option is `.TP`, its name, then its description: never an empty line.
+    let lines: Vec<&str> = page.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if *line == ".TP" {
+            let description = lines.get(i + 2).copied().unwrap_or("");
+            assert!(
+                !description.trim().is_empty() && !description.starts_with('.'),
+                "{} has no description",
+                lines.get(i + 1).copied().unwrap_or("")
+            );
+        }
+    }
+}

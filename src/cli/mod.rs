@@ -231,6 +231,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// json (every record), csv (the clients), or for one client's record md, html or json.
     #[arg(long, value_enum)]
     pub format: Format,
     /// Write to this new file (owner-only) instead of standard output.

@@ -49,6 +49,7 @@ pub struct AmendArgs {
     /// Take-home days a week, with some_take_home.
     #[arg(long)]
     pub take_home_days: Option<String>,
+    /// The dispensing pharmacy, by name.
     #[arg(long, allow_hyphen_values = true)]
     pub pharmacy: Option<String>,
     /// The prescriber on the team, by login.
@@ -94,6 +95,7 @@ pub struct PrescribeArgs {
     /// Until this date, if it is known.
     #[arg(long)]
     pub until: Option<String>,
+    /// The dispensing pharmacy, by name.
     #[arg(long, allow_hyphen_values = true)]
     pub pharmacy: Option<String>,
     /// Why (a change), and why take-home doses within the first 3 months of OST.
@@ -114,11 +116,13 @@ pub struct PrescribeArgs {
 
 #[derive(Debug, Args)]
 pub struct StopArgs {
+    /// The client's reference (KW-00042).
     #[arg(long)]
     pub client: String,
     /// The last day of the prescription [default: today].
     #[arg(long, alias = "from")]
     pub on: Option<String>,
+    /// Why the prescription stops.
     #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// The client's treatment now: psychosocial, detox or alcohol.

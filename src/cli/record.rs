@@ -63,14 +63,20 @@ pub struct NoteAmendArgs {
     /// The readiness note's id.
     #[arg(long)]
     pub id: i64,
+    /// The stage of change: precontemplation, contemplation, preparation, action, maintenance
+    /// or relapse.
     #[arg(long)]
     pub stage: Option<String>,
+    /// How important the change is to the client, 0-10 (their own rating).
     #[arg(long)]
     pub importance: Option<String>,
+    /// How confident the client is of making it, 0-10.
     #[arg(long)]
     pub confidence: Option<String>,
+    /// How ready the client is to start, 0-10.
     #[arg(long)]
     pub readiness: Option<String>,
+    /// The client's own words, in place of the note's.
     #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// The date of the note.
@@ -134,15 +140,19 @@ pub struct SessionArgs {
 
 #[derive(Debug, Args)]
 pub struct NoteArgs {
+    /// The client's reference (KW-00042).
     #[arg(long)]
     pub client: String,
     /// precontemplation, contemplation, preparation, action, maintenance or relapse.
     #[arg(long)]
     pub stage: String,
+    /// How important the change is to the client, 0-10 (their own rating).
     #[arg(long)]
     pub importance: Option<String>,
+    /// How confident the client is of making it, 0-10.
     #[arg(long)]
     pub confidence: Option<String>,
+    /// How ready the client is to start, 0-10.
     #[arg(long)]
     pub readiness: Option<String>,
     /// The client's own words.

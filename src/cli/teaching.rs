@@ -102,6 +102,8 @@ pub(super) fn man() -> Result<(), CliError> {
          shows the paths resolved on this machine.\n\n{}",
         demo::scenario::help_lines().trim_end()
     ));
+    // `-h` leaves some options out for brevity; the manual describes every one.
+    let command = every_help_shown(command);
     let mut page = Vec::new();
     let rendered = clap_mangen::Man::new(command.clone())
         .render(&mut page)
@@ -113,15 +115,33 @@ pub(super) fn man() -> Result<(), CliError> {
     print_out(&String::from_utf8_lossy(&page))
 }
 
-/// One section per subcommand, with its own options, after the main page.
+/// The command with every option's help shown, its subcommands' too: clap_mangen leaves an
+/// option hidden from `-h` (`hide_short_help`) without its description.
+fn every_help_shown(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| arg.hide_short_help(false))
+        .mut_subcommands(every_help_shown)
+}
+
+/// One section per subcommand, and one per subcommand of those (`keywork session add`,
+/// `keywork report reviews`), each with its own options, after the main page.
 fn render_subcommands(command: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
+    render_subcommands_of(command, "keywork", page)
+}
+
+fn render_subcommands_of(
+    command: &clap::Command,
+    parent: &str,
+    page: &mut Vec<u8>,
+) -> std::io::Result<()> {
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = format!("keywork {}", sub.get_name());
+        let name = format!("{parent} {}", sub.get_name());
         writeln!(page, ".SH \"{}\"", name.to_uppercase())?;
-        let man = clap_mangen::Man::new(sub.clone().bin_name(name));
+        let man = clap_mangen::Man::new(sub.clone().bin_name(name.clone()));
         man.render_description_section(page)?;
         man.render_synopsis_section(page)?;
         man.render_options_section(page)?;
+        render_subcommands_of(sub, &name, page)?;
     }
     Ok(())
 }

@@ -108,6 +108,7 @@ pub struct AuditArgs {
     /// From this date (YYYY-MM-DD) on.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     pub since: Option<NaiveDate>,
+    /// text for reading, json or csv for a script or a spreadsheet.
     #[arg(long, value_enum, default_value_t)]
     pub format: AuditFormat,
 }
