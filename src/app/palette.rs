@@ -24,6 +24,38 @@ pub struct Palette {
     pub highlighted: usize,
 }
 
+/// Workers' own words for actions whose help text does not hold them: abbreviations (DNA, BBV),
+/// what an action records (naloxone is supplied in a session), and names from other systems. A
+/// match here ranks above a chance match in another action's help: "dna" is recording a DNA,
+/// not the list of today's appointments whose help mentions DNAs.
+const SYNONYMS: &[(Action, &str)] = &[
+    (
+        Action::RecordDna,
+        "dna did not attend no show missed appointment",
+    ),
+    (
+        Action::RecordBbvTest,
+        "bbv hep c hepatitis hiv blood test dried blood spot dbs",
+    ),
+    (
+        Action::RecordSession,
+        "naloxone overdose kit harm reduction keywork contact note",
+    ),
+    (
+        Action::RecordPrescription,
+        "script methadone buprenorphine subutex buvidal dose titration",
+    ),
+    (Action::RecordMissedDoses, "pharmacy missed pickup"),
+    (Action::Today, "diary clinic"),
+    (Action::RecordTop, "top outcomes"),
+    (Action::RecordEcg, "qtc heart"),
+    (Action::AddReadiness, "motivation stage of change ruler"),
+    (Action::Find, "search look up"),
+];
+
+/// How far a worker's word, typed from its start, outranks a fuzzy match on help text.
+const SYNONYM_BONUS: u32 = 1000;
+
 /// The bindings that work in `situation`, the palette's own key left out.
 pub fn bindings(situation: Situation) -> impl Iterator<Item = &'static Binding> {
     KEYMAP
@@ -58,7 +90,11 @@ impl Palette {
             .filter_map(|binding| {
                 indices.clear();
                 let haystack = Utf32Str::new(binding.help, &mut buf);
-                let score = pattern.indices(haystack, &mut matcher, &mut indices)?;
+                let on_help = pattern.indices(haystack, &mut matcher, &mut indices);
+                let on_words = synonyms(binding.action)
+                    .is_some_and(|words| begins_a_word(words, &self.query))
+                    .then_some(SYNONYM_BONUS);
+                let score = on_help.into_iter().chain(on_words).max()?;
                 indices.sort_unstable();
                 indices.dedup();
                 let positions = indices.iter().map(|i| *i as usize).collect();
@@ -97,6 +133,25 @@ impl Palette {
     }
 }
 
+/// Whether `query` (ignoring case and the spaces around it) starts a word of `words`: the
+/// workers' words are matched as typed, not fuzzily, or "sort" would find "subutex ... dose
+/// titration".
+fn begins_a_word(words: &str, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    !query.is_empty()
+        && words
+            .match_indices(query.as_str())
+            .any(|(at, _)| at == 0 || words[..at].ends_with(' '))
+}
+
+/// The workers' words for `action`, if the table has any.
+fn synonyms(action: Action) -> Option<&'static str> {
+    SYNONYMS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, words)| *words)
+}
+
 impl App {
     pub(super) fn open_palette(&mut self) {
         let palette = Palette::new(self.situation());
@@ -122,5 +177,45 @@ impl App {
         };
         self.modal.take_palette();
         self.update(action, store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Pane;
+
+    fn first(query: &str) -> Option<Action> {
+        let mut palette = Palette::new(Situation::Panes(Pane::Caseload));
+        palette.query = query.to_owned();
+        palette.search();
+        palette.entries.first().map(|e| e.binding.action)
+    }
+
+    #[test]
+    fn workers_words_find_the_action_they_mean() {
+        for (query, action) in [
+            ("naloxone", Action::RecordSession),
+            ("BBV", Action::RecordBbvTest),
+            ("hep", Action::RecordBbvTest),
+            ("hiv", Action::RecordBbvTest),
+            ("dna", Action::RecordDna),
+            ("script", Action::RecordPrescription),
+            ("diary", Action::Today),
+        ] {
+            assert_eq!(first(query), Some(action), "{query}");
+        }
+        // Help text still matches as before.
+        assert_eq!(first("sort"), Some(Action::CycleSort));
+    }
+
+    #[test]
+    fn every_word_names_an_action_the_panes_offer() {
+        let offered: Vec<Action> = bindings(Situation::Panes(Pane::Caseload))
+            .map(|b| b.action)
+            .collect();
+        for (action, _) in SYNONYMS {
+            assert!(offered.contains(action), "{action:?}");
+        }
     }
 }
