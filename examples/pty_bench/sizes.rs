@@ -80,10 +80,10 @@ pub(crate) fn table(measured: &[Measured], options: &Options) -> String {
         ),
         String::new(),
         "| clients | active in the team view | my first frame | team first frame (opening on it) \
-         | `T` to the team (whole team counted) | peak RSS in the team view (after `T`) \
-         | held Down while scrolling |"
+         | team / my first frame | `T` to the team (whole team counted) \
+         | peak RSS in the team view (after `T`) | held Down while scrolling |"
             .to_owned(),
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
     ];
     for m in measured {
         let of = |f: &dyn Fn(&RunResult) -> f64| median(m.runs.iter().map(f).collect());
@@ -96,12 +96,15 @@ pub(crate) fn table(measured: &[Measured], options: &Options) -> String {
         } else {
             format!("{:.0} B", median(scrolling))
         };
-        lines.push(format!(
-            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} MiB | {scrolling} |",
-            thousands(m.clients.map_or(0, u64::from)),
-            thousands(m.team as u64),
+        let (mine, team) = (
             of(&|r| ms(r.start.frame.1)),
             of(&|r| ms(r.team_start.frame.1)),
+        );
+        lines.push(format!(
+            "| {} | {} | {mine:.1} ms | {team:.1} ms | {:.1}x | {:.1} ms | {:.1} MiB | {scrolling} |",
+            thousands(m.clients.map_or(0, u64::from)),
+            thousands(m.team as u64),
+            team / mine,
             of(&|r| ms(r.to_team.shown)),
             of(&|r| r.rss_team as f64 / 1024.0),
         ));
