@@ -4,13 +4,17 @@
 //! ```text
 //! cargo build --release
 //! cargo run --release --example pty_bench -- --db FILE [--runs 5] [--size 80x24] [--as LOGIN] [--peers]
+//! cargo run --release --example pty_bench -- --sizes 1000,10000,30000 [--cache DIR] [--peers]
 //! ```
 //!
 //! Each run starts the program, times the first frame, holds Down (`j` every 30 ms, as a key's
 //! auto-repeat does), opens the record with the most sessions, sits idle counting wake-ups, and
-//! switches to the team view and back. It prints a Markdown table of medians for BENCHMARKS.md.
-//! With `--peers` it then measures tig and htop in the same harness and prints a second table,
-//! with keywork's ratios to them (see `peers.rs`).
+//! switches to the team view (timed to the frame whose title counts the whole team) and back;
+//! then it starts the program again as a team lead, which opens on the team, and times that
+//! first frame. It prints a Markdown table of medians for BENCHMARKS.md. With `--peers` it then
+//! measures tig and htop in the same harness and prints a second table, with keywork's ratios to
+//! them (see `peers.rs`). With `--sizes` it does all this on generated services of each size and
+//! adds the growth table (see `sizes.rs`).
 //!
 //! FILE is never written: it is copied into a private temporary directory first. keywork acts as
 //! the OS login that runs it, and opens on that worker's caseload; so that it opens on a real
@@ -23,13 +27,17 @@
 //! Nothing here prints a client's details: the largest record is named by its session count.
 
 mod peers;
+/// The pseudo-terminal harness the end-to-end tests use.
+#[path = "../../tests/common/pty.rs"]
+mod pty;
+mod sizes;
 mod target;
 mod term;
 
 use clap::Parser as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use target::Target;
+use target::{Opens, Target};
 use term::{Response, StartUp, Term, panes_shown};
 
 /// The longest any one response may take before the bench gives up.
@@ -38,24 +46,22 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const QUIET: Duration = Duration::from_millis(50);
 /// Between presses of a held key (a typical auto-repeat rate).
 const REPEAT: Duration = Duration::from_millis(30);
-/// Titles of the four panes: all four on screen means the first frame is there.
-const PANE_TITLES: [&str; 4] = [
-    "1 Caseload",
-    "2 Next reviews",
-    "3 Readiness for change",
-    "4 Recovery plan",
-];
-/// The selection marker before the selected caseload row.
-const POINTER: &str = "▶";
-
 type Error = Box<dyn std::error::Error>;
 
 #[derive(Debug, clap::Parser)]
 #[command(about = "Time keywork in a pseudo-terminal on a copy of a database")]
 struct Options {
     /// The database to measure against (copied first; never written).
-    #[arg(long, value_name = "FILE")]
-    db: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "sizes")]
+    db: Option<PathBuf>,
+    /// Instead of --db: measure generated services of these sizes (clients, comma-separated),
+    /// and print how each figure grows with the service.
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',', conflicts_with = "db",
+          value_parser = clap::value_parser!(u32).range(1..=99_999))]
+    sizes: Vec<u32>,
+    /// Where --sizes keeps the generated services, made with `keywork generate` when missing.
+    #[arg(long, value_name = "DIR", default_value = "target/pty-bench-cache")]
+    cache: PathBuf,
     /// The keywork binary [default: target/release/keywork beside this example].
     #[arg(long = "bin", value_name = "PATH")]
     bin: Option<PathBuf>,
@@ -102,7 +108,34 @@ fn main() {
 
 fn bench(options: &Options) -> Result<(), Error> {
     let bin = binary(options.bin.clone())?;
-    let target = Target::prepare(&options.db, options.run_as.as_deref())?;
+    let measured = match &options.db {
+        Some(db) => vec![measure(&bin, db, options)?],
+        None => sizes::measure_sizes(&bin, options)?,
+    };
+    if !options.sizes.is_empty() {
+        println!("\n{}", sizes::table(&measured, options));
+    }
+    if options.peers {
+        let peers = peers::measure(options, measured[0].presses)?;
+        println!("\n{}", peers::table(&peers, &measured, options));
+    }
+    Ok(())
+}
+
+/// keywork's runs on one database, and what they ran on.
+struct Measured {
+    /// The generated service's size (`--sizes`), if it was one.
+    clients: Option<u32>,
+    /// Active clients of the whole team.
+    team: usize,
+    /// Down presses in each run's held key.
+    presses: usize,
+    runs: Vec<RunResult>,
+}
+
+/// keywork's warm-up and runs on a copy of `db`; prints their table.
+fn measure(bin: &Path, db: &Path, options: &Options) -> Result<Measured, Error> {
+    let target = Target::prepare(db, options.run_as.as_deref())?;
     let presses = options.presses.min(target.caseload.saturating_sub(1));
     eprintln!(
         "{}: as {}, the largest record has {} sessions; {presses} Down presses a run",
@@ -110,24 +143,30 @@ fn bench(options: &Options) -> Result<(), Error> {
         target.login,
         target.largest_sessions,
     );
-    let mut warm = Term::spawn(&bin, &target, options.size)?;
+    let mut warm = Term::spawn(bin, &target, options.size)?;
     let warm_start = warm.start_up()?;
     warm.quit()?;
     eprintln!(
         "warm-up run (upgrades the copy's schema if needed, fills the page cache): first frame {:.0} ms",
         ms(warm_start.frame.1)
     );
+    let (team_start, _) = start_on_team(bin, &target, options)?;
+    eprintln!(
+        "warm-up run opening on the team: first frame {:.0} ms",
+        ms(team_start.frame.1)
+    );
     let mut results = Vec::new();
     for run in 1..=options.runs {
         eprintln!("run {run} of {}", options.runs);
-        results.push(one_run(&bin, &target, options, presses)?);
+        results.push(one_run(bin, &target, options, presses)?);
     }
     println!("{}", table(&results, options, &target, presses));
-    if options.peers {
-        let peers = peers::measure(options, presses)?;
-        println!("\n{}", peers::table(&peers, &results, options));
-    }
-    Ok(())
+    Ok(Measured {
+        clients: None,
+        team: target.team,
+        presses,
+        runs: results,
+    })
 }
 
 /// The binary to measure: `--bin`, or `keywork` in the target directory this example was built
@@ -178,6 +217,10 @@ struct RunResult {
     to_mine: Response,
     rss_mine: u64,
     rss_team: u64,
+    /// keywork started again as a team lead: its first frame, the whole team counted.
+    team_start: StartUp,
+    /// Peak RSS of that start, once settled.
+    rss_team_start: u64,
 }
 
 fn one_run(
@@ -196,11 +239,16 @@ fn one_run(
     let enter = open_largest(&mut term, target, !presses.is_empty())?;
     let idle = idle(&mut term, Duration::from_secs(options.idle))?;
     let rss_mine = term.peak_rss()?;
-    let to_team = term.respond(b"T", "T (to the team view)")?;
+    let to_team = term.respond_until(
+        b"T",
+        "T to show the whole team view",
+        team_complete(target.team),
+    )?;
     term.expect("team caseload", "T did not switch to the team view")?;
     let rss_team = term.peak_rss()?;
     let to_mine = term.respond(b"T", "T (back to my caseload)")?;
     term.quit()?;
+    let (team_start, rss_team_start) = start_on_team(bin, target, options)?;
     Ok(RunResult {
         start,
         presses,
@@ -210,7 +258,34 @@ fn one_run(
         to_mine,
         rss_mine,
         rss_team,
+        team_start,
+        rss_team_start,
     })
+}
+
+/// The team view is complete: its caseload pane's title counts every active client
+/// (`1 Caseload: 8157 team, by due`), and the panes and footer are drawn.
+fn team_complete(team: usize) -> impl Fn(&vt100::Screen) -> bool {
+    let title = format!(": {team} team");
+    move |screen| panes_shown(screen) && screen.contents().contains(&title)
+}
+
+/// keywork started as a team lead, so that it opens on the team (`App::new`: a role that opens on
+/// the team); its first frame is the complete team view. The copy's login goes back to the key
+/// worker afterwards. Returns the start and the peak RSS once settled.
+fn start_on_team(bin: &Path, target: &Target, options: &Options) -> Result<(StartUp, u64), Error> {
+    target.open_on(Opens::Team)?;
+    let run = || -> Result<(StartUp, u64), Error> {
+        let mut term = Term::spawn(bin, target, options.size)?;
+        let start = term.start_up_when(team_complete(target.team))?;
+        term.expect("team caseload", "keywork did not open on the team")?;
+        let rss = term.peak_rss()?;
+        term.quit()?;
+        Ok((start, rss))
+    };
+    let result = run();
+    target.open_on(Opens::Mine)?;
+    result
 }
 
 /// Sends `j` `count` times, [`REPEAT`] apart, as a held key does, without waiting for the
@@ -257,7 +332,7 @@ fn open_largest(term: &mut Term, target: &Target, moved: bool) -> Result<Respons
         return Err("the largest record is not on the caseload".into());
     }
     let enter = term.respond(b"\r", "Enter on the largest record")?;
-    if panes_shown(term.parser.screen()) {
+    if panes_shown(term.screen()) {
         return Err("Enter did not open the record".into());
     }
     term.respond(b"\x1b", "Esc from the record")?;
@@ -266,13 +341,13 @@ fn open_largest(term: &mut Term, target: &Target, moved: bool) -> Result<Respons
 
 /// Sends nothing for `span`, counting the program's context switches and output meanwhile.
 fn idle(term: &mut Term, span: Duration) -> Result<Idle, Error> {
-    let before = (term.context_switches()?, term.bytes);
+    let before = (term.context_switches()?, term.bytes());
     let start = Instant::now();
     term.pump_until(start + span)?;
     let switches = term.context_switches()? - before.0;
     Ok(Idle {
         per_second: switches as f64 / start.elapsed().as_secs_f64(),
-        bytes: term.bytes - before.1,
+        bytes: term.bytes() - before.1,
     })
 }
 
@@ -390,6 +465,14 @@ fn table(results: &[RunResult], options: &Options, target: &Target, presses: usi
         "T, my caseload → team",
         &responses(|r| r.to_team),
     ));
+    lines.push(line(
+        &format!(
+            "T, my caseload → team: all {} counted in the title (ms)",
+            target.team
+        ),
+        of(&|r| ms(r.to_team.shown)),
+        of(&|r| r.to_team.bytes as f64),
+    ));
     lines.extend(response_lines(
         "T, team → my caseload",
         &responses(|r| r.to_mine),
@@ -410,12 +493,29 @@ fn table(results: &[RunResult], options: &Options, target: &Target, presses: usi
         of(&|r| mib(r.rss_team)),
         Vec::new(),
     ));
+    let (times, bytes) = (
+        of(&|r| ms(r.team_start.frame.1)),
+        of(&|r| r.team_start.frame.0 as f64),
+    );
+    lines.push(line(
+        "opening on the team: first frame, whole team counted (ms from spawn)",
+        times,
+        bytes,
+    ));
+    lines.push(line(
+        "opening on the team: peak RSS (MiB)",
+        of(&|r| mib(r.rss_team_start)),
+        Vec::new(),
+    ));
     lines.push(String::new());
     lines.push(format!(
         "- bytes: the median of what keywork wrote to the terminal: up to the first frame; for a\n  \
          held Down, each press's own frame; for idle, the whole idle period.\n\
          - held Down: {presses} presses a run, {} ms apart; its rows are over every run's presses.\n\
-         - settled: the last output before {} ms without any.",
+         - settled: the last output before {} ms without any; T's \"counted\" row: the read that\n  \
+         completed the frame whose title counts the whole team (its bytes: up to settling).\n\
+         - opening on the team: keywork started again with the copy's login given to a team lead\n  \
+         (whose role opens on the team), timed to the frame whose title counts the whole team.",
         REPEAT.as_millis(),
         QUIET.as_millis(),
     ));

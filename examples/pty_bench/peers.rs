@@ -13,8 +13,9 @@
 //! Neither peer draws inside synchronized output, so a held key's bytes are attributed by time:
 //! press n owns what arrived after it was sent and before press n+1 was.
 
-use crate::term::{StartUp, Term, clean_env};
-use crate::{Error, Idle, Options, Press, REPEAT, RunResult, idle, line, ms, spread};
+use crate::pty::clean_env;
+use crate::term::{StartUp, Term};
+use crate::{Error, Idle, Measured, Options, Press, REPEAT, RunResult, idle, line, ms, spread};
 use portable_pty::CommandBuilder;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -201,12 +202,12 @@ fn make_repository(dir: &Path, home: &Path) -> Result<PathBuf, Error> {
 fn one_run(peer: &Peer, options: &Options, presses: usize) -> Result<PeerRun, Error> {
     let mut term = Term::spawn_command(peer.name, peer.command.clone(), options.size)?;
     let start = term.start_up_when(peer.shown)?;
-    let row = selection_row(term.parser.screen());
+    let row = selection_row(term.screen());
     let key = match peer.down.0 {
         // A terminal sends the arrow as ESC O B once the program has asked for application
         // cursor keys (as htop does, through ncurses' keypad mode), and ncurses only then
         // reads ESC O B as Down.
-        DOWN_ARROW if term.parser.screen().application_cursor() => b"\x1bOB",
+        DOWN_ARROW if term.screen().application_cursor() => b"\x1bOB",
         key => key,
     };
     let presses = held(&mut term, key, presses)?;
@@ -215,7 +216,7 @@ fn one_run(peer: &Peer, options: &Options, presses: usize) -> Result<PeerRun, Er
         term.expect(&line, "tig's held Down did not move down a commit a press")?;
     }
     if peer.name == "htop" {
-        let after = selection_row(term.parser.screen());
+        let after = selection_row(term.screen());
         if after.is_none() || after <= row {
             return Err("htop's selection bar did not move down on the Down arrow".into());
         }
@@ -235,7 +236,7 @@ fn one_run(peer: &Peer, options: &Options, presses: usize) -> Result<PeerRun, Er
 /// owns the output that arrived after it was sent and before press n+1 was (the last press,
 /// until the output settled).
 fn held(term: &mut Term, key: &[u8], count: usize) -> Result<Vec<PeerPress>, Error> {
-    let from = term.chunks.len();
+    let from = term.pty.chunks.len();
     let start = Instant::now();
     let mut sent = Vec::with_capacity(count);
     for i in 0..count {
@@ -243,7 +244,7 @@ fn held(term: &mut Term, key: &[u8], count: usize) -> Result<Vec<PeerPress>, Err
         sent.push(term.send(key)?);
     }
     term.settle()?;
-    let chunks = &term.chunks[from..];
+    let chunks = term.pty.reads_since(from);
     let press = |(i, at): (usize, &Instant)| {
         let next = sent.get(i + 1);
         let mine: Vec<&(Instant, usize)> = chunks
@@ -347,7 +348,7 @@ fn peer_lines(peer: &PeerResults, options: &Options) -> Vec<String> {
 
 /// The second table, "peers in the same sitting", and the ratios of keywork's medians to each
 /// peer's.
-pub(crate) fn table(peers: &[PeerResults], results: &[RunResult], options: &Options) -> String {
+pub(crate) fn table(peers: &[PeerResults], measured: &[Measured], options: &Options) -> String {
     let (cols, rows) = options.size;
     let mut lines = vec![
         format!(
@@ -363,8 +364,14 @@ pub(crate) fn table(peers: &[PeerResults], results: &[RunResult], options: &Opti
     for peer in peers {
         lines.extend(peer_lines(peer, options));
     }
-    lines.push(String::new());
-    lines.extend(ratio_lines(peers, results));
+    for keywork in measured {
+        lines.push(String::new());
+        if let Some(clients) = keywork.clients {
+            lines.push(format!("keywork on the service of {clients} clients:"));
+            lines.push(String::new());
+        }
+        lines.extend(ratio_lines(peers, &keywork.runs));
+    }
     lines.push(String::new());
     lines.push(format!(
         "- tig: {COMMITS} empty commits in a repository the bench made; htop: its default \

@@ -1,4 +1,5 @@
-//! The private copy of the database, set up so that keywork opens on a key worker's caseload.
+//! The private copy of the database, set up so that keywork opens on a key worker's caseload,
+//! or (for the team view's first frame) on the team.
 
 use crate::Error;
 use nix::unistd::{Gid, Uid, User, chown};
@@ -20,6 +21,17 @@ pub(crate) struct Target {
     /// The reference of the active client with the most sessions (never printed).
     pub(crate) largest: String,
     pub(crate) largest_sessions: i64,
+    /// The key worker of the largest record, whose caseload keywork opens on.
+    key_worker: i64,
+    /// A current team lead (or else prescriber): keywork opens on the team for them.
+    team_opener: i64,
+}
+
+/// Where keywork opens: the key worker's own caseload, or the team's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opens {
+    Mine,
+    Team,
 }
 
 impl Target {
@@ -34,6 +46,8 @@ impl Target {
         let (largest, largest_sessions, worker) = largest_record(&db)
             .map_err(|e| format!("{}: cannot find a record to open ({e})", original.display()))?;
         give_login(&db, worker, &login)?;
+        eprintln!("on the copy only, the largest record's key worker now has the login {login}");
+        let team_opener = opens_on_team(&db)?;
         let caseload = active_clients(&db, Some(worker))?;
         let team = active_clients(&db, None)?;
         std::fs::create_dir(dir.path().join("home"))?;
@@ -52,7 +66,20 @@ impl Target {
             team,
             largest,
             largest_sessions,
+            key_worker: worker,
+            team_opener,
         })
+    }
+
+    /// On the copy, gives the login keywork runs as to the worker it should open for: the key
+    /// worker (my caseload) or the team lead (the team). Only between runs: never while keywork
+    /// has the file open.
+    pub(crate) fn open_on(&self, opens: Opens) -> Result<(), Error> {
+        let worker = match opens {
+            Opens::Mine => self.key_worker,
+            Opens::Team => self.team_opener,
+        };
+        give_login(&self.db, worker, &self.login)
     }
 
     pub(crate) fn home(&self) -> PathBuf {
@@ -110,6 +137,22 @@ fn largest_record(db: &Path) -> Result<(String, i64, i64), Error> {
     found.ok_or_else(|| "the database has no active client with a session to open".into())
 }
 
+/// A current worker whose role opens on the team (App::new: `Role::opens_on_team`), team leads
+/// first.
+fn opens_on_team(db: &Path) -> Result<i64, Error> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let found = conn
+        .query_row(
+            "SELECT id FROM workers
+             WHERE role IN ('team_lead', 'prescriber') AND retired_on IS NULL
+             ORDER BY role = 'team_lead' DESC, id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    found.ok_or_else(|| "the database has no current team lead or prescriber".into())
+}
+
 /// Active clients on a worker's caseload, or (`None`) the whole team's.
 fn active_clients(db: &Path, worker: Option<i64>) -> Result<usize, Error> {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -140,6 +183,5 @@ fn give_login(db: &Path, id: i64, login: &str) -> Result<(), Error> {
         "UPDATE workers SET login = ?1 WHERE id = ?2",
         params![login, id],
     )?;
-    eprintln!("on the copy only, worker {current} now has the login {login}");
     Ok(())
 }

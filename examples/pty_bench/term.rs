@@ -1,48 +1,29 @@
-//! A program (keywork, or a peer) in a pseudo-terminal of the bench's own, its output read with a
-//! timestamp and fed through a terminal emulator.
+//! A program (keywork, or a peer) in the pseudo-terminal harness the end-to-end tests use
+//! (`tests/common/pty.rs`), with what the bench adds: frames counted as they arrive, waits that
+//! report rather than panic, and responses to keys timed from the reader's timestamps.
 
+use crate::pty::POINTER;
+use crate::pty::{Pty, clean_env, rows};
 use crate::target::Target;
-use crate::{Error, PANE_TITLES, POINTER, QUIET, TIMEOUT};
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
+use crate::{Error, QUIET, TIMEOUT};
+use portable_pty::CommandBuilder;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 /// Begin synchronized update: keywork opens every frame with it.
 const FRAME_START: &[u8] = b"\x1b[?2026h";
 
-/// Output that arrived, with when the reader thread read it.
-pub(crate) type Chunk = (Instant, Vec<u8>);
-
 /// A program running in a pseudo-terminal, its output fed through a terminal emulator.
 pub(crate) struct Term {
     /// The program's name, for messages.
     name: &'static str,
-    pub(crate) parser: vt100::Parser,
-    rx: Receiver<Chunk>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    /// Kept open: dropping the master side would hang up the terminal.
-    _master: Box<dyn MasterPty + Send>,
-    pid: u32,
-    started: Instant,
-    /// Bytes the program has written so far.
-    pub(crate) bytes: usize,
-    /// Every read of output so far: when it arrived and how many bytes (peers that draw
-    /// without synchronized output are measured by these instead of frames).
-    pub(crate) chunks: Vec<(Instant, usize)>,
+    pub(crate) pty: Pty,
     /// Every frame begun so far: each is drawn inside synchronized output, opened by
     /// [`FRAME_START`].
     pub(crate) frames: Vec<Frame>,
     /// The end of the output so far, short of a whole [`FRAME_START`], to find one split
     /// between two reads.
     tail: Vec<u8>,
-    /// When the last output arrived.
-    pub(crate) last: Instant,
-    /// The program has closed its side of the terminal (it has gone or is going).
-    closed: bool,
 }
 
 /// One frame: when its first byte arrived, and its length in bytes.
@@ -52,10 +33,13 @@ pub(crate) struct Frame {
     pub(crate) bytes: usize,
 }
 
-/// What one input brought: when its first and last output arrived, and how many bytes.
+/// What one input brought: when its first output arrived, when the screen showed what was
+/// waited for (for a plain response, the first output), when the last arrived, and how many
+/// bytes came.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Response {
     pub(crate) first: Duration,
+    pub(crate) shown: Duration,
     pub(crate) settled: Duration,
     pub(crate) bytes: usize,
 }
@@ -71,63 +55,45 @@ impl Term {
         cmd: CommandBuilder,
         (cols, rows): (u16, u16),
     ) -> Result<Term, Error> {
-        let size = PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        };
-        let pair = native_pty_system().openpty(size)?;
-        let started = Instant::now();
-        let child = pair.slave.spawn_command(cmd)?;
-        // Only the child holds the slave side, so reading ends when it exits.
-        drop(pair.slave);
-        let pid = child.process_id().ok_or("the child has no process id")?;
-        let mut reader = pair.master.try_clone_reader()?;
-        let writer = pair.master.take_writer()?;
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 64 * 1024];
-            while let Ok(n @ 1..) = reader.read(&mut buf) {
-                if tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
-                    break;
-                }
-            }
-        });
         Ok(Term {
             name,
-            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
-            rx,
-            writer,
-            child,
-            _master: pair.master,
-            pid,
-            started,
-            bytes: 0,
-            chunks: Vec::new(),
+            pty: Pty::spawn(cmd, rows, cols)?,
             frames: Vec::new(),
             tail: Vec::new(),
-            last: started,
-            closed: false,
         })
     }
 
-    /// Takes in one chunk of output if one arrives within `wait`; false if none did.
+    pub(crate) fn screen(&self) -> &vt100::Screen {
+        self.pty.screen()
+    }
+
+    /// Bytes the program has written so far.
+    pub(crate) fn bytes(&self) -> usize {
+        self.pty.bytes()
+    }
+
+    /// When the last output arrived.
+    fn last(&self) -> Instant {
+        self.pty.last_output
+    }
+
+    /// Takes in one read of output if one arrives within `wait`; false if none did.
     pub(crate) fn pump(&mut self, wait: Duration) -> Result<bool, Error> {
-        match self.rx.recv_timeout(wait) {
-            Ok((at, bytes)) => {
-                self.parser.process(&bytes);
-                self.bytes += bytes.len();
-                self.chunks.push((at, bytes.len()));
-                self.count_frames(at, &bytes);
-                self.last = at;
-                Ok(true)
-            }
-            Err(RecvTimeoutError::Timeout) => Ok(false),
-            Err(RecvTimeoutError::Disconnected) => {
-                self.closed = true;
-                Err(format!("{} closed the terminal", self.name).into())
-            }
+        if self.pty.read_one(wait) {
+            let &(at, end) = self.pty.chunks.last().ok_or("a read with no bytes")?;
+            let start = self
+                .pty
+                .chunks
+                .len()
+                .checked_sub(2)
+                .map_or(0, |i| self.pty.chunks[i].1);
+            let bytes = self.pty.raw[start..end].to_vec();
+            self.count_frames(at, &bytes);
+            Ok(true)
+        } else if self.pty.closed {
+            Err(format!("{} closed the terminal", self.name).into())
+        } else {
+            Ok(false)
         }
     }
 
@@ -169,14 +135,15 @@ impl Term {
         Ok(())
     }
 
-    /// Waits until the screen satisfies `done`.
+    /// Waits until the screen satisfies `done`, one read at a time, so that the last read is the
+    /// one that completed it.
     pub(crate) fn wait_for(
         &mut self,
         what: &str,
         done: impl Fn(&vt100::Screen) -> bool,
     ) -> Result<(), Error> {
         let deadline = Instant::now() + TIMEOUT;
-        while !done(self.parser.screen()) {
+        while !done(self.screen()) {
             if Instant::now() >= deadline {
                 return Err(format!("timed out waiting for {what}").into());
             }
@@ -196,28 +163,48 @@ impl Term {
         Ok(())
     }
 
-    /// Writes `bytes` as typed keys; the time just before the write (taken after it, a busy
-    /// machine could let the answer arrive before the bench reads the clock).
+    /// Writes `bytes` as typed keys; the time just before the write.
     pub(crate) fn send(&mut self, bytes: &[u8]) -> Result<Instant, Error> {
-        let at = Instant::now();
-        self.writer.write_all(bytes)?;
-        self.writer.flush()?;
-        Ok(at)
+        Ok(self.pty.send(bytes)?)
     }
 
     /// Sends a key and takes in its response: the first byte, then until the screen settles.
     pub(crate) fn respond(&mut self, key: &[u8], what: &str) -> Result<Response, Error> {
-        let before = self.bytes;
+        let before = self.bytes();
         let sent = self.send(key)?;
         if !self.pump(TIMEOUT)? {
             return Err(format!("no response to {what}").into());
         }
-        let first = self.last - sent;
+        let first = self.last() - sent;
         self.settle()?;
         Ok(Response {
             first,
-            settled: self.last - sent,
-            bytes: self.bytes - before,
+            shown: first,
+            settled: self.last() - sent,
+            bytes: self.bytes() - before,
+        })
+    }
+
+    /// Sends a key and times the frame that makes the screen satisfy `shown` (the read that
+    /// completed it), then waits for the output to settle. For a response drawn over several
+    /// frames, or one whose first byte comes before the work is done.
+    pub(crate) fn respond_until(
+        &mut self,
+        key: &[u8],
+        what: &str,
+        shown: impl Fn(&vt100::Screen) -> bool,
+    ) -> Result<Response, Error> {
+        let (before, reads) = (self.bytes(), self.pty.chunks.len());
+        let sent = self.send(key)?;
+        self.wait_for(what, shown)?;
+        let shown = self.last().saturating_duration_since(sent);
+        let first = self.pty.chunks.get(reads).map_or(shown, |c| c.0 - sent);
+        self.settle()?;
+        Ok(Response {
+            first,
+            shown,
+            settled: self.last() - sent,
+            bytes: self.bytes() - before,
         })
     }
 
@@ -233,57 +220,49 @@ impl Term {
         shown: impl Fn(&vt100::Screen) -> bool,
     ) -> Result<StartUp, Error> {
         if let Err(e) = self.wait_for("the first frame", shown) {
-            if !self.closed {
+            if !self.pty.closed {
                 return Err(e);
             }
             // The program left before its first frame: the screen holds its error message
             // (keywork's never quotes a client's details).
-            let said = self.parser.screen().contents();
+            let said = self.screen().contents();
             return Err(format!("{e}; it said:\n{}", said.trim()).into());
         }
-        let frame = (self.bytes, self.last - self.started);
+        let started = self.pty.started;
+        let frame = (self.bytes(), self.last() - started);
         self.settle()?;
         Ok(StartUp {
             frame,
-            settled: (self.bytes, self.last - self.started),
+            settled: (self.bytes(), self.last() - started),
         })
     }
 
     /// Context switches of the process and all its threads so far.
     pub(crate) fn context_switches(&self) -> Result<u64, Error> {
-        let mut total = 0;
-        for task in std::fs::read_dir(format!("/proc/{}/task", self.pid))? {
-            let status = std::fs::read_to_string(task?.path().join("status"))?;
-            total += ["voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"]
-                .iter()
-                .filter_map(|name| status_field(&status, name))
-                .sum::<u64>();
-        }
-        Ok(total)
+        Ok(self.pty.context_switches()?)
     }
 
     /// Peak resident set size so far, in KiB.
     pub(crate) fn peak_rss(&self) -> Result<u64, Error> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        status_field(&status, "VmHWM:").ok_or_else(|| "no VmHWM in /proc status".into())
+        Ok(self.pty.peak_rss()?)
     }
 
     /// The row the caseload's selection marker is on, if it shows.
     pub(crate) fn selected_row(&self) -> Option<usize> {
-        screen_rows(self.parser.screen())
-            .position(|row| row.contains(POINTER) && row.contains("KW-"))
+        crate::pty::selected_row(self.screen())
     }
 
     /// Whether the selection marker is on the row of the client with this reference.
     pub(crate) fn selected_is(&self, reference: &str) -> bool {
-        screen_rows(self.parser.screen())
+        rows(self.screen())
+            .iter()
             .any(|row| row.contains(POINTER) && row.contains(reference))
     }
 
     /// Fails with `problem` unless the screen shows `text` (checked after it settles, so that
     /// the bench never times something other than what it says).
     pub(crate) fn expect(&self, text: &str, problem: &str) -> Result<(), Error> {
-        if self.parser.screen().contents().contains(text) {
+        if self.screen().contents().contains(text) {
             Ok(())
         } else {
             Err(format!("{problem} (no {text:?} on screen)").into())
@@ -294,22 +273,13 @@ impl Term {
     pub(crate) fn quit(mut self) -> Result<(), Error> {
         self.send(b"q")?;
         let deadline = Instant::now() + TIMEOUT;
-        while self.child.try_wait()?.is_none() {
+        while self.pty.try_wait()?.is_none() {
             if Instant::now() >= deadline {
                 return Err(format!("{} did not quit on q", self.name).into());
             }
-            let _ = self.pump(Duration::from_millis(20));
+            self.pty.pump(Duration::from_millis(20));
         }
         Ok(())
-    }
-}
-
-impl Drop for Term {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 
@@ -337,45 +307,10 @@ fn command(bin: &Path, target: &Target) -> CommandBuilder {
     cmd
 }
 
-/// The environment every measured program gets: none of keywork's own variables or a size
-/// that overrides the terminal's, xterm-256color, and a private home for any configuration.
-pub(crate) fn clean_env(cmd: &mut CommandBuilder, home: &Path) {
-    for name in [
-        "KEYWORK_CONFIG",
-        "KEYWORK_DB",
-        "NO_COLOR",
-        "COLUMNS",
-        "LINES",
-        "TMUX",
-    ] {
-        cmd.env_remove(name);
-    }
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", home);
-    cmd.env("XDG_CONFIG_HOME", home.join("config"));
-    cmd.env("XDG_DATA_HOME", home.join("data"));
-}
-
-fn nz(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
-}
-
-fn screen_rows(screen: &vt100::Screen) -> impl Iterator<Item = String> + '_ {
-    let (_, cols) = screen.size();
-    screen.rows(0, cols.get())
-}
-
 /// All four pane titles, and a footer on the bottom row.
 pub(crate) fn panes_shown(screen: &vt100::Screen) -> bool {
-    let text = screen.contents();
-    let footer = screen_rows(screen).last().unwrap_or_default();
-    PANE_TITLES.iter().all(|title| text.contains(title)) && !footer.trim().is_empty()
-}
-
-/// A number field (`Name:   123 kB`) of a /proc status file.
-fn status_field(status: &str, name: &str) -> Option<u64> {
-    let line = status.lines().find(|line| line.starts_with(name))?;
-    line[name.len()..].split_whitespace().next()?.parse().ok()
+    let footer = crate::pty::footer(screen);
+    crate::pty::panes_shown(screen) && !footer.trim().is_empty()
 }
 
 /// The first frame and the start-up's settling: (bytes so far, time since spawn).
