@@ -1,10 +1,11 @@
 //! The help screen as a document, from the keymap, grouped by where each key works; and the
-//! legend of the caseload's risk letters.
+//! legends of the caseload's risk letters and the plan's rungs (L1-L6).
 
 use super::keymap::{Binding, Context, KEYMAP};
 use super::record::{DocLine, LineKind};
 #[cfg(test)]
 use crate::domain::AlertKind;
+use crate::domain::HierarchyLevel;
 use crate::store::CaseloadRow;
 
 /// The caseload's letters, in the order they are shown: letter, words for the legend, short
@@ -137,6 +138,8 @@ pub fn document() -> Vec<DocLine> {
         lines.push(line(LineKind::Text, format!("  {letter}  {words}")));
     }
     lines.push(line(LineKind::Blank, ""));
+    lines.extend(hierarchy_lines());
+    lines.push(line(LineKind::Blank, ""));
     lines.extend(wrapped(
         LineKind::Muted,
         "",
@@ -144,6 +147,29 @@ pub fn document() -> Vec<DocLine> {
         0,
     ));
     lines.push(line(LineKind::Muted, "Esc or ? closes this help."));
+    lines
+}
+
+/// What the plan pane's L1-L6 mean: a substance-use goal's rung on the hierarchy of goals
+/// (BJGP editorial, Box 1; see `domain::goal::HierarchyLevel`).
+fn hierarchy_lines() -> Vec<DocLine> {
+    let mut lines = vec![line(
+        LineKind::Heading,
+        "Hierarchy of goals in the recovery plan (L1-L6)",
+    )];
+    lines.extend(wrapped(
+        LineKind::Text,
+        "  ",
+        "A substance-use goal's rung, highest first. Every rung is a legitimate goal; a step \
+         up is progress, and benefits short of abstinence count.",
+        2,
+    ));
+    for level in HierarchyLevel::ALL {
+        lines.push(line(
+            LineKind::Text,
+            format!("  L{}  {}", level.number(), level.label()),
+        ));
+    }
     lines
 }
 
@@ -160,6 +186,15 @@ mod tests {
                     "{letter} for {kind}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn help_explains_every_rung_the_plan_pane_shows() {
+        let doc = document();
+        for level in HierarchyLevel::ALL {
+            let expected = format!("  L{}  {}", level.number(), level.label());
+            assert!(doc.iter().any(|l| l.text == expected), "{expected}");
         }
     }
 

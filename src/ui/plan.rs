@@ -23,7 +23,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     } else {
         format!("{active} active of {}", app.plan.rows.len())
     };
-    let block = paint.block(pane_title(Pane::Plan, &extra), focused);
+    // The rung letters are read on the pane itself, not only in help.
+    let block = paint
+        .block(pane_title(Pane::Plan, &extra), focused)
+        .title_bottom(Line::styled(
+            truncate(
+                " L1-L6: rung on goal hierarchy (? help) ",
+                usize::from(area.width.saturating_sub(2)),
+                paint.glyphs.ascii,
+            ),
+            t.muted,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.selected_client.is_none() {
