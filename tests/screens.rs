@@ -325,9 +325,9 @@ fn monochrome_selected_caseload_row_is_reverse_video() {
             find_in_row(buffer, y, &reference).is_some(),
             "the pointer is on the selected client's row"
         );
-        // From the pointer to the pane's right border.
+        // From the pointer to the pane's right border (which may carry a scroll mark).
         let right = (2..buffer.area.right())
-            .find(|&x| buffer[(x, y)].symbol() == "│")
+            .find(|&x| matches!(buffer[(x, y)].symbol(), "│" | "█" | "▲" | "▼"))
             .expect("pane border");
         for x in 1..right {
             let cell = &buffer[(x, y)];
@@ -1652,4 +1652,33 @@ fn the_session_form_wraps_a_long_goal_at_80x24() {
 fn words_on_screen(buffer: &Buffer) -> String {
     let text = screen_text(buffer).replace(['│', '▶', '◀'], " ");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A list longer than its pane says so on its right border: ▼ while rows lie below, ▲ once rows
+/// lie above (the most overdue, scrolled out of sight), neither where there are none.
+#[test]
+fn a_scrolled_caseload_marks_rows_above_and_below_on_its_border() {
+    let mut demo = Demo::new();
+    let mut app = demo.small_app(&[]);
+    let caseload_right = |app: &App| {
+        let terminal = render(app, SMALL);
+        let all = rows(terminal.backend().buffer());
+        // The caseload's right border: the column of its top-right corner.
+        let column = all[1].chars().position(|c| c == '┐').expect("corner");
+        all.iter()
+            .map(|row| row.chars().nth(column).unwrap_or(' '))
+            .collect::<String>()
+    };
+    assert!(
+        app.caseload.rows.len() > app.viewport.caseload,
+        "a long list"
+    );
+    let top = caseload_right(&app);
+    assert!(top.contains('▼') && !top.contains('▲'), "{top:?}");
+    act(&mut app, &mut demo.store, &[Action::Last]);
+    let bottom = caseload_right(&app);
+    assert!(bottom.contains('▲') && !bottom.contains('▼'), "{bottom:?}");
+    act(&mut app, &mut demo.store, &[Action::PageUp]);
+    let middle = caseload_right(&app);
+    assert!(middle.contains('▲') || middle.contains('▼'), "{middle:?}");
 }

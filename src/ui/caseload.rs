@@ -332,6 +332,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
     let mut state = TableState::default().with_selected(Some(app.caseload.cursor.selected - first));
     frame.render_stateful_widget(table, inner, &mut state);
+    // Beside the rows, below the headings, on the right border.
+    let beside = Rect::new(
+        area.right().saturating_sub(1),
+        inner.y + 1,
+        1,
+        inner.height.saturating_sub(1),
+    );
+    super::scroll_marks(
+        frame,
+        beside,
+        app.caseload.rows.len(),
+        visible,
+        first,
+        paint,
+    );
 }
 
 #[cfg(test)]

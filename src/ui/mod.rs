@@ -263,6 +263,50 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
 }
 
 /// Centred single-colour text for an empty pane.
+/// Marks on a list pane's right border when it holds more rows than it shows: an arrow at an
+/// end where rows lie hidden (above, below), and between them a thumb for where the view is, so
+/// the most overdue client scrolled out of sight is never out of mind. `rows` is the border's
+/// part beside the list (below any column headings); nothing is drawn when everything fits.
+fn scroll_marks(
+    frame: &mut Frame,
+    rows: Rect,
+    total: usize,
+    shown: usize,
+    offset: usize,
+    paint: &Paint,
+) {
+    use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
+    if total <= shown || rows.height < 3 {
+        return;
+    }
+    let (up, down, track, thumb) = if paint.glyphs.ascii {
+        ("^", "v", "|", "#")
+    } else {
+        ("▲", "▼", "│", "█")
+    };
+    let style = paint.theme.muted;
+    let between = Rect::new(rows.x, rows.y + 1, 1, rows.height - 2);
+    let bar = Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None)
+        .track_symbol(Some(track))
+        .thumb_symbol(thumb)
+        .style(style);
+    let mut state = ScrollbarState::new(total.saturating_sub(shown) + 1)
+        .position(offset)
+        .viewport_content_length(shown);
+    frame.render_stateful_widget(bar, between, &mut state);
+    let buffer = frame.buffer_mut();
+    if offset > 0 {
+        buffer[(rows.x, rows.y)].set_symbol(up).set_style(style);
+    }
+    if offset + shown < total {
+        buffer[(rows.x, rows.bottom() - 1)]
+            .set_symbol(down)
+            .set_style(style);
+    }
+}
+
 fn empty_state(frame: &mut Frame, area: Rect, lines: &[&str], paint: &Paint) {
     let text: Vec<Line> = lines
         .iter()

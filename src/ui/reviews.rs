@@ -126,6 +126,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             }
         });
     frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), inner);
+    let beside = Rect::new(area.right().saturating_sub(1), inner.y, 1, inner.height);
+    super::scroll_marks(
+        frame,
+        beside,
+        app.reviews.lines.len(),
+        usize::from(inner.height),
+        app.reviews.cursor.offset,
+        paint,
+    );
 }
 
 /// Review kinds in five letters for the narrow pane.
