@@ -146,6 +146,12 @@ pub fn document() -> Vec<DocLine> {
         "Due column: ! marks an overdue review, with the days over (no ! once acknowledged).",
         0,
     ));
+    lines.extend(wrapped(
+        LineKind::Muted,
+        "",
+        "KW column (team view, where the key worker's name does not fit): their initials.",
+        0,
+    ));
     lines.push(line(LineKind::Muted, "Esc or ? closes this help."));
     lines
 }

@@ -66,6 +66,22 @@ fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
 /// the preferred name after when set (`Joanne Wren (Jo)`); then the family name's initial
 /// (`Joanne W. (Jo)`); then the preferred name with the initial (`Jo W.`); then the given name
 /// cut to leave room for the initial. Known-as alone cannot tell two Jos apart.
+/// A key worker's initials for the narrow team view: the first letter of their first and last
+/// names ("Alex Morgan" is AM), from the name as stored, control characters cleaned away.
+pub fn worker_initials(name: &str) -> String {
+    let name = clean(name);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let letter = |word: Option<&&str>| word.and_then(|w| w.chars().next());
+    [
+        letter(words.first()),
+        letter(words.last()).filter(|_| words.len() > 1),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(char::to_uppercase)
+    .collect()
+}
+
 pub fn client_name(row: &CaseloadRow, room: usize, ascii: bool) -> String {
     let given = clean(row.given_name.as_str());
     let family = clean(row.family_name.as_str());
@@ -214,9 +230,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     const NARROW_FIXED: u16 = 1 + 8 + 5 + 5 + 5 + 5 + 4 + 6;
     const WIDE_FIXED: u16 = 1 + 8 + 10 + 10 + 5 + 11 + 9 + 6 + 7;
     const TEAM_COLUMN: u16 = 15;
+    /// The key worker's initials, where the team view has no room for their name.
+    const INITIALS_COLUMN: u16 = 3;
+    /// What the treatment and stage give back when they are abbreviated on a wide screen.
+    const LONG_LABELS: u16 = 10;
     let wide = inner.width >= WIDE_FIXED + 10;
     let team = app.scope == Scope::Team && wide && inner.width >= WIDE_FIXED + TEAM_COLUMN + 12;
-    let fixed = if wide { WIDE_FIXED } else { NARROW_FIXED } + if team { TEAM_COLUMN } else { 0 };
+    let initials = app.scope == Scope::Team && !team;
+    // A wide screen spells the treatment and stage out only where a whole name still fits
+    // beside them: a name cut to "Connor M." to make room for "Methadone" helps nobody.
+    let long_labels = wide && inner.width >= WIDE_FIXED + 16 + if team { TEAM_COLUMN } else { 0 };
+    let fixed = if wide { WIDE_FIXED } else { NARROW_FIXED }
+        + if team { TEAM_COLUMN } else { 0 }
+        + if initials { INITIALS_COLUMN } else { 0 }
+        - if wide && !long_labels { LONG_LABELS } else { 0 };
     // Every risk letter of every client in view is shown: the name gives up its spare column
     // first, then (on a narrow screen) the days in treatment, which the record still shows.
     let visible = app.viewport.caseload.max(1);
@@ -255,9 +282,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         widths.push(Constraint::Length(14));
         headings.push("Key worker");
     }
+    if initials {
+        widths.push(Constraint::Length(INITIALS_COLUMN - 1));
+        headings.push("KW");
+    }
+    let label_width = if long_labels { 10 } else { 5 };
     widths.extend([
-        Constraint::Length(if wide { 10 } else { 5 }),
-        Constraint::Length(if wide { 10 } else { 5 }),
+        Constraint::Length(label_width),
+        Constraint::Length(label_width),
     ]);
     headings.extend(["Tx", "Stage"]);
     if days_shown {
@@ -296,14 +328,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
                     paint.glyphs.ascii,
                 )));
             }
-            let modality = if wide {
+            if initials {
+                cells.push(Cell::from(worker_initials(row.key_worker.as_str())));
+            }
+            let modality = if long_labels {
                 row.modality.short()
             } else {
                 modality_abbrev(row.modality)
             };
-            let stage = row
-                .stage
-                .map_or("-", |s| if wide { s.short() } else { stage_abbrev(s) });
+            let stage = row.stage.map_or("-", |s| {
+                if long_labels {
+                    s.short()
+                } else {
+                    stage_abbrev(s)
+                }
+            });
             let days = row
                 .treatment_start
                 .map_or_else(|| "-".into(), |s| (today - s).num_days().to_string());
@@ -352,6 +391,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worker_initials_are_first_and_last_names_first_letters() {
+        assert_eq!(worker_initials("Alex Morgan"), "AM");
+        assert_eq!(worker_initials("Dr Sam Okoro"), "DO");
+        assert_eq!(worker_initials("Priya"), "P");
+        assert_eq!(worker_initials("  jo   wren "), "JW");
+        assert_eq!(worker_initials(""), "");
+        assert_eq!(worker_initials("\u{1b}[2J Eve"), "^E", "cleaned first");
+    }
 
     #[test]
     fn overdue_review_is_flagged_with_days_over() {
