@@ -109,6 +109,14 @@ impl<W: Write> JsonSafe<W> {
 
 impl<W: Write> Write for JsonSafe<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Every character [`json_safe`] escapes is DEL or, in UTF-8, starts with the byte C2 (the
+        // C1 controls) or E2 (the bidirectional controls). With no character held from the last
+        // write, a buffer holding none of those bytes comes out unchanged, so it skips the UTF-8
+        // decoding: most of an export's bytes, which otherwise cost half its time.
+        if self.pending.is_empty() && memchr::memchr3(0x7f, 0xc2, 0xe2, buf).is_none() {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         let mut done = 0;
         while done < self.pending.len() {
@@ -253,6 +261,26 @@ mod tests {
         let streamed = String::from_utf8(out.inner).unwrap();
         assert_eq!(streamed, json_safe(&json));
         assert_eq!(streamed, r#"["a\u009bb\u202ec 王"]"#);
+    }
+
+    /// The pass-through for buffers with nothing to escape must give what [`json_safe`] gives
+    /// whatever the writes' boundaries: split anywhere, in a character or between them.
+    #[test]
+    fn streamed_json_is_escaped_however_the_writes_are_split() {
+        let json =
+            serde_json::to_string(&["plain \u{7f} é\u{85}x \u{200f}王 \u{2067}end"]).unwrap();
+        let bytes = json.as_bytes();
+        for first in 0..=bytes.len() {
+            for second in first..=bytes.len() {
+                let mut out = JsonSafe::new(Vec::new());
+                out.write_all(&bytes[..first]).unwrap();
+                out.write_all(&bytes[first..second]).unwrap();
+                out.write_all(&bytes[second..]).unwrap();
+                let streamed = String::from_utf8(out.inner).unwrap();
+                assert_eq!(streamed, json_safe(&json), "split at {first} and {second}");
+            }
+        }
+        assert!(json_safe(&json).contains(r"\u007f é\u0085x \u200f王 \u2067end"));
     }
 
     #[test]
