@@ -256,9 +256,18 @@ impl Store {
                 )
             })
             .collect();
+        // For the whole team, CROSS JOIN makes SQLite start from the few referrals (one pass over
+        // the interventions) rather than look up every session of every client: 30 ms rather
+        // than 90 ms at 10,000 clients. For one worker's clients, one client, or clients named by
+        // id (`c.id IN (...)`, a colleague's save), their sessions are few: start from them.
+        let join = if param.is_none() && !filter.contains("c.id IN (") {
+            "session_interventions i CROSS JOIN sessions s"
+        } else {
+            "sessions s JOIN session_interventions i"
+        };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.client_id, max(substr(s.started_at, 1, 10))
-             FROM sessions s JOIN session_interventions i ON i.session_id = s.id
+             FROM {join} ON i.session_id = s.id
              WHERE i.intervention = 'hep_c_treatment_referral' AND s.in_error_at IS NULL
                AND s.attendance = 'attended' AND s.{clients}
              GROUP BY s.client_id"
