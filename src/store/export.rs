@@ -179,11 +179,15 @@ pub(super) fn write_array<T: Serialize>(
     rows: impl Iterator<Item = rusqlite::Result<T>>,
 ) -> Result<()> {
     write!(out, ",\n\"{name}\": [").map_err(StoreError::Export)?;
+    // Each record is serialised into one reused buffer, then written at once: serde_json's many
+    // small writes (a quote, a key, a comma) land in a Vec rather than each going through `dyn
+    // Write`, and no record allocates its own.
+    let mut line = Vec::with_capacity(1024);
     for (index, row) in rows.enumerate() {
-        let separator = if index == 0 { "\n" } else { ",\n" };
-        out.write_all(separator.as_bytes())
-            .map_err(StoreError::Export)?;
-        serde_json::to_writer(&mut *out, &row?).map_err(|e| StoreError::Export(e.into()))?;
+        line.clear();
+        line.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut line, &row?).map_err(|e| StoreError::Export(e.into()))?;
+        out.write_all(&line).map_err(StoreError::Export)?;
     }
     write!(out, "\n]").map_err(StoreError::Export)
 }
