@@ -274,28 +274,41 @@ enum Align {
 /// characters count two); the last column is not padded and no line ends in spaces. Cells are
 /// cleaned here, borrowed when clean already, and lines written straight into `out`.
 fn table<R: AsRef<[S]>, S: AsRef<str>>(out: &mut String, columns: &[(&str, Align)], rows: &[R]) {
-    let cleaned: Vec<Vec<Cow<'_, str>>> =
-        std::iter::once(columns.iter().map(|(head, _)| clean(head)).collect())
-            .chain(rows.iter().map(|row| {
-                row.as_ref()
-                    .iter()
-                    .map(|cell| clean(cell.as_ref()))
-                    .collect()
-            }))
-            .collect();
+    // Each cell cleaned once and measured once.
+    let cleaned: Vec<Vec<(Cow<'_, str>, usize)>> = std::iter::once(
+        columns
+            .iter()
+            .map(|(head, _)| clean(head))
+            .collect::<Vec<_>>(),
+    )
+    .chain(rows.iter().map(|row| {
+        row.as_ref()
+            .iter()
+            .map(|cell| clean(cell.as_ref()))
+            .collect()
+    }))
+    .map(|row| {
+        row.into_iter()
+            .map(|cell| {
+                let width = display::width(&cell);
+                (cell, width)
+            })
+            .collect()
+    })
+    .collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
             cleaned
                 .iter()
-                .map(|row| row.get(i).map_or(0, |cell| display::width(cell)))
+                .map(|row| row.get(i).map_or(0, |(_, width)| *width))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     for row in &cleaned {
         let start = out.len();
-        for (i, cell) in row.iter().enumerate() {
-            let fill = widths[i].saturating_sub(display::width(cell));
+        for (i, (cell, width)) in row.iter().enumerate() {
+            let fill = widths[i].saturating_sub(*width);
             if i > 0 {
                 out.push_str("  ");
             }
