@@ -9,7 +9,7 @@ mod fixture;
 use chrono::{NaiveDate, NaiveDateTime};
 use fixture::{Fixture, date};
 use keywork::domain::*;
-use keywork::store::migrate;
+use keywork::store::{CaseloadRow, Scope, migrate};
 use rusqlite::Connection;
 
 /// A client who injects, tested for nothing yet, hep B course completed.
@@ -51,19 +51,30 @@ fn record(
     })
 }
 
-/// The client's open BBV alerts' causes.
+/// The client's open BBV alerts' causes, the same whether read for the client alone, their
+/// worker's caseload, the whole team's (which reads the referrals another way, for speed) or the
+/// team's rows of this client alone (a colleague's save).
 fn bbv_causes(f: &Fixture) -> Vec<String> {
-    let status = f
-        .store
-        .client_status(f.client_id, &ReviewIntervals::default())
-        .unwrap();
-    status
-        .assessment
-        .open
-        .iter()
-        .filter(|a| a.kind == AlertKind::BbvTest)
-        .map(|a| a.cause.clone())
-        .collect()
+    let intervals = ReviewIntervals::default();
+    let causes = |row: &CaseloadRow| -> Vec<String> {
+        row.assessment
+            .open
+            .iter()
+            .filter(|a| a.kind == AlertKind::BbvTest)
+            .map(|a| a.cause.clone())
+            .collect()
+    };
+    let one = causes(&f.store.client_status(f.client_id, &intervals).unwrap());
+    for scope in [Scope::Team, Scope::Worker(f.worker_id)] {
+        let rows = f.store.caseload(scope, &intervals).unwrap();
+        assert_eq!(causes(&rows[0]), one, "{scope:?}");
+        let rows = f
+            .store
+            .caseload_rows_of(scope, None, &[f.client_id], &intervals)
+            .unwrap();
+        assert_eq!(causes(&rows[0]), one, "{scope:?}, this client");
+    }
+    one
 }
 
 fn session_with(f: &mut Fixture, at: NaiveDateTime, delivered: &[Intervention]) {

@@ -550,6 +550,12 @@ fn current_login() -> Result<Login, CliError> {
     Login::new(name).map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// The buffer comes before the JSON filter, so the filter sees a few large writes rather than
+/// serde_json's many small ones (a field name, a quote, a comma each): its cost is per write.
+fn export_writer<W: std::io::Write>(out: W) -> std::io::BufWriter<JsonSafe<W>> {
+    std::io::BufWriter::with_capacity(64 * 1024, JsonSafe::new(out))
+}
+
 fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     if args.client.is_none() && args.plan.is_none() && matches!(args.format, Format::Csv) {
         return clients_csv::export_csv(store, args.out.as_deref());
@@ -565,11 +571,11 @@ fn export(store: &mut Store, args: ExportArgs) -> Result<(), CliError> {
     match args.out {
         None => {
             let stdout = std::io::stdout();
-            let mut out = JsonSafe::new(std::io::BufWriter::new(stdout.lock()));
+            let mut out = export_writer(stdout.lock());
             store.export_json(&mut out)?;
         }
         Some(path) => output::write_new(&path, "export", |file| {
-            let mut out = JsonSafe::new(std::io::BufWriter::new(file));
+            let mut out = export_writer(file);
             let written = store.export_json(&mut out);
             written.map_err(|e| store.note_damage(e))
         })?,

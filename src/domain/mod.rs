@@ -60,5 +60,38 @@ pub use worker::{Login, Refusal, Role, Worker};
 
 /// A date as workers write it, UK style: 23/11/2026 (stored ISO 8601).
 pub fn uk_date(date: chrono::NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    // What `%d/%m/%Y` writes, without parsing the format string for each of the tens of
+    // thousands of dates a team report writes; chrono for years %Y writes otherwise.
+    match date.year() {
+        year @ 0..=9999 => format!("{:02}/{:02}/{year:04}", date.day(), date.month()),
+        _ => date.format("%d/%m/%Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod uk_date_tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn uk_date_writes_what_chrono_writes_for_day_month_year() {
+        let dates = [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            NaiveDate::from_ymd_opt(-1, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(0, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(7, 3, 9).unwrap(),
+            NaiveDate::from_ymd_opt(999, 10, 10).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+        ];
+        for date in dates {
+            assert_eq!(super::uk_date(date), date.format("%d/%m/%Y").to_string());
+        }
+        assert_eq!(
+            super::uk_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "05/01/2026"
+        );
+    }
 }

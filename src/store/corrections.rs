@@ -40,16 +40,43 @@ fn not_correctable(what: RecordType) -> StoreError {
 
 /// Reads the in-error mark from the three columns every correctable table has.
 pub(super) fn in_error_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InError>> {
-    let at: Option<String> = row.get("in_error_at")?;
-    let Some(at) = at else {
-        return Ok(None);
-    };
-    Ok(Some(InError {
-        at: parse_timestamp(&at)
-            .map_err(|e| super::sql::conversion_error(row, "in_error_at", e))?,
-        by: row.get("in_error_by")?,
-        reason: row.get("in_error_reason")?,
-    }))
+    InErrorColumns::of(row.as_ref())?.get(row)
+}
+
+/// Where a statement has the in-error columns, found once for all its rows (see
+/// [`super::sql::StoredColumns`]). Who and why are looked for only in a row marked in error, as
+/// a lookup by name would.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct InErrorColumns {
+    at: usize,
+    by: Option<usize>,
+    reason: Option<usize>,
+}
+
+impl InErrorColumns {
+    pub(super) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            at: stmt.column_index("in_error_at")?,
+            by: stmt.column_index("in_error_by").ok(),
+            reason: stmt.column_index("in_error_reason").ok(),
+        })
+    }
+
+    pub(super) fn get(self, row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InError>> {
+        let at: Option<String> = row.get(self.at)?;
+        let Some(at) = at else {
+            return Ok(None);
+        };
+        let column = |index: Option<usize>, name: &str| {
+            index.ok_or_else(|| rusqlite::Error::InvalidColumnName(name.to_owned()))
+        };
+        Ok(Some(InError {
+            at: parse_timestamp(&at)
+                .map_err(|e| super::sql::conversion_error(row, "in_error_at", e))?,
+            by: row.get(column(self.by, "in_error_by")?)?,
+            reason: row.get(column(self.reason, "in_error_reason")?)?,
+        }))
+    }
 }
 
 fn in_error_of(conn: &rusqlite::Connection, table: &str, id: i64) -> Result<Option<InError>> {

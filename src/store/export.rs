@@ -1,8 +1,8 @@
 //! The whole record out as JSON, and the row counts `check` reports.
 
-use super::corrections::{SELECT_EARLIER, earlier_version_from_row, in_error_from_row};
-use super::sql::get_stored;
-use super::{Correctable, Result, Store, StoreError, Table, audit, migrate, sql};
+use super::corrections::{InErrorColumns, SELECT_EARLIER, earlier_version_from_row};
+use super::sql::StoredColumns;
+use super::{Correctable, Result, Store, StoreError, Table, audit, migrate};
 use crate::domain::{
     AlertAck, AuditAction, BookedAppointment, Client, Goal, GoalAction, InError, OstPrescription,
     ReadinessNote, RecordType, Review, Session, Stored, Top, Worker,
@@ -168,7 +168,8 @@ impl Store {
 
     fn export_table<T: Table + Serialize>(&self, out: &mut dyn Write, name: &str) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!("{} ORDER BY t.id", T::SELECT))?;
-        let rows = stmt.query_map([], |row| sql::get_stored(row, T::from_row(row)?))?;
+        let stored = StoredColumns::of(&stmt)?;
+        let rows = stmt.query_map([], |row| stored.get(row, T::from_row(row)?))?;
         write_array(out, name, rows)
     }
 }
@@ -179,11 +180,15 @@ pub(super) fn write_array<T: Serialize>(
     rows: impl Iterator<Item = rusqlite::Result<T>>,
 ) -> Result<()> {
     write!(out, ",\n\"{name}\": [").map_err(StoreError::Export)?;
+    // Each record is serialised into one reused buffer, then written at once: serde_json's many
+    // small writes (a quote, a key, a comma) land in a Vec rather than each going through `dyn
+    // Write`, and no record allocates its own.
+    let mut line = Vec::with_capacity(1024);
     for (index, row) in rows.enumerate() {
-        let separator = if index == 0 { "\n" } else { ",\n" };
-        out.write_all(separator.as_bytes())
-            .map_err(StoreError::Export)?;
-        serde_json::to_writer(&mut *out, &row?).map_err(|e| StoreError::Export(e.into()))?;
+        line.clear();
+        line.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut line, &row?).map_err(|e| StoreError::Export(e.into()))?;
+        out.write_all(&line).map_err(StoreError::Export)?;
     }
     write!(out, "\n]").map_err(StoreError::Export)
 }
@@ -214,10 +219,11 @@ pub(super) fn export_entries<T: Correctable>(
     let mut stmt = store
         .conn
         .prepare(&format!("{} ORDER BY t.id", T::SELECT))?;
+    let (stored, in_error) = (StoredColumns::of(&stmt)?, InErrorColumns::of(&stmt)?);
     let rows = stmt.query_map([], |row| {
         Ok(ExportedEntry {
-            stored: get_stored(row, T::from_row(row)?)?,
-            in_error: in_error_from_row(row)?,
+            stored: stored.get(row, T::from_row(row)?)?,
+            in_error: in_error.get(row)?,
         })
     })?;
     write_array(out, name, rows)

@@ -240,17 +240,45 @@ impl FromSqlCode for Intervention {
 }
 
 pub fn get_stored<T>(row: &rusqlite::Row<'_>, record: T) -> rusqlite::Result<Stored<T>> {
-    let created: String = row.get("created_at")?;
-    let updated: String = row.get("updated_at")?;
-    Ok(Stored {
-        id: row.get("id")?,
-        record,
-        created_at: parse_timestamp(&created)
-            .map_err(|e| conversion_error(row, "created_at", e))?,
-        updated_at: parse_timestamp(&updated)
-            .map_err(|e| conversion_error(row, "updated_at", e))?,
-        row_version: row.get("row_version")?,
-    })
+    StoredColumns::of(row.as_ref())?.get(row, record)
+}
+
+/// Where a statement has the columns every stored row has, found once: a lookup by name
+/// compares the name with each column's in turn, which for an export's hundreds of thousands of
+/// rows was a fifth of its time. The same columns as a lookup by name finds (the first of that
+/// name).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StoredColumns {
+    id: usize,
+    created_at: usize,
+    updated_at: usize,
+    row_version: usize,
+}
+
+impl StoredColumns {
+    pub(super) fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: stmt.column_index("id")?,
+            created_at: stmt.column_index("created_at")?,
+            updated_at: stmt.column_index("updated_at")?,
+            row_version: stmt.column_index("row_version")?,
+        })
+    }
+
+    /// [`get_stored`] for a row of the statement these columns were found in.
+    pub(super) fn get<T>(self, row: &rusqlite::Row<'_>, record: T) -> rusqlite::Result<Stored<T>> {
+        let created: String = row.get(self.created_at)?;
+        let updated: String = row.get(self.updated_at)?;
+        Ok(Stored {
+            id: row.get(self.id)?,
+            record,
+            created_at: parse_timestamp(&created)
+                .map_err(|e| conversion_error(row, "created_at", e))?,
+            updated_at: parse_timestamp(&updated)
+                .map_err(|e| conversion_error(row, "updated_at", e))?,
+            row_version: row.get(self.row_version)?,
+        })
+    }
 }
 
 pub(super) fn conversion_error(

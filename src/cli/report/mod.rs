@@ -14,6 +14,7 @@ use crate::store::{AppointmentRow, CaseloadRow, DueReview, Scope, Store};
 use chrono::{Days, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -234,8 +235,16 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // Reviews
 
 fn json<T: Serialize>(lines: &T) -> Result<Vec<u8>, CliError> {
-    let out = serde_json::to_string_pretty(lines).map_err(|e| stdout_error(e.into()))?;
-    Ok(format!("{}\n", crate::display::json_safe(&out)).into_bytes())
+    let mut out = Vec::new();
+    serde_json::to_writer_pretty(&mut out, lines).map_err(|e| stdout_error(e.into()))?;
+    let text = std::str::from_utf8(&out).map_err(|e| stdout_error(std::io::Error::other(e)))?;
+    // Copied again only in the rare case that some character needs escaping.
+    let mut out = match crate::display::json_safe(text) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(safe) => safe.into_bytes(),
+    };
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// A header row, written even when there are no rows, then one record per line, its text
@@ -262,44 +271,60 @@ enum Align {
 }
 
 /// A header line and rows, columns two spaces apart and as wide as their widest cell (wide
-/// characters count two); the last column is not padded and no line ends in spaces.
-fn table(out: &mut String, columns: &[(&str, Align)], rows: &[Vec<String>]) {
-    let cleaned: Vec<Vec<String>> =
-        std::iter::once(columns.iter().map(|(head, _)| *head).collect())
-            .chain(
-                rows.iter()
-                    .map(|row| row.iter().map(String::as_str).collect()),
-            )
-            .map(|cells: Vec<&str>| cells.into_iter().map(text).collect())
-            .collect();
+/// characters count two); the last column is not padded and no line ends in spaces. Cells are
+/// cleaned here, borrowed when clean already, and lines written straight into `out`.
+fn table<R: AsRef<[S]>, S: AsRef<str>>(out: &mut String, columns: &[(&str, Align)], rows: &[R]) {
+    // Each cell cleaned once and measured once.
+    let cleaned: Vec<Vec<(Cow<'_, str>, usize)>> = std::iter::once(
+        columns
+            .iter()
+            .map(|(head, _)| clean(head))
+            .collect::<Vec<_>>(),
+    )
+    .chain(rows.iter().map(|row| {
+        row.as_ref()
+            .iter()
+            .map(|cell| clean(cell.as_ref()))
+            .collect()
+    }))
+    .map(|row| {
+        row.into_iter()
+            .map(|cell| {
+                let width = display::width(&cell);
+                (cell, width)
+            })
+            .collect()
+    })
+    .collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
             cleaned
                 .iter()
-                .map(|row| row.get(i).map_or(0, |cell| display::width(cell)))
+                .map(|row| row.get(i).map_or(0, |(_, width)| *width))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     for row in &cleaned {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let fill = " ".repeat(widths[i].saturating_sub(display::width(cell)));
+        let start = out.len();
+        for (i, (cell, width)) in row.iter().enumerate() {
+            let fill = widths[i].saturating_sub(*width);
             if i > 0 {
-                line.push_str("  ");
+                out.push_str("  ");
             }
             match columns[i].1 {
                 Align::Right => {
-                    line.push_str(&fill);
-                    line.push_str(cell);
+                    out.extend(std::iter::repeat_n(' ', fill));
+                    out.push_str(cell);
                 }
                 Align::Left => {
-                    line.push_str(cell);
-                    line.push_str(&fill);
+                    out.push_str(cell);
+                    out.extend(std::iter::repeat_n(' ', fill));
                 }
             }
         }
-        out.push_str(line.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     }
 }
@@ -409,16 +434,16 @@ mod tests {
     fn summary_counts_overdue_and_coming_reviews() {
         let line = |days_over: i64, acknowledged| ReviewLine {
             kind: ReviewKind::Risk,
-            reference: String::new(),
-            known_as: String::new(),
-            key_worker: String::new(),
+            reference: "".into(),
+            known_as: "".into(),
+            key_worker: "".into(),
             review: "risk",
             review_label: "Risk review",
             due_on: NaiveDate::MIN,
             days_over,
             overdue: days_over > 0,
             acknowledged,
-            basis: String::new(),
+            basis: "".into(),
         };
         let lines = [
             line(5, true),
