@@ -1,0 +1,266 @@
+//! Scrolling in few bytes. When a list moved by some rows since the last frame, ratatui's diff
+//! rewrites every cell of every moved row (about 900 bytes a press of a held Down at 80x24). A
+//! terminal can move those rows itself: set a scroll region (DECSTBM), scroll it up or down
+//! (SU/SD), reset the region. Then only the rows scrolled in, and whatever else still differs,
+//! need writing.
+//!
+//! The region spans whole lines (left and right margins, DECSLRM, are not supported by tmux), so
+//! the pane beside the list moves too and its cells on those lines are written again. Whether
+//! that still pays is decided per frame by writing both ways out and sending the shorter, so the
+//! scroll can only ever save bytes, and the screen ends the same either way.
+//!
+//! The scroll is found by comparing the last frame sent with the new one, not from the app's
+//! state, so it follows any list (caseload, team, record) without the drawing code knowing.
+
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::{Buffer, Cell};
+use std::cell::RefCell;
+
+/// A scroll the terminal can do: screen rows `top..=bottom` move `by` rows, towards the top when
+/// `up` (as when a list scrolls down to show later rows) or towards the bottom otherwise. The
+/// rows uncovered are blank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scroll {
+    pub top: u16,
+    pub bottom: u16,
+    pub up: bool,
+    pub by: u16,
+}
+
+impl Scroll {
+    /// What the terminal shows after this scroll when it showed `shown`. The rows scrolled in are
+    /// blank in the default colours: a terminal fills them with the current background, and the
+    /// crossterm backend ends every frame with colours and attributes reset.
+    pub fn apply(&self, shown: &Buffer) -> Buffer {
+        let mut after = shown.clone();
+        let width = usize::from(shown.area.width);
+        let (top, bottom, by) = (
+            usize::from(self.top - shown.area.y),
+            usize::from(self.bottom - shown.area.y),
+            usize::from(self.by),
+        );
+        for y in top..=bottom {
+            let from = if self.up {
+                Some(y + by).filter(|from| *from <= bottom)
+            } else {
+                y.checked_sub(by).filter(|from| *from >= top)
+            };
+            let row = &mut after.content[y * width..(y + 1) * width];
+            match from {
+                Some(from) => {
+                    row.clone_from_slice(&shown.content[from * width..(from + 1) * width])
+                }
+                None => row.fill(Cell::EMPTY),
+            }
+        }
+        after
+    }
+
+    /// Sets the region, scrolls it, and gives the whole screen back as the region (which also
+    /// homes the cursor: the diff written next starts with a cursor move anyway).
+    fn write(&self, out: &mut Vec<u8>) {
+        let command = if self.up { 'S' } else { 'T' };
+        let by = if self.by == 1 {
+            String::new()
+        } else {
+            self.by.to_string()
+        };
+        out.extend_from_slice(
+            format!(
+                "\x1b[{};{}r\x1b[{by}{command}\x1b[r",
+                self.top + 1,
+                self.bottom + 1
+            )
+            .as_bytes(),
+        );
+    }
+}
+
+/// The bytes ratatui's crossterm backend writes to take the terminal from showing `shown` to
+/// showing `next`: the same diff and the same writer as `Terminal::draw`, so the two can be
+/// compared byte for byte.
+pub fn diff_bytes(shown: &Buffer, next: &Buffer) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut backend = CrosstermBackend::new(&mut bytes);
+    // Writing into a Vec cannot fail.
+    let _ = backend.draw(shown.diff(next).into_iter());
+    bytes
+}
+
+/// What writing the cells that differ between two rows costs, roughly in bytes: each cell, and a
+/// cursor move (about six bytes) before each run of them. Cheap enough to try every region and
+/// distance, and it prefers what the real diff prefers: few, long runs.
+fn cost(a: &[Cell], b: &[Cell]) -> i64 {
+    let mut cost = 0;
+    let mut in_run = false;
+    for (a, b) in a.iter().zip(b) {
+        if a == b {
+            in_run = false;
+        } else {
+            cost += if in_run { 1 } else { 7 };
+            in_run = true;
+        }
+    }
+    cost
+}
+
+/// Row `y` of a buffer `width` cells wide.
+fn row_of(buffer: &Buffer, width: usize, y: usize) -> &[Cell] {
+    &buffer.content[y * width..(y + 1) * width]
+}
+
+/// About what a scroll's own escapes cost, in bytes.
+const SCROLL_COST: i64 = 16;
+
+/// `sums[i]` is the sum of `values[..i]`, so any run's sum is one subtraction.
+fn running_sums(values: &[i64]) -> Vec<i64> {
+    let mut sums = Vec::with_capacity(values.len() + 1);
+    let mut total = 0;
+    sums.push(total);
+    for value in values {
+        total += value;
+        sums.push(total);
+    }
+    sums
+}
+
+/// The scroll that leaves the least to write between `shown` and `next`, if any leaves
+/// fewer than the plain diff (by more than the scroll's own escapes). Only rows between the
+/// first and the last that changed are considered: a region reaching past them would move rows
+/// that are already right.
+pub fn find_scroll(shown: &Buffer, next: &Buffer) -> Option<Scroll> {
+    if shown.area != next.area || shown.area.width == 0 {
+        return None;
+    }
+    let width = usize::from(shown.area.width);
+    let height = usize::from(shown.area.height);
+    let plain: Vec<i64> = (0..height)
+        .map(|y| cost(row_of(shown, width, y), row_of(next, width, y)))
+        .collect();
+    let first = plain.iter().position(|cells| *cells > 0)?;
+    let last = plain.iter().rposition(|cells| *cells > 0)?;
+    let blank = vec![Cell::EMPTY; width];
+    // Cells saved on each row when it is scrolled in blank instead of diffed as it was.
+    let blank_gain: Vec<i64> = (0..height)
+        .map(|y| plain[y] - cost(&blank, row_of(next, width, y)))
+        .collect();
+    let blanks = running_sums(&blank_gain);
+    // A scroll must save more than its own escapes (about 15 bytes) to be worth writing out.
+    let mut best: Option<(i64, Scroll)> = None;
+    for by in 1..=(last - first) {
+        for up in [true, false] {
+            // gain[y]: cells saved on row y when it shows the shown row `by` away.
+            let gain: Vec<i64> = (0..height)
+                .map(|y| {
+                    let from = if up { y + by } else { y.wrapping_sub(by) };
+                    if from < height && (first..=last).contains(&from) {
+                        plain[y] - cost(row_of(shown, width, from), row_of(next, width, y))
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let moved = running_sums(&gain);
+            for top in first..=last {
+                for bottom in (top + by)..=last {
+                    // Rows moved, then rows scrolled in, each a half-open range.
+                    let (moved_rows, blank_rows) = if up {
+                        ((top, bottom + 1 - by), (bottom + 1 - by, bottom + 1))
+                    } else {
+                        ((top + by, bottom + 1), (top, top + by))
+                    };
+                    let saved = moved[moved_rows.1] - moved[moved_rows.0] + blanks[blank_rows.1]
+                        - blanks[blank_rows.0];
+                    if saved > best.map_or(SCROLL_COST, |b| b.0) {
+                        let to_u16 = |y: usize| u16::try_from(y).unwrap_or(u16::MAX);
+                        best = Some((
+                            saved,
+                            Scroll {
+                                top: shown.area.y + to_u16(top),
+                                bottom: shown.area.y + to_u16(bottom),
+                                up,
+                                by: to_u16(by),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(_, scroll)| scroll)
+}
+
+/// How a frame went to the terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// As ratatui's diff wrote it.
+    Plain,
+    /// A scroll, then the diff from the scrolled screen, which was shorter.
+    Scrolled(Scroll),
+}
+
+/// Remembers the last frame sent, which is what the terminal shows.
+#[derive(Debug, Default)]
+pub struct Scroller {
+    shown: Option<Buffer>,
+}
+
+impl Scroller {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rewrites the frame ratatui just wrote, `frame[start..]` (its diff, then its cursor
+    /// commands), as a scroll and a shorter diff when that is shorter, and remembers `next`.
+    /// `trusted` is false when anything else reached the terminal since the last frame (a
+    /// resize's clear): the last frame is then no longer known to be on screen.
+    ///
+    /// The rewrite happens only when ratatui's diff is, byte for byte, the diff from the
+    /// remembered frame: then the terminal shows what is remembered, and the scroll moves the
+    /// rows this module thinks it moves.
+    pub fn shorten(
+        &mut self,
+        frame: &mut Vec<u8>,
+        start: usize,
+        next: &Buffer,
+        trusted: bool,
+    ) -> Sent {
+        let shown = match &mut self.shown {
+            Some(shown) if trusted && shown.area == next.area => {
+                std::mem::replace(shown, next.clone())
+            }
+            _ => {
+                self.shown = Some(next.clone());
+                return Sent::Plain;
+            }
+        };
+        let Some(scroll) = find_scroll(&shown, next) else {
+            return Sent::Plain;
+        };
+        let plain = diff_bytes(&shown, next);
+        if !frame
+            .get(start..)
+            .is_some_and(|written| written.starts_with(&plain))
+        {
+            return Sent::Plain;
+        }
+        let mut scrolled = Vec::new();
+        scroll.write(&mut scrolled);
+        scrolled.extend_from_slice(&diff_bytes(&scroll.apply(&shown), next));
+        if scrolled.len() >= plain.len() {
+            return Sent::Plain;
+        }
+        frame.splice(start..start + plain.len(), scrolled);
+        Sent::Scrolled(scroll)
+    }
+}
+
+thread_local! {
+    /// The screen is drawn on one thread only; the scroller lives beside the frame's bytes.
+    static SCROLLER: RefCell<Scroller> = RefCell::new(Scroller::new());
+}
+
+/// [`Scroller::shorten`] with the drawing thread's scroller.
+pub(super) fn shorten(frame: &mut Vec<u8>, start: usize, next: &Buffer, trusted: bool) -> Sent {
+    SCROLLER.with_borrow_mut(|scroller| scroller.shorten(frame, start, next, trusted))
+}
