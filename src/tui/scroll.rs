@@ -13,8 +13,10 @@
 //! state, so it follows any list (caseload, team, record) without the drawing code knowing.
 
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use std::cell::RefCell;
+
+pub mod cells;
 
 /// A scroll the terminal can do: screen rows `top..=bottom` move `by` rows, towards the top when
 /// `up` (as when a list scrolls down to show later rows) or towards the bottom otherwise. The
@@ -195,7 +197,9 @@ pub fn find_scroll(shown: &Buffer, next: &Buffer) -> Option<Scroll> {
 pub enum Sent {
     /// As ratatui's diff wrote it.
     Plain,
-    /// A scroll, then the diff from the scrolled screen, which was shorter.
+    /// The same cells, written in fewer bytes ([`cells`]).
+    Cheaper,
+    /// A scroll, then the diff from the scrolled screen.
     Scrolled(Scroll),
 }
 
@@ -211,9 +215,10 @@ impl Scroller {
     }
 
     /// Rewrites the frame ratatui just wrote, `frame[start..]` (its diff, then its cursor
-    /// commands), as a scroll and a shorter diff when that is shorter, and remembers `next`.
-    /// `trusted` is false when anything else reached the terminal since the last frame (a
-    /// resize's clear): the last frame is then no longer known to be on screen.
+    /// commands), as the shortest of: ratatui's diff, the same diff written cheaply, and a
+    /// scroll with the diff from the scrolled screen; and remembers `next`. `trusted` is false
+    /// when anything else reached the terminal since the last frame (a resize's clear): the last
+    /// frame is then no longer known to be on screen.
     ///
     /// The rewrite happens only when ratatui's diff is, byte for byte, the diff from the
     /// remembered frame: then the terminal shows what is remembered, and the scroll moves the
@@ -234,9 +239,15 @@ impl Scroller {
                 return Sent::Plain;
             }
         };
-        let Some(scroll) = find_scroll(&shown, next) else {
+        // Cells drawn by something else (images, links) or of forced width: leave them to ratatui.
+        if next
+            .content
+            .iter()
+            .chain(&shown.content)
+            .any(|cell| cell.diff_option != CellDiffOption::None)
+        {
             return Sent::Plain;
-        };
+        }
         let plain = diff_bytes(&shown, next);
         if !frame
             .get(start..)
@@ -244,14 +255,28 @@ impl Scroller {
         {
             return Sent::Plain;
         }
-        let mut scrolled = Vec::new();
-        scroll.write(&mut scrolled);
-        scrolled.extend_from_slice(&diff_bytes(&scroll.apply(&shown), next));
-        if scrolled.len() >= plain.len() {
-            return Sent::Plain;
+        let mut best = (plain.len(), Sent::Plain, Vec::new());
+        if let Some(cheaper) = cells::diff_bytes(&shown, next)
+            && cheaper.len() < best.0
+        {
+            best = (cheaper.len(), Sent::Cheaper, cheaper);
         }
-        frame.splice(start..start + plain.len(), scrolled);
-        Sent::Scrolled(scroll)
+        if let Some(scroll) = find_scroll(&shown, next) {
+            let scrolled_screen = scroll.apply(&shown);
+            let rest = cells::diff_bytes(&scrolled_screen, next)
+                .unwrap_or_else(|| diff_bytes(&scrolled_screen, next));
+            let mut scrolled = Vec::new();
+            scroll.write(&mut scrolled);
+            scrolled.extend_from_slice(&rest);
+            if scrolled.len() < best.0 {
+                best = (scrolled.len(), Sent::Scrolled(scroll), scrolled);
+            }
+        }
+        let (_, sent, bytes) = best;
+        if sent != Sent::Plain {
+            frame.splice(start..start + plain.len(), bytes);
+        }
+        sent
     }
 }
 
