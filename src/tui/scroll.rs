@@ -126,21 +126,30 @@ fn running_sums(values: &[i64]) -> Vec<i64> {
     sums
 }
 
-/// The scroll that leaves the least to write between `shown` and `next`, if any leaves
-/// fewer than the plain diff (by more than the scroll's own escapes). Only rows between the
-/// first and the last that changed are considered: a region reaching past them would move rows
-/// that are already right.
-pub fn find_scroll(shown: &Buffer, next: &Buffer) -> Option<Scroll> {
+/// How many of the scrolls that look best are written out to find the shortest: the estimate
+/// in [`cost`] ranks them roughly (it does not see colours), so the nearest few are tried.
+const CANDIDATES: usize = 4;
+
+/// The scrolls that leave the least to write between `shown` and `next`, best first, that leave
+/// less than the plain diff (by more than the scroll's own escapes); at most [`CANDIDATES`].
+/// Only rows between the first and the last that changed are considered: a region reaching past
+/// them would move rows that are already right.
+pub fn find_scrolls(shown: &Buffer, next: &Buffer) -> Vec<Scroll> {
+    let mut best: Vec<(i64, Scroll)> = Vec::with_capacity(CANDIDATES + 1);
     if shown.area != next.area || shown.area.width == 0 {
-        return None;
+        return Vec::new();
     }
     let width = usize::from(shown.area.width);
     let height = usize::from(shown.area.height);
     let plain: Vec<i64> = (0..height)
         .map(|y| cost(row_of(shown, width, y), row_of(next, width, y)))
         .collect();
-    let first = plain.iter().position(|cells| *cells > 0)?;
-    let last = plain.iter().rposition(|cells| *cells > 0)?;
+    let (Some(first), Some(last)) = (
+        plain.iter().position(|cells| *cells > 0),
+        plain.iter().rposition(|cells| *cells > 0),
+    ) else {
+        return Vec::new();
+    };
     let blank = vec![Cell::EMPTY; width];
     // Cells saved on each row when it is scrolled in blank instead of diffed as it was.
     let blank_gain: Vec<i64> = (0..height)
@@ -148,7 +157,6 @@ pub fn find_scroll(shown: &Buffer, next: &Buffer) -> Option<Scroll> {
         .collect();
     let blanks = running_sums(&blank_gain);
     // A scroll must save more than its own escapes (about 15 bytes) to be worth writing out.
-    let mut best: Option<(i64, Scroll)> = None;
     for by in 1..=(last - first) {
         for up in [true, false] {
             // gain[y]: cells saved on row y when it shows the shown row `by` away.
@@ -173,23 +181,27 @@ pub fn find_scroll(shown: &Buffer, next: &Buffer) -> Option<Scroll> {
                     };
                     let saved = moved[moved_rows.1] - moved[moved_rows.0] + blanks[blank_rows.1]
                         - blanks[blank_rows.0];
-                    if saved > best.map_or(SCROLL_COST, |b| b.0) {
+                    let worst_kept = match best.len() {
+                        CANDIDATES => best[CANDIDATES - 1].0,
+                        _ => SCROLL_COST,
+                    };
+                    if saved > worst_kept {
                         let to_u16 = |y: usize| u16::try_from(y).unwrap_or(u16::MAX);
-                        best = Some((
-                            saved,
-                            Scroll {
-                                top: shown.area.y + to_u16(top),
-                                bottom: shown.area.y + to_u16(bottom),
-                                up,
-                                by: to_u16(by),
-                            },
-                        ));
+                        let scroll = Scroll {
+                            top: shown.area.y + to_u16(top),
+                            bottom: shown.area.y + to_u16(bottom),
+                            up,
+                            by: to_u16(by),
+                        };
+                        let at = best.partition_point(|(kept, _)| *kept >= saved);
+                        best.insert(at, (saved, scroll));
+                        best.truncate(CANDIDATES);
                     }
                 }
             }
         }
     }
-    best.map(|(_, scroll)| scroll)
+    best.into_iter().map(|(_, scroll)| scroll).collect()
 }
 
 /// How a frame went to the terminal.
@@ -261,7 +273,7 @@ impl Scroller {
         {
             best = (cheaper.len(), Sent::Cheaper, cheaper);
         }
-        if let Some(scroll) = find_scroll(&shown, next) {
+        for scroll in find_scrolls(&shown, next) {
             let scrolled_screen = scroll.apply(&shown);
             let rest = cells::diff_bytes(&scrolled_screen, next)
                 .unwrap_or_else(|| diff_bytes(&scrolled_screen, next));

@@ -224,23 +224,59 @@ fn move_to(
 /// The bytes that take the terminal from showing `shown` to showing `next`, written cheaply.
 /// `None` when a cell uses something this writer does not (an underline colour), so the caller
 /// keeps ratatui's own bytes.
+///
+/// The cells go in screen order, or grouped by colours and attributes (each group in screen
+/// order), whichever is shorter: a column of alerts beside plain text costs two style changes a
+/// row in screen order, and two in all grouped. Order does not change the result: no two cells
+/// of the diff overlap, as `next` holds no wide character over another cell.
 pub fn diff_bytes(shown: &Buffer, next: &Buffer) -> Option<Vec<u8>> {
     let updates = shown.diff(next);
-    if updates.is_empty() {
-        return Some(Vec::new());
-    }
     if updates
         .iter()
         .any(|(_, _, cell)| cell.underline_color != Color::Reset)
     {
         return None;
     }
-    let area = next.area;
     let covered = covered(shown, next);
+    let in_order = write(next, &covered, updates.iter().copied());
+    let mut pens: Vec<Pen> = Vec::new();
+    for (_, _, cell) in &updates {
+        if !pens.contains(&Pen::of(cell)) {
+            pens.push(Pen::of(cell));
+        }
+    }
+    if pens.len() < 2 {
+        return Some(in_order);
+    }
+    let grouped = write(
+        next,
+        &covered,
+        pens.iter().flat_map(|pen| {
+            updates
+                .iter()
+                .copied()
+                .filter(move |(_, _, cell)| Pen::of(cell) == *pen)
+        }),
+    );
+    Some(if grouped.len() < in_order.len() {
+        grouped
+    } else {
+        in_order
+    })
+}
+
+/// Writes `cells` of `next` in the order given, from a terminal with its attributes reset and
+/// the cursor anywhere, and resets the attributes at the end.
+fn write<'a>(
+    next: &Buffer,
+    covered: &[bool],
+    cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
+) -> Vec<u8> {
+    let area = next.area;
     let mut out = String::new();
     let mut pen = Pen::RESET;
     let mut cursor: Option<(u16, u16)> = None;
-    for (x, y, cell) in updates {
+    for (x, y, cell) in cells {
         let gap_cells = |from: u16, to: u16| -> Option<String> {
             let mut cells = String::new();
             for gap_x in from..to {
@@ -263,7 +299,7 @@ pub fn diff_bytes(shown: &Buffer, next: &Buffer) -> Option<Vec<u8>> {
         cursor = (end < area.right() && y + 1 < area.bottom()).then_some((end, y));
     }
     out.push_str(&style(pen, Pen::RESET));
-    Some(out.into_bytes())
+    out.into_bytes()
 }
 
 #[cfg(test)]
@@ -423,5 +459,35 @@ mod tests {
         assert_same_screen(&shown, &next);
         let next = buffer(&["Abcd", "efgh", "ijKl"]);
         assert_same_screen(&shown, &next);
+    }
+
+    #[test]
+    fn a_column_of_alerts_beside_text_is_written_grouped_by_style_to_the_same_screen() {
+        let shown = buffer(&[
+            "KW-001 Care  9d",
+            "KW-002 Risk  8d",
+            "KW-003 TOP   7d",
+            "KW-004 Care  6d",
+        ]);
+        let mut next = buffer(&[
+            "KW-002 Risk 18d",
+            "KW-003 TOP  17d",
+            "KW-004 Care 16d",
+            "KW-005 Presc 5d",
+        ]);
+        let alert = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+        for y in 0..4 {
+            next.set_style(Rect::new(12, y, 3, 1), alert);
+        }
+        assert_same_screen(&shown, &next);
+        let updates = shown.diff(&next);
+        let in_order = write(&next, &covered(&shown, &next), updates.iter().copied());
+        let cheap = diff_bytes(&shown, &next).expect("no underline colour");
+        assert!(
+            cheap.len() < in_order.len(),
+            "grouped {:?}, in order {:?}",
+            String::from_utf8_lossy(&cheap),
+            String::from_utf8_lossy(&in_order)
+        );
     }
 }
