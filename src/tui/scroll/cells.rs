@@ -179,9 +179,19 @@ fn covered(shown: &Buffer, next: &Buffer) -> Vec<bool> {
     covered
 }
 
+/// A relative move of `n` cells by the CSI `command` (A up, B down, C right, D left).
+fn relative(n: u16, command: char) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!("\x1b[{command}"),
+        n => format!("\x1b[{n}{command}"),
+    }
+}
+
 /// The shortest way from the cursor to `(x, y)` (screen cells, from 0): nothing, an absolute
-/// move, or on the same or the next row a relative move or rewriting the unchanged cells on
-/// the way, when they are plain one-column cells drawn with the pen as it is.
+/// move, or from a known cursor relative moves (up or down, then across; or CR LF to the next
+/// row's start, then across), where across to the right may rewrite the unchanged cells on the
+/// way, when they are plain one-column cells drawn with the pen as it is.
 fn move_to(
     cursor: Option<(u16, u16)>,
     (x, y): (u16, u16),
@@ -195,28 +205,37 @@ fn move_to(
     } else {
         format!("\x1b[{};{}H", y + 1, x + 1)
     };
+    let Some((cx, cy)) = cursor else {
+        return best;
+    };
     let across = |from: u16| -> String {
-        let relative = match x - from {
-            0 => String::new(),
-            1 => "\x1b[C".to_owned(),
-            n => format!("\x1b[{n}C"),
-        };
+        if x < from {
+            return relative(from - x, 'D');
+        }
+        let moved = relative(x - from, 'C');
         match gap_cells(from, x) {
-            Some(cells) if cells.len() <= relative.len() => cells,
-            _ => relative,
+            Some(cells) if cells.len() <= moved.len() => cells,
+            _ => moved,
         }
     };
-    let candidate = match cursor {
-        Some((cx, cy)) if cy == y && cx < x => Some(across(cx)),
-        // LF moves down a row; the caller never has the cursor on the last row here, where an LF
-        // would scroll the screen.
-        Some((_, cy)) if cy + 1 == y => Some(format!("\r\n{}", across(0))),
-        _ => None,
+    let vertical = if y >= cy {
+        relative(y - cy, 'B')
+    } else {
+        relative(cy - y, 'A')
     };
-    if let Some(candidate) = candidate
-        && candidate.len() < best.len()
-    {
-        best = candidate;
+    let mut candidates = vec![
+        format!("{vertical}{}", across(cx)),
+        format!("\r{vertical}{}", across(0)),
+    ];
+    // LF moves down a row; the caller never has the cursor on the last row, where an LF would
+    // scroll the screen.
+    if cy + 1 == y {
+        candidates.push(format!("\r\n{}", across(0)));
+    }
+    for candidate in candidates {
+        if candidate.len() < best.len() {
+            best = candidate;
+        }
     }
     best
 }
