@@ -6,8 +6,10 @@
 //!
 //! The region spans whole lines (left and right margins, DECSLRM, are not supported by tmux), so
 //! the pane beside the list moves too and its cells on those lines are written again. Whether
-//! that still pays is decided per frame by writing both ways out and sending the shorter, so the
-//! scroll can only ever save bytes, and the screen ends the same either way.
+//! that still pays is decided per frame by writing each way out and sending the shortest:
+//! ratatui's own diff, the same cells written cheaper ([`cells`]), and the few likeliest scrolls
+//! each followed by the cheaper diff from the scrolled screen. So a frame is never longer than
+//! ratatui would have made it, and the screen ends the same whichever is sent.
 //!
 //! The scroll is found by comparing the last frame sent with the new one, not from the app's
 //! state, so it follows any list (caseload, team, record) without the drawing code knowing.
