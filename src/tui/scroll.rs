@@ -17,6 +17,7 @@
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
 
 pub mod cells;
 
@@ -93,8 +94,9 @@ pub fn diff_bytes(shown: &Buffer, next: &Buffer) -> Vec<u8> {
 
 /// What writing the cells that differ between two rows costs, roughly in bytes: each cell, and a
 /// cursor move (about six bytes) before each run of them. Cheap enough to try every region and
-/// distance, and it prefers what the real diff prefers: few, long runs.
-fn cost(a: &[Cell], b: &[Cell]) -> i64 {
+/// distance, and it prefers what the real diff prefers: few, long runs. Rows are compared by
+/// [`fingerprints`]: a rare collision only misjudges the estimate, never what is sent.
+fn cost<T: PartialEq>(a: &[T], b: &[T]) -> i64 {
     let mut cost = 0;
     let mut in_run = false;
     for (a, b) in a.iter().zip(b) {
@@ -108,9 +110,37 @@ fn cost(a: &[Cell], b: &[Cell]) -> i64 {
     cost
 }
 
-/// Row `y` of a buffer `width` cells wide.
-fn row_of(buffer: &Buffer, width: usize, y: usize) -> &[Cell] {
-    &buffer.content[y * width..(y + 1) * width]
+/// A hash of each cell (symbol, colours, attributes), so the many row comparisons of
+/// [`find_scrolls`] compare numbers rather than strings.
+fn fingerprints(cells: &[Cell]) -> Vec<u64> {
+    cells
+        .iter()
+        .map(|cell| {
+            let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+            cell.hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// FNV-1a: a few short fields a cell, where SipHash's set-up would cost more than the hashing.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Row `y` of cells (or their fingerprints) `width` to a row.
+fn row_of<T>(cells: &[T], width: usize, y: usize) -> &[T] {
+    &cells[y * width..(y + 1) * width]
 }
 
 /// About what a scroll's own escapes cost, in bytes.
@@ -129,8 +159,8 @@ fn running_sums(values: &[i64]) -> Vec<i64> {
 }
 
 /// How many of the scrolls that look best are written out to find the shortest: the estimate
-/// in [`cost`] ranks them roughly (it does not see colours), so the nearest few are tried.
-const CANDIDATES: usize = 4;
+/// in [`cost`] ranks them roughly (it does not see colours), so the nearest three are tried.
+const CANDIDATES: usize = 3;
 
 /// The scrolls that leave the least to write between `shown` and `next`, best first, that leave
 /// less than the plain diff (by more than the scroll's own escapes); at most [`CANDIDATES`].
@@ -143,8 +173,14 @@ pub fn find_scrolls(shown: &Buffer, next: &Buffer) -> Vec<Scroll> {
     }
     let width = usize::from(shown.area.width);
     let height = usize::from(shown.area.height);
+    let top_row = shown.area.y;
     let plain: Vec<i64> = (0..height)
-        .map(|y| cost(row_of(shown, width, y), row_of(next, width, y)))
+        .map(|y| {
+            cost(
+                row_of(&shown.content, width, y),
+                row_of(&next.content, width, y),
+            )
+        })
         .collect();
     let (Some(first), Some(last)) = (
         plain.iter().position(|cells| *cells > 0),
@@ -152,10 +188,17 @@ pub fn find_scrolls(shown: &Buffer, next: &Buffer) -> Vec<Scroll> {
     ) else {
         return Vec::new();
     };
-    let blank = vec![Cell::EMPTY; width];
+    // Only the rows that changed are compared again and again: those as numbers.
+    let span = first * width..(last + 1) * width;
+    let mut shown_keys = vec![0; shown.content.len()];
+    shown_keys[span.clone()].copy_from_slice(&fingerprints(&shown.content[span.clone()]));
+    let mut next_keys = vec![0; next.content.len()];
+    next_keys[span.clone()].copy_from_slice(&fingerprints(&next.content[span]));
+    let (shown, next) = (shown_keys, next_keys);
+    let blank = fingerprints(&vec![Cell::EMPTY; width]);
     // Cells saved on each row when it is scrolled in blank instead of diffed as it was.
     let blank_gain: Vec<i64> = (0..height)
-        .map(|y| plain[y] - cost(&blank, row_of(next, width, y)))
+        .map(|y| plain[y] - cost(&blank, row_of(&next, width, y)))
         .collect();
     let blanks = running_sums(&blank_gain);
     // A scroll must save more than its own escapes (about 15 bytes) to be worth writing out.
@@ -166,7 +209,7 @@ pub fn find_scrolls(shown: &Buffer, next: &Buffer) -> Vec<Scroll> {
                 .map(|y| {
                     let from = if up { y + by } else { y.wrapping_sub(by) };
                     if from < height && (first..=last).contains(&from) {
-                        plain[y] - cost(row_of(shown, width, from), row_of(next, width, y))
+                        plain[y] - cost(row_of(&shown, width, from), row_of(&next, width, y))
                     } else {
                         0
                     }
@@ -190,8 +233,8 @@ pub fn find_scrolls(shown: &Buffer, next: &Buffer) -> Vec<Scroll> {
                     if saved > worst_kept {
                         let to_u16 = |y: usize| u16::try_from(y).unwrap_or(u16::MAX);
                         let scroll = Scroll {
-                            top: shown.area.y + to_u16(top),
-                            bottom: shown.area.y + to_u16(bottom),
+                            top: top_row + to_u16(top),
+                            bottom: top_row + to_u16(bottom),
                             up,
                             by: to_u16(by),
                         };

@@ -169,6 +169,10 @@ fn covered(shown: &Buffer, next: &Buffer) -> Vec<bool> {
     let width = usize::from(shown.area.width);
     for buffer in [shown, next] {
         for (i, cell) in buffer.content.iter().enumerate() {
+            // One byte is one column (ASCII): the common case, without a width lookup.
+            if cell.symbol().len() <= 1 {
+                continue;
+            }
             let span = cell.symbol().width();
             let row_end = (i / width + 1) * width;
             for flag in covered.iter_mut().take(row_end.min(i + span)).skip(i + 1) {
@@ -195,7 +199,7 @@ fn relative(n: u16, command: char) -> String {
 fn move_to(
     cursor: Option<(u16, u16)>,
     (x, y): (u16, u16),
-    gap_cells: &dyn Fn(u16, u16) -> Option<String>,
+    gap_cells: &dyn Fn(u16, u16, usize) -> Option<String>,
 ) -> String {
     if cursor == Some((x, y)) {
         return String::new();
@@ -213,10 +217,7 @@ fn move_to(
             return relative(from - x, 'D');
         }
         let moved = relative(x - from, 'C');
-        match gap_cells(from, x) {
-            Some(cells) if cells.len() <= moved.len() => cells,
-            _ => moved,
-        }
+        gap_cells(from, x, moved.len()).unwrap_or(moved)
     };
     let vertical = if y >= cy {
         relative(y - cy, 'B')
@@ -296,15 +297,23 @@ fn write<'a>(
     let mut pen = Pen::RESET;
     let mut cursor: Option<(u16, u16)> = None;
     for (x, y, cell) in cells {
-        let gap_cells = |from: u16, to: u16| -> Option<String> {
+        let gap_cells = |from: u16, to: u16, at_most: usize| -> Option<String> {
             let mut cells = String::new();
             for gap_x in from..to {
                 let i = next.index_of(gap_x, y);
                 let gap = &next.content[i];
-                if covered[i] || gap.symbol().width() != 1 || Pen::of(gap) != pen {
+                let symbol = gap.symbol();
+                let one_column = match symbol.as_bytes() {
+                    [byte] => byte.is_ascii_graphic() || *byte == b' ',
+                    _ => symbol.width() == 1,
+                };
+                if covered[i] || !one_column || Pen::of(gap) != pen {
                     return None;
                 }
-                cells.push_str(gap.symbol());
+                cells.push_str(symbol);
+                if cells.len() > at_most {
+                    return None;
+                }
             }
             Some(cells)
         };
