@@ -164,7 +164,8 @@ fn full_redraw(app: &App, size: (u16, u16)) -> Vec<String> {
     seen(screen.emulator.screen())
 }
 
-/// Runs `steps` from the first screen, checking after each that the emulated screen equals a
+/// Runs `steps` from the first screen (`Action::Keep` stands for the pause that lets the lower
+/// panes follow the selection), checking after each that the emulated screen equals a
 /// full redraw; returns how each frame was sent.
 fn run(demo: &mut Demo, theme: ThemeName, size: (u16, u16), steps: &[Action]) -> Vec<Sent> {
     let mut app = demo.app(theme, size);
@@ -172,7 +173,13 @@ fn run(demo: &mut Demo, theme: ThemeName, size: (u16, u16), steps: &[Action]) ->
     screen.frame(&app);
     let mut sent = Vec::new();
     for (n, action) in steps.iter().enumerate() {
-        app.update(*action, &mut demo.store).expect("update");
+        match action {
+            // The pause after a held key: the lower panes follow the selection.
+            Action::Keep => {
+                app.settle(&demo.store).expect("settle");
+            }
+            action => app.update(*action, &mut demo.store).expect("update"),
+        }
         sent.push(screen.frame(&app).0);
         let expected = full_redraw(&app, size);
         let actual = seen(screen.emulator.screen());
@@ -275,4 +282,20 @@ fn a_one_row_scroll_of_the_caseload_is_sent_as_a_scroll_in_fewer_bytes() {
         shown = next;
     }
     panic!("thirty Downs never scrolled the caseload by a row as a terminal scroll");
+}
+
+#[test]
+fn the_lower_panes_following_the_selection_leave_the_screen_of_a_full_redraw() {
+    let mut demo = Demo::new();
+    let mut steps = Vec::new();
+    for presses in [1, 2, 3, 5, 8, 1, 1, 4] {
+        steps.extend(vec![Action::Down; presses]);
+        steps.push(Action::Keep);
+    }
+    steps.extend([Action::PageUp, Action::Keep, Action::Up, Action::Keep]);
+    for size in SIZES {
+        for theme in THEMES {
+            run(&mut demo, theme, size, &steps);
+        }
+    }
 }
