@@ -12,6 +12,8 @@ mod colleagues;
 mod deadlines;
 mod wake;
 
+pub mod scroll;
+
 use crate::app::{Action, App, Situation, keymap};
 use crate::store::{Changes, Store};
 use crate::ui;
@@ -413,10 +415,16 @@ fn resized(
     Ok(true)
 }
 
-/// One frame, inside synchronized output so a slow link never shows half a frame.
+/// One frame, inside synchronized output so a slow link never shows half a frame. A list that
+/// scrolled is sent as a terminal scroll and the rows it uncovered, when that is shorter
+/// ([`scroll`]).
 fn draw(terminal: &mut Terminal<CrosstermBackend<FrameWriter>>, app: &App) -> Result<(), TuiError> {
+    // Bytes already waiting (a resize's clear) mean the screen is not the last frame any more.
+    let untouched = FRAME.with_borrow(Vec::is_empty);
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|frame| ui::view(frame, app))?;
+    let start = FRAME.with_borrow(Vec::len);
+    let done = terminal.draw(|frame| ui::view(frame, app))?;
+    FRAME.with_borrow_mut(|frame| scroll::shorten(frame, start, done.buffer, untouched));
     queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     send_frame()?;
     Ok(())
