@@ -141,7 +141,12 @@ impl Settings {
 /// glyphs stay: terminals of today are UTF-8, and `--ascii` or the config file choose otherwise.
 pub fn draws_unicode(var: impl Fn(&str) -> Option<String>) -> bool {
     let set = |name: &str| var(name).filter(|v| !v.is_empty());
-    let vt = set("TERM").is_some_and(|term| term.to_ascii_lowercase().starts_with("vt"));
+    // vt100, vt220 ... but not vte-256color, a UTF-8 terminal.
+    let vt = set("TERM").is_some_and(|term| {
+        let term = term.to_ascii_lowercase();
+        term.strip_prefix("vt")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
     let utf8 = set("LC_ALL")
         .or_else(|| set("LC_CTYPE"))
         .or_else(|| set("LANG"))
@@ -429,6 +434,7 @@ mod tests {
             env(&[("LANG", "C"), ("LC_ALL", "en_GB.UTF-8")]),
             env(&[("LANG", "C"), ("LC_CTYPE", "en_GB.UTF-8")]),
             env(&[("LANG", "en_GB.UTF-8"), ("LC_ALL", "")]),
+            env(&[("LANG", "C.UTF-8"), ("TERM", "vte-256color")]),
             // Nothing known: the glyphs stay.
             env(&[]),
         ] {

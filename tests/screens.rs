@@ -1663,11 +1663,21 @@ fn a_scrolled_caseload_marks_rows_above_and_below_on_its_border() {
     let caseload_right = |app: &App| {
         let terminal = render(app, SMALL);
         let all = rows(terminal.backend().buffer());
-        // The caseload's right border: the column of its top-right corner.
+        // The caseload's right border (the column of its top-right corner), and its bottom
+        // border, where ▼ sits by the corner.
         let column = all[1].chars().position(|c| c == '┐').expect("corner");
-        all.iter()
+        let bottom = all
+            .iter()
+            .find(|row| row.chars().nth(column) == Some('┘'))
+            .expect("bottom corner");
+        let border: String = all
+            .iter()
             .map(|row| row.chars().nth(column).unwrap_or(' '))
-            .collect::<String>()
+            .collect();
+        format!(
+            "{border} {}",
+            bottom.chars().take(column).collect::<String>()
+        )
     };
     assert!(
         app.caseload.rows.len() > app.viewport.caseload,

@@ -133,12 +133,14 @@ impl Palette {
     }
 }
 
-/// Whether `query` (ignoring case and the spaces around it) starts a word of `words`: the
+/// Whether `query` (ignoring case and the spaces around it, three letters or more) starts a
+/// word of `words`: the
 /// workers' words are matched as typed, not fuzzily, or "sort" would find "subutex ... dose
 /// titration".
 fn begins_a_word(words: &str, query: &str) -> bool {
     let query = query.trim().to_lowercase();
-    !query.is_empty()
+    // Two letters start too many words ("se": search, session): the help text decides those.
+    query.chars().count() >= 3
         && words
             .match_indices(query.as_str())
             .any(|(at, _)| at == 0 || words[..at].ends_with(' '))
@@ -205,8 +207,9 @@ mod tests {
         ] {
             assert_eq!(first(query), Some(action), "{query}");
         }
-        // Help text still matches as before.
+        // Help text still matches as before, and two letters are left to it.
         assert_eq!(first("sort"), Some(Action::CycleSort));
+        assert_ne!(first("se"), Some(Action::Find), "not by \"search\"");
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub fn watch(
     };
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let wake = match event {
+            // inotify's queue overflowed and events were lost (notify reports it as a rescan
+            // with no paths, not as an error): look, to be sure.
+            Ok(event) if event.need_rescan() || event.paths.is_empty() => true,
             Ok(event) => {
                 changes_content(&event.kind)
                     && event
@@ -61,7 +64,7 @@ pub fn watch(
                         .iter()
                         .any(|p| p.file_name().is_some_and(|f| is_database_file(&name, f)))
             }
-            // Events may have been lost (the queue overflowed): look, to be sure.
+            // The watch failed: look, to be sure.
             Err(_) => true,
         };
         if wake {
@@ -75,11 +78,10 @@ pub fn watch(
 /// Whether `file` is one of the files SQLite keeps for the database named `name`, whose change
 /// can mean a commit: the database itself, its write-ahead log, its rollback journal.
 pub fn is_database_file(name: &OsStr, file: &OsStr) -> bool {
-    let (Some(name), Some(file)) = (name.to_str(), file.to_str()) else {
-        return name == file;
-    };
-    match file.strip_prefix(name) {
-        Some(suffix) => matches!(suffix, "" | "-wal" | "-journal"),
+    use std::os::unix::ffi::OsStrExt;
+    // As bytes: a name that is not UTF-8 has its write-ahead log too.
+    match file.as_bytes().strip_prefix(name.as_bytes()) {
+        Some(suffix) => matches!(suffix, b"" | b"-wal" | b"-journal"),
         None => false,
     }
 }

@@ -228,6 +228,17 @@ fn event_loop(
             // leaves, before anything here asks a terminal that may be gone.
             continue;
         }
+        // The day may have turned while the machine slept or its clock was set (`Instant`
+        // stops; the midnight deadline then runs late): every wake looks at the date first, so
+        // a key acts on today. A failed reload is said in the footer.
+        if store.today() != app.today {
+            dirty = true;
+            if let Err(e) = app.new_day(store) {
+                let e = app.store_failed(e, store);
+                app.message = Some(format!("Could not show the new day ({e}); trying again."));
+                refresh_failed = true;
+            }
+        }
         let ready = ready
             || match event::poll(Duration::ZERO) {
                 Ok(ready) => ready,

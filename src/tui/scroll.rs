@@ -62,19 +62,23 @@ impl Scroll {
     }
 
     /// Sets the region, scrolls it, and gives the whole screen back as the region (which also
-    /// homes the cursor: the diff written next starts with a cursor move anyway).
+    /// homes the cursor: the diff written next starts with a cursor move anyway). The scroll is
+    /// the VT100's own: line feeds on the region's bottom line (up), reverse index on its top
+    /// line (down). `CSI S`/`CSI T` would be shorter for a long scroll, but a VT100 or VT220
+    /// ignores them, and the diff after them would then be written over a screen that never
+    /// was: names beside another client's dates.
     fn write(&self, out: &mut Vec<u8>) {
-        let command = if self.up { 'S' } else { 'T' };
-        let by = if self.by == 1 {
-            String::new()
+        let (line, step) = if self.up {
+            (self.bottom + 1, "\n")
         } else {
-            self.by.to_string()
+            (self.top + 1, "\x1bM")
         };
         out.extend_from_slice(
             format!(
-                "\x1b[{};{}r\x1b[{by}{command}\x1b[r",
+                "\x1b[{};{}r\x1b[{line};1H{}\x1b[r",
                 self.top + 1,
-                self.bottom + 1
+                self.bottom + 1,
+                step.repeat(usize::from(self.by))
             )
             .as_bytes(),
         );
@@ -345,4 +349,33 @@ thread_local! {
 /// [`Scroller::shorten`] with the drawing thread's scroller.
 pub(super) fn shorten(frame: &mut Vec<u8>, start: usize, next: &Buffer, trusted: bool) -> Sent {
     SCROLLER.with_borrow_mut(|scroller| scroller.shorten(frame, start, next, trusted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A VT100 or VT220 ignores `CSI S`/`CSI T`: the scroll is line feeds at the region's foot
+    /// or reverse index at its head, which every terminal with scroll regions obeys.
+    #[test]
+    fn a_scroll_is_written_the_vt100_way() {
+        let mut up = Vec::new();
+        Scroll {
+            top: 2,
+            bottom: 11,
+            up: true,
+            by: 2,
+        }
+        .write(&mut up);
+        assert_eq!(up, b"\x1b[3;12r\x1b[12;1H\n\n\x1b[r");
+        let mut down = Vec::new();
+        Scroll {
+            top: 2,
+            bottom: 11,
+            up: false,
+            by: 1,
+        }
+        .write(&mut down);
+        assert_eq!(down, b"\x1b[3;12r\x1b[3;1H\x1bM\x1b[r");
+    }
 }

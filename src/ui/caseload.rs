@@ -8,7 +8,7 @@ use crate::domain::{Modality, Stage};
 use crate::store::{CaseloadRow, Scope};
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
@@ -62,10 +62,6 @@ fn last_seen_text(row: &CaseloadRow, today: NaiveDate) -> String {
     )
 }
 
-/// The client's name in `room` columns, saying as much as fits: given and family name, with
-/// the preferred name after when set (`Joanne Wren (Jo)`); then the family name's initial
-/// (`Joanne W. (Jo)`); then the preferred name with the initial (`Jo W.`); then the given name
-/// cut to leave room for the initial. Known-as alone cannot tell two Jos apart.
 /// A key worker's initials for the narrow team view: the first letter of their first and last
 /// names ("Alex Morgan" is AM), from the name as stored, control characters cleaned away.
 pub fn worker_initials(name: &str) -> String {
@@ -82,6 +78,10 @@ pub fn worker_initials(name: &str) -> String {
     .collect()
 }
 
+/// The client's name in `room` columns, saying as much as fits: given and family name, with
+/// the preferred name after when set (`Joanne Wren (Jo)`); then the family name's initial
+/// (`Joanne W. (Jo)`); then the preferred name with the initial (`Jo W.`); then the given name
+/// cut to leave room for the initial. Known-as alone cannot tell two Jos apart.
 pub fn client_name(row: &CaseloadRow, room: usize, ascii: bool) -> String {
     let given = clean(row.given_name.as_str());
     let family = clean(row.family_name.as_str());
@@ -144,7 +144,8 @@ fn legend(app: &App, pane_width: u16, ascii: bool) -> String {
     if parts.is_empty() {
         return String::new();
     }
-    let room = usize::from(pane_width.saturating_sub(4));
+    // The borders, a space either side, and the cell by the corner where ▼ marks rows below.
+    let room = usize::from(pane_width.saturating_sub(5));
     let all = parts.join(separator);
     if width(&all) <= room {
         return format!(" {all} ");
@@ -191,9 +192,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             app.focus == Pane::Caseload,
         )
         .title_bottom(Line::styled(
+            // One cell short of the corner: the ▼ of rows below goes there.
             truncate(
                 &legend,
-                usize::from(area.width.saturating_sub(2)),
+                usize::from(area.width.saturating_sub(3)),
                 paint.glyphs.ascii,
             ),
             t.muted,
@@ -239,7 +241,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     let initials = app.scope == Scope::Team && !team;
     // A wide screen spells the treatment and stage out only where a whole name still fits
     // beside them: a name cut to "Connor M." to make room for "Methadone" helps nobody.
-    let long_labels = wide && inner.width >= WIDE_FIXED + 16 + if team { TEAM_COLUMN } else { 0 };
+    let beside_name =
+        if team { TEAM_COLUMN } else { 0 } + if initials { INITIALS_COLUMN } else { 0 };
+    let long_labels = wide && inner.width >= WIDE_FIXED + 16 + beside_name;
     let fixed = if wide { WIDE_FIXED } else { NARROW_FIXED }
         + if team { TEAM_COLUMN } else { 0 }
         + if initials { INITIALS_COLUMN } else { 0 }
@@ -371,21 +375,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
     let mut state = TableState::default().with_selected(Some(app.caseload.cursor.selected - first));
     frame.render_stateful_widget(table, inner, &mut state);
-    // Beside the rows, below the headings, on the right border.
-    let beside = Rect::new(
-        area.right().saturating_sub(1),
-        inner.y + 1,
-        1,
-        inner.height.saturating_sub(1),
+    // ▲ beside the headings, ▼ on the bottom border by its corner: neither line scrolls.
+    let marks = (
+        Position::new(area.right().saturating_sub(1), inner.y),
+        Position::new(
+            area.right().saturating_sub(2),
+            area.bottom().saturating_sub(1),
+        ),
     );
-    super::scroll_marks(
-        frame,
-        beside,
-        app.caseload.rows.len(),
-        visible,
-        first,
-        paint,
-    );
+    let view = (app.caseload.rows.len(), visible, first);
+    super::scroll_marks(frame, marks, view, paint);
 }
 
 #[cfg(test)]

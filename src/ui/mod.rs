@@ -18,7 +18,7 @@ use crate::app::{App, Modal, Pane, Viewport, keymap};
 use crate::display::{clean, truncate, width};
 use crate::store::Scope;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect, Size};
+use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 pub use theme::{Glyphs, Theme};
@@ -262,51 +262,35 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Centred single-colour text for an empty pane.
-/// Marks on a list pane's right border when it holds more rows than it shows: an arrow at an
-/// end where rows lie hidden (above, below), and between them a thumb for where the view is, so
-/// the most overdue client scrolled out of sight is never out of mind. `rows` is the border's
-/// part beside the list (below any column headings); nothing is drawn when everything fits.
+/// Marks on a list pane's right border when it holds more rows than it shows: ▲ at `above`
+/// while rows lie above (the most overdue, scrolled out of sight, never out of mind), ▼ at
+/// `below` while rows lie below. Only the ends are marked, not a thumb along the border, and a
+/// pane that scrolls puts them on lines that do not scroll (its headings and bottom border): a
+/// scrolled list is sent as a terminal scroll of whole lines (`tui::scroll`), and marks on the
+/// lines that move would be written again at every step.
 fn scroll_marks(
     frame: &mut Frame,
-    rows: Rect,
-    total: usize,
-    shown: usize,
-    offset: usize,
+    (above, below): (Position, Position),
+    (total, shown, offset): (usize, usize, usize),
     paint: &Paint,
 ) {
-    use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState};
-    if total <= shown || rows.height < 3 {
-        return;
-    }
-    let (up, down, track, thumb) = if paint.glyphs.ascii {
-        ("^", "v", "|", "#")
+    let (up, down) = if paint.glyphs.ascii {
+        ("^", "v")
     } else {
-        ("▲", "▼", "│", "█")
+        ("▲", "▼")
     };
     let style = paint.theme.muted;
-    let between = Rect::new(rows.x, rows.y + 1, 1, rows.height - 2);
-    let bar = Scrollbar::new(ScrollbarOrientation::VerticalRight)
-        .begin_symbol(None)
-        .end_symbol(None)
-        .track_symbol(Some(track))
-        .thumb_symbol(thumb)
-        .style(style);
-    let mut state = ScrollbarState::new(total.saturating_sub(shown) + 1)
-        .position(offset)
-        .viewport_content_length(shown);
-    frame.render_stateful_widget(bar, between, &mut state);
+    let area = frame.area();
     let buffer = frame.buffer_mut();
-    if offset > 0 {
-        buffer[(rows.x, rows.y)].set_symbol(up).set_style(style);
+    if offset > 0 && area.contains(above) {
+        buffer[above].set_symbol(up).set_style(style);
     }
-    if offset + shown < total {
-        buffer[(rows.x, rows.bottom() - 1)]
-            .set_symbol(down)
-            .set_style(style);
+    if offset + shown < total && area.contains(below) {
+        buffer[below].set_symbol(down).set_style(style);
     }
 }
 
+/// Centred single-colour text for an empty pane.
 fn empty_state(frame: &mut Frame, area: Rect, lines: &[&str], paint: &Paint) {
     let text: Vec<Line> = lines
         .iter()

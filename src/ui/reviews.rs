@@ -126,15 +126,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, paint: &Paint) {
             }
         });
     frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), inner);
-    let beside = Rect::new(area.right().saturating_sub(1), inner.y, 1, inner.height);
-    super::scroll_marks(
-        frame,
-        beside,
+    // On the right border beside the first and last lines shown.
+    let right = area.right().saturating_sub(1);
+    let marks = (
+        ratatui::layout::Position::new(right, inner.y),
+        ratatui::layout::Position::new(right, inner.bottom().saturating_sub(1)),
+    );
+    let view = (
         app.reviews.lines.len(),
         usize::from(inner.height),
         app.reviews.cursor.offset,
-        paint,
     );
+    super::scroll_marks(frame, marks, view, paint);
 }
 
 /// Review kinds in five letters for the narrow pane.

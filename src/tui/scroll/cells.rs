@@ -52,8 +52,9 @@ const MODIFIERS: [(Modifier, u8, u8); 9] = [
     (Modifier::CROSSED_OUT, 9, 29),
 ];
 
-/// The SGR parameters of a colour: the terminal's own 16 colours by their short codes (30-37,
-/// 90-97, the same palette entries as crossterm's `38;5;n`), others as 256-colour or RGB. `None`
+/// The SGR parameters of a colour: the terminal's own 16 colours by their short codes (90-97,
+/// backgrounds 40-47 and 100-107: the same palette entries as crossterm's `38;5;n`) except the
+/// normal foregrounds (see below), others as 256-colour or RGB. `None`
 /// when colours are off (NO_COLOR), where crossterm writes none either.
 fn colour(color: Color, background: bool) -> Option<String> {
     if crossterm::style::Colored::ansi_color_disabled_memoized() {
@@ -81,7 +82,12 @@ fn colour(color: Color, background: bool) -> Option<String> {
         Color::Indexed(n) => return Some(format!("{};5;{n}", base + 8)),
         Color::Rgb(r, g, b) => return Some(format!("{};2;{r};{g};{b}", base + 8)),
     };
-    Some(if index < 8 {
+    // The eight normal foreground colours as crossterm writes them (`38;5;n`), not `31`: many
+    // terminals brighten a bold `1;31` but not a bold `1;38;5;1`, and a cell must look the same
+    // whichever way its frame was sent. Bold changes neither a bright colour nor a background.
+    Some(if index < 8 && !background {
+        format!("{};5;{index}", base + 8)
+    } else if index < 8 {
         (base + index).to_string()
     } else {
         (base + 60 + index - 8).to_string()
