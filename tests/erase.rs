@@ -540,3 +540,33 @@ fn an_erasure_under_an_open_read_succeeds_and_names_the_remaining_step() {
     drop(reader);
     assert_all_gone(&db, &[GIVEN, FAMILY, target.own_note.as_str()]);
 }
+
+/// An erasure reaches every open screen even when the erased client held the latest change
+/// number: the whole service is stamped before the client's own stamp goes, so the number a
+/// screen last saw is always passed.
+#[test]
+fn erasing_the_client_changed_last_still_tells_open_screens_to_reload_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_service(dir.path(), "team_lead");
+    let target = pick_target(&db);
+    record_note(&db, &target.reference);
+    let latest = |conn: &Connection| -> (i64, i64) {
+        conn.query_row(
+            "SELECT client_id, seq FROM client_changes ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (last_changed, seen) = latest(&Connection::open(&db).unwrap());
+    assert_eq!(
+        last_changed, target.id,
+        "the client erased holds the latest number"
+    );
+
+    let out = erase(&db, &target.reference, &target.reference);
+    assert!(out.status.success(), "erase: {}", text(&out.stderr));
+    let (client, seq) = latest(&Connection::open(&db).unwrap());
+    assert_eq!(client, 0, "the whole service is stamped");
+    assert!(seq > seen, "past what open screens saw: {seq} after {seen}");
+}

@@ -95,6 +95,9 @@ pub const MIGRATIONS: &[Migration] = &[
     sql(include_str!(
         "../../assets/migrations/0018_interventions_by_code.sql"
     )),
+    sql(include_str!(
+        "../../assets/migrations/0019_erasure_reaches_open_screens.sql"
+    )),
 ];
 
 /// The schema version this build writes and understands.
