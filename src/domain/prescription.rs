@@ -207,14 +207,18 @@ impl OstPrescription {
         Ok(())
     }
 
+    /// The medicine as the record names it: an "other" medicine's own name, else the label.
+    pub fn medicine(&self) -> &str {
+        self.terms
+            .medicine_name
+            .as_deref()
+            .unwrap_or(self.rx.medicine.label())
+    }
+
     /// "Methadone oral solution 30 mg daily, supervised daily", as the record lists it.
     pub fn summary(&self) -> String {
         let p = &self.rx;
-        let medicine = self
-            .terms
-            .medicine_name
-            .as_deref()
-            .unwrap_or(p.medicine.label());
+        let medicine = self.medicine();
         let every = match self.terms.interval_days {
             Some(days) => format!("every {days} days"),
             None => p.interval.label().to_owned(),

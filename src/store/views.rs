@@ -48,6 +48,14 @@ pub struct ClientRecord {
     pub ecgs: Vec<super::EcgRow>,
 }
 
+impl ClientRecord {
+    /// The client's prescription with this id, if it is on the record (a missed dose names
+    /// the prescription it was recorded against).
+    pub fn prescription(&self, id: i64) -> Option<&Stored<OstPrescription>> {
+        self.prescriptions.iter().find(|p| p.id == id)
+    }
+}
+
 impl Store {
     /// The worker with this login, if they are on the team.
     pub fn worker_by_login(&self, login: &Login) -> Result<Option<Stored<Worker>>> {

@@ -22,28 +22,18 @@ pub(super) fn missed_doses(doc: &mut Doc, record: &ClientRecord) {
         return;
     }
     for dose in &record.missed_doses {
-        let against = record
-            .prescriptions
-            .iter()
-            .find(|p| p.id == dose.prescription_id)
-            .map_or_else(
-                || format!("prescription {}", dose.prescription_id),
-                |p| {
-                    let rx = &p.record.rx;
-                    let medicine = p
-                        .record
-                        .terms
-                        .medicine_name
-                        .as_deref()
-                        .unwrap_or(rx.medicine.label());
-                    format!(
-                        "{} {} mg from {}",
-                        clean(medicine),
-                        rx.dose_mg,
-                        uk_date(rx.started_on)
-                    )
-                },
-            );
+        let against = record.prescription(dose.prescription_id).map_or_else(
+            || format!("prescription {}", dose.prescription_id),
+            |p| {
+                let rx = &p.record.rx;
+                format!(
+                    "{} {} mg from {}",
+                    clean(p.record.medicine()),
+                    rx.dose_mg,
+                    uk_date(rx.started_on)
+                )
+            },
+        );
         doc.starting = Some(EntryRef {
             what: RecordType::Prescription,
             id: dose.prescription_id,

@@ -79,7 +79,7 @@ pub(super) fn prescriptions(record: &ClientRecord) -> Section {
     let mut section = Section::new("Prescriptions");
     for p in &record.prescriptions {
         let (rx, t) = (&p.record.rx, &p.record.terms);
-        let medicine = t.medicine_name.as_deref().unwrap_or(rx.medicine.label());
+        let medicine = p.record.medicine();
         let until = rx
             .ended_on
             .map_or_else(|| "continuing".into(), |d| format!("to {}", uk_date(d)));
@@ -127,28 +127,18 @@ pub(super) fn prescriptions(record: &ClientRecord) -> Section {
 pub(super) fn missed_doses(record: &ClientRecord) -> Section {
     let mut section = Section::new("Missed doses");
     for dose in &record.missed_doses {
-        let against = record
-            .prescriptions
-            .iter()
-            .find(|p| p.id == dose.prescription_id)
-            .map_or_else(
-                || format!("prescription {}", dose.prescription_id),
-                |p| {
-                    let rx = &p.record.rx;
-                    let medicine = p
-                        .record
-                        .terms
-                        .medicine_name
-                        .as_deref()
-                        .unwrap_or(rx.medicine.label());
-                    format!(
-                        "the {} {} mg prescription from {}",
-                        text(medicine),
-                        rx.dose_mg,
-                        uk_date(rx.started_on)
-                    )
-                },
-            );
+        let against = record.prescription(dose.prescription_id).map_or_else(
+            || format!("prescription {}", dose.prescription_id),
+            |p| {
+                let rx = &p.record.rx;
+                format!(
+                    "the {} {} mg prescription from {}",
+                    text(p.record.medicine()),
+                    rx.dose_mg,
+                    uk_date(rx.started_on)
+                )
+            },
+        );
         let marks = dose
             .in_error
             .iter()
